@@ -1,0 +1,878 @@
+/* test_engine.c: CUnit tests of the event engine and the random streams.
+ *
+ * Every test asserts on computed values (orders, counts, clocks, numbers
+ * drawn), never on time taken: speed is shown by `make bench`.  The
+ * randomised tests use fixed seeds, so a failure reproduces exactly.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+#include <glib.h>
+
+#include "rahtisim/engine.h"
+#include "rahtisim/rng.h"
+#include "engine/engine-private.h"
+
+/* --- a trace of executed events: (engine, time, id) --- */
+
+typedef struct {
+    RsEngine *eng;
+    rs_time_t time;
+    uint64_t id;
+} TraceRec;
+
+typedef struct {
+    GArray *recs;               /* of TraceRec */
+} Trace;
+
+/* Creates an empty trace. */
+static void
+trace_init(Trace *t)
+{
+    t->recs = g_array_new(FALSE, FALSE, sizeof(TraceRec));
+}
+
+/* Frees a trace's records. */
+static void
+trace_clear(Trace *t)
+{
+    g_array_free(t->recs, TRUE);
+}
+
+/* Event callback: records (engine, now, arg) in the Trace `obj`. */
+static void
+ev_record(RsEngine *eng, void *obj, uint64_t arg)
+{
+    Trace *t = obj;
+    TraceRec r = { eng, rs_engine_now(eng), arg };
+    g_array_append_val(t->recs, r);
+}
+
+/* The i-th record of a trace. */
+static TraceRec
+rec(const Trace *t, guint i)
+{
+    return g_array_index(t->recs, TraceRec, i);
+}
+
+/* --- ordering --- */
+
+typedef struct {
+    rs_time_t time;
+    uint64_t id;
+} Expect;
+
+/* Orders expectations by time, then id (ids are insertion order). */
+static int
+expect_cmp(const void *pa, const void *pb)
+{
+    const Expect *a = pa, *b = pb;
+    if (a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Random times, many of them equal: runs in (time, insertion) order. */
+static void
+test_ordering(void)
+{
+    enum { N = 5000 };
+    RsEngine *eng = rs_engine_new();
+    RsRng rng;
+    rs_rng_init(&rng, 7, "test/ordering");
+    Trace t;
+    trace_init(&t);
+    Expect *exp = g_new(Expect, N);
+    for (uint64_t i = 0; i < N; i++) {
+        rs_time_t at = (rs_time_t)rs_rng_below(&rng, 1000);     /* ~5 per instant */
+        exp[i] = (Expect){ at, i };
+        rs_engine_schedule(eng, at, ev_record, &t, i);
+    }
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), N);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), N);
+    qsort(exp, N, sizeof *exp, expect_cmp);
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, N);
+    int bad = 0;
+    for (guint i = 0; i < N; i++)
+        if (rec(&t, i).time != exp[i].time || rec(&t, i).id != exp[i].id)
+            bad++;
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 0);
+    CU_ASSERT_EQUAL(rs_engine_executed(eng), N);
+    CU_ASSERT_EQUAL(rs_engine_now(eng), exp[N - 1].time);
+    CU_ASSERT_EQUAL(rs_engine_next_time(eng), RS_TIME_NEVER);
+    g_free(exp);
+    trace_clear(&t);
+    rs_engine_free(eng);
+}
+
+/* Event callback: schedules one more event at the same instant (id + 1000). */
+static void
+ev_record_and_same_time(RsEngine *eng, void *obj, uint64_t arg)
+{
+    ev_record(eng, obj, arg);
+    if (arg < 1000)
+        rs_engine_schedule(eng, rs_engine_now(eng), ev_record, obj, arg + 1000);
+}
+
+/* Equal times run in insertion order, and an event scheduled "now" from a
+ * callback runs after those already queued for now. */
+static void
+test_ties(void)
+{
+    RsEngine *eng = rs_engine_new();
+    Trace t;
+    trace_init(&t);
+    /* Interleave two instants, in descending-looking id patterns. */
+    for (uint64_t i = 0; i < 100; i++)
+        rs_engine_schedule(eng, (i % 2) ? 5 : 9, ev_record, &t, i);
+    rs_engine_run(eng, RS_TIME_NEVER);
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 100);
+    for (guint i = 0; i < 50; i++) {
+        CU_ASSERT_EQUAL(rec(&t, i).time, 5);
+        CU_ASSERT_EQUAL(rec(&t, i).id, 2 * i + 1);
+        CU_ASSERT_EQUAL(rec(&t, 50 + i).time, 9);
+        CU_ASSERT_EQUAL(rec(&t, 50 + i).id, 2 * i);
+    }
+    g_array_set_size(t.recs, 0);
+
+    rs_engine_schedule(eng, 20, ev_record_and_same_time, &t, 1);
+    rs_engine_schedule(eng, 20, ev_record, &t, 2);
+    rs_engine_schedule(eng, 20, ev_record, &t, 3);
+    rs_engine_run(eng, RS_TIME_NEVER);
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 4);
+    CU_ASSERT_EQUAL(rec(&t, 0).id, 1);
+    CU_ASSERT_EQUAL(rec(&t, 1).id, 2);
+    CU_ASSERT_EQUAL(rec(&t, 2).id, 3);
+    CU_ASSERT_EQUAL(rec(&t, 3).id, 1001);
+    CU_ASSERT_EQUAL(rec(&t, 3).time, 20);
+    trace_clear(&t);
+    rs_engine_free(eng);
+}
+
+/* --- cancellation --- */
+
+/* Cancel before, after, twice; reuse of slots; pending counts. */
+static void
+test_cancel(void)
+{
+    RsEngine *eng = rs_engine_new();
+    Trace t;
+    trace_init(&t);
+
+    CU_ASSERT_FALSE(rs_engine_cancel(eng, 0));
+    CU_ASSERT_FALSE(rs_engine_cancel(eng, UINT64_C(0xdeadbeef00000007)));
+
+    RsTimer a = rs_engine_timer(eng, 10, ev_record, &t, 1);
+    RsTimer b = rs_engine_timer(eng, 20, ev_record, &t, 2);
+    RsTimer c = rs_engine_timer(eng, 30, ev_record, &t, 3);
+    CU_ASSERT_NOT_EQUAL(a, 0);
+    CU_ASSERT_NOT_EQUAL(a, b);
+    CU_ASSERT_NOT_EQUAL(b, c);
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 3);
+
+    CU_ASSERT_TRUE(rs_engine_cancel(eng, b));
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 2);
+    CU_ASSERT_FALSE(rs_engine_cancel(eng, b));          /* double cancel */
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 2);
+
+    /* Cancelling the earliest event: next_time must skip it. */
+    CU_ASSERT_EQUAL(rs_engine_next_time(eng), 10);
+    CU_ASSERT_TRUE(rs_engine_cancel(eng, a));
+    CU_ASSERT_EQUAL(rs_engine_next_time(eng), 30);
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 1);
+
+    /* Cancel then reschedule: a new handle; the old one stays dead even
+     * though its slot is reused. */
+    RsTimer a2 = rs_engine_timer(eng, 15, ev_record, &t, 4);
+    RsTimer b2 = rs_engine_timer(eng, 25, ev_record, &t, 5);
+    CU_ASSERT_NOT_EQUAL(a2, a);
+    CU_ASSERT_NOT_EQUAL(b2, b);
+    CU_ASSERT_FALSE(rs_engine_cancel(eng, a));
+    CU_ASSERT_FALSE(rs_engine_cancel(eng, b));
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 3);
+    CU_ASSERT_TRUE(rs_engine_debug_valid(eng));
+
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 3);
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 3);
+    CU_ASSERT_EQUAL(rec(&t, 0).id, 4);
+    CU_ASSERT_EQUAL(rec(&t, 1).id, 5);
+    CU_ASSERT_EQUAL(rec(&t, 2).id, 3);
+    CU_ASSERT_EQUAL(rs_engine_executed(eng), 3);        /* cancelled ones excluded */
+
+    /* Cancel after it ran. */
+    CU_ASSERT_FALSE(rs_engine_cancel(eng, c));
+    CU_ASSERT_FALSE(rs_engine_cancel(eng, a2));
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 0);
+
+    /* A handle outlives many reuses of its slot without matching again. */
+    RsTimer old = rs_engine_timer(eng, 40, ev_record, &t, 6);
+    rs_engine_run(eng, RS_TIME_NEVER);
+    for (int i = 0; i < 100; i++) {
+        RsTimer x = rs_engine_timer(eng, 50 + i, ev_record, &t, 7);
+        CU_ASSERT_FALSE(rs_engine_cancel(eng, old));
+        CU_ASSERT_TRUE(rs_engine_cancel(eng, x));
+    }
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 0);
+    CU_ASSERT_EQUAL(rs_engine_next_time(eng), RS_TIME_NEVER);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 0);
+    CU_ASSERT_EQUAL(t.recs->len, 4);
+    trace_clear(&t);
+    rs_engine_free(eng);
+}
+
+typedef struct {
+    RsTimer victim;
+    bool cancelled;
+} CancelCtx;
+
+/* Event callback: cancels another timer (and tries to cancel itself). */
+static void
+ev_cancel_other(RsEngine *eng, void *obj, uint64_t arg)
+{
+    CancelCtx *cc = obj;
+    cc->cancelled = rs_engine_cancel(eng, cc->victim);
+}
+
+/* A callback can cancel a timer due at the same instant. */
+static void
+test_cancel_from_callback(void)
+{
+    RsEngine *eng = rs_engine_new();
+    Trace t;
+    trace_init(&t);
+    CancelCtx cc = { 0, false };
+    rs_engine_schedule(eng, 10, ev_cancel_other, &cc, 0);
+    cc.victim = rs_engine_timer(eng, 10, ev_record, &t, 1);
+    rs_engine_schedule(eng, 10, ev_record, &t, 2);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 2);
+    CU_ASSERT_TRUE(cc.cancelled);
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 1);
+    CU_ASSERT_EQUAL(rec(&t, 0).id, 2);
+    trace_clear(&t);
+    rs_engine_free(eng);
+}
+
+/* Schedules n timers at random times, cancels all but every keep-th, and
+ * checks that the survivors run in (time, insertion) order; returns the
+ * number of mismatches. */
+static int
+cancel_many_round(uint64_t seed, uint64_t n, uint64_t keep)
+{
+    RsEngine *eng = rs_engine_new();
+    RsRng rng;
+    rs_rng_init_id(&rng, seed, n);
+    Trace t;
+    trace_init(&t);
+    RsTimer *h = g_new(RsTimer, n);
+    Expect *exp = g_new(Expect, n);
+    size_t nexp = 0;
+    int bad = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        rs_time_t at = (rs_time_t)rs_rng_below(&rng, 500);
+        h[i] = rs_engine_timer(eng, at, ev_record, &t, i);
+        if (i % keep == 0)
+            exp[nexp++] = (Expect){ at, i };
+    }
+    for (uint64_t i = 0; i < n; i++)
+        if (i % keep != 0)
+            bad += !rs_engine_cancel(eng, h[i]);
+    bad += rs_engine_pending(eng) != nexp;
+    bad += !rs_engine_debug_valid(eng);
+    /* Handles of cancelled timers stay dead after compaction. */
+    for (uint64_t i = 1; i < n; i += keep)
+        bad += rs_engine_cancel(eng, h[i]);
+    qsort(exp, nexp, sizeof *exp, expect_cmp);
+    bad += rs_engine_run(eng, RS_TIME_NEVER) != nexp;
+    if (t.recs->len != nexp)
+        bad++;
+    else
+        for (guint i = 0; i < nexp; i++)
+            bad += rec(&t, i).time != exp[i].time || rec(&t, i).id != exp[i].id;
+    g_free(h);
+    g_free(exp);
+    trace_clear(&t);
+    rs_engine_free(eng);
+    return bad;
+}
+
+/* Many cancelled timers (enough to trigger compaction) leave the rest in
+ * order, for heap sizes that end on every shape of the last node. */
+static void
+test_cancel_many(void)
+{
+    int bad = cancel_many_round(3, 20000, 5);
+    CU_ASSERT_EQUAL(bad, 0);
+    for (uint64_t n = 2100; n < 2140; n++)
+        bad += cancel_many_round(n, n, 3 + n % 4);
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+/* --- run until, stop --- */
+
+/* run(until) runs events at or before `until`, then the clock shows `until`. */
+static void
+test_run_until(void)
+{
+    RsEngine *eng = rs_engine_new();
+    Trace t;
+    trace_init(&t);
+    CU_ASSERT_EQUAL(rs_engine_now(eng), 0);
+    rs_engine_schedule(eng, 10, ev_record, &t, 1);
+    rs_engine_schedule(eng, 20, ev_record, &t, 2);
+    rs_engine_schedule(eng, 25, ev_record, &t, 3);
+    rs_engine_schedule(eng, 30, ev_record, &t, 4);
+
+    CU_ASSERT_EQUAL(rs_engine_run(eng, 5), 0);
+    CU_ASSERT_EQUAL(rs_engine_now(eng), 5);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, 25), 3);         /* 25 itself runs */
+    CU_ASSERT_EQUAL(rs_engine_now(eng), 25);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, 27), 0);
+    CU_ASSERT_EQUAL(rs_engine_now(eng), 27);
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 1);
+    CU_ASSERT_EQUAL(rs_engine_next_time(eng), 30);
+    CU_ASSERT_EQUAL(t.recs->len, 3);
+
+    /* Scheduling relative to the advanced clock. */
+    rs_engine_schedule(eng, rs_engine_now(eng) + 1, ev_record, &t, 5);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 2);
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 5);
+    CU_ASSERT_EQUAL(rec(&t, 3).id, 5);
+    CU_ASSERT_EQUAL(rec(&t, 3).time, 28);
+    CU_ASSERT_EQUAL(rec(&t, 4).id, 4);
+    CU_ASSERT_EQUAL(rs_engine_now(eng), 30);            /* NEVER leaves the clock */
+
+    /* An empty queue still advances to `until`. */
+    CU_ASSERT_EQUAL(rs_engine_run(eng, 100), 0);
+    CU_ASSERT_EQUAL(rs_engine_now(eng), 100);
+    /* ... but never backwards. */
+    CU_ASSERT_EQUAL(rs_engine_run(eng, 50), 0);
+    CU_ASSERT_EQUAL(rs_engine_now(eng), 100);
+    trace_clear(&t);
+    rs_engine_free(eng);
+}
+
+typedef struct {
+    Trace trace;
+    uint64_t stop_at;           /* id whose callback calls stop */
+} StopCtx;
+
+/* Event callback: records, and stops the run at a given id. */
+static void
+ev_stop_at(RsEngine *eng, void *obj, uint64_t arg)
+{
+    StopCtx *sc = obj;
+    ev_record(eng, &sc->trace, arg);
+    if (arg == sc->stop_at)
+        rs_engine_stop(eng);
+}
+
+/* rs_engine_stop returns after the current event; a later run resumes. */
+static void
+test_stop(void)
+{
+    RsEngine *eng = rs_engine_new();
+    StopCtx sc;
+    trace_init(&sc.trace);
+    sc.stop_at = 3;
+    for (uint64_t i = 1; i <= 6; i++)
+        rs_engine_schedule(eng, (rs_time_t)(i * 10), ev_stop_at, &sc, i);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, 1000), 3);
+    CU_ASSERT_EQUAL(rs_engine_now(eng), 30);            /* not 1000: stopped */
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 3);
+    CU_ASSERT_EQUAL(rs_engine_executed(eng), 3);
+
+    /* stop outside a run does not affect the next run */
+    rs_engine_stop(eng);
+    sc.stop_at = 5;
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 2);
+    CU_ASSERT_EQUAL(rs_engine_now(eng), 50);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 1);
+    CU_ASSERT_EQUAL(rs_engine_executed(eng), 6);
+    CU_ASSERT_EQUAL_FATAL(sc.trace.recs->len, 6);
+    for (guint i = 0; i < 6; i++)
+        CU_ASSERT_EQUAL(rec(&sc.trace, i).id, i + 1);
+    trace_clear(&sc.trace);
+    rs_engine_free(eng);
+}
+
+/* --- scheduling from callbacks --- */
+
+typedef struct {
+    Trace trace;
+    uint64_t remaining;
+} ChainCtx;
+
+/* Event callback: records and schedules the next link 7 ns later. */
+static void
+ev_chain(RsEngine *eng, void *obj, uint64_t arg)
+{
+    ChainCtx *cc = obj;
+    ev_record(eng, &cc->trace, arg);
+    if (cc->remaining > 0) {
+        cc->remaining--;
+        rs_engine_schedule(eng, rs_engine_now(eng) + 7, ev_chain, cc, arg + 1);
+    }
+}
+
+/* Chains of events scheduled from callbacks interleave correctly. */
+static void
+test_schedule_from_callback(void)
+{
+    RsEngine *eng = rs_engine_new();
+    ChainCtx cc = { .remaining = 999 };
+    trace_init(&cc.trace);
+    rs_engine_schedule(eng, 0, ev_chain, &cc, 0);
+    /* Ties with link 500, which is scheduled later (by link 499), so this
+     * one runs first. */
+    rs_engine_schedule(eng, 7 * 500, ev_record, &cc.trace, 100000);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 1001);
+    CU_ASSERT_EQUAL_FATAL(cc.trace.recs->len, 1001);
+    int bad = 0;
+    for (guint i = 0; i < 1001; i++) {
+        uint64_t want = i < 500 ? i : i == 500 ? 100000 : i - 1;
+        rs_time_t at = i <= 500 ? (rs_time_t)(7 * i) : (rs_time_t)(7 * (i - 1));
+        if (rec(&cc.trace, i).id != want || rec(&cc.trace, i).time != at)
+            bad++;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(rs_engine_now(eng), 7 * 999);
+    trace_clear(&cc.trace);
+    rs_engine_free(eng);
+}
+
+/* --- determinism --- */
+
+typedef struct {
+    RsRng rng;
+    Trace trace;
+    RsTimer timers[64];
+    uint64_t budget;
+} Sim;
+
+/* Event callback of a little random simulation: records, spawns events and
+ * timers, cancels timers, all driven by the Sim's stream. */
+static void
+ev_sim(RsEngine *eng, void *obj, uint64_t arg)
+{
+    Sim *s = obj;
+    ev_record(eng, &s->trace, arg);
+    if (s->budget == 0)
+        return;
+    s->budget--;
+    uint64_t k = rs_rng_below(&s->rng, 3) + 1;
+    for (uint64_t i = 0; i < k; i++) {
+        rs_time_t at = rs_engine_now(eng) + (rs_time_t)rs_rng_exponential(&s->rng, 1000.0);
+        uint64_t id = rs_rng_next(&s->rng);
+        if (rs_rng_below(&s->rng, 2))
+            rs_engine_schedule(eng, at, ev_sim, s, id);
+        else
+            s->timers[rs_rng_below(&s->rng, 64)] = rs_engine_timer(eng, at, ev_sim, s, id);
+    }
+    rs_engine_cancel(eng, s->timers[rs_rng_below(&s->rng, 64)]);
+}
+
+/* Runs the random simulation with a seed; fills `out` with its trace. */
+static void
+run_sim(uint64_t seed, Trace *out)
+{
+    RsEngine *eng = rs_engine_new();
+    Sim *s = g_new0(Sim, 1);
+    rs_rng_init(&s->rng, seed, "test/sim");
+    s->trace = *out;
+    s->budget = 20000;
+    for (uint64_t i = 0; i < 10; i++)
+        rs_engine_schedule(eng, 0, ev_sim, s, i);
+    rs_engine_run(eng, 5 * RS_MS);
+    rs_engine_run(eng, RS_TIME_NEVER);
+    *out = s->trace;
+    g_free(s);
+    rs_engine_free(eng);
+}
+
+/* Two runs with the same seed give the same (time, id) trace; another seed differs. */
+static void
+test_determinism(void)
+{
+    Trace a, b, c;
+    trace_init(&a);
+    trace_init(&b);
+    trace_init(&c);
+    run_sim(11, &a);
+    run_sim(11, &b);
+    run_sim(12, &c);
+    CU_ASSERT(a.recs->len > 20000);
+    CU_ASSERT_EQUAL_FATAL(a.recs->len, b.recs->len);
+    int diff = 0;
+    for (guint i = 0; i < a.recs->len; i++)
+        if (rec(&a, i).time != rec(&b, i).time || rec(&a, i).id != rec(&b, i).id)
+            diff++;
+    CU_ASSERT_EQUAL(diff, 0);
+    bool differs = a.recs->len != c.recs->len;
+    for (guint i = 0; !differs && i < a.recs->len; i++)
+        differs = rec(&a, i).id != rec(&c, i).id;
+    CU_ASSERT_TRUE(differs);
+    /* times never go backwards */
+    int backwards = 0;
+    for (guint i = 1; i < a.recs->len; i++)
+        backwards += rec(&a, i).time < rec(&a, i - 1).time;
+    CU_ASSERT_EQUAL(backwards, 0);
+    trace_clear(&a);
+    trace_clear(&b);
+    trace_clear(&c);
+}
+
+/* --- a randomised comparison against a naive reference queue --- */
+
+typedef struct {
+    rs_time_t time;
+    uint64_t seq;
+    uint64_t id;
+    RsTimer timer;
+    bool live;
+} RefEv;
+
+/* Random schedule/timer/cancel/run operations agree with a linear-scan model. */
+static void
+test_against_reference(void)
+{
+    RsEngine *eng = rs_engine_new();
+    RsRng rng;
+    rs_rng_init(&rng, 99, "test/reference");
+    Trace t;
+    trace_init(&t);
+    GArray *ref = g_array_new(FALSE, FALSE, sizeof(RefEv));
+    uint64_t seq = 0, live = 0;
+    int mismatches = 0;
+
+    for (int round = 0; round < 300; round++) {
+        uint64_t ops = rs_rng_below(&rng, 400);
+        for (uint64_t i = 0; i < ops; i++) {
+            uint64_t what = rs_rng_below(&rng, 10);
+            if (what < 7) {
+                RefEv e = { rs_engine_now(eng) + (rs_time_t)rs_rng_below(&rng, 2000), seq++, 0, 0, true };
+                e.id = e.seq;
+                if (what < 3)
+                    rs_engine_schedule(eng, e.time, ev_record, &t, e.id);
+                else
+                    e.timer = rs_engine_timer(eng, e.time, ev_record, &t, e.id);
+                g_array_append_val(ref, e);
+                live++;
+            } else if (ref->len > 0) {
+                RefEv *e = &g_array_index(ref, RefEv, rs_rng_below(&rng, ref->len));
+                if (e->timer != 0) {
+                    bool got = rs_engine_cancel(eng, e->timer);
+                    mismatches += got != e->live;
+                    if (e->live)
+                        live--;
+                    e->live = false;
+                }
+            }
+        }
+        mismatches += rs_engine_pending(eng) != live;
+        mismatches += !rs_engine_debug_valid(eng);
+
+        rs_time_t until = rs_engine_now(eng) + (rs_time_t)rs_rng_below(&rng, 1500);
+        g_array_set_size(t.recs, 0);
+        rs_engine_run(eng, until);
+        /* The reference: live events at or before `until`, by (time, seq). */
+        GArray *want = g_array_new(FALSE, FALSE, sizeof(Expect));
+        GArray *keep = g_array_new(FALSE, FALSE, sizeof(RefEv));
+        for (guint i = 0; i < ref->len; i++) {
+            RefEv e = g_array_index(ref, RefEv, i);
+            if (e.live && e.time <= until) {
+                Expect x = { e.time, e.seq };
+                g_array_append_val(want, x);
+                live--;
+            } else if (e.live || e.time > until) {
+                g_array_append_val(keep, e);        /* cancelled timers stay until due */
+            }
+        }
+        g_array_sort(want, expect_cmp);
+        g_array_free(ref, TRUE);
+        ref = keep;
+        if (t.recs->len != want->len) {
+            mismatches++;
+        } else {
+            for (guint i = 0; i < want->len; i++) {
+                Expect x = g_array_index(want, Expect, i);
+                mismatches += rec(&t, i).time != x.time || rec(&t, i).id != x.id;
+            }
+        }
+        mismatches += rs_engine_now(eng) != until;
+        mismatches += rs_engine_pending(eng) != live;
+        mismatches += !rs_engine_debug_valid(eng);
+        g_array_free(want, TRUE);
+    }
+    CU_ASSERT_EQUAL(mismatches, 0);
+    g_array_free(ref, TRUE);
+    trace_clear(&t);
+    rs_engine_free(eng);
+}
+
+/* Renumbering when the sequence counter runs out keeps the order of ties. */
+static void
+test_seq_renumber(void)
+{
+    RsEngine *eng = rs_engine_new();
+    Trace t;
+    trace_init(&t);
+    uint64_t limit = rs_engine_debug_seq_limit();
+    rs_engine_debug_set_seq(eng, limit - 50);
+    for (uint64_t i = 0; i < 200; i++)
+        rs_engine_schedule(eng, (rs_time_t)(i % 4), ev_record, &t, i);
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 200);
+    CU_ASSERT_TRUE(rs_engine_debug_valid(eng));
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 200);
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 200);
+    int bad = 0;
+    for (guint k = 0; k < 200; k++) {
+        /* time (k / 50), and within a time ids ascending in steps of 4 */
+        uint64_t want = (k % 50) * 4 + k / 50;
+        bad += rec(&t, k).id != want;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    trace_clear(&t);
+    rs_engine_free(eng);
+}
+
+/* Two engines interleaved in one process keep separate clocks and queues. */
+static void
+test_two_engines(void)
+{
+    RsEngine *e1 = rs_engine_new();
+    RsEngine *e2 = rs_engine_new();
+    Trace t1, t2;
+    trace_init(&t1);
+    trace_init(&t2);
+    for (uint64_t i = 0; i < 100; i++) {
+        rs_engine_schedule(e1, (rs_time_t)(i * 3), ev_record, &t1, i);
+        rs_engine_schedule(e2, (rs_time_t)(1000 - i * 5), ev_record, &t2, i);
+    }
+    RsTimer x1 = rs_engine_timer(e1, 1, ev_record, &t1, 999);
+    RsTimer x2 = rs_engine_timer(e2, 1, ev_record, &t2, 999);
+    CU_ASSERT_TRUE(rs_engine_cancel(e2, x2));
+    (void)x1;
+    CU_ASSERT_EQUAL(rs_engine_run(e1, 150), 52);        /* 0..150 step 3, plus x1 */
+    CU_ASSERT_EQUAL(rs_engine_now(e1), 150);
+    CU_ASSERT_EQUAL(rs_engine_now(e2), 0);
+    CU_ASSERT_EQUAL(rs_engine_pending(e2), 100);
+    CU_ASSERT_EQUAL(rs_engine_run(e2, RS_TIME_NEVER), 100);
+    CU_ASSERT_EQUAL(rs_engine_run(e1, RS_TIME_NEVER), 49);
+    CU_ASSERT_EQUAL(rs_engine_executed(e1), 101);
+    CU_ASSERT_EQUAL(rs_engine_executed(e2), 100);
+    int wrong = 0;
+    for (guint i = 0; i < t1.recs->len; i++)
+        wrong += rec(&t1, i).eng != e1;
+    for (guint i = 0; i < t2.recs->len; i++)
+        wrong += rec(&t2, i).eng != e2 || rec(&t2, i).id != 99 - i;
+    CU_ASSERT_EQUAL(wrong, 0);
+    CU_ASSERT_EQUAL(rs_engine_now(e2), 1000);
+    CU_ASSERT_EQUAL(rs_engine_now(e1), 297);
+    trace_clear(&t1);
+    trace_clear(&t2);
+    rs_engine_free(e1);
+    rs_engine_free(e2);
+}
+
+/* Freeing an engine with events and timers still queued releases everything. */
+static void
+test_free_with_pending(void)
+{
+    RsEngine *eng = rs_engine_new();
+    Trace t;
+    trace_init(&t);
+    for (uint64_t i = 0; i < 10000; i++)
+        rs_engine_schedule(eng, (rs_time_t)i, ev_record, &t, i);
+    RsTimer x = rs_engine_timer(eng, 5, ev_record, &t, 0);
+    CU_ASSERT_TRUE(rs_engine_cancel(eng, x));
+    CU_ASSERT_EQUAL(rs_engine_run(eng, 99), 100);
+    rs_engine_free(eng);
+    rs_engine_free(NULL);
+    CU_ASSERT_EQUAL(t.recs->len, 100);
+    trace_clear(&t);
+}
+
+/* --- random streams --- */
+
+/* xoshiro256** from the state {1, 2, 3, 4} gives the reference outputs. */
+static void
+test_rng_reference(void)
+{
+    RsRng r = { { 1, 2, 3, 4 } };
+    CU_ASSERT_EQUAL(rs_rng_next(&r), UINT64_C(11520));
+    CU_ASSERT_EQUAL(rs_rng_next(&r), UINT64_C(0));
+    CU_ASSERT_EQUAL(rs_rng_next(&r), UINT64_C(1509978240));
+    CU_ASSERT_EQUAL(rs_rng_next(&r), UINT64_C(1215971899390074240));
+}
+
+/* Named streams are the FNV-1a 64 id streams, and their numbers are pinned:
+ * a change here changes every scenario's random draws. */
+static void
+test_rng_names(void)
+{
+    RsRng a, b;
+    rs_rng_init(&a, 42, "a");
+    rs_rng_init_id(&b, 42, UINT64_C(0xaf63dc4c8601ec8c));       /* FNV-1a 64 of "a" */
+    CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof a), 0);
+    rs_rng_init(&a, 42, "");
+    rs_rng_init_id(&b, 42, UINT64_C(0xcbf29ce484222325));       /* the offset basis */
+    CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof a), 0);
+
+    /* Pinned values, cross-checked against an independent model of the
+     * derivation (SplitMix64 + FNV-1a 64 + xoshiro256**) written in Python. */
+    rs_rng_init(&a, 1, "fenic/nginx");
+    CU_ASSERT_EQUAL(rs_rng_next(&a), UINT64_C(0xe5b7fd56e451bb43));
+    rs_rng_init_id(&a, 0, 0);
+    CU_ASSERT_EQUAL(rs_rng_next(&a), UINT64_C(0x8c4986f3f0e565d5));
+}
+
+/* Stream "a" draws the same numbers whether or not stream "b" exists. */
+static void
+test_rng_independence(void)
+{
+    uint64_t alone[100];
+    RsRng a;
+    rs_rng_init(&a, 5, "a");
+    for (int i = 0; i < 100; i++)
+        alone[i] = rs_rng_next(&a);
+
+    RsRng b, a2;
+    rs_rng_init(&b, 5, "b");
+    rs_rng_init(&a2, 5, "a");
+    int diff = 0, same_as_b = 0;
+    for (int i = 0; i < 100; i++) {
+        uint64_t xb = rs_rng_next(&b);
+        rs_rng_next(&b);
+        diff += rs_rng_next(&a2) != alone[i];
+        same_as_b += xb == alone[i];
+    }
+    CU_ASSERT_EQUAL(diff, 0);
+    CU_ASSERT_EQUAL(same_as_b, 0);
+
+    /* Names differing in one byte, and the same name under another seed. */
+    RsRng c, d, e;
+    rs_rng_init(&c, 5, "pod-1");
+    rs_rng_init(&d, 5, "pod-2");
+    rs_rng_init(&e, 6, "pod-1");
+    uint64_t xc = rs_rng_next(&c), xd = rs_rng_next(&d), xe = rs_rng_next(&e);
+    CU_ASSERT_NOT_EQUAL(xc, xd);
+    CU_ASSERT_NOT_EQUAL(xc, xe);
+    /* Well mixed: neighbouring names differ in about half their bits. */
+    int bits = __builtin_popcountll(xc ^ xd);
+    CU_ASSERT(bits > 16 && bits < 48);
+}
+
+/* rs_rng_below stays in bounds and is roughly uniform (chi-square). */
+static void
+test_rng_below(void)
+{
+    RsRng r;
+    rs_rng_init(&r, 2024, "test/below");
+    int out = 0;
+    for (int i = 0; i < 1000; i++) {
+        out += rs_rng_below(&r, 1) != 0;
+        out += rs_rng_below(&r, 2) > 1;
+        out += rs_rng_below(&r, 3) > 2;
+        out += rs_rng_below(&r, UINT64_C(1) << 63 | 1) > UINT64_C(1) << 63;
+        out += rs_rng_below(&r, UINT64_MAX) >= UINT64_MAX;
+    }
+    CU_ASSERT_EQUAL(out, 0);
+
+    /* Chi-square over 10 cells, 100000 draws: 9 degrees of freedom; 27.88 is
+     * the 0.1 % critical value.  The seed is fixed, so this is deterministic. */
+    enum { K = 10, N = 100000 };
+    int cells[K] = { 0 };
+    for (int i = 0; i < N; i++)
+        cells[rs_rng_below(&r, K)]++;
+    double chi2 = 0;
+    for (int k = 0; k < K; k++) {
+        double d = cells[k] - (double)N / K;
+        chi2 += d * d / ((double)N / K);
+    }
+    CU_ASSERT(chi2 < 27.88);
+
+    /* A bound of 3 * 2^62: a plain modulo reduction would put 3/4 of the
+     * draws below 2^63 instead of 2/3. */
+    uint64_t bound = UINT64_C(3) << 62;
+    int low = 0;
+    for (int i = 0; i < 30000; i++)
+        low += rs_rng_below(&r, bound) < (UINT64_C(1) << 63);
+    CU_ASSERT(low > 19600 && low < 20400);              /* expected 20000, sigma 82 */
+
+    /* The same bound catches a multiply-high reduction without Lemire's
+     * rejection step: it maps x to floor(3x / 4), so multiples of 3 would
+     * take 1/2 of the draws instead of 1/3. */
+    int mult3 = 0;
+    for (int i = 0; i < 30000; i++)
+        mult3 += rs_rng_below(&r, bound) % 3 == 0;
+    CU_ASSERT(mult3 > 9600 && mult3 < 10400);           /* expected 10000, sigma 82 */
+}
+
+/* rs_rng_uniform is in [0, 1); rs_rng_exponential has the requested mean. */
+static void
+test_rng_uniform_exponential(void)
+{
+    RsRng r;
+    rs_rng_init(&r, 77, "test/uniform");
+    double sum = 0, esum = 0;
+    int out = 0;
+    for (int i = 0; i < 100000; i++) {
+        double u = rs_rng_uniform(&r);
+        out += u < 0.0 || u >= 1.0;
+        sum += u;
+        double x = rs_rng_exponential(&r, 250.0);
+        out += !(x >= 0.0) || isinf(x);
+        esum += x;
+    }
+    CU_ASSERT_EQUAL(out, 0);
+    CU_ASSERT_DOUBLE_EQUAL(sum / 100000, 0.5, 0.005);
+    CU_ASSERT_DOUBLE_EQUAL(esum / 100000, 250.0, 250.0 * 0.02);
+
+    /* The extreme uniform draws: all-zero and all-one bits. */
+    RsRng zero = { { 0, 0, 0, 0 } };
+    CU_ASSERT_EQUAL(rs_rng_uniform(&zero), 0.0);
+    CU_ASSERT_EQUAL(rs_rng_exponential(&zero, 5.0), 0.0);
+}
+
+int
+main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 1;
+    CU_pSuite engine = CU_add_suite("engine", NULL, NULL);
+    CU_pSuite rng = CU_add_suite("rng", NULL, NULL);
+    if (engine == NULL || rng == NULL) {
+        CU_cleanup_registry();
+        return 1;
+    }
+    CU_add_test(engine, "ordering", test_ordering);
+    CU_add_test(engine, "ties run in insertion order", test_ties);
+    CU_add_test(engine, "cancel", test_cancel);
+    CU_add_test(engine, "cancel from a callback", test_cancel_from_callback);
+    CU_add_test(engine, "cancel many (compaction)", test_cancel_many);
+    CU_add_test(engine, "run until", test_run_until);
+    CU_add_test(engine, "stop", test_stop);
+    CU_add_test(engine, "schedule from callbacks", test_schedule_from_callback);
+    CU_add_test(engine, "determinism", test_determinism);
+    CU_add_test(engine, "against a reference queue", test_against_reference);
+    CU_add_test(engine, "sequence renumbering", test_seq_renumber);
+    CU_add_test(engine, "two engines side by side", test_two_engines);
+    CU_add_test(engine, "free with pending events", test_free_with_pending);
+    CU_add_test(rng, "xoshiro256** reference", test_rng_reference);
+    CU_add_test(rng, "named streams", test_rng_names);
+    CU_add_test(rng, "stream independence", test_rng_independence);
+    CU_add_test(rng, "below: bounds and uniformity", test_rng_below);
+    CU_add_test(rng, "uniform and exponential", test_rng_uniform_exponential);
+
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return failed == 0 ? 0 : 1;
+}
