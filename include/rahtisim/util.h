@@ -8,7 +8,7 @@
 unsigned rs_edit_distance(const char *a, const char *b);
 
 /* The candidate closest to `word` for a "did you mean" hint: within edit
- * distance 2 (or 1 for words of 3 letters or fewer), or having `word` as a
+ * distance 2 (or 1 for words of 2 letters or fewer), or having `word` as a
  * prefix; NULL when none is close.  Ties go to the earliest candidate. */
 const char *rs_closest(const char *word, const char *const *candidates, size_t n);
 

@@ -38,7 +38,7 @@ const char *
 rs_closest(const char *word, const char *const *candidates, size_t n)
 {
     size_t lw = strlen(word);
-    unsigned limit = lw <= 3 ? 1 : 2;
+    unsigned limit = lw <= 2 ? 1 : 2;
     const char *best = NULL;
     unsigned best_d = limit + 1;
     for (size_t i = 0; i < n; i++) {
