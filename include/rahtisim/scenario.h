@@ -1,0 +1,339 @@
+/* scenario.h: the scenario model: what a scenario file says, validated.
+ *
+ * The loader (src/scenario/) turns a JSONC file into an RsScenario, a plain
+ * tree of structs that owns all its memory (free it with rs_scenario_free).
+ * Everything here is already checked: types, ranges, units, unknown keys,
+ * duplicate names, references to objects declared in the file, IPv4-only
+ * addresses (R1), invalid combinations.  Later layers never re-validate and
+ * never see JSON.
+ *
+ * Durations and times are rs_time_t nanoseconds; rates are requests per
+ * second (double); IPv4 addresses are uint32_t in host byte order.  Every
+ * object keeps the position it came from (RsSrcPos) so that warnings and
+ * expectation reports can point at the file.
+ *
+ * The contract for the file format is ../shared/spec/scenario-format.md;
+ * defaults are the ones it lists.
+ */
+#ifndef RAHTISIM_SCENARIO_H
+#define RAHTISIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "rahtisim/engine.h"
+#include "rahtisim/outcome.h"
+
+#define RS_SCENARIO_ERROR (rs_scenario_error_quark())
+GQuark rs_scenario_error_quark(void);
+
+typedef enum {
+    RS_SCENARIO_ERROR_IO,       /* cannot read the file */
+    RS_SCENARIO_ERROR_SYNTAX,   /* not JSON(C), not UTF-8 */
+    RS_SCENARIO_ERROR_INVALID,  /* JSON, but not a valid scenario */
+    RS_SCENARIO_ERROR_LIMIT,    /* exceeds a limit (objects, events, duration) */
+} RsScenarioError;
+
+/* Where something came from: 1-based line and column, JSON path. */
+typedef struct {
+    int line;
+    int col;
+    char *path;                 /* "namespaces[0].services[1]" */
+} RsSrcPos;
+
+/* ---- platform profile (network-model.md, "Platform profiles") ---- */
+
+typedef enum { RS_BAL_RANDOM, RS_BAL_ROUNDROBIN, RS_BAL_LEASTCONN, RS_BAL_SOURCE } RsBalance;
+
+typedef struct {
+    char *name;                 /* "rahti-1" or "rahti-2" */
+    uint32_t pod_net, pod_prefix;           /* 10.128.0.0/14 */
+    uint32_t service_net, service_prefix;   /* 172.30.0.0/16 */
+    uint32_t dns_server;
+    char *cluster_domain;       /* "cluster.local" */
+    char *app_domain;           /* "rahtiapp.fi" */
+    char *router_canonical;
+    uint32_t router_vip;
+    uint32_t egress_ip;
+    uint32_t *egress_pool; unsigned n_egress_pool;
+    unsigned router_replicas;
+    RsBalance balance;          /* default for http/edge/reencrypt routes */
+    rs_time_t reload_interval;
+    char **whitelist_annotations; unsigned n_whitelist_annotations;
+    rs_time_t endpoint_delay, failure_detection, router_failover;
+    rs_time_t connect_timeout, route_timeout;
+    rs_time_t latency_cluster, latency_internet, latency_router;
+} RsProfile;
+
+/* Fills `p` with a built-in profile; false if the name is unknown. */
+bool rs_profile_builtin(const char *name, RsProfile *p);
+void rs_profile_clear(RsProfile *p);
+
+/* ---- namespaces and what they hold ---- */
+
+typedef struct {
+    uint16_t port;
+    char *name;                 /* NULL if unnamed */
+    char *tls;                  /* the name its certificate is valid for, NULL: plain */
+} RsPortSpec;
+
+typedef enum { RS_PROTO_HTTP, RS_PROTO_TCP } RsProto;
+
+typedef struct {
+    char *key, *value;
+} RsLabel;
+
+/* A deployment, or a bare pod (replicas 1, is_bare). */
+typedef struct {
+    RsSrcPos pos;
+    char *name;
+    bool is_bare;
+    unsigned replicas;
+    RsLabel *labels; unsigned n_labels;
+    RsPortSpec *ports; unsigned n_ports;
+    RsProto protocol;
+    rs_time_t startup;          /* default 2s (R5) */
+    rs_time_t service_time;     /* mean, default 1ms (R38) */
+    unsigned concurrency;       /* default 100 */
+} RsWorkloadSpec;
+
+typedef struct {
+    uint16_t port;
+    uint16_t target_port;       /* 0 when target_name is used */
+    char *target_name;          /* a named pod port (R11), or NULL */
+    char *name;                 /* optional port name */
+} RsServicePortSpec;
+
+typedef enum { RS_SVC_BAL_RANDOM, RS_SVC_BAL_ROUNDROBIN } RsServiceBalance;
+typedef enum { RS_AFFINITY_NONE, RS_AFFINITY_CLIENT_IP } RsAffinity;
+typedef enum { RS_CLUSTER_IP_AUTO, RS_CLUSTER_IP_NONE, RS_CLUSTER_IP_FIXED } RsClusterIpMode;
+
+typedef struct {
+    RsSrcPos pos;
+    char *name;
+    RsLabel *selector; unsigned n_selector;
+    RsServicePortSpec *ports; unsigned n_ports;
+    RsServiceBalance balance;
+    RsAffinity affinity;
+    RsClusterIpMode cluster_ip_mode;
+    uint32_t cluster_ip;        /* when RS_CLUSTER_IP_FIXED */
+} RsServiceSpec;
+
+typedef enum { RS_TLS_NONE, RS_TLS_EDGE, RS_TLS_PASSTHROUGH, RS_TLS_REENCRYPT } RsTlsMode;
+typedef enum { RS_INSECURE_NONE, RS_INSECURE_ALLOW, RS_INSECURE_REDIRECT } RsInsecure;
+
+typedef struct {
+    char *service;
+    unsigned weight;            /* 0-256 */
+} RsBackendSpec;
+
+typedef struct {
+    RsSrcPos pos;
+    char *name;
+    char *service;
+    uint16_t target_port;       /* 0: target_name, or all ports if both unset */
+    char *target_name;
+    char *host;                 /* NULL: default <name>-<namespace>.<app domain> (R22) */
+    char *path;                 /* default "/" */
+    RsTlsMode tls;
+    RsInsecure insecure;
+    bool certificate;           /* a valid certificate for a custom host */
+    unsigned weight;            /* default 100 */
+    RsBackendSpec *alternates; unsigned n_alternates;
+    RsLabel *annotations; unsigned n_annotations;   /* key -> value, file order */
+} RsRouteSpec;
+
+typedef struct {
+    RsSrcPos pos;
+    char *name;
+    bool dedicated_egress;      /* "egress_ip": "dedicated" (R33) */
+    RsWorkloadSpec *deployments; unsigned n_deployments;
+    RsWorkloadSpec *pods; unsigned n_pods;          /* bare pods (R8) */
+    RsServiceSpec *services; unsigned n_services;
+    RsRouteSpec *routes; unsigned n_routes;
+} RsNamespaceSpec;
+
+/* ---- outside the cluster ---- */
+
+typedef struct {
+    uint16_t port;
+    RsProto protocol;
+    uint32_t *allow_net; uint32_t *allow_prefix; unsigned n_allow;  /* none: all allowed */
+} RsHostPortSpec;
+
+typedef struct {
+    RsSrcPos pos;
+    char *name;
+    uint32_t ip;
+    bool cookies;
+    RsHostPortSpec *ports; unsigned n_ports;
+} RsHostSpec;
+
+typedef struct {
+    RsSrcPos pos;
+    char *name;                 /* lowercased, no trailing dot */
+    char *cname;                /* one of cname / a is set */
+    uint32_t a;
+    bool has_a;
+} RsDnsRecordSpec;
+
+/* ---- events ---- */
+
+typedef enum {
+    RS_EV_DELETE, RS_EV_CRASH, RS_EV_SCALE, RS_EV_ANNOTATE,
+    RS_EV_ROUTER_DOWN, RS_EV_ROUTER_UP, RS_EV_APPLY, RS_EV_REMOVE,
+} RsEventKind;
+
+typedef enum { RS_KIND_ANY, RS_KIND_POD, RS_KIND_DEPLOYMENT, RS_KIND_SERVICE, RS_KIND_ROUTE } RsObjKind;
+
+typedef struct {
+    RsSrcPos pos;
+    rs_time_t at;
+    RsEventKind kind;
+    char *ns, *name;            /* target "ns/name" split; kind-qualified "ns/kind/name" sets obj_kind */
+    RsObjKind obj_kind;
+    unsigned replicas;          /* scale */
+    char *key, *value;          /* annotate; value NULL removes */
+    unsigned router;            /* router_down / router_up replica index */
+    /* apply: exactly one of these is set, the object to create or replace in `ns` */
+    RsWorkloadSpec *deployment, *pod;
+    RsServiceSpec *service;
+    RsRouteSpec *route;
+} RsEventSpec;
+
+/* ---- traffic ---- */
+
+/* A request target: http://NAME[:PORT][/PATH], https://..., tcp://NAME:PORT */
+typedef enum { RS_SCHEME_HTTP, RS_SCHEME_HTTPS, RS_SCHEME_TCP } RsScheme;
+
+typedef struct {
+    RsScheme scheme;
+    char *host;                 /* a DNS name as written (may end with '.'), an IPv4 literal, or NULL */
+    uint32_t ip; bool is_ip;    /* IPv4 literal */
+    char *pod_ref;              /* "@ns/pod": the address that pod has or last had */
+    uint16_t port;              /* defaulted: 80 / 443 */
+    char *path;                 /* "/" if none */
+} RsUrl;
+
+/* Parses a URL as scenario-format.md describes; NULL on error with a message. */
+bool rs_url_parse(const char *text, RsUrl *out, char **errmsg);
+void rs_url_clear(RsUrl *u);
+
+/* Where a request starts: a pod, a deployment (any of its ready pods) or a host. */
+typedef enum { RS_FROM_POD, RS_FROM_DEPLOYMENT, RS_FROM_HOST } RsFromKind;
+typedef struct {
+    RsFromKind kind;
+    char *ns, *name;            /* ns NULL for a host */
+} RsFrom;
+
+typedef enum { RS_ARRIVALS_POISSON, RS_ARRIVALS_CONSTANT } RsArrivals;
+
+typedef struct {
+    RsSrcPos pos;
+    char *name;
+    RsFrom from;
+    RsUrl to;
+    double rate;                /* per second */
+    RsArrivals arrivals;
+    rs_time_t start, stop;      /* stop RS_TIME_NEVER: until the end */
+    unsigned clients;           /* default 1 */
+} RsTrafficSpec;
+
+/* ---- expectations ---- */
+
+typedef enum { RS_EXPECT_PROBE, RS_EXPECT_RESOLVE, RS_EXPECT_STATE, RS_EXPECT_TRAFFIC } RsExpectKind;
+
+typedef enum {
+    RS_POD_PENDING, RS_POD_RUNNING, RS_POD_READY, RS_POD_FAILED, RS_POD_GONE
+} RsPodState;
+const char *rs_pod_state_word(RsPodState s);
+
+typedef struct {
+    bool has_min, has_max;
+    double min, max;
+} RsRange;
+
+typedef struct {
+    RsSrcPos pos;
+    RsExpectKind kind;
+    char *description;          /* may be NULL */
+    rs_time_t at;
+    /* probe */
+    RsFrom from;
+    RsUrl to;
+    bool has_outcome; RsOutcome outcome;
+    char *pod_glob;             /* "fenic/nginx-*" or NULL */
+    int status;                 /* -1: not checked */
+    bool has_source_ip; uint32_t source_ip;
+    bool has_latency_min, has_latency_max;
+    rs_time_t latency_min, latency_max;
+    /* resolve: answer is a service, an address, a list of addresses, or nxdomain */
+    char *resolve;
+    bool answer_nxdomain;
+    char *answer_service;       /* "ns/name" */
+    uint32_t *answer_ips; unsigned n_answer_ips;
+    /* state */
+    char *pod;                  /* "ns/name" */
+    RsPodState state;
+    /* traffic */
+    char *traffic;
+    rs_time_t between_start, between_end;   /* whole run when not given */
+    bool has_share;
+    RsRange share[RS_OUTCOME_COUNT];
+    char *spread_over;          /* "ns/deployment" or NULL */
+    double max_deviation;
+    bool has_latency_pct;       /* "latency": {"p50": "5ms", "p99": {"max": "50ms"}} */
+    rs_time_t latency_p50_max, latency_p90_max, latency_p99_max;   /* RS_TIME_NEVER: unchecked */
+} RsExpectSpec;
+
+/* ---- the scenario ---- */
+
+typedef struct {
+    char *file;                 /* as given on the command line, or "<built-in>" */
+    char *name;
+    char *description;
+    RsProfile profile;
+    uint64_t seed;              /* default 1 */
+    rs_time_t duration;         /* RS_TIME_NEVER: until the last event, traffic or expectation */
+    RsNamespaceSpec *namespaces; unsigned n_namespaces;
+    RsHostSpec *hosts; unsigned n_hosts;
+    RsDnsRecordSpec *dns; unsigned n_dns;
+    RsEventSpec *events; unsigned n_events;         /* sorted by time, stable */
+    RsTrafficSpec *traffic; unsigned n_traffic;
+    RsExpectSpec *expect; unsigned n_expect;
+    /* Warnings the loader found (privileged ports, ...); `check` prints them. */
+    GPtrArray *warnings;        /* char *, "FILE:LINE:COL: warning: ..." */
+} RsScenario;
+
+/* Limits that protect against runaway scenarios; each has a command-line flag. */
+typedef struct {
+    unsigned max_objects;       /* pods+services+routes+hosts at load, default 100000 */
+    unsigned max_events;        /* scenario events + expectations, default 1000000 */
+    rs_time_t max_duration;     /* default 30 days */
+} RsLimits;
+void rs_limits_default(RsLimits *l);
+
+/* Loads and validates a scenario file.  On error returns NULL and sets
+ * `error` with a message "FILE:LINE:COL: JSONPATH: message". */
+RsScenario *rs_scenario_load_file(const char *path, const RsLimits *limits, GError **error);
+
+/* Same, from memory; `name` is used in messages in place of the file name. */
+RsScenario *rs_scenario_load_data(const char *name, const char *data, size_t len,
+                                  const RsLimits *limits, GError **error);
+
+void rs_scenario_free(RsScenario *sc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsScenario, rs_scenario_free)
+
+/* Parsing helpers shared with the command line (--at, --seed). */
+bool rs_parse_duration(const char *text, rs_time_t *out);
+bool rs_parse_rate(const char *text, double *out);
+bool rs_parse_ipv4(const char *text, uint32_t *out);
+bool rs_parse_cidr(const char *text, uint32_t *net, uint32_t *prefix);
+/* Formats an address into buf (at least 16 bytes); returns buf. */
+char *rs_ipv4_format(uint32_t ip, char *buf);
+/* Formats a duration compactly ("1.5s", "250ms", "0s") into buf (>= 32 bytes). */
+char *rs_duration_format(rs_time_t t, char *buf);
+
+#endif

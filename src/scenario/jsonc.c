@@ -1,0 +1,577 @@
+/* jsonc.c: JSON with comments, with a position for every value.
+ *
+ * Pipeline (see jsonc.h): validate UTF-8 -> blank comments into a copy ->
+ * cJSON parse -> strict scan of the copy beside the cJSON tree.  cJSON keeps
+ * object members in file order, duplicates included, so the scan can pair
+ * the n-th member it reads with the n-th cJSON child; it records offsets and
+ * rejects duplicate keys.  When cJSON fails, the same scanner runs without a
+ * tree to find the first error and say what it is (cJSON only gives an
+ * offset).  Line and column come from the original text (comments and all)
+ * through a table of line starts; columns count characters, not bytes.
+ *
+ * Rejected here, all as syntax errors: bytes that are not UTF-8, NUL bytes,
+ * an unterminated block comment, anything strict JSON (RFC 8259) rejects,
+ * duplicate keys, nesting deeper than RS_JSONC_MAX_DEPTH, an empty file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "rahtisim/scenario.h"
+#include "scenario/jsonc.h"
+
+struct RsJsonDoc {
+    char *name;
+    char *text;             /* the original bytes, NUL-terminated */
+    size_t len;
+    GArray *line_starts;    /* size_t offsets of each line's first byte */
+    GArray *line_ascii;     /* gboolean per line: columns are byte offsets (O(1)) */
+    cJSON *root;
+    GHashTable *vpos;       /* cJSON* -> offset + 1 of the value */
+    GHashTable *kpos;       /* cJSON* -> offset + 1 of its key */
+};
+
+/* The strict scanner's state. */
+typedef struct {
+    const RsJsonDoc *doc;
+    const char *t;          /* text with comments blanked */
+    size_t len, i;
+    int depth;
+    size_t err_off;
+    char *err_msg;
+} Scan;
+
+/* Frees a document and everything it holds. */
+void
+rs_jsonc_free(RsJsonDoc *doc)
+{
+    if (!doc)
+        return;
+    g_free(doc->name);
+    g_free(doc->text);
+    if (doc->line_starts)
+        g_array_unref(doc->line_starts);
+    if (doc->line_ascii)
+        g_array_unref(doc->line_ascii);
+    if (doc->root)
+        cJSON_Delete(doc->root);
+    if (doc->vpos)
+        g_hash_table_unref(doc->vpos);
+    if (doc->kpos)
+        g_hash_table_unref(doc->kpos);
+    g_free(doc);
+}
+
+/* The parsed tree (owned by the document). */
+const cJSON *
+rs_jsonc_root(const RsJsonDoc *doc)
+{
+    return doc->root;
+}
+
+/* The name used in messages. */
+const char *
+rs_jsonc_name(const RsJsonDoc *doc)
+{
+    return doc->name;
+}
+
+/* Looks up the recorded offset of a node's value or key. */
+size_t
+rs_jsonc_offset(const RsJsonDoc *doc, const cJSON *node, bool key)
+{
+    gpointer v = NULL;
+    if (key)
+        v = g_hash_table_lookup(doc->kpos, node);
+    if (!v)
+        v = g_hash_table_lookup(doc->vpos, node);
+    return v ? GPOINTER_TO_SIZE(v) - 1 : 0;
+}
+
+/* Binary search in the line table, then count characters to the offset. */
+void
+rs_jsonc_linecol(const RsJsonDoc *doc, size_t offset, int *line, int *col)
+{
+    const size_t *ls = (const size_t *)(void *)doc->line_starts->data;
+    guint lo = 0, hi = doc->line_starts->len;
+    if (offset > doc->len)
+        offset = doc->len;
+    while (hi - lo > 1) {
+        guint mid = lo + (hi - lo) / 2;
+        if (ls[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    size_t start = ls[lo];
+    if (lo == 0 && doc->len >= 3 && memcmp(doc->text, "\xEF\xBB\xBF", 3) == 0 && offset >= 3)
+        start = 3;          /* a byte order mark is not a column */
+    int c = 1;
+    if (g_array_index(doc->line_ascii, gboolean, lo)) {
+        *line = (int)lo + 1;
+        *col = (int)(offset - start) + 1;
+        return;
+    }
+    /* a line with multibyte characters: count them (rare, and one line only) */
+    for (size_t k = start; k < offset; k++)
+        if (((unsigned char)doc->text[k] & 0xC0) != 0x80)
+            c++;
+    *line = (int)lo + 1;
+    *col = c;
+}
+
+/* Sets a syntax error at a byte offset: "NAME:LINE:COL: message". */
+static void
+set_error_at(const RsJsonDoc *doc, size_t off, GError **error, const char *msg)
+{
+    int line, col;
+    rs_jsonc_linecol(doc, off, &line, &col);
+    g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_SYNTAX, "%s:%d:%d: %s",
+                doc->name, line, col, msg);
+}
+
+/* Records the first scanner error (later ones are consequences). */
+G_GNUC_PRINTF(3, 4) static bool
+scan_fail(Scan *s, size_t off, const char *fmt, ...)
+{
+    if (!s->err_msg) {
+        va_list ap;
+        va_start(ap, fmt);
+        s->err_msg = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        s->err_off = off;
+    }
+    return false;
+}
+
+/* Describes the character at the scan position for an error message. */
+static char *
+scan_found(const Scan *s)
+{
+    if (s->i >= s->len)
+        return g_strdup("the end of the file");
+    const char *p = s->t + s->i;
+    const char *next = g_utf8_next_char(p);
+    return g_strdup_printf("`%.*s`", (int)(next - p), p);
+}
+
+/* Skips JSON whitespace (comments are blank already). */
+static void
+scan_ws(Scan *s)
+{
+    while (s->i < s->len) {
+        char c = s->t[s->i];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            break;
+        s->i++;
+    }
+}
+
+/* Reads four hex digits of a \u escape. */
+static bool
+scan_hex4(Scan *s, size_t at, unsigned *out)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++) {
+        if (at + (size_t)k >= s->len || !g_ascii_isxdigit(s->t[at + (size_t)k]))
+            return false;
+        v = v * 16 + (unsigned)g_ascii_xdigit_value(s->t[at + (size_t)k]);
+    }
+    *out = v;
+    return true;
+}
+
+/* Scans a string token (the position is at its opening quote). */
+static bool
+scan_string(Scan *s)
+{
+    size_t start = s->i;
+    s->i++;
+    while (s->i < s->len) {
+        unsigned char c = (unsigned char)s->t[s->i];
+        if (c == '"') {
+            s->i++;
+            return true;
+        }
+        if (c == '\n')
+            break;
+        if (c < 0x20)
+            return scan_fail(s, s->i, "control character in a string (write it as an escape like \\t)");
+        if (c == '\\') {
+            size_t esc = s->i;
+            char e = s->i + 1 < s->len ? s->t[s->i + 1] : '\0';
+            if (strchr("\"\\/bfnrt", e) && e != '\0') {
+                s->i += 2;
+                continue;
+            }
+            if (e != 'u')
+                return scan_fail(s, esc, "invalid escape `\\%c` in a string", e ? e : ' ');
+            unsigned u, lo;
+            if (!scan_hex4(s, esc + 2, &u))
+                return scan_fail(s, esc, "invalid \\u escape: expected four hex digits");
+            if (u == 0)
+                return scan_fail(s, esc, "\\u0000 (a NUL character) is not allowed in a string");
+            s->i = esc + 6;
+            if (u >= 0xDC00 && u <= 0xDFFF)
+                return scan_fail(s, esc, "invalid \\u escape: a lone low surrogate");
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                if (s->i + 1 >= s->len || s->t[s->i] != '\\' || s->t[s->i + 1] != 'u' ||
+                    !scan_hex4(s, s->i + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                    return scan_fail(s, esc, "invalid \\u escape: a high surrogate without its low half");
+                s->i += 6;
+            }
+            continue;
+        }
+        s->i++;
+    }
+    return scan_fail(s, start, "unterminated string");
+}
+
+/* Scans a number token strictly: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
+static bool
+scan_number(Scan *s)
+{
+    size_t start = s->i;
+    const char *t = s->t;
+    size_t i = s->i;
+    if (i < s->len && t[i] == '-')
+        i++;
+    if (i < s->len && t[i] == '0')
+        i++;
+    else if (i < s->len && t[i] >= '1' && t[i] <= '9')
+        while (i < s->len && g_ascii_isdigit(t[i]))
+            i++;
+    else
+        return scan_fail(s, start, "invalid number");
+    if (i < s->len && t[i] == '.') {
+        i++;
+        if (i >= s->len || !g_ascii_isdigit(t[i]))
+            return scan_fail(s, start, "invalid number: digits must follow the decimal point");
+        while (i < s->len && g_ascii_isdigit(t[i]))
+            i++;
+    }
+    if (i < s->len && (t[i] == 'e' || t[i] == 'E')) {
+        i++;
+        if (i < s->len && (t[i] == '+' || t[i] == '-'))
+            i++;
+        if (i >= s->len || !g_ascii_isdigit(t[i]))
+            return scan_fail(s, start, "invalid number: bad exponent");
+        while (i < s->len && g_ascii_isdigit(t[i]))
+            i++;
+    }
+    if (i < s->len && (g_ascii_isalnum(t[i]) || t[i] == '.' || t[i] == '+' || t[i] == '-'))
+        return scan_fail(s, start, "invalid number (JSON numbers have no leading zeros, no `+`, no units: "
+                                   "write durations and rates as strings like \"10s\")");
+    s->i = i;
+    return true;
+}
+
+static bool scan_value(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos);
+
+/* Scans an object; pairs each member with the next cJSON child. */
+static bool
+scan_object(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
+{
+    const cJSON *child = node ? node->child : NULL;
+    g_autoptr(GHashTable) seen = node ? g_hash_table_new(g_str_hash, g_str_equal) : NULL;
+    s->i++;
+    scan_ws(s);
+    if (s->i < s->len && s->t[s->i] == '}') {
+        s->i++;
+        return true;
+    }
+    for (;;) {
+        scan_ws(s);
+        if (s->i >= s->len)
+            return scan_fail(s, s->i, "unexpected end of file inside an object (missing `}`?)");
+        if (s->t[s->i] != '"') {
+            g_autofree char *found = scan_found(s);
+            if (s->t[s->i] == '}')
+                return scan_fail(s, s->i, "trailing comma before `}`");
+            return scan_fail(s, s->i, "expected a key in double quotes, found %s", found);
+        }
+        size_t key_off = s->i;
+        if (!scan_string(s))
+            return false;
+        if (node && !child)
+            return scan_fail(s, key_off, "internal error: the parser and the scanner disagree");
+        if (child) {
+            g_hash_table_insert(kpos, (gpointer)child, GSIZE_TO_POINTER(key_off + 1));
+            gpointer first = NULL;
+            if (g_hash_table_lookup_extended(seen, child->string, NULL, &first)) {
+                int line, col;
+                rs_jsonc_linecol(s->doc, GPOINTER_TO_SIZE(first), &line, &col);
+                return scan_fail(s, key_off, "duplicate key `%s` (first at line %d, column %d)",
+                                 child->string, line, col);
+            }
+            g_hash_table_insert(seen, child->string, GSIZE_TO_POINTER(key_off));
+        }
+        scan_ws(s);
+        if (s->i >= s->len || s->t[s->i] != ':') {
+            g_autofree char *found = scan_found(s);
+            return scan_fail(s, s->i, "expected `:` after the key, found %s", found);
+        }
+        s->i++;
+        if (!scan_value(s, child, vpos, kpos))
+            return false;
+        if (child)
+            child = child->next;
+        scan_ws(s);
+        if (s->i < s->len && s->t[s->i] == ',') {
+            s->i++;
+            continue;
+        }
+        if (s->i < s->len && s->t[s->i] == '}') {
+            s->i++;
+            return true;
+        }
+        g_autofree char *found = scan_found(s);
+        return scan_fail(s, s->i, "expected `,` or `}` after an object member, found %s", found);
+    }
+}
+
+/* Scans an array; pairs each element with the next cJSON child. */
+static bool
+scan_array(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
+{
+    const cJSON *child = node ? node->child : NULL;
+    s->i++;
+    scan_ws(s);
+    if (s->i < s->len && s->t[s->i] == ']') {
+        s->i++;
+        return true;
+    }
+    for (;;) {
+        scan_ws(s);
+        if (s->i < s->len && s->t[s->i] == ']')
+            return scan_fail(s, s->i, "trailing comma before `]`");
+        if (node && !child)
+            return scan_fail(s, s->i, "internal error: the parser and the scanner disagree");
+        if (!scan_value(s, child, vpos, kpos))
+            return false;
+        if (child)
+            child = child->next;
+        scan_ws(s);
+        if (s->i < s->len && s->t[s->i] == ',') {
+            s->i++;
+            continue;
+        }
+        if (s->i < s->len && s->t[s->i] == ']') {
+            s->i++;
+            return true;
+        }
+        if (s->i >= s->len)
+            return scan_fail(s, s->i, "unexpected end of file inside an array (missing `]`?)");
+        g_autofree char *found = scan_found(s);
+        return scan_fail(s, s->i, "expected `,` or `]` after an array element, found %s", found);
+    }
+}
+
+/* Scans one value of any kind, recording its offset when `node` is given. */
+static bool
+scan_value(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
+{
+    scan_ws(s);
+    if (s->i >= s->len)
+        return scan_fail(s, s->i, "unexpected end of file, expected a value");
+    if (node)
+        g_hash_table_insert(vpos, (gpointer)node, GSIZE_TO_POINTER(s->i + 1));
+    char c = s->t[s->i];
+    bool ok;
+    switch (c) {
+    case '{':
+    case '[':
+        if (++s->depth > RS_JSONC_MAX_DEPTH)
+            return scan_fail(s, s->i, "nesting deeper than %d levels", RS_JSONC_MAX_DEPTH);
+        ok = c == '{' ? scan_object(s, node, vpos, kpos) : scan_array(s, node, vpos, kpos);
+        s->depth--;
+        return ok;
+    case '"':
+        return scan_string(s);
+    case 't':
+    case 'f':
+    case 'n': {
+        const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+        size_t wl = strlen(word);
+        if (s->len - s->i >= wl && memcmp(s->t + s->i, word, wl) == 0 &&
+            (s->i + wl >= s->len || !g_ascii_isalnum(s->t[s->i + wl]))) {
+            s->i += wl;
+            return true;
+        }
+        break;
+    }
+    default:
+        if (c == '-' || g_ascii_isdigit(c))
+            return scan_number(s);
+        break;
+    }
+    g_autofree char *found = scan_found(s);
+    if (c == '\'')
+        return scan_fail(s, s->i, "expected a value, found %s (JSON strings use double quotes)", found);
+    return scan_fail(s, s->i, "expected a value, found %s", found);
+}
+
+/* Replaces comments by spaces, keeping newlines; false on an open block comment. */
+static bool
+blank_comments(char *t, size_t len, size_t *bad)
+{
+    bool in_str = false;
+    for (size_t i = 0; i < len; i++) {
+        if (in_str) {
+            if (t[i] == '\\' && i + 1 < len && t[i + 1] != '\n')
+                i++;
+            else if (t[i] == '"' || t[i] == '\n')
+                in_str = false;
+            continue;
+        }
+        if (t[i] == '"') {
+            in_str = true;
+        } else if (t[i] == '/' && i + 1 < len && t[i + 1] == '/') {
+            while (i < len && t[i] != '\n')
+                t[i++] = ' ';
+        } else if (t[i] == '/' && i + 1 < len && t[i + 1] == '*') {
+            size_t start = i;
+            t[i++] = ' ';
+            t[i++] = ' ';
+            while (i < len && !(t[i] == '*' && i + 1 < len && t[i + 1] == '/')) {
+                if (t[i] != '\n' && t[i] != '\r')
+                    t[i] = ' ';
+                i++;
+            }
+            if (i >= len) {
+                *bad = start;
+                return false;
+            }
+            t[i++] = ' ';
+            t[i] = ' ';
+        }
+    }
+    return true;
+}
+
+/* Parses JSONC text (see jsonc.h). */
+RsJsonDoc *
+rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
+{
+    g_autoptr(RsJsonDoc) doc = g_new0(RsJsonDoc, 1);
+    doc->name = g_strdup(name);
+    doc->text = g_malloc(len + 1);
+    memcpy(doc->text, data, len);
+    doc->text[len] = '\0';
+    doc->len = len;
+    doc->line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
+    doc->line_ascii = g_array_new(FALSE, FALSE, sizeof(gboolean));
+    size_t zero = 0;
+    gboolean ascii = TRUE;
+    g_array_append_val(doc->line_starts, zero);
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)data[i] >= 0x80)
+            ascii = FALSE;
+        if (data[i] == '\n') {
+            size_t next = i + 1;
+            g_array_append_val(doc->line_starts, next);
+            g_array_append_val(doc->line_ascii, ascii);
+            ascii = TRUE;
+        }
+    }
+    g_array_append_val(doc->line_ascii, ascii);
+    doc->vpos = g_hash_table_new(g_direct_hash, g_direct_equal);
+    doc->kpos = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+    if (len == 0) {
+        g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_SYNTAX,
+                    "%s: empty file (a scenario is a JSON object)", name);
+        return NULL;
+    }
+    const char *end = NULL;
+    if (!g_utf8_validate(doc->text, (gssize)len, &end)) {
+        size_t off = (size_t)(end - doc->text);
+        g_autofree char *msg = *end == '\0'
+            ? g_strdup("NUL byte: a scenario is UTF-8 text")
+            : g_strdup_printf("invalid UTF-8 (byte 0x%02X): a scenario is UTF-8 text",
+                              (unsigned char)*end);
+        set_error_at(doc, off, error, msg);
+        return NULL;
+    }
+    g_autofree char *blank = g_malloc(len + 1);
+    memcpy(blank, doc->text, len + 1);
+    size_t bad = 0;
+    if (!blank_comments(blank, len, &bad)) {
+        set_error_at(doc, bad, error, "unterminated /* comment");
+        return NULL;
+    }
+    Scan s = {.doc = doc, .t = blank, .len = len};
+    if (len >= 3 && memcmp(blank, "\xEF\xBB\xBF", 3) == 0)
+        s.i = 3;
+    scan_ws(&s);
+    if (s.i >= len) {
+        g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_SYNTAX,
+                    "%s: empty file: no JSON document, only whitespace or comments", name);
+        return NULL;
+    }
+    const char *parse_end = NULL;
+    /* Without a tree (cJSON failed) the scanner only looks for the error. */
+    doc->root = cJSON_ParseWithLengthOpts(blank, len, &parse_end, false);
+    bool ok = scan_value(&s, doc->root, doc->vpos, doc->kpos);
+    if (ok) {
+        scan_ws(&s);
+        if (s.i < len) {
+            ok = false;
+            scan_fail(&s, s.i, "unexpected text after the end of the JSON document");
+        }
+    }
+    if (!ok) {
+        set_error_at(doc, s.err_off, error, s.err_msg);
+        g_free(s.err_msg);
+        return NULL;
+    }
+    if (!doc->root) {
+        /* cJSON refused what the strict scanner accepted: should not happen. */
+        size_t off = parse_end ? (size_t)(parse_end - blank) : 0;
+        set_error_at(doc, off, error, "syntax error");
+        return NULL;
+    }
+    return g_steal_pointer(&doc);
+}
+
+/* Reads a file (refusing directories and huge files) and parses it. */
+RsJsonDoc *
+rs_jsonc_load_file(const char *path, GError **error)
+{
+    GStatBuf st;
+    if (g_stat(path, &st) != 0) {
+        int e = errno;
+        g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_IO, "%s: cannot read: %s", path,
+                    g_strerror(e));
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_IO,
+                    "%s: is a directory, not a scenario file", path);
+        return NULL;
+    }
+    if (S_ISREG(st.st_mode) && (guint64)st.st_size > RS_JSONC_MAX_FILE_SIZE) {
+        g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_IO,
+                    "%s: file too large (%" G_GUINT64_FORMAT " bytes; the limit is %zu MiB)", path,
+                    (guint64)st.st_size, RS_JSONC_MAX_FILE_SIZE >> 20);
+        return NULL;
+    }
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_autoptr(GError) local = NULL;
+    if (!g_file_get_contents(path, &data, &len, &local)) {
+        g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_IO, "%s: cannot read: %s", path,
+                    local->message);
+        return NULL;
+    }
+    if (len > RS_JSONC_MAX_FILE_SIZE) {
+        g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_IO,
+                    "%s: file too large (the limit is %zu MiB)", path, RS_JSONC_MAX_FILE_SIZE >> 20);
+        return NULL;
+    }
+    return rs_jsonc_parse(path, data, len, error);
+}

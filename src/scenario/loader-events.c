@@ -1,0 +1,253 @@
+/* loader-events.c: the `events` array: delete (R6), crash (R7), scale,
+ * annotate (R25-R31 annotations), router_down/router_up (R30), apply
+ * (create or replace an object) and remove.
+ *
+ * Each event has exactly one action key.  Times are >= 0 (nothing happens
+ * before the start) and within --max-duration.  Targets are checked in
+ * pass 2 against everything the file declares, including objects that
+ * `apply` events create.  Events keep file order here; loader.c sorts them
+ * by time, stably (R37).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "scenario/loader-internal.h"
+
+static const char *const actions[] = {"delete", "crash", "scale", "annotate", "router_down",
+                                      "router_up", "apply", "remove", NULL};
+
+/* The event time `at`: required, not before time 0, within the limit. */
+static bool
+event_time(Ld *ld, const cJSON *v, const char *path, rs_time_t *at)
+{
+    const cJSON *t = ld_get(v, "at");
+    if (!t)
+        return ld_fail(ld, v, false, path, "missing required key `at` (when the event happens)");
+    g_autofree char *tp = ld_path(path, "at");
+    if ((cJSON_IsString(t) && t->valuestring[0] == '-') || (cJSON_IsNumber(t) && t->valuedouble < 0))
+        return ld_fail(ld, t, false, tp, "event time is before time 0 (the scenario starts at 0s)");
+    if (!ld_v_duration(ld, t, tp, at))
+        return false;
+    if (*at > ld->lim.max_duration) {
+        char b[32];
+        return ld_fail_limit(ld, t, tp, "event time is beyond the duration limit (%s); raise it with "
+                             "--max-duration", rs_duration_format(ld->lim.max_duration, b));
+    }
+    return true;
+}
+
+/* A target "ns/name": split it and queue its check. */
+static bool
+target(Ld *ld, const cJSON *v, const char *path, const char *key, LdRefKind kind, RsEventSpec *ev,
+       const char *what)
+{
+    const cJSON *t = ld_get(v, key);
+    g_autofree char *kp = ld_path(path, key);
+    if (!cJSON_IsString(t))
+        return ld_fail(ld, t, false, kp, "expected `NAMESPACE/NAME`, found %s", ld_type_word(t));
+    if (!ld_split_ref(ld, t, kp, t->valuestring, &ev->ns, NULL, &ev->name))
+        return false;
+    ld_defer(ld, kind, t, kp, ev->ns, ev->name, what);
+    return true;
+}
+
+/* The `apply` action: {namespace, kind, spec}, an object to create or replace. */
+static bool
+apply(Ld *ld, const cJSON *a, const char *path, RsEventSpec *ev)
+{
+    static const char *const keys[] = {"namespace", "kind", "spec", NULL};
+    static const char *const kinds[] = {"deployment", "pod", "service", "route", NULL};
+    if (!ld_object(ld, a, path, keys, "an apply action") ||
+        !ld_string(ld, a, path, "namespace", true, &ev->ns))
+        return false;
+    LdNs *ns = ld_ns_lookup(ld, ev->ns);
+    if (!ns) {
+        g_autofree char *np = ld_path(path, "namespace");
+        return ld_fail(ld, ld_get(a, "namespace"), false, np,
+                       "unknown namespace `%s` (apply works in a namespace the file declares)", ev->ns);
+    }
+    int k = -1;
+    if (!ld_get(a, "kind"))
+        return ld_fail(ld, a, false, path, "missing required key `kind` (deployment, pod, service or route)");
+    if (!ld_enum(ld, a, path, "kind", kinds, &k))
+        return false;
+    const cJSON *spec = ld_get(a, "spec");
+    if (!spec)
+        return ld_fail(ld, a, false, path, "missing required key `spec` (the object to create or replace)");
+    g_autofree char *sp = ld_path(path, "spec");
+    bool ok = false;
+    RsObjKind kind = RS_KIND_ANY;
+    void *obj = NULL;
+    const char *name = NULL;
+    switch (k) {
+    case 0:
+    case 1:
+        kind = k == 0 ? RS_KIND_DEPLOYMENT : RS_KIND_POD;
+        obj = g_new0(RsWorkloadSpec, 1);
+        if (k == 0)
+            ev->deployment = obj;
+        else
+            ev->pod = obj;
+        ok = ld_workload(ld, spec, sp, k == 1, obj);
+        name = ((RsWorkloadSpec *)obj)->name;
+        break;
+    case 2:
+        kind = RS_KIND_SERVICE;
+        obj = ev->service = g_new0(RsServiceSpec, 1);
+        ok = ld_service(ld, spec, sp, obj);
+        name = ev->service->name;
+        break;
+    default:
+        kind = RS_KIND_ROUTE;
+        obj = ev->route = g_new0(RsRouteSpec, 1);
+        ok = ld_route(ld, ns, spec, sp, obj);
+        name = ev->route->name;
+        break;
+    }
+    if (!ok)
+        return false;
+    ev->obj_kind = kind;
+    ev->name = g_strdup(name);
+    return ld_register(ld, ns, kind, obj, spec, sp, true);
+}
+
+/* One event. */
+static bool
+event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
+{
+    static const char *const keys[] = {"at", "delete", "crash", "scale", "replicas", "annotate", "key",
+                                       "value", "router_down", "router_up", "apply", "remove", NULL};
+    static const char *const kinds[] = {"pod", "deployment", "service", "route", NULL};
+    if (!ld_object(ld, v, path, keys, "an event") || !ld_count_timed(ld, v, path))
+        return false;
+    ld_pos(ld, v, path, &ev->pos);
+    if (!event_time(ld, v, path, &ev->at))
+        return false;
+    int act = -1;
+    const cJSON *an = NULL;
+    for (int i = 0; actions[i]; i++) {
+        const cJSON *c = ld_get(v, actions[i]);
+        if (!c)
+            continue;
+        if (act >= 0) {
+            g_autofree char *cp = ld_path(path, actions[i]);
+            return ld_fail(ld, c, true, cp, "an event does one thing: `%s` and `%s` cannot be combined "
+                           "(write two events)", actions[act], actions[i]);
+        }
+        act = i;
+        an = c;
+    }
+    if (act < 0) {
+        g_autofree char *list = g_strjoinv(", ", (char **)actions);
+        return ld_fail(ld, v, false, path, "an event needs an action: one of %s", list);
+    }
+    ev->kind = (RsEventKind)act;    /* actions[] is in RsEventKind order */
+    /* keys that belong to another action */
+    if (ev->kind != RS_EV_SCALE && ld_get(v, "replicas")) {
+        g_autofree char *rp = ld_path(path, "replicas");
+        return ld_fail(ld, ld_get(v, "replicas"), true, rp, "`replicas` belongs to a `scale` event");
+    }
+    if (ev->kind != RS_EV_ANNOTATE && (ld_get(v, "key") || ld_get(v, "value"))) {
+        const char *k = ld_get(v, "key") ? "key" : "value";
+        g_autofree char *kp = ld_path(path, k);
+        return ld_fail(ld, ld_get(v, k), true, kp, "`%s` belongs to an `annotate` event", k);
+    }
+    g_autofree char *ap = ld_path(path, actions[act]);
+    switch (ev->kind) {
+    case RS_EV_DELETE:
+    case RS_EV_CRASH:
+        ev->obj_kind = RS_KIND_POD;
+        return target(ld, v, path, actions[act], LD_REF_POD, ev, "the event's pod");
+    case RS_EV_SCALE: {
+        long long n;
+        ev->obj_kind = RS_KIND_DEPLOYMENT;
+        if (!target(ld, v, path, "scale", LD_REF_DEPLOYMENT, ev, "the deployment to scale") ||
+            !ld_int(ld, v, path, "replicas", true, 0, 1000000, &n, NULL))
+            return false;
+        ev->replicas = (unsigned)n;
+        return true;
+    }
+    case RS_EV_ANNOTATE: {
+        ev->obj_kind = RS_KIND_ROUTE;
+        if (!target(ld, v, path, "annotate", LD_REF_ROUTE, ev, "the route to annotate") ||
+            !ld_string(ld, v, path, "key", true, &ev->key))
+            return false;
+        const cJSON *val = ld_get(v, "value");
+        g_autofree char *vp = ld_path(path, "value");
+        if (!val)
+            return ld_fail(ld, v, false, path, "missing required key `value` (null removes the annotation)");
+        if (!cJSON_IsNull(val)) {
+            if (!cJSON_IsString(val))
+                return ld_fail(ld, val, false, vp, "expected a string (or null to remove), found %s",
+                               ld_type_word(val));
+            ev->value = g_strdup(val->valuestring);
+            ld_whitelist_check(ld, val, ev->key, ev->value);
+        }
+        return true;
+    }
+    case RS_EV_ROUTER_DOWN:
+    case RS_EV_ROUTER_UP: {
+        long long r;
+        unsigned n = ld->sc->profile.router_replicas;
+        if (cJSON_IsNumber(an) && an->valuedouble == (double)(long long)an->valuedouble &&
+            (an->valuedouble < 0 || an->valuedouble >= n))
+            return ld_fail(ld, an, false, ap,
+                           "router replica %g does not exist: the platform has %u (0-%u, R30)",
+                           an->valuedouble, n, n - 1);
+        if (!ld_v_int(ld, an, ap, 0, (long long)n - 1, "router replica index", &r))
+            return false;
+        ev->router = (unsigned)r;
+        return true;
+    }
+    case RS_EV_APPLY:
+        return apply(ld, an, ap, ev);
+    case RS_EV_REMOVE: {
+        if (!cJSON_IsString(an))
+            return ld_fail(ld, an, false, ap, "expected `NAMESPACE/NAME` or `NAMESPACE/KIND/NAME`, found %s",
+                           ld_type_word(an));
+        g_autofree char *kind = NULL;
+        if (!ld_split_ref(ld, an, ap, an->valuestring, &ev->ns, &kind, &ev->name))
+            return false;
+        ev->obj_kind = RS_KIND_ANY;
+        if (kind) {
+            int k = -1;
+            for (int i = 0; kinds[i]; i++)
+                if (strcmp(kinds[i], kind) == 0)
+                    k = i;
+            if (k < 0)
+                return ld_fail(ld, an, false, ap, "unknown kind `%s` (expected pod, deployment, service or route)",
+                               kind);
+            ev->obj_kind = (RsObjKind)(RS_KIND_POD + k);
+        }
+        ld_defer(ld, LD_REF_ANY, an, ap, ev->ns, ev->name, "the object to remove");
+        ld_defer_last(ld)->kind_out = &ev->obj_kind;
+        return true;
+    }
+    }
+    return true;
+}
+
+/* The `events` array (file order; sorted later). */
+bool
+ld_events(Ld *ld, const cJSON *root)
+{
+    const cJSON *arr;
+    if (!ld_array(ld, root, "", "events", &arr))
+        return false;
+    if (!arr)
+        return true;
+    RsScenario *sc = ld->sc;
+    unsigned n = (unsigned)cJSON_GetArraySize(arr);
+    sc->events = g_new0(RsEventSpec, n ? n : 1);
+    sc->n_events = n;
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, arr) {
+        g_autofree char *p = ld_path_index("events", i);
+        if (!event(ld, c, p, &sc->events[i]))
+            return false;
+        i++;
+    }
+    return true;
+}

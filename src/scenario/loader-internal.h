@@ -1,0 +1,149 @@
+/* loader-internal.h (internal): what the loader's files share.
+ *
+ * The loader works in three passes over the cJSON tree:
+ *   1. parse: types, ranges, units, unknown keys, duplicate names (R2); every
+ *      declared object, and every object an `apply` event creates, goes into
+ *      a per-namespace registry;
+ *   2. references: checks deferred during pass 1 (a route's service, event
+ *      targets, `from`, `traffic`, `spread.over` ...) are resolved against
+ *      the complete registry, so an object may be used before it is written;
+ *   3. lint: warnings that need the whole file (selectors, target ports,
+ *      host conflicts).
+ * Every error and warning names the file, line, column (jsonc.h) and the
+ * JSON path.  The first error stops the load.
+ */
+#ifndef RAHTISIM_SCENARIO_LOADER_INTERNAL_H
+#define RAHTISIM_SCENARIO_LOADER_INTERNAL_H
+
+#include <cjson/cJSON.h>
+#include <glib.h>
+
+#include "rahtisim/scenario.h"
+#include "scenario/jsonc.h"
+
+/* One registered object: its spec and the JSON it came from. */
+typedef struct {
+    RsObjKind kind;
+    void *spec;                 /* RsWorkloadSpec*, RsServiceSpec*, RsRouteSpec* */
+    const cJSON *node;
+    bool applied;               /* created by an `apply` event */
+} LdObj;
+
+/* What the file declares in one namespace (R2: names unique per kind). */
+typedef struct {
+    RsNamespaceSpec *spec;
+    GHashTable *by_kind[RS_KIND_ROUTE + 1];     /* name -> LdObj* (borrowed) */
+    GPtrArray *objs;                            /* LdObj*, owned, file order */
+} LdNs;
+
+typedef enum {
+    LD_REF_SERVICE, LD_REF_DEPLOYMENT, LD_REF_POD, LD_REF_ROUTE, LD_REF_ANY,
+    LD_REF_FROM, LD_REF_TRAFFIC,
+} LdRefKind;
+
+/* A reference checked in pass 2. */
+typedef struct {
+    LdRefKind kind;
+    const cJSON *node;
+    char *path;
+    char *ns, *name;            /* name only for hosts/traffic */
+    RsObjKind *kind_out;        /* LD_REF_ANY: the kind found (or asked for) */
+    RsFrom *from_out;           /* LD_REF_FROM */
+    const char *what;           /* "route service", "event target" ... */
+} LdRef;
+
+typedef struct {
+    size_t off;
+    guint seq;
+    char *msg;
+} LdWarn;
+
+typedef struct {
+    RsScenario *sc;
+    const RsJsonDoc *doc;
+    RsLimits lim;
+    GError **error;
+    GArray *warns;              /* LdWarn */
+    unsigned n_objects, n_timed;
+    GHashTable *ns_by_name;     /* name -> LdNs* */
+    GPtrArray *nss;             /* LdNs*, owned */
+    GHashTable *hosts;          /* name -> RsHostSpec* */
+    GHashTable *traffic;        /* name -> RsTrafficSpec* */
+    GPtrArray *refs;            /* LdRef*, owned */
+} Ld;
+
+/* ---- loader-read.c: errors, warnings, paths, typed getters ---- */
+bool ld_fail(Ld *ld, const cJSON *node, bool at_key, const char *path, const char *fmt, ...)
+    G_GNUC_PRINTF(5, 6);
+bool ld_fail_limit(Ld *ld, const cJSON *node, const char *path, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+void ld_warn(Ld *ld, const cJSON *node, RsRule rule, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+void ld_pos(Ld *ld, const cJSON *node, const char *path, RsSrcPos *pos);
+char *ld_path(const char *parent, const char *key);
+char *ld_path_index(const char *parent, int i);
+const char *ld_type_word(const cJSON *v);
+const cJSON *ld_get(const cJSON *obj, const char *key);
+bool ld_object(Ld *ld, const cJSON *v, const char *path, const char *const *keys, const char *what);
+bool ld_array(Ld *ld, const cJSON *obj, const char *path, const char *key, const cJSON **out);
+bool ld_v_string(Ld *ld, const cJSON *v, const char *path, char **out);
+bool ld_string(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, char **out);
+bool ld_v_int(Ld *ld, const cJSON *v, const char *path, long long min, long long max,
+              const char *what, long long *out);
+bool ld_int(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required,
+            long long min, long long max, long long *out, bool *present);
+bool ld_bool(Ld *ld, const cJSON *obj, const char *path, const char *key, bool *out);
+bool ld_v_duration(Ld *ld, const cJSON *v, const char *path, rs_time_t *out);
+bool ld_duration(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required,
+                 rs_time_t *out);
+bool ld_enum(Ld *ld, const cJSON *obj, const char *path, const char *key,
+             const char *const *words, int *out);
+bool ld_v_ipv4(Ld *ld, const cJSON *v, const char *path, uint32_t *out);
+bool ld_ipv4(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, uint32_t *out);
+bool ld_v_cidr(Ld *ld, const cJSON *v, const char *path, uint32_t *net, uint32_t *prefix);
+bool ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel **out,
+               unsigned *n);
+bool ld_v_url(Ld *ld, const cJSON *v, const char *path, RsUrl *out);
+bool ld_name(Ld *ld, const cJSON *obj, const char *path, const char *what, bool subdomain, char **out);
+bool ld_plain_name(Ld *ld, const cJSON *obj, const char *path, const char *what, char **out);
+bool ld_is_ipv6(const char *s);
+bool ld_is_label(const char *s);
+bool ld_no_ipv6_anywhere(Ld *ld, const cJSON *v, const char *path);
+bool ld_count_object(Ld *ld, const cJSON *node, const char *path, unsigned n);
+bool ld_count_timed(Ld *ld, const cJSON *node, const char *path);
+bool ld_split_ref(Ld *ld, const cJSON *v, const char *path, const char *text, char **ns,
+                  char **kind, char **name);
+void ld_defer(Ld *ld, LdRefKind kind, const cJSON *node, const char *path, const char *ns,
+              const char *name, const char *what);
+LdRef *ld_defer_last(Ld *ld);
+
+/* ---- loader-objects.c: namespaces and their objects, hosts, DNS ---- */
+LdNs *ld_ns_lookup(Ld *ld, const char *name);
+LdObj *ld_obj_lookup(LdNs *ns, RsObjKind kind, const char *name);
+bool ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node,
+                 const char *path, bool applied);
+bool ld_workload(Ld *ld, const cJSON *v, const char *path, bool bare, RsWorkloadSpec *w);
+bool ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s);
+bool ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r);
+bool ld_namespaces(Ld *ld, const cJSON *root);
+bool ld_hosts(Ld *ld, const cJSON *root);
+bool ld_dns(Ld *ld, const cJSON *root);
+void ld_whitelist_check(Ld *ld, const cJSON *node, const char *key, const char *value);
+
+/* ---- loader-platform.c ---- */
+bool ld_platform(Ld *ld, const cJSON *root);
+
+/* ---- loader-events.c ---- */
+bool ld_events(Ld *ld, const cJSON *root);
+bool ld_pod_declared(Ld *ld, const char *ns, const char *name);
+
+/* ---- loader-expect.c: traffic and expectations ---- */
+bool ld_traffic(Ld *ld, const cJSON *root);
+bool ld_expectations(Ld *ld, const cJSON *root);
+
+/* ---- loader-refs.c: pass 2 ---- */
+bool ld_resolve_refs(Ld *ld);
+
+/* ---- loader-lint.c: pass 3 ---- */
+void ld_lint(Ld *ld, const cJSON *root);
+
+#endif

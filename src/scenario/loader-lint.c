@@ -1,0 +1,224 @@
+/* loader-lint.c: pass 3: warnings about what Rahti users get wrong, for
+ * objects declared in `namespaces` (pass 1 already warned about privileged
+ * pod ports, R4, and malformed whitelists, R25):
+ *   - a service whose selector matches no deployment or pod (R14: it has no
+ *     endpoints and refuses connections);
+ *   - a service target port, number or name, on which no selected pod
+ *     listens (R11);
+ *   - a route whose target_port its service does not export (R20);
+ *   - a host claimed by routes of two namespaces (R22: the later one is not
+ *     admitted);
+ *   - a TLS route on a custom host without a certificate (R23: tls-error);
+ *   - more namespaces asking for a dedicated egress IP than the pool has (R33);
+ *   - events and expectations after an explicit `duration` (never happen).
+ * Warnings are collected with their position; loader.c sorts them.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "scenario/loader-internal.h"
+
+/* True if every selector label is among the workload's labels. */
+static bool
+selects(const RsServiceSpec *s, const RsWorkloadSpec *w)
+{
+    if (s->n_selector == 0)
+        return false;
+    for (unsigned i = 0; i < s->n_selector; i++) {
+        bool found = false;
+        for (unsigned j = 0; j < w->n_labels && !found; j++)
+            found = strcmp(s->selector[i].key, w->labels[j].key) == 0 &&
+                    strcmp(s->selector[i].value, w->labels[j].value) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* True if a workload declares the port (by number, or by name when name set). */
+static bool
+listens(const RsWorkloadSpec *w, uint16_t port, const char *name)
+{
+    for (unsigned i = 0; i < w->n_ports; i++) {
+        if (name ? (w->ports[i].name && strcmp(w->ports[i].name, name) == 0) : w->ports[i].port == port)
+            return true;
+    }
+    return false;
+}
+
+/* Indexes a namespace's workloads by label ("key=value" -> GPtrArray of
+ * RsWorkloadSpec*), so that matching a selector costs the size of one label's
+ * candidates instead of every workload. */
+static GHashTable *
+label_index(LdNs *ns)
+{
+    GHashTable *idx = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify)g_ptr_array_unref);
+    for (guint i = 0; i < ns->objs->len; i++) {
+        LdObj *o = g_ptr_array_index(ns->objs, i);
+        if (o->kind != RS_KIND_DEPLOYMENT && o->kind != RS_KIND_POD)
+            continue;
+        const RsWorkloadSpec *w = o->spec;
+        for (unsigned k = 0; k < w->n_labels; k++) {
+            char *key = g_strconcat(w->labels[k].key, "=", w->labels[k].value, NULL);
+            GPtrArray *list = g_hash_table_lookup(idx, key);
+            if (!list) {
+                list = g_ptr_array_new();
+                g_hash_table_insert(idx, key, list);
+            } else {
+                g_free(key);
+            }
+            g_ptr_array_add(list, (gpointer)w);
+        }
+    }
+    return idx;
+}
+
+/* Warnings for one service: selector and target ports (R11, R14). */
+static void
+lint_service(Ld *ld, LdNs *ns, GHashTable *labels, const RsServiceSpec *s, const cJSON *node)
+{
+    if (s->cluster_ip_mode == RS_CLUSTER_IP_NONE && s->n_selector == 0)
+        return;
+    GPtrArray *sel = g_ptr_array_new();
+    if (s->n_selector > 0) {
+        g_autofree char *key = g_strconcat(s->selector[0].key, "=", s->selector[0].value, NULL);
+        GPtrArray *cand = g_hash_table_lookup(labels, key);
+        for (guint i = 0; cand && i < cand->len; i++)
+            if (selects(s, cand->pdata[i]))
+                g_ptr_array_add(sel, cand->pdata[i]);
+    }
+    if (sel->len == 0) {
+        const cJSON *at = ld_get(node, "selector") ? ld_get(node, "selector") : node;
+        if (s->n_selector == 0)
+            ld_warn(ld, at, RS_R14, "service `%s` has no selector: it never has endpoints and "
+                    "refuses connections", s->name);
+        else
+            ld_warn(ld, at, RS_R14, "the selector of service `%s` matches no deployment or pod in "
+                    "namespace `%s`: it has no endpoints and refuses connections", s->name,
+                    ns->spec->name);
+        g_ptr_array_free(sel, TRUE);
+        return;
+    }
+    const cJSON *ports = ld_get(node, "ports");
+    for (unsigned i = 0; i < s->n_ports; i++) {
+        const RsServicePortSpec *p = &s->ports[i];
+        bool any = false;
+        for (guint j = 0; j < sel->len && !any; j++)
+            any = listens(sel->pdata[j], p->target_port, p->target_name);
+        if (any)
+            continue;
+        const cJSON *pn = cJSON_GetArrayItem(ports, (int)i);
+        const cJSON *at = cJSON_IsObject(pn) && ld_get(pn, "target_port") ? ld_get(pn, "target_port") : pn;
+        const RsWorkloadSpec *w = sel->pdata[0];
+        GString *has = g_string_new(NULL);
+        for (unsigned k = 0; k < w->n_ports; k++)
+            g_string_append_printf(has, "%s%u%s%s%s", k ? ", " : "", w->ports[k].port,
+                                   w->ports[k].name ? " (" : "", w->ports[k].name ? w->ports[k].name : "",
+                                   w->ports[k].name ? ")" : "");
+        g_autofree char *has_s = g_string_free(has, FALSE);
+        g_autofree char *target = p->target_name ? g_strdup_printf("`%s`", p->target_name)
+                                                 : g_strdup_printf("%u", p->target_port);
+        ld_warn(ld, at, RS_R11, "target port %s of service `%s` is not a port of any pod it selects "
+                "(`%s` listens on %s): connections to it are refused", target, s->name, w->name,
+                *has_s ? has_s : "no declared port");
+    }
+    g_ptr_array_free(sel, TRUE);
+}
+
+/* A route's target_port must be one its service exports (R20). */
+static void
+lint_route_port(Ld *ld, LdNs *ns, const RsRouteSpec *r, const cJSON *node)
+{
+    if (!r->target_port && !r->target_name)
+        return;
+    LdObj *o = ld_obj_lookup(ns, RS_KIND_SERVICE, r->service);
+    if (!o)
+        return;
+    const RsServiceSpec *s = o->spec;
+    for (unsigned i = 0; i < s->n_ports; i++) {
+        const RsServicePortSpec *p = &s->ports[i];
+        if (r->target_name ? ((p->name && strcmp(p->name, r->target_name) == 0) ||
+                              (p->target_name && strcmp(p->target_name, r->target_name) == 0))
+                           : (p->port == r->target_port || p->target_port == r->target_port))
+            return;
+    }
+    g_autofree char *target = r->target_name ? g_strdup_printf("`%s`", r->target_name)
+                                             : g_strdup_printf("%u", r->target_port);
+    ld_warn(ld, ld_get(node, "target_port"), RS_R20,
+            "route `%s`: service `%s` has no port %s (neither a port, a target port nor a port "
+            "name): the route has no servers", r->name, r->service, target);
+}
+
+/* True if host is `<label>.<app domain>`, covered by the wildcard certificate (R18). */
+static bool
+app_domain_host(const char *host, const char *app_domain)
+{
+    const char *dot = strchr(host, '.');
+    return dot && dot != host && strcmp(dot + 1, app_domain) == 0;
+}
+
+/* Pass 3 over the declared namespaces, then the timed entries. */
+void
+ld_lint(Ld *ld, const cJSON *root)
+{
+    RsScenario *sc = ld->sc;
+    const cJSON *nss = ld_get(root, "namespaces");
+    g_autoptr(GHashTable) hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    unsigned dedicated = 0;
+    /* walk the JSON arrays beside the specs (cJSON_GetArrayItem is O(n)) */
+    const cJSON *nn = nss ? nss->child : NULL;
+    for (unsigned i = 0; i < sc->n_namespaces; i++, nn = nn->next) {
+        const RsNamespaceSpec *n = &sc->namespaces[i];
+        LdNs *ns = ld_ns_lookup(ld, n->name);
+        if (n->dedicated_egress && ++dedicated > sc->profile.n_egress_pool)
+            ld_warn(ld, ld_get(nn, "egress_ip"), RS_R33,
+                    "namespace `%s` asks for a dedicated egress IP but the pool (platform "
+                    "egress_pool) has only %u: it keeps the shared one", n->name, sc->profile.n_egress_pool);
+        const cJSON *sn = n->n_services ? ld_get(nn, "services")->child : NULL;
+        g_autoptr(GHashTable) labels = label_index(ns);
+        for (unsigned k = 0; k < n->n_services; k++, sn = sn->next)
+            lint_service(ld, ns, labels, &n->services[k], sn);
+        const cJSON *rn = n->n_routes ? ld_get(nn, "routes")->child : NULL;
+        for (unsigned k = 0; k < n->n_routes; k++, rn = rn->next) {
+            const RsRouteSpec *r = &n->routes[k];
+            lint_route_port(ld, ns, r, rn);
+            g_autofree char *host = r->host ? g_strdup(r->host)
+                                            : g_strdup_printf("%s-%s.%s", r->name, n->name, sc->profile.app_domain);
+            const RsRouteSpec *owner = g_hash_table_lookup(hosts, host);
+            const cJSON *at = ld_get(rn, "host") ? ld_get(rn, "host") : rn;
+            if (!owner) {
+                g_hash_table_insert(hosts, g_strdup(host), (gpointer)r);
+                /* the owner's namespace: kept by position in the array of its spec */
+            } else {
+                const RsNamespaceSpec *on = NULL;
+                for (unsigned m = 0; m < sc->n_namespaces && !on; m++)
+                    if (owner >= sc->namespaces[m].routes && owner < sc->namespaces[m].routes + sc->namespaces[m].n_routes)
+                        on = &sc->namespaces[m];
+                if (on && on != n)
+                    ld_warn(ld, at, RS_R22, "host `%s` is already claimed by route `%s/%s` (line %d): "
+                            "route `%s/%s` will not be admitted (HostAlreadyClaimed)", host, on->name,
+                            owner->name, owner->pos.line, n->name, r->name);
+            }
+            if (r->host && (r->tls == RS_TLS_EDGE || r->tls == RS_TLS_REENCRYPT) && !r->certificate &&
+                !app_domain_host(r->host, sc->profile.app_domain))
+                ld_warn(ld, at, RS_R23, "route `%s` serves TLS for the custom host `%s` without a "
+                        "certificate (`certificate: true`): clients get tls-error", r->name, r->host);
+        }
+    }
+    if (sc->duration == RS_TIME_NEVER)
+        return;
+    char b[32];
+    rs_duration_format(sc->duration, b);
+    const cJSON *ev = sc->n_events ? ld_get(root, "events")->child : NULL;
+    for (unsigned i = 0; i < sc->n_events; i++, ev = ev->next)
+        if (sc->events[i].at > sc->duration)
+            ld_warn(ld, ld_get(ev, "at"), RS_RULE_NONE,
+                    "this event is after the end of the run (duration %s): it never happens", b);
+    const cJSON *ex = sc->n_expect ? ld_get(root, "expect")->child : NULL;
+    for (unsigned i = 0; i < sc->n_expect; i++, ex = ex->next)
+        if (sc->expect[i].kind != RS_EXPECT_TRAFFIC && sc->expect[i].at > sc->duration)
+            ld_warn(ld, ld_get(ex, "at"), RS_RULE_NONE,
+                    "this expectation is after the end of the run (duration %s)", b);
+}

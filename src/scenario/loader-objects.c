@@ -1,0 +1,804 @@
+/* loader-objects.c: namespaces and what they hold (deployments, bare pods,
+ * services, routes), external hosts and public DNS records.
+ *
+ * Enforces: names are DNS labels and unique per kind within a namespace
+ * (R2); a bare pod cannot take a name its namespace's deployments will use
+ * (`<deployment>-<n>`); ports in range (services 1-65535, pods 0-65535 with
+ * a warning below 1024, R4); a fixed ClusterIP lies in the service network
+ * and is not the DNS server's (R10); route weights 0-256 (R20); passthrough
+ * with `insecure: allow` is an error (R24), and so is a passthrough path;
+ * malformed whitelist annotations are warnings (R25).  References (a
+ * route's service) are queued for pass 2 (loader-refs.c).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "scenario/loader-internal.h"
+
+static const char *const kind_words[] = {"object", "pod", "deployment", "service", "route"};
+
+/* Finds a namespace's registry by name. */
+LdNs *
+ld_ns_lookup(Ld *ld, const char *name)
+{
+    return name ? g_hash_table_lookup(ld->ns_by_name, name) : NULL;
+}
+
+/* Finds an object of a kind in a namespace (the latest if applied later). */
+LdObj *
+ld_obj_lookup(LdNs *ns, RsObjKind kind, const char *name)
+{
+    return ns && name ? g_hash_table_lookup(ns->by_kind[kind], name) : NULL;
+}
+
+/* The name of any registered spec. */
+static const char *
+obj_name(const LdObj *o)
+{
+    switch (o->kind) {
+    case RS_KIND_POD:
+    case RS_KIND_DEPLOYMENT: return ((RsWorkloadSpec *)o->spec)->name;
+    case RS_KIND_SERVICE: return ((RsServiceSpec *)o->spec)->name;
+    case RS_KIND_ROUTE: return ((RsRouteSpec *)o->spec)->name;
+    case RS_KIND_ANY: break;
+    }
+    return "";
+}
+
+/* Registers an object; a second declaration of a name is an error (R2),
+ * while an `apply` replaces. */
+bool
+ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node, const char *path,
+            bool applied)
+{
+    LdObj *o = g_new0(LdObj, 1);
+    o->kind = kind;
+    o->spec = spec;
+    o->node = node;
+    o->applied = applied;
+    g_ptr_array_add(ns->objs, o);
+    const char *name = obj_name(o);
+    LdObj *old = g_hash_table_lookup(ns->by_kind[kind], name);
+    if (old && !applied && !old->applied) {
+        int line, col;
+        rs_jsonc_linecol(ld->doc, rs_jsonc_offset(ld->doc, old->node, false), &line, &col);
+        g_autofree char *p = ld_path(path, "name");
+        return ld_fail(ld, ld_get(node, "name"), false, p,
+                       "duplicate %s name `%s` in namespace `%s` (first at line %d, column %d; "
+                       "names are unique per kind within a namespace, R2)",
+                       kind_words[kind], name, ns->spec->name, line, col);
+    }
+    if (!old || applied || old->applied)
+        g_hash_table_insert(ns->by_kind[kind], (gpointer)name, o);
+    return true;
+}
+
+/* True for a port name (IANA service name style: <= 15, [a-z0-9-], a letter). */
+static bool
+is_port_name(const char *s)
+{
+    size_t n = strlen(s);
+    bool letter = false;
+    if (n == 0 || n > 15 || s[0] == '-' || s[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (g_ascii_islower(s[i]))
+            letter = true;
+        else if (!g_ascii_isdigit(s[i]) && s[i] != '-')
+            return false;
+    }
+    return letter;
+}
+
+/* One entry of a pod's `ports`: a number or {port, name, tls}. */
+static bool
+workload_port(Ld *ld, const cJSON *v, const char *path, RsPortSpec *ps)
+{
+    static const char *const keys[] = {"port", "name", "tls", NULL};
+    const cJSON *pv = v;
+    long long port;
+    if (cJSON_IsObject(v)) {
+        if (!ld_object(ld, v, path, keys, "a pod port"))
+            return false;
+        if (!ld_string(ld, v, path, "name", false, &ps->name) ||
+            !ld_string(ld, v, path, "tls", false, &ps->tls))
+            return false;
+        if (ps->name && !is_port_name(ps->name)) {
+            g_autofree char *np = ld_path(path, "name");
+            return ld_fail(ld, ld_get(v, "name"), false, np,
+                           "invalid port name `%s`: at most 15 lowercase letters, digits and `-`, "
+                           "with at least one letter", ps->name);
+        }
+        if (ps->tls && !*ps->tls) {
+            g_autofree char *tp = ld_path(path, "tls");
+            return ld_fail(ld, ld_get(v, "tls"), false, tp,
+                           "`tls` names what the pod's certificate is valid for; it must not be empty");
+        }
+        pv = ld_get(v, "port");
+        if (!pv)
+            return ld_fail(ld, v, false, path, "missing required key `port`");
+        g_autofree char *pp = ld_path(path, "port");
+        if (!ld_v_int(ld, pv, pp, 0, 65535, "port", &port))
+            return false;
+    } else if (cJSON_IsNumber(v)) {
+        if (!ld_v_int(ld, v, path, 0, 65535, "port", &port))
+            return false;
+    } else {
+        return ld_fail(ld, v, false, path,
+                       "expected a port number or {\"port\": N, \"name\": ...}, found %s", ld_type_word(v));
+    }
+    ps->port = (uint16_t)port;
+    if (port < 1024)
+        ld_warn(ld, pv, RS_R4,
+                "port %lld is privileged (below 1024): the pod will fail to start and never be "
+                "ready; listen on 1024 or above (e.g. 8080) and map the service port to it",
+                port);
+    return true;
+}
+
+/* A deployment or a bare pod. */
+bool
+ld_workload(Ld *ld, const cJSON *v, const char *path, bool bare, RsWorkloadSpec *w)
+{
+    static const char *const dkeys[] = {"name", "replicas", "labels", "ports", "protocol", "startup",
+                                        "service_time", "concurrency", NULL};
+    static const char *const pkeys[] = {"name", "labels", "ports", "protocol", "startup",
+                                        "service_time", "concurrency", NULL};
+    static const char *const proto[] = {"http", "tcp", NULL};
+    if (!ld_object(ld, v, path, bare ? pkeys : dkeys, bare ? "a pod" : "a deployment"))
+        return false;
+    ld_pos(ld, v, path, &w->pos);
+    w->is_bare = bare;
+    w->replicas = 1;
+    w->protocol = RS_PROTO_HTTP;
+    w->startup = 2 * RS_SEC;
+    w->service_time = 1 * RS_MS;
+    w->concurrency = 100;
+    if (!ld_name(ld, v, path, bare ? "pod" : "deployment", false, &w->name))
+        return false;
+    long long n = 1;
+    if (!bare) {
+        if (!ld_int(ld, v, path, "replicas", false, 0, 1000000, &n, NULL))
+            return false;
+        w->replicas = (unsigned)n;
+    }
+    if (!ld_count_object(ld, v, path, w->replicas))
+        return false;
+    if (!ld_labels(ld, v, path, "labels", &w->labels, &w->n_labels))
+        return false;
+    const cJSON *ports;
+    if (!ld_array(ld, v, path, "ports", &ports))
+        return false;
+    if (ports) {
+        g_autofree char *pp = ld_path(path, "ports");
+        w->n_ports = (unsigned)cJSON_GetArraySize(ports);
+        w->ports = g_new0(RsPortSpec, w->n_ports ? w->n_ports : 1);
+        int i = 0;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, ports) {
+            g_autofree char *ip = ld_path_index(pp, i);
+            if (!workload_port(ld, c, ip, &w->ports[i]))
+                return false;
+            for (int j = 0; j < i; j++) {
+                if (w->ports[j].port == w->ports[i].port)
+                    return ld_fail(ld, c, false, ip, "port %u is declared twice", w->ports[i].port);
+                if (w->ports[j].name && w->ports[i].name &&
+                    strcmp(w->ports[j].name, w->ports[i].name) == 0)
+                    return ld_fail(ld, c, false, ip, "port name `%s` is declared twice",
+                                   w->ports[i].name);
+            }
+            i++;
+        }
+    }
+    int pr = (int)w->protocol;
+    if (!ld_enum(ld, v, path, "protocol", proto, &pr))
+        return false;
+    w->protocol = (RsProto)pr;
+    if (!ld_duration(ld, v, path, "startup", false, &w->startup) ||
+        !ld_duration(ld, v, path, "service_time", false, &w->service_time))
+        return false;
+    long long conc = w->concurrency;
+    if (!ld_int(ld, v, path, "concurrency", false, 1, 1000000, &conc, NULL))
+        return false;
+    w->concurrency = (unsigned)conc;
+    return true;
+}
+
+/* A service port's target: a number (1-65535) or a port name (R11). */
+static bool
+target_port(Ld *ld, const cJSON *obj, const char *path, uint16_t *num, char **name)
+{
+    const cJSON *t = ld_get(obj, "target_port");
+    if (!t)
+        return true;
+    g_autofree char *tp = ld_path(path, "target_port");
+    if (cJSON_IsNumber(t) && t->valuedouble >= 1 && t->valuedouble <= 65535 &&
+        t->valuedouble == (double)(long)t->valuedouble) {
+        *num = (uint16_t)t->valuedouble;
+        return true;
+    }
+    if (cJSON_IsString(t) && is_port_name(t->valuestring)) {
+        *num = 0;
+        *name = g_strdup(t->valuestring);
+        return true;
+    }
+    if (cJSON_IsString(t))
+        return ld_fail(ld, t, false, tp,
+                       "expected a port number (1-65535) or a port name, found `%s` (port names "
+                       "are at most 15 lowercase letters, digits and `-`)", t->valuestring);
+    if (cJSON_IsNumber(t))
+        return ld_fail(ld, t, false, tp, "expected a port number (1-65535) or a port name, found %g",
+                       t->valuedouble);
+    return ld_fail(ld, t, false, tp, "expected a port number (1-65535) or a port name, found %s",
+                   ld_type_word(t));
+}
+
+/* A service (R10-R16). */
+bool
+ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
+{
+    static const char *const keys[] = {"name", "selector", "ports", "balance", "affinity",
+                                       "cluster_ip", NULL};
+    static const char *const bal[] = {"random", "round-robin", NULL};
+    static const char *const aff[] = {"none", "client-ip", NULL};
+    static const char *const pkeys[] = {"port", "target_port", "name", NULL};
+    if (!ld_object(ld, v, path, keys, "a service"))
+        return false;
+    ld_pos(ld, v, path, &s->pos);
+    if (!ld_name(ld, v, path, "service", false, &s->name) || !ld_count_object(ld, v, path, 1) ||
+        !ld_labels(ld, v, path, "selector", &s->selector, &s->n_selector))
+        return false;
+    int b = RS_SVC_BAL_RANDOM, a = RS_AFFINITY_NONE;
+    if (!ld_enum(ld, v, path, "balance", bal, &b) || !ld_enum(ld, v, path, "affinity", aff, &a))
+        return false;
+    s->balance = (RsServiceBalance)b;
+    s->affinity = (RsAffinity)a;
+    s->cluster_ip_mode = RS_CLUSTER_IP_AUTO;
+    const cJSON *cip = ld_get(v, "cluster_ip");
+    if (cip) {
+        g_autofree char *cp = ld_path(path, "cluster_ip");
+        const RsProfile *pf = &ld->sc->profile;
+        if (cJSON_IsString(cip) && strcmp(cip->valuestring, "auto") == 0) {
+            s->cluster_ip_mode = RS_CLUSTER_IP_AUTO;
+        } else if (cJSON_IsString(cip) && strcmp(cip->valuestring, "none") == 0) {
+            s->cluster_ip_mode = RS_CLUSTER_IP_NONE;
+        } else {
+            if (cJSON_IsString(cip) && !rs_parse_ipv4(cip->valuestring, &s->cluster_ip) &&
+                !ld_is_ipv6(cip->valuestring))
+                return ld_fail(ld, cip, false, cp,
+                               "expected \"auto\", \"none\" (headless) or an IPv4 address, found `%s`",
+                               cip->valuestring);
+            if (!ld_v_ipv4(ld, cip, cp, &s->cluster_ip))
+                return false;
+            uint32_t mask = pf->service_prefix == 0 ? 0 : 0xFFFFFFFFu << (32 - pf->service_prefix);
+            char b1[16], b2[16];
+            if ((s->cluster_ip & mask) != pf->service_net)
+                return ld_fail(ld, cip, false, cp,
+                               "cluster_ip %s is outside the service network %s/%u (R10)",
+                               cip->valuestring, rs_ipv4_format(pf->service_net, b1), pf->service_prefix);
+            if (s->cluster_ip == pf->dns_server || s->cluster_ip == pf->service_net ||
+                s->cluster_ip == (pf->service_net | ~mask))
+                return ld_fail(ld, cip, false, cp,
+                               "cluster_ip %s is reserved (the network address, the broadcast "
+                               "address or the cluster DNS %s)",
+                               cip->valuestring, rs_ipv4_format(pf->dns_server, b2));
+            s->cluster_ip_mode = RS_CLUSTER_IP_FIXED;
+        }
+    }
+    const cJSON *ports;
+    if (!ld_array(ld, v, path, "ports", &ports))
+        return false;
+    if ((!ports || cJSON_GetArraySize(ports) == 0) && s->cluster_ip_mode != RS_CLUSTER_IP_NONE)
+        return ld_fail(ld, ports ? ports : v, false, path,
+                       "a service needs at least one port in `ports` (R11)");
+    if (!ports)
+        return true;
+    g_autofree char *pp = ld_path(path, "ports");
+    s->n_ports = (unsigned)cJSON_GetArraySize(ports);
+    s->ports = g_new0(RsServicePortSpec, s->n_ports ? s->n_ports : 1);
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, ports) {
+        g_autofree char *ip = ld_path_index(pp, i);
+        RsServicePortSpec *sp = &s->ports[i];
+        long long port = 0;
+        if (cJSON_IsNumber(c)) {
+            if (!ld_v_int(ld, c, ip, 1, 65535, "port", &port))
+                return false;
+            sp->port = sp->target_port = (uint16_t)port;
+        } else {
+            if (!ld_object(ld, c, ip, pkeys, "a service port") ||
+                !ld_int(ld, c, ip, "port", true, 1, 65535, &port, NULL))
+                return false;
+            sp->port = sp->target_port = (uint16_t)port;
+            if (!target_port(ld, c, ip, &sp->target_port, &sp->target_name) ||
+                !ld_string(ld, c, ip, "name", false, &sp->name))
+                return false;
+            if (sp->name && !is_port_name(sp->name)) {
+                g_autofree char *np = ld_path(ip, "name");
+                return ld_fail(ld, ld_get(c, "name"), false, np,
+                               "invalid port name `%s`: at most 15 lowercase letters, digits and `-`",
+                               sp->name);
+            }
+        }
+        for (int j = 0; j < i; j++) {
+            if (s->ports[j].port == sp->port)
+                return ld_fail(ld, c, false, ip, "service port %u is declared twice", sp->port);
+            if (s->ports[j].name && sp->name && strcmp(s->ports[j].name, sp->name) == 0)
+                return ld_fail(ld, c, false, ip, "service port name `%s` is declared twice", sp->name);
+        }
+        i++;
+    }
+    return true;
+}
+
+/* True if the host is a valid lowercase DNS name (no trailing dot). */
+static bool
+is_host_name(const char *s)
+{
+    if (!*s || strlen(s) > 253)
+        return false;
+    g_auto(GStrv) parts = g_strsplit(s, ".", -1);
+    for (int i = 0; parts[i]; i++)
+        if (!ld_is_label(parts[i]))
+            return false;
+    return true;
+}
+
+/* Lowercases a DNS name and drops one trailing dot, in place. */
+static void
+normalize_host(char *s)
+{
+    for (char *c = s; *c; c++)
+        *c = g_ascii_tolower(*c);
+    size_t n = strlen(s);
+    if (n > 1 && s[n - 1] == '.')
+        s[n - 1] = '\0';
+}
+
+/* True if `s` is a lenient whitelist entry (address or address/0-32). */
+static bool
+whitelist_entry_ok(const char *s)
+{
+    g_autofree char *a = g_strdup(s);
+    char *slash = strchr(a, '/');
+    uint32_t ip;
+    if (slash) {
+        *slash = '\0';
+        guint64 n;
+        if (!g_ascii_string_to_unsigned(slash + 1, 10, 0, 32, &n, NULL))
+            return false;
+    }
+    return rs_parse_ipv4(a, &ip);
+}
+
+/* Warns about a whitelist annotation the router would discard (R25). */
+void
+ld_whitelist_check(Ld *ld, const cJSON *node, const char *key, const char *value)
+{
+    static const char prefix[] = "haproxy.router.openshift.io/";
+    if (!key || !value || strncmp(key, prefix, sizeof prefix - 1) != 0)
+        return;
+    const char *leaf = key + sizeof prefix - 1;
+    if (strcmp(leaf, "ip_whitelist") != 0 && strcmp(leaf, "ip_allowlist") != 0)
+        return;
+    const RsProfile *pf = &ld->sc->profile;
+    bool known = false;
+    for (unsigned i = 0; i < pf->n_whitelist_annotations; i++)
+        known = known || strcmp(pf->whitelist_annotations[i], key) == 0;
+    if (!known) {
+        ld_warn(ld, node, RS_R25,
+                "annotation `%s` is not read by the %s router, so the route is open to everyone",
+                key, pf->name);
+        return;
+    }
+    if (!*value)
+        return;
+    size_t n = strlen(value);
+    if (g_ascii_isspace(value[0]) || g_ascii_isspace(value[n - 1])) {
+        ld_warn(ld, node, RS_R25,
+                "whitelist `%s` has leading or trailing spaces: the router discards the whole list "
+                "and the route is open to everyone", value);
+        return;
+    }
+    g_auto(GStrv) words = g_strsplit(value, " ", -1);
+    for (int i = 0; words[i]; i++)
+        if (!whitelist_entry_ok(words[i])) {
+            if (!*words[i])
+                ld_warn(ld, node, RS_R25,
+                        "whitelist `%s` has two spaces in a row: the router discards the whole "
+                        "list and the route is open to everyone", value);
+            else
+                ld_warn(ld, node, RS_R25,
+                        "whitelist entry `%s` is not an IPv4 address or CIDR: the router discards "
+                        "the whole list and the route is open to everyone", words[i]);
+            return;
+        }
+}
+
+/* A route (R20-R31); its services are checked in pass 2. */
+bool
+ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r)
+{
+    static const char *const keys[] = {"name", "service", "target_port", "host", "path", "tls",
+                                       "insecure", "certificate", "alternate_backends", "weight",
+                                       "annotations", NULL};
+    static const char *const tls[] = {"none", "edge", "passthrough", "reencrypt", NULL};
+    static const char *const insecure[] = {"none", "allow", "redirect", NULL};
+    static const char *const bkeys[] = {"service", "weight", NULL};
+    if (!ld_object(ld, v, path, keys, "a route"))
+        return false;
+    ld_pos(ld, v, path, &r->pos);
+    if (!ld_name(ld, v, path, "route", true, &r->name) || !ld_count_object(ld, v, path, 1) ||
+        !ld_string(ld, v, path, "service", true, &r->service))
+        return false;
+    g_autofree char *sp = ld_path(path, "service");
+    ld_defer(ld, LD_REF_SERVICE, ld_get(v, "service"), sp, ns->spec->name, r->service,
+             "the route's service");
+    if (!target_port(ld, v, path, &r->target_port, &r->target_name))
+        return false;
+    const cJSON *hv = ld_get(v, "host");
+    if (hv) {
+        g_autofree char *hp = ld_path(path, "host");
+        if (!ld_v_string(ld, hv, hp, &r->host))
+            return false;
+        normalize_host(r->host);
+        if (!is_host_name(r->host))
+            return ld_fail(ld, hv, false, hp, "invalid host `%s`: a DNS name like myapp.rahtiapp.fi",
+                           hv->valuestring);
+    }
+    r->path = g_strdup("/");
+    if (!ld_string(ld, v, path, "path", false, &r->path))
+        return false;
+    if (r->path[0] != '/') {
+        g_autofree char *pp = ld_path(path, "path");
+        return ld_fail(ld, ld_get(v, "path"), false, pp, "a route path starts with `/`");
+    }
+    int t = RS_TLS_NONE, in = RS_INSECURE_NONE;
+    if (!ld_enum(ld, v, path, "tls", tls, &t) || !ld_enum(ld, v, path, "insecure", insecure, &in))
+        return false;
+    r->tls = (RsTlsMode)t;
+    r->insecure = (RsInsecure)in;
+    if (r->tls == RS_TLS_PASSTHROUGH && r->insecure == RS_INSECURE_ALLOW) {
+        g_autofree char *ip = ld_path(path, "insecure");
+        return ld_fail(ld, ld_get(v, "insecure"), false, ip,
+                       "`insecure: allow` is not possible with `tls: passthrough` (R24): the "
+                       "router cannot serve plain HTTP for a TLS stream it does not terminate; "
+                       "use `redirect` or `none`");
+    }
+    if (r->tls == RS_TLS_PASSTHROUGH && strcmp(r->path, "/") != 0) {
+        g_autofree char *pp = ld_path(path, "path");
+        return ld_fail(ld, ld_get(v, "path"), false, pp,
+                       "a passthrough route cannot have a path: the router sees only the TLS SNI (R21, R23)");
+    }
+    if (r->tls == RS_TLS_NONE && ld_get(v, "insecure") && r->insecure != RS_INSECURE_NONE)
+        ld_warn(ld, ld_get(v, "insecure"), RS_R24,
+                "`insecure` has no effect on a route without `tls`: it serves plain HTTP on port 80");
+    if (!ld_bool(ld, v, path, "certificate", &r->certificate))
+        return false;
+    long long w = 100;
+    if (!ld_int(ld, v, path, "weight", false, 0, 256, &w, NULL))
+        return false;
+    r->weight = (unsigned)w;
+    const cJSON *alts;
+    if (!ld_array(ld, v, path, "alternate_backends", &alts))
+        return false;
+    if (alts) {
+        g_autofree char *ap = ld_path(path, "alternate_backends");
+        r->n_alternates = (unsigned)cJSON_GetArraySize(alts);
+        r->alternates = g_new0(RsBackendSpec, r->n_alternates ? r->n_alternates : 1);
+        int i = 0;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, alts) {
+            g_autofree char *ip = ld_path_index(ap, i);
+            long long bw = 100;
+            if (!ld_object(ld, c, ip, bkeys, "an alternate backend") ||
+                !ld_string(ld, c, ip, "service", true, &r->alternates[i].service) ||
+                !ld_int(ld, c, ip, "weight", false, 0, 256, &bw, NULL))
+                return false;
+            r->alternates[i].weight = (unsigned)bw;
+            g_autofree char *bsp = ld_path(ip, "service");
+            ld_defer(ld, LD_REF_SERVICE, ld_get(c, "service"), bsp, ns->spec->name,
+                     r->alternates[i].service, "the alternate backend's service");
+            i++;
+        }
+    }
+    if (!ld_labels(ld, v, path, "annotations", &r->annotations, &r->n_annotations))
+        return false;
+    const cJSON *anns = ld_get(v, "annotations");
+    for (unsigned i = 0; i < r->n_annotations; i++)
+        ld_whitelist_check(ld, ld_get(anns, r->annotations[i].key), r->annotations[i].key,
+                           r->annotations[i].value);
+    return true;
+}
+
+/* Parses one array of a namespace (deployments, pods, services or routes). */
+static bool
+ns_array(Ld *ld, LdNs *ns, const cJSON *v, const char *path, const char *key, RsObjKind kind)
+{
+    const cJSON *arr;
+    if (!ld_array(ld, v, path, key, &arr))
+        return false;
+    if (!arr)
+        return true;
+    g_autofree char *ap = ld_path(path, key);
+    unsigned n = (unsigned)cJSON_GetArraySize(arr);
+    RsNamespaceSpec *s = ns->spec;
+    void *items = NULL;
+    switch (kind) {
+    case RS_KIND_DEPLOYMENT: items = s->deployments = g_new0(RsWorkloadSpec, n ? n : 1); s->n_deployments = n; break;
+    case RS_KIND_POD: items = s->pods = g_new0(RsWorkloadSpec, n ? n : 1); s->n_pods = n; break;
+    case RS_KIND_SERVICE: items = s->services = g_new0(RsServiceSpec, n ? n : 1); s->n_services = n; break;
+    case RS_KIND_ROUTE: items = s->routes = g_new0(RsRouteSpec, n ? n : 1); s->n_routes = n; break;
+    case RS_KIND_ANY: g_assert_not_reached();
+    }
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, arr) {
+        g_autofree char *ip = ld_path_index(ap, i);
+        void *item = NULL;
+        bool ok = false;
+        switch (kind) {
+        case RS_KIND_DEPLOYMENT:
+        case RS_KIND_POD:
+            item = &((RsWorkloadSpec *)items)[i];
+            ok = ld_workload(ld, c, ip, kind == RS_KIND_POD, item);
+            break;
+        case RS_KIND_SERVICE:
+            item = &((RsServiceSpec *)items)[i];
+            ok = ld_service(ld, c, ip, item);
+            break;
+        case RS_KIND_ROUTE:
+            item = &((RsRouteSpec *)items)[i];
+            ok = ld_route(ld, ns, c, ip, item);
+            break;
+        case RS_KIND_ANY: break;
+        }
+        if (!ok || !ld_register(ld, ns, kind, item, c, ip, false))
+            return false;
+        i++;
+    }
+    return true;
+}
+
+/* Creates an empty registry for a namespace spec. */
+static LdNs *
+ns_new(RsNamespaceSpec *spec)
+{
+    LdNs *ns = g_new0(LdNs, 1);
+    ns->spec = spec;
+    for (int k = 0; k <= RS_KIND_ROUTE; k++)
+        ns->by_kind[k] = g_hash_table_new(g_str_hash, g_str_equal);
+    ns->objs = g_ptr_array_new_with_free_func(g_free);
+    return ns;
+}
+
+/* If `name` is `<deployment>-<n>` of a deployment in ns, that deployment. */
+static LdObj *
+pod_owner(LdNs *ns, const char *name)
+{
+    const char *dash = strrchr(name, '-');
+    if (!dash || !dash[1] || (dash[1] == '0' && dash[2]))
+        return NULL;
+    for (const char *c = dash + 1; *c; c++)
+        if (!g_ascii_isdigit(*c))
+            return NULL;
+    g_autofree char *d = g_strndup(name, (size_t)(dash - name));
+    return ld_obj_lookup(ns, RS_KIND_DEPLOYMENT, d);
+}
+
+/* True if ns/name is a bare pod or a pod a deployment creates (`<d>-<n>`). */
+bool
+ld_pod_declared(Ld *ld, const char *ns_name, const char *name)
+{
+    LdNs *ns = ld_ns_lookup(ld, ns_name);
+    return ns && (ld_obj_lookup(ns, RS_KIND_POD, name) || pod_owner(ns, name));
+}
+
+/* The `namespaces` array (R2). */
+bool
+ld_namespaces(Ld *ld, const cJSON *root)
+{
+    static const char *const keys[] = {"name", "egress_ip", "deployments", "pods", "services",
+                                       "routes", NULL};
+    const cJSON *arr;
+    if (!ld_array(ld, root, "", "namespaces", &arr))
+        return false;
+    if (!arr)
+        return true;
+    RsScenario *sc = ld->sc;
+    sc->n_namespaces = (unsigned)cJSON_GetArraySize(arr);
+    sc->namespaces = g_new0(RsNamespaceSpec, sc->n_namespaces ? sc->n_namespaces : 1);
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, arr) {
+        g_autofree char *p = ld_path_index("namespaces", i);
+        RsNamespaceSpec *s = &sc->namespaces[i];
+        if (!ld_object(ld, c, p, keys, "a namespace"))
+            return false;
+        ld_pos(ld, c, p, &s->pos);
+        if (!ld_name(ld, c, p, "namespace", false, &s->name))
+            return false;
+        LdNs *old = ld_ns_lookup(ld, s->name);
+        if (old) {
+            g_autofree char *np = ld_path(p, "name");
+            return ld_fail(ld, ld_get(c, "name"), false, np,
+                           "duplicate namespace `%s` (first at line %d, column %d)", s->name,
+                           old->spec->pos.line, old->spec->pos.col);
+        }
+        LdNs *ns = ns_new(s);
+        g_ptr_array_add(ld->nss, ns);
+        g_hash_table_insert(ld->ns_by_name, s->name, ns);
+        const cJSON *eg = ld_get(c, "egress_ip");
+        if (eg) {
+            g_autofree char *ep = ld_path(p, "egress_ip");
+            if (!cJSON_IsString(eg) || (strcmp(eg->valuestring, "dedicated") != 0 &&
+                                        strcmp(eg->valuestring, "shared") != 0))
+                return ld_fail(ld, eg, false, ep,
+                               "expected \"dedicated\" (ask for a dedicated egress IP, R33) or "
+                               "\"shared\"");
+            s->dedicated_egress = strcmp(eg->valuestring, "dedicated") == 0;
+        }
+        if (!ns_array(ld, ns, c, p, "deployments", RS_KIND_DEPLOYMENT) ||
+            !ns_array(ld, ns, c, p, "pods", RS_KIND_POD) ||
+            !ns_array(ld, ns, c, p, "services", RS_KIND_SERVICE) ||
+            !ns_array(ld, ns, c, p, "routes", RS_KIND_ROUTE))
+            return false;
+        /* a bare pod named like a deployment's pod would collide with it (R2) */
+        for (unsigned k = 0; k < s->n_pods; k++) {
+            LdObj *owner = pod_owner(ns, s->pods[k].name);
+            if (owner) {
+                LdObj *po = ld_obj_lookup(ns, RS_KIND_POD, s->pods[k].name);
+                g_autofree char *np = ld_path(s->pods[k].pos.path, "name");
+                return ld_fail(ld, ld_get(po->node, "name"), false, np,
+                               "pod name `%s` collides with the pods of deployment `%s` "
+                               "(named `%s-<n>`, R2)",
+                               s->pods[k].name, obj_name(owner), obj_name(owner));
+            }
+        }
+        i++;
+    }
+    return true;
+}
+
+/* The `hosts` array: machines outside the cluster (R36). */
+bool
+ld_hosts(Ld *ld, const cJSON *root)
+{
+    static const char *const keys[] = {"name", "ip", "cookies", "ports", NULL};
+    static const char *const pkeys[] = {"port", "protocol", "allow", NULL};
+    static const char *const proto[] = {"http", "tcp", NULL};
+    const cJSON *arr;
+    if (!ld_array(ld, root, "", "hosts", &arr))
+        return false;
+    if (!arr)
+        return true;
+    RsScenario *sc = ld->sc;
+    sc->n_hosts = (unsigned)cJSON_GetArraySize(arr);
+    sc->hosts = g_new0(RsHostSpec, sc->n_hosts ? sc->n_hosts : 1);
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, arr) {
+        g_autofree char *p = ld_path_index("hosts", i);
+        RsHostSpec *h = &sc->hosts[i];
+        if (!ld_object(ld, c, p, keys, "a host"))
+            return false;
+        ld_pos(ld, c, p, &h->pos);
+        if (!ld_plain_name(ld, c, p, "host", &h->name) || !ld_count_object(ld, c, p, 1))
+            return false;
+        RsHostSpec *old = g_hash_table_lookup(ld->hosts, h->name);
+        if (old) {
+            g_autofree char *np = ld_path(p, "name");
+            return ld_fail(ld, ld_get(c, "name"), false, np,
+                           "duplicate host `%s` (first at line %d, column %d)", h->name, old->pos.line,
+                           old->pos.col);
+        }
+        g_hash_table_insert(ld->hosts, h->name, h);
+        if (!ld_ipv4(ld, c, p, "ip", true, &h->ip) || !ld_bool(ld, c, p, "cookies", &h->cookies))
+            return false;
+        const cJSON *ports;
+        if (!ld_array(ld, c, p, "ports", &ports))
+            return false;
+        if (!ports) {
+            i++;
+            continue;
+        }
+        g_autofree char *pp = ld_path(p, "ports");
+        h->n_ports = (unsigned)cJSON_GetArraySize(ports);
+        h->ports = g_new0(RsHostPortSpec, h->n_ports ? h->n_ports : 1);
+        int j = 0;
+        const cJSON *pc;
+        cJSON_ArrayForEach(pc, ports) {
+            g_autofree char *jp = ld_path_index(pp, j);
+            RsHostPortSpec *hp = &h->ports[j];
+            long long port;
+            int pr = RS_PROTO_HTTP;
+            if (!ld_object(ld, pc, jp, pkeys, "a host port") ||
+                !ld_int(ld, pc, jp, "port", true, 1, 65535, &port, NULL) ||
+                !ld_enum(ld, pc, jp, "protocol", proto, &pr))
+                return false;
+            hp->port = (uint16_t)port;
+            hp->protocol = (RsProto)pr;
+            for (int k = 0; k < j; k++)
+                if (h->ports[k].port == hp->port)
+                    return ld_fail(ld, pc, false, jp, "port %u is declared twice", hp->port);
+            const cJSON *allow;
+            if (!ld_array(ld, pc, jp, "allow", &allow))
+                return false;
+            if (allow) {
+                g_autofree char *alp = ld_path(jp, "allow");
+                hp->n_allow = (unsigned)cJSON_GetArraySize(allow);
+                hp->allow_net = g_new0(uint32_t, hp->n_allow ? hp->n_allow : 1);
+                hp->allow_prefix = g_new0(uint32_t, hp->n_allow ? hp->n_allow : 1);
+                int k = 0;
+                const cJSON *ac;
+                cJSON_ArrayForEach(ac, allow) {
+                    g_autofree char *kp = ld_path_index(alp, k);
+                    if (!ld_v_cidr(ld, ac, kp, &hp->allow_net[k], &hp->allow_prefix[k]))
+                        return false;
+                    k++;
+                }
+            }
+            j++;
+        }
+        i++;
+    }
+    return true;
+}
+
+/* The `dns` array: public records the user manages (R18). */
+bool
+ld_dns(Ld *ld, const cJSON *root)
+{
+    static const char *const keys[] = {"name", "cname", "a", NULL};
+    const cJSON *arr;
+    if (!ld_array(ld, root, "", "dns", &arr))
+        return false;
+    if (!arr)
+        return true;
+    RsScenario *sc = ld->sc;
+    sc->n_dns = (unsigned)cJSON_GetArraySize(arr);
+    sc->dns = g_new0(RsDnsRecordSpec, sc->n_dns ? sc->n_dns : 1);
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, arr) {
+        g_autofree char *p = ld_path_index("dns", i);
+        RsDnsRecordSpec *d = &sc->dns[i];
+        if (!ld_object(ld, c, p, keys, "a DNS record"))
+            return false;
+        ld_pos(ld, c, p, &d->pos);
+        if (!ld_string(ld, c, p, "name", true, &d->name))
+            return false;
+        normalize_host(d->name);
+        g_autofree char *np = ld_path(p, "name");
+        if (!is_host_name(d->name))
+            return ld_fail(ld, ld_get(c, "name"), false, np, "invalid DNS name `%s`",
+                           ld_get(c, "name")->valuestring);
+        RsDnsRecordSpec *old = g_hash_table_lookup(seen, d->name);
+        if (old)
+            return ld_fail(ld, ld_get(c, "name"), false, np,
+                           "duplicate DNS record `%s` (first at line %d, column %d)", d->name,
+                           old->pos.line, old->pos.col);
+        g_hash_table_insert(seen, d->name, d);
+        const cJSON *cn = ld_get(c, "cname"), *a = ld_get(c, "a");
+        if ((cn != NULL) == (a != NULL))
+            return ld_fail(ld, c, false, p, "a DNS record has exactly one of `cname` and `a`");
+        if (cn) {
+            g_autofree char *cp = ld_path(p, "cname");
+            if (!ld_v_string(ld, cn, cp, &d->cname))
+                return false;
+            normalize_host(d->cname);
+            if (!is_host_name(d->cname))
+                return ld_fail(ld, cn, false, cp, "invalid DNS name `%s`", cn->valuestring);
+        } else {
+            g_autofree char *apath = ld_path(p, "a");
+            if (!ld_v_ipv4(ld, a, apath, &d->a))
+                return false;
+            d->has_a = true;
+        }
+        i++;
+    }
+    return true;
+}

@@ -1,0 +1,583 @@
+/* loader-read.c: the loader's vocabulary: errors and warnings with
+ * positions, JSON paths, and typed getters that check a value's type, range
+ * and unit and say what was expected.  Unknown keys are rejected here with
+ * a "did you mean" hint (rs_closest).  IPv6 anywhere is rejected here (R1).
+ *
+ * Error messages: "FILE:LINE:COL: PATH: message" (PATH left out at the top).
+ * Warnings: "FILE:LINE:COL: warning: message (Rn)", sorted into file order
+ * when the load ends.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <math.h>
+#include <string.h>
+
+#include "rahtisim/util.h"
+#include "scenario/loader-internal.h"
+
+/* Sets the load error at a node's value (or key) position. */
+static void
+ld_vfail(Ld *ld, int code, const cJSON *node, bool at_key, const char *path, const char *fmt,
+         va_list ap)
+{
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    int line, col;
+    rs_jsonc_linecol(ld->doc, node ? rs_jsonc_offset(ld->doc, node, at_key) : 0, &line, &col);
+    g_set_error(ld->error, RS_SCENARIO_ERROR, code, "%s:%d:%d: %s%s%s", rs_jsonc_name(ld->doc),
+                line, col, path && *path ? path : "", path && *path ? ": " : "", msg);
+}
+
+/* Fails the load with an invalid-scenario error; always returns false. */
+bool
+ld_fail(Ld *ld, const cJSON *node, bool at_key, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ld_vfail(ld, RS_SCENARIO_ERROR_INVALID, node, at_key, path, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* Fails the load with a limit error; always returns false. */
+bool
+ld_fail_limit(Ld *ld, const cJSON *node, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ld_vfail(ld, RS_SCENARIO_ERROR_LIMIT, node, false, path, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* Records a warning at a node; sorted into file order at the end. */
+void
+ld_warn(Ld *ld, const cJSON *node, RsRule rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    LdWarn w = {.off = node ? rs_jsonc_offset(ld->doc, node, false) : 0, .seq = ld->warns->len};
+    int line, col;
+    rs_jsonc_linecol(ld->doc, w.off, &line, &col);
+    if (rule != RS_RULE_NONE)
+        w.msg = g_strdup_printf("%s:%d:%d: warning: %s (%s)", rs_jsonc_name(ld->doc), line, col, msg,
+                                rs_rule_id(rule));
+    else
+        w.msg = g_strdup_printf("%s:%d:%d: warning: %s", rs_jsonc_name(ld->doc), line, col, msg);
+    g_array_append_val(ld->warns, w);
+}
+
+/* Fills a source position for a node. */
+void
+ld_pos(Ld *ld, const cJSON *node, const char *path, RsSrcPos *pos)
+{
+    rs_jsonc_linecol(ld->doc, rs_jsonc_offset(ld->doc, node, false), &pos->line, &pos->col);
+    g_free(pos->path);
+    pos->path = g_strdup(path);
+}
+
+/* "parent.key", or "key" at the top. */
+char *
+ld_path(const char *parent, const char *key)
+{
+    return parent && *parent ? g_strdup_printf("%s.%s", parent, key) : g_strdup(key);
+}
+
+/* "parent[i]". */
+char *
+ld_path_index(const char *parent, int i)
+{
+    return g_strdup_printf("%s[%d]", parent, i);
+}
+
+/* "a string", "a number" ... for "expected X, found Y". */
+const char *
+ld_type_word(const cJSON *v)
+{
+    if (cJSON_IsString(v)) return "a string";
+    if (cJSON_IsNumber(v)) return "a number";
+    if (cJSON_IsObject(v)) return "an object";
+    if (cJSON_IsArray(v)) return "an array";
+    if (cJSON_IsTrue(v)) return "true";
+    if (cJSON_IsFalse(v)) return "false";
+    if (cJSON_IsNull(v)) return "null";
+    return "nothing";
+}
+
+/* A member of an object (keys are unique: jsonc.c rejects duplicates). */
+const cJSON *
+ld_get(const cJSON *obj, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+/* Checks that v is an object whose keys are all in `keys` (NULL-terminated). */
+bool
+ld_object(Ld *ld, const cJSON *v, const char *path, const char *const *keys, const char *what)
+{
+    if (!cJSON_IsObject(v))
+        return ld_fail(ld, v, false, path, "expected %s (an object), found %s", what, ld_type_word(v));
+    size_t n = 0;
+    while (keys[n])
+        n++;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, v) {
+        bool known = false;
+        for (size_t i = 0; i < n && !known; i++)
+            known = strcmp(c->string, keys[i]) == 0;
+        if (known)
+            continue;
+        g_autofree char *kp = ld_path(path, c->string);
+        const char *hint = rs_closest(c->string, keys, n);
+        if (hint)
+            return ld_fail(ld, c, true, kp, "unknown key `%s` in %s (did you mean `%s`?)", c->string,
+                           what, hint);
+        g_autofree char *list = g_strjoinv(", ", (char **)keys);
+        return ld_fail(ld, c, true, kp, "unknown key `%s` in %s (known keys: %s)", c->string, what,
+                       list);
+    }
+    return true;
+}
+
+/* Gets an optional array member; *out NULL when absent. */
+bool
+ld_array(Ld *ld, const cJSON *obj, const char *path, const char *key, const cJSON **out)
+{
+    const cJSON *v = ld_get(obj, key);
+    *out = NULL;
+    if (!v)
+        return true;
+    if (!cJSON_IsArray(v)) {
+        g_autofree char *p = ld_path(path, key);
+        return ld_fail(ld, v, false, p, "expected an array, found %s", ld_type_word(v));
+    }
+    *out = v;
+    return true;
+}
+
+/* A string value (copied into *out, replacing what was there). */
+bool
+ld_v_string(Ld *ld, const cJSON *v, const char *path, char **out)
+{
+    if (!cJSON_IsString(v))
+        return ld_fail(ld, v, false, path, "expected a string, found %s", ld_type_word(v));
+    g_free(*out);
+    *out = g_strdup(v->valuestring);
+    return true;
+}
+
+/* A string member; absent: error if required, else *out untouched. */
+bool
+ld_string(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, char **out)
+{
+    const cJSON *v = ld_get(obj, key);
+    if (!v) {
+        if (required)
+            return ld_fail(ld, obj, false, path, "missing required key `%s`", key);
+        return true;
+    }
+    g_autofree char *p = ld_path(path, key);
+    if (!ld_v_string(ld, v, p, out))
+        return false;
+    if (required && !**out)
+        return ld_fail(ld, v, false, p, "must not be empty");
+    return true;
+}
+
+/* An integer value in [min, max]; `what` names it in messages. */
+bool
+ld_v_int(Ld *ld, const cJSON *v, const char *path, long long min, long long max, const char *what,
+         long long *out)
+{
+    if (!cJSON_IsNumber(v))
+        return ld_fail(ld, v, false, path, "expected %s (an integer from %lld to %lld), found %s", what,
+                       min, max, ld_type_word(v));
+    double d = v->valuedouble;
+    if (!isfinite(d) || d != floor(d))
+        return ld_fail(ld, v, false, path, "expected %s (an integer from %lld to %lld), found %g",
+                       what, min, max, d);
+    if (d < (double)min || d > (double)max)
+        return ld_fail(ld, v, false, path, "%s %.0f out of range (%lld-%lld)", what, d, min, max);
+    *out = (long long)d;
+    return true;
+}
+
+/* An optional or required integer member. */
+bool
+ld_int(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, long long min,
+       long long max, long long *out, bool *present)
+{
+    const cJSON *v = ld_get(obj, key);
+    if (present)
+        *present = v != NULL;
+    if (!v) {
+        if (required)
+            return ld_fail(ld, obj, false, path, "missing required key `%s`", key);
+        return true;
+    }
+    g_autofree char *p = ld_path(path, key);
+    return ld_v_int(ld, v, p, min, max, key, out);
+}
+
+/* An optional boolean member. */
+bool
+ld_bool(Ld *ld, const cJSON *obj, const char *path, const char *key, bool *out)
+{
+    const cJSON *v = ld_get(obj, key);
+    if (!v)
+        return true;
+    if (!cJSON_IsBool(v)) {
+        g_autofree char *p = ld_path(path, key);
+        return ld_fail(ld, v, false, p, "expected true or false, found %s", ld_type_word(v));
+    }
+    *out = cJSON_IsTrue(v);
+    return true;
+}
+
+/* A duration value: a string with a unit or a number of seconds, >= 0. */
+bool
+ld_v_duration(Ld *ld, const cJSON *v, const char *path, rs_time_t *out)
+{
+    if (cJSON_IsNumber(v)) {
+        double d = v->valuedouble;
+        if (!isfinite(d))
+            return ld_fail(ld, v, false, path, "duration is not a finite number");
+        if (d < 0)
+            return ld_fail(ld, v, false, path, "duration %g is negative", d);
+        if (d * 1e9 >= 9.2e18)
+            return ld_fail(ld, v, false, path, "duration %g s is too large (at most about 292 years)", d);
+        *out = (rs_time_t)llround(d * 1e9);
+        return true;
+    }
+    if (!cJSON_IsString(v))
+        return ld_fail(ld, v, false, path,
+                       "expected a duration (\"250ms\", \"10s\", \"2m\" or a number of seconds), found %s",
+                       ld_type_word(v));
+    const char *s = v->valuestring;
+    if (rs_parse_duration(s, out))
+        return true;
+    if (s[0] == '-')
+        return ld_fail(ld, v, false, path, "duration `%s` is negative", s);
+    /* well-formed but unparsable: digits[.digits] and a known unit, so too large */
+    size_t n = strspn(s, "0123456789");
+    if (s[n] == '.')
+        n += 1 + strspn(s + n + 1, "0123456789");
+    static const char *const units[] = {"", "ns", "us", "ms", "s", "m", "h"};
+    for (size_t u = 0; n > 0 && u < G_N_ELEMENTS(units); u++)
+        if (strcmp(s + n, units[u]) == 0)
+            return ld_fail(ld, v, false, path, "duration `%s` is too large (at most about 292 years)", s);
+    return ld_fail(ld, v, false, path,
+                   "invalid duration `%s` (write a number with a unit: ns, us, ms, s, m, h; e.g. \"250ms\")",
+                   s);
+}
+
+/* An optional or required duration member. */
+bool
+ld_duration(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, rs_time_t *out)
+{
+    const cJSON *v = ld_get(obj, key);
+    if (!v) {
+        if (required)
+            return ld_fail(ld, obj, false, path, "missing required key `%s`", key);
+        return true;
+    }
+    g_autofree char *p = ld_path(path, key);
+    return ld_v_duration(ld, v, p, out);
+}
+
+/* An optional member that must be one of `words` (NULL-terminated); *out its index. */
+bool
+ld_enum(Ld *ld, const cJSON *obj, const char *path, const char *key, const char *const *words, int *out)
+{
+    const cJSON *v = ld_get(obj, key);
+    if (!v)
+        return true;
+    g_autofree char *p = ld_path(path, key);
+    g_autofree char *list = g_strjoinv(", ", (char **)words);
+    if (!cJSON_IsString(v))
+        return ld_fail(ld, v, false, p, "expected one of %s, found %s", list, ld_type_word(v));
+    for (int i = 0; words[i]; i++)
+        if (strcmp(words[i], v->valuestring) == 0) {
+            *out = i;
+            return true;
+        }
+    return ld_fail(ld, v, false, p, "unknown %s `%s` (expected one of %s)", key, v->valuestring, list);
+}
+
+/* True if s (an address, a CIDR or [addr]) is IPv6. */
+bool
+ld_is_ipv6(const char *s)
+{
+    if (!strchr(s, ':'))
+        return false;
+    g_autofree char *t = g_strstrip(g_strdup(s));
+    char *a = t;
+    if (*a == '[') {
+        a++;
+        char *e = strchr(a, ']');
+        if (e)
+            *e = '\0';
+    }
+    char *slash = strchr(a, '/');
+    if (slash)
+        *slash = '\0';
+    char *pct = strchr(a, '%');
+    if (pct)
+        *pct = '\0';
+    struct in6_addr a6;
+    return inet_pton(AF_INET6, a, &a6) == 1;
+}
+
+/* An IPv4 address value (R1). */
+bool
+ld_v_ipv4(Ld *ld, const cJSON *v, const char *path, uint32_t *out)
+{
+    if (!cJSON_IsString(v))
+        return ld_fail(ld, v, false, path, "expected an IPv4 address (a string), found %s",
+                       ld_type_word(v));
+    if (rs_parse_ipv4(v->valuestring, out))
+        return true;
+    if (ld_is_ipv6(v->valuestring))
+        return ld_fail(ld, v, false, path, "IPv6 address `%s`: rahtisim models IPv4 only (R1)",
+                       v->valuestring);
+    return ld_fail(ld, v, false, path, "invalid IPv4 address `%s`", v->valuestring);
+}
+
+/* An optional or required IPv4 member. */
+bool
+ld_ipv4(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, uint32_t *out)
+{
+    const cJSON *v = ld_get(obj, key);
+    if (!v) {
+        if (required)
+            return ld_fail(ld, obj, false, path, "missing required key `%s`", key);
+        return true;
+    }
+    g_autofree char *p = ld_path(path, key);
+    return ld_v_ipv4(ld, v, p, out);
+}
+
+/* A strict CIDR value ("10.0.0.0/8"; a bare address is /32). */
+bool
+ld_v_cidr(Ld *ld, const cJSON *v, const char *path, uint32_t *net, uint32_t *prefix)
+{
+    if (!cJSON_IsString(v))
+        return ld_fail(ld, v, false, path, "expected a CIDR like \"10.0.0.0/8\", found %s",
+                       ld_type_word(v));
+    const char *s = v->valuestring;
+    if (rs_parse_cidr(s, net, prefix))
+        return true;
+    if (ld_is_ipv6(s))
+        return ld_fail(ld, v, false, path, "IPv6 network `%s`: rahtisim models IPv4 only (R1)", s);
+    uint32_t ip;
+    g_autofree char *addr = g_strdup(s);
+    char *slash = strchr(addr, '/');
+    if (slash) {
+        *slash = '\0';
+        uint32_t pn, pp;
+        g_autofree char *fixed = NULL;
+        if (rs_parse_ipv4(addr, &ip)) {
+            guint64 n = 0;
+            if (g_ascii_string_to_unsigned(slash + 1, 10, 0, 32, &n, NULL)) {
+                uint32_t mask = n == 0 ? 0 : 0xFFFFFFFFu << (32 - n);
+                char buf[16];
+                fixed = g_strdup_printf("%s/%u", rs_ipv4_format(ip & mask, buf), (unsigned)n);
+                if (rs_parse_cidr(fixed, &pn, &pp))
+                    return ld_fail(ld, v, false, path,
+                                   "CIDR `%s` has host bits set (did you mean `%s`?)", s, fixed);
+            }
+            return ld_fail(ld, v, false, path, "invalid CIDR `%s`: the prefix length must be 0-32", s);
+        }
+    }
+    return ld_fail(ld, v, false, path, "invalid CIDR `%s` (expected an IPv4 network like 10.0.0.0/8)", s);
+}
+
+/* A labels-like member: an object of string values, in file order. */
+bool
+ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel **out, unsigned *n)
+{
+    const cJSON *v = ld_get(obj, key);
+    if (!v)
+        return true;
+    g_autofree char *p = ld_path(path, key);
+    if (!cJSON_IsObject(v))
+        return ld_fail(ld, v, false, p, "expected an object of strings like {\"app\": \"nginx\"}, found %s",
+                       ld_type_word(v));
+    unsigned count = (unsigned)cJSON_GetArraySize(v);
+    *out = g_new0(RsLabel, count ? count : 1);
+    *n = count;
+    unsigned i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, v) {
+        g_autofree char *cp = ld_path(p, c->string);
+        if (!*c->string)
+            return ld_fail(ld, c, true, cp, "empty key");
+        if (!cJSON_IsString(c))
+            return ld_fail(ld, c, false, cp, "expected a string value, found %s%s", ld_type_word(c),
+                           cJSON_IsNumber(c) || cJSON_IsBool(c) ? " (quote it)" : "");
+        (*out)[i].key = g_strdup(c->string);
+        (*out)[i].value = g_strdup(c->valuestring);
+        i++;
+    }
+    return true;
+}
+
+/* A URL value (rs_url_parse), error at the value. */
+bool
+ld_v_url(Ld *ld, const cJSON *v, const char *path, RsUrl *out)
+{
+    if (!cJSON_IsString(v))
+        return ld_fail(ld, v, false, path, "expected a URL (a string), found %s", ld_type_word(v));
+    g_autofree char *err = NULL;
+    if (!rs_url_parse(v->valuestring, out, &err))
+        return ld_fail(ld, v, false, path, "%s", err);
+    return true;
+}
+
+/* True for a DNS-1123 label (lowercase letters, digits, '-', at most 63). */
+bool
+ld_is_label(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(g_ascii_islower(s[i]) || g_ascii_isdigit(s[i]) || s[i] == '-'))
+            return false;
+    return true;
+}
+
+/* The required `name` of a Kubernetes object: a DNS-1123 label (or subdomain). */
+bool
+ld_name(Ld *ld, const cJSON *obj, const char *path, const char *what, bool subdomain, char **out)
+{
+    if (!ld_string(ld, obj, path, "name", true, out))
+        return false;
+    bool ok = true;
+    if (subdomain) {
+        ok = strlen(*out) <= 253;
+        g_auto(GStrv) parts = g_strsplit(*out, ".", -1);
+        for (int i = 0; ok && parts[i]; i++)
+            ok = ld_is_label(parts[i]);
+    } else {
+        ok = ld_is_label(*out);
+    }
+    if (!ok) {
+        g_autofree char *p = ld_path(path, "name");
+        return ld_fail(ld, ld_get(obj, "name"), false, p,
+                       "invalid %s name `%s`: use lowercase letters, digits and `-`%s, at most 63 "
+                       "characters, starting and ending with a letter or digit",
+                       what, *out, subdomain ? " (and dots)" : "");
+    }
+    return true;
+}
+
+/* The required `name` of a host or traffic entry: no slash, no spaces. */
+bool
+ld_plain_name(Ld *ld, const cJSON *obj, const char *path, const char *what, char **out)
+{
+    if (!ld_string(ld, obj, path, "name", true, out))
+        return false;
+    for (const char *c = *out; *c; c++)
+        if (*c == '/' || *c == '@' || g_ascii_isspace(*c) || (unsigned char)*c < 0x20) {
+            g_autofree char *p = ld_path(path, "name");
+            return ld_fail(ld, ld_get(obj, "name"), false, p,
+                           "invalid %s name `%s`: no `/`, `@` or spaces", what, *out);
+        }
+    return true;
+}
+
+/* Rejects any string value in the tree that is an IPv6 address or network (R1). */
+bool
+ld_no_ipv6_anywhere(Ld *ld, const cJSON *v, const char *path)
+{
+    if (cJSON_IsString(v)) {
+        if (ld_is_ipv6(v->valuestring))
+            return ld_fail(ld, v, false, path, "IPv6 address `%s`: rahtisim models IPv4 only (R1)",
+                           v->valuestring);
+        g_auto(GStrv) words = g_strsplit_set(v->valuestring, " ,", -1);
+        for (int i = 0; words[i]; i++)
+            if (*words[i] && strchr(words[i], ':') && ld_is_ipv6(words[i]))
+                return ld_fail(ld, v, false, path, "IPv6 address `%s`: rahtisim models IPv4 only (R1)",
+                               words[i]);
+        return true;
+    }
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, v) {
+        g_autofree char *p = cJSON_IsObject(v) ? ld_path(path, c->string) : ld_path_index(path, i);
+        if (!ld_no_ipv6_anywhere(ld, c, p))
+            return false;
+        i++;
+    }
+    return true;
+}
+
+/* Counts n objects against --max-objects. */
+bool
+ld_count_object(Ld *ld, const cJSON *node, const char *path, unsigned n)
+{
+    ld->n_objects += n;
+    if (n > ld->lim.max_objects || ld->n_objects > ld->lim.max_objects)
+        return ld_fail_limit(ld, node, path,
+                             "too many objects (more than %u pods, services, routes and hosts); "
+                             "raise the limit with --max-objects",
+                             ld->lim.max_objects);
+    return true;
+}
+
+/* Counts one event or expectation against --max-events. */
+bool
+ld_count_timed(Ld *ld, const cJSON *node, const char *path)
+{
+    if (++ld->n_timed > ld->lim.max_events)
+        return ld_fail_limit(ld, node, path,
+                             "too many events and expectations (more than %u); raise the limit "
+                             "with --max-events",
+                             ld->lim.max_events);
+    return true;
+}
+
+/* Splits "ns/name" or "ns/kind/name" (kind NULL when not wanted). */
+bool
+ld_split_ref(Ld *ld, const cJSON *v, const char *path, const char *text, char **ns, char **kind,
+             char **name)
+{
+    g_auto(GStrv) parts = g_strsplit(text, "/", -1);
+    guint n = g_strv_length(parts);
+    bool ok = (n == 2 || (kind && n == 3));
+    for (guint i = 0; ok && i < n; i++)
+        ok = *parts[i] != '\0';
+    if (!ok)
+        return ld_fail(ld, v, false, path, "expected `NAMESPACE/NAME`%s, found `%s`",
+                       kind ? " or `NAMESPACE/KIND/NAME`" : "", text);
+    *ns = g_strdup(parts[0]);
+    if (kind)
+        *kind = n == 3 ? g_strdup(parts[1]) : NULL;
+    *name = g_strdup(parts[n - 1]);
+    return true;
+}
+
+/* Queues a reference for pass 2. */
+void
+ld_defer(Ld *ld, LdRefKind kind, const cJSON *node, const char *path, const char *ns,
+         const char *name, const char *what)
+{
+    LdRef *r = g_new0(LdRef, 1);
+    r->kind = kind;
+    r->node = node;
+    r->path = g_strdup(path);
+    r->ns = g_strdup(ns);
+    r->name = g_strdup(name);
+    r->what = what;
+    g_ptr_array_add(ld->refs, r);
+}
+
+/* The reference queued last (to set its output pointers). */
+LdRef *
+ld_defer_last(Ld *ld)
+{
+    return g_ptr_array_index(ld->refs, ld->refs->len - 1);
+}

@@ -1,0 +1,375 @@
+/* loader.c: scenario files in, validated RsScenario out (scenario.h).
+ *
+ * Reads JSONC with positions (jsonc.c), then runs the three passes of
+ * loader-internal.h: parse and register (loader-platform.c,
+ * loader-objects.c, loader-events.c, loader-expect.c), resolve references
+ * (loader-refs.c), lint (loader-lint.c).  At the top level: `name` is
+ * required, `seed` is a non-negative integer (a string of digits for seeds
+ * beyond 2^53), `duration` is positive and within --max-duration; any
+ * IPv6 address anywhere is an error (R1).  Events are sorted by time,
+ * stably, so equal times keep file order (R37); warnings are sorted into
+ * file order.  Ownership: the RsScenario owns everything; on error the
+ * partial scenario is freed by rs_scenario_free, which accepts any state.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario/loader-internal.h"
+
+/* ---- freeing ---- */
+
+/* Frees a position's path. */
+static void
+pos_clear(RsSrcPos *p)
+{
+    g_free(p->path);
+}
+
+/* Frees an array of labels and their strings. */
+static void
+labels_free(RsLabel *l, unsigned n)
+{
+    for (unsigned i = 0; l && i < n; i++) {
+        g_free(l[i].key);
+        g_free(l[i].value);
+    }
+    g_free(l);
+}
+
+/* Frees what a workload owns (not the struct). */
+static void
+workload_clear(RsWorkloadSpec *w)
+{
+    if (!w)
+        return;
+    pos_clear(&w->pos);
+    g_free(w->name);
+    labels_free(w->labels, w->n_labels);
+    for (unsigned i = 0; w->ports && i < w->n_ports; i++) {
+        g_free(w->ports[i].name);
+        g_free(w->ports[i].tls);
+    }
+    g_free(w->ports);
+}
+
+/* Frees what a service owns. */
+static void
+service_clear(RsServiceSpec *s)
+{
+    if (!s)
+        return;
+    pos_clear(&s->pos);
+    g_free(s->name);
+    labels_free(s->selector, s->n_selector);
+    for (unsigned i = 0; s->ports && i < s->n_ports; i++) {
+        g_free(s->ports[i].target_name);
+        g_free(s->ports[i].name);
+    }
+    g_free(s->ports);
+}
+
+/* Frees what a route owns. */
+static void
+route_clear(RsRouteSpec *r)
+{
+    if (!r)
+        return;
+    pos_clear(&r->pos);
+    g_free(r->name);
+    g_free(r->service);
+    g_free(r->target_name);
+    g_free(r->host);
+    g_free(r->path);
+    for (unsigned i = 0; r->alternates && i < r->n_alternates; i++)
+        g_free(r->alternates[i].service);
+    g_free(r->alternates);
+    labels_free(r->annotations, r->n_annotations);
+}
+
+/* Frees the names of a request origin. */
+static void
+from_clear(RsFrom *f)
+{
+    g_free(f->ns);
+    g_free(f->name);
+}
+
+/* Frees a scenario in any state a failed load can leave it in. */
+void
+rs_scenario_free(RsScenario *sc)
+{
+    if (!sc)
+        return;
+    g_free(sc->file);
+    g_free(sc->name);
+    g_free(sc->description);
+    rs_profile_clear(&sc->profile);
+    for (unsigned i = 0; sc->namespaces && i < sc->n_namespaces; i++) {
+        RsNamespaceSpec *n = &sc->namespaces[i];
+        pos_clear(&n->pos);
+        g_free(n->name);
+        for (unsigned k = 0; n->deployments && k < n->n_deployments; k++)
+            workload_clear(&n->deployments[k]);
+        for (unsigned k = 0; n->pods && k < n->n_pods; k++)
+            workload_clear(&n->pods[k]);
+        for (unsigned k = 0; n->services && k < n->n_services; k++)
+            service_clear(&n->services[k]);
+        for (unsigned k = 0; n->routes && k < n->n_routes; k++)
+            route_clear(&n->routes[k]);
+        g_free(n->deployments);
+        g_free(n->pods);
+        g_free(n->services);
+        g_free(n->routes);
+    }
+    g_free(sc->namespaces);
+    for (unsigned i = 0; sc->hosts && i < sc->n_hosts; i++) {
+        RsHostSpec *h = &sc->hosts[i];
+        pos_clear(&h->pos);
+        g_free(h->name);
+        for (unsigned k = 0; h->ports && k < h->n_ports; k++) {
+            g_free(h->ports[k].allow_net);
+            g_free(h->ports[k].allow_prefix);
+        }
+        g_free(h->ports);
+    }
+    g_free(sc->hosts);
+    for (unsigned i = 0; sc->dns && i < sc->n_dns; i++) {
+        pos_clear(&sc->dns[i].pos);
+        g_free(sc->dns[i].name);
+        g_free(sc->dns[i].cname);
+    }
+    g_free(sc->dns);
+    for (unsigned i = 0; sc->events && i < sc->n_events; i++) {
+        RsEventSpec *e = &sc->events[i];
+        pos_clear(&e->pos);
+        g_free(e->ns);
+        g_free(e->name);
+        g_free(e->key);
+        g_free(e->value);
+        workload_clear(e->deployment);
+        g_free(e->deployment);
+        workload_clear(e->pod);
+        g_free(e->pod);
+        service_clear(e->service);
+        g_free(e->service);
+        route_clear(e->route);
+        g_free(e->route);
+    }
+    g_free(sc->events);
+    for (unsigned i = 0; sc->traffic && i < sc->n_traffic; i++) {
+        RsTrafficSpec *t = &sc->traffic[i];
+        pos_clear(&t->pos);
+        g_free(t->name);
+        from_clear(&t->from);
+        rs_url_clear(&t->to);
+    }
+    g_free(sc->traffic);
+    for (unsigned i = 0; sc->expect && i < sc->n_expect; i++) {
+        RsExpectSpec *e = &sc->expect[i];
+        pos_clear(&e->pos);
+        g_free(e->description);
+        from_clear(&e->from);
+        rs_url_clear(&e->to);
+        g_free(e->pod_glob);
+        g_free(e->resolve);
+        g_free(e->answer_service);
+        g_free(e->answer_ips);
+        g_free(e->pod);
+        g_free(e->traffic);
+        g_free(e->spread_over);
+    }
+    g_free(sc->expect);
+    if (sc->warnings)
+        g_ptr_array_unref(sc->warnings);
+    g_free(sc);
+}
+
+/* ---- loading ---- */
+
+/* Frees a namespace registry. */
+static void
+ld_ns_free(gpointer p)
+{
+    LdNs *ns = p;
+    for (int k = 0; k <= RS_KIND_ROUTE; k++)
+        g_hash_table_unref(ns->by_kind[k]);
+    g_ptr_array_unref(ns->objs);
+    g_free(ns);
+}
+
+/* Frees a queued reference. */
+static void
+ld_ref_free(gpointer p)
+{
+    LdRef *r = p;
+    g_free(r->path);
+    g_free(r->ns);
+    g_free(r->name);
+    g_free(r);
+}
+
+/* `seed`: a non-negative integer, or a string of digits for 64-bit seeds. */
+static bool
+seed(Ld *ld, const cJSON *root)
+{
+    const cJSON *v = ld_get(root, "seed");
+    if (!v)
+        return true;
+    if (cJSON_IsString(v)) {
+        guint64 s;
+        if (!*v->valuestring || !g_ascii_isdigit(v->valuestring[0]) ||
+            !g_ascii_string_to_unsigned(v->valuestring, 10, 0, G_MAXUINT64, &s, NULL))
+            return ld_fail(ld, v, false, "seed", "expected a non-negative integer (up to 18446744073709551615), "
+                           "found `%s`", v->valuestring);
+        ld->sc->seed = s;
+        return true;
+    }
+    if (!cJSON_IsNumber(v))
+        return ld_fail(ld, v, false, "seed", "expected a non-negative integer, found %s", ld_type_word(v));
+    double d = v->valuedouble;
+    if (!isfinite(d) || d < 0 || d != floor(d))
+        return ld_fail(ld, v, false, "seed", "expected a non-negative integer, found %g", d);
+    if (d > 9007199254740992.0)
+        return ld_fail(ld, v, false, "seed", "seed too large for a JSON number (above 2^53): write it "
+                       "as a string of digits");
+    ld->sc->seed = (uint64_t)d;
+    return true;
+}
+
+/* `duration`: positive, within --max-duration. */
+static bool
+duration(Ld *ld, const cJSON *root)
+{
+    const cJSON *v = ld_get(root, "duration");
+    if (!v)
+        return true;
+    if (!ld_v_duration(ld, v, "duration", &ld->sc->duration))
+        return false;
+    if (ld->sc->duration == 0)
+        return ld_fail(ld, v, false, "duration", "the duration must be positive");
+    if (ld->sc->duration > ld->lim.max_duration) {
+        char b[32];
+        return ld_fail_limit(ld, v, "duration", "duration exceeds the limit of %s; raise it with "
+                             "--max-duration", rs_duration_format(ld->lim.max_duration, b));
+    }
+    return true;
+}
+
+/* Compares events by time, then file order (stable, R37). */
+static int
+event_cmp(const void *a, const void *b)
+{
+    const RsEventSpec *x = *(const RsEventSpec *const *)a, *y = *(const RsEventSpec *const *)b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts events by time, keeping file order for equal times. */
+static void
+sort_events(RsScenario *sc)
+{
+    if (sc->n_events < 2)
+        return;
+    g_autofree RsEventSpec **idx = g_new(RsEventSpec *, sc->n_events);
+    for (unsigned i = 0; i < sc->n_events; i++)
+        idx[i] = &sc->events[i];
+    qsort(idx, sc->n_events, sizeof *idx, event_cmp);
+    RsEventSpec *sorted = g_new(RsEventSpec, sc->n_events);
+    for (unsigned i = 0; i < sc->n_events; i++)
+        sorted[i] = *idx[i];
+    g_free(sc->events);
+    sc->events = sorted;
+}
+
+/* Compares warnings by file position, then by the order they were found. */
+static int
+warn_cmp(const void *a, const void *b)
+{
+    const LdWarn *x = a, *y = b;
+    if (x->off != y->off)
+        return x->off < y->off ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Runs the three passes over a parsed document. */
+static bool
+load_doc(Ld *ld, const cJSON *root)
+{
+    static const char *const keys[] = {"name", "description", "platform", "seed", "duration",
+                                       "namespaces", "hosts", "dns", "events", "traffic", "expect", NULL};
+    RsScenario *sc = ld->sc;
+    if (!cJSON_IsObject(root))
+        return ld_fail(ld, root, false, "", "a scenario is a JSON object, found %s", ld_type_word(root));
+    if (!ld_object(ld, root, "", keys, "a scenario") || !ld_no_ipv6_anywhere(ld, root, ""))
+        return false;
+    if (!ld_string(ld, root, "", "name", true, &sc->name) ||
+        !ld_string(ld, root, "", "description", false, &sc->description) ||
+        !seed(ld, root) || !duration(ld, root) || !ld_platform(ld, root) ||
+        !ld_namespaces(ld, root) || !ld_hosts(ld, root) || !ld_dns(ld, root) ||
+        !ld_events(ld, root) || !ld_traffic(ld, root) || !ld_expectations(ld, root))
+        return false;
+    if (!ld_resolve_refs(ld))
+        return false;
+    ld_lint(ld, root);
+    return true;
+}
+
+/* Builds a scenario from a parsed document. */
+static RsScenario *
+load_from_doc(const RsJsonDoc *doc, const RsLimits *limits, GError **error)
+{
+    g_autoptr(RsScenario) sc = g_new0(RsScenario, 1);
+    sc->file = g_strdup(rs_jsonc_name(doc));
+    sc->seed = 1;
+    sc->duration = RS_TIME_NEVER;
+    sc->warnings = g_ptr_array_new_with_free_func(g_free);
+    Ld ld = {.sc = sc, .doc = doc, .error = error};
+    if (limits)
+        ld.lim = *limits;
+    else
+        rs_limits_default(&ld.lim);
+    ld.warns = g_array_new(FALSE, FALSE, sizeof(LdWarn));
+    ld.ns_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    ld.nss = g_ptr_array_new_with_free_func(ld_ns_free);
+    ld.hosts = g_hash_table_new(g_str_hash, g_str_equal);
+    ld.traffic = g_hash_table_new(g_str_hash, g_str_equal);
+    ld.refs = g_ptr_array_new_with_free_func(ld_ref_free);
+    bool ok = load_doc(&ld, rs_jsonc_root(doc));
+    g_array_sort(ld.warns, warn_cmp);
+    for (guint i = 0; i < ld.warns->len; i++) {
+        LdWarn *w = &g_array_index(ld.warns, LdWarn, i);
+        g_ptr_array_add(sc->warnings, w->msg);  /* ownership moves */
+        w->msg = NULL;
+    }
+    g_array_unref(ld.warns);
+    g_hash_table_unref(ld.ns_by_name);
+    g_ptr_array_unref(ld.nss);
+    g_hash_table_unref(ld.hosts);
+    g_hash_table_unref(ld.traffic);
+    g_ptr_array_unref(ld.refs);
+    if (!ok)
+        return NULL;
+    sort_events(sc);
+    return g_steal_pointer(&sc);
+}
+
+/* Loads from memory (see scenario.h). */
+RsScenario *
+rs_scenario_load_data(const char *name, const char *data, size_t len, const RsLimits *limits,
+                      GError **error)
+{
+    g_autoptr(RsJsonDoc) doc = rs_jsonc_parse(name, data, len, error);
+    return doc ? load_from_doc(doc, limits, error) : NULL;
+}
+
+/* Loads a file (see scenario.h). */
+RsScenario *
+rs_scenario_load_file(const char *path, const RsLimits *limits, GError **error)
+{
+    g_autoptr(RsJsonDoc) doc = rs_jsonc_load_file(path, error);
+    return doc ? load_from_doc(doc, limits, error) : NULL;
+}

@@ -1,0 +1,76 @@
+#!/bin/sh
+# bad.sh: every malformed scenario in tests/bad/ must be refused by
+# `rahtisim check` with exit status 2, nothing on stdout, and exactly one
+# line on stderr: "rahtisim: FILE:LINE:COL: ..." (or "rahtisim: FILE: ..."
+# when the sidecar says `-`) containing the expected fragment.
+# Sidecar NAME.expect: line 1 LINE:COL or -, line 2 a message fragment.
+# Also covers a missing file and a directory.
+# Environment: RAHTISIM (the program), SRCDIR (the source tree).
+
+: "${RAHTISIM:=./rahtisim}"
+: "${SRCDIR:=.}"
+dir="$SRCDIR/tests/bad"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+pass=0
+fail=0
+
+# check_one FILE POS FRAGMENT: runs check on FILE and compares.
+check_one() {
+    file=$1 pos=$2 fragment=$3
+    "$RAHTISIM" check "$file" >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    why=""
+    if [ "$status" -ne 2 ]; then
+        why="exit status $status, expected 2"
+    elif [ -s "$tmp/out" ]; then
+        why="stdout is not empty"
+    elif [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+        why="stderr has $(wc -l <"$tmp/err") lines, expected 1"
+    else
+        if [ "$pos" = "-" ]; then
+            prefix="rahtisim: $file: "
+        else
+            prefix="rahtisim: $file:$pos: "
+        fi
+        line=$(cat "$tmp/err")
+        case "$line" in
+        "$prefix"*) ;;
+        *) why="stderr does not start with '$prefix'" ;;
+        esac
+        if [ -z "$why" ]; then
+            case "$line" in
+            *"$fragment"*) ;;
+            *) why="stderr lacks '$fragment'" ;;
+            esac
+        fi
+    fi
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $file: $why"
+        sed 's/^/  stderr: /' "$tmp/err"
+        sed 's/^/  stdout: /' "$tmp/out"
+    fi
+}
+
+for f in "$dir"/*.json; do
+    exp="${f%.json}.expect"
+    if [ ! -f "$exp" ]; then
+        fail=$((fail + 1))
+        echo "FAIL $f: no sidecar $exp"
+        continue
+    fi
+    pos=$(sed -n 1p "$exp")
+    fragment=$(sed -n 2p "$exp")
+    check_one "$f" "$pos" "$fragment"
+done
+
+check_one "$tmp/no-such-file.json" - "No such file or directory"
+mkdir "$tmp/a-directory.json"
+check_one "$tmp/a-directory.json" - "is a directory"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
