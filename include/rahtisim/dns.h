@@ -1,0 +1,72 @@
+/* dns.h: the cluster DNS and the pod resolver's search walk (R16, R17).
+ *
+ * A pod resolves a name the way glibc does with the resolv.conf the kubelet
+ * writes: `search <ns>.svc.<domain> svc.<domain> <domain>`, `ndots:5`.  A walk
+ * is the sequence of queries that resolver sends, each answered by the
+ * cluster DNS from the world's state at that moment.  rs_dns_walk runs a
+ * whole walk at once (for `dig` and `resolve` expectations); the request
+ * pipeline runs the same steps one engine event per query, using
+ * rs_dns_candidate and rs_dns_query.
+ *
+ * Nothing here allocates: names live in fixed buffers (a DNS name is at most
+ * 253 characters), so a walk costs the same in bulk traffic as in a probe.
+ */
+#ifndef RAHTISIM_DNS_H
+#define RAHTISIM_DNS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rahtisim/outcome.h"
+#include "rahtisim/world.h"
+
+#define RS_DNS_NAME_MAX 512         /* buffer size: name + the longest search suffix */
+#define RS_DNS_MAX_QUERIES 4        /* 3 search domains + as written */
+#define RS_DNS_MAX_ADDRS 64         /* addresses kept per answer (headless services) */
+
+/* What one query's name is (why it got its answer). */
+typedef enum {
+    RS_DNS_KIND_NONE,           /* matched nothing: NXDOMAIN */
+    RS_DNS_KIND_SERVICE,        /* <svc>.<ns>.svc.<domain>: the ClusterIP (R17) */
+    RS_DNS_KIND_HEADLESS,       /* same, headless: the ready endpoints (R16) */
+    RS_DNS_KIND_POD,            /* <a-b-c-d>.<ns>.pod.<domain> */
+    RS_DNS_KIND_PUBLIC,         /* outside the cluster domain: public DNS (R18) */
+} RsDnsKind;
+
+/* One query and its answer. */
+typedef struct {
+    char name[RS_DNS_NAME_MAX];     /* the name queried, lowercase, no trailing dot */
+    bool found;                     /* an A answer; otherwise NXDOMAIN */
+    RsDnsKind kind;
+    RsRule rule;                    /* the rule that decided the answer */
+    const char *service;            /* "ns/name" of the service answering, or NULL */
+    const char *cname;              /* public names: the CNAME followed, or NULL */
+    unsigned n_addrs;               /* addresses in the answer (all of them) */
+    uint32_t addrs[RS_DNS_MAX_ADDRS];   /* the first RS_DNS_MAX_ADDRS of them */
+} RsDnsQuery;
+
+/* A whole resolver walk. */
+typedef struct {
+    char asked[RS_DNS_NAME_MAX];    /* the name as the client wrote it */
+    unsigned n_queries;
+    RsDnsQuery queries[RS_DNS_MAX_QUERIES];
+    bool found;                     /* the last query answered */
+    unsigned n_addrs;               /* the final answer's addresses */
+    uint32_t addrs[RS_DNS_MAX_ADDRS];
+    const char *service;            /* the service that answered, or NULL */
+} RsDnsWalk;
+
+/* The `i`th name the resolver of a pod in namespace `ns` tries for `name`
+ * (R17), written into buf (RS_DNS_NAME_MAX); false when there is no `i`th.
+ * `name` may end with a dot (then it is tried as written only). */
+bool rs_dns_candidate(const RsWorld *w, const char *ns, const char *name, unsigned i, char *buf);
+
+/* Answers one query for a fully qualified name (no trailing dot) from the
+ * world's current state and the services' views (R16: headless answers come
+ * from the data plane's endpoints). */
+void rs_dns_query(const RsWorld *w, const char *fqdn, RsDnsQuery *q);
+
+/* Runs the whole walk now; returns whether the name resolved. */
+bool rs_dns_walk(const RsWorld *w, const char *ns, const char *name, RsDnsWalk *out);
+
+#endif

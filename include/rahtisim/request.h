@@ -1,0 +1,109 @@
+/* request.h: one request's result and the hops it took.
+ *
+ * Every request (a probe, an expectation, one arrival of bulk traffic)
+ * walks the same pipeline (src/net/request.c) and ends with an RsResult.
+ * When asked (probes, `explain`), the result also carries its hops: each
+ * hop is data (a kind, the rule that decided it, addresses and names), and
+ * rs_hop_describe turns one into a plain sentence.  No printer assembles
+ * rule ids from text: the rule is a field.
+ */
+#ifndef RAHTISIM_REQUEST_H
+#define RAHTISIM_REQUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "rahtisim/engine.h"
+#include "rahtisim/outcome.h"
+
+typedef struct RsSim RsSim;
+
+/* X(enum suffix, what it records): the kinds of hop.  Fields used are in
+ * brackets; `name` holds a DNS name or a target as written. */
+#define RS_HOP_KINDS(X) \
+    X(SOURCE,           "the sending pod [pod, ip]") \
+    X(SOURCE_DOWN,      "the requester is not running: nothing is sent [name]") \
+    X(FROM_HOST,        "a host outside the cluster as requester: not simulated yet [name]") \
+    X(DNS_QUERY,        "one resolver query [name, found, n addresses, ip first, svc]") \
+    X(RESOLVED,         "the name resolved [name, ip, n queries]") \
+    X(NXDOMAIN,         "the name did not resolve [name, n queries]") \
+    X(POD_REF,          "@ns/pod target [pod, ip, flag: holds it now]") \
+    X(NO_ADDRESS,       "@ns/pod that never had an address [name]") \
+    X(CONNECT,          "the client opens a connection [ip, port]") \
+    X(NO_RULES,         "the data plane has no rules for a ClusterIP yet or any more [svc, ip]") \
+    X(NO_SERVICE,       "no service has this service-network address [ip]") \
+    X(SVC_OTHER_NS,     "a service of another namespace [svc, ns: client's]") \
+    X(SVC_NO_PORT,      "a port the service does not export [svc, port]") \
+    X(SVC_NO_ENDPOINTS, "the service has no ready endpoints in the data plane [svc]") \
+    X(SVC_PICK,         "the service picks an endpoint [svc, pod, ip:port, n endpoints, m: how]") \
+    X(NO_HOLDER,        "no live pod holds the address [ip, svc if via a service: stale]") \
+    X(POD_OTHER_NS,     "the address is a pod of another namespace [pod, ns: client's]") \
+    X(POD_CRASHED,      "the pod crashed and does not answer [pod]") \
+    X(POD_STARTING,     "the pod is still starting: nothing listens yet [pod, port]") \
+    X(POD_FAILED,       "the pod fails to start [pod, port, n: privileged port]") \
+    X(NO_LISTENER,      "the pod does not listen on the port [pod, port]") \
+    X(TLS_PLAIN,        "https to a port without TLS [pod, port]") \
+    X(HTTP_TO_TLS,      "plain HTTP to a TLS port [pod, port]") \
+    X(QUEUED,           "the pod is busy: the request waits [pod, n ahead]") \
+    X(SERVE,            "the pod starts serving [pod, n busy, m concurrency]") \
+    X(ANSWER,           "the answer arrives [pod, n: status, flag: not HTTP]") \
+    X(SHUTDOWN,         "the pod was deleted before accepting [pod]") \
+    X(TIMEOUT,          "the client gives up [ip]") \
+    X(OUTSIDE,          "an address outside the cluster: egress is not simulated yet [ip]") \
+    X(ROUTER,           "the router VIP: routes are not simulated yet [ip]")
+
+typedef enum {
+#define RS_X_(e, d) RS_HOP_##e,
+    RS_HOP_KINDS(RS_X_)
+#undef RS_X_
+    RS_HOP_KIND_COUNT
+} RsHopKind;
+
+/* How a service chose (RsHop.m of SVC_PICK); same values as RsPickHow. */
+enum { RS_HOP_PICK_RANDOM, RS_HOP_PICK_ROUNDROBIN, RS_HOP_PICK_AFFINITY };
+
+typedef struct {
+    rs_time_t at;               /* simulated time of the hop */
+    RsHopKind kind;
+    RsRule rule;                /* the rule that decided it (RS_RULE_NONE: plain step) */
+    uint32_t ip, ip2;
+    uint16_t port, port2;
+    unsigned n, m;
+    bool flag, found;
+    const char *pod;            /* "ns/pod", interned by the world, or NULL */
+    const char *svc;            /* "ns/svc", or NULL */
+    const char *ns;             /* a namespace name, or NULL */
+    char name[260];             /* a DNS name, or the target as written */
+} RsHop;
+
+/* What one request came to.  Strings are interned by the simulation and
+ * valid for its life; `hops` is valid during the done callback only (use
+ * rs_result_dup to keep a result). */
+typedef struct RsResult {
+    RsOutcome outcome;
+    int status;                 /* 200 for ok over http(s), 400 for bad-request; else 0 */
+    const char *from_pod;       /* "ns/pod" that sent it, or NULL if none could */
+    const char *pod;            /* "ns/pod" that served (answered), or NULL */
+    uint32_t source_ip;         /* the source the destination saw: the client pod's IP; 0 if nothing was sent */
+    uint32_t dest_ip;           /* the address connected to (after DNS), 0 if none */
+    uint16_t dest_port;
+    rs_time_t started, latency;
+    unsigned dns_queries;
+    const RsHop *hops; unsigned n_hops;     /* only when recorded */
+} RsResult;
+
+typedef void (*RsRequestDone)(RsSim *sim, const RsResult *res, void *data);
+
+/* Writes one hop as one plain sentence ending with its rule, e.g.
+ * "fenic/nginx picks fenic/nginx-2 (10.128.0.3:8081) at random among 3 endpoints (R13)". */
+void rs_hop_describe(const RsHop *hop, GString *out);
+const char *rs_hop_kind_name(RsHopKind k);
+
+/* A deep copy of a result that outlives the callback (hops included). */
+RsResult *rs_result_dup(const RsResult *res);
+void rs_result_free(RsResult *res);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsResult, rs_result_free)
+
+#endif

@@ -1,0 +1,98 @@
+/* sim.h: one simulation: a world, its engine and the request pipeline.
+ *
+ * rs_sim_new builds the world of a scenario at time 0 and schedules the
+ * scenario's events; the caller drives time with rs_engine_run on
+ * rs_sim_engine(sim) and starts requests from its own engine events
+ * (probes, expectations, traffic).  There is no global state: two
+ * simulations can run side by side in one process.
+ *
+ * Scenario features of later issues are refused by rs_sim_new with a
+ * RS_SIM_ERROR_NOT_SIMULATED error naming the file position (the CLI exits
+ * 2): routes, public DNS records, traffic, hosts as requesters or targets,
+ * annotate and router_down/router_up events.
+ */
+#ifndef RAHTISIM_SIM_H
+#define RAHTISIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "rahtisim/dns.h"
+#include "rahtisim/engine.h"
+#include "rahtisim/request.h"
+#include "rahtisim/scenario.h"
+#include "rahtisim/world.h"
+
+#define RS_SIM_ERROR (rs_sim_error_quark())
+GQuark rs_sim_error_quark(void);
+
+typedef enum {
+    RS_SIM_ERROR_NOT_SIMULATED,     /* a feature of a later issue */
+    RS_SIM_ERROR_INVALID,           /* the scenario cannot be built */
+} RsSimError;
+
+/* Builds the world of `sc` (at time 0) and schedules its events; `seed`
+ * overrides sc->seed.  The scenario is not referenced after this returns. */
+RsSim *rs_sim_new(const RsScenario *sc, uint64_t seed, GError **error);
+void rs_sim_free(RsSim *sim);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsSim, rs_sim_free)
+
+RsEngine *rs_sim_engine(RsSim *sim);
+RsWorld *rs_sim_world(RsSim *sim);
+uint64_t rs_sim_seed(const RsSim *sim);
+
+/* Runs the simulation until `until` (absolute); returns events executed. */
+uint64_t rs_sim_run_until(RsSim *sim, rs_time_t until);
+
+/* Fails (RS_SIM_ERROR_NOT_SIMULATED) for a request this version cannot
+ * simulate: from a host.  rs_sim_request still answers such requests
+ * (timeout, with a hop that says why). */
+bool rs_sim_check_request(RsSim *sim, const RsFrom *from, const RsUrl *to, GError **error);
+
+/* Starts one request now.  `stream_name` names the random stream for the
+ * requester's own choices (which ready pod of a deployment sends), so that
+ * probes do not disturb each other or traffic; NULL uses "requests".
+ * `done` is called once, from a later engine event (at the same time at the
+ * earliest), with the result; the hops are recorded if `record_hops`. */
+void rs_sim_request(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stream_name,
+                    bool record_hops, RsRequestDone done, void *data);
+
+/* The resolver's walk for `name` from `from` now (R17; from a host: public
+ * DNS only, the name as written).  Returns whether the name resolved; false
+ * with `error` set when the walk cannot be made (an empty name). */
+bool rs_sim_resolve(RsSim *sim, const RsFrom *from, const char *name, RsDnsWalk *out,
+                    GError **error);
+
+/* The addresses of the ready endpoints the data plane has for service
+ * ns/name now (what a headless service's DNS answers, R16), sorted; returns
+ * how many and sets *out (g_free it; NULL when none). */
+unsigned rs_sim_service_endpoints(RsSim *sim, const char *ns, const char *name, uint32_t **out);
+
+/* The event-log lines about pod ns/pod, one per line (g_free it); a line
+ * saying it never existed if so. */
+char *rs_sim_pod_history(RsSim *sim, const char *ns, const char *pod);
+
+/* The event log as lines "   12.000s  R6   sentence" (a new array that owns its strings). */
+GPtrArray *rs_sim_log_lines(RsSim *sim);
+/* Formats one log entry as rs_sim_log_lines does (g_free it). */
+char *rs_log_entry_format(const RsLogEntry *e);
+
+/* The ClusterIP of the live service ns/name; false if none or headless. */
+bool rs_sim_service_ip(RsSim *sim, const char *ns, const char *name, uint32_t *ip);
+
+/* The state of pod ns/pod now; RS_POD_GONE also for a pod that never existed. */
+RsPodState rs_sim_pod_state(RsSim *sim, const char *ns, const char *pod);
+
+/* The address pod ns/pod has or last had; false if it never had one. */
+bool rs_sim_pod_ip(RsSim *sim, const char *ns, const char *pod, uint32_t *ip);
+
+/* Request objects the pipeline has allocated so far: the pool grows only
+ * with the number of requests in flight at once, not with requests sent. */
+unsigned rs_sim_requests_allocated(const RsSim *sim);
+
+/* The event log: RsLogEntry in time order (owned by the simulation). */
+const GArray *rs_sim_log(RsSim *sim);
+
+#endif

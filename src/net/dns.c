@@ -1,0 +1,242 @@
+/* dns.c: the cluster DNS (CoreDNS) and the pod resolver's search walk.
+ *
+ * WHAT IT MODELS
+ * --------------
+ * R17: a pod's resolv.conf says `search <ns>.svc.<domain> svc.<domain>
+ * <domain>` and `options ndots:5`.  glibc (res_query.c, __res_context_search)
+ * tries a name with fewer than 5 dots with each search suffix first and as
+ * written last; a name with 5 or more dots as written first, then with the
+ * suffixes; a name ending with a dot as written only.  The first answer
+ * wins; NXDOMAIN moves on to the next candidate.  So from `fenic`, `nginx`,
+ * `nginx.fenic` and `nginx.fenic.svc.cluster.local` resolve after 1, 2 and 4
+ * queries.  DNS is cluster-wide: any namespace can resolve any service name
+ * (isolation is in the data path, R2/R12).
+ *
+ * The cluster DNS answers:
+ *   <svc>.<ns>.svc.<domain>     a ClusterIP service: its ClusterIP, even with no
+ *                               endpoints (CoreDNS's default); headless (R16):
+ *                               one A per ready endpoint in the data plane's
+ *                               view, NXDOMAIN when there is none.
+ *   <a-b-c-d>.<ns>.pod.<domain> a.b.c.d (CoreDNS `pods insecure`, OpenShift's default).
+ *   anything else in <domain>   NXDOMAIN.
+ * Names outside the cluster domain go to public DNS.  Of R18 only the part
+ * that needs no scenario data is answered here: `<label>.<app domain>` is a
+ * CNAME to the router's canonical name, whose A record is the router VIP;
+ * every other public name is NXDOMAIN (scenarios with their own DNS records
+ * are refused until issue 4).
+ *
+ * SIMPLIFIED
+ * ----------
+ * One query per candidate (glibc sends A and AAAA together; we count the
+ * pair as one query).  No caching: CoreDNS's 5 s TTL only matters for
+ * headless answers, whose view already lags by endpoint_delay (R15).  The
+ * kubelet's node search domains are not modelled (the platform's nodes add
+ * none that change an answer).
+ *
+ * COST
+ * ----
+ * No allocation; one hash lookup per query.  Rules: R16, R17, (R18).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rahtisim/dns.h"
+
+#define NDOTS 5
+
+/* Copies `src` lowercased into dst (RS_DNS_NAME_MAX); false if too long. */
+static bool
+copy_lower(char *dst, const char *src, size_t len)
+{
+    if (len >= RS_DNS_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        dst[i] = (char)tolower((unsigned char)src[i]);
+    dst[len] = '\0';
+    return true;
+}
+
+/* The `i`th name the resolver tries (R17); see dns.h. */
+bool
+rs_dns_candidate(const RsWorld *w, const char *ns, const char *name, unsigned i, char *buf)
+{
+    size_t len = strlen(name);
+    if (len == 0)
+        return false;
+    if (name[len - 1] == '.') {
+        /* Trailing dot: absolute, tried as written only. */
+        return i == 0 && len > 1 && copy_lower(buf, name, len - 1);
+    }
+    unsigned dots = 0;
+    for (size_t k = 0; k < len; k++)
+        dots += name[k] == '.';
+    if (ns == NULL)                     /* no search list (outside the cluster) */
+        return i == 0 && copy_lower(buf, name, len);
+    /* Positions of "as written" and of the three suffixes in the order. */
+    unsigned as_written = dots >= NDOTS ? 0 : 3;
+    if (i > 3)
+        return false;
+    if (i == as_written)
+        return copy_lower(buf, name, len);
+    unsigned s = dots >= NDOTS ? i - 1 : i;
+    char tmp[RS_DNS_NAME_MAX];
+    int n;
+    switch (s) {
+    case 0: n = g_snprintf(tmp, sizeof tmp, "%.*s.%s.svc.%s", (int)len, name, ns, w->cluster_domain); break;
+    case 1: n = g_snprintf(tmp, sizeof tmp, "%.*s.svc.%s", (int)len, name, w->cluster_domain); break;
+    default: n = g_snprintf(tmp, sizeof tmp, "%.*s.%s", (int)len, name, w->cluster_domain); break;
+    }
+    return n > 0 && (size_t)n < sizeof tmp && copy_lower(buf, tmp, (size_t)n);
+}
+
+/* Parses "a-b-c-d" into an address. */
+static bool
+parse_dashed(const char *s, size_t len, uint32_t *ip)
+{
+    char tmp[32];
+    if (len >= sizeof tmp)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        tmp[i] = s[i] == '-' ? '.' : s[i];
+    tmp[len] = '\0';
+    return rs_parse_ipv4(tmp, ip);
+}
+
+/* Whether `s` is one DNS label of letters, digits and dashes. */
+static bool
+is_simple_label(const char *s, size_t len)
+{
+    if (len == 0 || len > 63)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+            return false;
+    }
+    return true;
+}
+
+/* Adds an address to a query's answer. */
+static void
+add_addr(RsDnsQuery *q, uint32_t ip)
+{
+    if (q->n_addrs < RS_DNS_MAX_ADDRS)
+        q->addrs[q->n_addrs] = ip;
+    q->n_addrs++;
+}
+
+/* Answers <svc>.<ns>.svc.<domain> (R16, R17). */
+static void
+answer_service(const RsWorld *w, const char *svc_name, size_t svc_len, const char *ns,
+               size_t ns_len, RsDnsQuery *q)
+{
+    char sbuf[256], nbuf[256];
+    if (svc_len >= sizeof sbuf || ns_len >= sizeof nbuf)
+        return;
+    memcpy(sbuf, svc_name, svc_len);
+    sbuf[svc_len] = '\0';
+    memcpy(nbuf, ns, ns_len);
+    nbuf[ns_len] = '\0';
+    RsService *svc = rs_world_service(w, nbuf, sbuf);
+    if (svc == NULL)
+        return;
+    q->service = svc->full;
+    if (!svc->headless) {
+        /* R17: the ClusterIP, with or without endpoints. */
+        q->kind = RS_DNS_KIND_SERVICE;
+        q->found = true;
+        add_addr(q, svc->cluster_ip);
+        return;
+    }
+    /* R16: one A per ready endpoint the data plane knows; none: NXDOMAIN. */
+    q->kind = RS_DNS_KIND_HEADLESS;
+    q->rule = RS_R16;
+    const RsSvcView *v = svc->view;
+    for (unsigned i = 0; v != NULL && i < v->n_pods; i++)
+        add_addr(q, v->pods[i]->ip);
+    q->found = q->n_addrs > 0;
+}
+
+/* Answers one query from the world as it is now; see dns.h. */
+void
+rs_dns_query(const RsWorld *w, const char *fqdn, RsDnsQuery *q)
+{
+    memset(q, 0, offsetof(RsDnsQuery, addrs));
+    g_strlcpy(q->name, fqdn, sizeof q->name);
+    q->rule = RS_R17;
+    size_t len = strlen(fqdn);
+    size_t dlen = strlen(w->cluster_domain);
+    bool in_cluster = (len == dlen && strcmp(fqdn, w->cluster_domain) == 0) ||
+                      (len > dlen + 1 && fqdn[len - dlen - 1] == '.' &&
+                       strcmp(fqdn + len - dlen, w->cluster_domain) == 0);
+    if (in_cluster) {
+        /* Split what precedes the domain into at most 4 labels. */
+        size_t rest = len > dlen ? len - dlen - 1 : 0;
+        const char *lab[4];
+        size_t llen[4];
+        unsigned n = 0;
+        size_t start = 0;
+        for (size_t k = 0; k <= rest; k++) {
+            if (k == rest || fqdn[k] == '.') {
+                if (n == 4 || k == start) {
+                    n = 5;              /* too many labels, or an empty one */
+                    break;
+                }
+                lab[n] = fqdn + start;
+                llen[n++] = k - start;
+                start = k + 1;
+            }
+        }
+        if (rest == 0)
+            n = 0;
+        if (n == 3 && llen[2] == 3 && memcmp(lab[2], "svc", 3) == 0) {
+            answer_service(w, lab[0], llen[0], lab[1], llen[1], q);
+        } else if (n == 3 && llen[2] == 3 && memcmp(lab[2], "pod", 3) == 0) {
+            uint32_t ip;
+            if (parse_dashed(lab[0], llen[0], &ip)) {
+                q->kind = RS_DNS_KIND_POD;
+                q->found = true;
+                add_addr(q, ip);
+            }
+        }
+        return;
+    }
+    /* Public DNS (R18, the part that needs no scenario records). */
+    q->kind = RS_DNS_KIND_PUBLIC;
+    q->rule = RS_R18;
+    if (w->router_canonical != NULL && strcmp(fqdn, w->router_canonical) == 0) {
+        q->found = true;
+        add_addr(q, w->router_vip);
+        return;
+    }
+    size_t alen = w->app_domain != NULL ? strlen(w->app_domain) : 0;
+    if (alen > 0 && len > alen + 1 && fqdn[len - alen - 1] == '.' &&
+        strcmp(fqdn + len - alen, w->app_domain) == 0 && is_simple_label(fqdn, len - alen - 1)) {
+        q->found = true;
+        q->cname = w->router_canonical;
+        add_addr(q, w->router_vip);
+    }
+}
+
+/* Runs the resolver's whole walk now (R17); see dns.h. */
+bool
+rs_dns_walk(const RsWorld *w, const char *ns, const char *name, RsDnsWalk *out)
+{
+    memset(out, 0, sizeof *out);
+    g_strlcpy(out->asked, name, sizeof out->asked);
+    char cand[RS_DNS_NAME_MAX];
+    for (unsigned i = 0; i < RS_DNS_MAX_QUERIES && rs_dns_candidate(w, ns, name, i, cand); i++) {
+        RsDnsQuery *q = &out->queries[out->n_queries++];
+        rs_dns_query(w, cand, q);
+        if (q->found) {
+            out->found = true;
+            out->n_addrs = q->n_addrs;
+            memcpy(out->addrs, q->addrs, MIN(q->n_addrs, RS_DNS_MAX_ADDRS) * sizeof(uint32_t));
+            out->service = q->service;
+            return true;
+        }
+    }
+    return false;
+}

@@ -1,0 +1,149 @@
+/* events.c: the scenario's events (delete, crash, scale, apply, remove) as
+ * engine events that change the truth.
+ *
+ * At load each RsEventSpec is converted into a world-owned WorldEvent (names
+ * interned, specs turned into templates and service definitions), so the
+ * world never reads the scenario again.  Each runs at its `at` time in file
+ * order among equal times (R37: the engine orders by time, then by when it
+ * was scheduled, and the events are scheduled in file order).  A target that
+ * does not exist when the event runs is not an error: the log says so.
+ *
+ * Route events, annotate and router_down/up belong to later issues; sim.c
+ * refuses scenarios that use them before the world is built.
+ *
+ * Rules: R6 (delete), R7 (crash), R8, R10 (services), R37.
+ */
+#include "config.h"
+
+#include "rahtisim/world.h"
+
+typedef struct {
+    RsWorld *w;
+    RsEventKind kind;
+    RsObjKind obj_kind;
+    const char *ns, *name;
+    unsigned replicas;
+    RsTemplate *tmpl;           /* apply of a deployment or a pod */
+    bool bare;
+    RsSvcDef *svc;              /* apply of a service */
+} WorldEvent;
+
+/* Deletes whatever ns/name names (a live pod first, then a deployment, then a service). */
+static void
+delete_any(RsWorld *w, const WorldEvent *ev, RsObjKind kind)
+{
+    RsPod *pod = rs_world_pod(w, ev->ns, ev->name);
+    if ((kind == RS_KIND_ANY || kind == RS_KIND_POD) && pod != NULL && pod->state != RS_POD_GONE) {
+        rs_world_delete_pod(w, pod);
+        return;
+    }
+    RsWorkload *wl = rs_world_workload(w, ev->ns, ev->name);
+    if ((kind == RS_KIND_ANY || kind == RS_KIND_DEPLOYMENT) && wl != NULL) {
+        rs_world_remove_deployment(w, wl);
+        return;
+    }
+    RsService *svc = rs_world_service(w, ev->ns, ev->name);
+    if ((kind == RS_KIND_ANY || kind == RS_KIND_SERVICE) && svc != NULL) {
+        rs_world_remove_service(w, svc);
+        return;
+    }
+    if ((kind == RS_KIND_ANY || kind == RS_KIND_POD) && pod != NULL) {
+        rs_world_delete_pod(w, pod);            /* logs "already gone" */
+        return;
+    }
+    rs_world_log(w, RS_RULE_NONE, "%s %s/%s: no such object now",
+                 ev->kind == RS_EV_DELETE ? "delete" : "remove", ev->ns, ev->name);
+}
+
+/* Engine event: runs one scenario event against the truth. */
+static void
+on_event(RsEngine *eng, void *obj, uint64_t arg)
+{
+    WorldEvent *ev = obj;
+    RsWorld *w = ev->w;
+    switch (ev->kind) {
+    case RS_EV_DELETE:
+        delete_any(w, ev, ev->obj_kind);
+        break;
+    case RS_EV_REMOVE:
+        delete_any(w, ev, ev->obj_kind);
+        break;
+    case RS_EV_CRASH: {
+        RsPod *pod = rs_world_pod(w, ev->ns, ev->name);
+        if (pod == NULL)
+            rs_world_log(w, RS_R7, "crash %s/%s: no such pod", ev->ns, ev->name);
+        else
+            rs_world_crash_pod(w, pod);
+        break;
+    }
+    case RS_EV_SCALE: {
+        RsWorkload *wl = rs_world_workload(w, ev->ns, ev->name);
+        if (wl == NULL)
+            rs_world_log(w, RS_RULE_NONE, "scale %s/%s: no such deployment", ev->ns, ev->name);
+        else
+            rs_world_scale(w, wl, ev->replicas);
+        break;
+    }
+    case RS_EV_APPLY: {
+        RsNamespace *ns = rs_world_ensure_namespace(w, ev->ns);
+        if (ev->svc != NULL) {
+            rs_world_apply_service(w, ns, ev->svc);
+        } else if (ev->tmpl != NULL && !ev->bare) {
+            rs_world_apply_deployment(w, ns, ev->name, ev->tmpl, ev->replicas);
+        } else if (ev->tmpl != NULL) {
+            /* A bare pod applied again is replaced: a new pod, a new address (R8). */
+            RsPod *old = rs_world_pod(w, ev->ns, ev->name);
+            if (old != NULL && old->state != RS_POD_GONE)
+                rs_world_delete_pod(w, old);
+            rs_world_add_bare_pod(w, ns, ev->name, ev->tmpl);
+        }
+        break;
+    }
+    case RS_EV_ANNOTATE:
+    case RS_EV_ROUTER_DOWN:
+    case RS_EV_ROUTER_UP:
+        rs_world_log(w, RS_RULE_NONE, "event not simulated yet (routes arrive with issue 4)");
+        break;
+    }
+    (void)eng; (void)arg;
+}
+
+/* Converts the scenario's events and schedules them on the engine. */
+bool
+rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error)
+{
+    for (unsigned i = 0; i < sc->n_events; i++) {
+        const RsEventSpec *es = &sc->events[i];
+        WorldEvent *ev = g_new0(WorldEvent, 1);
+        ev->w = w;
+        ev->kind = es->kind;
+        ev->obj_kind = es->obj_kind;
+        ev->ns = rs_world_intern(w, es->ns);
+        ev->name = rs_world_intern(w, es->name);
+        ev->replicas = es->replicas;
+        if (es->kind == RS_EV_APPLY) {
+            if (es->deployment != NULL) {
+                ev->tmpl = rs_world_template(w, es->deployment);
+                ev->replicas = es->deployment->replicas;
+                ev->name = rs_world_intern(w, es->deployment->name);
+            } else if (es->pod != NULL) {
+                ev->tmpl = rs_world_template(w, es->pod);
+                ev->bare = true;
+                ev->name = rs_world_intern(w, es->pod->name);
+            } else if (es->service != NULL) {
+                ev->svc = rs_world_svc_def(w, es->service);
+                ev->name = ev->svc->name;
+            }
+        }
+        if (ev->ns == NULL || ev->name == NULL) {
+            g_set_error(error, RS_WORLD_ERROR, RS_WORLD_ERROR_INVALID,
+                        "%s:%d:%d: %s: the event names no object", sc->file ? sc->file : "<scenario>",
+                        es->pos.line, es->pos.col, es->pos.path ? es->pos.path : "");
+            g_free(ev);
+            return false;
+        }
+        g_ptr_array_add(w->events, ev);
+        rs_engine_schedule(w->eng, MAX(es->at, rs_engine_now(w->eng)), on_event, ev, 0);
+    }
+    return true;
+}

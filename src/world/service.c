@@ -1,0 +1,352 @@
+/* service.c: services, their ClusterIPs and the data plane's view (R10-R16).
+ *
+ * WHAT IT MODELS
+ * --------------
+ * A service has a stable ClusterIP (R10; none when headless, R16), exports
+ * ports that forward to target ports by number or by name, resolved per pod
+ * (R11), and balances each new connection over its ready endpoints (R13).
+ *
+ * THE VIEW (R15)
+ * --------------
+ * The truth (which ready pods a service selects) changes at once; the data
+ * plane (kube-proxy's iptables rules on every node) learns it
+ * `endpoint_delay` later.  Each change of a service's truth takes a snapshot
+ * (RsSvcView: per service port, the array of (pod, target port) endpoints
+ * in pod creation order) and schedules its installation at now +
+ * endpoint_delay.  Snapshots are installed in the order they were made, so
+ * the data plane replays the truth exactly, delayed; several changes at the
+ * same instant make one snapshot.  Requests only read the installed view:
+ * before the first installation there are no rules for the ClusterIP at all
+ * (packets to it go nowhere); after a crash the crashed pod stays in the
+ * view until its detection has propagated.
+ *
+ * WHAT IT COSTS
+ * -------------
+ * A snapshot costs O(pods selected) and happens only on changes (events),
+ * never per request.  Picking an endpoint is O(1): an array index for
+ * random and round-robin, one hash probe for client-ip affinity.
+ *
+ * SIMPLIFIED
+ * ----------
+ * One view for the whole cluster: every node's kube-proxy syncs at the same
+ * moment.  A service port whose named target port a pod lacks leaves that pod
+ * out of that port's endpoints, as the EndpointSlice controller does.
+ *
+ * Rules: R10, R11, R13, R14 (data for it), R15, R16.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "rahtisim/world.h"
+
+#define AFFINITY_TIMEOUT (10800 * RS_SEC)   /* R13: sessionAffinity ClientIP default */
+
+typedef struct {
+    gint64 key;                 /* client address << 16 | service port */
+    RsPod *pod;
+    rs_time_t last;             /* last connection that used it */
+} AffinityEntry;
+
+/* Frees a view and its arrays. */
+void
+rs_svc_view_free(RsSvcView *v)
+{
+    if (v == NULL)
+        return;
+    for (unsigned i = 0; i < v->n_ports; i++) {
+        g_free(v->ports[i].eps);
+        if (v->ports[i].index != NULL)
+            g_hash_table_destroy(v->ports[i].index);
+    }
+    g_free(v->ports);
+    g_free(v->pods);
+    g_free(v);
+}
+
+/* Frees a service with its views. */
+void
+rs_service_free(RsService *svc)
+{
+    rs_svc_view_free(svc->view);
+    RsSvcView *v;
+    while ((v = g_queue_pop_head(&svc->pending)) != NULL)
+        rs_svc_view_free(v);
+    if (svc->affinity != NULL)
+        g_hash_table_destroy(svc->affinity);
+    g_free(svc);
+}
+
+/* Sorts pods by creation order. */
+static gint
+by_serial(gconstpointer a, gconstpointer b)
+{
+    const RsPod *pa = *(RsPod *const *)a, *pb = *(RsPod *const *)b;
+    return pa->serial < pb->serial ? -1 : pa->serial > pb->serial;
+}
+
+/* Takes a snapshot of what the truth says the service's endpoints are. */
+static RsSvcView *
+snapshot(RsWorld *w, RsService *svc)
+{
+    RsSvcView *v = g_new0(RsSvcView, 1);
+    v->svc = svc;
+    v->made = rs_engine_now(w->eng);
+    if (svc->removed) {
+        v->gone = true;
+        return v;
+    }
+    const RsSvcDef *d = svc->def;
+    g_autoptr(GPtrArray) pods = g_ptr_array_new();
+    if (d->n_selector > 0) {
+        /* The label index narrows the candidates to pods carrying the first
+         * selector label; the rest are checked per pod. */
+        char key[512];
+        g_snprintf(key, sizeof key, "%s=%s", d->selector[0].key, d->selector[0].value);
+        GPtrArray *cands = g_hash_table_lookup(svc->ns->label_index, key);
+        for (unsigned i = 0; cands != NULL && i < cands->len; i++) {
+            RsPod *p = cands->pdata[i];
+            if (p->api_ready && rs_labels_match(d->selector, d->n_selector, p->tmpl))
+                g_ptr_array_add(pods, p);
+        }
+    }
+    g_ptr_array_sort(pods, by_serial);
+    v->n_pods = pods->len;
+    v->pods = g_new(RsPod *, pods->len ? pods->len : 1);
+    if (pods->len > 0)
+        memcpy(v->pods, pods->pdata, pods->len * sizeof(RsPod *));
+    v->n_ports = d->n_ports;
+    v->ports = g_new0(RsViewPort, d->n_ports ? d->n_ports : 1);
+    for (unsigned i = 0; i < d->n_ports; i++) {
+        RsViewPort *vp = &v->ports[i];
+        vp->port = d->ports[i].port;
+        vp->eps = g_new(RsEndpoint, pods->len ? pods->len : 1);
+        if (d->affinity == RS_AFFINITY_CLIENT_IP)
+            vp->index = g_hash_table_new(g_direct_hash, g_direct_equal);
+        for (unsigned j = 0; j < pods->len; j++) {
+            RsPod *p = pods->pdata[j];
+            uint16_t target = d->ports[i].target_port;
+            if (d->ports[i].target_name != NULL) {
+                /* R11: a named target port is looked up in each pod's ports. */
+                const RsPodPort *pp = rs_pod_port_named(p, d->ports[i].target_name);
+                if (pp == NULL)
+                    continue;
+                target = pp->port;
+            }
+            vp->eps[vp->n_eps] = (RsEndpoint){p, target};
+            vp->n_eps++;
+            if (vp->index != NULL)
+                g_hash_table_insert(vp->index, p, GUINT_TO_POINTER(vp->n_eps));
+        }
+    }
+    return v;
+}
+
+/* Writes the pod names of a view for the log, at most a few. */
+static void
+describe_view(const RsSvcView *v, GString *s)
+{
+    if (v->n_pods == 0) {
+        g_string_append(s, "no endpoints");
+        return;
+    }
+    g_string_append_printf(s, "%u endpoint%s (", v->n_pods, v->n_pods == 1 ? "" : "s");
+    for (unsigned i = 0; i < v->n_pods && i < 6; i++)
+        g_string_append_printf(s, "%s%s", i ? ", " : "", v->pods[i]->name);
+    if (v->n_pods > 6)
+        g_string_append_printf(s, " and %u more", v->n_pods - 6);
+    g_string_append_c(s, ')');
+}
+
+/* Event: the oldest pending snapshot reaches the data plane (R15). */
+static void
+on_view_install(RsEngine *eng, void *obj, uint64_t arg)
+{
+    RsService *svc = obj;
+    RsWorld *w = svc->ns->world;
+    RsSvcView *v = g_queue_pop_head(&svc->pending);
+    g_assert(v != NULL);
+    RsSvcView *old = svc->view;
+    if (v->gone) {
+        svc->view = NULL;
+        rs_svc_view_free(v);
+        if (svc->has_ip && rs_world_service_at(w, svc->cluster_ip) == svc)
+            g_hash_table_remove(w->svc_by_ip, GUINT_TO_POINTER(svc->cluster_ip));
+        rs_world_log(w, RS_R15, "the data plane drops the rules of the removed service %s", svc->full);
+    } else {
+        /* Round-robin positions survive a refresh, as IPVS keeps its own. */
+        for (unsigned i = 0; old != NULL && i < v->n_ports; i++) {
+            RsViewPort *o = rs_view_port(old, v->ports[i].port);
+            if (o != NULL)
+                v->ports[i].rr = o->rr;
+        }
+        svc->view = v;
+        g_autoptr(GString) s = g_string_new(NULL);
+        describe_view(v, s);
+        rs_world_log(w, RS_R15, "the data plane of %s now has %s", svc->full, s->str);
+    }
+    rs_svc_view_free(old);
+    (void)eng; (void)arg;
+}
+
+/* The truth of a service changed: snapshot it now, install it endpoint_delay
+ * later (R15).  Changes at one instant share one snapshot. */
+void
+rs_service_truth_changed(RsWorld *w, RsService *svc)
+{
+    RsSvcView *v = snapshot(w, svc);
+    RsSvcView *tail = g_queue_peek_tail(&svc->pending);
+    if (tail != NULL && tail->made == v->made) {
+        rs_svc_view_free(g_queue_pop_tail(&svc->pending));
+        g_queue_push_tail(&svc->pending, v);
+        return;
+    }
+    g_queue_push_tail(&svc->pending, v);
+    rs_engine_schedule(w->eng, v->made + w->endpoint_delay, on_view_install, svc, 0);
+}
+
+/* Creates a service now: ClusterIP (R10), then its first view (R15). */
+RsService *
+rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserved, GError **error)
+{
+    char b[16];
+    uint32_t ip = 0;
+    bool has_ip = false;
+    if (def->ip_mode == RS_CLUSTER_IP_FIXED) {
+        if (!ip_reserved && !rs_addr_pool_reserve(&w->svc_pool, def->fixed_ip)) {
+            g_set_error(error, RS_WORLD_ERROR, RS_WORLD_ERROR_INVALID,
+                        "service %s/%s: cluster_ip %s is not free (R10)", ns->name, def->name,
+                        rs_ipv4_format(def->fixed_ip, b));
+            return NULL;
+        }
+        ip = def->fixed_ip;
+        has_ip = true;
+    } else if (def->ip_mode == RS_CLUSTER_IP_AUTO) {
+        if (!rs_addr_pool_alloc(&w->svc_pool, &ip)) {
+            g_set_error(error, RS_WORLD_ERROR, RS_WORLD_ERROR_INVALID,
+                        "service %s/%s: no free address in the service network %s/%u (R10)",
+                        ns->name, def->name, rs_ipv4_format(w->svc_pool.net, b), w->svc_pool.prefix);
+            return NULL;
+        }
+        has_ip = true;
+    }
+    RsService *svc = g_new0(RsService, 1);
+    svc->serial = w->next_serial++;
+    svc->name = def->name;
+    svc->full = rs_world_intern_full(w, ns->name, def->name);
+    svc->ns = ns;
+    svc->def = def;
+    svc->headless = def->ip_mode == RS_CLUSTER_IP_NONE;
+    svc->has_ip = has_ip;
+    svc->cluster_ip = ip;
+    g_queue_init(&svc->pending);
+    svc->affinity_timeout = AFFINITY_TIMEOUT;
+    svc->affinity = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
+    char stream[600];
+    g_snprintf(stream, sizeof stream, "svc:%s", svc->full);
+    rs_rng_init(&svc->rng, w->seed, stream);       /* R13: the service's own stream */
+    g_ptr_array_add(w->services, svc);
+    g_ptr_array_add(ns->services, svc);
+    g_hash_table_insert(w->svc_by_name, (gpointer)svc->full, svc);
+    if (has_ip)
+        g_hash_table_insert(w->svc_by_ip, GUINT_TO_POINTER(ip), svc);
+    if (has_ip)
+        rs_world_log(w, RS_R10, "service %s gets ClusterIP %s", svc->full, rs_ipv4_format(ip, b));
+    else
+        rs_world_log(w, RS_R16, "headless service %s created: DNS answers with its ready pods", svc->full);
+    rs_service_truth_changed(w, svc);
+    return svc;
+}
+
+/* remove of a service: its name stops resolving at once, its address is
+ * released, and the data plane drops its rules endpoint_delay later. */
+void
+rs_world_remove_service(RsWorld *w, RsService *svc)
+{
+    svc->removed = true;
+    g_hash_table_remove(w->svc_by_name, svc->full);
+    g_ptr_array_remove(svc->ns->services, svc);
+    if (svc->has_ip)
+        rs_addr_pool_release(&w->svc_pool, svc->cluster_ip);
+    rs_world_log(w, RS_R10, "service %s removed", svc->full);
+    rs_service_truth_changed(w, svc);
+}
+
+/* apply of a service: creates it, or updates selector, ports and balancing
+ * in place keeping the ClusterIP (R10); a change between headless and not,
+ * or of a fixed address, recreates it (the field is immutable in Kubernetes). */
+void
+rs_world_apply_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def)
+{
+    RsService *svc = rs_world_service(w, ns->name, def->name);
+    if (svc != NULL) {
+        bool same_ip = (def->ip_mode == RS_CLUSTER_IP_NONE) == svc->headless &&
+                       (def->ip_mode != RS_CLUSTER_IP_FIXED || def->fixed_ip == svc->cluster_ip);
+        if (same_ip) {
+            svc->def = def;
+            rs_world_log(w, RS_R10, "service %s updated; its ClusterIP stays", svc->full);
+            rs_service_truth_changed(w, svc);
+            return;
+        }
+        rs_world_remove_service(w, svc);
+    }
+    GError *err = NULL;
+    if (rs_world_add_service(w, ns, def, false, &err) == NULL) {
+        rs_world_log(w, RS_R10, "%s; the service is not created", err->message);
+        g_error_free(err);
+    }
+}
+
+/* The view's entry for service port `port`, or NULL. */
+RsViewPort *
+rs_view_port(RsSvcView *v, uint16_t port)
+{
+    for (unsigned i = 0; v != NULL && i < v->n_ports; i++) {
+        if (v->ports[i].port == port)
+            return &v->ports[i];
+    }
+    return NULL;
+}
+
+/* R13: the endpoint of a new connection from `client`: sticky for client-ip
+ * affinity (10800 s since the last use, while the pod is still in the view),
+ * otherwise uniform from the service's stream, or round-robin. */
+const RsEndpoint *
+rs_service_pick(RsService *svc, RsViewPort *vp, uint32_t client, RsPickHow *how)
+{
+    g_assert(vp->n_eps > 0);
+    rs_time_t now = rs_engine_now(svc->ns->world->eng);
+    AffinityEntry *e = NULL;
+    if (svc->def->affinity == RS_AFFINITY_CLIENT_IP) {
+        gint64 key = ((gint64)client << 16) | vp->port;
+        e = g_hash_table_lookup(svc->affinity, &key);
+        if (e != NULL && now - e->last <= svc->affinity_timeout && vp->index != NULL) {
+            unsigned idx = GPOINTER_TO_UINT(g_hash_table_lookup(vp->index, e->pod));
+            if (idx > 0) {
+                e->last = now;
+                *how = RS_PICK_AFFINITY;
+                return &vp->eps[idx - 1];
+            }
+        }
+        if (e == NULL) {
+            e = g_new0(AffinityEntry, 1);
+            e->key = key;
+            g_hash_table_insert(svc->affinity, &e->key, e);
+        }
+    }
+    unsigned i;
+    if (svc->def->balance == RS_SVC_BAL_ROUNDROBIN) {
+        i = vp->rr % vp->n_eps;
+        vp->rr = i + 1;
+        *how = RS_PICK_ROUNDROBIN;
+    } else {
+        i = (unsigned)rs_rng_below(&svc->rng, vp->n_eps);
+        *how = RS_PICK_RANDOM;
+    }
+    if (e != NULL) {
+        e->pod = vp->eps[i].pod;
+        e->last = now;
+    }
+    return &vp->eps[i];
+}

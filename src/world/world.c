@@ -1,0 +1,432 @@
+/* world.c: building the truth from a scenario, and finding things in it.
+ *
+ * WHAT IT MODELS
+ * --------------
+ * The cluster as the API server knows it (R2): namespaces holding
+ * deployments, bare pods and services, every name unique per kind within its
+ * namespace.  rs_world_new turns the validated scenario into world objects
+ * at the engine's current time: in file order, each namespace's deployments
+ * create their pods (addresses in that order, R3), then its bare pods, then
+ * its services (ClusterIPs in that order, R10).  Nothing is ready at that
+ * instant: pods become ready `startup` later (R5) and each service's data
+ * plane learns its endpoints `endpoint_delay` after each change (R15).
+ *
+ * THE STRUCTURE
+ * -------------
+ * Names are interned once in a GStringChunk (equal names are equal
+ * pointers, so label matching compares pointers).  Objects are created once
+ * and never freed before the world: a gone pod stays reachable by name for
+ * `@ns/pod` and state queries.  Every lookup a request makes (a pod by
+ * address, a service by ClusterIP or name) is one hash-table probe.  The
+ * scenario's specs are converted into world-owned templates and service
+ * definitions here, so the world never points into the RsScenario.
+ *
+ * Rules: R2, R3 (pod pool), R10 (service pool and fixed addresses).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "rahtisim/world.h"
+
+G_DEFINE_QUARK(rs-world-error-quark, rs_world_error)
+
+/* Interns a string for the world's life (NULL stays NULL). */
+const char *
+rs_world_intern(RsWorld *w, const char *s)
+{
+    return s == NULL ? NULL : g_string_chunk_insert_const(w->strings, s);
+}
+
+/* Interns "ns/name". */
+const char *
+rs_world_intern_full(RsWorld *w, const char *ns, const char *name)
+{
+    char buf[512];
+    g_snprintf(buf, sizeof buf, "%s/%s", ns, name);
+    return rs_world_intern(w, buf);
+}
+
+/* Interns a label list into a world-owned array. */
+static RsWLabel *
+intern_labels(RsWorld *w, const RsLabel *l, unsigned n)
+{
+    RsWLabel *out = g_new0(RsWLabel, n ? n : 1);
+    for (unsigned i = 0; i < n; i++) {
+        out[i].key = rs_world_intern(w, l[i].key);
+        out[i].value = rs_world_intern(w, l[i].value);
+    }
+    return out;
+}
+
+/* Frees a template and its arrays. */
+static void
+template_free(RsTemplate *t)
+{
+    g_free(t->labels);
+    g_free(t->ports);
+    g_free(t);
+}
+
+/* Converts a workload spec into a world-owned pod template; notes the first
+ * privileged port, which makes every pod of it fail (R4). */
+RsTemplate *
+rs_world_template(RsWorld *w, const RsWorkloadSpec *spec)
+{
+    RsTemplate *t = g_new0(RsTemplate, 1);
+    t->labels = intern_labels(w, spec->labels, spec->n_labels);
+    t->n_labels = spec->n_labels;
+    t->ports = g_new0(RsPodPort, spec->n_ports ? spec->n_ports : 1);
+    t->n_ports = spec->n_ports;
+    t->privileged_port = -1;
+    for (unsigned i = 0; i < spec->n_ports; i++) {
+        t->ports[i].port = spec->ports[i].port;
+        t->ports[i].name = rs_world_intern(w, spec->ports[i].name);
+        t->ports[i].tls = rs_world_intern(w, spec->ports[i].tls);
+        if (spec->ports[i].port < 1024 && t->privileged_port < 0)
+            t->privileged_port = spec->ports[i].port;     /* R4 */
+    }
+    t->protocol = spec->protocol;
+    t->startup = spec->startup;
+    t->service_time = spec->service_time;
+    t->concurrency = spec->concurrency ? spec->concurrency : 1;
+    g_ptr_array_add(w->templates, t);
+    return t;
+}
+
+/* Whether two templates would make identical pods (an apply that changes
+ * nothing starts no rollout, as in Kubernetes). */
+bool
+rs_template_equal(const RsTemplate *a, const RsTemplate *b)
+{
+    if (a->n_labels != b->n_labels || a->n_ports != b->n_ports || a->protocol != b->protocol ||
+        a->startup != b->startup || a->service_time != b->service_time ||
+        a->concurrency != b->concurrency)
+        return false;
+    for (unsigned i = 0; i < a->n_labels; i++) {
+        if (a->labels[i].key != b->labels[i].key || a->labels[i].value != b->labels[i].value)
+            return false;
+    }
+    for (unsigned i = 0; i < a->n_ports; i++) {
+        if (a->ports[i].port != b->ports[i].port || a->ports[i].name != b->ports[i].name ||
+            a->ports[i].tls != b->ports[i].tls)
+            return false;
+    }
+    return true;
+}
+
+/* Whether every selector label is among the template's labels (interned:
+ * pointer comparison).  An empty selector selects nothing: a Kubernetes
+ * service without a selector gets no endpoints automatically. */
+bool
+rs_labels_match(const RsWLabel *sel, unsigned n_sel, const RsTemplate *t)
+{
+    if (n_sel == 0)
+        return false;
+    for (unsigned i = 0; i < n_sel; i++) {
+        bool found = false;
+        for (unsigned j = 0; j < t->n_labels && !found; j++)
+            found = t->labels[j].key == sel[i].key && t->labels[j].value == sel[i].value;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* Frees a service definition. */
+static void
+svc_def_free(RsSvcDef *d)
+{
+    g_free(d->selector);
+    g_free(d->ports);
+    g_free(d);
+}
+
+/* Converts a service spec into a world-owned definition. */
+RsSvcDef *
+rs_world_svc_def(RsWorld *w, const RsServiceSpec *spec)
+{
+    RsSvcDef *d = g_new0(RsSvcDef, 1);
+    d->name = rs_world_intern(w, spec->name);
+    d->selector = intern_labels(w, spec->selector, spec->n_selector);
+    d->n_selector = spec->n_selector;
+    d->ports = g_new0(RsSvcPort, spec->n_ports ? spec->n_ports : 1);
+    d->n_ports = spec->n_ports;
+    for (unsigned i = 0; i < spec->n_ports; i++) {
+        d->ports[i].port = spec->ports[i].port;
+        /* Kubernetes: an omitted targetPort is the port itself (R11). */
+        d->ports[i].target_port = spec->ports[i].target_port;
+        d->ports[i].target_name = rs_world_intern(w, spec->ports[i].target_name);
+        if (d->ports[i].target_port == 0 && d->ports[i].target_name == NULL)
+            d->ports[i].target_port = spec->ports[i].port;
+        d->ports[i].name = rs_world_intern(w, spec->ports[i].name);
+    }
+    d->balance = spec->balance;
+    d->affinity = spec->affinity;
+    d->ip_mode = spec->cluster_ip_mode;
+    d->fixed_ip = spec->cluster_ip;
+    g_ptr_array_add(w->svc_defs, d);
+    return d;
+}
+
+/* Frees a namespace. */
+static void
+namespace_free(RsNamespace *ns)
+{
+    g_ptr_array_unref(ns->services);
+    g_hash_table_destroy(ns->label_index);
+    g_free(ns);
+}
+
+/* Frees a deployment. */
+static void
+workload_free(RsWorkload *wl)
+{
+    g_ptr_array_unref(wl->pods);
+    g_ptr_array_unref(wl->ready);
+    g_free(wl);
+}
+
+/* Frees a pod (the world frees pods only at its end). */
+void
+rs_pod_free(RsPod *pod)
+{
+    if (pod->label_lists != NULL)
+        g_ptr_array_unref(pod->label_lists);
+    g_free(pod);
+}
+
+/* Frees a log entry's sentence. */
+static void
+log_entry_clear(gpointer p)
+{
+    g_free(((RsLogEntry *)p)->text);
+}
+
+/* Creates a namespace (R2). */
+static RsNamespace *
+add_namespace(RsWorld *w, const char *name)
+{
+    RsNamespace *ns = g_new0(RsNamespace, 1);
+    ns->world = w;
+    ns->name = rs_world_intern(w, name);
+    ns->index = w->namespaces->len;
+    ns->services = g_ptr_array_new();
+    ns->label_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify)g_ptr_array_unref);
+    g_ptr_array_add(w->namespaces, ns);
+    g_hash_table_insert(w->ns_by_name, (gpointer)ns->name, ns);
+    return ns;
+}
+
+/* The namespace `name`, created if an apply names a new one. */
+RsNamespace *
+rs_world_ensure_namespace(RsWorld *w, const char *name)
+{
+    RsNamespace *ns = rs_world_namespace(w, name);
+    return ns != NULL ? ns : add_namespace(w, name);
+}
+
+/* Formats "FILE:LINE:COL: PATH: " for errors about a scenario object. */
+static char *
+pos_prefix(const RsScenario *sc, const RsSrcPos *pos)
+{
+    return g_strdup_printf("%s:%d:%d: %s: ", sc->file ? sc->file : "<scenario>", pos->line,
+                           pos->col, pos->path ? pos->path : "");
+}
+
+/* Reserves the fixed ClusterIPs of the file's services before any automatic
+ * allocation, so that file order cannot make an automatic address collide
+ * with a fixed one (R10). */
+static bool
+reserve_fixed_ips(RsWorld *w, const RsScenario *sc, GError **error)
+{
+    for (unsigned i = 0; i < sc->n_namespaces; i++) {
+        const RsNamespaceSpec *nss = &sc->namespaces[i];
+        for (unsigned j = 0; j < nss->n_services; j++) {
+            const RsServiceSpec *s = &nss->services[j];
+            if (s->cluster_ip_mode != RS_CLUSTER_IP_FIXED)
+                continue;
+            if (!rs_addr_pool_reserve(&w->svc_pool, s->cluster_ip)) {
+                g_autofree char *where = pos_prefix(sc, &s->pos);
+                char buf[16];
+                bool inside = rs_addr_pool_contains(&w->svc_pool, s->cluster_ip);
+                g_set_error(error, RS_WORLD_ERROR, RS_WORLD_ERROR_INVALID,
+                            "%scluster_ip %s %s (R10)", where,
+                            rs_ipv4_format(s->cluster_ip, buf),
+                            inside ? "is already taken (the DNS service, the API service or another service)"
+                                   : "is not a usable address of the service network");
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* Builds the world of `sc` now, and schedules its events. */
+RsWorld *
+rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
+{
+    g_autoptr(RsWorld) w = g_new0(RsWorld, 1);
+    const RsProfile *p = &sc->profile;
+    w->eng = eng;
+    w->seed = seed;
+    w->strings = g_string_chunk_new(4096);
+    w->namespaces = g_ptr_array_new_with_free_func((GDestroyNotify)namespace_free);
+    w->templates = g_ptr_array_new_with_free_func((GDestroyNotify)template_free);
+    w->workloads = g_ptr_array_new_with_free_func((GDestroyNotify)workload_free);
+    w->pods = g_ptr_array_new_with_free_func((GDestroyNotify)rs_pod_free);
+    w->services = g_ptr_array_new_with_free_func((GDestroyNotify)rs_service_free);
+    w->svc_defs = g_ptr_array_new_with_free_func((GDestroyNotify)svc_def_free);
+    w->events = g_ptr_array_new_with_free_func(g_free);
+    w->ns_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    w->pod_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    w->pod_by_ip = g_hash_table_new(g_direct_hash, g_direct_equal);
+    w->wl_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    w->svc_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    w->svc_by_ip = g_hash_table_new(g_direct_hash, g_direct_equal);
+    w->log = g_array_new(FALSE, TRUE, sizeof(RsLogEntry));
+    g_array_set_clear_func(w->log, log_entry_clear);
+
+    w->cluster_domain = rs_world_intern(w, p->cluster_domain ? p->cluster_domain : "cluster.local");
+    w->app_domain = rs_world_intern(w, p->app_domain);
+    w->router_canonical = rs_world_intern(w, p->router_canonical);
+    w->router_vip = p->router_vip;
+    w->dns_server = p->dns_server;
+    w->endpoint_delay = p->endpoint_delay;
+    w->failure_detection = p->failure_detection;
+    w->connect_timeout = p->connect_timeout;
+    w->latency_cluster = p->latency_cluster;
+
+    rs_addr_pool_init(&w->pod_pool, p->pod_net, p->pod_prefix);
+    rs_addr_pool_init(&w->svc_pool, p->service_net, p->service_prefix);
+    /* R10: .1 is kubernetes.default and the DNS service (.10) has its own
+     * address; neither goes to a scenario's service. */
+    rs_addr_pool_reserve(&w->svc_pool, (uint32_t)(w->svc_pool.net + 1));
+    rs_addr_pool_reserve(&w->svc_pool, w->dns_server);
+    /* R10: automatic ClusterIPs come from the upper band first, as since
+     * Kubernetes 1.26 (band = min(max(16, size/16), 256) addresses). */
+    uint64_t band = MIN(MAX(UINT64_C(16), w->svc_pool.size / 16), UINT64_C(256));
+    if (band < w->svc_pool.size - 1)
+        rs_addr_pool_set_next(&w->svc_pool, (uint32_t)(w->svc_pool.net + band));
+    if (!reserve_fixed_ips(w, sc, error))
+        return NULL;
+
+    for (unsigned i = 0; i < sc->n_namespaces; i++) {
+        const RsNamespaceSpec *nss = &sc->namespaces[i];
+        RsNamespace *ns = add_namespace(w, nss->name);
+        for (unsigned j = 0; j < nss->n_deployments; j++) {
+            const RsWorkloadSpec *d = &nss->deployments[j];
+            rs_world_add_deployment(w, ns, d->name, rs_world_template(w, d), d->replicas);
+        }
+        for (unsigned j = 0; j < nss->n_pods; j++) {
+            const RsWorkloadSpec *d = &nss->pods[j];
+            rs_world_add_bare_pod(w, ns, d->name, rs_world_template(w, d));
+        }
+    }
+    for (unsigned i = 0; i < sc->n_namespaces; i++) {
+        const RsNamespaceSpec *nss = &sc->namespaces[i];
+        RsNamespace *ns = w->namespaces->pdata[i];
+        for (unsigned j = 0; j < nss->n_services; j++) {
+            RsSvcDef *def = rs_world_svc_def(w, &nss->services[j]);
+            GError *err = NULL;
+            if (rs_world_add_service(w, ns, def, true, &err) == NULL) {
+                g_autofree char *where = pos_prefix(sc, &nss->services[j].pos);
+                g_propagate_prefixed_error(error, err, "%s", where);
+                return NULL;
+            }
+        }
+    }
+    if (!rs_world_schedule_events(w, sc, error))
+        return NULL;
+    return g_steal_pointer(&w);
+}
+
+/* Frees the world and everything it created. */
+void
+rs_world_free(RsWorld *w)
+{
+    if (w == NULL)
+        return;
+    /* Lookups first (they own nothing), then the owning arrays. */
+    g_clear_pointer(&w->ns_by_name, g_hash_table_destroy);
+    g_clear_pointer(&w->pod_by_name, g_hash_table_destroy);
+    g_clear_pointer(&w->pod_by_ip, g_hash_table_destroy);
+    g_clear_pointer(&w->wl_by_name, g_hash_table_destroy);
+    g_clear_pointer(&w->svc_by_name, g_hash_table_destroy);
+    g_clear_pointer(&w->svc_by_ip, g_hash_table_destroy);
+    g_clear_pointer(&w->services, g_ptr_array_unref);
+    g_clear_pointer(&w->workloads, g_ptr_array_unref);
+    g_clear_pointer(&w->pods, g_ptr_array_unref);
+    g_clear_pointer(&w->namespaces, g_ptr_array_unref);
+    g_clear_pointer(&w->templates, g_ptr_array_unref);
+    g_clear_pointer(&w->svc_defs, g_ptr_array_unref);
+    g_clear_pointer(&w->events, g_ptr_array_unref);
+    g_clear_pointer(&w->log, g_array_unref);
+    rs_addr_pool_clear(&w->pod_pool);
+    rs_addr_pool_clear(&w->svc_pool);
+    if (w->strings != NULL)
+        g_string_chunk_free(w->strings);
+    g_free(w);
+}
+
+/* The namespace called `ns`, or NULL. */
+RsNamespace *
+rs_world_namespace(const RsWorld *w, const char *ns)
+{
+    return g_hash_table_lookup(w->ns_by_name, ns);
+}
+
+/* Looks up "ns/name" in a table keyed by full names, without allocating. */
+static gpointer
+lookup_full(GHashTable *t, const char *ns, const char *name)
+{
+    char buf[512];
+    int n = g_snprintf(buf, sizeof buf, "%s/%s", ns, name);
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return NULL;
+    return g_hash_table_lookup(t, buf);
+}
+
+/* The latest pod called ns/name (it may be gone), or NULL if none ever was. */
+RsPod *
+rs_world_pod(const RsWorld *w, const char *ns, const char *name)
+{
+    return lookup_full(w->pod_by_name, ns, name);
+}
+
+/* Same as rs_world_pod with "ns/name". */
+RsPod *
+rs_world_pod_full(const RsWorld *w, const char *full)
+{
+    return g_hash_table_lookup(w->pod_by_name, full);
+}
+
+/* The pod holding `ip` now, or NULL. */
+RsPod *
+rs_world_pod_at(const RsWorld *w, uint32_t ip)
+{
+    return g_hash_table_lookup(w->pod_by_ip, GUINT_TO_POINTER(ip));
+}
+
+/* The live deployment ns/name, or NULL. */
+RsWorkload *
+rs_world_workload(const RsWorld *w, const char *ns, const char *name)
+{
+    return lookup_full(w->wl_by_name, ns, name);
+}
+
+/* The live service ns/name, or NULL. */
+RsService *
+rs_world_service(const RsWorld *w, const char *ns, const char *name)
+{
+    return lookup_full(w->svc_by_name, ns, name);
+}
+
+/* The service whose ClusterIP is `ip` in the data plane, or NULL. */
+RsService *
+rs_world_service_at(const RsWorld *w, uint32_t ip)
+{
+    return g_hash_table_lookup(w->svc_by_ip, GUINT_TO_POINTER(ip));
+}
