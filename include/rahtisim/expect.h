@@ -1,0 +1,47 @@
+/* expect.h: checking a scenario's expectations against a simulation.
+ *
+ * An RsRun is one scenario simulated with one seed: it creates the
+ * simulation, schedules every expectation at its time (a probe sends one
+ * request through the same pipeline as traffic, recording its hops; a
+ * resolve walks the resolver; a state check reads the pod's state), runs the
+ * engine to the end and keeps one RsExpectResult per expectation, in file
+ * order.  Reports (src/report/) only read these results.
+ */
+#ifndef RAHTISIM_EXPECT_H
+#define RAHTISIM_EXPECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+#include <glib.h>
+
+#include "rahtisim/scenario.h"
+
+typedef struct {
+    unsigned index;             /* position in the scenario's `expect` list */
+    const RsExpectSpec *spec;
+    bool passed;
+    cJSON *expected;            /* owned: what the scenario asked for */
+    cJSON *observed;            /* owned: what happened */
+    char *summary;              /* owned: one line, "fenic/debug -> http://nginx/ at 5s: ok" */
+    char *explanation;          /* owned: why, hop by hop with rules; may be multi-line */
+} RsExpectResult;
+
+typedef struct {
+    const RsScenario *scenario; /* not owned */
+    uint64_t seed;
+    rs_time_t duration;         /* simulated time at the end */
+    uint64_t events;            /* engine events executed */
+    RsExpectResult *results; unsigned n_results;
+    unsigned passed, failed;
+    GPtrArray *log;             /* char *: the event log, "  12.000s  R6  ..." lines */
+} RsRunResult;
+
+/* Simulates `sc` with `seed` and checks its expectations.  NULL with `error`
+ * set when the scenario cannot be simulated (bad input, exit status 2). */
+RsRunResult *rs_run_scenario(const RsScenario *sc, uint64_t seed, GError **error);
+void rs_run_result_free(RsRunResult *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsRunResult, rs_run_result_free)
+
+#endif

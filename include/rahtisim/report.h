@@ -1,0 +1,37 @@
+/* report.h: turning run results into text a person or a CI job reads.
+ *
+ * Reports are pure functions of RsRunResult: they append to a GString and
+ * never print directly, so the command can write the whole report
+ * atomically (stdout or --output FILE) and two runs give byte-identical
+ * output (R37).
+ */
+#ifndef RAHTISIM_REPORT_H
+#define RAHTISIM_REPORT_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#include "rahtisim/expect.h"
+
+typedef enum { RS_FORMAT_TEXT, RS_FORMAT_JSON } RsFormat;
+
+typedef struct {
+    RsFormat format;
+    bool quiet;                 /* text: failures and the summary only */
+    bool trace;                 /* text: also the event log */
+} RsReportOptions;
+
+/* Parses "text" / "json"; false for anything else. */
+bool rs_format_parse(const char *word, RsFormat *out);
+
+/* Appends the report of several runs (in order) to `out`.  JSON: one
+ * object for one run (scenario-format.md, "JSON report"), an array of them
+ * for several. */
+void rs_report(GString *out, RsRunResult *const *runs, unsigned n_runs,
+               const RsReportOptions *opt);
+
+/* The JSON object for one run (owned by the caller). */
+cJSON *rs_report_json_run(const RsRunResult *run);
+
+#endif

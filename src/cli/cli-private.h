@@ -1,0 +1,35 @@
+/* cli-private.h: helpers shared by the command files in src/cli/. */
+#ifndef RAHTISIM_CLI_PRIVATE_H
+#define RAHTISIM_CLI_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "rahtisim/scenario.h"
+
+/* The built-in scenario's text (generated from scenarios/00-fenic.json). */
+extern const char rs_builtin_scenario[];
+extern const size_t rs_builtin_scenario_len;
+
+/* True when `arg` is option `name`, alone or as `name=value`. */
+bool rs_cli_opt_is(const char *arg, const char *name);
+
+/* The value of the option at argv[*i]: after its '=', or the next argument
+ * (then *i advances).  False after a usage error when there is none. */
+bool rs_cli_option_value(int argc, char **argv, int *i, const char **value);
+
+/* Strict unsigned 64-bit parse (decimal digits only). */
+bool rs_cli_parse_u64(const char *text, uint64_t *out);
+
+/* Applies --max-objects / --max-events / --max-duration; false after a usage
+ * error (unknown option or bad value). */
+bool rs_cli_limit_option(const char *name, const char *value, RsLimits *limits);
+
+/* Writes `text` to stdout (path NULL or "-"), or atomically to `path`
+ * (temporary file + rename).  False after printing an error. */
+bool rs_cli_write_output(const char *path, const GString *text);
+
+#endif
