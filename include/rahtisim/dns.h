@@ -23,6 +23,7 @@
 #define RS_DNS_NAME_MAX 512         /* buffer size: name + the longest search suffix */
 #define RS_DNS_MAX_QUERIES 4        /* 3 search domains + as written */
 #define RS_DNS_MAX_ADDRS 64         /* addresses kept per answer (headless services) */
+#define RS_DNS_MAX_CHAIN 8          /* CNAMEs followed in one public answer (R18) */
 
 /* What one query's name is (why it got its answer). */
 typedef enum {
@@ -40,7 +41,9 @@ typedef struct {
     RsDnsKind kind;
     RsRule rule;                    /* the rule that decided the answer */
     const char *service;            /* "ns/name" of the service answering, or NULL */
-    const char *cname;              /* public names: the CNAME followed, or NULL */
+    const char *cname;              /* public names: the first CNAME followed, or NULL */
+    unsigned n_chain;               /* public names: the CNAME targets followed, in order (R18) */
+    const char *chain[RS_DNS_MAX_CHAIN];
     unsigned n_addrs;               /* addresses in the answer (all of them) */
     uint32_t addrs[RS_DNS_MAX_ADDRS];   /* the first RS_DNS_MAX_ADDRS of them */
 } RsDnsQuery;
@@ -66,7 +69,14 @@ bool rs_dns_candidate(const RsWorld *w, const char *ns, const char *name, unsign
  * from the data plane's endpoints). */
 void rs_dns_query(const RsWorld *w, const char *fqdn, RsDnsQuery *q);
 
-/* Runs the whole walk now; returns whether the name resolved. */
+/* Answers one query from public DNS only (R18): the scenario's records,
+ * the router's canonical name and `<label>.<app domain>`; what an external
+ * host's resolver sees. */
+void rs_dns_query_public(const RsWorld *w, const char *fqdn, RsDnsQuery *q);
+
+/* Runs the whole walk now; returns whether the name resolved.  `ns` NULL:
+ * a resolver outside the cluster (an external host): the name as written,
+ * public DNS only. */
 bool rs_dns_walk(const RsWorld *w, const char *ns, const char *name, RsDnsWalk *out);
 
 #endif

@@ -25,7 +25,7 @@ typedef struct RsSim RsSim;
 #define RS_HOP_KINDS(X) \
     X(SOURCE,           "the sending pod [pod, ip]") \
     X(SOURCE_DOWN,      "the requester is not running: nothing is sent [name]") \
-    X(FROM_HOST,        "a host outside the cluster as requester: not simulated yet [name]") \
+    X(FROM_HOST,        "a host outside the cluster sends [name, ip]") \
     X(DNS_QUERY,        "one resolver query [name, found, n addresses, ip first, svc]") \
     X(RESOLVED,         "the name resolved [name, ip, n queries]") \
     X(NXDOMAIN,         "the name did not resolve [name, n queries]") \
@@ -51,8 +51,35 @@ typedef struct RsSim RsSim;
     X(ANSWER,           "the answer arrives [pod, n: status, flag: not HTTP]") \
     X(SHUTDOWN,         "the pod was deleted before accepting [pod]") \
     X(TIMEOUT,          "the client gives up [ip]") \
-    X(OUTSIDE,          "an address outside the cluster: egress is not simulated yet [ip]") \
-    X(ROUTER,           "the router VIP: routes are not simulated yet [ip]")
+    X(OUTSIDE,          "unused since the edge is simulated (kept for callers) [ip]") \
+    X(ROUTER,           "unused since the edge is simulated (kept for callers) [ip]") \
+    X(DNS_CNAME,        "a public CNAME followed [name -> name2]") \
+    X(EGRESS,           "leaves the cluster with its namespace's egress IP [ns, ip, flag: dedicated]") \
+    X(FROM_OUTSIDE,     "an address inside the cluster, from outside: dropped [ip, port]") \
+    X(NO_MACHINE,       "no machine answers at an address outside the cluster [ip]") \
+    X(HOST_DENIED,      "a host's allow list drops the source [name, ip: source, port]") \
+    X(HOST_NO_LISTENER, "the host does not listen on the port [name, port]") \
+    X(HOST_ANSWER,      "the host answers [name, port, n: status]") \
+    X(VIP_PORT,         "a port of the router VIP other than 80 and 443 [ip, port]") \
+    X(VIP_NO_REPLICA,   "no router replica is in the VIP's rotation [ip]") \
+    X(VIP_REPLICA,      "the VIP hands the connection to a router replica [n: replica]") \
+    X(REPLICA_DOWN,     "that replica has failed; the VIP does not know yet [n: replica]") \
+    X(VIP_PROTOCOL,     "the wrong protocol for the port [port, m: scheme]") \
+    X(TLS_CERT,         "the router's TLS handshake [name: host or empty, flag: valid, m: 0 wildcard 1 route 2 none]") \
+    X(NO_ROUTE,         "no route for host and path [name: host, name2: path, flag: https, m: 1 plain route only]") \
+    X(ROUTE,            "the route that serves host and path [svc: route, name: host, name2: path, flag: by SNI]") \
+    X(INSECURE,         "port 80 of a TLS route [svc: route, m: RsInsecure]") \
+    X(WL_REJECT,        "the whitelist does not cover the source [svc: route, ip: source, n: entries]") \
+    X(WL_PASS,          "the whitelist covers the source, or was discarded [svc: route, ip, flag: discarded]") \
+    X(NO_SERVERS,       "the route has no server to send to [svc: route]") \
+    X(BALANCE,          "the replica picks a server [svc: route, pod, ip2:port2, n: servers, m: how, n2: RsBalance]") \
+    X(RT_CONNECT_FAIL,  "the router's connection to a server fails [pod, ip2:port2, flag: refused, n: attempt]") \
+    X(RT_GIVE_UP,       "out of retries: HTTP 503 [svc: route, n: attempts]") \
+    X(BACKEND_TLS,      "TLS between router and pod fails [pod, port, m: RsTlsMode, name: the name needed]") \
+    X(BAD_GATEWAY,      "the pod does not speak HTTP: HTTP 502 [pod, port]") \
+    X(GATEWAY_TIMEOUT,  "the pod is slower than the route timeout: HTTP 504 [svc: route, n: timeout ms]") \
+    X(ROUTER_LOST,      "the replica failed with the connection on it [n: replica]") \
+    X(REDIRECT,         "HTTP 302 to https [name: host]")
 
 typedef enum {
 #define RS_X_(e, d) RS_HOP_##e,
@@ -75,6 +102,8 @@ typedef struct {
     const char *pod;            /* "ns/pod", interned by the world, or NULL */
     const char *svc;            /* "ns/svc", or NULL */
     const char *ns;             /* a namespace name, or NULL */
+    const char *name2;          /* a second name (interned by the world), or NULL */
+    unsigned n2;
     char name[260];             /* a DNS name, or the target as written */
 } RsHop;
 
@@ -86,7 +115,9 @@ typedef struct RsResult {
     int status;                 /* 200 for ok over http(s), 400 for bad-request; else 0 */
     const char *from_pod;       /* "ns/pod" that sent it, or NULL if none could */
     const char *pod;            /* "ns/pod" that served (answered), or NULL */
-    uint32_t source_ip;         /* the source the destination saw: the client pod's IP; 0 if nothing was sent */
+    uint32_t source_ip;         /* the source the destination saw: the client pod's IP inside the
+                                   cluster, the egress IP outside (R32), the client's address at the
+                                   router (R25, R34); 0 if nothing was sent */
     uint32_t dest_ip;           /* the address connected to (after DNS), 0 if none */
     uint16_t dest_port;
     rs_time_t started, latency;

@@ -6,10 +6,11 @@
  * (probes, expectations, traffic).  There is no global state: two
  * simulations can run side by side in one process.
  *
- * Scenario features of later issues are refused by rs_sim_new with a
- * RS_SIM_ERROR_NOT_SIMULATED error naming the file position (the CLI exits
- * 2): routes, public DNS records, traffic, hosts as requesters or targets,
- * annotate and router_down/router_up events.
+ * Every feature of the scenario format is simulated: the cluster (R2-R17),
+ * the edge (routes, the router, public DNS records, hosts, egress, annotate
+ * and router_down/router_up events, R18-R36) and traffic (traffic.h, which
+ * sends through rs_sim_request_client).  rs_sim_new fails only for a world
+ * that cannot be built (RS_SIM_ERROR_INVALID).
  */
 #ifndef RAHTISIM_SIM_H
 #define RAHTISIM_SIM_H
@@ -29,8 +30,7 @@
 GQuark rs_sim_error_quark(void);
 
 typedef enum {
-    RS_SIM_ERROR_NOT_SIMULATED,     /* a feature of a later issue */
-    RS_SIM_ERROR_INVALID,           /* the scenario cannot be built */
+    RS_SIM_ERROR_INVALID,           /* the scenario cannot be built, or a request cannot be made */
 } RsSimError;
 
 /* Builds the world of `sc` (at time 0) and schedules its events; `seed`
@@ -46,9 +46,9 @@ uint64_t rs_sim_seed(const RsSim *sim);
 /* Runs the simulation until `until` (absolute); returns events executed. */
 uint64_t rs_sim_run_until(RsSim *sim, rs_time_t until);
 
-/* Fails (RS_SIM_ERROR_NOT_SIMULATED) for a request this version cannot
- * simulate: from a host.  rs_sim_request still answers such requests
- * (timeout, with a hop that says why). */
+/* Fails (RS_SIM_ERROR_INVALID) for a request that cannot be made: from a
+ * host the scenario does not have.  rs_sim_request still answers such
+ * requests (timeout at once, with a hop that says why). */
 bool rs_sim_check_request(RsSim *sim, const RsFrom *from, const RsUrl *to, GError **error);
 
 /* Starts one request now.  `stream_name` names the random stream for the
@@ -58,6 +58,18 @@ bool rs_sim_check_request(RsSim *sim, const RsFrom *from, const RsUrl *to, GErro
  * earliest), with the result; the hops are recorded if `record_hops`. */
 void rs_sim_request(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stream_name,
                     bool record_hops, RsRequestDone done, void *data);
+
+/* rs_sim_request as client `client` of the requester: one client is one
+ * program on the requesting machine with its own connections and, on a
+ * host that keeps cookies, its own cookie jar (R27: a browser returns to
+ * the pod its cookie names; two browsers are balanced independently).
+ * rs_sim_request is client 0 (probes, expectations, explain).  The client
+ * does not change the source ADDRESS: `source` balancing (R26) and
+ * client-ip affinity (R13) key on the address only, so every client of one
+ * machine gets the same answer from them (docs/model-choices.md). */
+void rs_sim_request_client(RsSim *sim, const RsFrom *from, const RsUrl *to,
+                           const char *stream_name, uint64_t client, bool record_hops,
+                           RsRequestDone done, void *data);
 
 /* The resolver's walk for `name` from `from` now (R17; from a host: public
  * DNS only, the name as written).  Returns whether the name resolved; false

@@ -41,7 +41,6 @@ GQuark rs_world_error_quark(void);
 
 typedef enum {
     RS_WORLD_ERROR_INVALID,         /* the scenario cannot be built (address conflict, ...) */
-    RS_WORLD_ERROR_NOT_SIMULATED,   /* a feature of a later issue */
 } RsWorldError;
 
 typedef struct RsWorld RsWorld;
@@ -53,6 +52,11 @@ typedef struct RsService RsService;
 typedef struct RsSvcView RsSvcView;
 typedef struct RsSvcDef RsSvcDef;
 typedef struct RsReq RsReq;         /* a request in flight (src/net/); pods queue them */
+typedef struct RsRoute RsRoute;
+typedef struct RsRouteDef RsRouteDef;
+typedef struct RsReplica RsReplica;
+typedef struct RsRtConfig RsRtConfig;
+typedef struct RsHost RsHost;
 
 /* ---- addresses (R3, R10) ---- */
 
@@ -148,6 +152,7 @@ struct RsWorkload {
     bool removed;
     GPtrArray *pods;            /* pods not gone, creation order (not owned) */
     GPtrArray *ready;           /* pods ready and not crashed (not owned): requesters */
+    unsigned n_old;             /* pods of `pods` of an older template (a rollout is on) */
 };
 
 /* ---- services ---- */
@@ -179,6 +184,7 @@ typedef struct {
 typedef struct {
     uint16_t port;              /* the service port */
     RsEndpoint *eps; unsigned n_eps;   /* ready endpoints, pod creation order */
+    unsigned cap_eps;           /* allocated length of eps */
     unsigned rr;                /* round-robin position (R13) */
     GHashTable *index;          /* RsPod * -> index + 1 in eps; only for client-ip affinity */
 } RsViewPort;
@@ -190,6 +196,7 @@ struct RsSvcView {
     rs_time_t made;             /* the time of the truth it shows */
     RsViewPort *ports; unsigned n_ports;
     RsPod **pods; unsigned n_pods;      /* distinct ready pods (headless DNS, R16) */
+    unsigned cap_pods;          /* allocated length of pods */
     bool gone;                  /* the service was removed: the data plane drops its rules */
 };
 
@@ -206,7 +213,157 @@ struct RsService {
     GQueue pending;             /* RsSvcView * made, not yet installed (owned), oldest first */
     GHashTable *affinity;       /* client-ip affinity (R13): key -> RsAffinityEntry */
     rs_time_t affinity_timeout;
+    GPtrArray *index_list;      /* its list in ns->svc_index, NULL if not listed */
 };
+
+/* ---- the edge: routes, router replicas, hosts, public DNS (R18-R36) ---- */
+
+/* An IPv4 network: address & mask == net (R25, R36). */
+typedef struct {
+    uint32_t net, mask;
+} RsCidr;
+
+/* A parsed IP whitelist annotation (R25). */
+typedef struct {
+    bool present;               /* a non-empty annotation is set */
+    bool discarded;             /* malformed: the router drops the whole list: open to all */
+    RsCidr *entries; unsigned n;    /* owned */
+} RsWhitelist;
+
+typedef struct {
+    const char *service;        /* interned service name in the route's namespace */
+    unsigned weight;            /* 0-256 (R20) */
+} RsRouteBackendDef;
+
+/* What a scenario or an apply event says about a route; world-owned. */
+struct RsRouteDef {
+    const char *name;
+    const char *host;           /* interned, NULL: the default host (R22) */
+    const char *path;
+    RsTlsMode tls;
+    RsInsecure insecure;
+    bool certificate;
+    uint16_t target_port;       /* 0: by name, or every port if target_name is NULL too */
+    const char *target_name;
+    RsRouteBackendDef *backends; unsigned n_backends;   /* [0] is `service` */
+    RsWLabel *annotations; unsigned n_annotations;
+};
+
+/* A route: the truth the API server holds (R20-R22). */
+struct RsRoute {
+    uint32_t serial;            /* creation order: the oldest route owns a host (R22) */
+    const char *name, *full, *host;
+    RsNamespace *ns;
+    RsRouteDef *def;            /* the current definition */
+    RsWLabel *ann; unsigned n_ann;  /* current annotations (owned array, interned strings) */
+    bool admitted;              /* R22: not HostAlreadyClaimed */
+    bool judged;                /* admission decided (and logged) at least once */
+    bool removed;
+};
+
+/* One HAProxy server line: a pod endpoint of one of a route's services (R20). */
+typedef struct {
+    RsPod *pod;
+    uint16_t port;
+    RsService *svc;             /* the service it came from (reencrypt names, R23) */
+    unsigned weight;            /* 0: only for clients holding its cookie (R27) */
+} RsRtServer;
+
+/* A route as one replica's loaded configuration has it (R28): immutable. */
+typedef struct {
+    RsRoute *route;
+    const char *full, *host, *path;
+    size_t path_len;
+    RsTlsMode tls;
+    RsInsecure insecure;
+    bool certificate;
+    RsWhitelist wl;             /* R25 */
+    RsBalance balance;          /* R26 */
+    bool cookies;               /* R27 */
+    rs_time_t timeout;          /* R31 */
+    RsRtServer *servers; unsigned n_servers;
+} RsRtBackend;
+
+/* Every route of one host in a configuration, longest path first (R21). */
+typedef struct {
+    RsRtBackend **routes; unsigned n;
+    RsRtBackend *passthrough;   /* the SNI route of the host, or NULL (R21, R23) */
+    bool has_cert;              /* an edge/reencrypt route brings its own certificate (R23) */
+} RsRtHost;
+
+/* A configuration: what one router process loaded at one reload (R28). */
+struct RsRtConfig {
+    rs_time_t made;
+    RsRtBackend *backends; unsigned n_backends;
+    GHashTable *by_host;        /* host -> RsRtHost (owned) */
+};
+
+/* Balancing and health state of one server in one replica (R26, R29). */
+typedef struct {
+    unsigned weight;
+    unsigned conns;             /* connections open through this process */
+    int cw;                     /* smooth weighted round-robin credit */
+    unsigned fails, rises;      /* consecutive failed / passed health checks */
+    bool down;                  /* marked down by health checks (R29) */
+} RsBalServer;
+
+/* One backend's balancer in one replica; a reload makes new ones (R28). */
+typedef struct {
+    RsBalance algo;
+    RsBalServer *s; unsigned n;
+    unsigned last;              /* leastconn tie-break rotation */
+} RsBalancer;
+
+/* One HAProxy process of a replica: a loaded configuration and its own
+ * balancing state (R28).  A reload starts a new process; the old one lives
+ * on (refcounted) while requests it accepted are still in flight. */
+typedef struct {
+    unsigned refs;
+    RsReplica *rep;
+    uint32_t gen;
+    RsRtConfig *cfg;            /* owned */
+    RsBalancer *bal;            /* per backend of cfg (owned) */
+} RsRtProc;
+
+/* A router replica (an HAProxy process behind the shared VIP, R30). */
+struct RsReplica {
+    RsWorld *w;
+    unsigned index;
+    const char *name;           /* "router-0": its random stream's name too */
+    bool up;                    /* the truth: the process runs */
+    bool in_rotation;           /* the VIP's view: connections land here (R30) */
+    uint32_t epoch;             /* bumped when it fails: connections on it are lost */
+    uint32_t gen;               /* bumped at each reload: balancing state is new (R28) */
+    RsRtProc *proc;             /* the current process, NULL before the first reload */
+    rs_time_t last_reload;
+    bool has_reloaded;
+    bool reload_pending;
+    RsTimer reload_timer, check_timer, failover_timer;
+    RsRng rng;                  /* its balancer's stream (random, R26) */
+};
+
+typedef struct {
+    uint16_t port;
+    RsProto protocol;
+    RsCidr *allow; unsigned n_allow;    /* none: every source (R36) */
+} RsHostPort;
+
+/* A machine outside the cluster (R36). */
+struct RsHost {
+    const char *name;
+    uint32_t ip;
+    bool cookies;               /* keeps cookies like a browser (R27) */
+    RsHostPort *ports; unsigned n_ports;
+    GHashTable *cookie_jar;     /* (client, route) -> the RsPod its cookie names (R27);
+                                   see rs_host_cookie */
+};
+
+/* A public DNS record the scenario declares (R18). */
+typedef struct {
+    const char *name, *cname;
+    uint32_t a;
+    bool has_a;
+} RsDnsRecord;
 
 /* ---- namespaces ---- */
 
@@ -214,8 +371,12 @@ struct RsNamespace {
     RsWorld *world;
     const char *name;
     unsigned index;             /* file order */
+    uint32_t egress_ip;         /* R32: its source address outside the cluster */
+    bool dedicated_egress;      /* R33: from the pool */
     GPtrArray *services;        /* live services (not owned) */
     GHashTable *label_index;    /* "key=value" -> GPtrArray of live pods (owned lists) */
+    GHashTable *svc_index;      /* RsWLabel: the first selector label -> GPtrArray of the live
+                                   services selecting with it (owned lists; R10, R15) */
 };
 
 /* Called by the world when a pod stops answering: deleted (graceful) or crashed. */
@@ -231,6 +392,11 @@ struct RsWorld {
     const char *cluster_domain, *app_domain, *router_canonical;
     uint32_t router_vip;
     rs_time_t endpoint_delay, failure_detection, connect_timeout, latency_cluster;
+    rs_time_t latency_internet, latency_router, route_timeout, reload_interval, router_failover;
+    RsBalance balance_default;  /* R26 for http/edge/reencrypt */
+    const char **whitelist_keys; unsigned n_whitelist_keys;     /* R25: annotations read */
+    uint32_t egress_default;    /* R32 */
+    uint32_t *egress_pool; unsigned n_egress_pool, egress_next;  /* R33 */
     /* everything ever created (owning) */
     GPtrArray *namespaces, *templates, *workloads, *pods, *services, *svc_defs;
     /* lookups */
@@ -240,10 +406,24 @@ struct RsWorld {
     GHashTable *wl_by_name;     /* "ns/name" -> live deployment */
     GHashTable *svc_by_name;    /* "ns/name" -> live service */
     GHashTable *svc_by_ip;      /* ClusterIP -> service while the data plane has it */
+    /* the edge (R18-R36) */
+    GPtrArray *routes;          /* every route ever created (owning) */
+    GPtrArray *route_defs;      /* owning */
+    GHashTable *route_by_name;  /* "ns/name" -> live route */
+    GHashTable *routes_by_host; /* host -> GPtrArray of live routes, oldest first (owned lists) */
+    GHashTable *route_svcs;     /* "ns/svc" a live route sends to -> count (router watches them) */
+    RsReplica *replicas; unsigned n_replicas;
+    RsRng vip_rng;              /* the VIP's spread of connections over replicas (R30) */
+    GPtrArray *hosts;           /* RsHost (owning) */
+    GHashTable *host_by_name, *host_by_ip;
+    GHashTable *dns_records;    /* name -> RsDnsRecord (owned) */
+    void (*router_failed)(void *data, RsReplica *r);    /* the pipeline drops its connections */
+    void *router_failed_data;
     GArray *log;                /* RsLogEntry */
     GPtrArray *events;          /* scheduled scenario events (owned) */
     RsPodStopFn pod_stopped; void *pod_stopped_data;
     uint32_t next_serial;
+    GPtrArray *scratch_svcs;    /* rs_world_pod_endpoints_changed's list (no malloc per event) */
 };
 
 /* Builds the world of a scenario at the engine's current time (the pods
@@ -311,11 +491,71 @@ void rs_world_remove_service(RsWorld *w, RsService *svc);
 /* Re-reads which ready pods a pod's services select and schedules views (R15). */
 void rs_world_pod_endpoints_changed(RsWorld *w, RsPod *pod);
 void rs_service_truth_changed(RsWorld *w, RsService *svc);
+/* The same for a change of one pod's eligibility only (it became ready or
+ * stopped being an endpoint): brings this instant's snapshot up to date for
+ * that pod instead of taking a new one when it can (R15). */
+void rs_service_pod_changed(RsWorld *w, RsService *svc, RsPod *pod);
+/* Appends to `out` the live services of the pod's namespace whose selector
+ * matches its labels, in creation order (what rs_world_pod_endpoints_changed
+ * re-reads): O(the pod's labels + the services listed under them), never
+ * O(the namespace's services). */
+void rs_services_selecting(const RsPod *pod, GPtrArray *out);
+/* The namespace's index of services by first selector label (svc_index). */
+GHashTable *rs_service_index_new(void);
 void rs_service_free(RsService *svc);
 void rs_svc_view_free(RsSvcView *v);
 void rs_pod_free(RsPod *pod);
 bool rs_template_equal(const RsTemplate *a, const RsTemplate *b);
 bool rs_labels_match(const RsWLabel *sel, unsigned n_sel, const RsTemplate *t);
 bool rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error);
+
+/* ---- the edge (src/world/route.c, router.c, host.c) ---- */
+
+/* Lookups. */
+RsRoute *rs_world_route(const RsWorld *w, const char *ns, const char *name);
+/* R27: the pod whose cookie client `client` of host `h` holds for route
+ * `route` (interned full name), or NULL.  One cookie per (client, route):
+ * the jar grows with the clients and routes seen, never with requests. */
+RsPod *rs_host_cookie(const RsHost *h, const char *route, uint64_t client);
+/* R27: client `client` of host `h` keeps the cookie naming `pod` for `route`. */
+void rs_host_set_cookie(RsHost *h, const char *route, uint64_t client, RsPod *pod);
+RsHost *rs_world_host(const RsWorld *w, const char *name);
+RsHost *rs_world_host_at(const RsWorld *w, uint32_t ip);
+const RsDnsRecord *rs_world_dns_record(const RsWorld *w, const char *name);
+
+/* Converts a route spec into a world-owned definition. */
+RsRouteDef *rs_world_route_def(RsWorld *w, const RsRouteSpec *spec);
+/* apply of a route: creates it, or replaces its definition (keeping its age, R22). */
+void rs_world_apply_route(RsWorld *w, RsNamespace *ns, RsRouteDef *def);
+void rs_world_remove_route(RsWorld *w, RsRoute *route);
+/* annotate: sets (value non-NULL) or removes an annotation of a route. */
+void rs_world_annotate_route(RsWorld *w, RsRoute *route, const char *key, const char *value);
+/* The value of a route's annotation, or NULL. */
+const char *rs_route_annotation(const RsRoute *route, const char *key);
+
+/* Router replicas (R28, R30). */
+void rs_router_init(RsWorld *w, unsigned replicas);
+void rs_router_free(RsWorld *w);
+/* Something the router watches changed (a route, a routed service's endpoints). */
+void rs_router_changed(RsWorld *w);
+void rs_router_down(RsWorld *w, unsigned index);
+void rs_router_up(RsWorld *w, unsigned index);
+void rs_rt_proc_ref(RsRtProc *p);
+void rs_rt_proc_unref(RsRtProc *p);
+/* Whether a service is sent to by a live route (then its endpoints matter to the router). */
+bool rs_router_watches(const RsWorld *w, const RsService *svc);
+
+/* Hosts and public DNS records (R18, R36). */
+void rs_world_add_hosts(RsWorld *w, const RsScenario *sc);
+void rs_world_hosts_free(RsWorld *w);
+/* The ready (API) endpoints of a service, pods in creation order (R20: the
+ * router reads the API, not the service data plane); appended to `out`. */
+void rs_service_ready_pods(RsService *svc, GPtrArray *out);
+
+/* Egress (R32, R33): gives a namespace its egress address. */
+void rs_world_assign_egress(RsWorld *w, RsNamespace *ns, bool dedicated);
+/* Creates the route tables and the scenario's routes in file order (their age, R22). */
+void rs_world_routes_init(RsWorld *w, const RsScenario *sc);
+void rs_world_routes_free(RsWorld *w);
 
 #endif

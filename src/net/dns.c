@@ -19,11 +19,13 @@
  *                               view, NXDOMAIN when there is none.
  *   <a-b-c-d>.<ns>.pod.<domain> a.b.c.d (CoreDNS `pods insecure`, OpenShift's default).
  *   anything else in <domain>   NXDOMAIN.
- * Names outside the cluster domain go to public DNS.  Of R18 only the part
- * that needs no scenario data is answered here: `<label>.<app domain>` is a
- * CNAME to the router's canonical name, whose A record is the router VIP;
- * every other public name is NXDOMAIN (scenarios with their own DNS records
- * are refused until issue 4).
+ * Names outside the cluster domain go to public DNS (R18): the scenario's own
+ * records first (an A record, or a CNAME that is followed), then the router's
+ * canonical name (A: the router VIP), then `<label>.<app domain>` (a CNAME to
+ * the canonical name; one label of letters, digits and dashes, like the
+ * wildcard record and certificate); anything else is NXDOMAIN.  The CNAMEs
+ * followed are kept in the answer (`chain`) so hops can show them.  An
+ * external host's resolver asks public DNS only, with the name as written.
  *
  * SIMPLIFIED
  * ----------
@@ -35,7 +37,8 @@
  *
  * COST
  * ----
- * No allocation; one hash lookup per query.  Rules: R16, R17, (R18).
+ * No allocation; one hash lookup per query (per CNAME followed for public
+ * names, at most RS_DNS_MAX_CHAIN).  Rules: R16, R17, R18.
  */
 #include "config.h"
 
@@ -159,6 +162,53 @@ answer_service(const RsWorld *w, const char *svc_name, size_t svc_len, const cha
     q->found = q->n_addrs > 0;
 }
 
+/* Adds a CNAME followed to a public answer (R18). */
+static void
+add_cname(RsDnsQuery *q, const char *target)
+{
+    if (q->cname == NULL)
+        q->cname = target;
+    if (q->n_chain < RS_DNS_MAX_CHAIN)
+        q->chain[q->n_chain++] = target;
+}
+
+/* R18: public DNS: the scenario's records, the canonical name, the app domain. */
+static void
+public_answer(const RsWorld *w, const char *fqdn, RsDnsQuery *q)
+{
+    q->kind = RS_DNS_KIND_PUBLIC;
+    q->rule = RS_R18;
+    const char *name = fqdn;
+    for (unsigned depth = 0; depth <= RS_DNS_MAX_CHAIN; depth++) {
+        const RsDnsRecord *rec = rs_world_dns_record(w, name);
+        if (rec != NULL && rec->has_a) {
+            q->found = true;
+            add_addr(q, rec->a);
+            return;
+        }
+        if (rec != NULL) {
+            add_cname(q, rec->cname);
+            name = rec->cname;
+            continue;
+        }
+        if (w->router_canonical != NULL && strcmp(name, w->router_canonical) == 0) {
+            q->found = true;
+            add_addr(q, w->router_vip);
+            return;
+        }
+        size_t len = strlen(name);
+        size_t alen = w->app_domain != NULL ? strlen(w->app_domain) : 0;
+        if (alen > 0 && len > alen + 1 && name[len - alen - 1] == '.' &&
+            strcmp(name + len - alen, w->app_domain) == 0 && is_simple_label(name, len - alen - 1)) {
+            add_cname(q, w->router_canonical);
+            q->found = true;
+            add_addr(q, w->router_vip);
+        }
+        return;                 /* NXDOMAIN unless the wildcard matched */
+    }
+    /* A CNAME loop or a chain longer than RS_DNS_MAX_CHAIN: the resolver gives up (SERVFAIL). */
+}
+
 /* Answers one query from the world as it is now; see dns.h. */
 void
 rs_dns_query(const RsWorld *w, const char *fqdn, RsDnsQuery *q)
@@ -203,21 +253,16 @@ rs_dns_query(const RsWorld *w, const char *fqdn, RsDnsQuery *q)
         }
         return;
     }
-    /* Public DNS (R18, the part that needs no scenario records). */
-    q->kind = RS_DNS_KIND_PUBLIC;
-    q->rule = RS_R18;
-    if (w->router_canonical != NULL && strcmp(fqdn, w->router_canonical) == 0) {
-        q->found = true;
-        add_addr(q, w->router_vip);
-        return;
-    }
-    size_t alen = w->app_domain != NULL ? strlen(w->app_domain) : 0;
-    if (alen > 0 && len > alen + 1 && fqdn[len - alen - 1] == '.' &&
-        strcmp(fqdn + len - alen, w->app_domain) == 0 && is_simple_label(fqdn, len - alen - 1)) {
-        q->found = true;
-        q->cname = w->router_canonical;
-        add_addr(q, w->router_vip);
-    }
+    public_answer(w, fqdn, q);
+}
+
+/* Answers one query from public DNS only (R18); see dns.h. */
+void
+rs_dns_query_public(const RsWorld *w, const char *fqdn, RsDnsQuery *q)
+{
+    memset(q, 0, offsetof(RsDnsQuery, addrs));
+    g_strlcpy(q->name, fqdn, sizeof q->name);
+    public_answer(w, fqdn, q);
 }
 
 /* Runs the resolver's whole walk now (R17); see dns.h. */
@@ -229,7 +274,10 @@ rs_dns_walk(const RsWorld *w, const char *ns, const char *name, RsDnsWalk *out)
     char cand[RS_DNS_NAME_MAX];
     for (unsigned i = 0; i < RS_DNS_MAX_QUERIES && rs_dns_candidate(w, ns, name, i, cand); i++) {
         RsDnsQuery *q = &out->queries[out->n_queries++];
-        rs_dns_query(w, cand, q);
+        if (ns == NULL)
+            rs_dns_query_public(w, cand, q);
+        else
+            rs_dns_query(w, cand, q);
         if (q->found) {
             out->found = true;
             out->n_addrs = q->n_addrs;

@@ -46,8 +46,7 @@ rs_hop_describe(const RsHop *h, GString *out)
             g_string_append_printf(out, "%s has no running pod to send from: nothing is sent", h->name);
         break;
     case RS_HOP_FROM_HOST:
-        g_string_append_printf(out, "%s is a host outside the cluster: requests from hosts are not "
-                               "simulated yet (arrive with issue 4)", h->name);
+        g_string_append_printf(out, "sent from host %s (%s), outside the cluster", h->name, ip);
         break;
     case RS_HOP_DNS_QUERY:
         g_string_append_printf(out, "query %s: ", h->name);
@@ -162,12 +161,144 @@ rs_hop_describe(const RsHop *h, GString *out)
         g_string_append(out, "no answer: the client gives up after its timeout");
         break;
     case RS_HOP_OUTSIDE:
-        g_string_append_printf(out, "%s is outside the cluster: egress is not simulated yet "
-                               "(arrives with issue 4)", ip);
+        g_string_append_printf(out, "%s is outside the cluster", ip);
         break;
     case RS_HOP_ROUTER:
-        g_string_append_printf(out, "%s is the router VIP: routes are not simulated yet "
-                               "(arrive with issue 4)", ip);
+        g_string_append_printf(out, "%s is the router VIP", ip);
+        break;
+    case RS_HOP_DNS_CNAME:
+        g_string_append_printf(out, "%s is a CNAME for %s", h->name, h->name2 ? h->name2 : "?");
+        break;
+    case RS_HOP_EGRESS:
+        g_string_append_printf(out, "leaves the cluster with the %s egress IP %s of namespace %s",
+                               h->flag ? "dedicated" : "shared", ip, h->ns ? h->ns : "?");
+        break;
+    case RS_HOP_FROM_OUTSIDE:
+        g_string_append_printf(out, "%s:%u is inside the cluster: unreachable from outside: dropped",
+                               ip, h->port);
+        break;
+    case RS_HOP_NO_MACHINE:
+        g_string_append_printf(out, "no machine answers at %s: dropped", ip);
+        break;
+    case RS_HOP_HOST_DENIED:
+        g_string_append_printf(out, "host %s allows port %u only from its allow list, not from %s: "
+                               "dropped", h->name, h->port, ip);
+        break;
+    case RS_HOP_HOST_NO_LISTENER:
+        g_string_append_printf(out, "host %s does not listen on %u: refused", h->name, h->port);
+        break;
+    case RS_HOP_HOST_ANSWER:
+        if (h->n != 0)
+            g_string_append_printf(out, "host %s answers on %u: HTTP %u", h->name, h->port, h->n);
+        else
+            g_string_append_printf(out, "the TCP connection to host %s:%u works", h->name, h->port);
+        break;
+    case RS_HOP_VIP_PORT:
+        g_string_append_printf(out, "the router VIP %s listens on 80 and 443 only, not %u: dropped",
+                               ip, h->port);
+        break;
+    case RS_HOP_VIP_NO_REPLICA:
+        g_string_append_printf(out, "no router replica is in the VIP's rotation: dropped");
+        break;
+    case RS_HOP_VIP_REPLICA:
+        g_string_append_printf(out, "the VIP hands the connection to router-%u", h->n);
+        break;
+    case RS_HOP_REPLICA_DOWN:
+        g_string_append_printf(out, "router-%u has failed and the VIP does not know yet: lost", h->n);
+        break;
+    case RS_HOP_VIP_PROTOCOL:
+        if (h->port == 80 && h->m == RS_SCHEME_TCP)
+            g_string_append(out, "port 80 speaks HTTP only: a non-HTTP client gets HTTP 400");
+        else if (h->port == 80)
+            g_string_append(out, "port 80 speaks plain HTTP: a TLS client cannot read its HTTP 400: "
+                            "the handshake fails");
+        else
+            g_string_append(out, "port 443 speaks TLS: without a TLS ClientHello the handshake fails");
+        break;
+    case RS_HOP_TLS_CERT:
+        if (h->name[0] == '\0')
+            g_string_append(out, "no SNI: the router's default certificate is not valid for an "
+                            "address: the handshake fails");
+        else if (h->m == 1)
+            g_string_append_printf(out, "TLS terminated with the route's own certificate for %s", h->name);
+        else if (h->m == 0)
+            g_string_append_printf(out, "TLS terminated with the wildcard certificate, valid for %s",
+                                   h->name);
+        else
+            g_string_append_printf(out, "no certificate valid for %s (the default one covers "
+                                   "<name>.<app domain> only): the handshake fails", h->name);
+        break;
+    case RS_HOP_NO_ROUTE:
+        if (h->flag && h->m)
+            g_string_append_printf(out, "the route of %s has no TLS: it serves port 80 only: HTTP 503",
+                                   h->name);
+        else
+            g_string_append_printf(out, "no route for host %s%s and this path: HTTP 503",
+                                   h->name[0] ? h->name : "(none)", h->flag ? " over HTTPS" : "");
+        break;
+    case RS_HOP_ROUTE:
+        g_string_append_printf(out, "route %s serves %s%s%s", svc, h->name,
+                               h->name2 && strcmp(h->name2, "/") != 0 ? h->name2 : "",
+                               h->flag ? " (chosen by TLS SNI: passthrough)"
+                               : h->name2 && strcmp(h->name2, "/") != 0 ? " (longest path prefix)" : "");
+        break;
+    case RS_HOP_INSECURE:
+        g_string_append_printf(out, "port 80 of TLS route %s is insecure: %s", svc,
+                               h->m == RS_INSECURE_REDIRECT ? "redirect"
+                               : h->m == RS_INSECURE_ALLOW ? "allow: served over plain HTTP"
+                                                           : "none: HTTP 503");
+        break;
+    case RS_HOP_REDIRECT:
+        g_string_append_printf(out, "HTTP 302 to https://%s/", h->name);
+        break;
+    case RS_HOP_WL_REJECT:
+        g_string_append_printf(out, "the whitelist of %s (%u entr%s) does not cover %s: the router "
+                               "closes the connection", svc, h->n, h->n == 1 ? "y" : "ies", ip);
+        break;
+    case RS_HOP_WL_PASS:
+        if (h->flag)
+            g_string_append_printf(out, "the whitelist of %s is malformed: the router discarded it: "
+                                   "open to everyone", svc);
+        else
+            g_string_append_printf(out, "the whitelist of %s covers %s", svc, ip);
+        break;
+    case RS_HOP_NO_SERVERS:
+        g_string_append_printf(out, "route %s has no server to send to: HTTP 503", svc);
+        break;
+    case RS_HOP_BALANCE:
+        g_string_append_printf(out, "%s sends to %s (%s:%u), %s%s among %u server%s", svc, pod, ip2,
+                               h->port2,
+                               h->m == 1 ? "by the client's cookie" : h->m == 2 ? "redispatched by " : "by ",
+                               h->m == 1 ? "" : h->n2 == 0 ? "random (two choices)"
+                               : h->n2 == 1 ? "roundrobin" : h->n2 == 2 ? "leastconn" : "source",
+                               h->n, h->n == 1 ? "" : "s");
+        break;
+    case RS_HOP_RT_CONNECT_FAIL:
+        g_string_append_printf(out, "the router's connection %u to %s (%s:%u) %s", h->n, pod, ip2,
+                               h->port2, h->flag ? "is refused: retry" : "gets no answer: retry after "
+                               "the connect timeout");
+        break;
+    case RS_HOP_RT_GIVE_UP:
+        g_string_append_printf(out, "%s: no server answered after %u attempts: HTTP 503", svc, h->n);
+        break;
+    case RS_HOP_BACKEND_TLS:
+        if (h->m == 2)
+            g_string_append_printf(out, "passthrough: port %u of %s %s: the client's handshake fails",
+                                   h->port, pod, h->flag ? "has no certificate for the host"
+                                                         : "does not speak TLS");
+        else
+            g_string_append_printf(out, "reencrypt: port %u of %s %s %s: HTTP 503", h->port, pod,
+                                   h->flag ? "has no certificate for" : "does not speak TLS, needed for",
+                                   h->name);
+        break;
+    case RS_HOP_BAD_GATEWAY:
+        g_string_append_printf(out, "%s does not speak HTTP on %u: HTTP 502", pod, h->port);
+        break;
+    case RS_HOP_GATEWAY_TIMEOUT:
+        g_string_append_printf(out, "no answer within the route timeout of %s (%u ms): HTTP 504", svc, h->n);
+        break;
+    case RS_HOP_ROUTER_LOST:
+        g_string_append_printf(out, "router-%u fails with the connection on it: nothing comes back", h->n);
         break;
     case RS_HOP_KIND_COUNT:
         g_string_append(out, "?");

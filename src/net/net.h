@@ -1,34 +1,103 @@
 /* net.h: the request pipeline's handle, internal to the simulation (src/sim).
  *
- * RsNet runs requests through the world: DNS walk, service data plane, pod
- * queue, answer, each step an engine event (design-notes.md "A request is a
- * sequence of events").  Requests are pooled; see request.c.
+ * RsNet runs requests through the world: DNS walk, service data plane or
+ * router, pod queue, answer, each step an engine event (design-notes.md "A
+ * request is a sequence of events").  Requests are pooled; see request.c.
+ * The request object is shared by request.c (the walk inside the cluster,
+ * egress, hosts) and router.c (the VIP and the router, R19-R31).
  */
 #ifndef RAHTISIM_NET_H
 #define RAHTISIM_NET_H
 
+#include "rahtisim/dns.h"
 #include "rahtisim/request.h"
 #include "rahtisim/scenario.h"
 #include "rahtisim/world.h"
 
 typedef struct RsNet RsNet;
 
+struct RsReq {
+    RsNet *net;
+    uint32_t gen;               /* bumped when returned to the pool */
+    bool done;                  /* the client has its result */
+    bool at_pod;                /* in a pod's queue or service slot */
+    bool record;
+    bool via_svc;
+    RsReq *next;                /* free list, or the pod's queue */
+    RsPod *src;                 /* the sending pod, or NULL for a host */
+    RsHost *host;               /* the sending host, or NULL for a pod (R36) */
+    uint64_t client;            /* the client on the requester (its cookie jar, R27); 0: default */
+    RsNamespace *src_ns;
+    RsPod *at;                  /* the pod holding it (at_pod) */
+    RsScheme scheme;
+    uint16_t port;              /* the port connected to (after the service: the target port) */
+    char name[RS_DNS_NAME_MAX]; /* the name to resolve, as written */
+    char host_hdr[256];         /* Host header / SNI: the URL's name, lowercased (R21) */
+    char path[256];             /* the URL's path */
+    unsigned cand;              /* next search candidate (R17) */
+    uint32_t dst_ip;
+    RsService *svc;             /* the service it went through */
+    RsTimer timer;              /* the client's timer (R38) */
+    rs_time_t back;             /* latency of the answer from the pod back to the client */
+    rs_time_t edge;             /* one way between the client and the VIP or a host */
+    RsOutcome reply_outcome;    /* what the pending reply event delivers */
+    int reply_status;
+    /* through the router (src/net/router.c) */
+    bool routed;                /* accepted by a router replica */
+    bool lost;                  /* its replica failed: nothing comes back (R30) */
+    bool answering;             /* the answer is on its way: the router's timer is off */
+    RsReplica *rep;
+    uint32_t rep_epoch;
+    RsRtProc *proc;             /* the process that accepted it (a reference) */
+    int be, server;             /* backend and server index in proc, -1: none */
+    unsigned attempts;          /* connection attempts to servers (R29) */
+    RsTimer rtimer;             /* the router's connect or server timer (R29, R31) */
+    RsResult res;
+    GArray *hops;               /* RsHop, only when recording */
+    RsRequestDone done_cb;
+    void *data;
+};
+
 RsNet *rs_net_new(RsWorld *w, RsSim *owner);
 void rs_net_free(RsNet *net);
 
-/* Starts a request now from `src` (NULL: the requester `who` is not running,
- * or is a host if `from_host`: the result says so at once).  `done` is
- * called exactly once, always from an engine event, never from inside this
- * function. */
-void rs_net_request(RsNet *net, RsPod *src, const char *who, bool from_host, const RsUrl *to,
-                    bool record, RsRequestDone done, void *data);
+/* Starts a request now from pod `src` or host `host` (both NULL: the
+ * requester `who` is not running or does not exist: the result says so at
+ * once), as client `client` of the requester (rs_sim_request_client).
+ * `done` is called exactly once, always from an engine event, never from
+ * inside this function. */
+void rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t client,
+                    const RsUrl *to, bool record, RsRequestDone done, void *data);
 
 /* The world's hook: a pod stopped (deleted or crashed); settles its queue. */
 void rs_net_pod_stopped(void *net, RsPod *pod, bool crashed);
+/* The world's hook: a router replica failed; its connections are lost (R30). */
+void rs_net_router_failed(void *net, RsReplica *r);
 
 /* Requests allocated in the pool (for tests: the pool does not grow per request). */
 unsigned rs_net_pool_size(const RsNet *net);
 /* Requests in flight. */
 unsigned rs_net_in_flight(const RsNet *net);
+
+/* ---- shared by request.c and router.c ---- */
+
+RsWorld *rs_net_world(const RsNet *net);
+/* Appends a hop (a scratch hop when not recording). */
+RsHop *rs_req_hop(RsReq *req, RsHopKind kind, RsRule rule);
+/* Delivers `outcome` to the client `delay` from now. */
+void rs_req_reply_in(RsReq *req, RsOutcome outcome, int status, rs_time_t delay);
+/* (Re)arms the client's timer for connect_timeout from now (R38). */
+void rs_req_arm_timer(RsReq *req);
+/* Cancels the client's timer (a router now bounds the wait). */
+void rs_req_disarm_timer(RsReq *req);
+/* A connection reached a ready, listening pod: serve now or queue (R38). */
+void rs_req_pod_accept(RsReq *req, RsPod *pod);
+
+/* router.c: the connection arrives at the VIP (R19, R30). */
+void rs_router_arrive(RsReq *req);
+/* router.c: the router's part of finishing a request (connection counts). */
+void rs_router_release(RsReq *req);
+/* router.c: the pod served a routed request (cookies, R27; timers). */
+void rs_router_served(RsReq *req);
 
 #endif

@@ -53,33 +53,9 @@
 #include <string.h>
 
 #include "rahtisim/dns.h"
+#include "rahtisim/router.h"
 #include "net/net.h"
 
-struct RsReq {
-    RsNet *net;
-    uint32_t gen;               /* bumped when returned to the pool */
-    bool done;                  /* the client has its result */
-    bool at_pod;                /* in a pod's queue or service slot */
-    bool record;
-    bool via_svc;
-    RsReq *next;                /* free list, or the pod's queue */
-    RsPod *src;
-    RsNamespace *src_ns;
-    RsPod *at;                  /* the pod holding it (at_pod) */
-    RsScheme scheme;
-    uint16_t port;              /* the port connected to (after the service: the target port) */
-    char name[RS_DNS_NAME_MAX]; /* the name to resolve, as written */
-    unsigned cand;              /* next search candidate (R17) */
-    uint32_t dst_ip;
-    RsService *svc;             /* the service it went through */
-    RsTimer timer;
-    RsOutcome reply_outcome;    /* what the pending reply event delivers */
-    int reply_status;
-    RsResult res;
-    GArray *hops;               /* RsHop, only when recording */
-    RsRequestDone done_cb;
-    void *data;
-};
 
 struct RsNet {
     RsWorld *w;
@@ -120,8 +96,20 @@ rs_net_free(RsNet *net)
 {
     if (net == NULL)
         return;
+    /* Requests still holding a router process let it go (the world frees the rest). */
+    for (unsigned i = 0; i < net->all->len; i++) {
+        RsReq *req = net->all->pdata[i];
+        g_clear_pointer(&req->proc, rs_rt_proc_unref);
+    }
     g_ptr_array_unref(net->all);
     g_free(net);
+}
+
+/* The world the pipeline runs in. */
+RsWorld *
+rs_net_world(const RsNet *net)
+{
+    return net->w;
 }
 
 /* Requests ever allocated. */
@@ -158,6 +146,8 @@ req_get(RsNet *net)
     req->hops = hops;
     if (hops != NULL)
         g_array_set_size(hops, 0);
+    req->be = req->server = -1;
+    req->back = net->w->latency_cluster;
     return req;
 }
 
@@ -184,6 +174,13 @@ hop(RsReq *req, RsHopKind kind, RsRule rule)
     return &g_array_index(req->hops, RsHop, req->hops->len - 1);
 }
 
+/* Appends a hop; see net.h. */
+RsHop *
+rs_req_hop(RsReq *req, RsHopKind kind, RsRule rule)
+{
+    return hop(req, kind, rule);
+}
+
 /* Delivers the result to the client now: the request is done. */
 static void
 finish(RsReq *req, RsOutcome outcome, int status)
@@ -197,6 +194,7 @@ finish(RsReq *req, RsOutcome outcome, int status)
         rs_engine_cancel(net->eng, req->timer);
         req->timer = 0;
     }
+    rs_router_release(req);
     req->res.outcome = outcome;
     req->res.status = status;
     req->res.latency = rs_engine_now(net->eng) - req->res.started;
@@ -216,9 +214,9 @@ static void
 ev_reply(RsEngine *eng, void *obj, uint64_t gen)
 {
     RsReq *req = obj;
-    if (req->gen != (uint32_t)gen || req->done)
-        return;
-    if (req->reply_outcome == RS_OUTCOME_OK && req->record) {
+    if (req->gen != (uint32_t)gen || req->done || req->lost)
+        return;                 /* R30: nothing comes back through a failed replica */
+    if (req->reply_outcome == RS_OUTCOME_OK && req->record && req->res.pod != NULL) {
         RsHop *h = hop(req, RS_HOP_ANSWER, RS_R38);
         h->pod = req->res.pod;
         h->n = (unsigned)req->reply_status;
@@ -238,11 +236,19 @@ reply_in(RsReq *req, RsOutcome outcome, int status, rs_time_t delay)
     rs_engine_schedule(req->net->eng, rs_engine_now(req->net->eng) + delay, ev_reply, req, req->gen);
 }
 
-/* Sends a reply back to the client: it arrives one cluster latency later. */
+/* Delivers a reply; see net.h. */
+void
+rs_req_reply_in(RsReq *req, RsOutcome outcome, int status, rs_time_t delay)
+{
+    reply_in(req, outcome, status, delay);
+}
+
+/* Sends a reply back to the client: it arrives `back` later (one cluster
+ * latency inside the cluster; through the router and out, R38). */
 static void
 reply(RsReq *req, RsOutcome outcome, int status)
 {
-    reply_in(req, outcome, status, req->net->w->latency_cluster);
+    reply_in(req, outcome, status, req->back);
 }
 
 /* Event: the client's timer fires: it gives up (R38). */
@@ -268,6 +274,22 @@ arm_timer(RsReq *req)
         rs_engine_cancel(net->eng, req->timer);
     req->timer = rs_engine_timer(net->eng, rs_engine_now(net->eng) + net->w->connect_timeout,
                                  ev_timeout, req, req->gen);
+}
+
+/* Arms the client's timer; see net.h. */
+void
+rs_req_arm_timer(RsReq *req)
+{
+    arm_timer(req);
+}
+
+/* Cancels the client's timer; see net.h. */
+void
+rs_req_disarm_timer(RsReq *req)
+{
+    if (req->timer != 0)
+        rs_engine_cancel(req->net->eng, req->timer);
+    req->timer = 0;
 }
 
 /* Event: the pod has served a request (R38); it takes the next from its queue. */
@@ -302,6 +324,8 @@ ev_served(RsEngine *eng, void *obj, uint64_t gen)
         return;                 /* R7: no answer; the client's timer will fire */
     req->res.pod = pod->full;
     int status = (req->scheme != RS_SCHEME_TCP && pod->tmpl->protocol == RS_PROTO_HTTP) ? 200 : 0;
+    if (req->routed)
+        rs_router_served(req);
     reply(req, RS_OUTCOME_OK, status);
     (void)eng;
 }
@@ -318,8 +342,10 @@ serve_start(RsReq *req, RsPod *pod)
     h->pod = pod->full;
     h->n = pod->busy;
     h->m = pod->tmpl->concurrency;
-    /* Accepted: the client now waits up to connect_timeout for the answer. */
-    arm_timer(req);
+    /* Accepted: the client now waits up to connect_timeout for the answer;
+     * behind the router, the router's server timeout bounds it (R31). */
+    if (!req->routed)
+        arm_timer(req);
     double mean = (double)pod->tmpl->service_time;
     rs_time_t st = mean > 0 ? (rs_time_t)llround(rs_rng_exponential(&pod->rng, mean)) : 0;
     rs_engine_schedule(net->eng, rs_engine_now(net->eng) + st, ev_served, req, req->gen);
@@ -390,13 +416,20 @@ ev_arrive(RsEngine *eng, void *obj, uint64_t gen)
         reply(req, RS_OUTCOME_REFUSED, 0);
         return;
     }
-    /* R38: a free worker serves it now; otherwise it waits in the queue. */
+    rs_req_pod_accept(req, pod);
+    (void)eng;
+}
+
+/* R38: a free worker serves it now; otherwise it waits in the queue. */
+void
+rs_req_pod_accept(RsReq *req, RsPod *pod)
+{
     req->at = pod;
     if (pod->busy < pod->tmpl->concurrency && pod->q_head == NULL) {
         serve_start(req, pod);
         return;
     }
-    h = hop(req, RS_HOP_QUEUED, RS_R38);
+    RsHop *h = hop(req, RS_HOP_QUEUED, RS_R38);
     h->pod = pod->full;
     h->n = pod->queued;
     req->at_pod = true;
@@ -407,7 +440,6 @@ ev_arrive(RsEngine *eng, void *obj, uint64_t gen)
         pod->q_head = req;
     pod->q_tail = req;
     pod->queued++;
-    (void)eng;
 }
 
 /* The world's hook: a pod stopped.  Deleted (R6): requests still waiting are
@@ -436,8 +468,87 @@ rs_net_pod_stopped(void *data, RsPod *pod, bool crashed)
     (void)net;
 }
 
+/* Event: the connection reaches the router VIP (src/net/router.c). */
+static void
+ev_vip(RsEngine *eng, void *obj, uint64_t gen)
+{
+    RsReq *req = obj;
+    if (req->gen != (uint32_t)gen || req->done)
+        return;
+    rs_router_arrive(req);
+    (void)eng;
+}
+
+/* Event: the connection reaches an external host (R36): a listener, its
+ * allow list (dropped: timeout), and an answer at once (no queue). */
+static void
+ev_host(RsEngine *eng, void *obj, uint64_t gen)
+{
+    RsReq *req = obj;
+    if (req->gen != (uint32_t)gen || req->done)
+        return;
+    RsHost *hst = rs_world_host_at(req->net->w, req->dst_ip);
+    const RsHostPort *hp = NULL;
+    for (unsigned i = 0; hst != NULL && i < hst->n_ports && hp == NULL; i++) {
+        if (hst->ports[i].port == req->port)
+            hp = &hst->ports[i];
+    }
+    RsHop *h;
+    if (hp == NULL) {
+        h = hop(req, RS_HOP_HOST_NO_LISTENER, RS_R36);      /* R36: no listener: refused */
+        g_strlcpy(h->name, hst->name, sizeof h->name);
+        h->port = req->port;
+        reply_in(req, RS_OUTCOME_REFUSED, 0, req->edge);
+        return;
+    }
+    bool allowed = hp->n_allow == 0;
+    for (unsigned i = 0; i < hp->n_allow && !allowed; i++)
+        allowed = rs_cidr_contains(&hp->allow[i], req->res.source_ip);
+    if (!allowed) {
+        h = hop(req, RS_HOP_HOST_DENIED, RS_R36);           /* R36: dropped: timeout */
+        g_strlcpy(h->name, hst->name, sizeof h->name);
+        h->ip = req->res.source_ip;
+        h->port = req->port;
+        return;
+    }
+    int status = req->scheme != RS_SCHEME_TCP && hp->protocol == RS_PROTO_HTTP ? 200 : 0;
+    h = hop(req, RS_HOP_HOST_ANSWER, RS_R36);
+    g_strlcpy(h->name, hst->name, sizeof h->name);
+    h->port = req->port;
+    h->n = (unsigned)status;
+    reply_in(req, RS_OUTCOME_OK, status, req->edge);
+    (void)eng;
+}
+
+/* Whether an address belongs to the cluster's own networks (R35). */
+static bool
+inside_cluster(const RsWorld *w, uint32_t ip)
+{
+    return rs_addr_pool_contains(&w->pod_pool, ip) ||
+           (ip >= w->svc_pool.net && (uint64_t)ip - w->svc_pool.net < w->svc_pool.size);
+}
+
+/* Sends the connection to the VIP, a host, or nowhere, `edge` from now. */
+static void
+go_outside(RsReq *req)
+{
+    RsNet *net = req->net;
+    RsWorld *w = net->w;
+    rs_time_t now = rs_engine_now(net->eng);
+    if (req->dst_ip == w->router_vip) {
+        rs_engine_schedule(net->eng, now + req->edge, ev_vip, req, req->gen);
+    } else if (rs_world_host_at(w, req->dst_ip) != NULL) {
+        rs_engine_schedule(net->eng, now + req->edge, ev_host, req, req->gen);
+    } else {
+        RsHop *h = hop(req, RS_HOP_NO_MACHINE, RS_R36);
+        h->ip = req->dst_ip;    /* dropped: the timer fires */
+    }
+}
+
 /* The client connects to dst_ip:port (timer starts); a ClusterIP is
- * translated by the service data plane's view on the client's node. */
+ * translated by the service data plane's view on the client's node; an
+ * address outside the cluster is reached through egress (R32); a host
+ * outside reaches only the VIP and other hosts (R35). */
 static void
 connect_now(RsReq *req)
 {
@@ -447,26 +558,45 @@ connect_now(RsReq *req)
     RsHop *h = hop(req, RS_HOP_CONNECT, RS_RULE_NONE);
     h->ip = req->dst_ip;
     h->port = req->port;
-    req->res.source_ip = req->src->ip;
     req->res.dest_ip = req->dst_ip;
     req->res.dest_port = req->port;
     arm_timer(req);
 
+    if (req->host != NULL) {
+        req->res.source_ip = req->host->ip;
+        req->edge = w->latency_internet;
+        if (req->dst_ip != w->router_vip && inside_cluster(w, req->dst_ip)) {
+            /* R35: pod IPs and ClusterIPs are private: nothing routes them from outside. */
+            h = hop(req, RS_HOP_FROM_OUTSIDE, RS_R35);
+            h->ip = req->dst_ip;
+            h->port = req->port;
+            return;
+        }
+        go_outside(req);
+        return;
+    }
+    req->res.source_ip = req->src->ip;
     if (rs_addr_pool_contains(&w->pod_pool, req->dst_ip)) {
         rs_engine_schedule(net->eng, now + w->latency_cluster, ev_arrive, req, req->gen);
         return;
     }
     RsService *svc = rs_world_service_at(w, req->dst_ip);
     if (svc == NULL) {
-        if (req->dst_ip >= w->svc_pool.net && (uint64_t)req->dst_ip - w->svc_pool.net < w->svc_pool.size) {
+        if (inside_cluster(w, req->dst_ip)) {
             h = hop(req, RS_HOP_NO_SERVICE, RS_R10);
-        } else if (req->dst_ip == w->router_vip) {
-            h = hop(req, RS_HOP_ROUTER, RS_RULE_NONE);
-        } else {
-            h = hop(req, RS_HOP_OUTSIDE, RS_RULE_NONE);
+            h->ip = req->dst_ip;
+            return;             /* dropped: the timer fires */
         }
-        h->ip = req->dst_ip;
-        return;                 /* dropped: the timer fires */
+        /* R32: leaving the cluster, the source becomes the namespace's egress IP
+         * (R34: also on the way to the cluster's own VIP). */
+        h = hop(req, RS_HOP_EGRESS, req->dst_ip == w->router_vip ? RS_R34 : RS_R32);
+        h->ns = req->src_ns->name;
+        h->ip = req->src_ns->egress_ip;
+        h->flag = req->src_ns->dedicated_egress;
+        req->res.source_ip = req->src_ns->egress_ip;
+        req->edge = w->latency_cluster + w->latency_internet;
+        go_outside(req);
+        return;
     }
     req->svc = svc;
     if (svc->ns != req->src_ns) {
@@ -512,7 +642,8 @@ connect_now(RsReq *req)
     rs_engine_schedule(net->eng, now + w->latency_cluster, ev_arrive, req, req->gen);
 }
 
-/* Event: one resolver query is answered (R17); on NXDOMAIN the next candidate. */
+/* Event: one resolver query is answered (R17; R18 from a host); on NXDOMAIN
+ * the next candidate. */
 static void
 ev_dns(RsEngine *eng, void *obj, uint64_t gen)
 {
@@ -520,16 +651,21 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
     if (req->gen != (uint32_t)gen || req->done)
         return;
     RsWorld *w = req->net->w;
+    const char *ns = req->src_ns != NULL ? req->src_ns->name : NULL;
+    RsRule walk_rule = req->host != NULL ? RS_R18 : RS_R17;
     char cand[RS_DNS_NAME_MAX];
-    if (!rs_dns_candidate(w, req->src_ns->name, req->name, req->cand, cand)) {
-        RsHop *h = hop(req, RS_HOP_NXDOMAIN, RS_R17);
+    if (!rs_dns_candidate(w, ns, req->name, req->cand, cand)) {
+        RsHop *h = hop(req, RS_HOP_NXDOMAIN, walk_rule);
         g_strlcpy(h->name, req->name, sizeof h->name);
         h->n = req->res.dns_queries;
         finish(req, RS_OUTCOME_NXDOMAIN, 0);
         return;
     }
     RsDnsQuery q;
-    rs_dns_query(w, cand, &q);
+    if (req->host != NULL)
+        rs_dns_query_public(w, cand, &q);      /* R18: outside, public DNS only */
+    else
+        rs_dns_query(w, cand, &q);
     req->res.dns_queries++;
     req->cand++;
     RsHop *h = hop(req, RS_HOP_DNS_QUERY, q.rule);
@@ -538,8 +674,14 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
     h->n = q.n_addrs;
     h->ip = q.found ? q.addrs[0] : 0;
     h->svc = q.service;
+    for (unsigned i = 0; i < q.n_chain; i++) {
+        /* R18: the CNAME chain, one hop per name followed */
+        h = hop(req, RS_HOP_DNS_CNAME, RS_R18);
+        g_strlcpy(h->name, i == 0 ? cand : q.chain[i - 1], sizeof h->name);
+        h->name2 = q.chain[i];
+    }
     if (q.found) {
-        h = hop(req, RS_HOP_RESOLVED, RS_R17);
+        h = hop(req, RS_HOP_RESOLVED, walk_rule);
         g_strlcpy(h->name, req->name, sizeof h->name);
         h->ip = q.addrs[0];
         h->n = req->res.dns_queries;
@@ -549,34 +691,88 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
         return;
     }
     char next[RS_DNS_NAME_MAX];
-    if (!rs_dns_candidate(w, req->src_ns->name, req->name, req->cand, next)) {
-        h = hop(req, RS_HOP_NXDOMAIN, RS_R17);
+    if (!rs_dns_candidate(w, ns, req->name, req->cand, next)) {
+        h = hop(req, RS_HOP_NXDOMAIN, walk_rule);
         g_strlcpy(h->name, req->name, sizeof h->name);
         h->n = req->res.dns_queries;
         finish(req, RS_OUTCOME_NXDOMAIN, 0);
         return;
     }
-    rs_engine_schedule(eng, rs_engine_now(eng) + w->latency_cluster, ev_dns, req, req->gen);
+    rs_engine_schedule(eng, rs_engine_now(eng) + (req->host != NULL ? w->latency_internet : w->latency_cluster),
+                       ev_dns, req, req->gen);
+}
+
+/* The router's failure: its connections are lost (R30); their clients wait
+ * connect_timeout more and give up (timeout). */
+void
+rs_net_router_failed(void *data, RsReplica *r)
+{
+    RsNet *net = data;
+    for (unsigned i = 0; i < net->all->len; i++) {
+        RsReq *req = net->all->pdata[i];
+        if (req->done || !req->routed || req->lost || req->rep != r || req->rep_epoch == r->epoch)
+            continue;
+        req->lost = true;
+        if (req->rtimer != 0)
+            rs_engine_cancel(net->eng, req->rtimer);
+        req->rtimer = 0;
+        RsHop *h = hop(req, RS_HOP_ROUTER_LOST, RS_R30);
+        h->n = r->index;
+        arm_timer(req);
+    }
 }
 
 /* Starts a request now; see net.h. */
 void
-rs_net_request(RsNet *net, RsPod *src, const char *who, bool from_host, const RsUrl *to,
-               bool record, RsRequestDone done, void *data)
+rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t client,
+               const RsUrl *to, bool record, RsRequestDone done, void *data)
 {
     RsWorld *w = net->w;
     RsReq *req = req_get(net);
     net->in_flight++;
+    req->client = client;
     req->record = record;
     req->done_cb = done;
     req->data = data;
     req->res.started = rs_engine_now(net->eng);
     req->scheme = to->scheme;
     req->port = to->port;
-    if (from_host) {
-        RsHop *h = hop(req, RS_HOP_FROM_HOST, RS_RULE_NONE);
-        g_strlcpy(h->name, who != NULL ? who : "?", sizeof h->name);
-        reply_in(req, RS_OUTCOME_TIMEOUT, 0, 0);
+    g_strlcpy(req->path, to->path != NULL ? to->path : "/", sizeof req->path);
+    if (to->host != NULL) {
+        /* R21: the Host header and SNI: lowercased, no trailing dot */
+        g_strlcpy(req->host_hdr, to->host, sizeof req->host_hdr);
+        size_t n = strlen(req->host_hdr);
+        if (n > 1 && req->host_hdr[n - 1] == '.')
+            req->host_hdr[n - 1] = '\0';
+        for (char *c = req->host_hdr; *c; c++)
+            *c = g_ascii_tolower(*c);
+    } else if (to->is_ip) {
+        rs_ipv4_format(to->ip, req->host_hdr);
+    }
+    if (host != NULL) {
+        req->host = host;
+        RsHop *h = hop(req, RS_HOP_FROM_HOST, RS_R36);
+        g_strlcpy(h->name, host->name, sizeof h->name);
+        h->ip = host->ip;
+        if (to->pod_ref != NULL) {
+            /* R35: a pod's address from outside: private, unreachable */
+            RsPod *target = rs_world_pod_full(w, to->pod_ref[0] == '@' ? to->pod_ref + 1 : to->pod_ref);
+            if (target == NULL || !target->ever_ip) {
+                h = hop(req, RS_HOP_NO_ADDRESS, RS_R3);
+                g_strlcpy(h->name, to->pod_ref, sizeof h->name);
+                reply_in(req, RS_OUTCOME_TIMEOUT, 0, 0);
+                return;
+            }
+            req->dst_ip = target->ip;
+            connect_now(req);
+        } else if (to->is_ip || to->host == NULL) {
+            req->dst_ip = to->ip;
+            connect_now(req);
+        } else {
+            g_strlcpy(req->name, to->host, sizeof req->name);
+            rs_engine_schedule(net->eng, rs_engine_now(net->eng) + w->latency_internet, ev_dns, req,
+                               req->gen);
+        }
         return;
     }
     if (src == NULL || !rs_pod_alive(src) ||

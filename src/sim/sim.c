@@ -1,18 +1,24 @@
 /* sim.c: the simulation object: engine + world + request pipeline.
  *
  * It owns its engine, world and pipeline and holds no global state, so two
- * simulations can run in one process (the determinism tests do).  Building
- * one refuses, with the scenario position, anything this version would
- * otherwise silently ignore: routes, DNS records, traffic, hosts used as
- * requesters or targets, annotate and router events.  Silently ignoring a
- * route would make an expectation pass or fail for the wrong reason.
+ * simulations can run in one process (the determinism tests do).  Every
+ * feature of the scenario format is simulated: the cluster (R2-R17), the
+ * edge (routes, the router, public DNS records, hosts, egress, annotate and
+ * router events, R18-R36) and traffic (src/traffic/, driven through
+ * rs_sim_request_client).  Building fails only for a world that cannot be
+ * built (RS_SIM_ERROR_INVALID: an address conflict, ...).
+ *
+ * A request is sent by a client of its requester: client 0 for probes
+ * (rs_sim_request), a traffic source's own clients otherwise; the client
+ * selects the host's cookie jar (R27) and nothing else (R13 and R26 key on
+ * the source address).
  *
  * Requesters draw their own choices (which ready pod of a deployment sends)
  * from named streams kept here, created on first use: a probe's stream is
  * independent of every other probe's and of the world's streams (pods,
  * services), so adding a probe changes no other verdict.
  *
- * Rules: R37 (one seed, named streams), and the glue of R2-R17, R38.
+ * Rules: R37 (one seed, named streams), and the glue of R2-R36, R38.
  */
 #include "config.h"
 
@@ -30,98 +36,28 @@ struct RsSim {
     RsWorld *world;
     RsNet *net;
     GHashTable *streams;        /* requester stream name -> RsRng (owned) */
-    GHashTable *host_ips;       /* addresses of the scenario's hosts */
-    GHashTable *hosts;          /* host names */
 };
-
-/* Sets a not-simulated-yet error (`what` says what and which issue brings it) at a scenario position. */
-static bool
-not_simulated(GError **error, const RsScenario *sc, const RsSrcPos *pos, const char *what)
-{
-    g_set_error(error, RS_SIM_ERROR, RS_SIM_ERROR_NOT_SIMULATED, "%s:%d:%d: %s%s%s",
-                sc->file ? sc->file : "<scenario>", pos->line, pos->col,
-                pos->path ? pos->path : "", pos->path ? ": " : "", what);
-    return false;
-}
-
-/* Whether a URL targets a host of the scenario (by address). */
-static bool
-url_targets_host(const RsScenario *sc, const RsUrl *u)
-{
-    for (unsigned i = 0; u->is_ip && i < sc->n_hosts; i++) {
-        if (sc->hosts[i].ip == u->ip)
-            return true;
-    }
-    return false;
-}
-
-/* Refuses the features of later issues (see the file comment). */
-static bool
-check_supported(const RsScenario *sc, GError **error)
-{
-    for (unsigned i = 0; i < sc->n_namespaces; i++) {
-        if (sc->namespaces[i].n_routes > 0)
-            return not_simulated(error, sc, &sc->namespaces[i].routes[0].pos,
-                                 "routes are not simulated yet (routes arrive with issue 4)");
-    }
-    if (sc->n_dns > 0)
-        return not_simulated(error, sc, &sc->dns[0].pos,
-                             "public DNS records are not simulated yet (public DNS arrives with issue 4)");
-    if (sc->n_traffic > 0)
-        return not_simulated(error, sc, &sc->traffic[0].pos, "traffic is not simulated yet (traffic arrives with issue 5)");
-    for (unsigned i = 0; i < sc->n_events; i++) {
-        const RsEventSpec *e = &sc->events[i];
-        if (e->kind == RS_EV_ANNOTATE)
-            return not_simulated(error, sc, &e->pos, "annotate events are not simulated yet (routes arrive with issue 4)");
-        if (e->kind == RS_EV_ROUTER_DOWN || e->kind == RS_EV_ROUTER_UP)
-            return not_simulated(error, sc, &e->pos, "router events are not simulated yet (routers arrive with issue 4)");
-        if ((e->kind == RS_EV_APPLY && e->route != NULL) ||
-            ((e->kind == RS_EV_REMOVE || e->kind == RS_EV_DELETE) && e->obj_kind == RS_KIND_ROUTE))
-            return not_simulated(error, sc, &e->pos, "route events are not simulated yet (routes arrive with issue 4)");
-    }
-    for (unsigned i = 0; i < sc->n_expect; i++) {
-        const RsExpectSpec *x = &sc->expect[i];
-        if (x->kind == RS_EXPECT_PROBE && x->from.kind == RS_FROM_HOST)
-            return not_simulated(error, sc, &x->pos,
-                                 "requests from hosts are not simulated yet (hosts arrive with issue 4)");
-        if (x->kind == RS_EXPECT_PROBE && url_targets_host(sc, &x->to))
-            return not_simulated(error, sc, &x->pos,
-                                 "requests to hosts are not simulated yet (hosts arrive with issue 4)");
-        if (x->kind == RS_EXPECT_TRAFFIC)
-            return not_simulated(error, sc, &x->pos, "traffic expectations are not simulated yet (traffic arrives with issue 5)");
-    }
-    return true;
-}
 
 /* Builds a simulation; see sim.h. */
 RsSim *
 rs_sim_new(const RsScenario *sc, uint64_t seed, GError **error)
 {
-    if (!check_supported(sc, error))
-        return NULL;
     g_autoptr(RsSim) sim = g_new0(RsSim, 1);
     sim->seed = seed;
     sim->eng = rs_engine_new();
     sim->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    sim->host_ips = g_hash_table_new(g_direct_hash, g_direct_equal);
-    sim->hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    for (unsigned i = 0; i < sc->n_hosts; i++) {
-        g_hash_table_add(sim->host_ips, GUINT_TO_POINTER(sc->hosts[i].ip));
-        g_hash_table_add(sim->hosts, g_strdup(sc->hosts[i].name));
-    }
     GError *err = NULL;
     sim->world = rs_world_new(sim->eng, sc, seed, &err);
     if (sim->world == NULL) {
-        g_set_error_literal(error, RS_SIM_ERROR,
-                            err->code == RS_WORLD_ERROR_NOT_SIMULATED ? RS_SIM_ERROR_NOT_SIMULATED
-                                                                      : RS_SIM_ERROR_INVALID,
-                            err->message);
+        g_set_error_literal(error, RS_SIM_ERROR, RS_SIM_ERROR_INVALID, err->message);
         g_error_free(err);
         return NULL;
     }
     sim->net = rs_net_new(sim->world, sim);
     sim->world->pod_stopped = rs_net_pod_stopped;
     sim->world->pod_stopped_data = sim->net;
+    sim->world->router_failed = rs_net_router_failed;
+    sim->world->router_failed_data = sim->net;
     return g_steal_pointer(&sim);
 }
 
@@ -136,8 +72,6 @@ rs_sim_free(RsSim *sim)
     if (sim->eng != NULL)
         rs_engine_free(sim->eng);
     g_hash_table_destroy(sim->streams);
-    g_hash_table_destroy(sim->host_ips);
-    g_hash_table_destroy(sim->hosts);
     g_free(sim);
 }
 
@@ -186,33 +120,37 @@ stream(RsSim *sim, const char *name)
     return rng;
 }
 
-/* Fails for requests from hosts; see sim.h. */
+/* Fails for a request that cannot be made: from a host the world does not have. */
 bool
 rs_sim_check_request(RsSim *sim, const RsFrom *from, const RsUrl *to, GError **error)
 {
-    if (from->kind == RS_FROM_HOST) {
-        g_set_error(error, RS_SIM_ERROR, RS_SIM_ERROR_NOT_SIMULATED,
-                    "a request from host %s is not simulated yet (hosts arrive with issue 4)",
-                    from->name);
+    if (from->kind == RS_FROM_HOST && rs_world_host(sim->world, from->name) == NULL) {
+        g_set_error(error, RS_SIM_ERROR, RS_SIM_ERROR_INVALID, "no host called %s", from->name);
         return false;
     }
-    if (to->is_ip && g_hash_table_contains(sim->host_ips, GUINT_TO_POINTER(to->ip))) {
-        g_set_error(error, RS_SIM_ERROR, RS_SIM_ERROR_NOT_SIMULATED,
-                    "a request to a host is not simulated yet (hosts arrive with issue 4)");
-        return false;
-    }
+    (void)to;
     return true;
 }
 
-/* Starts one request now; see sim.h. */
+/* Starts one request now as the requester's default client; see sim.h. */
 void
 rs_sim_request(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stream_name,
                bool record_hops, RsRequestDone done, void *data)
 {
+    rs_sim_request_client(sim, from, to, stream_name, 0, record_hops, done, data);
+}
+
+/* Starts one request now as client `client` of the requester; see sim.h. */
+void
+rs_sim_request_client(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stream_name,
+                      uint64_t client, bool record_hops, RsRequestDone done, void *data)
+{
     char who[600];
     RsPod *src = NULL;
     if (from->kind == RS_FROM_HOST) {
-        rs_net_request(sim->net, NULL, from->name, true, to, record_hops, done, data);
+        /* R36: a machine outside the cluster; an unknown one sends nothing */
+        rs_net_request(sim->net, NULL, rs_world_host(sim->world, from->name), from->name, client,
+                       to, record_hops, done, data);
         return;
     }
     g_snprintf(who, sizeof who, "%s/%s", from->ns, from->name);
@@ -224,7 +162,7 @@ rs_sim_request(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stre
         if (wl != NULL && wl->ready->len > 0)
             src = wl->ready->pdata[rs_rng_below(stream(sim, stream_name), wl->ready->len)];
     }
-    rs_net_request(sim->net, src, who, false, to, record_hops, done, data);
+    rs_net_request(sim->net, src, NULL, who, client, to, record_hops, done, data);
 }
 
 /* The resolver walk now; see sim.h. */

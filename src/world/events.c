@@ -8,10 +8,12 @@
  * was scheduled, and the events are scheduled in file order).  A target that
  * does not exist when the event runs is not an error: the log says so.
  *
- * Route events, annotate and router_down/up belong to later issues; sim.c
- * refuses scenarios that use them before the world is built.
+ * Routes are applied and removed like the other kinds; `annotate` changes a
+ * route's annotations and `router_down`/`router_up` stop and start a router
+ * replica (R30).  The router learns route changes at its next reload (R28).
  *
- * Rules: R6 (delete), R7 (crash), R8, R10 (services), R37.
+ * Rules: R6 (delete), R7 (crash), R8, R10 (services), R20-R22 (routes),
+ * R28 (annotate), R30 (router events), R37.
  */
 #include "config.h"
 
@@ -26,6 +28,9 @@ typedef struct {
     RsTemplate *tmpl;           /* apply of a deployment or a pod */
     bool bare;
     RsSvcDef *svc;              /* apply of a service */
+    RsRouteDef *route;          /* apply of a route */
+    const char *key, *value;    /* annotate (value NULL removes) */
+    unsigned router;            /* router_down / router_up */
 } WorldEvent;
 
 /* Deletes whatever ns/name names (a live pod first, then a deployment, then a service). */
@@ -45,6 +50,11 @@ delete_any(RsWorld *w, const WorldEvent *ev, RsObjKind kind)
     RsService *svc = rs_world_service(w, ev->ns, ev->name);
     if ((kind == RS_KIND_ANY || kind == RS_KIND_SERVICE) && svc != NULL) {
         rs_world_remove_service(w, svc);
+        return;
+    }
+    RsRoute *route = rs_world_route(w, ev->ns, ev->name);
+    if ((kind == RS_KIND_ANY || kind == RS_KIND_ROUTE) && route != NULL) {
+        rs_world_remove_route(w, route);
         return;
     }
     if ((kind == RS_KIND_ANY || kind == RS_KIND_POD) && pod != NULL) {
@@ -88,6 +98,8 @@ on_event(RsEngine *eng, void *obj, uint64_t arg)
         RsNamespace *ns = rs_world_ensure_namespace(w, ev->ns);
         if (ev->svc != NULL) {
             rs_world_apply_service(w, ns, ev->svc);
+        } else if (ev->route != NULL) {
+            rs_world_apply_route(w, ns, ev->route);
         } else if (ev->tmpl != NULL && !ev->bare) {
             rs_world_apply_deployment(w, ns, ev->name, ev->tmpl, ev->replicas);
         } else if (ev->tmpl != NULL) {
@@ -99,10 +111,19 @@ on_event(RsEngine *eng, void *obj, uint64_t arg)
         }
         break;
     }
-    case RS_EV_ANNOTATE:
+    case RS_EV_ANNOTATE: {
+        RsRoute *route = rs_world_route(w, ev->ns, ev->name);
+        if (route == NULL)
+            rs_world_log(w, RS_RULE_NONE, "annotate %s/%s: no such route now", ev->ns, ev->name);
+        else
+            rs_world_annotate_route(w, route, ev->key, ev->value);
+        break;
+    }
     case RS_EV_ROUTER_DOWN:
+        rs_router_down(w, ev->router);
+        break;
     case RS_EV_ROUTER_UP:
-        rs_world_log(w, RS_RULE_NONE, "event not simulated yet (routes arrive with issue 4)");
+        rs_router_up(w, ev->router);
         break;
     }
     (void)eng; (void)arg;
@@ -121,6 +142,14 @@ rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error)
         ev->ns = rs_world_intern(w, es->ns);
         ev->name = rs_world_intern(w, es->name);
         ev->replicas = es->replicas;
+        ev->key = rs_world_intern(w, es->key);
+        ev->value = rs_world_intern(w, es->value);
+        ev->router = es->router;
+        if (es->kind == RS_EV_ROUTER_DOWN || es->kind == RS_EV_ROUTER_UP) {
+            g_ptr_array_add(w->events, ev);
+            rs_engine_schedule(w->eng, MAX(es->at, rs_engine_now(w->eng)), on_event, ev, 0);
+            continue;
+        }
         if (es->kind == RS_EV_APPLY) {
             if (es->deployment != NULL) {
                 ev->tmpl = rs_world_template(w, es->deployment);
@@ -133,6 +162,9 @@ rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error)
             } else if (es->service != NULL) {
                 ev->svc = rs_world_svc_def(w, es->service);
                 ev->name = ev->svc->name;
+            } else if (es->route != NULL) {
+                ev->route = rs_world_route_def(w, es->route);
+                ev->name = ev->route->name;
             }
         }
         if (ev->ns == NULL || ev->name == NULL) {

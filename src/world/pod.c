@@ -155,7 +155,7 @@ on_ready(RsEngine *eng, void *obj, uint64_t arg)
     rs_world_pod_endpoints_changed(w, pod);
     /* Invariant 4: a new pod of the current template is ready: drain one old pod. */
     RsWorkload *wl = pod->owner;
-    if (wl != NULL && pod->tmpl == wl->tmpl) {
+    if (wl != NULL && pod->tmpl == wl->tmpl && wl->n_old > 0) {
         RsPod *old = NULL;
         for (unsigned i = 0; i < wl->pods->len; i++) {
             RsPod *p = wl->pods->pdata[i];
@@ -262,8 +262,11 @@ pod_remove(RsWorld *w, RsPod *pod)
     pod->api_ready = false;
     drop_ready_slot(pod);
     unindex_labels(pod);
-    if (pod->owner != NULL)
+    if (pod->owner != NULL) {
         g_ptr_array_remove(pod->owner->pods, pod);
+        if (pod->tmpl != pod->owner->tmpl)
+            pod->owner->n_old--;
+    }
     if (was_endpoint)
         rs_world_pod_endpoints_changed(w, pod);
     return held;
@@ -472,6 +475,9 @@ rs_world_apply_deployment(RsWorld *w, RsNamespace *ns, const char *name, RsTempl
         rs_world_log(w, RS_R6, "%s updated: new pods are created; each old pod is deleted when a new one is ready",
                      wl->full);
         wl->tmpl = tmpl;
+        wl->n_old = 0;
+        for (unsigned i = 0; i < wl->pods->len; i++)
+            wl->n_old += ((RsPod *)wl->pods->pdata[i])->tmpl != tmpl;
     } else {
         rs_world_log(w, RS_RULE_NONE, "%s applied unchanged (replicas %u)", wl->full, replicas);
     }
@@ -524,14 +530,18 @@ rs_pod_alive(const RsPod *pod)
 }
 
 /* A pod's endpoint eligibility changed: every service of its namespace that
- * selects it re-reads its endpoints (R15 schedules the data plane's view). */
+ * selects it re-reads its endpoints (R15 schedules the data plane's view),
+ * in the services' creation order.  The services come from the namespace's
+ * selector index (rs_services_selecting), not from a scan of all of them:
+ * a pod event costs O(its services), so building a world is linear in its
+ * pods and services (docs/performance.md). */
 void
 rs_world_pod_endpoints_changed(RsWorld *w, RsPod *pod)
 {
-    GPtrArray *svcs = pod->ns->services;
-    for (unsigned i = 0; i < svcs->len; i++) {
-        RsService *svc = svcs->pdata[i];
-        if (rs_labels_match(svc->def->selector, svc->def->n_selector, pod->tmpl))
-            rs_service_truth_changed(w, svc);
-    }
+    GPtrArray *svcs = w->scratch_svcs;
+    guint first = svcs->len;    /* re-entrant: a nested call appends after ours */
+    rs_services_selecting(pod, svcs);
+    for (guint i = first; i < svcs->len; i++)
+        rs_service_pod_changed(w, svcs->pdata[i], pod);
+    g_ptr_array_set_size(svcs, first);
 }

@@ -49,6 +49,101 @@ typedef struct {
     rs_time_t last;             /* last connection that used it */
 } AffinityEntry;
 
+/* ---- the selector index: which services may select a pod ----
+ *
+ * Each live service with a selector is listed under its FIRST selector
+ * label (interned key and value: hashed and compared by pointer) in its
+ * namespace's svc_index.  A service selects a pod only if the pod carries
+ * that label, so the services of a pod are found by one probe per pod label
+ * and a full match of the few services listed there, instead of matching
+ * every service of the namespace on every pod event (which made building a
+ * world of P pods and S services O(P x S); docs/performance.md). */
+
+static guint
+label_hash(gconstpointer p)
+{
+    const RsWLabel *l = p;
+    return g_direct_hash(l->key) * 31u + g_direct_hash(l->value);
+}
+
+static gboolean
+label_equal(gconstpointer a, gconstpointer b)
+{
+    const RsWLabel *x = a, *y = b;
+    return x->key == y->key && x->value == y->value;
+}
+
+/* A namespace's empty index; see world.h. */
+GHashTable *
+rs_service_index_new(void)
+{
+    return g_hash_table_new_full(label_hash, label_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+}
+
+/* Lists a live service under its first selector label (none: not listed,
+ * an empty selector selects nothing). */
+static void
+index_service(RsService *svc)
+{
+    const RsSvcDef *d = svc->def;
+    svc->index_list = NULL;
+    if (d->n_selector == 0)
+        return;
+    GPtrArray *list = g_hash_table_lookup(svc->ns->svc_index, &d->selector[0]);
+    if (list == NULL) {
+        list = g_ptr_array_new();
+        RsWLabel *key = g_new(RsWLabel, 1);
+        *key = d->selector[0];
+        g_hash_table_insert(svc->ns->svc_index, key, list);
+    }
+    g_ptr_array_add(list, svc);
+    svc->index_list = list;
+}
+
+/* Takes a service off the index (removed, or its selector changes). */
+static void
+unindex_service(RsService *svc)
+{
+    if (svc->index_list != NULL)
+        g_ptr_array_remove(svc->index_list, svc);
+    svc->index_list = NULL;
+}
+
+/* Orders services by creation. */
+static gint
+svc_by_serial(gconstpointer a, gconstpointer b)
+{
+    const RsService *x = *(RsService *const *)a, *y = *(RsService *const *)b;
+    return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
+/* The live services selecting a pod, in creation order; see world.h. */
+void
+rs_services_selecting(const RsPod *pod, GPtrArray *out)
+{
+    guint first = out->len;
+    const RsTemplate *t = pod->tmpl;
+    for (unsigned i = 0; i < t->n_labels; i++) {
+        GPtrArray *list = g_hash_table_lookup(pod->ns->svc_index, &t->labels[i]);
+        for (unsigned j = 0; list != NULL && j < list->len; j++) {
+            RsService *svc = list->pdata[j];
+            if (rs_labels_match(svc->def->selector, svc->def->n_selector, t))
+                g_ptr_array_add(out, svc);
+        }
+    }
+    guint n = out->len - first;
+    if (n < 2)
+        return;
+    /* the order of ns->services (creation order), which the views' events follow */
+    qsort(out->pdata + first, n, sizeof(gpointer), (int (*)(const void *, const void *))svc_by_serial);
+    guint k = first + 1;
+    for (guint i = first + 1; i < out->len; i++) {
+        if (out->pdata[i] != out->pdata[k - 1])     /* a label listed twice: once */
+            out->pdata[k++] = out->pdata[i];
+    }
+    g_ptr_array_set_size(out, k);
+}
+
 /* Frees a view and its arrays. */
 void
 rs_svc_view_free(RsSvcView *v)
@@ -86,6 +181,8 @@ by_serial(gconstpointer a, gconstpointer b)
     return pa->serial < pb->serial ? -1 : pa->serial > pb->serial;
 }
 
+static bool target_of(const RsSvcPort *sp, const RsPod *p, uint16_t *target);
+
 /* Takes a snapshot of what the truth says the service's endpoints are. */
 static RsSvcView *
 snapshot(RsWorld *w, RsService *svc)
@@ -113,7 +210,8 @@ snapshot(RsWorld *w, RsService *svc)
     }
     g_ptr_array_sort(pods, by_serial);
     v->n_pods = pods->len;
-    v->pods = g_new(RsPod *, pods->len ? pods->len : 1);
+    v->cap_pods = pods->len ? pods->len : 1;
+    v->pods = g_new(RsPod *, v->cap_pods);
     if (pods->len > 0)
         memcpy(v->pods, pods->pdata, pods->len * sizeof(RsPod *));
     v->n_ports = d->n_ports;
@@ -121,19 +219,15 @@ snapshot(RsWorld *w, RsService *svc)
     for (unsigned i = 0; i < d->n_ports; i++) {
         RsViewPort *vp = &v->ports[i];
         vp->port = d->ports[i].port;
-        vp->eps = g_new(RsEndpoint, pods->len ? pods->len : 1);
+        vp->cap_eps = pods->len ? pods->len : 1;
+        vp->eps = g_new(RsEndpoint, vp->cap_eps);
         if (d->affinity == RS_AFFINITY_CLIENT_IP)
             vp->index = g_hash_table_new(g_direct_hash, g_direct_equal);
         for (unsigned j = 0; j < pods->len; j++) {
             RsPod *p = pods->pdata[j];
-            uint16_t target = d->ports[i].target_port;
-            if (d->ports[i].target_name != NULL) {
-                /* R11: a named target port is looked up in each pod's ports. */
-                const RsPodPort *pp = rs_pod_port_named(p, d->ports[i].target_name);
-                if (pp == NULL)
-                    continue;
-                target = pp->port;
-            }
+            uint16_t target;
+            if (!target_of(&d->ports[i], p, &target))
+                continue;       /* R11: a named target port is looked up in each pod's ports */
             vp->eps[vp->n_eps] = (RsEndpoint){p, target};
             vp->n_eps++;
             if (vp->index != NULL)
@@ -190,11 +284,154 @@ on_view_install(RsEngine *eng, void *obj, uint64_t arg)
     (void)eng; (void)arg;
 }
 
+/* The ready pods the API lists for a service now (R20: the router's source). */
+void
+rs_service_ready_pods(RsService *svc, GPtrArray *out)
+{
+    const RsSvcDef *d = svc->def;
+    if (svc->removed || d->n_selector == 0)
+        return;
+    char key[512];
+    g_snprintf(key, sizeof key, "%s=%s", d->selector[0].key, d->selector[0].value);
+    GPtrArray *cands = g_hash_table_lookup(svc->ns->label_index, key);
+    unsigned first = out->len;
+    for (unsigned i = 0; cands != NULL && i < cands->len; i++) {
+        RsPod *p = cands->pdata[i];
+        if (p->api_ready && rs_labels_match(d->selector, d->n_selector, p->tmpl))
+            g_ptr_array_add(out, p);
+    }
+    if (out->len > first)
+        qsort(out->pdata + first, out->len - first, sizeof(gpointer),
+              (int (*)(const void *, const void *))by_serial);
+}
+
+/* The target port a service port reaches on pod `p`; false if the pod lacks
+ * its named target port (R11: not an endpoint of that service port). */
+static bool
+target_of(const RsSvcPort *sp, const RsPod *p, uint16_t *target)
+{
+    *target = sp->target_port;
+    if (sp->target_name == NULL)
+        return true;
+    const RsPodPort *pp = rs_pod_port_named(p, sp->target_name);
+    if (pp == NULL)
+        return false;
+    *target = pp->port;
+    return true;
+}
+
+/* The position of the first pod of `pods` (creation order) not older than `p`. */
+static unsigned
+pod_position(RsPod *const *pods, unsigned n, const RsPod *p)
+{
+    unsigned lo = 0, hi = n;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (pods[mid]->serial < p->serial)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The position of the first endpoint not older than `p`. */
+static unsigned
+ep_position(const RsViewPort *vp, const RsPod *p)
+{
+    unsigned lo = 0, hi = vp->n_eps;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (vp->eps[mid].pod->serial < p->serial)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Brings the snapshot `v`, made at this instant, up to date for one pod whose
+ * eligibility changed, so that it equals what snapshot() would take now.
+ * Pods becoming ready are appended (they are the newest endpoint: pods start
+ * in creation order); a pod leaving is cut out.  Returns false when it cannot
+ * (a pod older than an endpoint becomes ready): the caller takes a snapshot.
+ * This makes a world whose P pods become ready at one instant cost O(P), not
+ * O(P^2) (one snapshot per pod; docs/performance.md). */
+static bool
+view_update(RsSvcView *v, RsService *svc, RsPod *pod)
+{
+    if (v->gone || svc->removed)
+        return false;
+    bool want = pod->api_ready && rs_labels_match(svc->def->selector, svc->def->n_selector, pod->tmpl);
+    unsigned at = pod_position(v->pods, v->n_pods, pod);
+    bool present = at < v->n_pods && v->pods[at] == pod;
+    if (want == present)
+        return true;
+    if (want && at != v->n_pods)
+        return false;
+    const RsSvcDef *d = svc->def;
+    if (want) {
+        if (v->n_pods == v->cap_pods) {
+            v->cap_pods *= 2;
+            v->pods = g_renew(RsPod *, v->pods, v->cap_pods);
+        }
+        v->pods[v->n_pods++] = pod;
+        for (unsigned i = 0; i < v->n_ports; i++) {
+            RsViewPort *vp = &v->ports[i];
+            uint16_t target;
+            if (!target_of(&d->ports[i], pod, &target))
+                continue;
+            if (vp->n_eps == vp->cap_eps) {
+                vp->cap_eps *= 2;
+                vp->eps = g_renew(RsEndpoint, vp->eps, vp->cap_eps);
+            }
+            vp->eps[vp->n_eps++] = (RsEndpoint){pod, target};
+            if (vp->index != NULL)
+                g_hash_table_insert(vp->index, pod, GUINT_TO_POINTER(vp->n_eps));
+        }
+        return true;
+    }
+    memmove(&v->pods[at], &v->pods[at + 1], (v->n_pods - at - 1) * sizeof *v->pods);
+    v->n_pods--;
+    for (unsigned i = 0; i < v->n_ports; i++) {
+        RsViewPort *vp = &v->ports[i];
+        unsigned k = ep_position(vp, pod);
+        if (k >= vp->n_eps || vp->eps[k].pod != pod)
+            continue;
+        memmove(&vp->eps[k], &vp->eps[k + 1], (vp->n_eps - k - 1) * sizeof *vp->eps);
+        vp->n_eps--;
+        if (vp->index != NULL) {
+            g_hash_table_remove(vp->index, pod);
+            for (unsigned j = k; j < vp->n_eps; j++)
+                g_hash_table_insert(vp->index, vp->eps[j].pod, GUINT_TO_POINTER(j + 1));
+        }
+    }
+    return true;
+}
+
+/* One pod's eligibility changed; see world.h.  Same effect as
+ * rs_service_truth_changed: the router is told, and the snapshot of this
+ * instant shows the truth now (R15). */
+void
+rs_service_pod_changed(RsWorld *w, RsService *svc, RsPod *pod)
+{
+    RsSvcView *tail = g_queue_peek_tail(&svc->pending);
+    if (tail != NULL && tail->made == rs_engine_now(w->eng) && view_update(tail, svc, pod)) {
+        if (rs_router_watches(w, svc))
+            rs_router_changed(w);
+        return;
+    }
+    rs_service_truth_changed(w, svc);
+}
+
 /* The truth of a service changed: snapshot it now, install it endpoint_delay
- * later (R15).  Changes at one instant share one snapshot. */
+ * later (R15).  Changes at one instant share one snapshot.  The router, which
+ * reads the API's endpoints, is told at once (R28 decides when it reloads). */
 void
 rs_service_truth_changed(RsWorld *w, RsService *svc)
 {
+    if (rs_router_watches(w, svc))
+        rs_router_changed(w);
     RsSvcView *v = snapshot(w, svc);
     RsSvcView *tail = g_queue_peek_tail(&svc->pending);
     if (tail != NULL && tail->made == v->made) {
@@ -248,6 +485,7 @@ rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserve
     rs_rng_init(&svc->rng, w->seed, stream);       /* R13: the service's own stream */
     g_ptr_array_add(w->services, svc);
     g_ptr_array_add(ns->services, svc);
+    index_service(svc);
     g_hash_table_insert(w->svc_by_name, (gpointer)svc->full, svc);
     if (has_ip)
         g_hash_table_insert(w->svc_by_ip, GUINT_TO_POINTER(ip), svc);
@@ -267,6 +505,7 @@ rs_world_remove_service(RsWorld *w, RsService *svc)
     svc->removed = true;
     g_hash_table_remove(w->svc_by_name, svc->full);
     g_ptr_array_remove(svc->ns->services, svc);
+    unindex_service(svc);
     if (svc->has_ip)
         rs_addr_pool_release(&w->svc_pool, svc->cluster_ip);
     rs_world_log(w, RS_R10, "service %s removed", svc->full);
@@ -284,7 +523,9 @@ rs_world_apply_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def)
         bool same_ip = (def->ip_mode == RS_CLUSTER_IP_NONE) == svc->headless &&
                        (def->ip_mode != RS_CLUSTER_IP_FIXED || def->fixed_ip == svc->cluster_ip);
         if (same_ip) {
+            unindex_service(svc);
             svc->def = def;
+            index_service(svc);
             rs_world_log(w, RS_R10, "service %s updated; its ClusterIP stays", svc->full);
             rs_service_truth_changed(w, svc);
             return;

@@ -176,6 +176,7 @@ namespace_free(RsNamespace *ns)
 {
     g_ptr_array_unref(ns->services);
     g_hash_table_destroy(ns->label_index);
+    g_hash_table_destroy(ns->svc_index);
     g_free(ns);
 }
 
@@ -215,6 +216,7 @@ add_namespace(RsWorld *w, const char *name)
     ns->services = g_ptr_array_new();
     ns->label_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify)g_ptr_array_unref);
+    ns->svc_index = rs_service_index_new();
     g_ptr_array_add(w->namespaces, ns);
     g_hash_table_insert(w->ns_by_name, (gpointer)ns->name, ns);
     return ns;
@@ -225,7 +227,11 @@ RsNamespace *
 rs_world_ensure_namespace(RsWorld *w, const char *name)
 {
     RsNamespace *ns = rs_world_namespace(w, name);
-    return ns != NULL ? ns : add_namespace(w, name);
+    if (ns == NULL) {
+        ns = add_namespace(w, name);
+        rs_world_assign_egress(w, ns, false);   /* R32: the shared address */
+    }
+    return ns;
 }
 
 /* Formats "FILE:LINE:COL: PATH: " for errors about a scenario object. */
@@ -278,6 +284,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     w->workloads = g_ptr_array_new_with_free_func((GDestroyNotify)workload_free);
     w->pods = g_ptr_array_new_with_free_func((GDestroyNotify)rs_pod_free);
     w->services = g_ptr_array_new_with_free_func((GDestroyNotify)rs_service_free);
+    w->scratch_svcs = g_ptr_array_new();
     w->svc_defs = g_ptr_array_new_with_free_func((GDestroyNotify)svc_def_free);
     w->events = g_ptr_array_new_with_free_func(g_free);
     w->ns_by_name = g_hash_table_new(g_str_hash, g_str_equal);
@@ -298,6 +305,21 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     w->failure_detection = p->failure_detection;
     w->connect_timeout = p->connect_timeout;
     w->latency_cluster = p->latency_cluster;
+    w->latency_internet = p->latency_internet;
+    w->latency_router = p->latency_router;
+    w->route_timeout = p->route_timeout;
+    w->reload_interval = p->reload_interval;
+    w->router_failover = p->router_failover;
+    w->balance_default = p->balance;
+    w->n_whitelist_keys = p->n_whitelist_annotations;
+    w->whitelist_keys = g_new0(const char *, p->n_whitelist_annotations + 1);
+    for (unsigned i = 0; i < p->n_whitelist_annotations; i++)
+        w->whitelist_keys[i] = rs_world_intern(w, p->whitelist_annotations[i]);
+    w->egress_default = p->egress_ip;
+    w->n_egress_pool = p->n_egress_pool;
+    w->egress_pool = g_memdup2(p->egress_pool, (p->n_egress_pool ? p->n_egress_pool : 1) * sizeof(uint32_t));
+    rs_router_init(w, p->router_replicas);
+    rs_world_add_hosts(w, sc);
 
     rs_addr_pool_init(&w->pod_pool, p->pod_net, p->pod_prefix);
     rs_addr_pool_init(&w->svc_pool, p->service_net, p->service_prefix);
@@ -316,6 +338,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     for (unsigned i = 0; i < sc->n_namespaces; i++) {
         const RsNamespaceSpec *nss = &sc->namespaces[i];
         RsNamespace *ns = add_namespace(w, nss->name);
+        rs_world_assign_egress(w, ns, nss->dedicated_egress);    /* R33: file order */
         for (unsigned j = 0; j < nss->n_deployments; j++) {
             const RsWorkloadSpec *d = &nss->deployments[j];
             rs_world_add_deployment(w, ns, d->name, rs_world_template(w, d), d->replicas);
@@ -338,6 +361,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
             }
         }
     }
+    rs_world_routes_init(w, sc);
     if (!rs_world_schedule_events(w, sc, error))
         return NULL;
     return g_steal_pointer(&w);
@@ -356,7 +380,13 @@ rs_world_free(RsWorld *w)
     g_clear_pointer(&w->wl_by_name, g_hash_table_destroy);
     g_clear_pointer(&w->svc_by_name, g_hash_table_destroy);
     g_clear_pointer(&w->svc_by_ip, g_hash_table_destroy);
+    rs_router_free(w);
+    rs_world_routes_free(w);
+    rs_world_hosts_free(w);
+    g_clear_pointer(&w->whitelist_keys, g_free);
+    g_clear_pointer(&w->egress_pool, g_free);
     g_clear_pointer(&w->services, g_ptr_array_unref);
+    g_clear_pointer(&w->scratch_svcs, g_ptr_array_unref);
     g_clear_pointer(&w->workloads, g_ptr_array_unref);
     g_clear_pointer(&w->pods, g_ptr_array_unref);
     g_clear_pointer(&w->namespaces, g_ptr_array_unref);

@@ -1,0 +1,471 @@
+/* router.c: a request through the router VIP (R19-R31).
+ *
+ * THE WALK
+ * --------
+ *   arrive at the VIP ── port not 80/443 ──> dropped (R19, R35: timeout)
+ *     │ the VIP hands the connection to a replica in its rotation (R30);
+ *     │ a replica that failed but is still in rotation drops it (timeout)
+ *     v
+ *   accepted: from here the router bounds the client's wait
+ *     │ port 80: not HTTP -> 400 bad-request, TLS -> tls-error (R19)
+ *     │ port 443: not TLS -> tls-error (R19)
+ *     v
+ *   port 80: Host + longest path prefix (R21) -> no route: 503; a TLS route:
+ *     redirect -> 302, none (and passthrough) -> 503, allow -> served (R24)
+ *   port 443: SNI of a passthrough route -> that route (R21, R23); else TLS
+ *     is terminated: the route's certificate or the wildcard one for
+ *     <label>.<app domain>, otherwise tls-error (R23); then Host + path
+ *     among edge and reencrypt routes, none: 503 (R21, R23)
+ *     v
+ *   the route's whitelist against the source (R25): rejected
+ *     v
+ *   a server: the cookie of a client that keeps them (R27), else the balance
+ *     algorithm of the replica's process (R26); none: 503 (R20)
+ *     v
+ *   connect to the pod's address (router -> pod: no namespace isolation):
+ *     no answer -> the router's connect timeout (5 s), refused -> at once;
+ *     then retry, the last retry redispatched to another server (R29);
+ *     out of retries: 503
+ *     v
+ *   connected: TLS to the pod (passthrough: the client's, for the host;
+ *     reencrypt: the router's, for <svc>.<ns>.svc) else tls-error / 503
+ *     (R23); a pod not speaking HTTP: 502 (R19); the route timeout starts
+ *     (R31: 504 gateway-timeout); the pod's queue (R38); the answer goes
+ *     back through the router.
+ *
+ * Every decision reads the configuration of the process that accepted the
+ * connection (R28): the request holds a reference to it, so a reload while
+ * it is in flight does not change its servers or counts, as with HAProxy's
+ * old processes finishing their connections.
+ *
+ * COST
+ * ----
+ * One hash lookup for the host, a scan of that host's routes for the path,
+ * and the balancer's O(servers of the route): nothing depends on the number
+ * of routes, pods or namespaces of the cluster.
+ *
+ * Rules: R19-R31, R34, R35.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rahtisim/router.h"
+#include "net/net.h"
+
+#define RT_CONNECT_TIMEOUT (5 * RS_SEC)     /* R29: timeout connect 5s */
+#define RT_RETRIES 3                        /* R29: HAProxy's default `retries 3` */
+
+static void pick_and_send(RsReq *req, int exclude, bool first);
+
+/* The backend a request was sent to. */
+static RsRtBackend *
+req_backend(RsReq *req)
+{
+    return &req->proc->cfg->backends[req->be];
+}
+
+/* A reply made by the router: it reaches the client one edge latency later. */
+static void
+rt_reply(RsReq *req, RsOutcome outcome, int status)
+{
+    rs_req_reply_in(req, outcome, status, req->edge);
+}
+
+/* R21: the route of a host for a path: the longest path prefix; `tls_only`:
+ * edge and reencrypt routes only (port 443 after termination). */
+static RsRtBackend *
+match_route(const RsRtHost *hh, const char *path, bool tls_only)
+{
+    for (unsigned i = 0; hh != NULL && i < hh->n; i++) {
+        RsRtBackend *be = hh->routes[i];
+        if (tls_only && be->tls != RS_TLS_EDGE && be->tls != RS_TLS_REENCRYPT)
+            continue;
+        if (rs_route_path_matches(be->path, path))
+            return be;
+    }
+    return NULL;
+}
+
+/* Records the route chosen (R21). */
+static void
+route_hop(RsReq *req, const RsRtBackend *be, bool by_sni)
+{
+    RsHop *h = rs_req_hop(req, RS_HOP_ROUTE, RS_R21);
+    h->svc = be->full;
+    g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+    h->name2 = be->path;
+    h->flag = by_sni;
+}
+
+/* R25, then a server: the backend's part of the walk. */
+static void
+backend(RsReq *req, RsRtBackend *be)
+{
+    req->be = (int)(be - req->proc->cfg->backends);
+    uint32_t src = req->res.source_ip;
+    if (!rs_whitelist_allows(&be->wl, src)) {
+        /* R25: tcp-request content reject: closed without a response */
+        RsHop *h = rs_req_hop(req, RS_HOP_WL_REJECT, RS_R25);
+        h->svc = be->full;
+        h->ip = src;
+        h->n = be->wl.n;
+        rt_reply(req, RS_OUTCOME_REJECTED, 0);
+        return;
+    }
+    if (be->wl.present) {
+        RsHop *h = rs_req_hop(req, RS_HOP_WL_PASS, RS_R25);
+        h->svc = be->full;
+        h->ip = src;
+        h->flag = be->wl.discarded;
+    }
+    pick_and_send(req, -1, true);
+}
+
+/* Event: the router's connection attempt reaches the server's address. */
+static void ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen);
+
+/* Picks a server (R26, R27; redispatch skips `exclude`, R29) and connects. */
+static void
+pick_and_send(RsReq *req, int exclude, bool first)
+{
+    RsWorld *w = rs_net_world(req->net);
+    RsRtBackend *be = req_backend(req);
+    RsBalancer *bal = &req->proc->bal[req->be];
+    int k = -1;
+    RsRtPickHow how = exclude >= 0 ? RS_PICK_REDISPATCH : RS_PICK_BY_ALGO;
+    if (exclude < 0 && be->cookies && req->host != NULL && req->host->cookies) {
+        /* R27: the cookie this client holds for the route names a server; it
+         * holds while that server is in the configuration and up (option
+         * redispatch breaks it otherwise).  Each client of the host has its
+         * own jar: different browsers are balanced independently. */
+        RsPod *stuck = rs_host_cookie(req->host, be->full, req->client);
+        for (unsigned i = 0; stuck != NULL && i < be->n_servers && k < 0; i++) {
+            if (be->servers[i].pod == stuck && !bal->s[i].down) {
+                k = (int)i;
+                how = RS_PICK_BY_COOKIE;
+            }
+        }
+    }
+    if (k < 0)
+        k = rs_balancer_pick(bal, &req->rep->rng, req->res.source_ip, exclude);
+    if (k < 0) {
+        /* R20: no server (no ready endpoints, all weights 0, all down): 503 */
+        RsHop *h = rs_req_hop(req, RS_HOP_NO_SERVERS, RS_R20);
+        h->svc = be->full;
+        rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
+        return;
+    }
+    bal->s[k].conns++;
+    req->server = k;
+    const RsRtServer *sv = &be->servers[k];
+    RsHop *h = rs_req_hop(req, RS_HOP_BALANCE,
+                          how == RS_PICK_BY_COOKIE ? RS_R27 : how == RS_PICK_REDISPATCH ? RS_R29 : RS_R26);
+    h->svc = be->full;
+    h->pod = sv->pod->full;
+    h->ip2 = sv->pod->ip;
+    h->port2 = sv->port;
+    h->n = be->n_servers;
+    h->m = how;
+    h->n2 = be->balance;
+    req->attempts++;
+    rs_time_t lat = w->latency_cluster + (first ? w->latency_router : 0);
+    rs_engine_schedule(w->eng, rs_engine_now(w->eng) + lat, ev_rt_arrive, req, req->gen);
+}
+
+/* Event: the router's connection attempt failed; retry or give up (R29). */
+static void
+ev_rt_retry(RsEngine *eng, void *obj, uint64_t gen)
+{
+    RsReq *req = obj;
+    if (req->gen != (uint32_t)gen || req->done || req->lost)
+        return;
+    req->rtimer = 0;
+    RsWorld *w = rs_net_world(req->net);
+    if (req->attempts >= 1 + RT_RETRIES) {
+        RsHop *h = rs_req_hop(req, RS_HOP_RT_GIVE_UP, RS_R29);
+        h->svc = req_backend(req)->full;
+        h->n = req->attempts;
+        rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
+        return;
+    }
+    if (req->attempts == RT_RETRIES) {
+        /* R29: option redispatch: the last retry goes to another server */
+        RsBalancer *bal = &req->proc->bal[req->be];
+        int old = req->server;
+        if (bal->s[old].conns > 0)
+            bal->s[old].conns--;
+        req->server = -1;
+        pick_and_send(req, old, false);
+        return;
+    }
+    req->attempts++;
+    rs_engine_schedule(eng, rs_engine_now(eng) + w->latency_cluster, ev_rt_arrive, req, req->gen);
+}
+
+/* Event: the route timeout passed without an answer (R31): 504. */
+static void
+ev_rt_timeout(RsEngine *eng, void *obj, uint64_t gen)
+{
+    RsReq *req = obj;
+    if (req->gen != (uint32_t)gen || req->done || req->lost || req->answering)
+        return;
+    req->rtimer = 0;
+    RsHop *h = rs_req_hop(req, RS_HOP_GATEWAY_TIMEOUT, RS_R31);
+    h->svc = req_backend(req)->full;
+    h->n = (unsigned)(req_backend(req)->timeout / RS_MS);
+    rt_reply(req, RS_OUTCOME_GATEWAY_TIMEOUT, 504);
+    (void)eng;
+}
+
+/* The name a reencrypt route's pod certificate must carry (R23). */
+static void
+service_cert_name(const RsRtServer *sv, char *buf, size_t len)
+{
+    g_snprintf(buf, len, "%s.%s.svc", sv->svc->name, sv->svc->ns->name);
+}
+
+/* Event: the router's connection reaches the server's address: the truth
+ * decides (R29), then TLS and protocol (R23, R19), then the pod's queue. */
+static void
+ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
+{
+    RsReq *req = obj;
+    if (req->gen != (uint32_t)gen || req->done || req->lost)
+        return;
+    RsWorld *w = rs_net_world(req->net);
+    RsRtBackend *be = req_backend(req);
+    const RsRtServer *sv = &be->servers[req->server];
+    rs_time_t now = rs_engine_now(eng);
+    /* The router connects to the address it loaded; whoever holds it now answers. */
+    RsPod *pod = rs_world_pod_at(w, sv->pod->ip);
+    const RsPodPort *pp = pod != NULL ? rs_pod_port(pod, sv->port) : NULL;
+    RsHop *h;
+    if (pod == NULL || pod->crashed || pp == NULL || pod->state != RS_POD_READY) {
+        bool refused = pod != NULL && !pod->crashed;
+        h = rs_req_hop(req, RS_HOP_RT_CONNECT_FAIL, RS_R29);
+        h->pod = pod != NULL ? pod->full : sv->pod->full;
+        h->ip2 = sv->pod->ip;
+        h->port2 = sv->port;
+        h->flag = refused;
+        h->n = req->attempts;
+        /* R29: a dropped SYN waits the connect timeout; a reset comes back at once */
+        req->rtimer = rs_engine_timer(eng, now + (refused ? w->latency_cluster : RT_CONNECT_TIMEOUT),
+                                      ev_rt_retry, req, req->gen);
+        return;
+    }
+    req->back = w->latency_cluster + req->edge;
+    char need[300];
+    if (be->tls == RS_TLS_PASSTHROUGH && (pp->tls == NULL || !rs_cert_valid_for(pp->tls, req->host_hdr))) {
+        /* R23: the client's TLS goes to the pod, which must hold a certificate for the host */
+        h = rs_req_hop(req, RS_HOP_BACKEND_TLS, RS_R23);
+        h->pod = pod->full;
+        h->port = sv->port;
+        h->m = be->tls;
+        h->flag = pp->tls != NULL;
+        g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+        req->res.pod = pod->full;
+        rs_req_reply_in(req, RS_OUTCOME_TLS_ERROR, 0, req->back);
+        return;
+    }
+    if (be->tls == RS_TLS_REENCRYPT) {
+        service_cert_name(sv, need, sizeof need);
+        if (pp->tls == NULL || !rs_cert_valid_for(pp->tls, need)) {
+            /* R23: the router cannot verify the pod: 503 */
+            h = rs_req_hop(req, RS_HOP_BACKEND_TLS, RS_R23);
+            h->pod = pod->full;
+            h->port = sv->port;
+            h->m = be->tls;
+            h->flag = pp->tls != NULL;
+            g_strlcpy(h->name, need, sizeof h->name);
+            rs_req_reply_in(req, RS_OUTCOME_UNAVAILABLE, 503, req->back);
+            return;
+        }
+    } else if (be->tls != RS_TLS_PASSTHROUGH && pp->tls != NULL) {
+        /* edge and plain routes speak plain HTTP to the pod: a TLS port answers 400 */
+        h = rs_req_hop(req, RS_HOP_HTTP_TO_TLS, RS_RULE_NONE);
+        h->pod = pod->full;
+        h->port = sv->port;
+        req->res.pod = pod->full;
+        rs_req_reply_in(req, RS_OUTCOME_BAD_REQUEST, 400, req->back);
+        return;
+    }
+    if (be->tls != RS_TLS_PASSTHROUGH && pod->tmpl->protocol == RS_PROTO_TCP) {
+        /* R19: the router speaks HTTP; a pod that does not answers nothing
+         * HAProxy can parse: 502 Bad Gateway (the outcome word: unavailable) */
+        h = rs_req_hop(req, RS_HOP_BAD_GATEWAY, RS_R19);
+        h->pod = pod->full;
+        h->port = sv->port;
+        rs_req_reply_in(req, RS_OUTCOME_UNAVAILABLE, 502, req->back);
+        return;
+    }
+    /* R31: the server timeout runs from the connection on */
+    req->rtimer = rs_engine_timer(eng, now + be->timeout, ev_rt_timeout, req, req->gen);
+    rs_req_pod_accept(req, pod);
+}
+
+/* The connection reaches the VIP; see net.h. */
+void
+rs_router_arrive(RsReq *req)
+{
+    RsWorld *w = rs_net_world(req->net);
+    RsHop *h;
+    if (req->port != 80 && req->port != 443) {
+        /* R19 (R35 from outside): the load balancer listens on 80 and 443 only */
+        h = rs_req_hop(req, RS_HOP_VIP_PORT, req->host != NULL ? RS_R35 : RS_R19);
+        h->ip = req->dst_ip;
+        h->port = req->port;
+        return;                 /* dropped: the client's timer fires */
+    }
+    /* R30: the VIP spreads connections over the replicas in its rotation */
+    unsigned n = 0;
+    for (unsigned i = 0; i < w->n_replicas; i++)
+        n += w->replicas[i].in_rotation;
+    if (n == 0) {
+        h = rs_req_hop(req, RS_HOP_VIP_NO_REPLICA, RS_R30);
+        h->ip = req->dst_ip;
+        return;
+    }
+    unsigned k = (unsigned)rs_rng_below(&w->vip_rng, n);
+    RsReplica *rep = NULL;
+    for (unsigned i = 0; i < w->n_replicas && rep == NULL; i++) {
+        if (w->replicas[i].in_rotation && k-- == 0)
+            rep = &w->replicas[i];
+    }
+    h = rs_req_hop(req, RS_HOP_VIP_REPLICA, RS_R30);
+    h->n = rep->index;
+    if (!rep->up) {
+        h = rs_req_hop(req, RS_HOP_REPLICA_DOWN, RS_R30);
+        h->n = rep->index;
+        return;                 /* R30: lost until failover: timeout */
+    }
+    /* Accepted: the router bounds the client's wait from here. */
+    rs_req_disarm_timer(req);
+    req->routed = true;
+    req->rep = rep;
+    req->rep_epoch = rep->epoch;
+    if (req->port == 80 && req->scheme != RS_SCHEME_HTTP) {
+        /* R19: TLS on 80 gets an HTTP 400 the client cannot read; tcp gets 400 */
+        h = rs_req_hop(req, RS_HOP_VIP_PROTOCOL, RS_R19);
+        h->port = req->port;
+        h->m = req->scheme;
+        if (req->scheme == RS_SCHEME_HTTPS)
+            rt_reply(req, RS_OUTCOME_TLS_ERROR, 0);
+        else
+            rt_reply(req, RS_OUTCOME_BAD_REQUEST, 400);
+        return;
+    }
+    if (req->port == 443 && req->scheme != RS_SCHEME_HTTPS) {
+        /* R19: the handshake fails: no TLS ClientHello */
+        h = rs_req_hop(req, RS_HOP_VIP_PROTOCOL, RS_R19);
+        h->port = req->port;
+        h->m = req->scheme;
+        rt_reply(req, RS_OUTCOME_TLS_ERROR, 0);
+        return;
+    }
+    if (rep->proc == NULL) {
+        h = rs_req_hop(req, RS_HOP_NO_ROUTE, RS_R28);      /* not loaded yet */
+        g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+        rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
+        return;
+    }
+    req->proc = rep->proc;
+    rs_rt_proc_ref(req->proc);
+    const RsRtHost *hh = req->host_hdr[0] ? g_hash_table_lookup(req->proc->cfg->by_host, req->host_hdr) : NULL;
+    RsRtBackend *be;
+    if (req->port == 80) {
+        be = match_route(hh, req->path, false);
+        if (be == NULL) {
+            h = rs_req_hop(req, RS_HOP_NO_ROUTE, RS_R21);
+            g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+            rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
+            return;
+        }
+        route_hop(req, be, false);
+        if (be->tls != RS_TLS_NONE && be->insecure != RS_INSECURE_ALLOW) {
+            /* R24: port 80 of a TLS route: redirect before anything else, or 503 */
+            h = rs_req_hop(req, RS_HOP_INSECURE, RS_R24);
+            h->svc = be->full;
+            h->m = be->insecure;
+            if (be->insecure == RS_INSECURE_REDIRECT) {
+                h = rs_req_hop(req, RS_HOP_REDIRECT, RS_R24);
+                g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+                rt_reply(req, RS_OUTCOME_REDIRECT, 302);
+            } else {
+                rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
+            }
+            return;
+        }
+        if (be->tls != RS_TLS_NONE) {
+            h = rs_req_hop(req, RS_HOP_INSECURE, RS_R24);
+            h->svc = be->full;
+            h->m = be->insecure;
+        }
+        backend(req, be);
+        return;
+    }
+    uint32_t lit;
+    bool sni = req->host_hdr[0] != '\0' && !rs_parse_ipv4(req->host_hdr, &lit);
+    if (sni && hh != NULL && hh->passthrough != NULL) {
+        /* R21, R23: passthrough is chosen by SNI alone */
+        route_hop(req, hh->passthrough, true);
+        backend(req, hh->passthrough);
+        return;
+    }
+    /* R23: the router terminates TLS: the route's certificate, else the wildcard one */
+    bool app = sni && rs_app_domain_name(req->host_hdr, w->app_domain);
+    bool own = sni && hh != NULL && hh->has_cert;
+    h = rs_req_hop(req, RS_HOP_TLS_CERT, RS_R23);
+    g_strlcpy(h->name, sni ? req->host_hdr : "", sizeof h->name);
+    h->flag = app || own;
+    h->m = own ? 1 : app ? 0 : 2;
+    if (!h->flag) {
+        rt_reply(req, RS_OUTCOME_TLS_ERROR, 0);
+        return;
+    }
+    be = match_route(hh, req->path, true);
+    if (be == NULL) {
+        bool plain = match_route(hh, req->path, false) != NULL;
+        h = rs_req_hop(req, RS_HOP_NO_ROUTE, plain ? RS_R23 : RS_R21);
+        g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+        h->flag = true;
+        h->m = plain;
+        rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
+        return;
+    }
+    route_hop(req, be, false);
+    backend(req, be);
+}
+
+/* The pod answered a routed request; see net.h. */
+void
+rs_router_served(RsReq *req)
+{
+    if (req->rtimer != 0)
+        rs_engine_cancel(rs_net_world(req->net)->eng, req->rtimer);
+    req->rtimer = 0;
+    req->answering = true;
+    RsRtBackend *be = req_backend(req);
+    if (be->cookies && req->host != NULL && req->host->cookies && req->server >= 0) {
+        /* R27: Set-Cookie names the server; a browser (this client) keeps it */
+        rs_host_set_cookie(req->host, be->full, req->client, be->servers[req->server].pod);
+    }
+}
+
+/* The router's part of finishing a request; see net.h. */
+void
+rs_router_release(RsReq *req)
+{
+    if (req->rtimer != 0)
+        rs_engine_cancel(rs_net_world(req->net)->eng, req->rtimer);
+    req->rtimer = 0;
+    if (req->proc == NULL)
+        return;
+    if (req->be >= 0 && req->server >= 0) {
+        RsBalServer *s = &req->proc->bal[req->be].s[req->server];
+        if (s->conns > 0)
+            s->conns--;
+    }
+    rs_rt_proc_unref(req->proc);
+    req->proc = NULL;
+}

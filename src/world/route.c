@@ -1,0 +1,322 @@
+/* route.c: routes as the API server holds them, and host admission (R20, R22).
+ *
+ * WHAT IT MODELS
+ * --------------
+ * A route exposes one port of one service, plus weighted alternate services
+ * (R20), under a host: the one it names, or `<route>-<namespace>.<app
+ * domain>` (R22, the API server's default; dots in the route name become
+ * dashes).  Routes are truth; the router only learns about them at its next
+ * reload (R28, src/world/router.c).
+ *
+ * ADMISSION (R22)
+ * ---------------
+ * The router's host admitter with the default namespace ownership (Strict):
+ * the namespace of the OLDEST route claiming a host owns the host; routes
+ * of other namespaces for it are not admitted (HostAlreadyClaimed), even
+ * with another path; inside the owning namespace, routes with different
+ * paths coexist and of two with the same path the older wins.  Age is
+ * creation order (an apply that replaces a route keeps its age).  When the
+ * owner is removed, the rest are re-admitted at once.  Every change of
+ * admission is logged with the reason.
+ *
+ * COST
+ * ----
+ * Routes are indexed by "ns/name" and by host (a list per host, oldest
+ * first): admission of one host costs O(routes of that host), never all
+ * routes.  The services routes send to are counted in a hash table, so a
+ * change of any service's endpoints tells in O(1) whether the router cares.
+ *
+ * Rules: R20, R22 (and R25-R31 annotations, read at reload).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rahtisim/world.h"
+
+/* Frees a route definition. */
+static void
+route_def_free(RsRouteDef *d)
+{
+    g_free(d->backends);
+    g_free(d->annotations);
+    g_free(d);
+}
+
+/* Frees a route. */
+static void
+route_free(RsRoute *r)
+{
+    g_free(r->ann);
+    g_free(r);
+}
+
+/* Converts a route spec into a world-owned definition. */
+RsRouteDef *
+rs_world_route_def(RsWorld *w, const RsRouteSpec *spec)
+{
+    if (w->route_defs == NULL)
+        w->route_defs = g_ptr_array_new_with_free_func((GDestroyNotify)route_def_free);
+    RsRouteDef *d = g_new0(RsRouteDef, 1);
+    d->name = rs_world_intern(w, spec->name);
+    d->host = rs_world_intern(w, spec->host);
+    d->path = rs_world_intern(w, spec->path ? spec->path : "/");
+    d->tls = spec->tls;
+    d->insecure = spec->insecure;
+    d->certificate = spec->certificate;
+    d->target_port = spec->target_port;
+    d->target_name = rs_world_intern(w, spec->target_name);
+    d->n_backends = 1 + spec->n_alternates;
+    d->backends = g_new0(RsRouteBackendDef, d->n_backends);
+    d->backends[0].service = rs_world_intern(w, spec->service);
+    d->backends[0].weight = spec->weight;
+    for (unsigned i = 0; i < spec->n_alternates; i++) {
+        d->backends[i + 1].service = rs_world_intern(w, spec->alternates[i].service);
+        d->backends[i + 1].weight = spec->alternates[i].weight;
+    }
+    d->n_annotations = spec->n_annotations;
+    d->annotations = g_new0(RsWLabel, spec->n_annotations ? spec->n_annotations : 1);
+    for (unsigned i = 0; i < spec->n_annotations; i++) {
+        d->annotations[i].key = rs_world_intern(w, spec->annotations[i].key);
+        d->annotations[i].value = rs_world_intern(w, spec->annotations[i].value);
+    }
+    g_ptr_array_add(w->route_defs, d);
+    return d;
+}
+
+/* The live route ns/name, or NULL. */
+RsRoute *
+rs_world_route(const RsWorld *w, const char *ns, const char *name)
+{
+    char buf[512];
+    int n = g_snprintf(buf, sizeof buf, "%s/%s", ns, name);
+    if (w->route_by_name == NULL || n < 0 || (size_t)n >= sizeof buf)
+        return NULL;
+    return g_hash_table_lookup(w->route_by_name, buf);
+}
+
+/* The value of an annotation, or NULL. */
+const char *
+rs_route_annotation(const RsRoute *route, const char *key)
+{
+    for (unsigned i = 0; i < route->n_ann; i++) {
+        if (strcmp(route->ann[i].key, key) == 0)
+            return route->ann[i].value;
+    }
+    return NULL;
+}
+
+/* Counts (delta +1/-1) the services a route sends to: the router watches them. */
+static void
+count_services(RsWorld *w, RsRoute *r, int delta)
+{
+    for (unsigned i = 0; i < r->def->n_backends; i++) {
+        const char *full = rs_world_intern_full(w, r->ns->name, r->def->backends[i].service);
+        unsigned n = GPOINTER_TO_UINT(g_hash_table_lookup(w->route_svcs, full));
+        if (delta > 0)
+            g_hash_table_insert(w->route_svcs, (gpointer)full, GUINT_TO_POINTER(n + 1));
+        else if (n <= 1)
+            g_hash_table_remove(w->route_svcs, full);
+        else
+            g_hash_table_insert(w->route_svcs, (gpointer)full, GUINT_TO_POINTER(n - 1));
+    }
+}
+
+/* Whether a live route sends to the service. */
+bool
+rs_router_watches(const RsWorld *w, const RsService *svc)
+{
+    return w->route_svcs != NULL && g_hash_table_contains(w->route_svcs, svc->full);
+}
+
+/* R22: recomputes which routes of one host are admitted, logging changes. */
+static void
+admit_host(RsWorld *w, const char *host)
+{
+    GPtrArray *list = g_hash_table_lookup(w->routes_by_host, host);
+    if (list == NULL || list->len == 0)
+        return;
+    RsRoute *owner = list->pdata[0];        /* the oldest claims the host */
+    for (unsigned i = 0; i < list->len; i++) {
+        RsRoute *r = list->pdata[i];
+        RsRoute *older = NULL;
+        if (r->ns != owner->ns) {
+            older = owner;
+        } else {
+            for (unsigned j = 0; j < i && older == NULL; j++) {
+                RsRoute *o = list->pdata[j];
+                if (o->ns == r->ns && strcmp(o->def->path, r->def->path) == 0)
+                    older = o;
+            }
+        }
+        bool admit = older == NULL;
+        if (admit && (!r->admitted || !r->judged))
+            rs_world_log(w, RS_R22, "route %s admitted: it serves %s%s", r->full, host,
+                         strcmp(r->def->path, "/") == 0 ? "" : r->def->path);
+        else if (!admit && (r->admitted || !r->judged))
+            rs_world_log(w, RS_R22, "route %s not admitted (HostAlreadyClaimed): route %s holds "
+                         "%s and is older", r->full, older->full, host);
+        r->admitted = admit;
+        r->judged = true;
+    }
+}
+
+/* Orders routes by age (R22). */
+static gint
+by_serial(gconstpointer a, gconstpointer b)
+{
+    const RsRoute *ra = *(RsRoute *const *)a, *rb = *(RsRoute *const *)b;
+    return ra->serial < rb->serial ? -1 : ra->serial > rb->serial;
+}
+
+/* Puts a route into the host index and re-admits the host. */
+static void
+index_host(RsWorld *w, RsRoute *r)
+{
+    GPtrArray *list = g_hash_table_lookup(w->routes_by_host, r->host);
+    if (list == NULL) {
+        list = g_ptr_array_new();
+        g_hash_table_insert(w->routes_by_host, (gpointer)r->host, list);
+    }
+    g_ptr_array_add(list, r);
+    g_ptr_array_sort(list, by_serial);
+    admit_host(w, r->host);
+}
+
+/* Takes a route out of the host index and re-admits the host. */
+static void
+unindex_host(RsWorld *w, RsRoute *r)
+{
+    GPtrArray *list = g_hash_table_lookup(w->routes_by_host, r->host);
+    if (list != NULL)
+        g_ptr_array_remove(list, r);
+    r->admitted = false;
+    r->judged = false;
+    admit_host(w, r->host);
+}
+
+/* The host a definition asks for, or the default one (R22). */
+static const char *
+route_host(RsWorld *w, RsNamespace *ns, const RsRouteDef *d)
+{
+    if (d->host != NULL)
+        return d->host;
+    /* openshift-apiserver: <name with dots as dashes>-<namespace>.<domain> */
+    g_autofree char *name = g_strdup(d->name);
+    g_strdelimit(name, ".", '-');
+    g_autofree char *h = g_strdup_printf("%s-%s.%s", name, ns->name, w->app_domain);
+    return rs_world_intern(w, h);
+}
+
+/* Copies a definition's annotations into the route's own (mutable) list. */
+static void
+copy_annotations(RsRoute *r)
+{
+    g_free(r->ann);
+    r->n_ann = r->def->n_annotations;
+    r->ann = g_new0(RsWLabel, r->n_ann ? r->n_ann : 1);
+    if (r->n_ann > 0)
+        memcpy(r->ann, r->def->annotations, r->n_ann * sizeof *r->ann);
+}
+
+/* apply of a route: creates it or replaces its definition (R20, R22). */
+void
+rs_world_apply_route(RsWorld *w, RsNamespace *ns, RsRouteDef *def)
+{
+    RsRoute *r = rs_world_route(w, ns->name, def->name);
+    if (r != NULL) {
+        count_services(w, r, -1);
+        unindex_host(w, r);
+        r->def = def;
+        r->host = route_host(w, ns, def);
+        copy_annotations(r);
+        count_services(w, r, +1);
+        rs_world_log(w, RS_R20, "route %s updated (host %s)", r->full, r->host);
+        index_host(w, r);
+        rs_router_changed(w);
+        return;
+    }
+    r = g_new0(RsRoute, 1);
+    r->serial = w->next_serial++;
+    r->name = def->name;
+    r->full = rs_world_intern_full(w, ns->name, def->name);
+    r->ns = ns;
+    r->def = def;
+    r->host = route_host(w, ns, def);
+    copy_annotations(r);
+    g_ptr_array_add(w->routes, r);
+    g_hash_table_insert(w->route_by_name, (gpointer)r->full, r);
+    count_services(w, r, +1);
+    rs_world_log(w, RS_R20, "route %s created for service %s/%s, host %s", r->full, ns->name,
+                 def->backends[0].service, r->host);
+    index_host(w, r);
+    rs_router_changed(w);
+}
+
+/* remove of a route: the rest of its host are re-admitted (R22). */
+void
+rs_world_remove_route(RsWorld *w, RsRoute *r)
+{
+    r->removed = true;
+    g_hash_table_remove(w->route_by_name, r->full);
+    count_services(w, r, -1);
+    rs_world_log(w, RS_R22, "route %s removed: it releases %s", r->full, r->host);
+    unindex_host(w, r);
+    rs_router_changed(w);
+}
+
+/* annotate: sets or removes one annotation; the router sees it at its next reload (R28). */
+void
+rs_world_annotate_route(RsWorld *w, RsRoute *r, const char *key, const char *value)
+{
+    key = rs_world_intern(w, key);
+    value = rs_world_intern(w, value);
+    unsigned i = 0;
+    while (i < r->n_ann && strcmp(r->ann[i].key, key) != 0)
+        i++;
+    if (value == NULL) {
+        if (i < r->n_ann) {
+            r->ann[i] = r->ann[r->n_ann - 1];
+            r->n_ann--;
+        }
+        rs_world_log(w, RS_R28, "route %s: annotation %s removed", r->full, key);
+    } else {
+        if (i == r->n_ann) {
+            r->ann = g_renew(RsWLabel, r->ann, r->n_ann + 1);
+            r->n_ann++;
+        }
+        r->ann[i].key = key;
+        r->ann[i].value = value;
+        rs_world_log(w, RS_R28, "route %s annotated %s=\"%s\"", r->full, key, value);
+    }
+    rs_router_changed(w);
+}
+
+/* Creates the route tables and the scenario's routes, in file order (their age, R22). */
+void
+rs_world_routes_init(RsWorld *w, const RsScenario *sc)
+{
+    w->routes = g_ptr_array_new_with_free_func((GDestroyNotify)route_free);
+    if (w->route_defs == NULL)
+        w->route_defs = g_ptr_array_new_with_free_func((GDestroyNotify)route_def_free);
+    w->route_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    w->routes_by_host = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify)g_ptr_array_unref);
+    w->route_svcs = g_hash_table_new(g_str_hash, g_str_equal);
+    for (unsigned i = 0; i < sc->n_namespaces; i++) {
+        RsNamespace *ns = w->namespaces->pdata[i];
+        for (unsigned j = 0; j < sc->namespaces[i].n_routes; j++)
+            rs_world_apply_route(w, ns, rs_world_route_def(w, &sc->namespaces[i].routes[j]));
+    }
+}
+
+/* Frees the route tables. */
+void
+rs_world_routes_free(RsWorld *w)
+{
+    g_clear_pointer(&w->route_by_name, g_hash_table_destroy);
+    g_clear_pointer(&w->routes_by_host, g_hash_table_destroy);
+    g_clear_pointer(&w->route_svcs, g_hash_table_destroy);
+    g_clear_pointer(&w->routes, g_ptr_array_unref);
+    g_clear_pointer(&w->route_defs, g_ptr_array_unref);
+}

@@ -1,0 +1,562 @@
+/* router.c: the HAProxy router replicas and the configuration each has loaded
+ * (R20, R22, R25-R31).
+ *
+ * VIEWS THAT LAG THE TRUTH (R28)
+ * ------------------------------
+ * Each replica is one HAProxy process behind the shared VIP.  It does not
+ * read the world when a request comes: it uses the configuration it loaded
+ * at its last reload (RsRtConfig: admitted routes, their servers = the pod
+ * endpoints the API listed then, whitelists, balance algorithm, cookies,
+ * timeouts).  A change the router watches (a route created, changed,
+ * annotated or removed; the endpoints of a service a route sends to) asks
+ * every running replica to reload, through HAProxy's rate limiter: a change
+ * after a quiet period (the last reload started >= reload_interval ago) is
+ * applied at once (an event at the same instant, so changes of one instant
+ * share one reload); changes inside the window wait for its end and are
+ * coalesced into one reload.  A reload is a new process: round-robin
+ * credits, connection counts and health-check states start afresh.
+ *
+ * The router reads the API's endpoints (R20: pod IPs directly, not the
+ * ClusterIP), not kube-proxy's view (R15): a crashed pod stays a server
+ * until its failure is detected and a reload follows, which is what makes
+ * R29's connect timeouts and health checks matter.
+ *
+ * HEALTH CHECKS (R29)
+ * -------------------
+ * In a backend with more than one server, each replica connects to every
+ * server every 5 s from its reload on; 3 failures in a row mark a server
+ * down (HAProxy's fall 3), 2 successes mark it up again (rise 2).  A check
+ * succeeds if a live pod holds the address and listens on the port.
+ *
+ * REPLICAS (R30)
+ * --------------
+ * `router_down` stops a replica at once: connections on it are lost (the
+ * pipeline is told), and the VIP keeps sending it new connections, which are
+ * dropped, until `router_failover` later it is taken out of rotation.
+ * `router_up` starts a new process: it loads the current truth at once (a
+ * reload) and is back in rotation.
+ *
+ * COST
+ * ----
+ * A reload costs O(routes + their servers) and happens only on changes, at
+ * most once per reload interval per replica.  Health checks cost O(servers
+ * in multi-server backends) per replica every 5 s.  Nothing here runs per
+ * request.
+ *
+ * Rules: R20, R21 (the host index), R25-R31.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "rahtisim/router.h"
+#include "rahtisim/world.h"
+
+#define CHECK_INTER (5 * RS_SEC)    /* R29: check inter 5000ms */
+#define CHECK_FALL 3                /* R29: HAProxy default fall */
+#define CHECK_RISE 2                /* HAProxy default rise */
+
+static void schedule_checks(RsReplica *r);
+
+/* Frees one configuration. */
+static void
+config_free(RsRtConfig *c)
+{
+    if (c == NULL)
+        return;
+    for (unsigned i = 0; i < c->n_backends; i++) {
+        rs_whitelist_clear(&c->backends[i].wl);
+        g_free(c->backends[i].servers);
+    }
+    g_free(c->backends);
+    g_hash_table_destroy(c->by_host);
+    g_free(c);
+}
+
+/* Frees a host entry of a configuration. */
+static void
+rthost_free(RsRtHost *h)
+{
+    g_free(h->routes);
+    g_free(h);
+}
+
+/* Takes a reference to a process (a request it accepted). */
+void
+rs_rt_proc_ref(RsRtProc *p)
+{
+    p->refs++;
+}
+
+/* Drops a reference; the last one frees the process's configuration and balancers. */
+void
+rs_rt_proc_unref(RsRtProc *p)
+{
+    if (p == NULL || --p->refs > 0)
+        return;
+    for (unsigned i = 0; i < p->cfg->n_backends; i++)
+        rs_balancer_clear(&p->bal[i]);
+    g_free(p->bal);
+    config_free(p->cfg);
+    g_free(p);
+}
+
+/* Go's strconv.ParseBool true values (R27: disable_cookies). */
+static bool
+parse_bool_true(const char *v)
+{
+    static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True", NULL};
+    for (unsigned i = 0; v != NULL && yes[i] != NULL; i++) {
+        if (strcmp(v, yes[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* R31: the timeout annotation `[1-9][0-9]*(us|ms|s|m|h|d)?` (no unit: ms);
+ * false if it does not match (the router ignores it). */
+static bool
+parse_route_timeout(const char *v, rs_time_t *out)
+{
+    if (v == NULL || v[0] < '1' || v[0] > '9')
+        return false;
+    const char *p = v;
+    uint64_t n = 0;
+    while (*p >= '0' && *p <= '9') {
+        n = n * 10 + (uint64_t)(*p - '0');
+        if (n > 1000000000ULL)
+            return false;
+        p++;
+    }
+    rs_time_t unit;
+    if (*p == '\0' || strcmp(p, "ms") == 0)
+        unit = RS_MS;
+    else if (strcmp(p, "us") == 0)
+        unit = RS_US;
+    else if (strcmp(p, "s") == 0)
+        unit = RS_SEC;
+    else if (strcmp(p, "m") == 0)
+        unit = 60 * RS_SEC;
+    else if (strcmp(p, "h") == 0)
+        unit = 3600 * RS_SEC;
+    else if (strcmp(p, "d") == 0)
+        unit = 86400 * RS_SEC;
+    else
+        return false;
+    /* HAProxy clips at 2147483647 ms */
+    rs_time_t t = (rs_time_t)n * unit;
+    *out = MIN(t, (rs_time_t)2147483647 * RS_MS);
+    return true;
+}
+
+/* R25: the whitelist the router reads: ip_allowlist if the profile reads it
+ * and it is non-empty, else the first non-empty annotation the profile reads. */
+static const char *
+whitelist_value(const RsWorld *w, const RsRoute *route)
+{
+    const char *first = NULL;
+    for (unsigned i = 0; i < w->n_whitelist_keys; i++) {
+        const char *v = rs_route_annotation(route, w->whitelist_keys[i]);
+        if (v == NULL || v[0] == '\0')
+            continue;
+        if (g_str_has_suffix(w->whitelist_keys[i], "/ip_allowlist"))
+            return v;
+        if (first == NULL)
+            first = v;
+    }
+    return first;
+}
+
+/* Whether service port `p` carries the route's target port (R20): by pod
+ * port number or service port, by port name, or every port when unset. */
+static bool
+port_targeted(const RsRouteDef *d, const RsSvcPort *p, uint16_t resolved)
+{
+    if (d->target_port == 0 && d->target_name == NULL)
+        return true;
+    if (d->target_name != NULL)
+        return (p->name != NULL && strcmp(p->name, d->target_name) == 0) ||
+               (p->target_name != NULL && strcmp(p->target_name, d->target_name) == 0);
+    return p->port == d->target_port || resolved == d->target_port;
+}
+
+/* Adds the servers of one service to a backend (R20): one per (ready pod x
+ * targeted port); `seen` dedupes (pod serial, port) pairs in O(1) each. */
+static void
+add_servers(const RsRouteDef *d, RsService *svc, unsigned weight_tag, GArray *out, GArray *tags,
+            GHashTable *seen)
+{
+    g_autoptr(GPtrArray) pods = g_ptr_array_new();
+    rs_service_ready_pods(svc, pods);
+    for (unsigned j = 0; j < pods->len; j++) {
+        RsPod *pod = pods->pdata[j];
+        for (unsigned k = 0; k < svc->def->n_ports; k++) {
+            const RsSvcPort *p = &svc->def->ports[k];
+            uint16_t target = p->target_port;
+            if (p->target_name != NULL) {
+                const RsPodPort *pp = rs_pod_port_named(pod, p->target_name);
+                if (pp == NULL)
+                    continue;
+                target = pp->port;
+            }
+            if (!port_targeted(d, p, target))
+                continue;
+            gpointer key = GSIZE_TO_POINTER(((gsize)pod->serial << 16 | target) + 1);
+            if (g_hash_table_contains(seen, key))
+                continue;
+            g_hash_table_add(seen, key);
+            RsRtServer s = {.pod = pod, .port = target, .svc = svc};
+            g_array_append_val(out, s);
+            g_array_append_val(tags, weight_tag);
+        }
+    }
+}
+
+/* Builds one backend from a route's truth now (R20, R25-R27, R31). */
+static void
+build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be)
+{
+    const RsRouteDef *d = route->def;
+    be->route = route;
+    be->full = route->full;
+    be->host = route->host;
+    be->path = d->path;
+    be->path_len = strlen(d->path);
+    be->tls = d->tls;
+    be->insecure = d->insecure;
+    be->certificate = d->certificate;
+    rs_whitelist_parse(whitelist_value(w, route), &be->wl);
+    /* R26: ActiveServiceUnits = services with weight > 0, endpoints or not. */
+    unsigned active = 0;
+    for (unsigned i = 0; i < d->n_backends; i++)
+        active += d->backends[i].weight > 0;
+    const char *ann = rs_route_annotation(route, "haproxy.router.openshift.io/balance");
+    static const struct { const char *w; RsBalance b; } algos[] = {
+        {"roundrobin", RS_BAL_ROUNDROBIN}, {"leastconn", RS_BAL_LEASTCONN},
+        {"source", RS_BAL_SOURCE}, {"random", RS_BAL_RANDOM},
+    };
+    bool set = false;
+    for (unsigned i = 0; ann != NULL && i < G_N_ELEMENTS(algos) && !set; i++) {
+        if (strcmp(ann, algos[i].w) == 0) {     /* R26: exact, case-sensitive */
+            be->balance = algos[i].b;
+            set = true;
+        }
+    }
+    if (!set)
+        be->balance = active > 1 ? RS_BAL_ROUNDROBIN
+                      : d->tls == RS_TLS_PASSTHROUGH ? RS_BAL_SOURCE : w->balance_default;
+    /* R27: cookies for http, edge and reencrypt unless disabled. */
+    be->cookies = d->tls != RS_TLS_PASSTHROUGH &&
+                  !parse_bool_true(rs_route_annotation(route, "haproxy.router.openshift.io/disable_cookies"));
+    if (!parse_route_timeout(rs_route_annotation(route, "haproxy.router.openshift.io/timeout"), &be->timeout))
+        be->timeout = w->route_timeout;     /* R31 */
+
+    g_autoptr(GArray) servers = g_array_new(FALSE, TRUE, sizeof(RsRtServer));
+    g_autoptr(GArray) tags = g_array_new(FALSE, TRUE, sizeof(unsigned));
+    unsigned *svc_eps = g_new0(unsigned, d->n_backends);
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (unsigned i = 0; i < d->n_backends; i++) {
+        /* passthrough backends drop weight-0 services; HTTP ones keep them for cookies */
+        if (d->backends[i].weight == 0 && d->tls == RS_TLS_PASSTHROUGH)
+            continue;
+        RsService *svc = rs_world_service(w, route->ns->name, d->backends[i].service);
+        if (svc == NULL)
+            continue;
+        unsigned before = servers->len;
+        add_servers(d, svc, i, servers, tags, seen);
+        svc_eps[i] = servers->len - before;
+    }
+    /* R20 weights (router.go calculateServiceWeights): one active service:
+     * every endpoint 1; several: service weight / its endpoints, scaled so
+     * the largest is 256, at least 1. */
+    double max_w = 0;
+    for (unsigned i = 0; i < d->n_backends; i++) {
+        if (svc_eps[i] > 0 && d->backends[i].weight > 0)
+            max_w = MAX(max_w, (double)d->backends[i].weight / svc_eps[i]);
+    }
+    be->n_servers = servers->len;
+    be->servers = (RsRtServer *)(void *)g_array_free(g_steal_pointer(&servers), FALSE);
+    for (unsigned k = 0; k < be->n_servers; k++) {
+        unsigned b = g_array_index(tags, unsigned, k);
+        unsigned sw = d->backends[b].weight;
+        if (sw == 0)
+            be->servers[k].weight = 0;
+        else if (active <= 1)
+            be->servers[k].weight = 1;
+        else
+            be->servers[k].weight = MAX(1u, (unsigned)((double)sw / svc_eps[b] / max_w * 256.0));
+    }
+    g_free(svc_eps);
+}
+
+/* Orders a host's routes: longest path first, then the oldest (R21). */
+static gint
+by_path(gconstpointer a, gconstpointer b)
+{
+    const RsRtBackend *x = *(RsRtBackend *const *)a, *y = *(RsRtBackend *const *)b;
+    if (x->path_len != y->path_len)
+        return x->path_len > y->path_len ? -1 : 1;
+    return x->route->serial < y->route->serial ? -1 : x->route->serial > y->route->serial;
+}
+
+/* A configuration of the truth now: every admitted route (R22, R28). */
+static RsRtConfig *
+config_build(RsWorld *w)
+{
+    RsRtConfig *c = g_new0(RsRtConfig, 1);
+    c->made = rs_engine_now(w->eng);
+    c->by_host = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)rthost_free);
+    unsigned n = 0;
+    for (unsigned i = 0; i < w->routes->len; i++) {
+        RsRoute *r = w->routes->pdata[i];
+        n += !r->removed && r->admitted;
+    }
+    c->backends = g_new0(RsRtBackend, n ? n : 1);
+    for (unsigned i = 0; i < w->routes->len; i++) {
+        RsRoute *r = w->routes->pdata[i];
+        if (r->removed || !r->admitted)
+            continue;
+        RsRtBackend *be = &c->backends[c->n_backends++];
+        build_backend(w, r, be);
+    }
+    /* The host index: pointers into c->backends, stable from here on. */
+    for (unsigned i = 0; i < c->n_backends; i++) {
+        RsRtBackend *be = &c->backends[i];
+        RsRtHost *h = g_hash_table_lookup(c->by_host, be->host);
+        if (h == NULL) {
+            h = g_new0(RsRtHost, 1);
+            g_hash_table_insert(c->by_host, (gpointer)be->host, h);
+        }
+        h->routes = g_renew(RsRtBackend *, h->routes, h->n + 1);
+        h->routes[h->n++] = be;
+        if (be->tls == RS_TLS_PASSTHROUGH && h->passthrough == NULL)
+            h->passthrough = be;
+        if ((be->tls == RS_TLS_EDGE || be->tls == RS_TLS_REENCRYPT) && be->certificate)
+            h->has_cert = true;
+    }
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, c->by_host);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        RsRtHost *h = v;
+        qsort(h->routes, h->n, sizeof *h->routes, (int (*)(const void *, const void *))by_path);
+    }
+    return c;
+}
+
+/* Loads the truth now: a new HAProxy process with fresh balancing state (R28). */
+static void
+reload_now(RsReplica *r)
+{
+    RsWorld *w = r->w;
+    rs_rt_proc_unref(r->proc);  /* the old process lives on while its requests do */
+    RsRtProc *p = g_new0(RsRtProc, 1);
+    p->refs = 1;
+    p->rep = r;
+    p->gen = ++r->gen;
+    p->cfg = config_build(w);
+    p->bal = g_new0(RsBalancer, p->cfg->n_backends ? p->cfg->n_backends : 1);
+    r->proc = p;
+    unsigned servers = 0;
+    for (unsigned i = 0; i < p->cfg->n_backends; i++) {
+        const RsRtBackend *be = &p->cfg->backends[i];
+        unsigned *wts = g_new0(unsigned, be->n_servers ? be->n_servers : 1);
+        for (unsigned k = 0; k < be->n_servers; k++)
+            wts[k] = be->servers[k].weight;
+        rs_balancer_init(&p->bal[i], be->balance, wts, be->n_servers);
+        g_free(wts);
+        servers += be->n_servers;
+    }
+    r->last_reload = rs_engine_now(w->eng);
+    r->has_reloaded = true;
+    rs_world_log(w, RS_R28, "%s reloads: %u route%s, %u server%s; balancing state starts afresh",
+                 r->name, p->cfg->n_backends, p->cfg->n_backends == 1 ? "" : "s", servers,
+                 servers == 1 ? "" : "s");
+    schedule_checks(r);
+}
+
+/* Timer: the rate limiter lets a pending reload run (R28). */
+static void
+on_reload(RsEngine *eng, void *obj, uint64_t arg)
+{
+    RsReplica *r = obj;
+    r->reload_timer = 0;
+    r->reload_pending = false;
+    if (r->up)
+        reload_now(r);
+    (void)eng; (void)arg;
+}
+
+/* R28: something the router watches changed: each running replica reloads
+ * at once after a quiet period, else at the end of its interval (coalesced). */
+void
+rs_router_changed(RsWorld *w)
+{
+    rs_time_t now = rs_engine_now(w->eng);
+    for (unsigned i = 0; i < w->n_replicas; i++) {
+        RsReplica *r = &w->replicas[i];
+        if (!r->up || r->reload_pending)
+            continue;
+        rs_time_t at = now;
+        if (r->has_reloaded && now - r->last_reload < w->reload_interval)
+            at = r->last_reload + w->reload_interval;
+        r->reload_pending = true;
+        r->reload_timer = rs_engine_timer(w->eng, at, on_reload, r, 0);
+    }
+}
+
+/* R29: one health check: a live pod holds the address and listens on the port. */
+static bool
+check_passes(const RsWorld *w, const RsRtServer *s)
+{
+    RsPod *p = s->pod;
+    return rs_pod_alive(p) && rs_world_pod_at(w, p->ip) == p && p->state == RS_POD_READY &&
+           rs_pod_port(p, s->port) != NULL;
+}
+
+/* Timer: a replica checks the servers of its multi-server backends (R29). */
+static void
+on_checks(RsEngine *eng, void *obj, uint64_t arg)
+{
+    RsReplica *r = obj;
+    RsWorld *w = r->w;
+    char ip[16];
+    r->check_timer = 0;
+    if (!r->up || r->proc == NULL)
+        return;
+    RsRtConfig *cfg = r->proc->cfg;
+    for (unsigned i = 0; i < cfg->n_backends; i++) {
+        const RsRtBackend *be = &cfg->backends[i];
+        if (be->n_servers < 2)
+            continue;           /* R29: single-server backends are never checked */
+        for (unsigned k = 0; k < be->n_servers; k++) {
+            RsBalServer *s = &r->proc->bal[i].s[k];
+            const RsRtServer *sv = &be->servers[k];
+            if (check_passes(w, sv)) {
+                s->fails = 0;
+                if (s->down && ++s->rises >= CHECK_RISE) {
+                    s->down = false;
+                    s->rises = 0;
+                    rs_world_log(w, RS_R29, "%s: health checks mark %s (%s:%u) of route %s up again",
+                                 r->name, sv->pod->full, rs_ipv4_format(sv->pod->ip, ip), sv->port, be->full);
+                }
+            } else {
+                s->rises = 0;
+                if (!s->down && ++s->fails >= CHECK_FALL) {
+                    s->down = true;
+                    rs_world_log(w, RS_R29, "%s: health checks mark %s (%s:%u) of route %s down after "
+                                 "%u failed checks", r->name, sv->pod->full,
+                                 rs_ipv4_format(sv->pod->ip, ip), sv->port, be->full, CHECK_FALL);
+                }
+            }
+        }
+    }
+    r->check_timer = rs_engine_timer(eng, rs_engine_now(eng) + CHECK_INTER, on_checks, r, 0);
+    (void)arg;
+}
+
+/* (Re)starts a replica's health checks, if any backend has several servers (R29). */
+static void
+schedule_checks(RsReplica *r)
+{
+    if (r->check_timer != 0) {
+        rs_engine_cancel(r->w->eng, r->check_timer);
+        r->check_timer = 0;
+    }
+    bool any = false;
+    for (unsigned i = 0; r->proc != NULL && i < r->proc->cfg->n_backends && !any; i++)
+        any = r->proc->cfg->backends[i].n_servers > 1;
+    if (any)
+        r->check_timer = rs_engine_timer(r->w->eng, rs_engine_now(r->w->eng) + CHECK_INTER,
+                                         on_checks, r, 0);
+}
+
+/* Creates the replicas; each loads the truth at once (R28, R30). */
+void
+rs_router_init(RsWorld *w, unsigned replicas)
+{
+    w->n_replicas = replicas;
+    w->replicas = g_new0(RsReplica, replicas ? replicas : 1);
+    rs_rng_init(&w->vip_rng, w->seed, "router-vip");
+    for (unsigned i = 0; i < replicas; i++) {
+        RsReplica *r = &w->replicas[i];
+        char name[32];
+        g_snprintf(name, sizeof name, "router-%u", i);
+        r->w = w;
+        r->index = i;
+        r->name = rs_world_intern(w, name);
+        r->up = r->in_rotation = true;
+        rs_rng_init(&r->rng, w->seed, r->name);     /* R26: the replica's own stream */
+    }
+}
+
+/* Frees the replicas and their configurations. */
+void
+rs_router_free(RsWorld *w)
+{
+    for (unsigned i = 0; w->replicas != NULL && i < w->n_replicas; i++)
+        g_clear_pointer(&w->replicas[i].proc, rs_rt_proc_unref);
+    g_clear_pointer(&w->replicas, g_free);
+}
+
+/* Timer: the VIP stops sending to a failed replica (R30). */
+static void
+on_failover(RsEngine *eng, void *obj, uint64_t arg)
+{
+    RsReplica *r = obj;
+    char b[32];
+    r->failover_timer = 0;
+    r->in_rotation = false;
+    rs_world_log(r->w, RS_R30, "the VIP takes %s out of rotation after %s: the other replicas "
+                 "take its share", r->name, rs_duration_format(r->w->router_failover, b));
+    (void)eng; (void)arg;
+}
+
+/* router_down: the replica stops at once; its connections are lost (R30). */
+void
+rs_router_down(RsWorld *w, unsigned index)
+{
+    char b[32];
+    if (index >= w->n_replicas)
+        return;
+    RsReplica *r = &w->replicas[index];
+    if (!r->up) {
+        rs_world_log(w, RS_R30, "router_down %u: %s is already down", index, r->name);
+        return;
+    }
+    r->up = false;
+    r->epoch++;
+    if (r->reload_timer != 0)
+        rs_engine_cancel(w->eng, r->reload_timer);
+    if (r->check_timer != 0)
+        rs_engine_cancel(w->eng, r->check_timer);
+    r->reload_timer = r->check_timer = 0;
+    r->reload_pending = false;
+    rs_world_log(w, RS_R30, "%s fails: its connections are lost; the VIP still sends it new "
+                 "ones for %s", r->name, rs_duration_format(w->router_failover, b));
+    if (w->router_failed != NULL)
+        w->router_failed(w->router_failed_data, r);
+    r->failover_timer = rs_engine_timer(w->eng, rs_engine_now(w->eng) + w->router_failover,
+                                        on_failover, r, 0);
+}
+
+/* router_up: a new process loads the truth and rejoins the VIP (R30, R28). */
+void
+rs_router_up(RsWorld *w, unsigned index)
+{
+    if (index >= w->n_replicas)
+        return;
+    RsReplica *r = &w->replicas[index];
+    if (r->up) {
+        rs_world_log(w, RS_R30, "router_up %u: %s is already up", index, r->name);
+        return;
+    }
+    if (r->failover_timer != 0)
+        rs_engine_cancel(w->eng, r->failover_timer);
+    r->failover_timer = 0;
+    r->up = true;
+    r->in_rotation = true;
+    rs_world_log(w, RS_R30, "%s is up again and back in the VIP's rotation", r->name);
+    reload_now(r);
+}
