@@ -14,7 +14,7 @@
 
 #include "rahtisim/expect.h"
 
-typedef enum { RS_FORMAT_TEXT, RS_FORMAT_JSON } RsFormat;
+typedef enum { RS_FORMAT_TEXT, RS_FORMAT_JSON, RS_FORMAT_TAP, RS_FORMAT_JUNIT } RsFormat;
 
 typedef struct {
     RsFormat format;
@@ -22,14 +22,22 @@ typedef struct {
     bool trace;                 /* text: also the event log */
 } RsReportOptions;
 
-/* Parses "text" / "json"; false for anything else. */
+/* Parses "text" / "json" / "tap" / "junit"; false for anything else. */
 bool rs_format_parse(const char *word, RsFormat *out);
 
 /* Appends the report of several runs (in order) to `out`.  JSON: one
  * object for one run (scenario-format.md, "JSON report"), an array of them
- * for several. */
+ * for several.  TAP (version 13): one test point per expectation of every
+ * run, a failure's summary, expected, observed and explanation in its YAML
+ * block.  JUnit XML: one <testsuite> per run, one <testcase> per
+ * expectation, a <failure> with the explanation when it failed.  Scenario
+ * strings are escaped for each format (no raw newline in a TAP line, no
+ * markup or control character in XML). */
 void rs_report(GString *out, RsRunResult *const *runs, unsigned n_runs,
                const RsReportOptions *opt);
+
+/* The JSON "traffic" entry of one source (owned by the caller). */
+cJSON *rs_report_json_traffic(const RsTrafficStats *st);
 
 /* The JSON object for one run (owned by the caller). */
 cJSON *rs_report_json_run(const RsRunResult *run);

@@ -10,10 +10,23 @@
  * become the explanation.  A resolve walks the resolver now (R17); a state
  * check reads the pod's state now.
  *
- * The run lasts until the scenario's duration (or its last event or
- * expectation), and then as long as probes sent before that are still
- * waiting for their answer (at most the connect timeout): a probe is never
- * cut short by the end of the scenario.
+ * The run lasts until the scenario's duration (or its last event, traffic
+ * start or stop, or expectation), and then as long as probes and traffic
+ * requests sent before that are still waiting for their answer (bounded by
+ * the clients' timers, R38): a request is never cut short by the end of the
+ * scenario.
+ *
+ * A traffic expectation (`traffic`: share, spread, latency) is judged after
+ * that, from the statistics its source kept for the requests it SENT in the
+ * window `between` [start, end) (the whole run without one; traffic.h):
+ *  - share: each listed outcome's fraction of those requests within
+ *    [min, max];
+ *  - spread over a deployment: among that deployment's pods that answered
+ *    ok, each one's fraction of their ok answers is within max_deviation
+ *    (relative) of an equal share 1/n (R13: the service picks an endpoint
+ *    per connection);
+ *  - latency: the p50/p90/p99 of the ok answers (histogram.h, within
+ *    0.4 %) at most the bound (R38).
  */
 #include "config.h"
 
@@ -23,14 +36,18 @@
 #include "rahtisim/expect.h"
 #include "rahtisim/request.h"
 #include "rahtisim/sim.h"
+#include "rahtisim/traffic.h"
 
 typedef struct {
     RsRunResult *run;
     RsSim *sim;
+    RsTraffic *traffic;
+    const RsTrafficWindow **windows;    /* per expectation: its traffic window, or NULL */
     unsigned probes_pending;
+    struct ProbeCtx *probes;    /* per expectation (owned by the run, so none leaks) */
 } RunCtx;
 
-typedef struct {
+typedef struct ProbeCtx {
     RunCtx *ctx;
     unsigned index;
 } ProbeCtx;
@@ -173,7 +190,6 @@ probe_done(RsSim *sim, const RsResult *res, void *data)
     r->explanation = hops_text(res);
     r->passed = ok;
     pc->ctx->probes_pending--;
-    g_free(pc);
     (void)sim;
 }
 
@@ -317,6 +333,246 @@ check_state(RunCtx *ctx, RsExpectResult *r)
     r->explanation = rs_sim_pod_history(ctx->sim, parts[0], parts[1]);
 }
 
+/* Adds a fraction as a JSON number with four decimals (stable text, R37). */
+static void
+add_fraction(cJSON *o, const char *key, double f)
+{
+    char buf[32];
+    g_snprintf(buf, sizeof buf, "%.4f", f);
+    cJSON_AddItemToObject(o, key, cJSON_CreateRaw(buf));
+}
+
+/* A fraction as a percentage for sentences ("99.5 %"). */
+static const char *
+pct(double f, char *buf, size_t len)
+{
+    g_snprintf(buf, len, "%.1f %%", 100.0 * f);
+    return buf;
+}
+
+/* Adds a count as an exact integer. */
+static void
+add_count(cJSON *o, const char *key, uint64_t v)
+{
+    char buf[32];
+    g_snprintf(buf, sizeof buf, "%" PRIu64, v);
+    cJSON_AddItemToObject(o, key, cJSON_CreateRaw(buf));
+}
+
+/* What a traffic expectation asks for, as JSON. */
+static cJSON *
+traffic_expected(const RsExpectSpec *e)
+{
+    cJSON *exp = cJSON_CreateObject();
+    cJSON_AddStringToObject(exp, "traffic", e->traffic);
+    if (e->between_end != RS_TIME_NEVER) {
+        cJSON *b = cJSON_AddArrayToObject(exp, "between");
+        char buf[32];
+        cJSON_AddItemToArray(b, cJSON_CreateString(rs_duration_format(e->between_start, buf)));
+        cJSON_AddItemToArray(b, cJSON_CreateString(rs_duration_format(e->between_end, buf)));
+    }
+    if (e->has_share) {
+        cJSON *sh = cJSON_AddObjectToObject(exp, "share");
+        for (unsigned o = 0; o < RS_OUTCOME_COUNT; o++) {
+            const RsRange *r = &e->share[o];
+            if (!r->has_min && !r->has_max)
+                continue;
+            cJSON *ro = cJSON_AddObjectToObject(sh, rs_outcome_word((RsOutcome)o));
+            if (r->has_min)
+                cJSON_AddNumberToObject(ro, "min", r->min);
+            if (r->has_max)
+                cJSON_AddNumberToObject(ro, "max", r->max);
+        }
+    }
+    if (e->spread_over != NULL) {
+        cJSON *sp = cJSON_AddObjectToObject(exp, "spread");
+        cJSON_AddStringToObject(sp, "over", e->spread_over);
+        cJSON_AddNumberToObject(sp, "max_deviation", e->max_deviation);
+    }
+    if (e->has_latency_pct) {
+        cJSON *lat = cJSON_AddObjectToObject(exp, "latency");
+        const rs_time_t lim[] = {e->latency_p50_max, e->latency_p90_max, e->latency_p99_max};
+        static const char *const names[] = {"p50", "p90", "p99"};
+        for (int k = 0; k < 3; k++)
+            if (lim[k] != RS_TIME_NEVER)
+                add_duration(cJSON_AddObjectToObject(lat, names[k]), "max", lim[k]);
+    }
+    return exp;
+}
+
+/* A pod of the deployment a spread is checked over, with its ok answers. */
+typedef struct {
+    const RsTrafficPod *pod;
+    uint64_t ok;
+} SpreadPod;
+
+/* Orders pods by creation, then name. */
+static gint
+cmp_spread_pod(gconstpointer a, gconstpointer b)
+{
+    const RsTrafficPod *x = ((const SpreadPod *)a)->pod, *y = ((const SpreadPod *)b)->pod;
+    if (x->serial != y->serial)
+        return x->serial < y->serial ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Judges a traffic expectation from its window (after the run). */
+static void
+check_traffic(RsExpectResult *r, const RsTrafficWindow *w)
+{
+    const RsExpectSpec *e = r->spec;
+    char b1[32], b2[32], p1[32], p2[32];
+    bool ok = true;
+    g_autoptr(GString) why = g_string_new(NULL);
+    g_autoptr(GString) facts = g_string_new(NULL);     /* what was checked, for the summary */
+    g_autoptr(GString) expl = g_string_new(NULL);
+    cJSON *obs = cJSON_CreateObject();
+    r->expected = traffic_expected(e);
+    r->observed = obs;
+
+    add_count(obs, "sent", w->sent);
+    if (e->between_end != RS_TIME_NEVER)
+        g_string_append_printf(expl, "requests of %s sent between %s and %s: %" PRIu64, e->traffic,
+                               rs_duration_format(w->start, b1), rs_duration_format(w->end, b2),
+                               w->sent);
+    else
+        g_string_append_printf(expl, "requests of %s sent during the run: %" PRIu64, e->traffic,
+                               w->sent);
+    cJSON *counts = cJSON_AddObjectToObject(obs, "outcomes");
+    for (unsigned o = 0; o < RS_OUTCOME_COUNT; o++) {
+        if (w->outcomes[o] == 0)
+            continue;
+        add_count(counts, rs_outcome_word((RsOutcome)o), w->outcomes[o]);
+        g_string_append_printf(expl, "\n  %-15s %8" PRIu64 "  %s", rs_outcome_word((RsOutcome)o),
+                               w->outcomes[o], pct((double)w->outcomes[o] / (double)w->sent, p1, sizeof p1));
+    }
+    if (w->sent == 0) {
+        ok = false;
+        g_string_append(why, "no request was sent in the window; ");
+    }
+
+    if (e->has_share && w->sent > 0) {
+        cJSON *sh = cJSON_AddObjectToObject(obs, "share");
+        for (unsigned o = 0; o < RS_OUTCOME_COUNT; o++) {
+            const RsRange *rg = &e->share[o];
+            if (!rg->has_min && !rg->has_max)
+                continue;
+            const char *word = rs_outcome_word((RsOutcome)o);
+            double f = (double)w->outcomes[o] / (double)w->sent;
+            add_fraction(sh, word, f);
+            g_string_append_printf(facts, ", %s %s", word, pct(f, p1, sizeof p1));
+            if (rg->has_min && f < rg->min) {
+                ok = false;
+                g_string_append_printf(why, "%s %s, under the minimum %s; ", word, pct(f, p1, sizeof p1),
+                                       pct(rg->min, p2, sizeof p2));
+            }
+            if (rg->has_max && f > rg->max) {
+                ok = false;
+                g_string_append_printf(why, "%s %s, over the maximum %s; ", word, pct(f, p1, sizeof p1),
+                                       pct(rg->max, p2, sizeof p2));
+            }
+        }
+    }
+
+    if (e->spread_over != NULL) {
+        /* R13: the service picks an endpoint per connection; over many
+         * requests each serving pod should get about 1/n of them. */
+        const RsTrafficStats *st = w->stats;
+        uint64_t total = 0;
+        unsigned n = 0;
+        for (unsigned i = 0; i < w->pod_ok->len; i++) {
+            const RsTrafficPod *p = st->pods->pdata[i];
+            uint64_t c = g_array_index(w->pod_ok, uint64_t, i);
+            if (c > 0 && p->owner != NULL && strcmp(p->owner, e->spread_over) == 0) {
+                total += c;
+                n++;
+            }
+        }
+        cJSON *sp = cJSON_AddObjectToObject(obs, "spread");
+        cJSON *pods = cJSON_AddObjectToObject(sp, "pods");
+        if (n == 0) {
+            ok = false;
+            g_string_append_printf(why, "no pod of %s answered ok; ", e->spread_over);
+        } else {
+            double equal = 1.0 / n, worst = 0;
+            const char *worst_pod = NULL;
+            g_string_append_printf(expl, "\nok answers by the %u pod%s of %s (an equal share is %s):", n,
+                                   n == 1 ? "" : "s", e->spread_over, pct(equal, p1, sizeof p1));
+            /* Pods in creation order (R37: the same order on every machine). */
+            g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(SpreadPod));
+            for (unsigned i = 0; i < w->pod_ok->len; i++) {
+                const RsTrafficPod *p = st->pods->pdata[i];
+                SpreadPod sp_pod = {p, g_array_index(w->pod_ok, uint64_t, i)};
+                if (sp_pod.ok > 0 && p->owner != NULL && strcmp(p->owner, e->spread_over) == 0)
+                    g_array_append_val(order, sp_pod);
+            }
+            g_array_sort(order, cmp_spread_pod);
+            for (unsigned k = 0; k < order->len; k++) {
+                const SpreadPod *sp_pod = &g_array_index(order, SpreadPod, k);
+                double f = (double)sp_pod->ok / (double)total;
+                double dev = (f > equal ? f - equal : equal - f) / equal;
+                add_fraction(pods, sp_pod->pod->name, f);
+                g_string_append_printf(expl, "\n  %-30s %8" PRIu64 "  %s  (%+.1f %% of an equal share)",
+                                       sp_pod->pod->name, sp_pod->ok, pct(f, p1, sizeof p1),
+                                       100.0 * (f - equal) / equal);
+                if (dev > worst || worst_pod == NULL) {
+                    worst = dev;
+                    worst_pod = sp_pod->pod->name;
+                }
+            }
+            add_fraction(sp, "worst_deviation", worst);
+            g_string_append_printf(facts, ", %u pods of %s, the furthest %.1f %% off an equal share", n,
+                                   e->spread_over, 100.0 * worst);
+            if (worst > e->max_deviation) {
+                ok = false;
+                g_string_append_printf(why, "%s is %.1f %% off an equal share (at most %.1f %%); ",
+                                       worst_pod, 100.0 * worst, 100.0 * e->max_deviation);
+            }
+        }
+    }
+
+    if (e->has_latency_pct) {
+        static const char *const names[] = {"p50", "p90", "p99"};
+        static const double qs[] = {0.50, 0.90, 0.99};
+        const rs_time_t lim[] = {e->latency_p50_max, e->latency_p90_max, e->latency_p99_max};
+        cJSON *lat = cJSON_AddObjectToObject(obs, "latency");
+        if (w->latency.count == 0) {
+            ok = false;
+            g_string_append(why, "no ok answer to time; ");
+        } else {
+            g_string_append_printf(expl, "\nlatency of the %" PRIu64 " ok answers (R38):", w->latency.count);
+            for (int k = 0; k < 3; k++) {
+                rs_time_t v = rs_hist_quantile(&w->latency, qs[k]);
+                if (lim[k] != RS_TIME_NEVER)
+                    g_string_append_printf(facts, ", %s %s", names[k], rs_duration_format(v, b2));
+                add_duration(lat, names[k], v);
+                g_string_append_printf(expl, " %s %s", names[k], rs_duration_format(v, b1));
+                if (lim[k] != RS_TIME_NEVER && v > lim[k]) {
+                    ok = false;
+                    g_string_append_printf(why, "%s latency %s, over %s; ", names[k], b1,
+                                           rs_duration_format(lim[k], b2));
+                }
+            }
+            add_duration(lat, "max", w->latency.max);
+            g_string_append_printf(expl, " max %s", rs_duration_format(w->latency.max, b1));
+        }
+    }
+
+    g_autoptr(GString) sum = g_string_new(NULL);
+    g_string_append_printf(sum, "traffic %s", e->traffic);
+    if (e->between_end != RS_TIME_NEVER)
+        g_string_append_printf(sum, " between %s and %s", rs_duration_format(w->start, b1),
+                               rs_duration_format(w->end, b2));
+    g_string_append_printf(sum, ": %" PRIu64 " sent%s", w->sent, ok ? facts->str : "");
+    if (!ok) {
+        g_string_truncate(why, why->len - 2);
+        g_string_append_printf(sum, ": %s", why->str);
+    }
+    r->summary = g_string_free(g_steal_pointer(&sum), FALSE);
+    r->explanation = g_string_free(g_steal_pointer(&expl), FALSE);
+    r->passed = ok;
+}
+
 /* The engine event of one expectation: `arg` is its index. */
 static void
 expect_fire(RsEngine *eng, void *obj, uint64_t arg)
@@ -344,7 +600,7 @@ expect_fire(RsEngine *eng, void *obj, uint64_t arg)
                 add_duration(lat, "max", e->latency_max);
         }
         r->expected = exp;
-        ProbeCtx *pc = g_new(ProbeCtx, 1);
+        ProbeCtx *pc = &ctx->probes[arg];
         pc->ctx = ctx;
         pc->index = (unsigned)arg;
         char stream[32];
@@ -360,56 +616,108 @@ expect_fire(RsEngine *eng, void *obj, uint64_t arg)
         check_state(ctx, r);
         break;
     case RS_EXPECT_TRAFFIC:
-        g_assert_not_reached();     /* refused in rs_run_scenario */
+        g_assert_not_reached();     /* judged after the run, never scheduled */
+    }
+}
+
+/* The scenario's end: its duration, or its last event, traffic start or
+ * stop, or expectation (scenario-format.md). */
+static rs_time_t
+scenario_end(const RsScenario *sc)
+{
+    if (sc->duration != RS_TIME_NEVER)
+        return sc->duration;
+    rs_time_t end = 0;
+    for (unsigned i = 0; i < sc->n_events; i++)
+        end = MAX(end, sc->events[i].at);
+    for (unsigned i = 0; i < sc->n_traffic; i++) {
+        end = MAX(end, sc->traffic[i].start);
+        if (sc->traffic[i].stop != RS_TIME_NEVER)
+            end = MAX(end, sc->traffic[i].stop);
+    }
+    for (unsigned i = 0; i < sc->n_expect; i++)
+        if (sc->expect[i].at != RS_TIME_NEVER)
+            end = MAX(end, sc->expect[i].at);
+    return end;
+}
+
+/* Runs the engine to `until`, in slices when someone watches the progress
+ * (the slices do not change the run: events keep their order, R37). */
+static void
+run_to(RsEngine *eng, rs_time_t until, rs_time_t end, const RsRunOptions *opt)
+{
+    if (opt == NULL || opt->progress == NULL) {
+        rs_engine_run(eng, until);
+        return;
+    }
+    rs_time_t step = MAX(end / 1000, RS_MS);
+    while (rs_engine_now(eng) < until) {
+        rs_time_t next = rs_engine_now(eng) > until - step ? until : rs_engine_now(eng) + step;
+        rs_engine_run(eng, next);
+        opt->progress(rs_engine_now(eng), end, rs_engine_executed(eng), opt->progress_data);
     }
 }
 
 /* Simulates a scenario and checks its expectations. */
 RsRunResult *
-rs_run_scenario(const RsScenario *sc, uint64_t seed, GError **error)
+rs_run_scenario_with(const RsScenario *sc, uint64_t seed, const RsRunOptions *opt, GError **error)
 {
-    for (unsigned i = 0; i < sc->n_expect; i++) {
-        if (sc->expect[i].kind == RS_EXPECT_TRAFFIC) {
-            const RsSrcPos *p = &sc->expect[i].pos;
-            g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_INVALID,
-                        "%s:%d:%d: %s: traffic expectations are not simulated yet "
-                        "(they arrive with the traffic issue, #5)",
-                        sc->file, p->line, p->col, p->path);
-            return NULL;
-        }
-    }
     RsSim *sim = rs_sim_new(sc, seed, error);
     if (sim == NULL)
         return NULL;
+    rs_time_t end = scenario_end(sc);
+    RsTraffic *traffic = rs_traffic_new(sim, sc, end, error);
+    if (traffic == NULL) {
+        rs_sim_free(sim);
+        return NULL;
+    }
 
     RsRunResult *run = g_new0(RsRunResult, 1);
     run->scenario = sc;
     run->seed = seed;
+    run->end = end;
     run->n_results = sc->n_expect;
     run->results = g_new0(RsExpectResult, sc->n_expect);
-    RunCtx ctx = {.run = run, .sim = sim};
+    g_autofree const RsTrafficWindow **windows = g_new0(const RsTrafficWindow *, sc->n_expect + 1);
+    g_autofree ProbeCtx *probes = g_new0(ProbeCtx, sc->n_expect + 1);
+    RunCtx ctx = {.run = run, .sim = sim, .traffic = traffic, .windows = windows, .probes = probes};
     RsEngine *eng = rs_sim_engine(sim);
+    if (sc->limits.max_events > 0)      /* the run-away guard (--max-events) */
+        rs_engine_set_limit(eng, sc->limits.max_events);
 
-    rs_time_t end = sc->duration;
-    if (end == RS_TIME_NEVER) {
-        end = 0;
-        for (unsigned i = 0; i < sc->n_events; i++)
-            end = MAX(end, sc->events[i].at);
-    }
     for (unsigned i = 0; i < sc->n_expect; i++) {
+        const RsExpectSpec *e = &sc->expect[i];
         run->results[i].index = i;
-        run->results[i].spec = &sc->expect[i];
-        if (sc->duration == RS_TIME_NEVER)
-            end = MAX(end, sc->expect[i].at);
-        rs_engine_schedule(eng, sc->expect[i].at, expect_fire, &ctx, i);
+        run->results[i].spec = e;
+        if (e->kind == RS_EXPECT_TRAFFIC) {
+            /* The loader checked the name: the window always exists. */
+            windows[i] = rs_traffic_watch(traffic, e->traffic, e->between_start,
+                                          MIN(e->between_end, end));
+            continue;
+        }
+        rs_engine_schedule(eng, e->at, expect_fire, &ctx, i);
     }
-    rs_engine_run(eng, end);
-    /* Let probes sent before the end get their answer (bounded by their timers). */
-    while (ctx.probes_pending > 0 && rs_engine_pending(eng) > 0)
+    rs_traffic_start(traffic);
+    run_to(eng, end, end, opt);
+    /* Let probes and traffic sent before the end get their answer (bounded by their timers). */
+    while ((ctx.probes_pending > 0 || rs_traffic_in_flight(traffic) > 0) && rs_engine_pending(eng) > 0)
         rs_engine_run(eng, rs_engine_next_time(eng));
+    if (rs_engine_limit_reached(eng)) {
+        char b[32];
+        g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_LIMIT,
+                    "%s: the run reached the event limit (%u engine events, at %s of simulated "
+                    "time); raise it with --max-events", sc->file, sc->limits.max_events,
+                    rs_duration_format(rs_engine_now(eng), b));
+        rs_traffic_free(traffic);
+        rs_sim_free(sim);
+        rs_run_result_free(run);
+        return NULL;
+    }
 
     for (unsigned i = 0; i < run->n_results; i++) {
         RsExpectResult *r = &run->results[i];
+        if (windows[i] != NULL)
+            check_traffic(r, windows[i]);
         if (r->summary == NULL) {
             /* Only a probe can still be waiting, and only if the engine ran dry. */
             r->passed = false;
@@ -423,8 +731,17 @@ rs_run_scenario(const RsScenario *sc, uint64_t seed, GError **error)
     run->duration = rs_engine_now(eng);
     run->events = rs_engine_executed(eng);
     run->log = rs_sim_log_lines(sim);
+    run->traffic = rs_traffic_take(traffic, &run->n_traffic);
+    rs_traffic_free(traffic);
     rs_sim_free(sim);
     return run;
+}
+
+/* Simulates a scenario and checks its expectations (no options). */
+RsRunResult *
+rs_run_scenario(const RsScenario *sc, uint64_t seed, GError **error)
+{
+    return rs_run_scenario_with(sc, seed, NULL, error);
 }
 
 /* Frees a run's results. */
@@ -440,6 +757,9 @@ rs_run_result_free(RsRunResult *r)
         g_free(r->results[i].explanation);
     }
     g_free(r->results);
+    for (unsigned i = 0; i < r->n_traffic; i++)
+        rs_traffic_stats_free(r->traffic[i]);
+    g_free(r->traffic);
     if (r->log != NULL)
         g_ptr_array_unref(r->log);
     g_free(r);

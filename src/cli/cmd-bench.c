@@ -8,25 +8,42 @@
  * function call through the engine, so the figure is what a simulation pays
  * per event before doing any work of its own (docs/performance.md).
  *
- * `bench requests` (a whole request pipeline under traffic) arrives with the
- * traffic issue.
+ * `bench requests` measures the whole request pipeline under traffic: a
+ * cluster of --pods P pods in --services S deployments, each behind its
+ * own service, and T traffic sources (--sources, default S: one per
+ * service; fewer are spread evenly over the services), from a client
+ * deployment, by DNS name, Poisson arrivals, sending --requests R requests
+ * in all at --rate requests per simulated second.  The cluster is built
+ * and brought to readiness first (not timed); then the run from the first
+ * request to the last answer is timed.  Each request is a DNS walk, a
+ * service pick, a pod queue and an answer, several engine events, with
+ * the statistics streamed (traffic.h).  The figure to watch is the cost per
+ * request as P and S grow: every step is a hash lookup or an array index,
+ * so it should not grow with the cluster (docs/performance.md).
  */
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <sys/resource.h>
+
 #include "rahtisim/cli.h"
 #include "rahtisim/engine.h"
 #include "rahtisim/rng.h"
+#include "rahtisim/scenario.h"
+#include "rahtisim/sim.h"
+#include "rahtisim/traffic.h"
 
 static const char bench_usage[] =
     "usage: rahtisim bench engine [--events N] [--pending P] [--seed S] [--format text|json]\n"
-    "       rahtisim bench requests\n"
+    "       rahtisim bench requests [--pods P] [--services S] [--requests R] [--rate N]\n"
+    "                               [--sources T] [--seed S] [--format text|json]\n"
     "\n"
     "  engine    the hold model: P events pending at all times, each executed event\n"
     "            schedules one at now + U(0, 1 ms); prints events/s\n"
@@ -34,7 +51,15 @@ static const char bench_usage[] =
     "            --pending P  queue size held during the run (default 10000)\n"
     "            --seed S     master seed of the delays (default 1)\n"
     "            --format F   text (default) or json\n"
-    "  requests  the request pipeline under traffic (not built yet)\n";
+    "  requests  the whole request pipeline under traffic: P pods in S deployments,\n"
+    "            each behind a service, S traffic sources by DNS name; prints requests/s\n"
+    "            --pods P      pods in all (default 1000)\n"
+    "            --services S  services, one deployment each (default 10)\n"
+    "            --sources T   traffic sources, to T services spread evenly (default S)\n"
+    "            --requests R  requests to send (default 1000000; 1e6 is accepted)\n"
+    "            --rate N      requests per simulated second, all sources (default 20000)\n"
+    "            --seed S      master seed (default 1)\n"
+    "            --format F    text (default) or json\n";
 
 typedef struct {
     RsRng rng;
@@ -59,7 +84,7 @@ parse_count(const char *opt, const char *s, uint64_t *out)
     char *end;
     errno = 0;
     if (s == NULL || *s < '0' || *s > '9')
-        return rs_cli_usage_error("bench engine: %s wants a number, got '%s'", opt, s ? s : "");
+        return rs_cli_usage_error("bench: %s wants a number, got '%s'", opt, s ? s : "");
     uint64_t v = strtoull(s, &end, 10);
     if (errno == 0 && (*end == 'e' || *end == 'E') && end[1] >= '0' && end[1] <= '9') {
         char *exp_end;
@@ -72,7 +97,7 @@ parse_count(const char *opt, const char *s, uint64_t *out)
         end = exp_end;
     }
     if (errno != 0 || *end != '\0')
-        return rs_cli_usage_error("bench engine: %s wants a number, got '%s'", opt, s);
+        return rs_cli_usage_error("bench: %s wants a number, got '%s'", opt, s);
     *out = v;
     return RS_EXIT_OK;
 }
@@ -168,6 +193,170 @@ bench_engine(int argc, char **argv)
     return RS_EXIT_OK;
 }
 
+/* The benchmark cluster as a scenario: namespace bench, S deployments app-i
+ * with P/S pods (the first P mod S get one more) behind services svc-i, a
+ * client deployment, one traffic source per service. */
+static char *
+bench_scenario(uint64_t pods, uint64_t services, uint64_t sources, uint64_t requests, double rate,
+               rs_time_t start, rs_time_t *stop)
+{
+    GString *s = g_string_new("{\"name\": \"bench-requests\", \"namespaces\": [{\"name\": \"bench\",\n"
+                              " \"deployments\": [\n"
+                              "  {\"name\": \"client\", \"replicas\": 4, \"labels\": {\"app\": \"client\"}}");
+    for (uint64_t i = 0; i < services; i++) {
+        uint64_t n = pods / services + (i < pods % services ? 1 : 0);
+        g_string_append_printf(s, ",\n  {\"name\": \"app-%" PRIu64 "\", \"replicas\": %" PRIu64
+                               ", \"labels\": {\"app\": \"app-%" PRIu64 "\"}, \"ports\": [8080],"
+                               " \"service_time\": \"1ms\", \"concurrency\": 100}", i, n, i);
+    }
+    g_string_append(s, "],\n \"services\": [");
+    for (uint64_t i = 0; i < services; i++)
+        g_string_append_printf(s, "%s\n  {\"name\": \"svc-%" PRIu64 "\", \"selector\": {\"app\": \"app-%"
+                               PRIu64 "\"}, \"ports\": [{\"port\": 80, \"target_port\": 8080}]}",
+                               i ? "," : "", i, i);
+    /* Each of the T sources sends requests / T at rate / T to service i S / T: all stop together. */
+    double secs = (double)requests / rate;
+    *stop = start + (rs_time_t)llround(secs * (double)RS_SEC);
+    char b1[32], b2[32];
+    g_string_append(s, "]}],\n \"traffic\": [");
+    for (uint64_t i = 0; i < sources; i++)
+        g_string_append_printf(s, "%s\n  {\"name\": \"load-%" PRIu64 "\", \"from\": \"bench/client\","
+                               " \"to\": \"http://svc-%" PRIu64 "/\", \"rate\": %.17g, \"start\": \"%s\","
+                               " \"stop\": \"%s\", \"clients\": 10}", i ? "," : "", i,
+                               i * services / sources, rate / (double)sources,
+                               rs_duration_format(start, b1), rs_duration_format(*stop, b2));
+    g_string_append(s, "]}\n");
+    return g_string_free(s, FALSE);
+}
+
+/* `bench requests`: the pipeline's cost per request at a cluster size. */
+static int
+bench_requests(int argc, char **argv)
+{
+    uint64_t pods = 1000, services = 10, sources = 0, requests = 1000000, seed = 1, rate_n = 20000;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(bench_usage, stdout);
+            return RS_EXIT_OK;
+        }
+        const char *eq = strchr(a, '=');
+        char name[32];
+        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+        if (strncmp(a, "--", 2) != 0 || nlen >= sizeof name)
+            return rs_cli_usage_error("bench requests: unexpected argument '%s'", a);
+        memcpy(name, a, nlen);
+        name[nlen] = '\0';
+        const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (val == NULL)
+            return rs_cli_usage_error("bench requests: %s wants a value", name);
+        int rc;
+        if (strcmp(name, "--pods") == 0)
+            rc = parse_count(name, val, &pods);
+        else if (strcmp(name, "--services") == 0)
+            rc = parse_count(name, val, &services);
+        else if (strcmp(name, "--requests") == 0)
+            rc = parse_count(name, val, &requests);
+        else if (strcmp(name, "--sources") == 0)
+            rc = parse_count(name, val, &sources);
+        else if (strcmp(name, "--rate") == 0)
+            rc = parse_count(name, val, &rate_n);
+        else if (strcmp(name, "--seed") == 0)
+            rc = parse_count(name, val, &seed);
+        else if (strcmp(name, "--format") == 0) {
+            if (strcmp(val, "json") != 0 && strcmp(val, "text") != 0)
+                return rs_cli_usage_error("bench requests: --format is text or json, not '%s'", val);
+            json = strcmp(val, "json") == 0;
+            rc = RS_EXIT_OK;
+        } else
+            return rs_cli_usage_error("bench requests: unknown option '%s' (see rahtisim bench --help)", name);
+        if (rc != RS_EXIT_OK)
+            return rc;
+    }
+    if (services == 0 || pods < services || requests == 0 || rate_n == 0)
+        return rs_cli_usage_error("bench requests: need --services >= 1, --pods >= --services, "
+                                  "--requests >= 1 and --rate >= 1");
+    if (sources == 0)
+        sources = services;
+    if (sources > services)
+        return rs_cli_usage_error("bench requests: --sources is at most --services");
+    if (pods > 1000000 || services > 100000)
+        return rs_cli_usage_error("bench requests: at most 1000000 pods and 100000 services");
+
+    const rs_time_t start = 4 * RS_SEC;     /* pods ready at 2 s (R5), endpoints at 3 s (R15) */
+    rs_time_t stop;
+    g_autofree char *text = bench_scenario(pods, services, sources, requests, (double)rate_n, start, &stop);
+    RsLimits lim;
+    rs_limits_default(&lim);
+    lim.max_objects = UINT32_MAX;
+    lim.max_events = UINT32_MAX;
+    GError *err = NULL;
+    g_autoptr(RsScenario) sc = rs_scenario_load_data("<bench>", text, strlen(text), &lim, &err);
+    if (sc == NULL) {
+        int rc = rs_cli_usage_error("bench requests: %s", err->message);
+        g_error_free(err);
+        return rc;
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    RsSim *sim = rs_sim_new(sc, seed, &err);
+    if (sim == NULL) {
+        int rc = rs_cli_usage_error("bench requests: %s", err->message);
+        g_error_free(err);
+        return rc;
+    }
+    RsTraffic *tr = rs_traffic_new(sim, sc, stop, &err);
+    if (tr == NULL) {
+        int rc = rs_cli_usage_error("bench requests: %s", err->message);
+        g_error_free(err);
+        rs_sim_free(sim);
+        return rc;
+    }
+    rs_traffic_start(tr);
+    RsEngine *eng = rs_sim_engine(sim);
+    rs_engine_run(eng, start - 1);              /* the cluster comes up: not timed */
+    double setup = seconds_since(&t0);
+    uint64_t ev0 = rs_engine_executed(eng);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rs_engine_run(eng, stop);
+    while (rs_traffic_in_flight(tr) > 0 && rs_engine_pending(eng) > 0)
+        rs_engine_run(eng, rs_engine_next_time(eng));
+    double secs = seconds_since(&t0);
+    uint64_t events = rs_engine_executed(eng) - ev0;
+    uint64_t sent = 0, ok = 0;
+    for (uint64_t i = 0; i < sources; i++) {
+        char name[40];
+        g_snprintf(name, sizeof name, "load-%" PRIu64, i);
+        const RsTrafficStats *st = rs_traffic_stats(tr, name);
+        sent += st->sent;
+        ok += st->outcomes[RS_OUTCOME_OK];
+    }
+    unsigned pool = rs_sim_requests_allocated(sim), arrivals = rs_traffic_pool_size(tr);
+    rs_traffic_free(tr);
+    rs_sim_free(sim);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double per_s = secs > 0 ? (double)sent / secs : 0.0;
+    double ns_per = sent > 0 ? secs * 1e9 / (double)sent : 0.0;
+    if (json)
+        printf("{\"bench\": \"requests\", \"pods\": %" PRIu64 ", \"services\": %" PRIu64
+               ", \"sources\": %" PRIu64 ", \"requests\": %" PRIu64 ", \"ok\": %" PRIu64 ", \"seed\": %" PRIu64
+               ", \"setup_seconds\": %.6f, \"seconds\": %.6f, \"requests_per_second\": %.0f"
+               ", \"ns_per_request\": %.1f, \"events_per_request\": %.2f, \"request_pool\": %u"
+               ", \"arrival_pool\": %u, \"max_rss_kib\": %ld}\n",
+               pods, services, sources, sent, ok, seed, setup, secs, per_s, ns_per,
+               sent ? (double)events / (double)sent : 0.0, pool, arrivals, ru.ru_maxrss);
+    else
+        printf("bench requests: %" PRIu64 " pods, %" PRIu64 " services, %" PRIu64 " sources: %" PRIu64
+               " requests (%" PRIu64
+               " ok) in %.3f s: %.0f requests/s, %.0f ns/request, %.1f events/request "
+               "(setup %.3f s, request pool %u, arrival pool %u, max RSS %ld KiB, seed %" PRIu64 ")\n",
+               pods, services, sources, sent, ok, secs, per_s, ns_per,
+               sent ? (double)events / (double)sent : 0.0, setup, pool, arrivals, ru.ru_maxrss, seed);
+    return RS_EXIT_OK;
+}
+
 /* `rahtisim bench engine|requests [...]`: dispatches to one benchmark. */
 int
 rs_cmd_bench(int argc, char **argv)
@@ -182,6 +371,6 @@ rs_cmd_bench(int argc, char **argv)
     if (strcmp(what, "engine") == 0)
         return bench_engine(argc - 1, argv + 1);
     if (strcmp(what, "requests") == 0)
-        return rs_cli_usage_error("bench requests: not built yet (arrives with the traffic issue)");
+        return bench_requests(argc - 1, argv + 1);
     return rs_cli_usage_error("bench: unknown benchmark '%s' (engine or requests)", what);
 }

@@ -1,4 +1,5 @@
-/* report.c: the text and JSON reports of `rahtisim run`.
+/* report.c: the text and JSON reports of `rahtisim run` (TAP and JUnit:
+ * report-ci.c).
  *
  * Both are built in memory from RsRunResult (no printing here), in a fixed
  * order (file order of expectations, then the log), so the same scenario and
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "rahtisim/report.h"
+#include "report/report-private.h"
 
 /* Parses a --format word. */
 bool
@@ -20,6 +22,10 @@ rs_format_parse(const char *word, RsFormat *out)
         *out = RS_FORMAT_TEXT;
     else if (strcmp(word, "json") == 0)
         *out = RS_FORMAT_JSON;
+    else if (strcmp(word, "tap") == 0)
+        *out = RS_FORMAT_TAP;
+    else if (strcmp(word, "junit") == 0)
+        *out = RS_FORMAT_JUNIT;
     else
         return false;
     return true;
@@ -32,6 +38,32 @@ add_u64(cJSON *obj, const char *key, uint64_t v)
     char buf[32];
     g_snprintf(buf, sizeof buf, "%" PRIu64, v);
     cJSON_AddItemToObject(obj, key, cJSON_CreateRaw(buf));
+}
+
+/* The JSON "traffic" entry of one source: name, sent, outcomes (those that
+ * happened, in the fixed outcome order), pods (answers per pod, in creation
+ * order) and latency_ns of the ok answers (histogram.h). */
+cJSON *
+rs_report_json_traffic(const RsTrafficStats *st)
+{
+    cJSON *t = cJSON_CreateObject();
+    cJSON_AddStringToObject(t, "name", st->name);
+    add_u64(t, "sent", st->sent);
+    cJSON *oc = cJSON_AddObjectToObject(t, "outcomes");
+    for (unsigned o = 0; o < RS_OUTCOME_COUNT; o++)
+        if (st->outcomes[o] > 0)
+            add_u64(oc, rs_outcome_word((RsOutcome)o), st->outcomes[o]);
+    cJSON *pods = cJSON_AddObjectToObject(t, "pods");
+    for (unsigned i = 0; i < st->pods->len; i++) {
+        const RsTrafficPod *p = st->pods->pdata[i];
+        add_u64(pods, p->name, p->served);
+    }
+    cJSON *lat = cJSON_AddObjectToObject(t, "latency_ns");
+    add_u64(lat, "p50", (uint64_t)rs_hist_quantile(&st->latency, 0.50));
+    add_u64(lat, "p90", (uint64_t)rs_hist_quantile(&st->latency, 0.90));
+    add_u64(lat, "p99", (uint64_t)rs_hist_quantile(&st->latency, 0.99));
+    add_u64(lat, "max", (uint64_t)(st->latency.count ? st->latency.max : 0));
+    return t;
 }
 
 /* The JSON object for one run, as scenario-format.md lays it out. */
@@ -62,7 +94,9 @@ rs_report_json_run(const RsRunResult *run)
         cJSON_AddStringToObject(e, "explanation", r->explanation ? r->explanation : "");
         cJSON_AddItemToArray(list, e);
     }
-    cJSON_AddArrayToObject(o, "traffic");
+    cJSON *traffic = cJSON_AddArrayToObject(o, "traffic");
+    for (unsigned i = 0; i < run->n_traffic; i++)
+        cJSON_AddItemToArray(traffic, rs_report_json_traffic(run->traffic[i]));
     cJSON *sum = cJSON_AddObjectToObject(o, "summary");
     cJSON_AddNumberToObject(sum, "expectations", run->n_results);
     cJSON_AddNumberToObject(sum, "passed", run->passed);
@@ -78,6 +112,42 @@ append_indented(GString *out, const char *indent, const char *text)
         g_string_append_c(out, *p);
         if (*p == '\n' && p[1] != '\0')
             g_string_append(out, indent);
+    }
+}
+
+/* The traffic sources' statistics, one paragraph each. */
+static void
+report_text_traffic(GString *out, const RsRunResult *run)
+{
+    char b1[32], b2[32], b3[32], b4[32];
+    for (unsigned i = 0; i < run->n_traffic; i++) {
+        const RsTrafficStats *st = run->traffic[i];
+        const RsTrafficSpec *t = st->spec;
+        g_string_append_printf(out, "%straffic %s: %" PRIu64 " sent", i ? "" : "\n", st->name, st->sent);
+        if (t != NULL)
+            g_string_append_printf(out, " (%g/s %s from %s, %u client%s)", t->rate,
+                                   t->arrivals == RS_ARRIVALS_CONSTANT ? "constant" : "poisson",
+                                   rs_duration_format(t->start, b1), t->clients,
+                                   t->clients == 1 ? "" : "s");
+        g_string_append(out, "\n  outcomes:");
+        for (unsigned o = 0; o < RS_OUTCOME_COUNT; o++)
+            if (st->outcomes[o] > 0)
+                g_string_append_printf(out, " %s %" PRIu64 " (%.1f %%)", rs_outcome_word((RsOutcome)o),
+                                       st->outcomes[o], 100.0 * (double)st->outcomes[o] / (double)st->sent);
+        g_string_append(out, "\n  answers by pod:");
+        if (st->pods->len == 0)
+            g_string_append(out, " none");
+        for (unsigned k = 0; k < st->pods->len; k++) {
+            const RsTrafficPod *p = st->pods->pdata[k];
+            g_string_append_printf(out, " %s %" PRIu64, p->name, p->served);
+        }
+        if (st->latency.count > 0)
+            g_string_append_printf(out, "\n  latency of ok answers (R38): p50 %s, p90 %s, p99 %s, max %s",
+                                   rs_duration_format(rs_hist_quantile(&st->latency, 0.50), b1),
+                                   rs_duration_format(rs_hist_quantile(&st->latency, 0.90), b2),
+                                   rs_duration_format(rs_hist_quantile(&st->latency, 0.99), b3),
+                                   rs_duration_format(st->latency.max, b4));
+        g_string_append_c(out, '\n');
     }
 }
 
@@ -99,6 +169,8 @@ report_text_run(GString *out, const RsRunResult *run, const RsReportOptions *opt
         for (unsigned i = 0; i < run->log->len; i++)
             g_string_append_printf(out, "  %s\n", (const char *)run->log->pdata[i]);
     }
+    if (!opt->quiet)
+        report_text_traffic(out, run);
     if (run->n_results > 0 && (!opt->quiet || run->failed > 0))
         g_string_append_c(out, '\n');
     for (unsigned i = 0; i < run->n_results; i++) {
@@ -130,6 +202,14 @@ report_text_run(GString *out, const RsRunResult *run, const RsReportOptions *opt
 void
 rs_report(GString *out, RsRunResult *const *runs, unsigned n_runs, const RsReportOptions *opt)
 {
+    if (opt->format == RS_FORMAT_TAP) {
+        rs_report_tap(out, runs, n_runs);
+        return;
+    }
+    if (opt->format == RS_FORMAT_JUNIT) {
+        rs_report_junit(out, runs, n_runs);
+        return;
+    }
     if (opt->format == RS_FORMAT_JSON) {
         cJSON *doc;
         if (n_runs == 1) {

@@ -1,0 +1,31 @@
+# plots/common.gp: the part every rahtisim plot shares (rahtisim run --plot DIR).
+#
+# rahtisim writes each script as: a header of variables it sets itself
+# (file names made of [A-Za-z0-9._-], numbers, a title of [A-Za-z0-9 ._:/-]),
+# then this file, then one of rps.gp, outcomes.gp, latency.gp.  Nothing
+# from a scenario is ever written into a script: pod names, outcome words
+# and event labels are read from the CSV files as data (column headers and
+# a label column), where gnuplot never evaluates them, and all text is
+# drawn with noenhanced, so no markup applies either.
+#
+# Variables from the header: data, events, has_events, out, title_text,
+# ncols, end_s.  Run by hand in the plot folder: gnuplot NAME.gp
+
+if (!exists("tmp_suffix")) tmp_suffix = ''
+png_term = (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) ? "pngcairo" : "png"
+
+set datafile separator ','
+set datafile missing '-'
+set key outside right top noenhanced
+set grid
+set border 3
+set tics nomirror
+set xlabel 'simulated time (s)' noenhanced
+set xrange [0:end_s]
+set yrange [0:*]
+set title title_text noenhanced
+# Events (delete, crash, scale, router down, annotate...) are vertical lines
+# on a second y axis running from 0 to 1, labelled from the events file.
+set y2range [0:1]
+unset y2tics
+ev = has_events ? sprintf(", '%s' using 1:(0):(0):(1) axes x1y2 with vectors nohead dt 2 lc rgb 'gray40' notitle, '%s' using 1:(0.98):2 axes x1y2 with labels rotate by 90 right offset -0.8,0 font ',8' tc rgb 'gray25' noenhanced notitle", events, events) : ""

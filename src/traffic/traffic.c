@@ -1,0 +1,436 @@
+/* traffic.c: the traffic generators of traffic.h.
+ *
+ * THE GENERATOR
+ * -------------
+ * Each source has one pending engine event at a time: its next arrival.
+ * Constant arrivals fall at start + k / rate exactly (computed from k, so
+ * no rounding drift); Poisson arrivals are separated by exponential gaps of
+ * mean 1 / rate drawn from the source's stream "traffic:<name>" (R37).  An
+ * arrival takes a record from the pool, deals itself to the next client
+ * (round-robin over the source's `clients`) and starts one request through
+ * the pipeline as that client (rs_sim_request_client, no hops); the answer
+ * comes back to `answered`, which updates the statistics and returns the
+ * record to the pool.
+ *
+ * THE CLIENTS
+ * -----------
+ * Client k of source i is client 1 + (clients of sources 0..i-1) + k of the
+ * requester: every client of every source is a distinct program (its own
+ * connections, and on a host that keeps cookies its own jar, R27), and none
+ * is client 0, the probes' own: a probe never carries a traffic client's
+ * cookie and never moves one (it does not disturb traffic).  Clients of one
+ * machine share its address, so `source` balancing (R26) and client-ip
+ * affinity (R13) treat them as one (docs/model-choices.md).
+ *
+ * THE STATISTICS
+ * --------------
+ * Per source: counts by outcome, per pod (a hash from the world's interned
+ * pod name to a small record, created the first time a pod answers), a
+ * latency histogram (histogram.h), and per time bucket the outcomes, the
+ * answers per pod and a coarse latency histogram (for plots).  Windows kept
+ * for expectations get the same counters for their time span.  Nothing is
+ * stored per request.
+ *
+ * Rules: R13 (one endpoint per request: each arrival is a new connection),
+ * R27 (a jar per client), R37 (streams by name), R38 (latency, timeouts).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "rahtisim/traffic.h"
+
+typedef struct Source Source;
+
+/* One request in flight: the pooled per-arrival record. */
+typedef struct Arrival {
+    Source *src;
+    unsigned client;            /* the client identity it was dealt to */
+    struct Arrival *next;       /* free list */
+} Arrival;
+
+struct Source {
+    RsTraffic *tr;
+    const RsTrafficSpec *spec;
+    RsTrafficStats *stats;
+    RsRng rng;                  /* arrivals: "traffic:<name>" */
+    char stream[300];           /* the requester stream: "traffic/<name>" */
+    rs_time_t stop;             /* no arrival at or after this */
+    uint64_t k;                 /* arrivals so far */
+    unsigned next_client;
+    uint64_t client_base;       /* its client k is client client_base + k of the requester */
+    GHashTable *pod_index;      /* interned "ns/pod" -> index + 1 in stats->pods */
+    GPtrArray *windows;         /* RsTrafficWindow * (owned) */
+};
+
+struct RsTraffic {
+    RsSim *sim;
+    RsEngine *eng;
+    Source *sources; unsigned n_sources;
+    Arrival *free_list;
+    GPtrArray *blocks;          /* Arrival[ARRIVAL_BLOCK] (owned) */
+    unsigned pool_size;
+    unsigned in_flight;
+    bool taken;
+};
+
+enum { ARRIVAL_BLOCK = 256 };
+
+/* Round bucket widths, smallest first. */
+rs_time_t
+rs_traffic_bucket_width(rs_time_t end)
+{
+    static const rs_time_t steps[] = {1, 2, 5};
+    rs_time_t scale = 100 * RS_MS;
+    for (;;) {
+        for (unsigned i = 0; i < G_N_ELEMENTS(steps); i++) {
+            rs_time_t w = steps[i] * scale;
+            if (end / w < 120 || (end / w == 120 && end % w == 0))
+                return w;
+        }
+        if (scale > RS_TIME_NEVER / 100)
+            return scale;
+        scale *= 10;
+    }
+}
+
+/* A new, empty statistics record for one source. */
+static RsTrafficStats *
+stats_new(const RsTrafficSpec *spec, rs_time_t end)
+{
+    RsTrafficStats *s = g_new0(RsTrafficStats, 1);
+    s->name = g_strdup(spec->name);
+    s->spec = spec;
+    rs_hist_init(&s->latency, RS_HIST_FINE);
+    s->pods = g_ptr_array_new();
+    s->bucket = rs_traffic_bucket_width(end);
+    s->n_buckets = (unsigned)((end + s->bucket - 1) / s->bucket);
+    if (s->n_buckets == 0)
+        s->n_buckets = 1;
+    s->bucket_outcomes = g_malloc0_n(s->n_buckets, sizeof *s->bucket_outcomes);
+    s->bucket_latency = g_new(RsHist, s->n_buckets);
+    for (unsigned i = 0; i < s->n_buckets; i++)
+        rs_hist_init(&s->bucket_latency[i], RS_HIST_COARSE);
+    return s;
+}
+
+/* Frees one source's statistics. */
+void
+rs_traffic_stats_free(RsTrafficStats *s)
+{
+    if (s == NULL)
+        return;
+    for (unsigned i = 0; i < s->pods->len; i++) {
+        RsTrafficPod *p = s->pods->pdata[i];
+        g_free(p->name);
+        g_free(p->owner);
+        g_free(p->per_bucket);
+        g_free(p);
+    }
+    g_ptr_array_unref(s->pods);
+    rs_hist_clear(&s->latency);
+    for (unsigned i = 0; i < s->n_buckets; i++)
+        rs_hist_clear(&s->bucket_latency[i]);
+    g_free(s->bucket_latency);
+    g_free(s->bucket_outcomes);
+    g_free(s->name);
+    g_free(s);
+}
+
+/* Answers with a pod. */
+uint64_t
+rs_traffic_stats_answered(const RsTrafficStats *s)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < s->pods->len; i++)
+        n += ((const RsTrafficPod *)s->pods->pdata[i])->served;
+    return n;
+}
+
+static void window_free(gpointer p);
+
+/* Sets up the sources; see traffic.h. */
+RsTraffic *
+rs_traffic_new(RsSim *sim, const RsScenario *sc, rs_time_t end, GError **error)
+{
+    for (unsigned i = 0; i < sc->n_traffic; i++) {
+        const RsTrafficSpec *t = &sc->traffic[i];
+        GError *err = NULL;
+        if (!rs_sim_check_request(sim, &t->from, &t->to, &err)) {
+            g_set_error(error, RS_SIM_ERROR, RS_SIM_ERROR_INVALID, "%s:%d:%d: %s: %s",
+                        sc->file ? sc->file : "<scenario>", t->pos.line, t->pos.col,
+                        t->pos.path ? t->pos.path : "traffic", err->message);
+            g_error_free(err);
+            return NULL;
+        }
+    }
+    RsTraffic *tr = g_new0(RsTraffic, 1);
+    tr->sim = sim;
+    tr->eng = rs_sim_engine(sim);
+    tr->blocks = g_ptr_array_new_with_free_func(g_free);
+    tr->n_sources = sc->n_traffic;
+    tr->sources = g_new0(Source, sc->n_traffic ? sc->n_traffic : 1);
+    uint64_t next_base = 1;     /* client 0 is the probes' (rs_sim_request) */
+    for (unsigned i = 0; i < sc->n_traffic; i++) {
+        Source *s = &tr->sources[i];
+        const RsTrafficSpec *t = &sc->traffic[i];
+        s->client_base = next_base;
+        next_base += t->clients;
+        char name[320];
+        s->tr = tr;
+        s->spec = t;
+        s->stats = stats_new(t, end);
+        g_snprintf(name, sizeof name, "traffic:%s", t->name);
+        rs_rng_init(&s->rng, rs_sim_seed(sim), name);       /* R37 */
+        g_snprintf(s->stream, sizeof s->stream, "traffic/%s", t->name);
+        s->stop = MIN(t->stop, end);
+        s->pod_index = g_hash_table_new(g_direct_hash, g_direct_equal);
+        s->windows = g_ptr_array_new_with_free_func(window_free);
+    }
+    return tr;
+}
+
+/* Frees the generators (and the statistics unless taken). */
+void
+rs_traffic_free(RsTraffic *tr)
+{
+    if (tr == NULL)
+        return;
+    for (unsigned i = 0; i < tr->n_sources; i++) {
+        Source *s = &tr->sources[i];
+        if (!tr->taken)
+            rs_traffic_stats_free(s->stats);
+        g_hash_table_destroy(s->pod_index);
+        g_ptr_array_unref(s->windows);
+    }
+    g_free(tr->sources);
+    g_ptr_array_unref(tr->blocks);
+    g_free(tr);
+}
+
+/* The source named `name`, or NULL. */
+static Source *
+find_source(const RsTraffic *tr, const char *name)
+{
+    for (unsigned i = 0; i < tr->n_sources; i++)
+        if (strcmp(tr->sources[i].spec->name, name) == 0)
+            return &tr->sources[i];
+    return NULL;
+}
+
+/* Frees one window. */
+static void
+window_free(gpointer p)
+{
+    RsTrafficWindow *w = p;
+    rs_hist_clear(&w->latency);
+    g_array_unref(w->pod_ok);
+    g_free(w);
+}
+
+/* Registers a window; see traffic.h. */
+const RsTrafficWindow *
+rs_traffic_watch(RsTraffic *tr, const char *name, rs_time_t start, rs_time_t end)
+{
+    Source *s = find_source(tr, name);
+    if (s == NULL)
+        return NULL;
+    RsTrafficWindow *w = g_new0(RsTrafficWindow, 1);
+    w->stats = s->stats;
+    w->start = start;
+    w->end = end;
+    rs_hist_init(&w->latency, RS_HIST_FINE);
+    w->pod_ok = g_array_new(FALSE, TRUE, sizeof(uint64_t));
+    g_ptr_array_add(s->windows, w);
+    return w;
+}
+
+/* The statistics of one source so far. */
+const RsTrafficStats *
+rs_traffic_stats(const RsTraffic *tr, const char *name)
+{
+    Source *s = find_source(tr, name);
+    return s != NULL ? s->stats : NULL;
+}
+
+unsigned
+rs_traffic_in_flight(const RsTraffic *tr)
+{
+    return tr->in_flight;
+}
+
+unsigned
+rs_traffic_pool_size(const RsTraffic *tr)
+{
+    return tr->pool_size;
+}
+
+/* A record from the pool; a new block of them only when the pool is empty. */
+static Arrival *
+arrival_get(RsTraffic *tr)
+{
+    if (tr->free_list == NULL) {
+        Arrival *block = g_new0(Arrival, ARRIVAL_BLOCK);
+        g_ptr_array_add(tr->blocks, block);
+        for (unsigned i = 0; i < ARRIVAL_BLOCK; i++) {
+            block[i].next = tr->free_list;
+            tr->free_list = &block[i];
+        }
+        tr->pool_size += ARRIVAL_BLOCK;
+    }
+    Arrival *a = tr->free_list;
+    tr->free_list = a->next;
+    a->next = NULL;
+    return a;
+}
+
+/* The record of pod `pod` (interned by the world) for source `s`: its index. */
+static unsigned
+pod_slot(Source *s, const char *pod)
+{
+    gpointer v = g_hash_table_lookup(s->pod_index, pod);
+    if (v != NULL)
+        return GPOINTER_TO_UINT(v) - 1;
+    RsTrafficStats *st = s->stats;
+    RsTrafficPod *p = g_new0(RsTrafficPod, 1);
+    p->name = g_strdup(pod);
+    RsPod *wp = rs_world_pod_full(rs_sim_world(s->tr->sim), pod);
+    if (wp != NULL) {
+        p->serial = wp->serial;
+        p->owner = wp->owner != NULL ? g_strdup(wp->owner->full) : NULL;
+    }
+    p->per_bucket = g_new0(uint32_t, st->n_buckets);
+    g_ptr_array_add(st->pods, p);
+    g_hash_table_insert(s->pod_index, (gpointer)pod, GUINT_TO_POINTER(st->pods->len));
+    return st->pods->len - 1;
+}
+
+/* The pipeline's answer to one arrival: count it, forget it. */
+static void
+answered(RsSim *sim, const RsResult *res, void *data)
+{
+    Arrival *a = data;
+    Source *s = a->src;
+    RsTraffic *tr = s->tr;
+    RsTrafficStats *st = s->stats;
+    bool ok = res->outcome == RS_OUTCOME_OK;
+    unsigned b = (unsigned)MIN((uint64_t)(res->started / st->bucket), (uint64_t)st->n_buckets - 1);
+    st->outcomes[res->outcome]++;
+    st->bucket_outcomes[b][res->outcome]++;
+    unsigned slot = 0;
+    if (res->pod != NULL) {
+        slot = pod_slot(s, res->pod);
+        RsTrafficPod *p = st->pods->pdata[slot];
+        p->served++;
+        p->ok += ok;
+        p->per_bucket[b]++;
+    }
+    if (ok) {
+        rs_hist_add(&st->latency, res->latency);
+        rs_hist_add(&st->bucket_latency[b], res->latency);
+    }
+    for (unsigned i = 0; i < s->windows->len; i++) {
+        RsTrafficWindow *w = s->windows->pdata[i];
+        if (res->started < w->start || res->started >= w->end)
+            continue;
+        w->sent++;
+        w->outcomes[res->outcome]++;
+        if (ok) {
+            rs_hist_add(&w->latency, res->latency);
+            if (res->pod != NULL) {
+                if (w->pod_ok->len <= slot)
+                    g_array_set_size(w->pod_ok, st->pods->len);
+                g_array_index(w->pod_ok, uint64_t, slot)++;
+            }
+        }
+    }
+    a->next = tr->free_list;
+    tr->free_list = a;
+    tr->in_flight--;
+    (void)sim;
+}
+
+/* The time of arrival number k (0-based) of a constant source. */
+static rs_time_t
+constant_time(const Source *s, uint64_t k)
+{
+    double t = (double)s->spec->start + (double)k * 1e9 / s->spec->rate;
+    return t >= (double)RS_TIME_NEVER ? RS_TIME_NEVER : (rs_time_t)llround(t);
+}
+
+/* Schedules the source's next arrival after `now` (none at or after stop). */
+static void ev_arrival(RsEngine *eng, void *obj, uint64_t arg);
+
+static void
+schedule_next(Source *s, rs_time_t now)
+{
+    rs_time_t at;
+    if (s->spec->arrivals == RS_ARRIVALS_CONSTANT) {
+        at = constant_time(s, s->k);
+    } else {
+        double gap = rs_rng_exponential(&s->rng, 1e9 / s->spec->rate);
+        at = gap >= (double)(RS_TIME_NEVER - now) ? RS_TIME_NEVER : now + (rs_time_t)llround(gap);
+    }
+    if (at < s->stop)
+        rs_engine_schedule(s->tr->eng, at, ev_arrival, s, 0);
+}
+
+/* Event: one arrival: a request from the next client. */
+static void
+ev_arrival(RsEngine *eng, void *obj, uint64_t arg)
+{
+    Source *s = obj;
+    RsTraffic *tr = s->tr;
+    Arrival *a = arrival_get(tr);
+    a->src = s;
+    a->client = s->next_client;
+    if (++s->next_client >= s->spec->clients)
+        s->next_client = 0;
+    s->k++;
+    s->stats->sent++;
+    tr->in_flight++;
+    rs_sim_request_client(tr->sim, &s->spec->from, &s->spec->to, s->stream,
+                          s->client_base + a->client, false, answered, a);
+    schedule_next(s, rs_engine_now(eng));
+    (void)arg;
+}
+
+/* Schedules the first arrivals; see traffic.h. */
+void
+rs_traffic_start(RsTraffic *tr)
+{
+    for (unsigned i = 0; i < tr->n_sources; i++) {
+        Source *s = &tr->sources[i];
+        if (s->spec->arrivals == RS_ARRIVALS_CONSTANT) {
+            if (s->spec->start < s->stop)
+                rs_engine_schedule(tr->eng, s->spec->start, ev_arrival, s, 0);
+        } else {
+            schedule_next(s, s->spec->start);
+        }
+    }
+}
+
+/* Orders pods by creation, then name. */
+static int
+cmp_pod(gconstpointer a, gconstpointer b)
+{
+    const RsTrafficPod *x = *(RsTrafficPod *const *)a, *y = *(RsTrafficPod *const *)b;
+    if (x->serial != y->serial)
+        return x->serial < y->serial ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Hands the statistics over; see traffic.h. */
+RsTrafficStats **
+rs_traffic_take(RsTraffic *tr, unsigned *n)
+{
+    RsTrafficStats **out = g_new0(RsTrafficStats *, tr->n_sources + 1);
+    for (unsigned i = 0; i < tr->n_sources; i++) {
+        out[i] = tr->sources[i].stats;
+        g_ptr_array_sort(out[i]->pods, cmp_pod);
+    }
+    tr->taken = true;
+    *n = tr->n_sources;
+    return out;
+}

@@ -1,0 +1,157 @@
+#!/bin/sh
+# plots.sh: `rahtisim run --plot DIR`.
+#  - the lesson with traffic gets, per source, three CSV files, three gnuplot
+#    scripts and, when gnuplot is installed, three PNG images (checked: the
+#    PNG signature, an IHDR chunk first, a non-zero size) and three SVG
+#    files (well-formed XML), plus the events file;
+#  - the CSV files are byte-identical on a second run (R37);
+#  - a hostile scenario (names and descriptions with gnuplot's system(),
+#    backquotes, quotes, newlines, path separators) executes nothing, and
+#    every file lands inside DIR with a plain name;
+#  - without gnuplot on the PATH the data and scripts are still written.
+# Environment: RAHTISIM (the program), SRCDIR (the source tree).
+
+: "${RAHTISIM:=./rahtisim}"
+: "${SRCDIR:=.}"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+check() {   # check NAME WHY: WHY empty means it passed
+    if [ -z "$2" ]; then
+        pass=$((pass + 1)); echo "ok: $1"
+    else
+        fail=$((fail + 1)); echo "FAIL: $1: $2"
+    fi
+}
+
+# png_ok FILE: the PNG signature, then the IHDR chunk with a non-zero width and height.
+png_ok() {
+    [ -s "$1" ] || { echo "$1 is missing or empty"; return; }
+    bytes=$(od -An -tx1 -N24 "$1" | tr -d ' \n')
+    case "$bytes" in
+        89504e470d0a1a0a0000000d49484452*) ;;
+        *) echo "$1 is not a PNG (starts with $bytes)"; return ;;
+    esac
+    w=$(printf '%d' "0x$(echo "$bytes" | cut -c33-40)")
+    h=$(printf '%d' "0x$(echo "$bytes" | cut -c41-48)")
+    [ "$w" -gt 0 ] && [ "$h" -gt 0 ] || echo "$1 has size ${w}x$h"
+}
+
+have_gnuplot=yes
+command -v gnuplot >/dev/null 2>&1 || have_gnuplot=no
+lesson="$SRCDIR/scenarios/20-traffic-pod-failure.json"
+out="$tmp/plots"
+
+"$RAHTISIM" run --quiet --plot "$out" "$lesson" >/dev/null 2>"$tmp/err"; st=$?
+why=""
+[ "$st" -eq 0 ] || why="exit status $st: $(head -n 3 "$tmp/err")"
+p="$out/traffic-pod-failure"
+for f in "$p-events.csv" "$p-shop-rps.csv" "$p-shop-outcomes.csv" "$p-shop-latency.csv" \
+         "$p-shop-rps.gp" "$p-shop-outcomes.gp" "$p-shop-latency.gp"; do
+    [ -s "$f" ] || why="$why; ${f#$out/} missing"
+done
+check "--plot writes the data and the scripts" "$why"
+
+if [ "$have_gnuplot" = yes ]; then
+    why=""
+    for k in rps outcomes latency; do
+        w=$(png_ok "$p-shop-$k.png"); [ -z "$w" ] || why="$why; $w"
+        if command -v xmllint >/dev/null 2>&1; then
+            xmllint --noout "$p-shop-$k.svg" 2>/dev/null || why="$why; $k.svg is not well-formed XML"
+        else
+            [ -s "$p-shop-$k.svg" ] || why="$why; $k.svg missing"
+        fi
+    done
+    ls "$out" | grep -q '\.tmp$' && why="$why; a temporary file was left behind"
+    check "--plot renders PNG and SVG images" "$why"
+else
+    echo "SKIP: gnuplot is not installed: images not checked (apt-get install gnuplot-nox)"
+fi
+
+# The data: the header rows, one row per time bucket, events where they happened.
+why=""
+head -n 1 "$p-shop-rps.csv" | grep -qx 'time_s,"fenic/web-0","fenic/web-1","fenic/web-2","fenic/web-3","fenic/web-4"' ||
+    why="rps header: $(head -n 1 "$p-shop-rps.csv")"
+head -n 1 "$p-shop-outcomes.csv" | grep -qx 'time_s,"ok","timeout"' || why="$why; outcomes header"
+grep -qx '20.000,"delete fenic/web-0"' "$p-events.csv" || why="$why; the delete event"
+grep -qx '40.000,"crash fenic/web-1"' "$p-events.csv" || why="$why; the crash event"
+rows=$(($(wc -l <"$p-shop-latency.csv") - 1))
+[ "$rows" -eq 120 ] || why="$why; $rows latency rows, expected 120 (60 s in 500 ms buckets)"
+# Before the deletion web-0 answers; a second after, never again.
+awk -F, 'NR > 1 && $1 > 21.5 && $2 != "0.000" { bad = 1 } END { exit bad }' "$p-shop-rps.csv" ||
+    why="$why; web-0 answered after its deletion"
+check "the CSV data" "$why"
+
+"$RAHTISIM" run --quiet --plot "$tmp/again" "$lesson" >/dev/null 2>&1
+why=""
+for f in "$out"/*.csv "$out"/*.gp; do
+    cmp -s "$f" "$tmp/again/${f##*/}" || why="$why ${f##*/}"
+done
+check "CSV and scripts are byte-identical on a second run (R37)" "${why:+differ:$why}"
+
+# A hostile scenario: everything a scenario can name tries to run a command.
+mkdir -p "$tmp/hostile"
+cat >"$tmp/hostile.json" <<JSON
+{
+  "name": "x'; system(\"touch $tmp/pwned1\"); print '\`touch $tmp/pwned2\`\" ../../etc/passwd \\\\",
+  "description": "\`touch $tmp/pwned3\` system('touch $tmp/pwned4')\\nsecond line\\tafter a tab",
+  "duration": "10s",
+  "namespaces": [{"name": "fenic",
+    "deployments": [{"name": "web", "replicas": 2, "labels": {"app": "web"}, "ports": [8080]}],
+    "pods": [{"name": "debug", "labels": {"app": "debug"}}],
+    "services": [{"name": "web", "selector": {"app": "web"}, "ports": [{"port": 80, "target_port": 8080}]}]}],
+  "events": [{"at": "6s", "delete": "fenic/web-0"}],
+  "traffic": [
+    {"name": "\`touch\${IFS}pwned5\`'\"system(\"touch\${IFS}pwned6\")", "from": "fenic/debug",
+     "to": "http://web/", "rate": "50/s", "start": "3s"},
+    {"name": "..", "from": "fenic/debug", "to": "http://web/", "rate": "10/s", "start": "3s"}
+  ]
+}
+JSON
+before=$(cd "$tmp" && find . -path ./hostile -prune -o -print | sort)
+"$RAHTISIM" run --quiet --plot "$tmp/hostile/out" "$tmp/hostile.json" >/dev/null 2>"$tmp/err"; st=$?
+why=""
+[ "$st" -eq 0 ] || why="exit status $st: $(head -n 3 "$tmp/err")"
+found=$(find "$tmp" / -xdev -maxdepth 1 -name 'pwned*' 2>/dev/null; find "$tmp" -name 'pwned*' 2>/dev/null)
+[ -z "$found" ] || why="$why; a command ran: $found"
+after=$(cd "$tmp" && find . -path ./hostile -prune -o -print | sort)
+[ "$before" = "$after" ] || why="$why; files appeared outside DIR"
+bad=$(ls -A "$tmp/hostile/out" | grep -v '^[A-Za-z0-9][A-Za-z0-9._-]*$')
+[ -z "$bad" ] || why="$why; unsafe file names: $bad"
+[ "$(ls -A "$tmp/hostile" | tr '\n' ' ')" = "out " ] || why="$why; files next to DIR: $(ls -A "$tmp/hostile")"
+n_csv=$(ls "$tmp/hostile/out" | grep -c '\.csv$')
+[ "$n_csv" -eq 7 ] || why="$why; $n_csv CSV files, expected 7 (events + 2 sources x 3)"
+if [ "$have_gnuplot" = yes ]; then
+    n_png=$(ls "$tmp/hostile/out" | grep -c '\.png$')
+    [ "$n_png" -eq 6 ] || why="$why; $n_png PNG files, expected 6"
+    for f in "$tmp"/hostile/out/*.png; do
+        w=$(png_ok "$f"); [ -z "$w" ] || why="$why; $w"
+    done
+fi
+# Scenario strings reach a script only through the title's whitelist: no
+# backquote, no system(, no double quote in the header rahtisim writes.
+if grep -l -e '`' -e 'system(' "$tmp"/hostile/out/*.gp >/dev/null 2>&1 ||
+   sed -n '3,9p' "$tmp"/hostile/out/*.gp | grep -q '"'; then
+    why="$why; a scenario string reached a gnuplot script unescaped"
+fi
+check "a hostile scenario executes nothing and writes only inside DIR" "$why"
+
+# Without gnuplot: data and scripts, no images, still exit 0.
+PATH=/nonexistent "$RAHTISIM" run --plot "$tmp/nognuplot" "$lesson" >/dev/null 2>"$tmp/err"; st=$?
+why=""
+[ "$st" -eq 0 ] || why="exit status $st"
+[ -s "$tmp/nognuplot/traffic-pod-failure-shop-rps.csv" ] || why="$why; no CSV"
+[ -s "$tmp/nognuplot/traffic-pod-failure-shop-rps.gp" ] || why="$why; no script"
+ls "$tmp/nognuplot" | grep -q '\.png$' && why="$why; an image without gnuplot?"
+grep -q 'gnuplot not found' "$tmp/err" || why="$why; no note on stderr"
+check "without gnuplot: data and scripts only" "$why"
+
+# --plot into a path that cannot be a folder fails with exit 2.
+: >"$tmp/afile"
+"$RAHTISIM" run --quiet --plot "$tmp/afile" "$lesson" >/dev/null 2>&1; st=$?
+check "--plot into a file fails cleanly" "$([ "$st" -eq 2 ] || echo "exit status $st, expected 2")"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
