@@ -49,5 +49,12 @@ int rs_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 int rs_cmd_run(int argc, char **argv);
 int rs_cmd_check(int argc, char **argv);
 int rs_cmd_bench(int argc, char **argv);
+int rs_cmd_explain(int argc, char **argv);
+int rs_cmd_dig(int argc, char **argv);
+int rs_cmd_matrix(int argc, char **argv);
+int rs_cmd_topology(int argc, char **argv);
+/* `run --quiz` (src/cli/run-quiz.c): whether run's arguments ask for it, and the quiz. */
+bool rs_cli_run_wants_quiz(int argc, char **argv);
+int rs_cli_run_quiz(int argc, char **argv);
 
 #endif

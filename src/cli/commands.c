@@ -32,6 +32,8 @@ const RsCmdEntry rs_cmd_table[] = {
      "  --output FILE    write the report to FILE (atomically) instead of stdout\n"
      "  --trace          also print the event log (what happened, when, and the rule)\n"
      "  --quiet          print only failures and the summary\n"
+     "  --quiz           one SCENARIO: predict each probe's outcome, then see it explained;\n"
+     "                   answers (outcome words or letters) are read from standard input\n"
      "  --max-objects N, --max-events N, --max-duration T   raise the safety limits\n"
      "\n"
      "Exit status: 0 every expectation held, 1 an expectation failed, 2 bad input or usage.",
@@ -45,22 +47,74 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0 all valid, 2 bad input or usage.",
      rs_cmd_check, NULL},
-    {"explain", "SCENARIO --from X --to URL [--at T]",
+    {"explain", "SCENARIO --from X --to URL [--at T] [--seed N] [--color WHEN]",
      "one request, hop by hop, with the rule behind each decision",
-     "Follows one request from X to URL at time T and prints every hop with its rule.",
-     NULL, "the teaching issue (#6)"},
-    {"dig", "SCENARIO NAME --from X [--at T]",
+     "Simulates SCENARIO up to time T, sends one request from X to URL, and prints\n"
+     "every hop it took: each DNS query, the address chosen, the namespace check, the\n"
+     "service and endpoint choice, the router's decisions, the egress address and the\n"
+     "answer; each with the part of the platform it happened in, its rule (R...) and\n"
+     "one sentence.  Then the outcome and the titles of the rules cited.\n"
+     "\n"
+     "  --from X        a pod or deployment (NAMESPACE/NAME; a deployment sends from one\n"
+     "                  of its ready pods) or a host of the scenario\n"
+     "  --to URL        http://NAME[:PORT][/PATH], https://..., tcp://NAME:PORT; NAME is\n"
+     "                  a DNS name, an IPv4 address or @NAMESPACE/POD\n"
+     "  --at T          when to send it (default: a second after the first pods are ready\n"
+     "                  and the data plane and router know them: the largest startup +\n"
+     "                  endpoint_delay (with routes: reload_interval) + 1s; 4s with the\n"
+     "                  defaults, 8s with routes); scenario events at T have happened\n"
+     "  --seed N        override the scenario's seed\n"
+     "  --color WHEN    auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
+     "\n"
+     "Only this request is sent: the scenario's expectations are not run, so round-robin\n"
+     "positions and affinity (R13) are as if no probe had gone before.\n"
+     "Exit status: 0 when the request was simulated, whatever its outcome; 2 bad input\n"
+     "or usage.",
+     rs_cmd_explain, NULL},
+    {"dig", "SCENARIO NAME --from X [--at T] [--seed N] [--color WHEN]",
      "a DNS lookup, query by query",
-     "Shows the resolver's walk for NAME from X: search suffixes, ndots, CNAME chain.",
-     NULL, "the teaching issue (#6)"},
-    {"matrix", "SCENARIO [--at T] [--format text|csv|json]",
+     "Simulates SCENARIO up to time T and shows the resolver's walk for NAME as X's\n"
+     "resolver makes it, like `dig +search`: X's resolv.conf (search list, ndots:5),\n"
+     "each query with its status, why it got that answer and the rule (R16, R17, R18),\n"
+     "the answer section with any CNAME chain, the candidates never tried, and the\n"
+     "final answer.  From a host: public DNS only, the name as written.\n"
+     "\n"
+     "  --from X        a pod or deployment (NAMESPACE/NAME) or a host of the scenario\n"
+     "  --at T          when to ask (default as for explain); --seed N, --color WHEN as for explain\n"
+     "\n"
+     "Exit status: 0 when the lookup was made, resolved or not; 2 bad input or usage.",
+     rs_cmd_dig, NULL},
+    {"matrix", "SCENARIO [--at T] [--format text|csv|json] [--seed N] [--color WHEN]",
      "who can reach whom",
-     "Prints the reachability matrix: sources by destinations, one outcome letter a cell.",
-     NULL, "the teaching issue (#6)"},
-    {"topology", "SCENARIO [--format text|dot]",
+     "Prints who can reach whom at time T: rows are the pods alive at T (namespace by\n"
+     "namespace) and the scenario's hosts; columns are every service port (by the name\n"
+     "SERVICE.NAMESPACE), every pod port (@NAMESPACE/POD), every route (by its host) and\n"
+     "every host port.  Each cell is one real request through the pipeline, in its own\n"
+     "fresh simulation, so no cell disturbs another; it shows the outcome's letter:\n"
+     "\n"
+     "  .  ok   >  redirect   N  nxdomain   T  timeout   R  refused   U  unavailable\n"
+     "  W  rejected   S  tls-error   B  bad-request   G  gateway-timeout\n"
+     "  ?  not simulated by this version\n"
+     "\n"
+     "  --at T          when (default as for explain)\n"
+     "  --format F      text (default: a numbered list of destinations, the table and the\n"
+     "                  legend), csv (outcome words) or json\n"
+     "  --seed N, --color WHEN as for explain\n"
+     "\n"
+     "Exit status: 0 when the matrix was computed; 2 bad input or usage.",
+     rs_cmd_matrix, NULL},
+    {"topology", "SCENARIO [--format text|dot] [--at T] [--seed N]",
      "namespaces, pods, services, routes and their addresses",
-     "Prints the cluster as a tree, or as Graphviz DOT.",
-     NULL, "the teaching issue (#6)"},
+     "Prints the cluster at time T: the networks, the router VIP and the egress\n"
+     "address; per namespace its egress address, deployments and pods with their IPs,\n"
+     "states and ports, services with their ClusterIPs, port mappings and the endpoints\n"
+     "the data plane has (R15), and routes with their hosts; then the hosts outside.\n"
+     "\n"
+     "  --format F      text (default: a tree) or dot (Graphviz: `| dot -Tsvg > t.svg`)\n"
+     "  --at T          when (default as for explain); --seed N as for run\n"
+     "\n"
+     "Exit status: 0, or 2 for bad input or usage.",
+     rs_cmd_topology, NULL},
     {"bench", "engine|requests [OPTIONS]",
      "measure the simulator's speed",
      "  bench engine [--events N] [--pending P] [--seed S] [--format text|json]\n"

@@ -1,0 +1,166 @@
+/* teach.h: the teaching views: explain, dig, matrix, topology and the quiz.
+ *
+ * Each view is a different way of looking at the same simulation (design-
+ * notes.md, "One walk, many uses"): a scenario is simulated up to a time T,
+ * and then one request (explain, every cell of the matrix), one resolver
+ * walk (dig) or the world itself (topology) is looked at.  Nothing here
+ * decides anything about the network: the decisions and their rules come
+ * from the request pipeline (src/net/) as hops; these functions only choose
+ * what to send and turn the answers into text, CSV, JSON or DOT.
+ *
+ * Every function that prints writes into a GString, so the command files in
+ * src/cli/ stay small and the unit tests can compare text directly.  All
+ * output is deterministic: objects are listed in creation (file) order or
+ * sorted, and no wall clock is read.
+ */
+#ifndef RAHTISIM_TEACH_H
+#define RAHTISIM_TEACH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+#include "rahtisim/expect.h"
+#include "rahtisim/request.h"
+#include "rahtisim/scenario.h"
+#include "rahtisim/sim.h"
+
+#define RS_TEACH_ERROR (rs_teach_error_quark())
+GQuark rs_teach_error_quark(void);
+
+typedef enum {
+    RS_TEACH_ERROR_USAGE,       /* a --from, --at or URL that does not fit the scenario */
+    RS_TEACH_ERROR_SIM,         /* the scenario cannot be simulated (yet) */
+} RsTeachError;
+
+/* ---- terminal and colour (term.c) ---- */
+
+typedef enum { RS_COLOR_AUTO, RS_COLOR_ALWAYS, RS_COLOR_NEVER } RsColorMode;
+
+/* Parses "auto", "always" or "never". */
+bool rs_color_parse(const char *text, RsColorMode *out);
+/* Whether to colour output written to `f`: ALWAYS, NEVER, or for AUTO a
+ * terminal with NO_COLOR unset or empty and TERM not "dumb". */
+bool rs_color_enabled(RsColorMode mode, FILE *f);
+
+/* The styles of the views; each is one SGR sequence. */
+typedef enum {
+    RS_STYLE_RESET, RS_STYLE_DIM, RS_STYLE_BOLD, RS_STYLE_RULE,
+    RS_STYLE_GOOD, RS_STYLE_BAD, RS_STYLE_WARN, RS_STYLE_STEP,
+} RsStyle;
+/* Appends the escape sequence of `style` to `out` if `color`; nothing otherwise. */
+void rs_style(GString *out, bool color, RsStyle style);
+/* The style an outcome is shown in: GOOD for ok, WARN for redirect, BAD otherwise. */
+RsStyle rs_outcome_style(RsOutcome o);
+
+/* ---- a simulation at time T (sim-at.c) ---- */
+
+/* The default --at: one second after the scenario's first pods are ready
+ * and the data plane knows them: the largest startup of the scenario's
+ * workloads plus endpoint_delay (or, with routes, the router's
+ * reload_interval if longer) plus 1s (R5, R15, R28); 4s with the defaults,
+ * 8s with routes. */
+rs_time_t rs_teach_settled_time(const RsScenario *sc);
+
+/* Resolves --from: "ns/name" is a deployment (if the scenario declares one
+ * of that name) or a pod that exists at some point before `at`; a name
+ * without a slash is a host of the scenario.  Fills `out` (rs_teach_from_clear). */
+bool rs_teach_from_parse(const RsScenario *sc, RsSim *sim, const char *text, RsFrom *out,
+                         GError **error);
+void rs_teach_from_clear(RsFrom *f);
+/* "ns/name" or the host name, into buf. */
+const char *rs_teach_from_text(const RsFrom *f, char *buf, size_t len);
+/* The URL as a person would write it (g_free it). */
+char *rs_teach_url_text(const RsUrl *u);
+
+/* A simulation of `sc` stopped at `at` (now == at): the scenario's events
+ * at `at` have run, the timers they started have not, exactly as for an
+ * expectation at `at` (R37).  NULL with `error` when it cannot be simulated. */
+RsSim *rs_teach_sim_at(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **error);
+
+/* Sends one request now from `from` to `to`, recording its hops, and runs
+ * the simulation until it is answered; `stream` names the requester's own
+ * random stream.  The copy returned (rs_result_free) points to strings the
+ * simulation owns: free it before the simulation.  NULL with `error` when
+ * the request is not simulated yet (rs_sim_check_request). */
+RsResult *rs_teach_send(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stream,
+                        GError **error);
+
+/* ---- explain (explain.c) ---- */
+
+/* A short name for the part of the platform a hop happened in: "client",
+ * "dns", "connect", "namespace", "service", "pod", "router", "egress",
+ * "outside", "host". */
+const char *rs_hop_step(const RsHop *h);
+
+/* One request hop by hop: a header, one line per hop (time, step, rule,
+ * sentence), the outcome, and the titles of the rules cited. */
+void rs_teach_explain(GString *out, const char *from, const char *url, rs_time_t at,
+                      const RsResult *res, bool color);
+
+/* ---- dig (dig.c) ---- */
+
+/* The resolver's walk like `dig +search` shows it: the resolv.conf, each
+ * query with its status, why, and its answer section, then the final answer.
+ * `ns` is the requester's namespace (NULL: a host, no search list). */
+void rs_teach_dig(GString *out, RsSim *sim, const char *from, const char *ns,
+                  const RsDnsWalk *walk, rs_time_t at, bool color);
+
+/* ---- matrix (matrix.c) ---- */
+
+typedef enum { RS_MATRIX_TEXT, RS_MATRIX_CSV, RS_MATRIX_JSON } RsMatrixFormat;
+bool rs_matrix_format_parse(const char *text, RsMatrixFormat *out);
+
+typedef struct RsMatrix RsMatrix;
+
+/* Who can reach whom at `at`: rows are the pods alive at `at` (by namespace)
+ * and the scenario's hosts; columns the services' ports (by name), the pods'
+ * ports (@ns/pod), the routes' hosts and the hosts' ports.  Every cell is one
+ * real request in its own fresh simulation (so no cell changes another's
+ * round-robin position, affinity or queue).  NULL with `error` when the
+ * scenario cannot be simulated. */
+RsMatrix *rs_matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **error);
+void rs_matrix_free(RsMatrix *m);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsMatrix, rs_matrix_free)
+unsigned rs_matrix_rows(const RsMatrix *m);
+unsigned rs_matrix_cols(const RsMatrix *m);
+/* A cell's letter (outcome.h), or '?' when the request is not simulated yet. */
+char rs_matrix_cell(const RsMatrix *m, unsigned row, unsigned col);
+const char *rs_matrix_row_name(const RsMatrix *m, unsigned row);
+const char *rs_matrix_col_url(const RsMatrix *m, unsigned col);
+void rs_matrix_print(GString *out, const RsMatrix *m, RsMatrixFormat fmt, bool color);
+
+/* ---- topology (topology.c) ---- */
+
+typedef enum { RS_TOPO_TEXT, RS_TOPO_DOT } RsTopoFormat;
+bool rs_topo_format_parse(const char *text, RsTopoFormat *out);
+
+/* The cluster at the simulation's current time `at`: namespaces, pods with
+ * their addresses and states, services with ClusterIPs and the endpoints the
+ * data plane has, routes with their hosts, the router VIP, egress addresses
+ * and hosts; an ASCII tree or Graphviz DOT. */
+void rs_teach_topology(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at,
+                       RsTopoFormat fmt);
+
+/* ---- quiz (quiz.c) ---- */
+
+typedef struct {
+    FILE *in;                   /* answers, one a line */
+    FILE *out;                  /* questions, reveals, score */
+    bool interactive;           /* `in` is a terminal: ask again after a bad answer */
+    bool color;
+} RsQuizIo;
+
+typedef struct {
+    unsigned asked, right;      /* probes asked about, answered right */
+    bool ended_early;           /* the answers ran out */
+} RsQuizScore;
+
+/* Asks, for each probe expectation of a simulated run in time order, for
+ * the outcome, then reveals what happened and why (the hops), and prints a
+ * score at the end.  Answers are outcome words or their matrix letters. */
+RsQuizScore rs_teach_quiz(const RsRunResult *run, RsQuizIo *io);
+
+#endif

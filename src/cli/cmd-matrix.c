@@ -1,0 +1,42 @@
+/* cmd-matrix.c: `rahtisim matrix SCENARIO [--at T] [--format text|csv|json]`.
+ *
+ * Who can reach whom at T: one real request per cell, each in its own fresh
+ * simulation (src/teach/matrix.c).  Exit status: 0 when the matrix was
+ * computed, whatever its cells say; 2 for bad usage or a scenario that
+ * cannot be simulated.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "rahtisim/cli.h"
+#include "rahtisim/teach.h"
+#include "cli/cli-private.h"
+#include "cli/teach-cli.h"
+
+/* `rahtisim matrix`. */
+int
+rs_cmd_matrix(int argc, char **argv)
+{
+    static const char *const allowed[] = {"--at", "--format", NULL};
+    g_auto(RsTeachArgs) a = {0};
+    if (!rs_teach_args_parse(argc, argv, allowed, 1, &a))
+        return RS_EXIT_USAGE;
+    RsMatrixFormat fmt = RS_MATRIX_TEXT;
+    if (a.format != NULL && !rs_matrix_format_parse(a.format, &fmt))
+        return rs_cli_usage_error("matrix: --format takes text, csv or json, not '%s'", a.format);
+    g_autoptr(RsScenario) sc = rs_teach_load(&a);
+    if (sc == NULL)
+        return RS_EXIT_USAGE;
+    GError *err = NULL;
+    g_autoptr(RsMatrix) m = rs_matrix_compute(sc, rs_teach_args_seed(&a, sc),
+                                              rs_teach_args_at(&a, sc), &err);
+    if (m == NULL) {
+        int st = rs_cli_usage_error("matrix: %s", err->message);
+        g_error_free(err);
+        return st;
+    }
+    g_autoptr(GString) out = g_string_new(NULL);
+    rs_matrix_print(out, m, fmt, fmt == RS_MATRIX_TEXT && rs_color_enabled(a.color, stdout));
+    return rs_cli_write_output(NULL, out) ? RS_EXIT_OK : RS_EXIT_USAGE;
+}

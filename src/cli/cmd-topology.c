@@ -1,0 +1,41 @@
+/* cmd-topology.c: `rahtisim topology SCENARIO [--format text|dot] [--at T]`.
+ *
+ * The cluster at T (default: a second after the first pods are ready and in
+ * the data plane) as an ASCII tree or Graphviz DOT (src/teach/topology.c).  Exit
+ * status: 0, or 2 for bad usage or a scenario that cannot be simulated.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "rahtisim/cli.h"
+#include "rahtisim/teach.h"
+#include "cli/cli-private.h"
+#include "cli/teach-cli.h"
+
+/* `rahtisim topology`. */
+int
+rs_cmd_topology(int argc, char **argv)
+{
+    static const char *const allowed[] = {"--at", "--format", NULL};
+    g_auto(RsTeachArgs) a = {0};
+    if (!rs_teach_args_parse(argc, argv, allowed, 1, &a))
+        return RS_EXIT_USAGE;
+    RsTopoFormat fmt = RS_TOPO_TEXT;
+    if (a.format != NULL && !rs_topo_format_parse(a.format, &fmt))
+        return rs_cli_usage_error("topology: --format takes text or dot, not '%s'", a.format);
+    g_autoptr(RsScenario) sc = rs_teach_load(&a);
+    if (sc == NULL)
+        return RS_EXIT_USAGE;
+    rs_time_t at = rs_teach_args_at(&a, sc);
+    GError *err = NULL;
+    g_autoptr(RsSim) sim = rs_teach_sim_at(sc, rs_teach_args_seed(&a, sc), at, &err);
+    if (sim == NULL) {
+        int st = rs_cli_usage_error("topology: %s", err->message);
+        g_error_free(err);
+        return st;
+    }
+    g_autoptr(GString) out = g_string_new(NULL);
+    rs_teach_topology(out, sc, sim, at, fmt);
+    return rs_cli_write_output(NULL, out) ? RS_EXIT_OK : RS_EXIT_USAGE;
+}

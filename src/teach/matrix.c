@@ -1,0 +1,485 @@
+/* matrix.c: who can reach whom at one instant (`rahtisim matrix`).
+ *
+ * Like Cyclonus's truth tables for network policies, but every cell is a
+ * real request through the pipeline, not a lookup: rows are the requesters
+ * (every pod alive at T, namespace by namespace, then the scenario's hosts),
+ * columns the destinations:
+ *   - each port of each service, by the name <service>.<namespace> (so the
+ *     namespace wall shows as a timeout, R12, not as a failed lookup);
+ *   - each port of each pod alive at T, as @ns/pod (R9);
+ *   - each live route, by its host and path (R21, R22): over http, or for a
+ *     TLS route over https and, in a second column, over http (R24);
+ *   - each port of each host (R36).
+ * The scheme follows what the far end speaks: tcp:// to pods whose
+ * protocol is tcp, https:// to a TLS port, http:// otherwise.
+ *
+ * INDEPENDENT CELLS
+ * -----------------
+ * A request changes state: round-robin positions and client-ip affinity
+ * (R13), the service's random stream, pod queues (R38).  So that no cell
+ * disturbs another, each cell gets its own fresh simulation, run to T and
+ * then sent the one request (src/teach/probe.c).  Cost: rows x columns
+ * simulations up to T; a teaching scenario has tens of cells and runs in
+ * milliseconds.  A cell whose request this version cannot simulate (from or
+ * to a host, before the edge was simulated) is '?'.
+ */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#include "rahtisim/teach.h"
+
+typedef struct {
+    char *name;                 /* "fenic/debug" or a host name */
+    char *note;                 /* "failed", "host" ... or NULL */
+    RsFrom from;
+} Row;
+
+typedef struct {
+    char *label;                /* "svc fenic/nginx:80" */
+    char *kind;                 /* "service", "pod", "route", "host" */
+    char *url;
+    RsUrl parsed;
+} Col;
+
+struct RsMatrix {
+    char *scenario;
+    uint64_t seed;
+    rs_time_t at;
+    GArray *rows, *cols;        /* Row, Col */
+    char *cells;                /* rows x cols letters */
+    RsOutcome *outcomes;        /* rows x cols; valid where the letter is not '?' */
+};
+
+/* Parses a matrix --format. */
+bool
+rs_matrix_format_parse(const char *text, RsMatrixFormat *out)
+{
+    if (strcmp(text, "text") == 0)
+        *out = RS_MATRIX_TEXT;
+    else if (strcmp(text, "csv") == 0)
+        *out = RS_MATRIX_CSV;
+    else if (strcmp(text, "json") == 0)
+        *out = RS_MATRIX_JSON;
+    else
+        return false;
+    return true;
+}
+
+/* Frees a row's strings (GArray clear function). */
+static void
+row_clear(gpointer p)
+{
+    Row *r = p;
+    g_free(r->name);
+    g_free(r->note);
+    g_free(r->from.ns);
+    g_free(r->from.name);
+}
+
+/* Frees a column's strings (GArray clear function). */
+static void
+col_clear(gpointer p)
+{
+    Col *c = p;
+    g_free(c->label);
+    g_free(c->kind);
+    g_free(c->url);
+    rs_url_clear(&c->parsed);
+}
+
+/* Adds a destination column; its URL must parse (it is built here). */
+static void
+add_col(RsMatrix *m, const char *kind, char *label, char *url)
+{
+    Col c = {.label = label, .kind = g_strdup(kind)};
+    char *msg = NULL;
+    if (!rs_url_parse(url, &c.parsed, &msg))
+        g_error("matrix: built an invalid URL %s: %s", url, msg);
+    c.url = rs_teach_url_text(&c.parsed);      /* as a person writes it: no default port */
+    g_free(url);
+    g_array_append_val(m->cols, c);
+}
+
+/* The scheme for a pod port: what the pod speaks there. */
+static const char *
+scheme_for(const RsTemplate *t, const RsPodPort *pp)
+{
+    if (t->protocol == RS_PROTO_TCP)
+        return "tcp";
+    return pp != NULL && pp->tls != NULL ? "https" : "http";
+}
+
+/* The pod port a service port reaches on pod `p` (R11), or NULL. */
+static const RsPodPort *
+target_port(const RsPod *p, const RsSvcPort *sp)
+{
+    if (sp->target_name != NULL)
+        return rs_pod_port_named(p, sp->target_name);
+    return rs_pod_port(p, sp->target_port ? sp->target_port : sp->port);
+}
+
+/* A URL to `host`:`port` in `scheme`, with the path where the scheme has one. */
+static char *
+url_for(const char *scheme, const char *host, uint16_t port)
+{
+    if (strcmp(scheme, "tcp") == 0)
+        return g_strdup_printf("tcp://%s:%u", host, port);
+    return g_strdup_printf("%s://%s:%u/", scheme, host, port);
+}
+
+/* Columns for every port of every live service (by name, any namespace). */
+static void
+service_cols(RsMatrix *m, RsWorld *w)
+{
+    for (unsigned i = 0; i < w->namespaces->len; i++) {
+        const RsNamespace *ns = w->namespaces->pdata[i];
+        for (unsigned k = 0; k < ns->services->len; k++) {
+            const RsService *svc = ns->services->pdata[k];
+            for (unsigned p = 0; p < svc->def->n_ports; p++) {
+                const RsSvcPort *sp = &svc->def->ports[p];
+                /* What the selected pods speak: the first live pod selected. */
+                const char *scheme = "http";
+                for (unsigned q = 0; q < w->pods->len; q++) {
+                    const RsPod *pod = w->pods->pdata[q];
+                    if (pod->ns == ns && pod->state != RS_POD_GONE &&
+                        rs_labels_match(svc->def->selector, svc->def->n_selector, pod->tmpl)) {
+                        scheme = scheme_for(pod->tmpl, target_port(pod, sp));
+                        break;
+                    }
+                }
+                g_autofree char *host = g_strdup_printf("%s.%s", svc->name, ns->name);
+                add_col(m, "service", g_strdup_printf("svc %s:%u", svc->full, sp->port),
+                        url_for(scheme, host, sp->port));
+            }
+        }
+    }
+}
+
+/* Columns for every port of every pod alive now (by @ns/pod). */
+static void
+pod_cols(RsMatrix *m, RsWorld *w)
+{
+    for (unsigned i = 0; i < w->namespaces->len; i++) {
+        const RsNamespace *ns = w->namespaces->pdata[i];
+        for (unsigned k = 0; k < w->pods->len; k++) {
+            const RsPod *p = w->pods->pdata[k];
+            if (p->ns != ns || p->state == RS_POD_GONE)
+                continue;
+            for (unsigned q = 0; q < p->tmpl->n_ports; q++) {
+                const RsPodPort *pp = &p->tmpl->ports[q];
+                g_autofree char *host = g_strdup_printf("@%s", p->full);
+                add_col(m, "pod", g_strdup_printf("pod %s:%u", p->full, pp->port),
+                        url_for(scheme_for(p->tmpl, pp), host, pp->port));
+            }
+        }
+    }
+}
+
+/* Columns for the live routes (by host and path, R21) and the hosts' ports (R36). */
+static void
+outside_cols(RsMatrix *m, const RsScenario *sc, RsWorld *w)
+{
+    char ip[16];
+    for (unsigned i = 0; w->routes != NULL && i < w->routes->len; i++) {
+        const RsRoute *r = w->routes->pdata[i];
+        if (r->removed)
+            continue;
+        const char *path = r->def->path ? r->def->path : "/";
+        if (r->def->tls == RS_TLS_NONE) {
+            add_col(m, "route", g_strdup_printf("route %s", r->full),
+                    g_strdup_printf("http://%s%s", r->host, path));
+            continue;
+        }
+        /* A TLS route: 443, and what port 80 does (R24). */
+        add_col(m, "route", g_strdup_printf("route %s", r->full),
+                g_strdup_printf("https://%s%s", r->host, path));
+        add_col(m, "route", g_strdup_printf("route %s port 80", r->full),
+                g_strdup_printf("http://%s%s", r->host, path));
+    }
+    for (unsigned i = 0; i < sc->n_hosts; i++) {
+        const RsHostSpec *h = &sc->hosts[i];
+        for (unsigned k = 0; k < h->n_ports; k++) {
+            const RsHostPortSpec *p = &h->ports[k];
+            add_col(m, "host", g_strdup_printf("host %s:%u", h->name, p->port),
+                    url_for(p->protocol == RS_PROTO_TCP ? "tcp" : "http",
+                            rs_ipv4_format(h->ip, ip), p->port));
+        }
+    }
+}
+
+/* Rows: every pod alive now, namespace by namespace, then every host. */
+static void
+source_rows(RsMatrix *m, const RsScenario *sc, RsWorld *w)
+{
+    for (unsigned i = 0; i < w->namespaces->len; i++) {
+        const RsNamespace *ns = w->namespaces->pdata[i];
+        for (unsigned k = 0; k < w->pods->len; k++) {
+            const RsPod *p = w->pods->pdata[k];
+            if (p->ns != ns || p->state == RS_POD_GONE)
+                continue;
+            Row r = {.name = g_strdup(p->full)};
+            r.from.kind = RS_FROM_POD;
+            r.from.ns = g_strdup(ns->name);
+            r.from.name = g_strdup(p->name);
+            if (p->crashed)
+                r.note = g_strdup("crashed");
+            else if (p->state != RS_POD_READY)
+                r.note = g_strdup(rs_pod_state_word(p->state));
+            g_array_append_val(m->rows, r);
+        }
+    }
+    for (unsigned i = 0; i < sc->n_hosts; i++) {
+        Row r = {.name = g_strdup(sc->hosts[i].name), .note = g_strdup("host")};
+        r.from.kind = RS_FROM_HOST;
+        r.from.name = g_strdup(sc->hosts[i].name);
+        g_array_append_val(m->rows, r);
+    }
+}
+
+/* Computes the matrix; see teach.h. */
+RsMatrix *
+rs_matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **error)
+{
+    g_autoptr(RsSim) sim = rs_teach_sim_at(sc, seed, at, error);
+    if (sim == NULL)
+        return NULL;
+    RsWorld *w = rs_sim_world(sim);
+    g_autoptr(RsMatrix) m = g_new0(RsMatrix, 1);
+    m->scenario = g_strdup(sc->name);
+    m->seed = seed;
+    m->at = at;
+    m->rows = g_array_new(FALSE, TRUE, sizeof(Row));
+    g_array_set_clear_func(m->rows, row_clear);
+    m->cols = g_array_new(FALSE, TRUE, sizeof(Col));
+    g_array_set_clear_func(m->cols, col_clear);
+    source_rows(m, sc, w);
+    service_cols(m, w);
+    pod_cols(m, w);
+    outside_cols(m, sc, w);
+
+    size_t n = (size_t)m->rows->len * m->cols->len;
+    m->cells = g_malloc0(n + 1);
+    m->outcomes = g_new0(RsOutcome, n ? n : 1);
+    for (unsigned r = 0; r < m->rows->len; r++) {
+        const Row *row = &g_array_index(m->rows, Row, r);
+        for (unsigned c = 0; c < m->cols->len; c++) {
+            const Col *col = &g_array_index(m->cols, Col, c);
+            size_t i = (size_t)r * m->cols->len + c;
+            /* A fresh simulation per cell: no cell disturbs another. */
+            g_autoptr(RsSim) cell = rs_teach_sim_at(sc, seed, at, error);
+            if (cell == NULL)
+                return NULL;
+            g_autoptr(RsResult) res = rs_teach_send(cell, &row->from, &col->parsed, "matrix", NULL);
+            m->cells[i] = res != NULL ? rs_outcome_letter(res->outcome) : '?';
+            m->outcomes[i] = res != NULL ? res->outcome : RS_OUTCOME_TIMEOUT;
+        }
+    }
+    return g_steal_pointer(&m);
+}
+
+/* Frees a matrix. */
+void
+rs_matrix_free(RsMatrix *m)
+{
+    if (m == NULL)
+        return;
+    g_free(m->scenario);
+    if (m->rows != NULL)
+        g_array_unref(m->rows);
+    if (m->cols != NULL)
+        g_array_unref(m->cols);
+    g_free(m->cells);
+    g_free(m->outcomes);
+    g_free(m);
+}
+
+/* Rows in the matrix. */
+unsigned
+rs_matrix_rows(const RsMatrix *m)
+{
+    return m->rows->len;
+}
+
+/* Columns in the matrix. */
+unsigned
+rs_matrix_cols(const RsMatrix *m)
+{
+    return m->cols->len;
+}
+
+/* A cell's letter. */
+char
+rs_matrix_cell(const RsMatrix *m, unsigned row, unsigned col)
+{
+    return m->cells[(size_t)row * m->cols->len + col];
+}
+
+/* A row's requester name. */
+const char *
+rs_matrix_row_name(const RsMatrix *m, unsigned row)
+{
+    return g_array_index(m->rows, Row, row).name;
+}
+
+/* A column's URL. */
+const char *
+rs_matrix_col_url(const RsMatrix *m, unsigned col)
+{
+    return g_array_index(m->cols, Col, col).url;
+}
+
+/* A row's label: name, and its state when it is not ready. */
+static char *
+row_label(const Row *r)
+{
+    return r->note ? g_strdup_printf("%s (%s)", r->name, r->note) : g_strdup(r->name);
+}
+
+/* The word for a cell: the outcome word, or "not-simulated". */
+static const char *
+cell_word(const RsMatrix *m, size_t i)
+{
+    return m->cells[i] == '?' ? "not-simulated" : rs_outcome_word(m->outcomes[i]);
+}
+
+/* The legend lines for the letters that occur. */
+static void
+legend(GString *out, const RsMatrix *m, bool color)
+{
+    g_string_append(out, "\nlegend:\n");
+    for (int o = 0; o < RS_OUTCOME_COUNT; o++) {
+        char l = rs_outcome_letter((RsOutcome)o);
+        if (strchr(m->cells, l) == NULL)
+            continue;
+        g_string_append(out, "  ");
+        rs_style(out, color, rs_outcome_style((RsOutcome)o));
+        g_string_append_c(out, l);
+        rs_style(out, color, RS_STYLE_RESET);
+        g_string_append_printf(out, "  %-16s %s\n", rs_outcome_word((RsOutcome)o),
+                               rs_outcome_meaning((RsOutcome)o));
+    }
+    if (strchr(m->cells, '?') != NULL)
+        g_string_append(out, "  ?  not simulated    this version cannot send this request\n");
+}
+
+/* The text table. */
+static void
+print_text(GString *out, const RsMatrix *m, bool color)
+{
+    char buf[32];
+    unsigned nc = m->cols->len;
+    g_string_append_printf(out, "reachability in %s at %s (seed %" G_GUINT64_FORMAT "): "
+                           "one request per cell, from the row to the column\n",
+                           m->scenario, rs_duration_format(m->at, buf), m->seed);
+    if (m->rows->len == 0 || nc == 0) {
+        g_string_append_printf(out, "\n(no %s at this time)\n", m->rows->len == 0 ? "requesters" : "destinations");
+        return;
+    }
+    g_string_append(out, "\ndestinations:\n");
+    size_t lw = 0;
+    for (unsigned c = 0; c < nc; c++)
+        lw = MAX(lw, strlen(g_array_index(m->cols, Col, c).label));
+    for (unsigned c = 0; c < nc; c++) {
+        const Col *col = &g_array_index(m->cols, Col, c);
+        g_string_append_printf(out, "  %3u  %-*s  %s\n", c + 1, (int)lw, col->label, col->url);
+    }
+    size_t rw = 6;              /* "source" */
+    for (unsigned r = 0; r < m->rows->len; r++) {
+        g_autofree char *l = row_label(&g_array_index(m->rows, Row, r));
+        rw = MAX(rw, strlen(l));
+    }
+    g_string_append_printf(out, "\n%-*s", (int)rw, "source");
+    for (unsigned c = 0; c < nc; c++)
+        g_string_append_printf(out, "%3u", c + 1);
+    g_string_append_c(out, '\n');
+    for (unsigned r = 0; r < m->rows->len; r++) {
+        g_autofree char *l = row_label(&g_array_index(m->rows, Row, r));
+        g_string_append_printf(out, "%-*s", (int)rw, l);
+        for (unsigned c = 0; c < nc; c++) {
+            size_t i = (size_t)r * nc + c;
+            g_string_append(out, "  ");
+            if (m->cells[i] != '?')
+                rs_style(out, color, rs_outcome_style(m->outcomes[i]));
+            g_string_append_c(out, m->cells[i]);
+            if (m->cells[i] != '?')
+                rs_style(out, color, RS_STYLE_RESET);
+        }
+        g_string_append_c(out, '\n');
+    }
+    legend(out, m, color);
+}
+
+/* CSV: a header of destination labels, then a row of outcome words per source. */
+static void
+print_csv(GString *out, const RsMatrix *m)
+{
+    g_string_append(out, "source");
+    for (unsigned c = 0; c < m->cols->len; c++)
+        g_string_append_printf(out, ",%s", g_array_index(m->cols, Col, c).label);
+    g_string_append_c(out, '\n');
+    for (unsigned r = 0; r < m->rows->len; r++) {
+        g_string_append(out, g_array_index(m->rows, Row, r).name);
+        for (unsigned c = 0; c < m->cols->len; c++)
+            g_string_append_printf(out, ",%s", cell_word(m, (size_t)r * m->cols->len + c));
+        g_string_append_c(out, '\n');
+    }
+}
+
+/* JSON: sources, destinations, cells (outcome words) and the letters. */
+static void
+print_json(GString *out, const RsMatrix *m)
+{
+    char buf[32];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "scenario", m->scenario);
+    cJSON_AddNumberToObject(o, "seed", (double)m->seed);
+    cJSON_AddStringToObject(o, "at", rs_duration_format(m->at, buf));
+    cJSON_AddNumberToObject(o, "at_ns", (double)m->at);
+    cJSON *src = cJSON_AddArrayToObject(o, "sources");
+    for (unsigned r = 0; r < m->rows->len; r++) {
+        const Row *row = &g_array_index(m->rows, Row, r);
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddStringToObject(s, "name", row->name);
+        cJSON_AddStringToObject(s, "kind", row->from.kind == RS_FROM_HOST ? "host" : "pod");
+        if (row->note != NULL && row->from.kind != RS_FROM_HOST)
+            cJSON_AddStringToObject(s, "state", row->note);
+        cJSON_AddItemToArray(src, s);
+    }
+    cJSON *dst = cJSON_AddArrayToObject(o, "destinations");
+    for (unsigned c = 0; c < m->cols->len; c++) {
+        const Col *col = &g_array_index(m->cols, Col, c);
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "label", col->label);
+        cJSON_AddStringToObject(d, "kind", col->kind);
+        cJSON_AddStringToObject(d, "url", col->url);
+        cJSON_AddItemToArray(dst, d);
+    }
+    cJSON *cells = cJSON_AddArrayToObject(o, "cells");
+    cJSON *letters = cJSON_AddArrayToObject(o, "letters");
+    for (unsigned r = 0; r < m->rows->len; r++) {
+        cJSON *row = cJSON_CreateArray();
+        for (unsigned c = 0; c < m->cols->len; c++)
+            cJSON_AddItemToArray(row, cJSON_CreateString(cell_word(m, (size_t)r * m->cols->len + c)));
+        cJSON_AddItemToArray(cells, row);
+        g_autofree char *l = g_strndup(m->cells + (size_t)r * m->cols->len, m->cols->len);
+        cJSON_AddItemToArray(letters, cJSON_CreateString(l));
+    }
+    char *text = cJSON_Print(o);
+    g_string_append(out, text);
+    g_string_append_c(out, '\n');
+    cJSON_free(text);
+    cJSON_Delete(o);
+}
+
+/* Prints the matrix; see teach.h. */
+void
+rs_matrix_print(GString *out, const RsMatrix *m, RsMatrixFormat fmt, bool color)
+{
+    switch (fmt) {
+    case RS_MATRIX_TEXT: print_text(out, m, color); break;
+    case RS_MATRIX_CSV: print_csv(out, m); break;
+    case RS_MATRIX_JSON: print_json(out, m); break;
+    }
+}

@@ -1,0 +1,212 @@
+/* probe.c: a simulation stopped at a chosen time, and one request sent then.
+ *
+ * The teaching views look at a scenario at one instant T.  To see exactly
+ * what an expectation at T would see, the simulation is built, a stopper
+ * event is scheduled at T, and the engine runs until it fires: events the
+ * scenario scheduled for T came earlier in the queue and have run; timers
+ * they started at T come later and have not (R37, the same order as
+ * src/check/expect.c gives a probe).  A request is then started "now" and
+ * the engine runs until it is answered (at most the client's timeout, R38).
+ *
+ * Only the request asked for is sent: the scenario's own expectations are
+ * not run, so state that requests change (round-robin positions, client-ip
+ * affinity, queues; R13, R38) is as if no probe had gone before.
+ *
+ * Cost: building the world and running to T, O(events before T).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rahtisim/teach.h"
+
+G_DEFINE_QUARK(rs-teach-error-quark, rs_teach_error)
+
+/* The default --at: a second after every first pod is ready and known to
+ * the data plane and the router (R5, R15, R28). */
+rs_time_t
+rs_teach_settled_time(const RsScenario *sc)
+{
+    rs_time_t startup = 0;
+    bool routes = false;
+    for (unsigned i = 0; i < sc->n_namespaces; i++) {
+        const RsNamespaceSpec *ns = &sc->namespaces[i];
+        routes = routes || ns->n_routes > 0;
+        for (unsigned k = 0; k < ns->n_deployments; k++)
+            startup = MAX(startup, ns->deployments[k].startup);
+        for (unsigned k = 0; k < ns->n_pods; k++)
+            startup = MAX(startup, ns->pods[k].startup);
+    }
+    /* The router learns new endpoints at its next reload, at most one
+     * reload_interval after the last (R28). */
+    rs_time_t lag = sc->profile.endpoint_delay;
+    if (routes)
+        lag = MAX(lag, sc->profile.reload_interval);
+    /* One second more: at exactly startup + lag the update is still an
+     * event waiting at that instant (R37). */
+    return startup + lag + RS_SEC;
+}
+
+/* Whether the scenario declares deployment ns/name. */
+static bool
+declares_deployment(const RsScenario *sc, const char *ns, const char *name)
+{
+    for (unsigned i = 0; i < sc->n_namespaces; i++) {
+        if (strcmp(sc->namespaces[i].name, ns) != 0)
+            continue;
+        for (unsigned k = 0; k < sc->namespaces[i].n_deployments; k++)
+            if (strcmp(sc->namespaces[i].deployments[k].name, name) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* Resolves --from against the scenario and the world now; see teach.h. */
+bool
+rs_teach_from_parse(const RsScenario *sc, RsSim *sim, const char *text, RsFrom *out,
+                    GError **error)
+{
+    memset(out, 0, sizeof *out);
+    const char *slash = strchr(text, '/');
+    if (slash == NULL) {
+        for (unsigned i = 0; i < sc->n_hosts; i++) {
+            if (strcmp(sc->hosts[i].name, text) == 0) {
+                out->kind = RS_FROM_HOST;
+                out->name = g_strdup(text);
+                return true;
+            }
+        }
+        g_set_error(error, RS_TEACH_ERROR, RS_TEACH_ERROR_USAGE,
+                    "--from %s: no host of that name (pods and deployments are written "
+                    "NAMESPACE/NAME; hosts are declared in `hosts`)", text);
+        return false;
+    }
+    g_autofree char *ns = g_strndup(text, (gsize)(slash - text));
+    const char *name = slash + 1;
+    RsWorld *w = rs_sim_world(sim);
+    if (rs_world_namespace(w, ns) == NULL) {
+        g_set_error(error, RS_TEACH_ERROR, RS_TEACH_ERROR_USAGE,
+                    "--from %s: the scenario has no namespace %s", text, ns);
+        return false;
+    }
+    if (declares_deployment(sc, ns, name) || rs_world_workload(w, ns, name) != NULL) {
+        out->kind = RS_FROM_DEPLOYMENT;
+    } else if (rs_world_pod(w, ns, name) != NULL) {
+        out->kind = RS_FROM_POD;
+    } else {
+        char at[32];
+        g_set_error(error, RS_TEACH_ERROR, RS_TEACH_ERROR_USAGE,
+                    "--from %s: no pod or deployment of that name in namespace %s at %s", text, ns,
+                    rs_duration_format(rs_engine_now(rs_sim_engine(sim)), at));
+        return false;
+    }
+    out->ns = g_steal_pointer(&ns);
+    out->name = g_strdup(name);
+    return true;
+}
+
+/* Frees what rs_teach_from_parse put in `f`. */
+void
+rs_teach_from_clear(RsFrom *f)
+{
+    g_clear_pointer(&f->ns, g_free);
+    g_clear_pointer(&f->name, g_free);
+}
+
+/* "ns/name" or a host name. */
+const char *
+rs_teach_from_text(const RsFrom *f, char *buf, size_t len)
+{
+    if (f->ns != NULL)
+        g_snprintf(buf, len, "%s/%s", f->ns, f->name);
+    else
+        g_snprintf(buf, len, "%s", f->name ? f->name : "?");
+    return buf;
+}
+
+/* The URL as a person would write it: default ports and "/" left out where
+ * the scheme implies them. */
+char *
+rs_teach_url_text(const RsUrl *u)
+{
+    static const char *const schemes[] = {"http", "https", "tcp"};
+    static const uint16_t default_port[] = {80, 443, 0};
+    GString *s = g_string_new(schemes[u->scheme]);
+    g_string_append(s, "://");
+    if (u->pod_ref != NULL) {
+        g_string_append_printf(s, "%s%s", u->pod_ref[0] == '@' ? "" : "@", u->pod_ref);
+    } else if (u->is_ip) {
+        char ip[16];
+        g_string_append(s, rs_ipv4_format(u->ip, ip));
+    } else {
+        g_string_append(s, u->host ? u->host : "?");
+    }
+    if (u->port != default_port[u->scheme])
+        g_string_append_printf(s, ":%u", u->port);
+    if (u->scheme != RS_SCHEME_TCP)
+        g_string_append(s, u->path ? u->path : "/");
+    return g_string_free(s, FALSE);
+}
+
+/* The stopper event: ends rs_engine_run at the chosen instant. */
+static void
+stop_here(RsEngine *eng, void *obj, uint64_t arg)
+{
+    (void)obj;
+    (void)arg;
+    rs_engine_stop(eng);
+}
+
+/* A simulation stopped at `at`; see teach.h. */
+RsSim *
+rs_teach_sim_at(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **error)
+{
+    GError *err = NULL;
+    RsSim *sim = rs_sim_new(sc, seed, &err);
+    if (sim == NULL) {
+        g_set_error_literal(error, RS_TEACH_ERROR, RS_TEACH_ERROR_SIM, err->message);
+        g_error_free(err);
+        return NULL;
+    }
+    RsEngine *eng = rs_sim_engine(sim);
+    rs_engine_schedule(eng, at, stop_here, NULL, 0);
+    rs_engine_run(eng, at);
+    return sim;
+}
+
+typedef struct {
+    RsResult *res;
+} SendCtx;
+
+/* Keeps a copy of the answer. */
+static void
+send_done(RsSim *sim, const RsResult *res, void *data)
+{
+    SendCtx *ctx = data;
+    ctx->res = rs_result_dup(res);
+    (void)sim;
+}
+
+/* Sends one request now and waits for its answer; see teach.h. */
+RsResult *
+rs_teach_send(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stream, GError **error)
+{
+    GError *err = NULL;
+    if (!rs_sim_check_request(sim, from, to, &err)) {
+        g_set_error_literal(error, RS_TEACH_ERROR, RS_TEACH_ERROR_SIM, err->message);
+        g_error_free(err);
+        return NULL;
+    }
+    SendCtx ctx = {NULL};
+    RsEngine *eng = rs_sim_engine(sim);
+    rs_sim_request(sim, from, to, stream, true, send_done, &ctx);
+    /* The client's timer bounds the wait (R38), so this ends. */
+    while (ctx.res == NULL && rs_engine_pending(eng) > 0)
+        rs_engine_run(eng, rs_engine_next_time(eng));
+    if (ctx.res == NULL) {
+        g_set_error_literal(error, RS_TEACH_ERROR, RS_TEACH_ERROR_SIM,
+                            "the request never got an answer (the simulation ran dry)");
+        return NULL;
+    }
+    return ctx.res;
+}

@@ -1,0 +1,155 @@
+#!/bin/sh
+# teach.sh: the teaching commands from the command line (explain, dig,
+# matrix, topology, run --quiz): exit statuses, usage errors, the facts a
+# student must see, plain output on a pipe, colour on request, NO_COLOR,
+# and byte-identical output on a second run (R37).
+# Environment: RAHTISIM (the program), SRCDIR (the source tree).
+
+: "${RAHTISIM:=./rahtisim}"
+: "${SRCDIR:=.}"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+S=$SRCDIR/scenarios
+
+# check NAME STATUS FRAGMENT -- ARGS...: runs rahtisim with ARGS (stdin from
+# $tmp/in when it exists), expects the exit STATUS and FRAGMENT (a fixed
+# string, searched in stdout and stderr; empty: none).
+check() {
+    name=$1 want=$2 frag=$3
+    shift 4
+    if [ -f "$tmp/in" ]; then
+        "$RAHTISIM" "$@" <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+    else
+        "$RAHTISIM" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    fi
+    got=$?
+    why=""
+    [ "$got" -eq "$want" ] || why="exit $got, expected $want"
+    if [ -z "$why" ] && [ -n "$frag" ] && ! cat "$tmp/out" "$tmp/err" | grep -qF -- "$frag"; then
+        why="no '$frag' in the output"
+    fi
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+        echo "ok: $name"
+    else
+        fail=$((fail + 1))
+        echo "FAIL: $name: $why (rahtisim $*)"
+        sed 's/^/  | /' "$tmp/out" | head -30
+        sed 's/^/  ! /' "$tmp/err" | head -5
+    fi
+}
+
+# same NAME -- ARGS...: a second run prints byte-identical output (R37).
+same() {
+    name=$1
+    shift 2
+    "$RAHTISIM" "$@" >"$tmp/a" 2>&1 </dev/null
+    "$RAHTISIM" "$@" >"$tmp/b" 2>&1 </dev/null
+    if cmp -s "$tmp/a" "$tmp/b"; then
+        pass=$((pass + 1)); echo "ok: $name"
+    else
+        fail=$((fail + 1)); echo "FAIL: $name: two runs differ"; diff "$tmp/a" "$tmp/b" | head -10
+    fi
+}
+
+# --- explain ---
+check "explain: a service hop by hop" 0 "service   R13   fenic/nginx:80 sends to fenic/nginx-" -- \
+    explain "$S/00-fenic.json" --from fenic/debug --to http://nginx/ --at 5s
+check "explain: the DNS query with its rule" 0 "dns       R17   query nginx.fenic.svc.cluster.local: 172.30.1.0" -- \
+    explain "$S/00-fenic.json" --from fenic/debug --to http://nginx/ --at 5s
+check "explain: the namespace wall" 0 "namespace R12   fenic/nginx is reachable only from namespace fenic" -- \
+    explain "$S/00-fenic.json" --from other/client --to http://nginx.fenic/ --at 5s
+check "explain: a timeout still exits 0" 0 "outcome: timeout" -- \
+    explain "$S/00-fenic.json" --from other/client --to http://nginx.fenic/ --at 5s
+check "explain: the rules cited, with titles" 0 "R12  services are reachable from their own namespace only" -- \
+    explain "$S/00-fenic.json" --from other/client --to http://nginx.fenic/ --at 5s
+check "explain: a stale pod IP (R9)" 0 "no live pod holds 10.128.0.1: dropped" -- \
+    explain "$S/00-fenic.json" --from fenic/debug --to http://@fenic/nginx-0:8081/ --at 15s
+check "explain: from a deployment" 0 "sent from fenic/nginx-" -- \
+    explain "$S/00-fenic.json" --from fenic/nginx --to tcp://mongo:27017
+check "explain: default --at is the settled time" 0 "fenic/debug -> http://web/ at 4s" -- \
+    explain "$S/06-namespaces.json" --from fenic/debug --to http://web/
+check "explain: with routes, the router's reload counts (R28)" 0 "fenic/debug -> http://nginx/ at 8s" -- \
+    explain "$S/00-fenic.json" --from fenic/debug --to http://nginx/
+check "explain: plain on a pipe" 0 "" -- explain "$S/00-fenic.json" --from fenic/debug --to http://nginx/
+if grep -q "$(printf '\033')" "$tmp/out"; then
+    fail=$((fail + 1)); echo "FAIL: explain printed escape sequences to a pipe"
+else
+    pass=$((pass + 1)); echo "ok: no escape sequences on a pipe"
+fi
+check "explain: --color always" 0 "$(printf '\033[32mok')" -- \
+    explain "$S/00-fenic.json" --from fenic/debug --to http://nginx/ --color always
+check "explain: --from is required" 2 "explain: --from X and --to URL are required" -- \
+    explain "$S/00-fenic.json" --to http://nginx/
+check "explain: unknown pod" 2 "rahtisim: explain: --from fenic/nobody: no pod or deployment" -- \
+    explain "$S/00-fenic.json" --from fenic/nobody --to http://nginx/
+check "explain: unknown namespace" 2 "the scenario has no namespace lumi" -- \
+    explain "$S/00-fenic.json" --from lumi/x --to http://nginx/
+check "explain: bad URL" 2 "rahtisim: explain: --to nginx:" -- \
+    explain "$S/00-fenic.json" --from fenic/debug --to nginx
+check "explain: bad --at" 2 "--at takes a time" -- \
+    explain "$S/00-fenic.json" --from fenic/debug --to http://nginx/ --at soon
+check "explain: an option of another command" 2 "explain: unknown option '--format'" -- \
+    explain "$S/00-fenic.json" --from fenic/debug --to http://nginx/ --format json
+check "explain: missing scenario file" 2 "rahtisim: " -- \
+    explain "$tmp/none.json" --from fenic/debug --to http://nginx/
+check "explain: no scenario" 2 "explain: missing arguments" -- explain --from fenic/debug --to http://nginx/
+same "explain: deterministic" -- explain "$S/03-services.json" --from fenic/debug --to http://sticky/ --at 6s
+
+# --- dig ---
+check "dig: the search walk" 0 ";; QUERY 2" -- dig "$S/05-dns.json" nginx.fenic --from fenic/debug --at 5s
+check "dig: the answer section" 0 "nginx.fenic.svc.cluster.local.  IN A  172.30.10.80" -- \
+    dig "$S/05-dns.json" nginx.fenic --from fenic/debug --at 5s
+check "dig: ndots" 0 "has 4 dots, fewer than ndots:5" -- \
+    dig "$S/05-dns.json" nginx.fenic.svc.cluster.local --from fenic/debug --at 5s
+check "dig: trailing dot" 0 "ends with a dot: a complete name" -- \
+    dig "$S/05-dns.json" nginx.fenic.svc.cluster.local. --from fenic/debug --at 5s
+check "dig: nxdomain exits 0" 0 ";; FINAL ANSWER: NXDOMAIN (nxdomain) after 4 queries" -- \
+    dig "$S/05-dns.json" mongo --from fenic/debug --at 5s
+check "dig: headless answers" 0 "peers.fenic.svc.cluster.local.  IN A  10.128.0.3" -- \
+    dig "$S/04-endpoint-views.json" peers --from fenic/debug --at 5s
+check "dig: a pre-created public name" 0 "IN CNAME  rahtiapp.fi." -- \
+    dig "$S/05-dns.json" myapp.rahtiapp.fi --from fenic/debug --at 5s
+check "dig: NAME is required" 2 "dig: missing arguments" -- dig "$S/05-dns.json" --from fenic/debug
+check "dig: --from is required" 2 "dig: --from X is required" -- dig "$S/05-dns.json" nginx
+check "dig: --to is not dig's" 2 "dig: unknown option '--to'" -- \
+    dig "$S/05-dns.json" nginx --from fenic/debug --to http://x/
+same "dig: deterministic" -- dig "$S/05-dns.json" nginx --from other/client
+
+# --- matrix ---
+check "matrix: the namespace wall" 0 "other/client   T  T  T  T  T  T  T" -- matrix "$S/00-fenic.json" --at 5s
+check "matrix: the legend" 0 "  T  timeout          no answer at all: packets dropped" -- matrix "$S/00-fenic.json" --at 5s
+check "matrix: the destinations" 0 "    1  svc fenic/nginx:80" -- matrix "$S/00-fenic.json" --at 5s
+check "matrix: refused by a failed pod (R4)" 0 "fenic/debug              R  .  R  .  ." -- \
+    matrix "$S/02-pod-lifecycle.json" --at 5s
+check "matrix: csv" 0 "other/client,timeout,timeout," -- matrix "$S/00-fenic.json" --at 5s --format csv
+check "matrix: json" 0 '"letters":' -- matrix "$S/00-fenic.json" --at 5s --format json
+check "matrix: bad format" 2 "matrix: --format takes text, csv or json, not 'xml'" -- \
+    matrix "$S/00-fenic.json" --format xml
+same "matrix: deterministic" -- matrix "$S/03-services.json" --at 6s
+
+# --- topology ---
+check "topology: a tree" 0 "|-- namespace fenic  egress 193.167.189.25 (shared, R32)" -- topology "$S/00-fenic.json"
+check "topology: ClusterIP and mapping" 0 "service nginx  172.30.1.0  80 -> 8081" -- topology "$S/00-fenic.json"
+check "topology: the data plane lags (R15)" 0 "(gone: a stale entry, R15)" -- topology "$S/00-fenic.json" --at 10.5s
+check "topology: dot" 0 "digraph rahtisim {" -- topology "$S/00-fenic.json" --format dot
+check "topology: bad format" 2 "topology: --format takes text or dot" -- topology "$S/00-fenic.json" --format png
+same "topology: deterministic" -- topology "$S/04-endpoint-views.json" --at 10.5s
+
+# --- run --quiz ---
+printf 'refused\nok\ntimeout\ntimeout\nT\nok\n' >"$tmp/in"
+check "quiz: all right from a pipe" 0 "score: 6 of 6" -- run --quiz "$S/02-pod-lifecycle.json"
+printf 'ok\n' >"$tmp/in"
+check "quiz: answers run out" 0 "score: 0 of 6 (stopped after 1)" -- run --quiz "$S/02-pod-lifecycle.json"
+check "quiz: reveals why" 0 "R4, R14: a failed pod is never ready" -- run --quiz "$S/02-pod-lifecycle.json"
+rm -f "$tmp/in"
+check "quiz: the built-in scenario" 0 "Quiz: fenic" -- run --quiz
+check "quiz: does not combine with --format" 2 "run --quiz: '--format' does not combine" -- \
+    run --quiz --format json "$S/02-pod-lifecycle.json"
+check "quiz: one scenario" 2 "run --quiz: one scenario at a time" -- \
+    run --quiz "$S/01-pod-ips.json" "$S/02-pod-lifecycle.json"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
