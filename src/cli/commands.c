@@ -22,14 +22,18 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 const RsCmdEntry rs_cmd_table[] = {
-    {"run", "[SCENARIO...] [--seed N] [--format text|json] [--output FILE] [--quiet]",
+    {"run", "[SCENARIO...] [--seed N] [--format text|json|tap|junit] [--output FILE] [--plot DIR]\n"
+            "            [--trace] [--quiet] [--quiz]",
      "simulate scenarios and check their expectations",
      "Simulates each SCENARIO (with none, the built-in scenario: the Rahti networking page's\n"
      "`fenic` namespace) and checks its expectations.\n"
      "\n"
      "  --seed N         override the scenario's seed\n"
-     "  --format F       text (default) or json (scenario-format.md, \"JSON report\")\n"
+     "  --format F       text (default), json (scenario-format.md, \"JSON report\"),\n"
+     "                   tap (TAP 13) or junit (JUnit XML): one test per expectation\n"
      "  --output FILE    write the report to FILE (atomically) instead of stdout\n"
+     "  --plot DIR       write each traffic source's data (CSV), gnuplot scripts and,\n"
+     "                   when gnuplot is installed, PNG and SVG plots into DIR\n"
      "  --trace          also print the event log (what happened, when, and the rule)\n"
      "  --quiet          print only failures and the summary\n"
      "  --quiz           one SCENARIO: predict each probe's outcome, then see it explained;\n"
