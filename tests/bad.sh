@@ -5,6 +5,9 @@
 # when the sidecar says `-`) containing the expected fragment.
 # Sidecar NAME.expect: line 1 LINE:COL or -, line 2 a message fragment.
 # Also covers a missing file and a directory.
+# Each file is also given to `rahtisim run --output OUT` (text and JSON): it
+# must exit 2, print the same error line, and leave no OUT (nor any
+# temporary file) behind.
 # Environment: RAHTISIM (the program), SRCDIR (the source tree).
 
 : "${RAHTISIM:=./rahtisim}"
@@ -46,6 +49,26 @@ check_one() {
             esac
         fi
     fi
+    # The same file through `run --output`: exit 2, same error, nothing written.
+    for format in text json; do
+        [ -z "$why" ] || break
+        mkdir "$tmp/outdir"
+        "$RAHTISIM" run --format "$format" --output "$tmp/outdir/out.json" "$file" \
+            >"$tmp/run-out" 2>"$tmp/run-err"
+        status=$?
+        if [ "$status" -ne 2 ]; then
+            why="run --format $format: exit status $status, expected 2"
+        elif [ -e "$tmp/outdir/out.json" ]; then
+            why="run --format $format: the output file was written"
+        elif [ -n "$(ls -A "$tmp/outdir")" ]; then
+            why="run --format $format: left files behind: $(ls -A "$tmp/outdir")"
+        elif [ -s "$tmp/run-out" ]; then
+            why="run --format $format: stdout is not empty"
+        elif ! cmp -s "$tmp/err" "$tmp/run-err"; then
+            why="run --format $format: a different error than check's: $(cat "$tmp/run-err")"
+        fi
+        rm -rf "$tmp/outdir"
+    done
     if [ -z "$why" ]; then
         pass=$((pass + 1))
     else

@@ -56,6 +56,14 @@ bool rs_engine_cancel(RsEngine *eng, RsTimer timer);
  * Returns the number of events executed by this call. */
 uint64_t rs_engine_run(RsEngine *eng, rs_time_t until);
 
+/* A guard against runaway runs (--max-events): once `max_executed` events
+ * have run since the engine was created, rs_engine_run drops every pending
+ * event unrun when the next one is due (the queue is empty afterwards, so
+ * every "run while events are pending" loop ends).  rs_engine_limit_reached
+ * tells whether that happened (a cancelled timer due counts too). */
+void rs_engine_set_limit(RsEngine *eng, uint64_t max_executed);
+bool rs_engine_limit_reached(const RsEngine *eng);
+
 /* Asks rs_engine_run to return after the current event. */
 void rs_engine_stop(RsEngine *eng);
 

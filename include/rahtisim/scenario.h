@@ -288,6 +288,25 @@ typedef struct {
     rs_time_t latency_p50_max, latency_p90_max, latency_p99_max;   /* RS_TIME_NEVER: unchecked */
 } RsExpectSpec;
 
+/* Limits that protect against runaway scenarios; each has a command-line
+ * flag (--max-objects, --max-events, --max-duration) and a clear error.
+ *  - max_objects: the pods, services, routes and hosts a scenario can make:
+ *    deployments count their replicas, scale events the replicas they ask
+ *    for, delete and crash events one replacement each (the world keeps
+ *    every pod it ever made).  Checked at load.  Default 100000.
+ *  - max_events: engine events one run may execute.  At load, scenario
+ *    events, expectations and the requests traffic sources would send count
+ *    against it (each is at least one engine event); at run time the engine
+ *    stops at the limit and the run fails (rs_run_scenario).  Default 1000000.
+ *  - max_duration: the latest simulated time anything may happen at (the
+ *    duration, event, expectation and traffic times).  Default 30 days. */
+typedef struct {
+    unsigned max_objects;
+    unsigned max_events;
+    rs_time_t max_duration;
+} RsLimits;
+void rs_limits_default(RsLimits *l);
+
 /* ---- the scenario ---- */
 
 typedef struct {
@@ -305,15 +324,9 @@ typedef struct {
     RsExpectSpec *expect; unsigned n_expect;
     /* Warnings the loader found (privileged ports, ...); `check` prints them. */
     GPtrArray *warnings;        /* char *, "FILE:LINE:COL: warning: ..." */
+    RsLimits limits;            /* the limits it was loaded with; runs obey them too */
 } RsScenario;
 
-/* Limits that protect against runaway scenarios; each has a command-line flag. */
-typedef struct {
-    unsigned max_objects;       /* pods+services+routes+hosts at load, default 100000 */
-    unsigned max_events;        /* scenario events + expectations, default 1000000 */
-    rs_time_t max_duration;     /* default 30 days */
-} RsLimits;
-void rs_limits_default(RsLimits *l);
 
 /* Loads and validates a scenario file.  On error returns NULL and sets
  * `error` with a message "FILE:LINE:COL: JSONPATH: message". */

@@ -84,7 +84,7 @@ RsSim *rs_teach_sim_at(const RsScenario *sc, uint64_t seed, rs_time_t at, GError
  * the simulation until it is answered; `stream` names the requester's own
  * random stream.  The copy returned (rs_result_free) points to strings the
  * simulation owns: free it before the simulation.  NULL with `error` when
- * the request is not simulated yet (rs_sim_check_request). */
+ * rs_sim_check_request refuses the request (a requester the scenario lacks). */
 RsResult *rs_teach_send(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stream,
                         GError **error);
 
@@ -126,7 +126,7 @@ void rs_matrix_free(RsMatrix *m);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsMatrix, rs_matrix_free)
 unsigned rs_matrix_rows(const RsMatrix *m);
 unsigned rs_matrix_cols(const RsMatrix *m);
-/* A cell's letter (outcome.h), or '?' when the request is not simulated yet. */
+/* A cell's letter (outcome.h), or '?' when the request could not be sent. */
 char rs_matrix_cell(const RsMatrix *m, unsigned row, unsigned col);
 const char *rs_matrix_row_name(const RsMatrix *m, unsigned row);
 const char *rs_matrix_col_url(const RsMatrix *m, unsigned col);

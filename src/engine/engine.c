@@ -136,6 +136,8 @@ struct RsEngine {
     uint64_t seq;
     rs_time_t now;
     uint64_t executed;
+    uint64_t max_executed;      /* the run-away guard (rs_engine_set_limit); UINT64_MAX: none */
+    bool limited;               /* a run stopped at max_executed with an event due */
     bool stop;
     bool running;
 };
@@ -213,6 +215,7 @@ rs_engine_new(void)
     eng->slot_cap = 256;
     eng->slots = g_new0(Slot, eng->slot_cap);
     eng->free_head = FREE_END;
+    eng->max_executed = UINT64_MAX;
     return eng;
 }
 
@@ -452,6 +455,17 @@ rs_engine_run(RsEngine *eng, rs_time_t until)
         rs_time_t t = h[ROOT].time;
         if (t > until)
             break;
+        if (G_UNLIKELY(eng->executed >= eng->max_executed)) {
+            /* The run-away guard: drop every pending event unrun, so that any
+             * caller's "run while something is pending" loop ends. */
+            eng->limited = true;
+            for (size_t i = ROOT; i < ROOT + eng->len; i++)
+                slot_release(eng, (uint32_t)(h[i].key & SLOT_MASK));
+            eng->len = 0;
+            eng->dead = 0;
+            eng->stop = true;   /* the clock stays at the last event run */
+            break;
+        }
         uint32_t s = (uint32_t)(h[ROOT].key & SLOT_MASK);
         heap_pop(eng);
         if (eng->len > 0)       /* the next event's payload, fetched during this one */
@@ -477,6 +491,20 @@ rs_engine_run(RsEngine *eng, rs_time_t until)
     eng->stop = false;
     eng->running = false;
     return eng->executed - start;
+}
+
+/* Caps the events executed over the engine's life; see engine.h. */
+void
+rs_engine_set_limit(RsEngine *eng, uint64_t max_executed)
+{
+    eng->max_executed = max_executed;
+}
+
+/* Whether the cap stopped the engine with events still pending; see engine.h. */
+bool
+rs_engine_limit_reached(const RsEngine *eng)
+{
+    return eng->limited;
 }
 
 /* Asks rs_engine_run to return after the current event. */

@@ -124,14 +124,37 @@ rs_jsonc_linecol(const RsJsonDoc *doc, size_t offset, int *line, int *col)
     *col = c;
 }
 
+/* A copy of `s` with control characters escaped (\n, \t, \x1b ...):
+ * messages quote keys, values and characters from the file, and a message
+ * must stay one line that cannot rewrite the terminal (found by fuzz_load). */
+char *
+rs_jsonc_printable(const char *s)
+{
+    GString *out = g_string_sized_new(strlen(s));
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\n')
+            g_string_append(out, "\\n");
+        else if (*p == '\t')
+            g_string_append(out, "\\t");
+        else if (*p == '\r')
+            g_string_append(out, "\\r");
+        else if (*p < 0x20 || *p == 0x7f)
+            g_string_append_printf(out, "\\x%02x", *p);
+        else
+            g_string_append_c(out, (char)*p);
+    }
+    return g_string_free(out, FALSE);
+}
+
 /* Sets a syntax error at a byte offset: "NAME:LINE:COL: message". */
 static void
 set_error_at(const RsJsonDoc *doc, size_t off, GError **error, const char *msg)
 {
     int line, col;
+    g_autofree char *text = rs_jsonc_printable(msg);
     rs_jsonc_linecol(doc, off, &line, &col);
     g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_SYNTAX, "%s:%d:%d: %s",
-                doc->name, line, col, msg);
+                doc->name, line, col, text);
 }
 
 /* Records the first scanner error (later ones are consequences). */

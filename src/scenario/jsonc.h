@@ -48,4 +48,8 @@ size_t rs_jsonc_offset(const RsJsonDoc *doc, const cJSON *node, bool key);
 /* 1-based line and column (in characters) of a byte offset. */
 void rs_jsonc_linecol(const RsJsonDoc *doc, size_t offset, int *line, int *col);
 
+/* A copy of `s` (g_free it) with control characters written as escapes
+ * (\n, \t, \r, \xNN), for quoting file text in one-line messages. */
+char *rs_jsonc_printable(const char *s);
+
 #endif

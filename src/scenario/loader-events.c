@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "scenario/loader-internal.h"
@@ -157,8 +158,10 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
     switch (ev->kind) {
     case RS_EV_DELETE:
     case RS_EV_CRASH:
+        /* A deployment's pod is replaced: one more pod the world keeps. */
         ev->obj_kind = RS_KIND_POD;
-        return target(ld, v, path, actions[act], LD_REF_POD, ev, "the event's pod");
+        return target(ld, v, path, actions[act], LD_REF_POD, ev, "the event's pod") &&
+               ld_count_object(ld, v, path, 1);
     case RS_EV_SCALE: {
         long long n;
         ev->obj_kind = RS_KIND_DEPLOYMENT;
@@ -166,7 +169,9 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
             !ld_int(ld, v, path, "replicas", true, 0, 1000000, &n, NULL))
             return false;
         ev->replicas = (unsigned)n;
-        return true;
+        /* Scaling up makes up to `replicas` new pods, which the world keeps. */
+        g_autofree char *rp = ld_path(path, "replicas");
+        return ld_count_object(ld, ld_get(v, "replicas"), rp, ev->replicas);
     }
     case RS_EV_ANNOTATE: {
         ev->obj_kind = RS_KIND_ROUTE;
@@ -190,7 +195,7 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
     case RS_EV_ROUTER_UP: {
         long long r;
         unsigned n = ld->sc->profile.router_replicas;
-        if (cJSON_IsNumber(an) && an->valuedouble == (double)(long long)an->valuedouble &&
+        if (cJSON_IsNumber(an) && an->valuedouble == floor(an->valuedouble) &&  /* no cast: it may not fit */
             (an->valuedouble < 0 || an->valuedouble >= n))
             return ld_fail(ld, an, false, ap,
                            "router replica %g does not exist: the platform has %u (0-%u, R30)",

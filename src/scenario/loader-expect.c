@@ -108,10 +108,60 @@ traffic(Ld *ld, const cJSON *v, const char *path, RsTrafficSpec *t)
         g_autofree char *sp = ld_path(path, "stop");
         return ld_fail(ld, ld_get(v, "stop"), false, sp, "`stop` must be after `start`");
     }
+    static const char *const times[] = {"start", "stop"};
+    for (int k = 0; k < 2; k++) {
+        rs_time_t at = k ? t->stop : t->start;
+        if (at != RS_TIME_NEVER && at > ld->lim.max_duration) {
+            char b[32];
+            g_autofree char *kp = ld_path(path, times[k]);
+            return ld_fail_limit(ld, ld_get(v, times[k]), kp, "traffic time is beyond the duration "
+                                 "limit (%s); raise it with --max-duration",
+                                 rs_duration_format(ld->lim.max_duration, b));
+        }
+    }
     long long cl = 1;
     if (!ld_int(ld, v, path, "clients", false, 1, 1000000, &cl, NULL))
         return false;
     t->clients = (unsigned)cl;
+    return true;
+}
+
+/* The traffic's volume against --max-events: each request is at least one
+ * engine event, so a source that would send more requests than the limit
+ * leaves (rate x its window; the window ends at the duration, or at the
+ * latest time the scenario names) is refused now rather than after a long
+ * run.  The run-time cap (rs_run_scenario) still bounds what this misses. */
+bool
+ld_traffic_volume(Ld *ld, const cJSON *root)
+{
+    const RsScenario *sc = ld->sc;
+    rs_time_t end = sc->duration;
+    if (end == RS_TIME_NEVER) {
+        end = 0;
+        for (unsigned i = 0; i < sc->n_events; i++)
+            end = MAX(end, sc->events[i].at);
+        for (unsigned i = 0; i < sc->n_expect; i++)
+            if (sc->expect[i].at != RS_TIME_NEVER)  /* traffic checks have no time */
+                end = MAX(end, sc->expect[i].at);
+        for (unsigned i = 0; i < sc->n_traffic; i++)
+            end = MAX(end, sc->traffic[i].stop != RS_TIME_NEVER ? sc->traffic[i].stop
+                                                                 : sc->traffic[i].start);
+    }
+    double budget = (double)ld->lim.max_events - (double)ld->n_timed;
+    for (unsigned i = 0; i < sc->n_traffic; i++) {
+        const RsTrafficSpec *t = &sc->traffic[i];
+        rs_time_t stop = MIN(t->stop, end);
+        double n = stop > t->start ? t->rate * ((double)(stop - t->start) / (double)RS_SEC) : 0;
+        if (n > budget) {
+            g_autofree char *p = ld_path_index("traffic", (int)i);
+            g_autofree char *rp = ld_path(p, "rate");
+            return ld_fail_limit(ld, ld_get(cJSON_GetArrayItem(ld_get(root, "traffic"), (int)i), "rate"),
+                                 rp, "traffic `%s` would send about %.3g requests, more than the "
+                                 "event limit allows (%u events); raise it with --max-events",
+                                 t->name, n, ld->lim.max_events);
+        }
+        budget -= n;
+    }
     return true;
 }
 

@@ -21,11 +21,13 @@ static void
 ld_vfail(Ld *ld, int code, const cJSON *node, bool at_key, const char *path, const char *fmt,
          va_list ap)
 {
-    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    g_autofree char *raw = g_strdup_vprintf(fmt, ap);
+    g_autofree char *msg = rs_jsonc_printable(raw);
+    g_autofree char *where = rs_jsonc_printable(path ? path : "");
     int line, col;
     rs_jsonc_linecol(ld->doc, node ? rs_jsonc_offset(ld->doc, node, at_key) : 0, &line, &col);
     g_set_error(ld->error, RS_SCENARIO_ERROR, code, "%s:%d:%d: %s%s%s", rs_jsonc_name(ld->doc),
-                line, col, path && *path ? path : "", path && *path ? ": " : "", msg);
+                line, col, where, *where ? ": " : "", msg);
 }
 
 /* Fails the load with an invalid-scenario error; always returns false. */
@@ -56,8 +58,9 @@ ld_warn(Ld *ld, const cJSON *node, RsRule rule, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    g_autofree char *raw = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    g_autofree char *msg = rs_jsonc_printable(raw);
     LdWarn w = {.off = node ? rs_jsonc_offset(ld->doc, node, false) : 0, .seq = ld->warns->len};
     int line, col;
     rs_jsonc_linecol(ld->doc, w.off, &line, &col);
@@ -489,11 +492,31 @@ ld_plain_name(Ld *ld, const cJSON *obj, const char *path, const char *what, char
     return true;
 }
 
-/* Rejects any string value in the tree that is an IPv6 address or network (R1). */
+/* The first control character of a string other than newline and tab (C0,
+ * DEL, and C1 as UTF-8), or -1: scenario text ends up in reports and on
+ * terminals, where an escape sequence could rewrite what a reader sees. */
+static int
+ld_control_char(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+            return *p;
+        if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            return p[1];
+    }
+    return -1;
+}
+
+/* Rejects any string value in the tree that is an IPv6 address or network
+ * (R1), or that holds a control character other than newline and tab. */
 bool
 ld_no_ipv6_anywhere(Ld *ld, const cJSON *v, const char *path)
 {
     if (cJSON_IsString(v)) {
+        int c = ld_control_char(v->valuestring);
+        if (c >= 0)
+            return ld_fail(ld, v, false, path, "control character U+%04X in a string: scenario text "
+                           "must be printable (only newline and tab are allowed)", (unsigned)c);
         if (ld_is_ipv6(v->valuestring))
             return ld_fail(ld, v, false, path, "IPv6 address `%s`: rahtisim models IPv4 only (R1)",
                            v->valuestring);

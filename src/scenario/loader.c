@@ -310,8 +310,12 @@ load_doc(Ld *ld, const cJSON *root)
         !ld_string(ld, root, "", "description", false, &sc->description) ||
         !seed(ld, root) || !duration(ld, root) || !ld_platform(ld, root) ||
         !ld_namespaces(ld, root) || !ld_hosts(ld, root) || !ld_dns(ld, root) ||
-        !ld_events(ld, root) || !ld_traffic(ld, root) || !ld_expectations(ld, root))
+        !ld_events(ld, root) || !ld_traffic(ld, root) || !ld_expectations(ld, root) ||
+        !ld_traffic_volume(ld, root))
         return false;
+    if (strpbrk(sc->name, "\n\t") != NULL)
+        return ld_fail(ld, ld_get(root, "name"), false, "name", "the scenario name is one line: "
+                       "no newline or tab (the description can have them)");
     if (!ld_resolve_refs(ld))
         return false;
     ld_lint(ld, root);
@@ -332,6 +336,7 @@ load_from_doc(const RsJsonDoc *doc, const RsLimits *limits, GError **error)
         ld.lim = *limits;
     else
         rs_limits_default(&ld.lim);
+    sc->limits = ld.lim;
     ld.warns = g_array_new(FALSE, FALSE, sizeof(LdWarn));
     ld.ns_by_name = g_hash_table_new(g_str_hash, g_str_equal);
     ld.nss = g_ptr_array_new_with_free_func(ld_ns_free);

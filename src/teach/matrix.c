@@ -20,8 +20,8 @@
  * disturbs another, each cell gets its own fresh simulation, run to T and
  * then sent the one request (src/teach/probe.c).  Cost: rows x columns
  * simulations up to T; a teaching scenario has tens of cells and runs in
- * milliseconds.  A cell whose request this version cannot simulate (from or
- * to a host, before the edge was simulated) is '?'.
+ * milliseconds.  A cell whose request cannot be sent at all (the simulation
+ * refuses its requester) is '?'.
  */
 #include "config.h"
 
@@ -341,7 +341,7 @@ row_label(const Row *r)
 static const char *
 cell_word(const RsMatrix *m, size_t i)
 {
-    return m->cells[i] == '?' ? "not-simulated" : rs_outcome_word(m->outcomes[i]);
+    return m->cells[i] == '?' ? "not-sent" : rs_outcome_word(m->outcomes[i]);
 }
 
 /* The legend lines for the letters that occur. */
@@ -361,7 +361,7 @@ legend(GString *out, const RsMatrix *m, bool color)
                                rs_outcome_meaning((RsOutcome)o));
     }
     if (strchr(m->cells, '?') != NULL)
-        g_string_append(out, "  ?  not simulated    this version cannot send this request\n");
+        g_string_append(out, "  ?  not sent         the request could not be sent (see rahtisim explain)\n");
 }
 
 /* The text table. */

@@ -1,0 +1,152 @@
+#!/bin/sh
+# limits.sh: a scenario cannot make rahtisim exhaust memory or run forever
+# by accident.  Each limit (--max-objects, --max-events, --max-duration) is
+# hit by a runaway scenario, which must be refused with exit status 2, one
+# error line naming the flag, nothing written, and quickly; the same
+# scenario passes the limit once the flag raises it.  The run-time guard
+# (engine events executed) is tested with scenarios that are small to load
+# but grow while they run: a crash-looping deployment kept for weeks, a
+# low --max-events on a normal lesson.
+# Environment: RAHTISIM (the program), SRCDIR (the source tree).
+
+: "${RAHTISIM:=./rahtisim}"
+: "${SRCDIR:=.}"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+# A runaway must be stopped well before this many seconds (timeout(1) if present).
+LIMIT_SECONDS=60
+if command -v timeout >/dev/null 2>&1; then
+    TIMEOUT="timeout $LIMIT_SECONDS"
+else
+    TIMEOUT=
+fi
+
+# result NAME WHY: counts a result; WHY empty means it passed.
+result() {
+    if [ -z "$2" ]; then
+        pass=$((pass + 1))
+        echo "ok: $1"
+    else
+        fail=$((fail + 1))
+        echo "FAIL: $1: $2"
+        sed 's/^/  ! /' "$tmp/err" | head -5
+    fi
+}
+
+# refused NAME FRAGMENT CMD...: CMD must exit 2 with one stderr line
+# containing FRAGMENT, print nothing and write no $tmp/out.json.
+refused() {
+    name=$1 fragment=$2
+    shift 2
+    rm -f "$tmp/out.json"
+    $TIMEOUT "$RAHTISIM" "$@" >"$tmp/stdout" 2>"$tmp/err"
+    status=$?
+    why=""
+    if [ "$status" -eq 124 ]; then
+        why="still running after ${LIMIT_SECONDS}s"
+    elif [ "$status" -ne 2 ]; then
+        why="exit status $status, expected 2"
+    elif [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+        why="stderr has $(wc -l <"$tmp/err") lines, expected 1"
+    elif ! grep -qF -- "$fragment" "$tmp/err"; then
+        why="stderr lacks '$fragment'"
+    elif [ -s "$tmp/stdout" ]; then
+        why="stdout is not empty"
+    elif [ -e "$tmp/out.json" ]; then
+        why="the output file was written"
+    fi
+    result "$name" "$why"
+}
+
+# accepted NAME STATUS CMD...: CMD must exit with STATUS (0 or 1).
+accepted() {
+    name=$1 want=$2
+    shift 2
+    $TIMEOUT "$RAHTISIM" "$@" >"$tmp/stdout" 2>"$tmp/err"
+    status=$?
+    if [ "$status" -ne "$want" ]; then
+        result "$name" "exit status $status, expected $want"
+    else
+        result "$name" ""
+    fi
+}
+
+# scenario NAME JSON: writes $tmp/NAME.json.
+scenario() {
+    printf '%s\n' "$2" >"$tmp/$1.json"
+}
+
+# --- objects ---
+scenario replicas '{"name": "r", "namespaces": [{"name": "a", "deployments": [{"name": "d", "replicas": 4000000000}]}]}'
+refused "replicas: 4000000000" "out of range (0-1000000)" run --output "$tmp/out.json" "$tmp/replicas.json"
+
+scenario objects '{"name": "o", "namespaces": [{"name": "a", "deployments": [{"name": "d", "replicas": 100001}]}]}'
+refused "100001 replicas: --max-objects" "raise the limit with --max-objects" run --output "$tmp/out.json" "$tmp/objects.json"
+accepted "100001 replicas with --max-objects 100001" 0 check --max-objects 100001 "$tmp/objects.json"
+
+scenario scale '{"name": "s", "namespaces": [{"name": "a", "deployments": [{"name": "d"}]}],
+  "events": [{"at": "1s", "scale": "a/d", "replicas": 1000000}]}'
+refused "scale to 1000000: --max-objects" "raise the limit with --max-objects" run --output "$tmp/out.json" "$tmp/scale.json"
+accepted "scale to 1000000 with --max-objects 2000000" 0 check --max-objects=2000000 "$tmp/scale.json"
+
+# Every delete of a deployment's pod makes a replacement the world keeps.
+{
+    printf '{"name": "churn", "namespaces": [{"name": "a", "deployments": [{"name": "d"}]}], "events": [\n'
+    i=0
+    while [ $i -lt 40 ]; do
+        printf '{"at": "%ds", "delete": "a/d-%d"},\n' $((i + 1)) $i
+        i=$((i + 1))
+    done
+    printf '{"at": "50s", "delete": "a/d-40"}]}\n'
+} >"$tmp/churn.json"
+refused "recreating a deployment's pod 41 times: --max-objects 30" "--max-objects" \
+    run --max-objects 30 --output "$tmp/out.json" "$tmp/churn.json"
+accepted "the same with --max-objects 100" 0 run --max-objects 100 "$tmp/churn.json"
+
+# --- events ---
+scenario flood '{"name": "f", "duration": "1h", "hosts": [{"name": "h", "ip": "1.2.3.4"}],
+  "traffic": [{"name": "t", "from": "h", "to": "http://a.b/", "rate": 1e12}]}'
+refused "traffic at 1e12/s for an hour: --max-events" "raise it with --max-events" run --output "$tmp/out.json" "$tmp/flood.json"
+
+scenario probes '{"name": "p", "namespaces": [{"name": "a", "pods": [{"name": "p"}]}],
+  "expect": [{"at": "1s", "pod": "a/p", "state": "pending"}, {"at": "3s", "pod": "a/p", "state": "ready"},
+             {"at": "4s", "pod": "a/p", "state": "ready"}]}'
+refused "3 expectations with --max-events 2" "raise the limit with --max-events" check --max-events 2 "$tmp/probes.json"
+
+# Run time: a deployment on a privileged port restarts every 5 minutes
+# forever (R4); 1000 replicas for 29 days would be 8 million events.
+scenario crashloop '{"name": "loop", "duration": "696h",
+  "namespaces": [{"name": "a", "deployments": [{"name": "d", "replicas": 1000, "ports": [80]}]}]}'
+refused "a deployment restarting forever: run-time --max-events" "raise it with --max-events" \
+    run --output "$tmp/out.json" "$tmp/crashloop.json"
+refused "the same as JSON" "the run reached the event limit" \
+    run --format json --output "$tmp/out.json" "$tmp/crashloop.json"
+scenario crashloop-short '{"name": "loop", "duration": "1h",
+  "namespaces": [{"name": "a", "deployments": [{"name": "d", "replicas": 10, "ports": [80]}]}]}'
+accepted "a short crash loop within the limit" 0 run "$tmp/crashloop-short.json"
+
+lesson="$SRCDIR/scenarios/02-pod-lifecycle.json"
+refused "a lesson with --max-events 20" "the run reached the event limit (20 engine events" \
+    run --max-events 20 --output "$tmp/out.json" "$lesson"
+accepted "the lesson with the default limit" 0 run "$lesson"
+
+# --- duration ---
+scenario years '{"name": "y", "duration": "8760000h"}'
+refused "a duration of 1000 years" "is too large" run --output "$tmp/out.json" "$tmp/years.json"
+scenario long '{"name": "l", "duration": "1000h", "namespaces": [{"name": "a"}]}'
+refused "1000 hours: --max-duration" "raise it with --max-duration" run --output "$tmp/out.json" "$tmp/long.json"
+accepted "1000 hours with --max-duration 1001h" 0 run --max-duration 1001h "$tmp/long.json"
+scenario late '{"name": "l", "namespaces": [{"name": "a", "pods": [{"name": "p"}]}],
+  "expect": [{"at": "2000h", "pod": "a/p", "state": "ready"}]}'
+refused "an expectation after 2000 hours: --max-duration" "--max-duration" check "$tmp/late.json"
+accepted "with --max-duration 2001h" 0 check --max-duration 2001h "$tmp/late.json"
+
+# --- the flags themselves ---
+refused "--max-events 0" "--max-events takes a whole number" run --max-events 0 "$lesson"
+refused "--max-objects 5000000000" "--max-objects takes a whole number" check --max-objects 5000000000 "$lesson"
+refused "--max-duration -1s" "--max-duration takes a duration" check --max-duration -1s "$lesson"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
