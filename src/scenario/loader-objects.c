@@ -662,6 +662,51 @@ ld_namespaces(Ld *ld, const cJSON *root)
     return true;
 }
 
+/* True when `ip` is inside net/prefix. */
+static bool
+in_net(uint32_t ip, uint32_t net, uint32_t prefix)
+{
+    uint32_t mask = prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
+    return (ip & mask) == (net & mask);
+}
+
+/* A host's address must be its own and outside the cluster (R35, R36): an
+ * address shared with another host, a pod or service address, the router VIP
+ * or an egress address would make "who answers" ambiguous, and is refused
+ * rather than resolved silently. */
+static bool
+host_address_ok(Ld *ld, const cJSON *c, const char *p, const RsHostSpec *h, int index)
+{
+    const RsProfile *pf = &ld->sc->profile;
+    g_autofree char *ip_path = ld_path(p, "ip");
+    const cJSON *v = ld_get(c, "ip");
+    char buf[16];
+    for (int k = 0; k < index; k++) {
+        const RsHostSpec *o = &ld->sc->hosts[k];
+        if (o->ip == h->ip)
+            return ld_fail(ld, v, false, ip_path,
+                           "host `%s` has the address %s of host `%s` (line %d): each host needs its own",
+                           h->name, rs_ipv4_format(h->ip, buf), o->name, o->pos.line);
+    }
+    const char *what = NULL;
+    if (in_net(h->ip, pf->pod_net, pf->pod_prefix))
+        what = "is in the pod network";
+    else if (in_net(h->ip, pf->service_net, pf->service_prefix))
+        what = "is in the service network";
+    else if (h->ip == pf->router_vip)
+        what = "is the router VIP";
+    else if (h->ip == pf->egress_ip)
+        what = "is the platform's egress IP";
+    for (unsigned k = 0; what == NULL && k < pf->n_egress_pool; k++)
+        if (h->ip == pf->egress_pool[k])
+            what = "is in the egress pool";
+    if (what != NULL)
+        return ld_fail(ld, v, false, ip_path,
+                       "host `%s`: %s %s; a host outside the cluster needs an address of its own (R36)",
+                       h->name, rs_ipv4_format(h->ip, buf), what);
+    return true;
+}
+
 /* The `hosts` array: machines outside the cluster (R36). */
 bool
 ld_hosts(Ld *ld, const cJSON *root)
@@ -696,6 +741,8 @@ ld_hosts(Ld *ld, const cJSON *root)
         }
         g_hash_table_insert(ld->hosts, h->name, h);
         if (!ld_ipv4(ld, c, p, "ip", true, &h->ip) || !ld_bool(ld, c, p, "cookies", &h->cookies))
+            return false;
+        if (!host_address_ok(ld, c, p, h, i))
             return false;
         const cJSON *ports;
         if (!ld_array(ld, c, p, "ports", &ports))
