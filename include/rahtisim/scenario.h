@@ -220,6 +220,8 @@ typedef struct {
 /* Parses a URL as scenario-format.md describes; NULL on error with a message. */
 bool rs_url_parse(const char *text, RsUrl *out, char **errmsg);
 void rs_url_clear(RsUrl *u);
+/* The URL as a person would write it (no default port; g_free it). */
+char *rs_url_format(const RsUrl *u);
 
 /* Where a request starts: a pod, a deployment (any of its ready pods) or a host. */
 typedef enum { RS_FROM_POD, RS_FROM_DEPLOYMENT, RS_FROM_HOST } RsFromKind;
@@ -227,6 +229,9 @@ typedef struct {
     RsFromKind kind;
     char *ns, *name;            /* ns NULL for a host */
 } RsFrom;
+
+/* "ns/name" for a pod or deployment, the name for a host, into buf. */
+const char *rs_from_format(const RsFrom *f, char *buf, size_t len);
 
 typedef enum { RS_ARRIVALS_POISSON, RS_ARRIVALS_CONSTANT } RsArrivals;
 

@@ -70,10 +70,6 @@ rs_time_t rs_teach_settled_time(const RsScenario *sc);
 bool rs_teach_from_parse(const RsScenario *sc, RsSim *sim, const char *text, RsFrom *out,
                          GError **error);
 void rs_teach_from_clear(RsFrom *f);
-/* "ns/name" or the host name, into buf. */
-const char *rs_teach_from_text(const RsFrom *f, char *buf, size_t len);
-/* The URL as a person would write it (g_free it). */
-char *rs_teach_url_text(const RsUrl *u);
 
 /* A simulation of `sc` stopped at `at` (now == at): the scenario's events
  * at `at` have run, the timers they started have not, exactly as for an

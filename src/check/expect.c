@@ -52,40 +52,6 @@ typedef struct ProbeCtx {
     unsigned index;
 } ProbeCtx;
 
-/* "ns/name" or a host name. */
-static const char *
-from_text(const RsFrom *f, char *buf, size_t len)
-{
-    if (f->ns != NULL)
-        g_snprintf(buf, len, "%s/%s", f->ns, f->name);
-    else
-        g_snprintf(buf, len, "%s", f->name);
-    return buf;
-}
-
-/* The URL as a person would write it. */
-static char *
-url_text(const RsUrl *u)
-{
-    static const char *const schemes[] = {"http", "https", "tcp"};
-    static const uint16_t default_port[] = {80, 443, 0};
-    GString *s = g_string_new(schemes[u->scheme]);
-    g_string_append(s, "://");
-    if (u->pod_ref != NULL) {
-        g_string_append_printf(s, "@%s", u->pod_ref);
-    } else if (u->is_ip) {
-        char ip[16];
-        g_string_append(s, rs_ipv4_format(u->ip, ip));
-    } else {
-        g_string_append(s, u->host);
-    }
-    if (u->port != default_port[u->scheme])
-        g_string_append_printf(s, ":%u", u->port);
-    if (u->scheme != RS_SCHEME_TCP)
-        g_string_append(s, u->path ? u->path : "/");
-    return g_string_free(s, FALSE);
-}
-
 /* Adds a duration as a string with a unit ("1.2ms"). */
 static void
 add_duration(cJSON *o, const char *key, rs_time_t t)
@@ -172,10 +138,10 @@ probe_done(RsSim *sim, const RsResult *res, void *data)
         g_string_append_printf(why, "latency %s under the minimum; ", rs_duration_format(res->latency, buf));
     }
 
-    g_autofree char *url = url_text(&e->to);
+    g_autofree char *url = rs_url_format(&e->to);
     g_autoptr(GString) sum = g_string_new(NULL);
     char who[160], at[32];
-    g_string_append_printf(sum, "%s -> %s at %s: %s", from_text(&e->from, who, sizeof who), url,
+    g_string_append_printf(sum, "%s -> %s at %s: %s", rs_from_format(&e->from, who, sizeof who), url,
                            rs_duration_format(e->at, at), rs_outcome_word(res->outcome));
     if (res->status != 0)
         g_string_append_printf(sum, " %d", res->status);
@@ -280,7 +246,7 @@ check_resolve(RunCtx *ctx, RsExpectResult *r)
         cJSON_AddStringToObject(obs, "error", err->message);
         r->passed = false;
         r->summary = g_strdup_printf("resolve %s from %s at %s: %s", e->resolve,
-                                     from_text(&e->from, who, sizeof who),
+                                     rs_from_format(&e->from, who, sizeof who),
                                      rs_duration_format(e->at, at), err->message);
         r->observed = obs;
         g_error_free(err);
@@ -309,7 +275,7 @@ check_resolve(RunCtx *ctx, RsExpectResult *r)
     g_autofree char *ans = found ? cJSON_PrintUnformatted(cJSON_GetObjectItem(obs, "answer"))
                                  : g_strdup("nxdomain");
     r->summary = g_strdup_printf("resolve %s from %s at %s: %s after %u quer%s",
-                                 e->resolve, from_text(&e->from, who, sizeof who),
+                                 e->resolve, rs_from_format(&e->from, who, sizeof who),
                                  rs_duration_format(e->at, at), ans, walk.n_queries,
                                  walk.n_queries == 1 ? "y" : "ies");
     r->explanation = walk_text(&walk);

@@ -49,7 +49,7 @@ rs_cmd_dig(int argc, char **argv)
     }
     char who[300];
     g_autoptr(GString) out = g_string_new(NULL);
-    rs_teach_dig(out, sim, rs_teach_from_text(&from, who, sizeof who),
+    rs_teach_dig(out, sim, rs_from_format(&from, who, sizeof who),
                  from.kind == RS_FROM_HOST ? NULL : from.ns, &walk, at,
                  rs_color_enabled(a.color, stdout));
     return rs_cli_write_output(NULL, out) ? RS_EXIT_OK : RS_EXIT_USAGE;

@@ -45,6 +45,41 @@ is_dns_name(const char *s)
     return true;
 }
 
+/* The URL as a person would write it: default ports and "/" left out where
+ * the scheme implies them (g_free it). */
+char *
+rs_url_format(const RsUrl *u)
+{
+    static const char *const schemes[] = {"http", "https", "tcp"};
+    static const uint16_t default_port[] = {80, 443, 0};
+    GString *s = g_string_new(schemes[u->scheme]);
+    g_string_append(s, "://");
+    if (u->pod_ref != NULL) {
+        g_string_append_printf(s, "@%s", u->pod_ref);
+    } else if (u->is_ip) {
+        char ip[16];
+        g_string_append(s, rs_ipv4_format(u->ip, ip));
+    } else {
+        g_string_append(s, u->host ? u->host : "?");
+    }
+    if (u->port != default_port[u->scheme])
+        g_string_append_printf(s, ":%u", u->port);
+    if (u->scheme != RS_SCHEME_TCP)
+        g_string_append(s, u->path ? u->path : "/");
+    return g_string_free(s, FALSE);
+}
+
+/* "ns/name" for a pod or deployment, the name for a host, into buf. */
+const char *
+rs_from_format(const RsFrom *f, char *buf, size_t len)
+{
+    if (f->ns != NULL)
+        g_snprintf(buf, len, "%s/%s", f->ns, f->name);
+    else
+        g_snprintf(buf, len, "%s", f->name ? f->name : "?");
+    return buf;
+}
+
 /* Frees what a URL owns and zeroes it. */
 void
 rs_url_clear(RsUrl *u)

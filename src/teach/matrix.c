@@ -97,7 +97,7 @@ add_col(RsMatrix *m, const char *kind, char *label, char *url)
     char *msg = NULL;
     if (!rs_url_parse(url, &c.parsed, &msg))
         g_error("matrix: built an invalid URL %s: %s", url, msg);
-    c.url = rs_teach_url_text(&c.parsed);      /* as a person writes it: no default port */
+    c.url = rs_url_format(&c.parsed);      /* as a person writes it: no default port */
     g_free(url);
     g_array_append_val(m->cols, c);
 }

@@ -113,41 +113,6 @@ rs_teach_from_clear(RsFrom *f)
     g_clear_pointer(&f->name, g_free);
 }
 
-/* "ns/name" or a host name. */
-const char *
-rs_teach_from_text(const RsFrom *f, char *buf, size_t len)
-{
-    if (f->ns != NULL)
-        g_snprintf(buf, len, "%s/%s", f->ns, f->name);
-    else
-        g_snprintf(buf, len, "%s", f->name ? f->name : "?");
-    return buf;
-}
-
-/* The URL as a person would write it: default ports and "/" left out where
- * the scheme implies them. */
-char *
-rs_teach_url_text(const RsUrl *u)
-{
-    static const char *const schemes[] = {"http", "https", "tcp"};
-    static const uint16_t default_port[] = {80, 443, 0};
-    GString *s = g_string_new(schemes[u->scheme]);
-    g_string_append(s, "://");
-    if (u->pod_ref != NULL) {
-        g_string_append_printf(s, "%s%s", u->pod_ref[0] == '@' ? "" : "@", u->pod_ref);
-    } else if (u->is_ip) {
-        char ip[16];
-        g_string_append(s, rs_ipv4_format(u->ip, ip));
-    } else {
-        g_string_append(s, u->host ? u->host : "?");
-    }
-    if (u->port != default_port[u->scheme])
-        g_string_append_printf(s, ":%u", u->port);
-    if (u->scheme != RS_SCHEME_TCP)
-        g_string_append(s, u->path ? u->path : "/");
-    return g_string_free(s, FALSE);
-}
-
 /* The stopper event: ends rs_engine_run at the chosen instant. */
 static void
 stop_here(RsEngine *eng, void *obj, uint64_t arg)

@@ -154,11 +154,11 @@ rs_teach_quiz(const RsRunResult *run, RsQuizIo *io)
             event_text(s, &sc->events[next_event]);
         }
         char who[300];
-        g_autofree char *url = rs_teach_url_text(&e->to);
+        g_autofree char *url = rs_url_format(&e->to);
         g_string_append_printf(s, "\n\n");
         rs_style(s, io->color, RS_STYLE_BOLD);
         g_string_append_printf(s, "Q%u. at %s, %s -> %s", q + 1, rs_duration_format(e->at, buf),
-                               rs_teach_from_text(&e->from, who, sizeof who), url);
+                               rs_from_format(&e->from, who, sizeof who), url);
         rs_style(s, io->color, RS_STYLE_RESET);
         g_string_append(s, "\n   your prediction? ");
         flush(io, s);
