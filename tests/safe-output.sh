@@ -203,6 +203,47 @@ else
     fi
 fi
 
+# --output never renames over something that is not a regular file: a symbolic
+# link is followed (the link stays, its target gets the report), a FIFO is
+# written in place, a folder is refused with nothing created.
+mkdir "$tmp/special"
+echo old >"$tmp/special/target.txt"
+ln -s target.txt "$tmp/special/link.json"
+"$RAHTISIM" run --output "$tmp/special/link.json" -q >/dev/null 2>"$tmp/err"
+why=""
+[ -L "$tmp/special/link.json" ] || why="the symbolic link was replaced by a file"
+grep -q '^scenario fenic' "$tmp/special/target.txt" || why="${why:-the link's target did not get the report}"
+result "--output through a symbolic link keeps the link" "$why"
+
+ln -s missing/new.txt "$tmp/special/dangling"
+mkdir "$tmp/special/missing"
+"$RAHTISIM" run --output "$tmp/special/dangling" -q >/dev/null 2>"$tmp/err"
+why=""
+[ -L "$tmp/special/dangling" ] || why="the dangling link was replaced by a file"
+[ -s "$tmp/special/missing/new.txt" ] || why="${why:-the dangling link's target was not created}"
+result "--output through a dangling symbolic link creates its target" "$why"
+
+if command -v mkfifo >/dev/null 2>&1 && mkfifo "$tmp/special/fifo" 2>/dev/null; then
+    cat "$tmp/special/fifo" >"$tmp/special/fifo.out" &
+    reader=$!
+    "$RAHTISIM" run --output "$tmp/special/fifo" -q >/dev/null 2>"$tmp/err"
+    wait "$reader"
+    why=""
+    [ -p "$tmp/special/fifo" ] || why="the FIFO was replaced by a file"
+    grep -q '^scenario fenic' "$tmp/special/fifo.out" || why="${why:-nothing came through the FIFO}"
+    result "--output to a FIFO writes through it" "$why"
+fi
+
+mkdir "$tmp/special/folder"
+"$RAHTISIM" run --output "$tmp/special/folder" -q >/dev/null 2>"$tmp/err"
+status=$?
+why=""
+[ "$status" -eq 2 ] || why="exit status $status, expected 2"
+[ -z "$(ls -A "$tmp/special/folder")" ] || why="${why:-files appeared in the folder}"
+[ -z "$(ls -A "$tmp/special" | grep -v -e '^target.txt$' -e '^link.json$' -e '^dangling$' -e '^missing$' -e '^fifo' -e '^folder$')" ] \
+    || why="${why:-temporary files left: $(ls -A "$tmp/special")}"
+result "--output to a folder is refused" "$why"
+
 rm -f /tmp/rahtisim-PWNED-$$*
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,10 +1,12 @@
 /* cli-util.c: option parsing and output helpers shared by the commands. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rahtisim/cli.h"
 #include "cli/cli-private.h"
@@ -80,7 +82,29 @@ rs_cli_limit_option(const char *name, const char *value, RsLimits *limits)
     return false;
 }
 
-/* Writes the report to stdout or atomically to a file. */
+/* Where writing to `path` really lands: the target of a symbolic link
+ * (followed, even when dangling, so the link itself is kept), else `path`. */
+static char *
+output_target(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+        return g_strdup(path);
+    char *real = realpath(path, NULL);
+    if (real != NULL)
+        return real;
+    g_autofree char *link = g_file_read_link(path, NULL);
+    if (link == NULL || g_path_is_absolute(link))
+        return link != NULL ? g_steal_pointer(&link) : g_strdup(path);
+    g_autofree char *dir = g_path_get_dirname(path);
+    return g_build_filename(dir, link, NULL);
+}
+
+/* Writes the report to stdout or to a file.  A regular file (or a new one)
+ * is replaced atomically: a temporary file in the same folder renamed over
+ * it, so readers never see a partial report.  A symbolic link is followed
+ * and its target replaced the same way.  A device, FIFO or socket cannot be
+ * renamed over: it is written in place, as a shell redirection would. */
 bool
 rs_cli_write_output(const char *path, const GString *text)
 {
@@ -91,10 +115,30 @@ rs_cli_write_output(const char *path, const GString *text)
         }
         return true;
     }
-    /* g_file_set_contents_full writes a temporary file in the same folder and
-     * renames it over `path`: readers never see a partial report. */
+    g_autofree char *dest = output_target(path);
+    struct stat st;
+    if (stat(dest, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            rs_cli_usage_error("cannot write %s: it is a folder", path);
+            return false;
+        }
+        FILE *f = fopen(dest, "w");
+        if (f == NULL) {
+            rs_cli_usage_error("cannot write %s: %s", path, g_strerror(errno));
+            return false;
+        }
+        bool ok = fwrite(text->str, 1, text->len, f) == text->len;
+        int saved = errno;
+        if (fclose(f) != 0 && ok) {
+            ok = false;
+            saved = errno;
+        }
+        if (!ok)
+            rs_cli_usage_error("cannot write %s: %s", path, g_strerror(saved));
+        return ok;
+    }
     GError *err = NULL;
-    if (!g_file_set_contents_full(path, text->str, (gssize)text->len,
+    if (!g_file_set_contents_full(dest, text->str, (gssize)text->len,
                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, &err)) {
         rs_cli_usage_error("cannot write %s: %s", path, err->message);
         g_error_free(err);
