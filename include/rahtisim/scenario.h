@@ -300,9 +300,9 @@ typedef struct {
  *    for, delete and crash events one replacement each (the world keeps
  *    every pod it ever made).  Checked at load.  Default 100000.
  *  - max_events: engine events one run may execute.  At load, scenario
- *    events, expectations and the requests traffic sources would send count
- *    against it (each is at least one engine event); at run time the engine
- *    stops at the limit and the run fails (rs_run_scenario).  Default 1000000.
+ *    events and expectations count one engine event each, and the requests
+ *    traffic sources would send RS_EVENTS_PER_REQUEST each; at run time the engine
+ *    stops at the limit and the run fails (rs_run_scenario).  Default 100000000.
  *  - max_duration: the latest simulated time anything may happen at (the
  *    duration, event, expectation and traffic times).  Default 30 days. */
 typedef struct {
@@ -311,6 +311,11 @@ typedef struct {
     rs_time_t max_duration;
 } RsLimits;
 void rs_limits_default(RsLimits *l);
+/* The loader's estimate of engine events per request of a traffic source,
+ * for the --max-events budget at load: measured 4.1-6.0 on the lessons with
+ * traffic (scenarios 00, 20, 21; engine events / requests, scenario events
+ * included), rounded up to leave room for retries and redispatches (R29). */
+#define RS_EVENTS_PER_REQUEST 10
 
 /* ---- the scenario ---- */
 
@@ -346,6 +351,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsScenario, rs_scenario_free)
 
 /* Parsing helpers shared with the command line (--at, --seed). */
 bool rs_parse_duration(const char *text, rs_time_t *out);
+/* Why a duration string was refused (rs_duration_parse). */
+typedef enum {
+    RS_DURATION_OK,
+    RS_DURATION_SYNTAX,         /* not digits[.digits]UNIT: ".5s", "5.s", "10 s", "5sec" */
+    RS_DURATION_NO_UNIT,        /* "250": 250 ms or 250 s? */
+    RS_DURATION_NEGATIVE,       /* "-1s" */
+    RS_DURATION_TOO_LARGE,      /* beyond int64 nanoseconds (about 292 years) */
+    RS_DURATION_SUB_NS,         /* "0.0000000015s": durations are whole nanoseconds */
+} RsDurationStatus;
+/* rs_parse_duration with the reason for a refusal; *out set only on OK. */
+RsDurationStatus rs_duration_parse(const char *text, rs_time_t *out);
+/* The router's reading of `haproxy.router.openshift.io/timeout` (R31):
+ * `[1-9][0-9]*(us|ms|s|m|h|d)?`, no unit meaning ms, clipped at HAProxy's
+ * 2147483647 ms; false when the router would ignore the value. */
+bool rs_parse_route_timeout(const char *text, rs_time_t *out);
 bool rs_parse_rate(const char *text, double *out);
 bool rs_parse_ipv4(const char *text, uint32_t *out);
 bool rs_parse_cidr(const char *text, uint32_t *net, uint32_t *prefix);

@@ -35,7 +35,7 @@ event_time(Ld *ld, const cJSON *v, const char *path, rs_time_t *at)
         return ld_fail_limit(ld, t, tp, "event time is beyond the duration limit (%s); raise it with "
                              "--max-duration", rs_duration_format(ld->lim.max_duration, b));
     }
-    return true;
+    return ld_within_duration(ld, t, tp, "at", *at);
 }
 
 /* A target "ns/name": split it and queue its check. */
@@ -178,6 +178,12 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
         if (!target(ld, v, path, "annotate", LD_REF_ROUTE, ev, "the route to annotate") ||
             !ld_string(ld, v, path, "key", true, &ev->key))
             return false;
+        if (!ld_is_qualified_name(ev->key)) {
+            g_autofree char *kp = ld_path(path, "key");
+            return ld_fail(ld, ld_get(v, "key"), false, kp, "invalid annotation key `%s`: a name of at "
+                           "most 63 letters, digits, `-`, `_` and `.` that begins and ends with a "
+                           "letter or digit, optionally after a DNS subdomain and `/`", ev->key);
+        }
         const cJSON *val = ld_get(v, "value");
         g_autofree char *vp = ld_path(path, "value");
         if (!val)
@@ -188,6 +194,7 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
                                ld_type_word(val));
             ev->value = g_strdup(val->valuestring);
             ld_whitelist_check(ld, val, ev->key, ev->value);
+            ld_annotation_check(ld, val, ev->key, ev->value);
         }
         return true;
     }

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "rahtisim/util.h"
 #include "scenario/loader-internal.h"
 
 /* `from`: "ns/name" (pod or deployment) or a host name; resolved in pass 2. */
@@ -88,7 +89,12 @@ traffic(Ld *ld, const cJSON *v, const char *path, RsTrafficSpec *t)
     } else if (cJSON_IsString(r)) {
         if (r->valuestring[0] == '-')
             return ld_fail(ld, r, false, rp, "rate `%s` is negative", r->valuestring);
-        if (!rs_parse_rate(r->valuestring, &t->rate))
+        const char *rs = r->valuestring;
+        size_t nd = strspn(rs, "0123456789.");
+        if (nd > 0 && !rs[nd] && g_ascii_isdigit(rs[0]) && g_ascii_isdigit(rs[nd - 1]))
+            return ld_fail(ld, r, false, rp, "rate `%s` has no unit: write \"%s/s\" (or \"%s/m\", "
+                           "\"%s/h\"), or the number %s per second", rs, rs, rs, rs, rs);
+        if (!rs_parse_rate(rs, &t->rate))
             return ld_fail(ld, r, false, rp, "invalid rate `%s` (expected \"100/s\", \"6000/m\", \"10/h\" "
                            "or a number per second)", r->valuestring);
     } else {
@@ -111,6 +117,10 @@ traffic(Ld *ld, const cJSON *v, const char *path, RsTrafficSpec *t)
     static const char *const times[] = {"start", "stop"};
     for (int k = 0; k < 2; k++) {
         rs_time_t at = k ? t->stop : t->start;
+        g_autofree char *what = g_strdup_printf("`%s`", times[k]);
+        g_autofree char *tp = ld_path(path, times[k]);
+        if (ld_get(v, times[k]) && !ld_within_duration(ld, ld_get(v, times[k]), tp, what, at))
+            return false;
         if (at != RS_TIME_NEVER && at > ld->lim.max_duration) {
             char b[32];
             g_autofree char *kp = ld_path(path, times[k]);
@@ -126,11 +136,20 @@ traffic(Ld *ld, const cJSON *v, const char *path, RsTrafficSpec *t)
     return true;
 }
 
-/* The traffic's volume against --max-events: each request is at least one
- * engine event, so a source that would send more requests than the limit
- * leaves (rate x its window; the window ends at the duration, or at the
- * latest time the scenario names) is refused now rather than after a long
- * run.  The run-time cap (rs_run_scenario) still bounds what this misses. */
+/* Formats a count for messages: digits up to 10^15, then %.3g. */
+static char *
+count_word(double n)
+{
+    return n < 1e15 ? g_strdup_printf("%.0f", n) : g_strdup_printf("%.3g", n);
+}
+
+/* The traffic's volume against --max-events, which bounds ENGINE events
+ * (rs_engine_set_limit at run time): a request costs about
+ * RS_EVENTS_PER_REQUEST engine events, each scenario event and expectation
+ * one more.  A source that would take the run past the limit (rate x its
+ * window; the window ends at the duration, or at the latest time the
+ * scenario names) is refused now rather than after a long run; the
+ * run-time guard still bounds what this estimate misses. */
 bool
 ld_traffic_volume(Ld *ld, const cJSON *root)
 {
@@ -147,20 +166,25 @@ ld_traffic_volume(Ld *ld, const cJSON *root)
             end = MAX(end, sc->traffic[i].stop != RS_TIME_NEVER ? sc->traffic[i].stop
                                                                  : sc->traffic[i].start);
     }
-    double budget = (double)ld->lim.max_events - (double)ld->n_timed;
-    for (unsigned i = 0; i < sc->n_traffic; i++) {
+    double events = (double)ld->n_timed, requests = 0;
+    const cJSON *tn = sc->n_traffic ? ld_get(root, "traffic")->child : NULL;
+    for (unsigned i = 0; i < sc->n_traffic; i++, tn = tn->next) {
         const RsTrafficSpec *t = &sc->traffic[i];
         rs_time_t stop = MIN(t->stop, end);
         double n = stop > t->start ? t->rate * ((double)(stop - t->start) / (double)RS_SEC) : 0;
-        if (n > budget) {
+        requests += n;
+        events += n * RS_EVENTS_PER_REQUEST;
+        if (events > (double)ld->lim.max_events) {
             g_autofree char *p = ld_path_index("traffic", (int)i);
             g_autofree char *rp = ld_path(p, "rate");
-            return ld_fail_limit(ld, ld_get(cJSON_GetArrayItem(ld_get(root, "traffic"), (int)i), "rate"),
-                                 rp, "traffic `%s` would send about %.3g requests, more than the "
-                                 "event limit allows (%u events); raise it with --max-events",
-                                 t->name, n, ld->lim.max_events);
+            g_autofree char *nr = count_word(requests), *ne = count_word(events);
+            return ld_fail_limit(ld, ld_get(tn, "rate"), rp,
+                                 "traffic `%s`%s would send about %s requests \xe2\x89\x88 %s engine events "
+                                 "(%u per request, with the scenario's events), more than "
+                                 "--max-events (%u) allows; raise it with --max-events",
+                                 t->name, i > 0 ? " with the sources before it" : "", nr, ne,
+                                 RS_EVENTS_PER_REQUEST, ld->lim.max_events);
         }
-        budget -= n;
     }
     return true;
 }
@@ -423,6 +447,8 @@ traffic_check(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
             return false;
         if (e->between_end <= e->between_start)
             return ld_fail(ld, cJSON_GetArrayItem(b, 1), false, b1, "the end must be after the start");
+        if (!ld_within_duration(ld, cJSON_GetArrayItem(b, 1), b1, "the end of `between`", e->between_end))
+            return false;
     }
     e->at = e->between_end;
     const cJSON *sh = ld_get(v, "share"), *sp = ld_get(v, "spread"), *lat = ld_get(v, "latency");
@@ -490,9 +516,24 @@ expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
         }
         kind = k;
     }
-    if (kind < 0)
+    if (kind < 0) {
+        /* a misspelt kind: an unknown key close to one ("stat" -> `state`) */
+        const cJSON *c;
+        cJSON_ArrayForEach(c, v) {
+            bool known = false;
+            for (int k = 0; k < 4 && !known; k++)
+                for (int j = 0; keys[k][j] && !known; j++)
+                    known = strcmp(c->string, keys[k][j]) == 0;
+            const char *hint = known ? NULL : rs_closest(c->string, kinds, G_N_ELEMENTS(kinds));
+            if (hint) {
+                g_autofree char *cp = ld_path(path, c->string);
+                return ld_fail(ld, c, true, cp, "unknown key `%s`: an expectation needs `to`, "
+                               "`resolve`, `state` or `traffic` (did you mean `%s`?)", c->string, hint);
+            }
+        }
         return ld_fail(ld, v, false, path, "an expectation needs `to` (a probe), `resolve` (a DNS "
                        "lookup), `state` (a pod's state) or `traffic` (traffic statistics)");
+    }
     if (!ld_object(ld, v, path, keys[kind], names[kind]))
         return false;
     ld_pos(ld, v, path, &e->pos);
@@ -514,6 +555,8 @@ expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
         if (e->at > ld->lim.max_duration)
             return ld_fail_limit(ld, at, atp, "expectation time is beyond the duration limit; raise "
                                  "it with --max-duration");
+        if (!ld_within_duration(ld, at, atp, "at", e->at))
+            return false;
     }
     switch (e->kind) {
     case RS_EXPECT_PROBE: return probe(ld, v, path, e);

@@ -70,6 +70,7 @@ typedef struct {
     GHashTable *hosts;          /* name -> RsHostSpec* */
     GHashTable *traffic;        /* name -> RsTrafficSpec* */
     GPtrArray *refs;            /* LdRef*, owned */
+    GHashTable *fixed_ips;      /* declared fixed ClusterIP -> "`ns/name` (line L, column C)" */
 } Ld;
 
 /* ---- loader-read.c: errors, warnings, paths, typed getters ---- */
@@ -100,6 +101,9 @@ bool ld_enum(Ld *ld, const cJSON *obj, const char *path, const char *key,
 bool ld_v_ipv4(Ld *ld, const cJSON *v, const char *path, uint32_t *out);
 bool ld_ipv4(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, uint32_t *out);
 bool ld_v_cidr(Ld *ld, const cJSON *v, const char *path, uint32_t *net, uint32_t *prefix);
+/* At most this many labels per object or selector and annotations per route. */
+#define LD_MAX_LABELS 64
+bool ld_is_qualified_name(const char *s);
 bool ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel **out,
                unsigned *n);
 bool ld_v_url(Ld *ld, const cJSON *v, const char *path, RsUrl *out);
@@ -110,6 +114,7 @@ bool ld_is_label(const char *s);
 bool ld_no_ipv6_anywhere(Ld *ld, const cJSON *v, const char *path);
 bool ld_count_object(Ld *ld, const cJSON *node, const char *path, unsigned n);
 bool ld_count_timed(Ld *ld, const cJSON *node, const char *path);
+bool ld_within_duration(Ld *ld, const cJSON *node, const char *path, const char *what, rs_time_t t);
 bool ld_split_ref(Ld *ld, const cJSON *v, const char *path, const char *text, char **ns,
                   char **kind, char **name);
 void ld_defer(Ld *ld, LdRefKind kind, const cJSON *node, const char *path, const char *ns,
@@ -146,5 +151,6 @@ bool ld_resolve_refs(Ld *ld);
 
 /* ---- loader-lint.c: pass 3 ---- */
 void ld_lint(Ld *ld, const cJSON *root);
+void ld_annotation_check(Ld *ld, const cJSON *node, const char *key, const char *value);
 
 #endif

@@ -6,11 +6,15 @@
  *   - a service target port, number or name, on which no selected pod
  *     listens (R11);
  *   - a route whose target_port its service does not export (R20);
- *   - a host claimed by routes of two namespaces (R22: the later one is not
- *     admitted);
+ *   - a host claimed by routes of two namespaces, or a host and path taken
+ *     twice in one namespace (R22: the later route is not admitted); a
+ *     default host is computed as the world does (route.c);
  *   - a TLS route on a custom host without a certificate (R23: tls-error);
- *   - more namespaces asking for a dedicated egress IP than the pool has (R33);
- *   - events and expectations after an explicit `duration` (never happen).
+ *   - more namespaces asking for a dedicated egress IP than the pool has (R33).
+ * And, called from pass 1 for route annotations and `annotate` events
+ * (ld_annotation_check): a balance the router ignores (R26) and a timeout it
+ * cannot parse (R31).  (Times after an explicit `duration` are errors of
+ * pass 1: ld_within_duration.)
  * Warnings are collected with their position; loader.c sorts them.
  */
 #include "config.h"
@@ -159,13 +163,55 @@ app_domain_host(const char *host, const char *app_domain)
     return dot && dot != host && strcmp(dot + 1, app_domain) == 0;
 }
 
-/* Pass 3 over the declared namespaces, then the timed entries. */
+/* The host a route serves: its own, or the default one exactly as the world
+ * makes it (src/world/route.c route_host: openshift-apiserver's
+ * `<name with dots as dashes>-<namespace>.<app domain>`, R22); lowercase,
+ * since DNS names compare without case. */
+static char *
+route_host(const RsRouteSpec *r, const char *ns, const char *app_domain)
+{
+    if (r->host)
+        return g_ascii_strdown(r->host, -1);
+    g_autofree char *name = g_strdup(r->name);
+    g_strdelimit(name, ".", '-');
+    g_autofree char *h = g_strdup_printf("%s-%s.%s", name, ns, app_domain);
+    return g_ascii_strdown(h, -1);
+}
+
+/* Warns about a balance or timeout annotation the router would ignore
+ * (R26, R31); the whitelist annotations are ld_whitelist_check's. */
+void
+ld_annotation_check(Ld *ld, const cJSON *node, const char *key, const char *value)
+{
+    if (!key || !value)
+        return;
+    if (strcmp(key, "haproxy.router.openshift.io/balance") == 0) {
+        /* R26: exactly one of these, case-sensitive (openshift-router.md 2.2:
+         * the template's `roundrobin|leastconn|source|random`) */
+        static const char *const algos[] = {"roundrobin", "leastconn", "source", "random"};
+        for (size_t i = 0; i < G_N_ELEMENTS(algos); i++)
+            if (strcmp(value, algos[i]) == 0)
+                return;
+        ld_warn(ld, node, RS_R26, "balance `%s` is not one the router accepts (roundrobin, "
+                "leastconn, source or random, exactly): the router ignores it and uses the default",
+                value);
+    } else if (strcmp(key, "haproxy.router.openshift.io/timeout") == 0) {
+        rs_time_t t;
+        if (!rs_parse_route_timeout(value, &t))
+            ld_warn(ld, node, RS_R31, "timeout `%s` is not one the router can read (digits with "
+                    "an optional unit us, ms, s, m, h or d, like \"500ms\" or \"2m\"; no unit "
+                    "means ms): the router ignores it and uses the default route timeout", value);
+    }
+}
+
+/* Pass 3 over the declared namespaces. */
 void
 ld_lint(Ld *ld, const cJSON *root)
 {
     RsScenario *sc = ld->sc;
     const cJSON *nss = ld_get(root, "namespaces");
     g_autoptr(GHashTable) hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) host_paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     unsigned dedicated = 0;
     /* walk the JSON arrays beside the specs (cJSON_GetArrayItem is O(n)) */
     const cJSON *nn = nss ? nss->child : NULL;
@@ -184,10 +230,20 @@ ld_lint(Ld *ld, const cJSON *root)
         for (unsigned k = 0; k < n->n_routes; k++, rn = rn->next) {
             const RsRouteSpec *r = &n->routes[k];
             lint_route_port(ld, ns, r, rn);
-            g_autofree char *host = r->host ? g_strdup(r->host)
-                                            : g_strdup_printf("%s-%s.%s", r->name, n->name, sc->profile.app_domain);
+            g_autofree char *host = route_host(r, n->name, sc->profile.app_domain);
             const RsRouteSpec *owner = g_hash_table_lookup(hosts, host);
             const cJSON *at = ld_get(rn, "host") ? ld_get(rn, "host") : rn;
+            /* R22: in one namespace, the oldest route with a host and path has it */
+            char *hp = g_strdup_printf("%s/%s\n%s", n->name, host, r->path);
+            const RsRouteSpec *twin = g_hash_table_lookup(host_paths, hp);
+            if (twin) {
+                ld_warn(ld, at, RS_R22, "route `%s/%s` asks for host `%s` and path `%s`, which route "
+                        "`%s/%s` (line %d) already has: it will not be admitted (HostAlreadyClaimed)",
+                        n->name, r->name, host, r->path, n->name, twin->name, twin->pos.line);
+                g_free(hp);
+            } else {
+                g_hash_table_insert(host_paths, hp, (gpointer)r);
+            }
             if (!owner) {
                 g_hash_table_insert(hosts, g_strdup(host), (gpointer)r);
                 /* the owner's namespace: kept by position in the array of its spec */
@@ -207,18 +263,4 @@ ld_lint(Ld *ld, const cJSON *root)
                         "certificate (`certificate: true`): clients get tls-error", r->name, r->host);
         }
     }
-    if (sc->duration == RS_TIME_NEVER)
-        return;
-    char b[32];
-    rs_duration_format(sc->duration, b);
-    const cJSON *ev = sc->n_events ? ld_get(root, "events")->child : NULL;
-    for (unsigned i = 0; i < sc->n_events; i++, ev = ev->next)
-        if (sc->events[i].at > sc->duration)
-            ld_warn(ld, ld_get(ev, "at"), RS_RULE_NONE,
-                    "this event is after the end of the run (duration %s): it never happens", b);
-    const cJSON *ex = sc->n_expect ? ld_get(root, "expect")->child : NULL;
-    for (unsigned i = 0; i < sc->n_expect; i++, ex = ex->next)
-        if (sc->expect[i].kind != RS_EXPECT_TRAFFIC && sc->expect[i].at > sc->duration)
-            ld_warn(ld, ld_get(ex, "at"), RS_RULE_NONE,
-                    "this expectation is after the end of the run (duration %s)", b);
 }

@@ -277,11 +277,13 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
                 return ld_fail(ld, cip, false, cp,
                                "cluster_ip %s is outside the service network %s/%u (R10)",
                                cip->valuestring, rs_ipv4_format(pf->service_net, b1), pf->service_prefix);
+            /* R10 (model-choices.md "ClusterIPs"; world.c reserves the same): .1 is
+             * the `kubernetes` service, the DNS server has its own address */
             if (s->cluster_ip == pf->dns_server || s->cluster_ip == pf->service_net ||
-                s->cluster_ip == (pf->service_net | ~mask))
+                s->cluster_ip == (pf->service_net | ~mask) || s->cluster_ip == pf->service_net + 1)
                 return ld_fail(ld, cip, false, cp,
-                               "cluster_ip %s is reserved (the network address, the broadcast "
-                               "address or the cluster DNS %s)",
+                               "cluster_ip %s is reserved (R10: the network address, the broadcast "
+                               "address, .1 for the `kubernetes` service or the cluster DNS %s)",
                                cip->valuestring, rs_ipv4_format(pf->dns_server, b2));
             s->cluster_ip_mode = RS_CLUSTER_IP_FIXED;
         }
@@ -373,6 +375,18 @@ whitelist_entry_ok(const char *s)
     return rs_parse_ipv4(a, &ip);
 }
 
+/* The length of the whitespace character at `p` as Go's unicode.IsSpace
+ * sees it (ASCII whitespace, U+0085, Unicode White_Space), or 0 (R25). */
+static size_t
+wl_space_len(const char *p)
+{
+    unsigned char c = (unsigned char)*p;
+    if (c < 0x80)
+        return c == ' ' || (c >= '\t' && c <= '\r') ? 1 : 0;
+    gunichar u = g_utf8_get_char_validated(p, -1);
+    return u < 0x110000 && (u == 0x85 || g_unichar_isspace(u)) ? (size_t)(g_utf8_next_char(p) - p) : 0;
+}
+
 /* Warns about a whitelist annotation the router would discard (R25). */
 void
 ld_whitelist_check(Ld *ld, const cJSON *node, const char *key, const char *value)
@@ -396,25 +410,42 @@ ld_whitelist_check(Ld *ld, const cJSON *node, const char *key, const char *value
     if (!*value)
         return;
     size_t n = strlen(value);
-    if (g_ascii_isspace(value[0]) || g_ascii_isspace(value[n - 1])) {
+    const char *last = g_utf8_find_prev_char(value, value + n);
+    if (wl_space_len(value) > 0 || (last != NULL && wl_space_len(last) > 0)) {
         ld_warn(ld, node, RS_R25,
-                "whitelist `%s` has leading or trailing spaces: the router discards the whole list "
-                "and the route is open to everyone", value);
+                "whitelist `%s` has leading or trailing spaces (or other whitespace): the router "
+                "discards the whole list and the route is open to everyone", value);
         return;
     }
-    g_auto(GStrv) words = g_strsplit(value, " ", -1);
-    for (int i = 0; words[i]; i++)
-        if (!whitelist_entry_ok(words[i])) {
-            if (!*words[i])
+    /* R25, as src/world/balance.c: a run of spaces is one separator; rahti-1
+     * (OKD 3.11's pattern `(?:%s(?: +%s)*)`) takes spaces only, rahti-2 (OKD
+     * 4's strings.Fields) any whitespace. */
+    bool spaces_only = strcmp(pf->name, "rahti-1") == 0;
+    for (const char *p = value; *p;) {
+        const char *q = p;
+        bool other_ws = false;
+        for (; *q && *q != ' '; q++) {
+            if (wl_space_len(q) > 0 && !spaces_only)
+                break;
+            other_ws = other_ws || wl_space_len(q) > 0;
+        }
+        g_autofree char *word = g_strndup(p, (gsize)(q - p));
+        if (!whitelist_entry_ok(word)) {
+            if (other_ws)
                 ld_warn(ld, node, RS_R25,
-                        "whitelist `%s` has two spaces in a row: the router discards the whole "
-                        "list and the route is open to everyone", value);
+                        "whitelist `%s` separates entries with whitespace other than spaces (a tab, "
+                        "a newline): the %s router (OKD 3.11) takes only spaces between entries, so "
+                        "it discards the whole list and the route is open to everyone", value, pf->name);
             else
                 ld_warn(ld, node, RS_R25,
                         "whitelist entry `%s` is not an IPv4 address or CIDR: the router discards "
-                        "the whole list and the route is open to everyone", words[i]);
+                        "the whole list and the route is open to everyone", word);
             return;
         }
+        while (*q != '\0' && (*q == ' ' || (!spaces_only && wl_space_len(q) > 0)))
+            q += *q == ' ' ? 1 : wl_space_len(q);
+        p = q;
+    }
 }
 
 /* A route (R20-R31); its services are checked in pass 2. */
@@ -443,6 +474,11 @@ ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r)
         g_autofree char *hp = ld_path(path, "host");
         if (!ld_v_string(ld, hv, hp, &r->host))
             return false;
+        for (const char *c = r->host; *c; c++)
+            if (g_ascii_isupper(*c))
+                return ld_fail(ld, hv, false, hp, "invalid host `%s`: a route host is a DNS-1123 "
+                               "subdomain, in lowercase (the OpenShift API rejects upper case, R22)",
+                               hv->valuestring);
         normalize_host(r->host);
         if (!is_host_name(r->host))
             return ld_fail(ld, hv, false, hp, "invalid host `%s`: a DNS name like myapp.rahtiapp.fi",
@@ -486,6 +522,11 @@ ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r)
         return false;
     if (alts) {
         g_autofree char *ap = ld_path(path, "alternate_backends");
+        g_autofree char *ap3 = ld_path_index(ap, 3);
+        if (cJSON_GetArraySize(alts) > 3)
+            return ld_fail(ld, cJSON_GetArrayItem(alts, 3), false, ap3,
+                           "a route has at most 3 alternate_backends (the OpenShift API rejects "
+                           "more, R20), found %d", cJSON_GetArraySize(alts));
         r->n_alternates = (unsigned)cJSON_GetArraySize(alts);
         r->alternates = g_new0(RsBackendSpec, r->n_alternates ? r->n_alternates : 1);
         int i = 0;
@@ -507,9 +548,34 @@ ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r)
     if (!ld_labels(ld, v, path, "annotations", &r->annotations, &r->n_annotations))
         return false;
     const cJSON *anns = ld_get(v, "annotations");
-    for (unsigned i = 0; i < r->n_annotations; i++)
+    for (unsigned i = 0; i < r->n_annotations; i++) {
         ld_whitelist_check(ld, ld_get(anns, r->annotations[i].key), r->annotations[i].key,
                            r->annotations[i].value);
+        ld_annotation_check(ld, ld_get(anns, r->annotations[i].key), r->annotations[i].key,
+                            r->annotations[i].value);
+    }
+    return true;
+}
+
+/* R10: the fixed ClusterIPs of the file's services are reserved together
+ * before the run (world.c reserve_fixed_ips), so two services cannot share
+ * one; caught here, with the position, rather than when the run starts. */
+static bool
+fixed_ip_free(Ld *ld, LdNs *ns, const cJSON *v, const char *path, const RsServiceSpec *s)
+{
+    if (s->cluster_ip_mode != RS_CLUSTER_IP_FIXED)
+        return true;
+    gpointer key = GUINT_TO_POINTER(s->cluster_ip);
+    const char *first = g_hash_table_lookup(ld->fixed_ips, key);
+    if (first) {
+        g_autofree char *cp = ld_path(path, "cluster_ip");
+        return ld_fail(ld, ld_get(v, "cluster_ip"), false, cp,
+                       "cluster_ip %s is already the address of service %s: each service needs "
+                       "its own (R10)", ld_get(v, "cluster_ip")->valuestring, first);
+    }
+    g_hash_table_insert(ld->fixed_ips, key,
+                        g_strdup_printf("`%s/%s` (line %d, column %d)", ns->spec->name, s->name,
+                                        s->pos.line, s->pos.col));
     return true;
 }
 
@@ -547,7 +613,7 @@ ns_array(Ld *ld, LdNs *ns, const cJSON *v, const char *path, const char *key, Rs
             break;
         case RS_KIND_SERVICE:
             item = &((RsServiceSpec *)items)[i];
-            ok = ld_service(ld, c, ip, item);
+            ok = ld_service(ld, c, ip, item) && fixed_ip_free(ld, ns, c, ip, item);
             break;
         case RS_KIND_ROUTE:
             item = &((RsRouteSpec *)items)[i];

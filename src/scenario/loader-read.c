@@ -239,7 +239,12 @@ ld_bool(Ld *ld, const cJSON *obj, const char *path, const char *key, bool *out)
     return true;
 }
 
-/* A duration value: a string with a unit or a number of seconds, >= 0. */
+/* The hint every refused duration string gets. */
+#define LD_DURATION_HINT "write a number with a unit (ns, us, ms, s, m, h) like \"250ms\" or \"0.5s\", " \
+    "or a JSON number of seconds like 0.25"
+
+/* A duration value: a string with a unit or a number of seconds, >= 0,
+ * whole nanoseconds (R37: time is integer ns). */
 bool
 ld_v_duration(Ld *ld, const cJSON *v, const char *path, rs_time_t *out)
 {
@@ -251,7 +256,12 @@ ld_v_duration(Ld *ld, const cJSON *v, const char *path, rs_time_t *out)
             return ld_fail(ld, v, false, path, "duration %g is negative", d);
         if (d * 1e9 >= 9.2e18)
             return ld_fail(ld, v, false, path, "duration %g s is too large (at most about 292 years)", d);
-        *out = (rs_time_t)llround(d * 1e9);
+        double ns = d * 1e9;
+        /* 0.1 is not exact in binary: allow the rounding error of d * 1e9, no more */
+        if (fabs(ns - (double)llround(ns)) > fmax(1e-3, ns * 1e-15))
+            return ld_fail(ld, v, false, path, "duration %.17g s is not a whole number of "
+                           "nanoseconds: durations are whole nanoseconds", d);
+        *out = (rs_time_t)llround(ns);
         return true;
     }
     if (!cJSON_IsString(v))
@@ -259,21 +269,34 @@ ld_v_duration(Ld *ld, const cJSON *v, const char *path, rs_time_t *out)
                        "expected a duration (\"250ms\", \"10s\", \"2m\" or a number of seconds), found %s",
                        ld_type_word(v));
     const char *s = v->valuestring;
-    if (rs_parse_duration(s, out))
+    switch (rs_duration_parse(s, out)) {
+    case RS_DURATION_OK:
         return true;
-    if (s[0] == '-')
+    case RS_DURATION_NEGATIVE:
         return ld_fail(ld, v, false, path, "duration `%s` is negative", s);
-    /* well-formed but unparsable: digits[.digits] and a known unit, so too large */
-    size_t n = strspn(s, "0123456789");
-    if (s[n] == '.')
-        n += 1 + strspn(s + n + 1, "0123456789");
-    static const char *const units[] = {"", "ns", "us", "ms", "s", "m", "h"};
-    for (size_t u = 0; n > 0 && u < G_N_ELEMENTS(units); u++)
-        if (strcmp(s + n, units[u]) == 0)
-            return ld_fail(ld, v, false, path, "duration `%s` is too large (at most about 292 years)", s);
-    return ld_fail(ld, v, false, path,
-                   "invalid duration `%s` (write a number with a unit: ns, us, ms, s, m, h; e.g. \"250ms\")",
-                   s);
+    case RS_DURATION_TOO_LARGE:
+        return ld_fail(ld, v, false, path, "duration `%s` is too large (at most about 292 years)", s);
+    case RS_DURATION_SUB_NS:
+        return ld_fail(ld, v, false, path, "duration `%s` is finer than a nanosecond: durations are "
+                       "whole nanoseconds", s);
+    case RS_DURATION_NO_UNIT:
+        return ld_fail(ld, v, false, path, "duration `%s` has no unit: write \"%sms\" or \"%ss\", or "
+                       "the number %s for seconds", s, s, s, s);
+    case RS_DURATION_SYNTAX:
+        break;
+    }
+    /* ".5s" and "5.s": digits on both sides of the dot */
+    size_t lead = s[0] == '.' ? 1 : 0;
+    size_t n = strspn(s + lead, "0123456789");
+    if (n > 0 && (lead || s[n] == '.')) {
+        g_autofree char *fixed = lead ? g_strdup_printf("0%s", s)
+                                      : g_strdup_printf("%.*s%s", (int)n, s, s + n + 1);
+        rs_time_t t;
+        if (rs_parse_duration(fixed, &t))
+            return ld_fail(ld, v, false, path, "invalid duration `%s` (did you mean \"%s\"? %s)", s,
+                           fixed, LD_DURATION_HINT);
+    }
+    return ld_fail(ld, v, false, path, "invalid duration `%s` (" LD_DURATION_HINT ")", s);
 }
 
 /* An optional or required duration member. */
@@ -397,7 +420,46 @@ ld_v_cidr(Ld *ld, const cJSON *v, const char *path, uint32_t *net, uint32_t *pre
     return ld_fail(ld, v, false, path, "invalid CIDR `%s` (expected an IPv4 network like 10.0.0.0/8)", s);
 }
 
-/* A labels-like member: an object of string values, in file order. */
+/* True for a Kubernetes name part or label value: at most 63 of
+ * [A-Za-z0-9._-], beginning and ending with a letter or digit (empty only
+ * when `empty_ok`). */
+static bool
+is_label_name(const char *s, size_t n, bool empty_ok)
+{
+    if (n == 0)
+        return empty_ok;
+    if (n > 63 || !g_ascii_isalnum(s[0]) || !g_ascii_isalnum(s[n - 1]))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!g_ascii_isalnum(s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
+            return false;
+    return true;
+}
+
+/* True for a Kubernetes qualified name (label and annotation keys):
+ * [PREFIX/]NAME, PREFIX a DNS-1123 subdomain (at most 253), NAME as
+ * is_label_name. */
+bool
+ld_is_qualified_name(const char *s)
+{
+    const char *slash = strchr(s, '/');
+    if (!slash)
+        return is_label_name(s, strlen(s), false);
+    size_t np = (size_t)(slash - s);
+    if (np == 0 || np > 253)
+        return false;
+    g_autofree char *prefix = g_strndup(s, np);
+    g_auto(GStrv) parts = g_strsplit(prefix, ".", -1);
+    for (int i = 0; parts[i]; i++)
+        if (!ld_is_label(parts[i]))
+            return false;
+    return is_label_name(slash + 1, strlen(slash + 1), false);
+}
+
+/* A labels-like member (`labels`, `selector`, `annotations`): an object of
+ * string values, in file order, at most LD_MAX_LABELS entries (matching a
+ * selector is O(selector x labels)); keys are Kubernetes qualified names,
+ * and label and selector values valid label values. */
 bool
 ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel **out, unsigned *n)
 {
@@ -408,7 +470,15 @@ ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel *
     if (!cJSON_IsObject(v))
         return ld_fail(ld, v, false, p, "expected an object of strings like {\"app\": \"nginx\"}, found %s",
                        ld_type_word(v));
+    bool annotations = strcmp(key, "annotations") == 0;
+    const char *what = annotations ? "annotation" : "label";
     unsigned count = (unsigned)cJSON_GetArraySize(v);
+    if (count > LD_MAX_LABELS)
+        return ld_fail(ld, cJSON_GetArrayItem(v, LD_MAX_LABELS), true, p,
+                       "%u entries in `%s`: rahtisim takes at most %d %s (a limit of rahtisim)",
+                       count, key, LD_MAX_LABELS,
+                       annotations ? "annotations per route" :
+                       strcmp(key, "selector") == 0 ? "labels per selector" : "labels per object");
     *out = g_new0(RsLabel, count ? count : 1);
     *n = count;
     unsigned i = 0;
@@ -420,6 +490,15 @@ ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel *
         if (!cJSON_IsString(c))
             return ld_fail(ld, c, false, cp, "expected a string value, found %s%s", ld_type_word(c),
                            cJSON_IsNumber(c) || cJSON_IsBool(c) ? " (quote it)" : "");
+        if (!ld_is_qualified_name(c->string))
+            return ld_fail(ld, c, true, cp, "invalid %s key `%s`: a name of at most 63 letters, "
+                           "digits, `-`, `_` and `.` that begins and ends with a letter or digit, "
+                           "optionally after a DNS subdomain and `/` (like `app.kubernetes.io/name`)",
+                           what, c->string);
+        if (!annotations && !is_label_name(c->valuestring, strlen(c->valuestring), true))
+            return ld_fail(ld, c, false, cp, "invalid label value `%s`: at most 63 letters, digits, "
+                           "`-`, `_` and `.`, beginning and ending with a letter or digit (or empty)",
+                           c->valuestring);
         (*out)[i].key = g_strdup(c->string);
         (*out)[i].value = g_strdup(c->valuestring);
         i++;
@@ -561,6 +640,21 @@ ld_count_timed(Ld *ld, const cJSON *node, const char *path)
                              "with --max-events",
                              ld->lim.max_events);
     return true;
+}
+
+/* A time after an explicit `duration` never comes: an error, at the value
+ * (`what` names it: "at", "`stop`" ...).  Without a duration the run lasts
+ * until the latest time the file names, so every time is inside it. */
+bool
+ld_within_duration(Ld *ld, const cJSON *node, const char *path, const char *what, rs_time_t t)
+{
+    rs_time_t d = ld->sc->duration;
+    if (d == RS_TIME_NEVER || t == RS_TIME_NEVER || t <= d)
+        return true;
+    char bt[32], bd[32];
+    return ld_fail(ld, node, false, path, "%s %s is after the scenario's duration (%s): nothing "
+                   "happens after the end of the run; move it earlier or lengthen `duration`",
+                   what, rs_duration_format(t, bt), rs_duration_format(d, bd));
 }
 
 /* Splits "ns/name" or "ns/kind/name" (kind NULL when not wanted). */

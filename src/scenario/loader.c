@@ -343,6 +343,7 @@ load_from_doc(const RsJsonDoc *doc, const RsLimits *limits, GError **error)
     ld.hosts = g_hash_table_new(g_str_hash, g_str_equal);
     ld.traffic = g_hash_table_new(g_str_hash, g_str_equal);
     ld.refs = g_ptr_array_new_with_free_func(ld_ref_free);
+    ld.fixed_ips = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     bool ok = load_doc(&ld, rs_jsonc_root(doc));
     g_array_sort(ld.warns, warn_cmp);
     for (guint i = 0; i < ld.warns->len; i++) {
@@ -356,6 +357,7 @@ load_from_doc(const RsJsonDoc *doc, const RsLimits *limits, GError **error)
     g_hash_table_unref(ld.hosts);
     g_hash_table_unref(ld.traffic);
     g_ptr_array_unref(ld.refs);
+    g_hash_table_unref(ld.fixed_ips);
     if (!ok)
         return NULL;
     sort_events(sc);

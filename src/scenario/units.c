@@ -4,7 +4,7 @@
  *
  * Durations are parsed exactly in integer nanoseconds (no floating point:
  * "0.1s" is 100000000 ns, not 99999999); digits finer than a nanosecond are
- * dropped.  Addresses are strict (R1: IPv4 only; no leading zeros, which
+ * an error, and so is a string without a unit.  Addresses are strict (R1: IPv4 only; no leading zeros, which
  * some tools read as octal); a CIDR's address must have no host bits set.
  */
 #include "config.h"
@@ -33,15 +33,20 @@ static const struct {
     {"d", 1000000000, 9, 86400},        /* for --max-duration 30d */
 };
 
-/* Parses "250ms", "1.5s", "2m", "1h", "10us", "5ns", "30d", or a plain number of seconds. */
-bool
-rs_parse_duration(const char *text, rs_time_t *out)
+/* Parses a duration with a unit: "250ms", "1.5s", "2m", "1h", "10us",
+ * "5ns", "30d".  A unit is required (a bare "250" is ambiguous: 250 ms or
+ * 250 s?); no sign, no spaces, digits on both sides of a dot; exact in
+ * integer nanoseconds, so digits finer than 1 ns are an error, not rounded. */
+RsDurationStatus
+rs_duration_parse(const char *text, rs_time_t *out)
 {
     if (!text)
-        return false;
+        return RS_DURATION_SYNTAX;
     const char *p = text;
+    if (*p == '-')
+        return RS_DURATION_NEGATIVE;
     if (!g_ascii_isdigit(*p))
-        return false;       /* no sign, no leading dot, no spaces */
+        return RS_DURATION_SYNTAX;      /* no sign, no leading dot, no spaces */
     const char *int_start = p;
     while (g_ascii_isdigit(*p))
         p++;
@@ -51,41 +56,72 @@ rs_parse_duration(const char *text, rs_time_t *out)
         p++;
         frac_start = p;
         if (!g_ascii_isdigit(*p))
-            return false;
+            return RS_DURATION_SYNTAX;  /* "5.s", "5." */
         while (g_ascii_isdigit(*p))
             p++;
         frac_end = p;
     }
-    const char *suffix = *p ? p : "s";
+    if (!*p)
+        return RS_DURATION_NO_UNIT;
     size_t u;
     for (u = 0; u < G_N_ELEMENTS(duration_units); u++)
-        if (strcmp(suffix, duration_units[u].suffix) == 0)
+        if (strcmp(p, duration_units[u].suffix) == 0)
             break;
     if (u == G_N_ELEMENTS(duration_units))
-        return false;
+        return RS_DURATION_SYNTAX;
     /* mantissa = integer digits followed by exactly `digits` fraction digits */
     uint64_t m = 0;
     unsigned digits = duration_units[u].digits;
+    uint64_t mult = duration_units[u].mult;
+    if (mult > 1 && (unsigned)(frac_end - frac_start) > digits) {
+        /* minutes, hours, days: "0.0000000001m" is 6 ns, still whole */
+        digits = (unsigned)(frac_end - frac_start);
+        if (digits > 18)
+            return RS_DURATION_SUB_NS;
+    }
     for (const char *q = int_start; q < int_end; q++) {
         if (m > (UINT64_MAX - 9) / 10)
-            return false;
+            return RS_DURATION_TOO_LARGE;
         m = m * 10 + (uint64_t)(*q - '0');
     }
     const char *q = frac_start;
     for (unsigned k = 0; k < digits; k++) {
         unsigned d = q < frac_end ? (unsigned)(*q++ - '0') : 0;
         if (m > (UINT64_MAX - 9) / 10)
-            return false;
+            return RS_DURATION_TOO_LARGE;
         m = m * 10 + d;
     }
-    uint64_t mult = duration_units[u].mult;
+    for (; q < frac_end; q++)
+        if (*q != '0')
+            return RS_DURATION_SUB_NS;  /* "0.0000000015s" */
+    if (mult > 1 && digits > duration_units[u].digits) {
+        /* m is in units of 10^-digits of the unit: scale to ns exactly */
+        uint64_t den = 1;
+        for (unsigned k = duration_units[u].digits; k < digits; k++)
+            den *= 10;
+        if (m > UINT64_MAX / mult)
+            return RS_DURATION_TOO_LARGE;
+        m *= mult;
+        if (m % den != 0)
+            return RS_DURATION_SUB_NS;
+        m /= den;
+        mult = 1;
+    }
     if (m > (uint64_t)INT64_MAX / mult)
-        return false;
+        return RS_DURATION_TOO_LARGE;
     *out = (rs_time_t)(m * mult);
-    return true;
+    return RS_DURATION_OK;
 }
 
-/* Parses "100/s", "6000/m", "10/h", or a plain number per second. */
+/* True if `text` is a valid duration with a unit (rs_duration_parse). */
+bool
+rs_parse_duration(const char *text, rs_time_t *out)
+{
+    return rs_duration_parse(text, out) == RS_DURATION_OK;
+}
+
+/* Parses "100/s", "6000/m", "10/h": a unit is required (the scenario's
+ * JSON numbers are per second; a string of digits alone is ambiguous). */
 bool
 rs_parse_rate(const char *text, double *out)
 {
@@ -101,23 +137,56 @@ rs_parse_rate(const char *text, double *out)
         while (g_ascii_isdigit(*p))
             p++;
     }
-    double per = 1;
-    if (*p == '/') {
-        if (strcmp(p, "/s") == 0)
-            per = 1;
-        else if (strcmp(p, "/m") == 0)
-            per = 60;
-        else if (strcmp(p, "/h") == 0)
-            per = 3600;
-        else
-            return false;
-    } else if (*p) {
+    double per;
+    if (strcmp(p, "/s") == 0)
+        per = 1;
+    else if (strcmp(p, "/m") == 0)
+        per = 60;
+    else if (strcmp(p, "/h") == 0)
+        per = 3600;
+    else
         return false;
-    }
     double v = g_ascii_strtod(text, NULL) / per;
     if (!isfinite(v) || v < 0)
         return false;
     *out = v;
+    return true;
+}
+
+/* The router's timeout annotation (R31): `[1-9][0-9]*(us|ms|s|m|h|d)?`, no
+ * unit meaning ms; HAProxy clips at 2147483647 ms.  The one parser: the
+ * router (src/world/router.c) reads the annotation with it and `check`
+ * warns with it, so the two cannot disagree. */
+bool
+rs_parse_route_timeout(const char *v, rs_time_t *out)
+{
+    if (v == NULL || v[0] < '1' || v[0] > '9')
+        return false;
+    const char *p = v;
+    uint64_t n = 0;
+    while (*p >= '0' && *p <= '9') {
+        n = n * 10 + (uint64_t)(*p - '0');
+        if (n > 1000000000ULL)
+            return false;
+        p++;
+    }
+    rs_time_t unit;
+    if (*p == '\0' || strcmp(p, "ms") == 0)
+        unit = RS_MS;
+    else if (strcmp(p, "us") == 0)
+        unit = RS_US;
+    else if (strcmp(p, "s") == 0)
+        unit = RS_SEC;
+    else if (strcmp(p, "m") == 0)
+        unit = 60 * RS_SEC;
+    else if (strcmp(p, "h") == 0)
+        unit = 3600 * RS_SEC;
+    else if (strcmp(p, "d") == 0)
+        unit = 86400 * RS_SEC;
+    else
+        return false;
+    rs_time_t t = (rs_time_t)n * unit;
+    *out = MIN(t, (rs_time_t)2147483647 * RS_MS);
     return true;
 }
 
@@ -269,6 +338,6 @@ void
 rs_limits_default(RsLimits *l)
 {
     l->max_objects = 100000;
-    l->max_events = 1000000;
+    l->max_events = 100000000;     /* ~20-60 s of CPU; see RS_EVENTS_PER_REQUEST */
     l->max_duration = (rs_time_t)30 * 24 * 3600 * RS_SEC;
 }

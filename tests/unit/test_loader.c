@@ -11,6 +11,7 @@
 
 #include "rahtisim/scenario.h"
 #include "scenario/jsonc.h"
+#include "scenario/loader-internal.h"
 
 #define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 
@@ -48,8 +49,23 @@ test_durations(void)
     CU_ASSERT(rs_parse_duration("1.5s", &t) && t == 1500 * RS_MS);
     CU_ASSERT(rs_parse_duration("0.1s", &t) && t == 100 * RS_MS);
     CU_ASSERT(rs_parse_duration("0.2ms", &t) && t == 200 * RS_US);
-    CU_ASSERT(rs_parse_duration("3", &t) && t == 3 * RS_SEC);
-    CU_ASSERT(rs_parse_duration("0", &t) && t == 0);
+    CU_ASSERT(rs_parse_duration("0s", &t) && t == 0);
+    CU_ASSERT(rs_parse_duration("0.5s", &t) && t == 500 * RS_MS);
+    CU_ASSERT(rs_parse_duration("1.5m", &t) && t == 90 * RS_SEC);
+    CU_ASSERT(rs_parse_duration("0.0000000001m", &t) && t == 6);       /* 6 ns: whole */
+    CU_ASSERT(rs_parse_duration("1.500000000000s", &t) && t == 1500 * RS_MS);  /* zeros only */
+    /* a string needs a unit: "3" would be 3 s to one reader, 3 ms to another */
+    CU_ASSERT_EQUAL(rs_duration_parse("3", &t), RS_DURATION_NO_UNIT);
+    CU_ASSERT_EQUAL(rs_duration_parse("0", &t), RS_DURATION_NO_UNIT);
+    CU_ASSERT_EQUAL(rs_duration_parse("1.5", &t), RS_DURATION_NO_UNIT);
+    CU_ASSERT_EQUAL(rs_duration_parse(".5s", &t), RS_DURATION_SYNTAX);
+    CU_ASSERT_EQUAL(rs_duration_parse("5.s", &t), RS_DURATION_SYNTAX);
+    CU_ASSERT_EQUAL(rs_duration_parse("5.", &t), RS_DURATION_SYNTAX);
+    CU_ASSERT_EQUAL(rs_duration_parse("-1s", &t), RS_DURATION_NEGATIVE);
+    CU_ASSERT_EQUAL(rs_duration_parse("99999999999999999999h", &t), RS_DURATION_TOO_LARGE);
+    CU_ASSERT_EQUAL(rs_duration_parse("0.0000000015s", &t), RS_DURATION_SUB_NS);
+    CU_ASSERT_EQUAL(rs_duration_parse("1.5ns", &t), RS_DURATION_SUB_NS);
+    CU_ASSERT_EQUAL(rs_duration_parse("0.00000000001m", &t), RS_DURATION_SUB_NS);   /* 0.6 ns */
     CU_ASSERT(rs_parse_duration("30d", &t) && t == (rs_time_t)30 * 86400 * RS_SEC);
     CU_ASSERT(rs_parse_duration("9223372036854775807ns", &t) && t == INT64_MAX);
     CU_ASSERT_FALSE(rs_parse_duration("9223372036854775808ns", &t));
@@ -82,7 +98,9 @@ test_rates(void)
     CU_ASSERT(rs_parse_rate("100/s", &r) && r == 100);
     CU_ASSERT(rs_parse_rate("6000/m", &r) && r == 100);
     CU_ASSERT(rs_parse_rate("36/h", &r) && r == 0.01);
-    CU_ASSERT(rs_parse_rate("2.5", &r) && r == 2.5);
+    CU_ASSERT(rs_parse_rate("2.5/s", &r) && r == 2.5);
+    CU_ASSERT_FALSE(rs_parse_rate("2.5", &r));      /* a string needs a unit */
+    CU_ASSERT_FALSE(rs_parse_rate("100", &r));
     CU_ASSERT(rs_parse_rate("0/s", &r) && r == 0);
     CU_ASSERT_FALSE(rs_parse_rate("-1/s", &r));
     CU_ASSERT_FALSE(rs_parse_rate("inf", &r));
@@ -121,6 +139,7 @@ test_addresses(void)
     RsLimits l;
     rs_limits_default(&l);
     CU_ASSERT_EQUAL(l.max_objects, 100000);
+    CU_ASSERT_EQUAL(l.max_events, 100000000);     /* engine events: ~20-60 s of CPU */
     CU_ASSERT_EQUAL(l.max_duration, (rs_time_t)30 * 86400 * RS_SEC);
 }
 
@@ -303,8 +322,12 @@ test_loader_errors(void)
          "(a pod's state) or `traffic` (traffic statistics)"},
         {"{\"name\": \"x\", \"namespaces\": [{\"name\": \"a\", \"services\": [{\"name\": \"s\", \"ports\": [80], "
          "\"cluster_ip\": \"172.30.0.10\"}]}]}",
-         "t.json:1:100: namespaces[0].services[0].cluster_ip: cluster_ip 172.30.0.10 is reserved (the network "
-         "address, the broadcast address or the cluster DNS 172.30.0.10)"},
+         "t.json:1:100: namespaces[0].services[0].cluster_ip: cluster_ip 172.30.0.10 is reserved (R10: the "
+         "network address, the broadcast address, .1 for the `kubernetes` service or the cluster DNS "
+         "172.30.0.10)"},
+        {"{\"name\": \"x\", \"expect\": [{\"at\": \"1s\", \"pod\": \"a/b\", \"stat\": \"ready\"}]}",
+         "t.json:1:53: expect[0].stat: unknown key `stat`: an expectation needs `to`, `resolve`, `state` or "
+         "`traffic` (did you mean `state`?)"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
         expect_error(cases[i].text, cases[i].msg);
@@ -332,6 +355,57 @@ test_limits(void)
     CU_ASSERT_PTR_NULL(sc);
     CU_ASSERT(g_error_matches(err, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_LIMIT));
     CU_ASSERT_PTR_NOT_NULL(strstr(err->message, "--max-duration"));
+    g_clear_error(&err);
+    /* --max-events counts engine events: 100 requests are ~1000 of them */
+    rs_limits_default(&l);
+    l.max_events = 999;
+    const char *t3 = "{\"name\": \"x\", \"duration\": \"100s\", \"hosts\": [{\"name\": \"h\", "
+                     "\"ip\": \"1.2.3.4\"}], \"traffic\": [{\"name\": \"t\", \"from\": \"h\", "
+                     "\"to\": \"http://a.b/\", \"rate\": \"1/s\"}]}";
+    sc = rs_scenario_load_data("t.json", t3, strlen(t3), &l, &err);
+    CU_ASSERT_PTR_NULL(sc);
+    CU_ASSERT(g_error_matches(err, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_LIMIT));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err->message, "about 100 requests \xe2\x89\x88 1000 engine events"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err->message, "more than --max-events (999) allows"));
+    g_clear_error(&err);
+    l.max_events = 1000;
+    sc = rs_scenario_load_data("t.json", t3, strlen(t3), &l, &err);
+    CU_ASSERT_PTR_NOT_NULL(sc);
+    rs_scenario_free(sc);
+}
+
+/* The router's timeout reading (R31), shared with the loader's warning. */
+static void
+test_route_timeout_parse(void)
+{
+    rs_time_t t;
+    CU_ASSERT(rs_parse_route_timeout("500", &t) && t == 500 * RS_MS);     /* no unit: ms */
+    CU_ASSERT(rs_parse_route_timeout("2m", &t) && t == 120 * RS_SEC);
+    CU_ASSERT(rs_parse_route_timeout("10us", &t) && t == 10 * RS_US);
+    CU_ASSERT(rs_parse_route_timeout("30d", &t) && t == (rs_time_t)2147483647 * RS_MS);   /* clipped */
+    CU_ASSERT_FALSE(rs_parse_route_timeout("0s", &t));
+    CU_ASSERT_FALSE(rs_parse_route_timeout("5 s", &t));
+    CU_ASSERT_FALSE(rs_parse_route_timeout("1.5s", &t));
+    CU_ASSERT_FALSE(rs_parse_route_timeout("5sec", &t));
+    CU_ASSERT_FALSE(rs_parse_route_timeout("", &t));
+}
+
+/* Labels: Kubernetes syntax and the count limit; existing shapes still load. */
+static void
+test_labels(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(RsScenario) sc = load(
+        "{\"name\": \"l\", \"namespaces\": [{\"name\": \"a\", \"pods\": [{\"name\": \"p\", "
+        "\"labels\": {\"app.kubernetes.io/name\": \"Web_1.x\", \"tier\": \"\", \"A-b\": \"c\"}}]}]}",
+        &err);
+    CU_ASSERT_PTR_NOT_NULL(sc);
+    static const char *const bad[] = {"-a", "a-", "a b", "a/b/c", "/a", "Ex.com/a", "a.com/",
+                                      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
+        CU_ASSERT_FALSE(ld_is_qualified_name(bad[i]));
+    CU_ASSERT(ld_is_qualified_name("haproxy.router.openshift.io/ip_whitelist"));
+    CU_ASSERT(ld_is_qualified_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));    /* 63 */
 }
 
 /* Defaults from scenario-format.md, and a minimal scenario. */
@@ -459,7 +533,10 @@ test_good_warnings(void)
     static const char *const want[] = {"R33)", "port 80 is privileged", "target port 8081", "matches no deployment",
                                        "target port `http`", "R23)", "no port 9999", "entry `bogus`",
                                        "leading or trailing spaces", "is not read by the rahti-1 router",
-                                       "HostAlreadyClaimed", "after the end of the run"};
+                                       "balance `RoundRobin`", "timeout `5 s`",
+                                       "path `/x`, which route `a/t`", "claimed by route `a/r`",
+                                       "host `v1-api-a.rahtiapp.fi` is already claimed by route `a/v1.api`",
+                                       "balance `random ` is not one"};
     CU_ASSERT_EQUAL_FATAL(sc->warnings->len, G_N_ELEMENTS(want));
     for (guint i = 0; i < sc->warnings->len; i++) {
         const char *w = sc->warnings->pdata[i];
@@ -502,6 +579,8 @@ main(void)
     CU_add_test(s, "syntax errors", test_syntax_errors);
     CU_add_test(s, "loader errors", test_loader_errors);
     CU_add_test(s, "limits", test_limits);
+    CU_add_test(s, "route timeout", test_route_timeout_parse);
+    CU_add_test(s, "labels", test_labels);
     CU_add_test(s, "defaults", test_defaults);
     CU_add_test(s, "good/full.json", test_good_full);
     CU_add_test(s, "good/warnings.json", test_good_warnings);
