@@ -22,10 +22,11 @@
 bool rs_cidr_parse(const char *text, RsCidr *out);
 bool rs_cidr_contains(const RsCidr *c, uint32_t ip);
 
-/* Parses an ip_whitelist value (R25): space-separated entries; a malformed
- * entry, an empty one (two spaces) or leading/trailing spaces discard the
- * whole list.  NULL or "" is no whitelist. */
-void rs_whitelist_parse(const char *value, RsWhitelist *out);
+/* Parses an ip_whitelist value (R25): entries separated as `syntax` says
+ * (runs of spaces on rahti-1, runs of any whitespace on rahti-2); a
+ * malformed entry or leading/trailing whitespace discards the whole list.
+ * NULL or "" is no whitelist. */
+void rs_whitelist_parse(const char *value, RsWlSyntax syntax, RsWhitelist *out);
 void rs_whitelist_clear(RsWhitelist *wl);
 /* Whether `ip` may use the route: no list, a discarded list, or covered. */
 bool rs_whitelist_allows(const RsWhitelist *wl, uint32_t ip);

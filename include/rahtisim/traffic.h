@@ -57,6 +57,9 @@ typedef struct {
     uint64_t outcomes[RS_OUTCOME_COUNT];    /* answers by outcome */
     RsHist latency;             /* ok answers, RS_HIST_FINE */
     GPtrArray *pods;            /* RsTrafficPod *, creation order after rs_traffic_take */
+    GPtrArray *idle_pods;       /* char *: pods behind the target that existed while the
+                                 * source sent and never answered it (rs_traffic_take),
+                                 * sorted by name */
     rs_time_t bucket;           /* width of a time bucket */
     unsigned n_buckets;         /* covering [0, end of the run) */
     uint32_t (*bucket_outcomes)[RS_OUTCOME_COUNT];  /* by send time */
@@ -100,7 +103,13 @@ unsigned rs_traffic_pool_size(const RsTraffic *tr);
 const RsTrafficStats *rs_traffic_stats(const RsTraffic *tr, const char *name);
 
 /* Hands the statistics of every source (file order) to the caller, pods
- * sorted by creation; *n gets the count.  After this only rs_traffic_free. */
+ * sorted by creation; *n gets the count.  After this only rs_traffic_free.
+ * It also fills each source's idle_pods, reading the world as the run left
+ * it (call it after the event log is taken: a resolve may draw from the
+ * requester's stream).  The pods behind a target are those its services
+ * select: the service the target's name resolves to (or whose ClusterIP it
+ * is), or for a public name the services of the admitted routes of its host
+ * (R20, R22); a pod address or `@ns/pod` has only the pods that answered. */
 RsTrafficStats **rs_traffic_take(RsTraffic *tr, unsigned *n);
 void rs_traffic_stats_free(RsTrafficStats *s);
 

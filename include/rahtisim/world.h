@@ -131,6 +131,9 @@ struct RsPod {
     bool ever_ip;               /* `ip` is the last address it had */
     uint32_t ip;
     rs_time_t created;
+    rs_time_t ready_at;         /* when it became ready (R5); RS_TIME_NEVER: never */
+    rs_time_t stopped_at;       /* when it stopped serving: crashed (R7) or gone (R6);
+                                 * RS_TIME_NEVER while it has not */
     unsigned restarts;          /* R4 restarts, or address retries while pending */
     RsTimer timer;              /* the pending lifecycle timer, 0 if none */
     int ready_slot;             /* index in owner->ready, -1 if not there */
@@ -223,6 +226,13 @@ typedef struct {
     uint32_t net, mask;
 } RsCidr;
 
+/* What separates the entries of an IP whitelist (R25), per profile
+ * (background openshift-router.md 2.1). */
+typedef enum {
+    RS_WL_SPACES,               /* rahti-1, OKD 3.11: runs of spaces; a tab is malformed */
+    RS_WL_WHITESPACE,           /* rahti-2, OKD 4: runs of any whitespace (strings.Fields) */
+} RsWlSyntax;
+
 /* A parsed IP whitelist annotation (R25). */
 typedef struct {
     bool present;               /* a non-empty annotation is set */
@@ -249,6 +259,16 @@ struct RsRouteDef {
     RsWLabel *annotations; unsigned n_annotations;
 };
 
+/* Why a route is or is not admitted (R22), as the router's host index
+ * decides it (background openshift-router.md 5.1, hostindex/activation.go). */
+typedef enum {
+    RS_ADMIT_OK,                /* admitted */
+    RS_ADMIT_SAME_PATH,         /* an older route of its namespace has the same host and path */
+    RS_ADMIT_PASSTHROUGH,       /* an older TLS route of its namespace shares the host with it,
+                                 * and one of the two is passthrough */
+    RS_ADMIT_OTHER_NAMESPACE,   /* another namespace's route is the oldest for the host */
+} RsAdmission;
+
 /* A route: the truth the API server holds (R20-R22). */
 struct RsRoute {
     uint32_t serial;            /* creation order: the oldest route owns a host (R22) */
@@ -257,6 +277,8 @@ struct RsRoute {
     RsRouteDef *def;            /* the current definition */
     RsWLabel *ann; unsigned n_ann;  /* current annotations (owned array, interned strings) */
     bool admitted;              /* R22: not HostAlreadyClaimed */
+    RsAdmission admission;      /* R22: why (RS_ADMIT_OK iff admitted) */
+    RsRoute *claimed_by;        /* R22: the older route that holds the host, NULL if admitted */
     bool judged;                /* admission decided (and logged) at least once */
     bool removed;
 };
@@ -395,6 +417,7 @@ struct RsWorld {
     rs_time_t latency_internet, latency_router, route_timeout, reload_interval, router_failover;
     RsBalance balance_default;  /* R26 for http/edge/reencrypt */
     const char **whitelist_keys; unsigned n_whitelist_keys;     /* R25: annotations read */
+    RsWlSyntax wl_syntax;       /* R25: how the router splits a whitelist */
     uint32_t egress_default;    /* R32 */
     uint32_t *egress_pool; unsigned n_egress_pool, egress_next;  /* R33 */
     /* everything ever created (owning) */
@@ -419,7 +442,8 @@ struct RsWorld {
     GHashTable *dns_records;    /* name -> RsDnsRecord (owned) */
     void (*router_failed)(void *data, RsReplica *r);    /* the pipeline drops its connections */
     void *router_failed_data;
-    GArray *log;                /* RsLogEntry */
+    GArray *log;                /* RsLogEntry, at most RS_LOG_MAX */
+    uint64_t log_dropped;       /* entries not kept once the log was full */
     GPtrArray *events;          /* scheduled scenario events (owned) */
     RsPodStopFn pod_stopped; void *pod_stopped_data;
     uint32_t next_serial;
@@ -469,6 +493,9 @@ void rs_world_scale(RsWorld *w, RsWorkload *wl, unsigned replicas);
 /* Appends a sentence to the event log (printf-style). */
 void rs_world_log(RsWorld *w, RsRule rule, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 const GArray *rs_world_log_entries(const RsWorld *w);
+/* The log keeps this many entries, then only counts (bounded memory). */
+#define RS_LOG_MAX 200000u
+uint64_t rs_world_log_dropped(const RsWorld *w);
 
 /* ---- internal to src/world (shared between its files) ---- */
 
@@ -532,6 +559,9 @@ void rs_world_remove_route(RsWorld *w, RsRoute *route);
 void rs_world_annotate_route(RsWorld *w, RsRoute *route, const char *key, const char *value);
 /* The value of a route's annotation, or NULL. */
 const char *rs_route_annotation(const RsRoute *route, const char *key);
+/* Appends why the route is or is not admitted (R22): "it serves HOST/PATH",
+ * or the older route that holds the host and the rule it breaks. */
+void rs_route_admission_describe(const RsRoute *route, GString *out);
 
 /* Router replicas (R28, R30). */
 void rs_router_init(RsWorld *w, unsigned replicas);

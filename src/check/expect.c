@@ -21,10 +21,12 @@
  * window `between` [start, end) (the whole run without one; traffic.h):
  *  - share: each listed outcome's fraction of those requests within
  *    [min, max];
- *  - spread over a deployment: among that deployment's pods that answered
- *    ok, each one's fraction of their ok answers is within max_deviation
- *    (relative) of an equal share 1/n (R13: the service picks an endpoint
- *    per connection);
+ *  - spread over a deployment: the pods counted are the deployment's pods
+ *    that answered ok in the window plus those ready for the whole window;
+ *    each one's fraction of their ok answers is within max_deviation
+ *    (relative) of an equal share 1/n, and a pod ready throughout with no
+ *    ok answer (starved) fails it (R13, R26: a pod is picked per
+ *    connection);
  *  - latency: the p50/p90/p99 of the ok answers (histogram.h, within
  *    0.4 %) at most the bound (R38).
  */
@@ -368,23 +370,26 @@ traffic_expected(const RsExpectSpec *e)
 
 /* A pod of the deployment a spread is checked over, with its ok answers. */
 typedef struct {
-    const RsTrafficPod *pod;
+    const char *name;           /* "ns/pod" */
+    uint32_t serial;            /* creation order in the world */
     uint64_t ok;
+    bool starved;               /* ready for the whole window, no ok answer */
 } SpreadPod;
 
 /* Orders pods by creation, then name. */
 static gint
 cmp_spread_pod(gconstpointer a, gconstpointer b)
 {
-    const RsTrafficPod *x = ((const SpreadPod *)a)->pod, *y = ((const SpreadPod *)b)->pod;
+    const SpreadPod *x = a, *y = b;
     if (x->serial != y->serial)
         return x->serial < y->serial ? -1 : 1;
     return strcmp(x->name, y->name);
 }
 
-/* Judges a traffic expectation from its window (after the run). */
+/* Judges a traffic expectation from its window (after the run, with the
+ * world as the run left it). */
 static void
-check_traffic(RsExpectResult *r, const RsTrafficWindow *w)
+check_traffic(RunCtx *ctx, RsExpectResult *r, const RsTrafficWindow *w)
 {
     const RsExpectSpec *e = r->spec;
     char b1[32], b2[32], p1[32], p2[32];
@@ -441,54 +446,84 @@ check_traffic(RsExpectResult *r, const RsTrafficWindow *w)
     }
 
     if (e->spread_over != NULL) {
-        /* R13: the service picks an endpoint per connection; over many
-         * requests each serving pod should get about 1/n of them. */
+        /* R13, R26: the service or the router picks a pod per connection;
+         * over many requests each pod that could serve should get about 1/n
+         * of the ok answers.  The pods counted (docs/model-choices.md,
+         * "Traffic expectations"): the deployment's pods that answered ok
+         * in the window, plus its pods that were ready for the whole window
+         * (ready_at <= start, not stopped before end): one of those without
+         * an ok answer is STARVED (e.g. `source` balancing sending every
+         * request of one address to one pod) and fails the check. */
         const RsTrafficStats *st = w->stats;
+        const RsWorld *world = rs_sim_world(ctx->sim);
+        g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(SpreadPod));
+        g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
         uint64_t total = 0;
-        unsigned n = 0;
         for (unsigned i = 0; i < w->pod_ok->len; i++) {
             const RsTrafficPod *p = st->pods->pdata[i];
             uint64_t c = g_array_index(w->pod_ok, uint64_t, i);
             if (c > 0 && p->owner != NULL && strcmp(p->owner, e->spread_over) == 0) {
+                SpreadPod sp_pod = {p->name, p->serial, c, false};
+                g_array_append_val(order, sp_pod);
+                g_hash_table_add(seen, p->name);
                 total += c;
-                n++;
             }
         }
+        unsigned n_starved = 0;
+        for (guint i = 0; i < world->pods->len; i++) {
+            const RsPod *p = world->pods->pdata[i];
+            if (p->owner == NULL || strcmp(p->owner->full, e->spread_over) != 0 ||
+                p->ready_at > w->start || (p->stopped_at != RS_TIME_NEVER && p->stopped_at < w->end) ||
+                g_hash_table_contains(seen, p->full))
+                continue;
+            SpreadPod sp_pod = {p->full, p->serial, 0, true};
+            g_array_append_val(order, sp_pod);
+            g_hash_table_add(seen, (gpointer)p->full);
+            n_starved++;
+        }
+        unsigned n = order->len;
         cJSON *sp = cJSON_AddObjectToObject(obs, "spread");
         cJSON *pods = cJSON_AddObjectToObject(sp, "pods");
+        cJSON *starved = cJSON_AddArrayToObject(sp, "starved");
         if (n == 0) {
             ok = false;
-            g_string_append_printf(why, "no pod of %s answered ok; ", e->spread_over);
+            g_string_append_printf(why, "no pod of %s answered ok or was ready for the whole window; ",
+                                   e->spread_over);
         } else {
             double equal = 1.0 / n, worst = 0;
             const char *worst_pod = NULL;
-            g_string_append_printf(expl, "\nok answers by the %u pod%s of %s (an equal share is %s):", n,
-                                   n == 1 ? "" : "s", e->spread_over, pct(equal, p1, sizeof p1));
+            g_string_append_printf(expl, "\nok answers by the %u pod%s of %s counted (those that answered "
+                                   "ok in the window and those ready for all of it; an equal share is %s):",
+                                   n, n == 1 ? "" : "s", e->spread_over, pct(equal, p1, sizeof p1));
             /* Pods in creation order (R37: the same order on every machine). */
-            g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(SpreadPod));
-            for (unsigned i = 0; i < w->pod_ok->len; i++) {
-                const RsTrafficPod *p = st->pods->pdata[i];
-                SpreadPod sp_pod = {p, g_array_index(w->pod_ok, uint64_t, i)};
-                if (sp_pod.ok > 0 && p->owner != NULL && strcmp(p->owner, e->spread_over) == 0)
-                    g_array_append_val(order, sp_pod);
-            }
             g_array_sort(order, cmp_spread_pod);
+            g_autoptr(GString) starved_names = g_string_new(NULL);
             for (unsigned k = 0; k < order->len; k++) {
                 const SpreadPod *sp_pod = &g_array_index(order, SpreadPod, k);
-                double f = (double)sp_pod->ok / (double)total;
+                double f = total > 0 ? (double)sp_pod->ok / (double)total : 0.0;
                 double dev = (f > equal ? f - equal : equal - f) / equal;
-                add_fraction(pods, sp_pod->pod->name, f);
-                g_string_append_printf(expl, "\n  %-30s %8" PRIu64 "  %s  (%+.1f %% of an equal share)",
-                                       sp_pod->pod->name, sp_pod->ok, pct(f, p1, sizeof p1),
-                                       100.0 * (f - equal) / equal);
+                add_fraction(pods, sp_pod->name, f);
+                g_string_append_printf(expl, "\n  %-30s %8" PRIu64 "  %s  (%+.1f %% of an equal share)%s",
+                                       sp_pod->name, sp_pod->ok, pct(f, p1, sizeof p1),
+                                       100.0 * (f - equal) / equal,
+                                       sp_pod->starved ? "  starved: ready for the whole window, no ok answer" : "");
+                if (sp_pod->starved) {
+                    cJSON_AddItemToArray(starved, cJSON_CreateString(sp_pod->name));
+                    g_string_append_printf(starved_names, "%s%s", starved_names->len ? ", " : "", sp_pod->name);
+                }
                 if (dev > worst || worst_pod == NULL) {
                     worst = dev;
-                    worst_pod = sp_pod->pod->name;
+                    worst_pod = sp_pod->name;
                 }
             }
             add_fraction(sp, "worst_deviation", worst);
             g_string_append_printf(facts, ", %u pods of %s, the furthest %.1f %% off an equal share", n,
                                    e->spread_over, 100.0 * worst);
+            if (n_starved > 0) {
+                ok = false;
+                g_string_append_printf(why, "%s %s ready for the whole window and got no ok answer "
+                                       "(starved); ", starved_names->str, n_starved == 1 ? "was" : "were");
+            }
             if (worst > e->max_deviation) {
                 ok = false;
                 g_string_append_printf(why, "%s is %.1f %% off an equal share (at most %.1f %%); ",
@@ -539,6 +574,104 @@ check_traffic(RsExpectResult *r, const RsTrafficWindow *w)
     r->passed = ok;
 }
 
+/* What a probe asks for, as JSON. */
+static cJSON *
+probe_expected(const RsExpectSpec *e)
+{
+    cJSON *exp = cJSON_CreateObject();
+    if (e->has_outcome)
+        cJSON_AddStringToObject(exp, "outcome", rs_outcome_word(e->outcome));
+    if (e->pod_glob != NULL)
+        cJSON_AddStringToObject(exp, "pod", e->pod_glob);
+    if (e->status >= 0)
+        cJSON_AddNumberToObject(exp, "status", e->status);
+    if (e->has_source_ip)
+        add_ip(exp, "source_ip", e->source_ip);
+    if (e->has_latency_min || e->has_latency_max) {
+        cJSON *lat = cJSON_AddObjectToObject(exp, "latency");
+        if (e->has_latency_min)
+            add_duration(lat, "min", e->latency_min);
+        if (e->has_latency_max)
+            add_duration(lat, "max", e->latency_max);
+    }
+    return exp;
+}
+
+/* What a resolve or state expectation asks for, as the spec says it
+ * (without the simulation: for an expectation never evaluated). */
+static cJSON *
+spec_expected(const RsExpectSpec *e)
+{
+    cJSON *exp = cJSON_CreateObject();
+    switch (e->kind) {
+    case RS_EXPECT_PROBE:
+        cJSON_Delete(exp);
+        return probe_expected(e);
+    case RS_EXPECT_RESOLVE:
+        if (e->answer_service != NULL)
+            cJSON_AddStringToObject(exp, "answer", e->answer_service);
+        else if (e->answer_nxdomain)
+            cJSON_AddStringToObject(exp, "answer", "nxdomain");
+        else
+            cJSON_AddItemToObject(exp, "answer", ip_list(e->answer_ips, e->n_answer_ips));
+        break;
+    case RS_EXPECT_STATE:
+        cJSON_AddStringToObject(exp, "state", rs_pod_state_word(e->state));
+        break;
+    case RS_EXPECT_TRAFFIC:
+        cJSON_Delete(exp);
+        return traffic_expected(e);
+    }
+    return exp;
+}
+
+/* Fills an expectation the run never evaluated (its event never fired, or
+ * a probe's answer never came): what it asked, and why it was not judged:
+ * the run stopped at the event limit (--max-events) or ended (its
+ * duration) at `now`, before the expectation's time. */
+static void
+not_evaluated(RsExpectResult *r, const RsScenario *sc, rs_time_t now, bool limited)
+{
+    const RsExpectSpec *e = r->spec;
+    char who[160], at[32], t[32];
+    rs_duration_format(e->at, at);
+    rs_duration_format(now, t);
+    bool sent = r->expected != NULL;        /* a probe whose request went out */
+    if (r->expected == NULL)
+        r->expected = spec_expected(e);
+    cJSON_Delete(r->observed);
+    r->observed = cJSON_CreateObject();
+    cJSON_AddBoolToObject(r->observed, "evaluated", false);
+    r->passed = false;
+    switch (e->kind) {
+    case RS_EXPECT_PROBE: {
+        g_autofree char *url = rs_url_format(&e->to);
+        r->summary = g_strdup_printf("%s -> %s at %s: %s", rs_from_format(&e->from, who, sizeof who), url,
+                                     at, sent ? "no answer (not evaluated)" : "not evaluated");
+        break;
+    }
+    case RS_EXPECT_RESOLVE:
+        r->summary = g_strdup_printf("resolve %s from %s at %s: not evaluated", e->resolve,
+                                     rs_from_format(&e->from, who, sizeof who), at);
+        break;
+    case RS_EXPECT_STATE:
+        r->summary = g_strdup_printf("pod %s at %s: not evaluated", e->pod, at);
+        break;
+    case RS_EXPECT_TRAFFIC:
+        r->summary = g_strdup_printf("traffic %s: not evaluated", e->traffic);
+        break;
+    }
+    g_autofree char *stop = limited
+        ? g_strdup_printf("the run stopped at the event limit (--max-events %u) at %s of simulated time",
+                          sc->limits.max_events, t)
+        : g_strdup_printf("the run ended at %s%s", t, sc->duration != RS_TIME_NEVER ? " (its duration)" : "");
+    g_free(r->explanation);
+    if (sent)
+        r->explanation = g_strdup_printf("the probe was sent at %s, but %s before its answer came", at, stop);
+    else
+        r->explanation = g_strdup_printf("not evaluated: %s, before this expectation's time %s", stop, at);
+}
+
 /* The engine event of one expectation: `arg` is its index. */
 static void
 expect_fire(RsEngine *eng, void *obj, uint64_t arg)
@@ -549,23 +682,7 @@ expect_fire(RsEngine *eng, void *obj, uint64_t arg)
     (void)eng;
     switch (e->kind) {
     case RS_EXPECT_PROBE: {
-        cJSON *exp = cJSON_CreateObject();
-        if (e->has_outcome)
-            cJSON_AddStringToObject(exp, "outcome", rs_outcome_word(e->outcome));
-        if (e->pod_glob != NULL)
-            cJSON_AddStringToObject(exp, "pod", e->pod_glob);
-        if (e->status >= 0)
-            cJSON_AddNumberToObject(exp, "status", e->status);
-        if (e->has_source_ip)
-            add_ip(exp, "source_ip", e->source_ip);
-        if (e->has_latency_min || e->has_latency_max) {
-            cJSON *lat = cJSON_AddObjectToObject(exp, "latency");
-            if (e->has_latency_min)
-                add_duration(lat, "min", e->latency_min);
-            if (e->has_latency_max)
-                add_duration(lat, "max", e->latency_max);
-        }
-        r->expected = exp;
+        r->expected = probe_expected(e);
         ProbeCtx *pc = &ctx->probes[arg];
         pc->ctx = ctx;
         pc->index = (unsigned)arg;
@@ -683,12 +800,9 @@ rs_run_scenario_with(const RsScenario *sc, uint64_t seed, const RsRunOptions *op
     for (unsigned i = 0; i < run->n_results; i++) {
         RsExpectResult *r = &run->results[i];
         if (windows[i] != NULL)
-            check_traffic(r, windows[i]);
-        if (r->summary == NULL) {
-            /* Only a probe can still be waiting, and only if the engine ran dry. */
-            r->passed = false;
-            r->summary = g_strdup("the probe never got an answer (the simulation ended first)");
-        }
+            check_traffic(&ctx, r, windows[i]);
+        if (r->summary == NULL)     /* its event never fired, or a probe's answer never came */
+            not_evaluated(r, sc, rs_engine_now(eng), rs_engine_limit_reached(eng));
         if (r->passed)
             run->passed++;
         else

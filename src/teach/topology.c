@@ -71,8 +71,11 @@ route_text(GString *s, const RsWorld *w, const RsRoute *r)
         if (wl != NULL)
             g_string_append_printf(s, ", whitelist \"%s\" (R25)", wl);
     }
-    if (!r->admitted)
-        g_string_append(s, "  NOT ADMITTED: another namespace's older route has the host (R22)");
+    if (!r->admitted) {
+        g_string_append(s, "  NOT ADMITTED (HostAlreadyClaimed): ");
+        rs_route_admission_describe(r, s);     /* the event log's words (R22) */
+        g_string_append(s, " (R22)");
+    }
 }
 
 /* Appends a pod's ports: "8081", "8080/http", "8443 (tls x)", "tcp". */

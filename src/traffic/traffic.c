@@ -104,6 +104,7 @@ stats_new(const RsTrafficSpec *spec, rs_time_t end)
     s->spec = spec;
     rs_hist_init(&s->latency, RS_HIST_FINE);
     s->pods = g_ptr_array_new();
+    s->idle_pods = g_ptr_array_new_with_free_func(g_free);
     s->bucket = rs_traffic_bucket_width(end);
     s->n_buckets = (unsigned)((end + s->bucket - 1) / s->bucket);
     if (s->n_buckets == 0)
@@ -129,6 +130,7 @@ rs_traffic_stats_free(RsTrafficStats *s)
         g_free(p);
     }
     g_ptr_array_unref(s->pods);
+    g_ptr_array_unref(s->idle_pods);
     rs_hist_clear(&s->latency);
     for (unsigned i = 0; i < s->n_buckets; i++)
         rs_hist_clear(&s->bucket_latency[i]);
@@ -421,6 +423,96 @@ cmp_pod(gconstpointer a, gconstpointer b)
     return strcmp(x->name, y->name);
 }
 
+/* Adds a service to a list once. */
+static void
+add_service(GPtrArray *out, RsService *svc)
+{
+    if (svc != NULL && !g_ptr_array_find(out, svc, NULL))
+        g_ptr_array_add(out, svc);
+}
+
+/* The live services behind a source's target now (traffic.h). */
+static void
+target_services(RsTraffic *tr, const RsTrafficSpec *spec, GPtrArray *out)
+{
+    RsWorld *w = rs_sim_world(tr->sim);
+    const RsUrl *u = &spec->to;
+    if (u->pod_ref != NULL || u->host == NULL)
+        return;
+    uint32_t ip = u->ip;
+    if (!u->is_ip) {
+        RsDnsWalk walk;
+        GError *err = NULL;
+        bool found = rs_sim_resolve(tr->sim, &spec->from, u->host, &walk, &err);
+        g_clear_error(&err);
+        if (!found || walk.n_addrs == 0)
+            return;
+        if (walk.service != NULL) {         /* a cluster service name (R12, R17) */
+            add_service(out, g_hash_table_lookup(w->svc_by_name, walk.service));
+            return;
+        }
+        ip = walk.addrs[0];
+    }
+    RsService *svc = g_hash_table_lookup(w->svc_by_ip, GUINT_TO_POINTER(ip));
+    if (svc != NULL) {
+        add_service(out, svc);
+        return;
+    }
+    if (ip != w->router_vip || u->is_ip)
+        return;
+    /* R21, R22: the Host header is the name, lowercased, without a final dot. */
+    g_autofree char *host = g_ascii_strdown(u->host, -1);
+    size_t n = strlen(host);
+    if (n > 1 && host[n - 1] == '.')
+        host[n - 1] = '\0';
+    GPtrArray *routes = g_hash_table_lookup(w->routes_by_host, host);
+    for (guint i = 0; routes != NULL && i < routes->len; i++) {
+        RsRoute *r = routes->pdata[i];
+        if (!r->admitted)
+            continue;
+        for (unsigned k = 0; k < r->def->n_backends; k++)
+            add_service(out, rs_world_service(w, r->ns->name, r->def->backends[k].service));
+    }
+}
+
+/* Orders names. */
+static gint
+cmp_name(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Fills a source's idle_pods: pods its target's services select that existed
+ * while it sent ([start, stop): created before stop, not stopped before
+ * start) and never answered it. */
+static void
+find_idle_pods(RsTraffic *tr, Source *s)
+{
+    RsWorld *w = rs_sim_world(tr->sim);
+    g_autoptr(GPtrArray) svcs = g_ptr_array_new();
+    target_services(tr, s->spec, svcs);
+    if (svcs->len == 0)
+        return;
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    for (unsigned i = 0; i < s->stats->pods->len; i++)
+        g_hash_table_add(seen, ((RsTrafficPod *)s->stats->pods->pdata[i])->name);
+    for (guint i = 0; i < w->pods->len; i++) {
+        const RsPod *p = w->pods->pdata[i];
+        if (p->created >= s->stop || (p->stopped_at != RS_TIME_NEVER && p->stopped_at < s->spec->start) ||
+            g_hash_table_contains(seen, p->full))
+            continue;
+        for (guint k = 0; k < svcs->len; k++) {
+            const RsService *svc = svcs->pdata[k];
+            if (p->ns == svc->ns && rs_labels_match(svc->def->selector, svc->def->n_selector, p->tmpl)) {
+                g_hash_table_add(seen, (gpointer)p->full);
+                g_ptr_array_add(s->stats->idle_pods, g_strdup(p->full));
+                break;
+            }
+        }
+    }
+    g_ptr_array_sort(s->stats->idle_pods, cmp_name);
+}
+
 /* Hands the statistics over; see traffic.h. */
 RsTrafficStats **
 rs_traffic_take(RsTraffic *tr, unsigned *n)
@@ -429,6 +521,7 @@ rs_traffic_take(RsTraffic *tr, unsigned *n)
     for (unsigned i = 0; i < tr->n_sources; i++) {
         out[i] = tr->sources[i].stats;
         g_ptr_array_sort(out[i]->pods, cmp_pod);
+        find_idle_pods(tr, &tr->sources[i]);
     }
     tr->taken = true;
     *n = tr->n_sources;

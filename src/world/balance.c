@@ -4,11 +4,20 @@
  * WHAT IT MODELS
  * --------------
  * R25: `acl allowlist src <list>` + `tcp-request content reject if
- * !allowlist`.  The list is space-separated IPv4 addresses and CIDRs; the
+ * !allowlist`.  The list is IPv4 addresses and CIDRs separated by spaces; the
  * router (OKD <= 4.18, both profiles) discards the whole list when any entry
- * is malformed or the value has leading or trailing spaces, and the route is
- * then open to everyone.  An empty entry (two spaces in a row) counts as
- * malformed, as `rahtisim check` warns (src/scenario/loader-objects.c).
+ * is malformed or the value has leading or trailing whitespace, and the route
+ * is then open to everyone.  What separates entries depends on the router
+ * (background openshift-router.md 2.1, RsWlSyntax):
+ *   rahti-1, OKD 3.11: the template's pattern `(?:%s(?: +%s)*)`: a run of
+ *     spaces separates entries; any other whitespace (a tab, a newline) is
+ *     part of an entry, which is then malformed;
+ *   rahti-2, OKD 4: parseIPList rejects a value with leading or trailing
+ *     whitespace (strings.TrimSpace) and splits the rest with strings.Fields:
+ *     any run of whitespace (Go's unicode.IsSpace) separates entries.
+ * Two spaces in a row are therefore one separator on both, never an empty
+ * entry.  `rahtisim check` warns with the same rules
+ * (src/scenario/loader-objects.c, ld_whitelist_check).
  *
  * R26: HAProxy's algorithms over one backend's servers in one process:
  *   roundrobin  smooth weighted round-robin: each pick adds every eligible
@@ -77,31 +86,78 @@ rs_cidr_contains(const RsCidr *c, uint32_t ip)
     return (ip & c->mask) == c->net;
 }
 
+/* The length in bytes of the whitespace character at `p` as Go's
+ * unicode.IsSpace sees it (ASCII \t \n \v \f \r and space, U+0085, and the
+ * Unicode White_Space characters), or 0 (R25, rahti-2: strings.Fields and
+ * strings.TrimSpace).  Bytes that are not valid UTF-8 are not spaces. */
+static size_t
+go_space_len(const char *p, const char *end)
+{
+    unsigned char c = (unsigned char)*p;
+    if (c < 0x80)
+        return c == ' ' || (c >= '\t' && c <= '\r') ? 1 : 0;
+    gunichar u = g_utf8_get_char_validated(p, end - p);
+    if (u == (gunichar)-1 || u == (gunichar)-2)
+        return 0;
+    if (u == 0x85 || g_unichar_isspace(u))
+        return (size_t)(g_utf8_next_char(p) - p);
+    return 0;
+}
+
+/* The length of the separator at `p` under `syntax` (R25), or 0. */
+static size_t
+separator_len(const char *p, const char *end, RsWlSyntax syntax)
+{
+    if (syntax == RS_WL_SPACES)
+        return *p == ' ' ? 1 : 0;
+    return go_space_len(p, end);
+}
+
 /* Parses a whitelist value (R25); see router.h. */
 void
-rs_whitelist_parse(const char *value, RsWhitelist *out)
+rs_whitelist_parse(const char *value, RsWlSyntax syntax, RsWhitelist *out)
 {
     memset(out, 0, sizeof *out);
     if (value == NULL || value[0] == '\0')
         return;
     out->present = true;
-    size_t len = strlen(value);
-    if (g_ascii_isspace(value[0]) || g_ascii_isspace(value[len - 1])) {
-        out->discarded = true;      /* R25: leading/trailing spaces: the list is ignored */
+    const char *end = value + strlen(value);
+    /* R25: leading or trailing whitespace: the whole list is ignored (both
+     * routers: OKD 3.11's anchored pattern starts and ends with an entry;
+     * OKD 4's parseIPList compares the value with strings.TrimSpace of it). */
+    const char *last = g_utf8_find_prev_char(value, end);
+    if (go_space_len(value, end) > 0 || (last != NULL && go_space_len(last, end) > 0)) {
+        out->discarded = true;
         return;
     }
-    g_auto(GStrv) words = g_strsplit(value, " ", -1);
-    unsigned n = g_strv_length(words);
-    out->entries = g_new0(RsCidr, n);
-    for (unsigned i = 0; i < n; i++) {
-        if (!rs_cidr_parse(words[i], &out->entries[i])) {
+    GArray *entries = g_array_new(FALSE, FALSE, sizeof(RsCidr));
+    const char *p = value;
+    while (p < end) {
+        const char *q = p;
+        while (q < end && separator_len(q, end, syntax) == 0)
+            q++;
+        char word[64];          /* an entry is at most 18 characters ("255.255.255.255/32") */
+        size_t len = MIN((size_t)(q - p), sizeof word - 1);
+        memcpy(word, p, len);
+        word[len] = '\0';
+        RsCidr c;
+        if ((size_t)(q - p) != len || !rs_cidr_parse(word, &c)) {
             /* R25: one malformed entry discards the whole list: open to all. */
-            g_clear_pointer(&out->entries, g_free);
+            g_array_free(entries, TRUE);
             out->discarded = true;
             return;
         }
+        g_array_append_val(entries, c);
+        while (q < end) {       /* a run of separators is one separator */
+            size_t n = separator_len(q, end, syntax);
+            if (n == 0)
+                break;
+            q += n;
+        }
+        p = q;
     }
-    out->n = n;
+    out->n = entries->len;
+    out->entries = (RsCidr *)(void *)g_array_free(entries, FALSE);
 }
 
 /* Frees a parsed whitelist's entries. */

@@ -9,6 +9,9 @@
  *
  * Cost: one small allocation per entry; entries come from scenario events and
  * lifecycle timers, never from requests, so bulk traffic adds nothing here.
+ * A crash-looping deployment does log forever, though (one line per restart,
+ * R4), so the log keeps its first RS_LOG_MAX entries and then only counts
+ * (rs_world_log_dropped): memory stays bounded whatever the scenario does.
  */
 #include "config.h"
 
@@ -20,6 +23,10 @@
 void
 rs_world_log(RsWorld *w, RsRule rule, const char *fmt, ...)
 {
+    if (w->log->len >= RS_LOG_MAX) {
+        w->log_dropped++;
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     RsLogEntry e = {
@@ -36,4 +43,11 @@ const GArray *
 rs_world_log_entries(const RsWorld *w)
 {
     return w->log;
+}
+
+/* Entries not kept because the log was full (RS_LOG_MAX). */
+uint64_t
+rs_world_log_dropped(const RsWorld *w)
+{
+    return w->log_dropped;
 }

@@ -124,6 +124,7 @@ pod_new(RsWorld *w, RsNamespace *ns, RsWorkload *owner, RsTemplate *tmpl, const 
     pod->tmpl = tmpl;
     pod->state = RS_POD_PENDING;
     pod->created = rs_engine_now(w->eng);
+    pod->ready_at = pod->stopped_at = RS_TIME_NEVER;
     pod->ready_slot = -1;
     /* R38: the pod's own stream, named after the pod (stable across runs). */
     char stream[600];
@@ -147,6 +148,7 @@ on_ready(RsEngine *eng, void *obj, uint64_t arg)
     pod->timer = 0;
     pod->state = RS_POD_READY;
     pod->api_ready = true;
+    pod->ready_at = rs_engine_now(eng);     /* R5; read by spread expectations */
     if (pod->owner != NULL) {
         pod->ready_slot = (int)pod->owner->ready->len;
         g_ptr_array_add(pod->owner->ready, pod);
@@ -260,6 +262,8 @@ pod_remove(RsWorld *w, RsPod *pod)
         w->pod_stopped(w->pod_stopped_data, pod, false);
     pod->state = RS_POD_GONE;
     pod->api_ready = false;
+    if (pod->stopped_at == RS_TIME_NEVER)  /* R6: deleted, or R7: a crash already set it */
+        pod->stopped_at = rs_engine_now(w->eng);
     drop_ready_slot(pod);
     unindex_labels(pod);
     if (pod->owner != NULL) {
@@ -350,6 +354,7 @@ rs_world_crash_pod(RsWorld *w, RsPod *pod)
     pod_cancel_timer(w, pod);
     pod->crashed = true;
     pod->state = RS_POD_FAILED;
+    pod->stopped_at = rs_engine_now(w->eng);   /* R7: it stops answering now */
     drop_ready_slot(pod);
     if (pod->has_ip && w->pod_stopped != NULL)
         w->pod_stopped(w->pod_stopped_data, pod, true);

@@ -14,10 +14,13 @@
  * the namespace of the OLDEST route claiming a host owns the host; routes
  * of other namespaces for it are not admitted (HostAlreadyClaimed), even
  * with another path; inside the owning namespace, routes with different
- * paths coexist and of two with the same path the older wins.  Age is
- * creation order (an apply that replaces a route keeps its age).  When the
- * owner is removed, the rest are re-admitted at once.  Every change of
- * admission is logged with the reason.
+ * paths coexist and of two with the same path the older wins; a
+ * passthrough route and another TLS route of the host conflict whatever
+ * their paths, and the older wins (hostindex/activation.go, background
+ * openshift-router.md 5.1).  Age is creation order (an apply that replaces
+ * a route keeps its age).  When the owner is removed, the rest are
+ * re-admitted at once.  Every change of admission is logged with the
+ * reason, which the route keeps as data (RsAdmission) for `topology`.
  *
  * COST
  * ----
@@ -129,7 +132,59 @@ rs_router_watches(const RsWorld *w, const RsService *svc)
     return w->route_svcs != NULL && g_hash_table_contains(w->route_svcs, svc->full);
 }
 
-/* R22: recomputes which routes of one host are admitted, logging changes. */
+/* R22: whether route `r` may not be admitted beside the older, admitted
+ * route `o` of its namespace, and why: hasExistingMatch of the router's host
+ * index (background openshift-router.md 5.1): the same path, or a
+ * passthrough route and another TLS route on one host ("path-based TLS
+ * routes cannot have the same host as a passthrough route"), whichever of
+ * the two is the passthrough one. */
+static RsAdmission
+conflict(const RsRoute *o, const RsRoute *r)
+{
+    if (strcmp(o->def->path, r->def->path) == 0)
+        return RS_ADMIT_SAME_PATH;
+    if (o->def->tls != RS_TLS_NONE && r->def->tls != RS_TLS_NONE &&
+        (o->def->tls == RS_TLS_PASSTHROUGH || r->def->tls == RS_TLS_PASSTHROUGH))
+        return RS_ADMIT_PASSTHROUGH;
+    return RS_ADMIT_OK;
+}
+
+/* Appends why a route is or is not admitted (R22); the event log and
+ * `topology` both say it with these words. */
+void
+rs_route_admission_describe(const RsRoute *r, GString *out)
+{
+    static const char *const tls[] = {"plain", "edge", "passthrough", "reencrypt"};
+    const RsRoute *o = r->claimed_by;
+    const char *path = strcmp(r->def->path, "/") == 0 ? "" : r->def->path;
+    switch (r->admission) {
+    case RS_ADMIT_OK:
+        g_string_append_printf(out, "it serves %s%s", r->host, path);
+        break;
+    case RS_ADMIT_SAME_PATH:
+        g_string_append_printf(out, "route %s of the same namespace already exposes %s%s and is older",
+                               o->full, r->host, path);
+        break;
+    case RS_ADMIT_PASSTHROUGH:
+        g_string_append_printf(out, "route %s (%s%s%s) of the same namespace already exposes %s and is "
+                               "older, and a passthrough route cannot share its host with another "
+                               "TLS route", o->full, tls[o->def->tls],
+                               strcmp(o->def->path, "/") == 0 ? "" : ", path ",
+                               strcmp(o->def->path, "/") == 0 ? "" : o->def->path, r->host);
+        break;
+    case RS_ADMIT_OTHER_NAMESPACE:
+        g_string_append_printf(out, "namespace %s owns %s: its route %s is the oldest for that host",
+                               o->ns->name, r->host, o->full);
+        break;
+    }
+}
+
+/* R22: recomputes which routes of one host are admitted, logging changes.
+ * The routes are walked oldest first, as the router's host index merges
+ * them: the oldest route's namespace owns the host (Strict namespace
+ * ownership); a route of another namespace is never admitted, a route of
+ * the owner's namespace is admitted unless it conflicts with an older
+ * ADMITTED one (conflict()). */
 static void
 admit_host(RsWorld *w, const char *host)
 {
@@ -137,27 +192,38 @@ admit_host(RsWorld *w, const char *host)
     if (list == NULL || list->len == 0)
         return;
     RsRoute *owner = list->pdata[0];        /* the oldest claims the host */
+    g_autoptr(GString) why = g_string_new(NULL);
     for (unsigned i = 0; i < list->len; i++) {
         RsRoute *r = list->pdata[i];
+        RsAdmission a = RS_ADMIT_OK;
         RsRoute *older = NULL;
         if (r->ns != owner->ns) {
+            a = RS_ADMIT_OTHER_NAMESPACE;
             older = owner;
         } else {
             for (unsigned j = 0; j < i && older == NULL; j++) {
                 RsRoute *o = list->pdata[j];
-                if (o->ns == r->ns && strcmp(o->def->path, r->def->path) == 0)
+                if (o->ns != r->ns || o->admission != RS_ADMIT_OK)
+                    continue;
+                a = conflict(o, r);
+                if (a != RS_ADMIT_OK)
                     older = o;
             }
         }
-        bool admit = older == NULL;
-        if (admit && (!r->admitted || !r->judged))
-            rs_world_log(w, RS_R22, "route %s admitted: it serves %s%s", r->full, host,
-                         strcmp(r->def->path, "/") == 0 ? "" : r->def->path);
-        else if (!admit && (r->admitted || !r->judged))
-            rs_world_log(w, RS_R22, "route %s not admitted (HostAlreadyClaimed): route %s holds "
-                         "%s and is older", r->full, older->full, host);
+        bool admit = a == RS_ADMIT_OK;
+        bool changed = !r->judged || admit != r->admitted || a != r->admission || older != r->claimed_by;
         r->admitted = admit;
+        r->admission = a;
+        r->claimed_by = older;
         r->judged = true;
+        if (!changed)
+            continue;
+        g_string_truncate(why, 0);
+        rs_route_admission_describe(r, why);
+        if (admit)
+            rs_world_log(w, RS_R22, "route %s admitted: %s", r->full, why->str);
+        else
+            rs_world_log(w, RS_R22, "route %s not admitted (HostAlreadyClaimed): %s", r->full, why->str);
     }
 }
 
@@ -191,6 +257,8 @@ unindex_host(RsWorld *w, RsRoute *r)
     if (list != NULL)
         g_ptr_array_remove(list, r);
     r->admitted = false;
+    r->admission = RS_ADMIT_OK;
+    r->claimed_by = NULL;
     r->judged = false;
     admit_host(w, r->host);
 }

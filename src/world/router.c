@@ -114,42 +114,6 @@ parse_bool_true(const char *v)
     return false;
 }
 
-/* R31: the timeout annotation `[1-9][0-9]*(us|ms|s|m|h|d)?` (no unit: ms);
- * false if it does not match (the router ignores it). */
-static bool
-parse_route_timeout(const char *v, rs_time_t *out)
-{
-    if (v == NULL || v[0] < '1' || v[0] > '9')
-        return false;
-    const char *p = v;
-    uint64_t n = 0;
-    while (*p >= '0' && *p <= '9') {
-        n = n * 10 + (uint64_t)(*p - '0');
-        if (n > 1000000000ULL)
-            return false;
-        p++;
-    }
-    rs_time_t unit;
-    if (*p == '\0' || strcmp(p, "ms") == 0)
-        unit = RS_MS;
-    else if (strcmp(p, "us") == 0)
-        unit = RS_US;
-    else if (strcmp(p, "s") == 0)
-        unit = RS_SEC;
-    else if (strcmp(p, "m") == 0)
-        unit = 60 * RS_SEC;
-    else if (strcmp(p, "h") == 0)
-        unit = 3600 * RS_SEC;
-    else if (strcmp(p, "d") == 0)
-        unit = 86400 * RS_SEC;
-    else
-        return false;
-    /* HAProxy clips at 2147483647 ms */
-    rs_time_t t = (rs_time_t)n * unit;
-    *out = MIN(t, (rs_time_t)2147483647 * RS_MS);
-    return true;
-}
-
 /* R25: the whitelist the router reads: ip_allowlist if the profile reads it
  * and it is non-empty, else the first non-empty annotation the profile reads. */
 static const char *
@@ -226,7 +190,7 @@ build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be)
     be->tls = d->tls;
     be->insecure = d->insecure;
     be->certificate = d->certificate;
-    rs_whitelist_parse(whitelist_value(w, route), &be->wl);
+    rs_whitelist_parse(whitelist_value(w, route), w->wl_syntax, &be->wl);
     /* R26: ActiveServiceUnits = services with weight > 0, endpoints or not. */
     unsigned active = 0;
     for (unsigned i = 0; i < d->n_backends; i++)
@@ -249,7 +213,7 @@ build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be)
     /* R27: cookies for http, edge and reencrypt unless disabled. */
     be->cookies = d->tls != RS_TLS_PASSTHROUGH &&
                   !parse_bool_true(rs_route_annotation(route, "haproxy.router.openshift.io/disable_cookies"));
-    if (!parse_route_timeout(rs_route_annotation(route, "haproxy.router.openshift.io/timeout"), &be->timeout))
+    if (!rs_parse_route_timeout(rs_route_annotation(route, "haproxy.router.openshift.io/timeout"), &be->timeout))
         be->timeout = w->route_timeout;     /* R31 */
 
     g_autoptr(GArray) servers = g_array_new(FALSE, TRUE, sizeof(RsRtServer));

@@ -315,6 +315,9 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     w->whitelist_keys = g_new0(const char *, p->n_whitelist_annotations + 1);
     for (unsigned i = 0; i < p->n_whitelist_annotations; i++)
         w->whitelist_keys[i] = rs_world_intern(w, p->whitelist_annotations[i]);
+    /* R25: rahti-1 runs OKD 3.11's template (runs of spaces), rahti-2 OKD 4's
+     * parseIPList (any whitespace); a platform object keeps its profile's name. */
+    w->wl_syntax = p->name != NULL && strcmp(p->name, "rahti-1") == 0 ? RS_WL_SPACES : RS_WL_WHITESPACE;
     w->egress_default = p->egress_ip;
     w->n_egress_pool = p->n_egress_pool;
     w->egress_pool = g_memdup2(p->egress_pool, (p->n_egress_pool ? p->n_egress_pool : 1) * sizeof(uint32_t));

@@ -47,43 +47,72 @@ test_cidr(void)
     CU_ASSERT_FALSE(rs_cidr_parse("::1", &c));
 }
 
-/* R25: a valid list filters; a malformed entry, a stray space or
- * leading/trailing spaces discard the whole list and open the route. */
+/* R25: a valid list filters; a malformed entry or leading/trailing
+ * whitespace discard the whole list and open the route.  A run of spaces is
+ * one separator on both profiles (OKD 3.11's pattern `(?:%s(?: +%s)*)`, OKD
+ * 4's strings.Fields); other whitespace separates on rahti-2 only. */
 static void
 test_whitelist(void)
 {
+    static const RsWlSyntax both[] = {RS_WL_SPACES, RS_WL_WHITESPACE};
     RsWhitelist wl;
-    rs_whitelist_parse("193.166.0.0/16 188.184.9.236", &wl);
-    CU_ASSERT_TRUE(wl.present);
-    CU_ASSERT_FALSE(wl.discarded);
-    CU_ASSERT_EQUAL(wl.n, 2);
-    CU_ASSERT_TRUE(rs_whitelist_allows(&wl, ip("193.166.4.20")));
-    CU_ASSERT_TRUE(rs_whitelist_allows(&wl, ip("188.184.9.236")));
-    CU_ASSERT_FALSE(rs_whitelist_allows(&wl, ip("85.76.1.1")));
-    rs_whitelist_clear(&wl);
+    for (unsigned s = 0; s < 2; s++) {
+        static const char *const good[] = {
+            "193.166.0.0/16 188.184.9.236", "193.166.0.0/16  188.184.9.236",
+            "193.166.0.0/16     188.184.9.236", NULL,
+        };
+        for (unsigned i = 0; good[i] != NULL; i++) {
+            rs_whitelist_parse(good[i], both[s], &wl);
+            CU_ASSERT_TRUE(wl.present);
+            CU_ASSERT_FALSE(wl.discarded);
+            CU_ASSERT_EQUAL(wl.n, 2);
+            CU_ASSERT_TRUE(rs_whitelist_allows(&wl, ip("193.166.4.20")));
+            CU_ASSERT_TRUE(rs_whitelist_allows(&wl, ip("188.184.9.236")));
+            CU_ASSERT_FALSE(rs_whitelist_allows(&wl, ip("85.76.1.1")));
+            rs_whitelist_clear(&wl);
+        }
+        static const char *const bad[] = {
+            "193.166.0.0/16 nonsense", " 193.166.0.0/16", "193.166.0.0/16 ", "1.2.3.4,5.6.7.8",
+            "1.2.3.4/40", "\t1.2.3.4", "1.2.3.4\n", "1.2.3.4\xc2\xa0", "1.2.3.4/8 5.6.7.8;", NULL,
+        };
+        for (unsigned i = 0; bad[i] != NULL; i++) {
+            rs_whitelist_parse(bad[i], both[s], &wl);
+            CU_ASSERT_TRUE(wl.present);
+            CU_ASSERT_TRUE(wl.discarded);
+            CU_ASSERT_TRUE(rs_whitelist_allows(&wl, ip("85.76.1.1")));  /* open to everyone */
+            rs_whitelist_clear(&wl);
+        }
+        rs_whitelist_parse("", both[s], &wl);
+        CU_ASSERT_FALSE(wl.present);
+        CU_ASSERT_TRUE(rs_whitelist_allows(&wl, ip("85.76.1.1")));
+        rs_whitelist_parse(NULL, both[s], &wl);
+        CU_ASSERT_FALSE(wl.present);
+    }
 
-    static const char *const bad[] = {
-        "193.166.0.0/16 nonsense", " 193.166.0.0/16", "193.166.0.0/16 ", "1.2.3.4  5.6.7.8",
-        "1.2.3.4,5.6.7.8", "1.2.3.4/40", "10.0.0.0/8\t1.2.3.4", NULL,
+    /* other whitespace inside the list: malformed on rahti-1 (not a space of
+     * the template's pattern), a separator on rahti-2 (strings.Fields) */
+    static const char *const ws[] = {
+        "10.0.0.0/8\t1.2.3.4", "10.0.0.0/8 \t 1.2.3.4", "10.0.0.0/8\n1.2.3.4",
+        "10.0.0.0/8\xc2\xa0" "1.2.3.4", NULL,
     };
-    for (unsigned i = 0; bad[i] != NULL; i++) {
-        rs_whitelist_parse(bad[i], &wl);
-        CU_ASSERT_TRUE(wl.present);
+    for (unsigned i = 0; ws[i] != NULL; i++) {
+        rs_whitelist_parse(ws[i], RS_WL_SPACES, &wl);
         CU_ASSERT_TRUE(wl.discarded);
-        CU_ASSERT_TRUE(rs_whitelist_allows(&wl, ip("85.76.1.1")));  /* open to everyone */
+        CU_ASSERT_TRUE(rs_whitelist_allows(&wl, ip("85.76.1.1")));
+        rs_whitelist_clear(&wl);
+        rs_whitelist_parse(ws[i], RS_WL_WHITESPACE, &wl);
+        CU_ASSERT_FALSE(wl.discarded);
+        CU_ASSERT_EQUAL(wl.n, 2);
+        CU_ASSERT_TRUE(rs_whitelist_allows(&wl, ip("1.2.3.4")));
+        CU_ASSERT_FALSE(rs_whitelist_allows(&wl, ip("85.76.1.1")));
         rs_whitelist_clear(&wl);
     }
-    rs_whitelist_parse("", &wl);
-    CU_ASSERT_FALSE(wl.present);
-    CU_ASSERT_TRUE(rs_whitelist_allows(&wl, ip("85.76.1.1")));
-    rs_whitelist_parse(NULL, &wl);
-    CU_ASSERT_FALSE(wl.present);
 
     /* more than 61 entries (HAProxy's inline limit) work the same */
     GString *s = g_string_new(NULL);
     for (unsigned i = 0; i < 100; i++)
         g_string_append_printf(s, "%s10.0.%u.0/24", i ? " " : "", i);
-    rs_whitelist_parse(s->str, &wl);
+    rs_whitelist_parse(s->str, RS_WL_SPACES, &wl);
     CU_ASSERT_EQUAL(wl.n, 100);
     CU_ASSERT_TRUE(rs_whitelist_allows(&wl, ip("10.0.99.7")));
     CU_ASSERT_FALSE(rs_whitelist_allows(&wl, ip("10.0.100.7")));

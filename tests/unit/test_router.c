@@ -78,6 +78,112 @@ test_admission(void)
     CU_ASSERT_TRUE(steal->admitted);
 }
 
+/* R22 (hostindex/activation.go): inside one namespace, a passthrough route
+ * and another TLS route of a host conflict whatever their paths (the older
+ * wins, whichever is the passthrough one); a plain route beside a
+ * passthrough one and different paths of edge routes coexist; the same path
+ * conflicts; another namespace is refused.  The reason is data on the
+ * route, and the log says it in the words topology uses. */
+static void
+test_admission_reasons(void)
+{
+    g_autoptr(RsSim) sim = fx_sim(
+        "{\"name\": \"t\", \"namespaces\": [{\"name\": \"a\","
+        " \"pods\": [{\"name\": \"p\", \"labels\": {\"x\": \"y\"}, \"ports\": [8080]}],"
+        " \"services\": [{\"name\": \"s\", \"selector\": {\"x\": \"y\"}, \"ports\": [{\"port\": 80, \"target_port\": 8080}]}],"
+        " \"routes\": ["
+        "  {\"name\": \"pt\", \"service\": \"s\", \"host\": \"one.rahtiapp.fi\", \"tls\": \"passthrough\"},"
+        "  {\"name\": \"edge-api\", \"service\": \"s\", \"host\": \"one.rahtiapp.fi\", \"path\": \"/api\", \"tls\": \"edge\"},"
+        "  {\"name\": \"plain-api\", \"service\": \"s\", \"host\": \"one.rahtiapp.fi\", \"path\": \"/api\"},"
+        "  {\"name\": \"edge-x\", \"service\": \"s\", \"host\": \"two.rahtiapp.fi\", \"path\": \"/x\", \"tls\": \"edge\"},"
+        "  {\"name\": \"edge-y\", \"service\": \"s\", \"host\": \"two.rahtiapp.fi\", \"path\": \"/y\", \"tls\": \"reencrypt\"},"
+        "  {\"name\": \"edge-x2\", \"service\": \"s\", \"host\": \"two.rahtiapp.fi\", \"path\": \"/x\"},"
+        "  {\"name\": \"late-pt\", \"service\": \"s\", \"host\": \"two.rahtiapp.fi\", \"tls\": \"passthrough\"}]},"
+        " {\"name\": \"b\", \"pods\": [{\"name\": \"q\", \"labels\": {\"x\": \"y\"}}],"
+        "  \"services\": [{\"name\": \"s\", \"selector\": {\"x\": \"y\"}, \"ports\": [{\"port\": 80}]}],"
+        "  \"routes\": [{\"name\": \"steal\", \"service\": \"s\", \"host\": \"two.rahtiapp.fi\", \"path\": \"/z\"}]}]}", 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+    RsWorld *w = rs_sim_world(sim);
+    static const struct {
+        const char *ns, *name;
+        RsAdmission want;
+        const char *by;
+    } cases[] = {
+        {"a", "pt", RS_ADMIT_OK, NULL},
+        {"a", "edge-api", RS_ADMIT_PASSTHROUGH, "a/pt"},      /* the bug: both were admitted */
+        {"a", "plain-api", RS_ADMIT_OK, NULL},                /* not TLS: no passthrough conflict */
+        {"a", "edge-x", RS_ADMIT_OK, NULL},
+        {"a", "edge-y", RS_ADMIT_OK, NULL},                   /* another path coexists */
+        {"a", "edge-x2", RS_ADMIT_SAME_PATH, "a/edge-x"},
+        {"a", "late-pt", RS_ADMIT_PASSTHROUGH, "a/edge-x"},   /* the older TLS route wins */
+        {"b", "steal", RS_ADMIT_OTHER_NAMESPACE, "a/edge-x"},
+    };
+    g_autoptr(GString) why = g_string_new(NULL);
+    for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
+        RsRoute *r = rs_world_route(w, cases[i].ns, cases[i].name);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+        CU_ASSERT_EQUAL(r->admission, cases[i].want);
+        CU_ASSERT_EQUAL(r->admitted, cases[i].want == RS_ADMIT_OK);
+        if (cases[i].by == NULL) {
+            CU_ASSERT_PTR_NULL(r->claimed_by);
+            continue;
+        }
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r->claimed_by);
+        CU_ASSERT_STRING_EQUAL(r->claimed_by->full, cases[i].by);
+        g_string_truncate(why, 0);
+        rs_route_admission_describe(r, why);
+        g_autofree char *line = g_strdup_printf("route %s not admitted (HostAlreadyClaimed): %s", r->full, why->str);
+        CU_ASSERT_TRUE(fx_log_has(sim, line));
+    }
+    g_string_truncate(why, 0);
+    rs_route_admission_describe(rs_world_route(w, "b", "steal"), why);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why->str, "namespace a owns two.rahtiapp.fi"));
+    g_string_truncate(why, 0);
+    rs_route_admission_describe(rs_world_route(w, "a", "edge-x2"), why);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why->str, "of the same namespace already exposes two.rahtiapp.fi/x"));
+    /* port 80 of the passthrough host: edge-api is not admitted, plain-api serves /api */
+    RsResult *res = fx_request(sim, S(6), "a/p", "http://one.rahtiapp.fi/api", true);
+    CU_ASSERT_EQUAL(res->outcome, RS_OUTCOME_OK);
+    rs_result_free(res);
+}
+
+/* R25: a run of spaces separates whitelist entries on both profiles; a tab
+ * does on rahti-2 (OKD 4's strings.Fields) and makes the list malformed
+ * (discarded: open) on rahti-1 (OKD 3.11's pattern). */
+static void
+test_whitelist_separators(void)
+{
+    static const char *const profiles[] = {"\"rahti-1\"", "\"rahti-2\""};
+    for (unsigned k = 0; k < 2; k++) {
+        g_autofree char *json = g_strdup_printf(
+            "{\"name\": \"t\", \"platform\": %s, \"namespaces\": [{\"name\": \"a\","
+            " \"pods\": [{\"name\": \"p\", \"labels\": {\"x\": \"y\"}, \"ports\": [8080]}],"
+            " \"services\": [{\"name\": \"s\", \"selector\": {\"x\": \"y\"}, \"ports\": [{\"port\": 80, \"target_port\": 8080}]}],"
+            " \"routes\": ["
+            "  {\"name\": \"spaced\", \"service\": \"s\", \"host\": \"spaced.example.org\","
+            "   \"annotations\": {\"haproxy.router.openshift.io/ip_whitelist\": \"193.166.0.0/16  188.184.9.236\"}},"
+            "  {\"name\": \"tabbed\", \"service\": \"s\", \"host\": \"tabbed.example.org\","
+            "   \"annotations\": {\"haproxy.router.openshift.io/ip_whitelist\": \"193.166.0.0/16\\t188.184.9.236\"}}]}],"
+            " \"hosts\": [{\"name\": \"cafe\", \"ip\": \"85.76.1.1\"}, {\"name\": \"cern\", \"ip\": \"188.184.9.236\"}],"
+            " \"dns\": [{\"name\": \"spaced.example.org\", \"a\": %s}, {\"name\": \"tabbed.example.org\", \"a\": %s}]}",
+            profiles[k], k ? "\"195.148.21.61\"" : "\"193.167.189.101\"",
+            k ? "\"195.148.21.61\"" : "\"193.167.189.101\"");
+        g_autoptr(RsSim) sim = fx_sim(json, 1);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+        RsResult *r = fx_request(sim, S(6), "cafe", "http://spaced.example.org/", true);
+        CU_ASSERT_EQUAL(r->outcome, RS_OUTCOME_REJECTED);
+        rs_result_free(r);
+        r = fx_request(sim, S(6), "cern", "http://spaced.example.org/", true);
+        CU_ASSERT_EQUAL(r->outcome, RS_OUTCOME_OK);
+        rs_result_free(r);
+        r = fx_request(sim, S(6), "cafe", "http://tabbed.example.org/", true);
+        CU_ASSERT_EQUAL(r->outcome, k == 0 ? RS_OUTCOME_OK : RS_OUTCOME_REJECTED);
+        if (r->outcome != (k == 0 ? RS_OUTCOME_OK : RS_OUTCOME_REJECTED))
+            dump(r);
+        rs_result_free(r);
+    }
+}
+
 /* R28: a reload at once after quiet, changes inside the window wait and
  * are coalesced into one reload at its end. */
 static void
@@ -311,6 +417,8 @@ main(void)
 {
     static const CU_TestInfo tests[] = {
         {"admission: oldest wins, HostAlreadyClaimed, default host (R22)", test_admission},
+        {"admission reasons: passthrough, same path, other namespace (R22)", test_admission_reasons},
+        {"whitelist separators per profile (R25)", test_whitelist_separators},
         {"reloads at most once per interval, coalesced (R28)", test_reload_coalescing},
         {"sticky cookies for browsers, disable_cookies (R27)", test_cookies},
         {"alternate backends and weights (R20, R26)", test_weights},

@@ -396,6 +396,94 @@ test_source_balance_per_address(void)
     CU_ASSERT_EQUAL((ok[0] == 1000) + (ok[1] == 1000) + (ok[2] == 1000), 1);
 }
 
+/* A spread counts the deployment's pods that answered ok in the window and
+ * those ready for all of it: with client-ip affinity (R13) one client pod
+ * lands on one of 3 ready pods, the other two are starved and the spread
+ * fails, however loose; the JSON report lists them with 0 answers. */
+static void
+test_spread_starved(void)
+{
+    const char *text =
+        "{\"name\": \"s\", \"duration\": \"20s\", \"namespaces\": [{\"name\": \"ns\","
+        " \"deployments\": [{\"name\": \"web\", \"replicas\": 3, \"labels\": {\"app\": \"web\"},"
+        "   \"ports\": [8080]}],"
+        " \"pods\": [{\"name\": \"client\", \"labels\": {\"app\": \"client\"}}],"
+        " \"services\": [{\"name\": \"web\", \"selector\": {\"app\": \"web\"}, \"affinity\": \"client-ip\","
+        "   \"ports\": [{\"port\": 80, \"target_port\": 8080}]}]}],"
+        " \"traffic\": [{\"name\": \"load\", \"from\": \"ns/client\", \"to\": \"http://web/\","
+        "   \"rate\": \"100/s\", \"start\": \"4s\"}],"
+        " \"expect\": [{\"traffic\": \"load\", \"between\": [\"5s\", \"20s\"],"
+        "   \"spread\": {\"over\": \"ns/web\", \"max_deviation\": 5}},"
+        "  {\"traffic\": \"load\", \"spread\": {\"over\": \"ns/web\", \"max_deviation\": 5}}]}";
+    g_autoptr(RsScenario) sc = load(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    g_autoptr(RsRunResult) r = run(sc, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_FALSE(r->results[0].passed);
+    const cJSON *sp = cJSON_GetObjectItem(r->results[0].observed, "spread");
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(sp, "pods")), 3);
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(sp, "starved")), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r->results[0].summary, "starved"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r->results[0].explanation, "starved: ready for the whole window"));
+    /* the whole run: no pod was ready at 0 s, so only the serving pod counts
+     * and one pod alone is an even spread */
+    CU_ASSERT_TRUE(r->results[1].passed);
+    /* the JSON report: every pod behind the service, 0 included, by name */
+    cJSON *t = rs_report_json_traffic(r->traffic[0]);
+    const cJSON *pods = cJSON_GetObjectItem(t, "pods");
+    CU_ASSERT_EQUAL_FATAL(cJSON_GetArraySize(pods), 3);
+    const char *names[] = {"ns/web-0", "ns/web-1", "ns/web-2"};
+    uint64_t sum = 0;
+    unsigned zero = 0;
+    for (int i = 0; i < 3; i++) {
+        const cJSON *c = cJSON_GetArrayItem(pods, i);
+        CU_ASSERT_STRING_EQUAL(c->string, names[i]);
+        CU_ASSERT_FATAL(cJSON_IsRaw(c));       /* exact integers (add_u64) */
+        double v = strtod(c->valuestring, NULL);
+        sum += (uint64_t)v;
+        zero += v == 0;
+    }
+    CU_ASSERT_EQUAL(zero, 2);
+    CU_ASSERT_EQUAL(sum, r->traffic[0]->sent);
+    cJSON_Delete(t);
+}
+
+/* An expectation whose time the run never reached says what it asked and
+ * why it was not judged (here the duration is moved under it after
+ * loading: the loader rejects such a file). */
+static void
+test_not_evaluated(void)
+{
+    const char *text =
+        "{\"name\": \"n\", \"duration\": \"10s\", \"namespaces\": [{\"name\": \"ns\","
+        " \"pods\": [{\"name\": \"p\", \"ports\": [8080]}]}],"
+        " \"expect\": [{\"at\": \"5s\", \"from\": \"ns/p\", \"to\": \"http://ns-p/\", \"outcome\": \"ok\"},"
+        "  {\"at\": \"5s\", \"from\": \"ns/p\", \"resolve\": \"x.example\", \"answer\": \"nxdomain\"},"
+        "  {\"at\": \"5s\", \"pod\": \"ns/p\", \"state\": \"ready\"},"
+        "  {\"at\": \"5s\", \"pod\": \"ns/p\", \"state\": \"ready\"}]}";
+    g_autoptr(RsScenario) sc = load(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    for (unsigned i = 0; i < 3; i++)
+        sc->expect[i].at = 20 * RS_SEC;
+    g_autoptr(RsRunResult) r = run(sc, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    static const char *const sums[] = {"ns/p -> http://ns-p/ at 20s: not evaluated",
+                                       "resolve x.example from ns/p at 20s: not evaluated",
+                                       "pod ns/p at 20s: not evaluated"};
+    static const char *const keys[] = {"outcome", "answer", "state"};
+    for (unsigned i = 0; i < 3; i++) {
+        const RsExpectResult *e = &r->results[i];
+        CU_ASSERT_FALSE(e->passed);
+        CU_ASSERT_STRING_EQUAL(e->summary, sums[i]);
+        CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(e->expected, keys[i]));
+        CU_ASSERT(cJSON_IsFalse(cJSON_GetObjectItem(e->observed, "evaluated")));
+        CU_ASSERT_STRING_EQUAL(e->explanation, "not evaluated: the run ended at 10s (its duration), "
+                                               "before this expectation's time 20s");
+    }
+    CU_ASSERT_TRUE(r->results[3].passed);
+    CU_ASSERT_EQUAL(r->failed, 3);
+}
+
 int
 main(void)
 {
@@ -417,6 +505,8 @@ main(void)
     CU_add_test(s, "browser clients each keep a cookie jar (R27)", test_cookie_clients_spread);
     CU_add_test(s, "clients without cookies are balanced per request (R26, R27)", test_no_cookies_per_request);
     CU_add_test(s, "source balancing hashes the address, not the client (R26)", test_source_balance_per_address);
+    CU_add_test(s, "spread counts pods ready for the whole window: starved pods fail (R13)", test_spread_starved);
+    CU_add_test(s, "expectations never reached say what and why", test_not_evaluated);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

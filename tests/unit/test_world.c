@@ -174,6 +174,31 @@ test_crash_detection(void)
     CU_ASSERT_TRUE(fx_log_has(sim, "failure of fenic/nginx-1 detected after 40s"));
 }
 
+/* R5, R6, R7: the times a pod became ready and stopped serving (read by
+ * spread expectations): ready after startup; a crash stops it at once (the
+ * detection later does not move it); a deletion stops it when deleted. */
+static void
+test_ready_stopped_times(void)
+{
+    g_autoptr(RsSim) sim = fx_sim(LIFECYCLE, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+    RsWorld *w = rs_sim_world(sim);
+    RsPod *p0 = rs_world_pod(w, "fenic", "nginx-0"), *p1 = rs_world_pod(w, "fenic", "nginx-1");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p1);
+    CU_ASSERT_EQUAL(p0->ready_at, RS_TIME_NEVER);
+    CU_ASSERT_EQUAL(p0->stopped_at, RS_TIME_NEVER);
+    fx_run_to(sim, S(61));
+    CU_ASSERT_EQUAL(p0->ready_at, S(2));
+    CU_ASSERT_EQUAL(p0->stopped_at, S(10));         /* deleted at 10 s */
+    CU_ASSERT_EQUAL(p1->ready_at, S(2));
+    CU_ASSERT_EQUAL(p1->stopped_at, S(20));         /* crashed at 20 s, detected at 60 s */
+    RsPod *p3 = rs_world_pod(w, "fenic", "nginx-3");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p3);
+    CU_ASSERT_EQUAL(p3->ready_at, S(12));           /* the replacement, created at 10 s */
+    CU_ASSERT_EQUAL(p3->stopped_at, RS_TIME_NEVER);
+}
+
 /* R8: a bare pod is not recreated. */
 static void
 test_bare_pod(void)
@@ -397,6 +422,7 @@ main(void)
         {"privileged port: failed, back-off, never ready (R4)", test_privileged_port},
         {"delete: replacement at once, new name and IP (R6, R15)", test_delete_replaces},
         {"crash: endpoint until detection, then replaced (R7)", test_crash_detection},
+        {"ready and stopped times (R5, R6, R7)", test_ready_stopped_times},
         {"bare pod not recreated (R8)", test_bare_pod},
         {"ClusterIPs: file order, fixed honoured, stable (R10)", test_cluster_ips},
         {"scale up and down, newest first", test_scale},
