@@ -32,16 +32,30 @@ rs_install_packages() {
         "${missing[@]}" >/dev/null
 }
 
-# Configures (once) and builds in $RS_BUILD with the given configure flags.
+# Configures and builds in $RS_BUILD with the given configure flags.  The
+# flags of the last configure are kept in $RS_BUILD/.rs-configure-flags:
+# configure runs again (followed by `make clean`, since make cannot see
+# changed compiler flags) only when the build has no Makefile yet or the
+# flags differ, so `./test.sh --enable-werror` never silently builds without
+# -Werror, and a second run with the same flags only rebuilds what changed.
+# (run.sh passes no flags: it builds the default configuration.)
 rs_build() {
     if [ ! -x "$RS_TOP/configure" ] || [ "$RS_TOP/configure.ac" -nt "$RS_TOP/configure" ]; then
         rs_say "autoreconf"
         (cd "$RS_TOP" && autoreconf -fi >/dev/null 2>&1) || (cd "$RS_TOP" && autoreconf -fi)
     fi
     mkdir -p "$RS_BUILD"
-    if [ ! -f "$RS_BUILD/Makefile" ]; then
-        rs_say "configure $* (in ${RS_BUILD#$RS_TOP/})"
+    local stamp="$RS_BUILD/.rs-configure-flags" flags="" old=""
+    [ $# -eq 0 ] || flags=$(printf '%q ' "$@")
+    [ -f "$stamp" ] && old=$(cat "$stamp")
+    if [ ! -f "$RS_BUILD/Makefile" ] || [ ! -f "$stamp" ] || [ "$old" != "$flags" ]; then
+        local had_build=no
+        [ -f "$RS_BUILD/Makefile" ] && had_build=yes
+        rm -f "$stamp"
+        rs_say "configure $* (in ${RS_BUILD#$RS_TOP/})${old:+; the build was configured with: $old}"
         (cd "$RS_BUILD" && "$RS_TOP/configure" -q "$@")
+        [ "$had_build" = no ] || make -C "$RS_BUILD" -s clean >/dev/null
+        printf '%s' "$flags" >"$stamp"
     fi
     make -C "$RS_BUILD" -s -j"$(nproc)" >/dev/null
 }

@@ -8,7 +8,11 @@
 #  - a hostile scenario (names and descriptions with gnuplot's system(),
 #    backquotes, quotes, newlines, path separators) executes nothing, and
 #    every file lands inside DIR with a plain name;
-#  - without gnuplot on the PATH the data and scripts are still written.
+#  - without gnuplot on the PATH the data and scripts are still written;
+#  - traffic that nothing answers (all refused, all timeouts) still gets
+#    every plot: empty, labelled "no ok answers", exit 0, no .tmp file;
+#  - when gnuplot fails on one plot, the others are still rendered, no .tmp
+#    file is left, the report is printed and run exits 2 naming the plot.
 # Environment: RAHTISIM (the program), SRCDIR (the source tree).
 
 : "${RAHTISIM:=./rahtisim}"
@@ -147,6 +151,76 @@ why=""
 ls "$tmp/nognuplot" | grep -q '\.png$' && why="$why; an image without gnuplot?"
 grep -q 'gnuplot not found' "$tmp/err" || why="$why; no note on stderr"
 check "without gnuplot: data and scripts only" "$why"
+
+# Traffic nothing answers: every request refused (a service without
+# endpoints), or every request timed out (a pod address nobody holds).
+cat >"$tmp/refused.json" <<'JSON'
+{
+  "name": "all-refused", "duration": "10s",
+  "namespaces": [{"name": "fenic",
+    "pods": [{"name": "debug", "labels": {"app": "debug"}}],
+    "services": [{"name": "web", "selector": {"app": "web"}, "ports": [{"port": 80, "target_port": 8080}]}]}],
+  "traffic": [{"name": "shop", "from": "fenic/debug", "to": "http://web/", "rate": "20/s", "start": "3s"}]
+}
+JSON
+cat >"$tmp/timeouts.json" <<'JSON'
+{
+  "name": "all-timeouts", "duration": "20s",
+  "namespaces": [{"name": "fenic",
+    "pods": [{"name": "debug", "labels": {"app": "debug"}}, {"name": "web", "ports": [8080]}]}],
+  "events": [{"at": "2s", "delete": "fenic/web"}],
+  "traffic": [{"name": "shop", "from": "fenic/debug", "to": "http://@fenic/web:8080/", "rate": "10/s",
+               "start": "3s"}]
+}
+JSON
+for s in refused timeouts; do
+    "$RAHTISIM" run --plot "$tmp/$s" "$tmp/$s.json" >"$tmp/out" 2>"$tmp/err"; st=$?
+    why=""
+    [ "$st" -eq 0 ] || why="exit status $st: $(head -n 3 "$tmp/err")"
+    grep -q "outcomes: ${s%s} [0-9]* (100.0 %)" "$tmp/out" || why="$why; not all ${s%s}: $(grep outcomes: "$tmp/out")"
+    p="$tmp/$s/all-$s-shop"
+    for k in rps latency; do
+        grep -qx 'has_data = 0' "$p-$k.gp" || why="$why; $k.gp does not say it has no data"
+    done
+    if [ "$have_gnuplot" = yes ]; then
+        for k in rps outcomes latency; do
+            w=$(png_ok "$p-$k.png"); [ -z "$w" ] || why="$why; $w"
+            [ -s "$p-$k.svg" ] || why="$why; $k.svg missing"
+        done
+        grep -q 'no ok answers' "$p-latency.svg" || why="$why; latency.svg has no 'no ok answers' label"
+    fi
+    ls "$tmp/$s" | grep -q '\.tmp$' && why="$why; a temporary file was left behind"
+    check "--plot when nothing answers ($s): empty, labelled plots" "$why"
+done
+
+# gnuplot failing on one plot: the others are still made, nothing .tmp stays.
+if [ "$have_gnuplot" = yes ]; then
+    mkdir -p "$tmp/bin"
+    real=$(command -v gnuplot)
+    cat >"$tmp/bin/gnuplot" <<SH
+#!/bin/sh
+# A gnuplot that fails on rps plots after writing half an image.
+case "\$*" in
+    *-rps.gp*) b=\${3#./}; echo partial >"\${b%.gp}.png.tmp"; echo 'line 1: broken' >&2; exit 1 ;;
+esac
+exec "$real" "\$@"
+SH
+    chmod +x "$tmp/bin/gnuplot"
+    PATH="$tmp/bin:$PATH" "$RAHTISIM" run --plot "$tmp/broken" "$lesson" >"$tmp/out" 2>"$tmp/err"; st=$?
+    why=""
+    [ "$st" -eq 2 ] || why="exit status $st, expected 2"
+    grep -q '^8 expectations: 8 passed' "$tmp/out" || why="$why; the report was not printed"
+    grep -q '^rahtisim: --plot: 1 of 3 plots not rendered.*traffic-pod-failure-shop-rps.gp: gnuplot failed.*broken' "$tmp/err" ||
+        why="$why; stderr: $(cat "$tmp/err")"
+    p="$tmp/broken/traffic-pod-failure-shop"
+    for k in outcomes latency; do
+        w=$(png_ok "$p-$k.png"); [ -z "$w" ] || why="$why; $w"
+    done
+    [ -e "$p-rps.png" ] && why="$why; an rps image despite the failure"
+    [ -s "$p-rps.csv" ] && [ -s "$p-rps.gp" ] || why="$why; rps data or script missing"
+    ls "$tmp/broken" | grep -q '\.tmp$' && why="$why; a temporary file was left behind: $(ls "$tmp/broken" | grep '\.tmp$')"
+    check "one plot failing: the others are rendered, exit 2 after the report" "$why"
+fi
 
 # --plot into a path that cannot be a folder fails with exit 2.
 : >"$tmp/afile"

@@ -7,7 +7,12 @@
 #  - a hostile scenario (markup, quotes,
 #    `#`, `]]>` in its name; newlines and tabs in descriptions) changes neither;
 #  - --output FILE writes exactly what stdout would get, and a failed write
-#    leaves nothing behind.
+#    leaves nothing behind;
+#  - --format json: every expectation has a "description" string ("" when
+#    the scenario gave none);
+#  - --trace adds the event log to every format: a "log" array of
+#    {"at_ns", "rule", "text"} in JSON, comment lines in TAP, the suite's
+#    <system-out> in JUnit; without --trace none of them has it.
 # Environment: RAHTISIM (the program), SRCDIR (the source tree).
 
 : "${RAHTISIM:=./rahtisim}"
@@ -148,6 +153,59 @@ why=""
 cmp -s "$tmp/d.xml" "$tmp/d2.xml" || why="junit differs"
 cmp -s "$tmp/d.tap" "$tmp/d2.tap" || why="$why tap differs"
 check "deterministic (R37)" "$why"
+
+# JSON: "description" is always there, a string ("" when none was given).
+cat >"$tmp/nodesc.json" <<'JSON'
+{
+  "name": "nodesc",
+  "namespaces": [{"name": "fenic", "pods": [{"name": "debug"}, {"name": "web", "ports": [8080]}]}],
+  "events": [{"at": "6s", "delete": "fenic/web"}],
+  "expect": [
+    {"at": "5s", "from": "fenic/debug", "to": "http://@fenic/web:8080/", "outcome": "ok"},
+    {"at": "7s", "from": "fenic/debug", "to": "http://@fenic/web:8080/", "outcome": "timeout",
+     "description": "R9: gone"}
+  ]
+}
+JSON
+"$RAHTISIM" run --format json "$tmp/nodesc.json" >"$tmp/nd.json"; st=$?
+why=""
+[ "$st" -eq 0 ] || why="exit $st"
+[ "$(grep -c '"description":' "$tmp/nd.json")" -eq 2 ] || why="$why; not one description per expectation"
+grep -q "$(printf '"description":\t""')" "$tmp/nd.json" || why="$why; no empty description string"
+grep -q '"log":' "$tmp/nd.json" && why="$why; a log without --trace"
+check "json: description always present, \"\" when none" "$why"
+
+# --trace: the event log in JSON, TAP and JUnit, entry for entry as in the text.
+"$RAHTISIM" run --trace "$tmp/nodesc.json" | sed -n '/^what happened:$/,/^$/p' | grep -c '^  ' >"$tmp/nlog"
+n_log=$(cat "$tmp/nlog")
+"$RAHTISIM" run --trace --format json "$tmp/nodesc.json" >"$tmp/tr.json"; st=$?
+why=""
+[ "$st" -eq 0 ] || why="exit $st"
+[ "$n_log" -gt 3 ] || why="$why; only $n_log log lines in the text report"
+grep -q '"log":' "$tmp/tr.json" || why="$why; no log array"
+[ "$(grep -c '"at_ns":' "$tmp/tr.json")" -eq "$n_log" ] || why="$why; $(grep -c '"at_ns":' "$tmp/tr.json") entries, expected $n_log"
+grep -q "$(printf '"at_ns":\t6000000000,')" "$tmp/tr.json" || why="$why; no entry at 6 s (the deletion)"
+grep -q "$(printf '"rule":\t"R8",')" "$tmp/tr.json" || why="$why; no R8 entry"
+grep -q "$(printf '"text":\t"fenic/web deleted')" "$tmp/tr.json" || why="$why; no deletion text: $(grep '"text"' "$tmp/tr.json" | head -n 8)"
+check "json --trace: a log array of {at_ns, rule, text}" "$why"
+
+"$RAHTISIM" run --trace --format json "$lesson" "$tmp/nodesc.json" >"$tmp/tr2.json"
+[ "$(grep -c '"log":' "$tmp/tr2.json")" -eq 2 ]
+check "json --trace: one log per run" "$([ $? -eq 0 ] || echo "$(grep -c '"log":' "$tmp/tr2.json") logs")"
+
+"$RAHTISIM" run --trace --format tap "$tmp/nodesc.json" >"$tmp/tr.tap"
+why=$(tap_ok "$tmp/tr.tap" 2 0)
+grep -q '^# what happened:$' "$tmp/tr.tap" || why="$why; no log"
+[ "$(grep -c '^#  .*s  ' "$tmp/tr.tap")" -eq "$n_log" ] || why="$why; not $n_log log lines"
+check "tap --trace: the log as comment lines" "$why"
+
+"$RAHTISIM" run --trace --format junit "$tmp/nodesc.json" >"$tmp/tr.xml"
+why=$(junit_ok "$tmp/tr.xml" 2 0)
+xmllint --xpath 'string(/testsuites/testsuite/system-out)' "$tmp/tr.xml" | grep -q "R8 .*fenic/web deleted" ||
+    why="$why; no log in the suite's system-out"
+"$RAHTISIM" run --format junit "$tmp/nodesc.json" >"$tmp/notr.xml"
+[ "$(xmllint --xpath 'count(/testsuites/testsuite/system-out)' "$tmp/notr.xml")" = 0 ] || why="$why; a log without --trace"
+check "junit --trace: the log in the suite's system-out" "$why"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

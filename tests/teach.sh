@@ -2,7 +2,8 @@
 # teach.sh: the teaching commands from the command line (explain, dig,
 # matrix, topology, run --quiz): exit statuses, usage errors, the facts a
 # student must see, plain output on a pipe, colour on request, NO_COLOR,
-# and byte-identical output on a second run (R37).
+# and byte-identical output on a second run (R37); the limits bind them as
+# they bind run: a huge --at exits 2 at once, naming the flag.
 # Environment: RAHTISIM (the program), SRCDIR (the source tree).
 
 : "${RAHTISIM:=./rahtisim}"
@@ -137,6 +138,42 @@ check "topology: the data plane lags (R15)" 0 "(gone: a stale entry, R15)" -- to
 check "topology: dot" 0 "digraph rahtisim {" -- topology "$S/00-fenic.json" --format dot
 check "topology: bad format" 2 "topology: --format takes text or dot" -- topology "$S/00-fenic.json" --format png
 same "topology: deterministic" -- topology "$S/04-endpoint-views.json" --at 10.5s
+
+# --- limits: --at within --max-duration; --max-events bounds the simulation ---
+start=$(date +%s)
+check "limits: matrix --at beyond --max-duration" 2 \
+    "matrix: --at 100000h is beyond the duration limit (720h); raise it with --max-duration" -- \
+    matrix "$S/00-fenic.json" --at 100000h
+check "limits: explain --at beyond --max-duration" 2 "explain: --at 1000000h is beyond the duration limit" -- \
+    explain "$S/00-fenic.json" --from fenic/debug --to http://nginx/ --at 1000000h
+check "limits: dig --at beyond --max-duration" 2 "raise it with --max-duration" -- \
+    dig "$S/05-dns.json" nginx --from fenic/debug --at 31d
+check "limits: topology --at beyond a lowered --max-duration" 2 "--at 2h is beyond the duration limit (1h)" -- \
+    topology "$S/01-pod-ips.json" --at 2h --max-duration 1h
+check "limits: a raised --max-duration lets --at through" 0 "cluster rahti-1 at 2h" -- \
+    topology "$S/01-pod-ips.json" --at 2h --max-duration 2h
+check "limits: explain stops at --max-events" 2 \
+    "explain: simulating up to 700h reached the event limit (1000 engine events" -- \
+    explain "$S/08-routes.json" --from fenic/debug --to http://web/ --at 700h --max-events 1000
+check "limits: topology stops at --max-events" 2 "raise it with --max-events, or choose an earlier --at" -- \
+    topology "$S/08-routes.json" --at 700h --max-events 1000
+check "limits: dig stops at --max-events" 2 "reached the event limit" -- \
+    dig "$S/08-routes.json" web --from fenic/debug --at 700h --max-events 1000
+check "limits: matrix bounds all its cells together" 2 \
+    "cells, each simulating up to 10h (14415 engine events), would exceed the event limit (100000" -- \
+    matrix "$S/08-routes.json" --at 10h --max-events 100000
+check "limits: matrix within the budget" 0 "reachability in routes at 1h" -- \
+    matrix "$S/08-routes.json" --at 1h --max-events 100000
+took=$(($(date +%s) - start))
+if [ "$took" -le 20 ]; then
+    pass=$((pass + 1)); echo "ok: limits: the refusals are quick (${took}s)"
+else
+    fail=$((fail + 1)); echo "FAIL: limits: the checks took ${took}s"
+fi
+
+# --- help ---
+check "help bench: both benchmarks" 0 "bench requests [--pods P]" -- help bench
+check "help matrix: the limits" 0 "--max-events bounds the events of all cells together" -- help matrix
 
 # --- run --quiz ---
 printf 'refused\nok\ntimeout\ntimeout\nT\nok\n' >"$tmp/in"

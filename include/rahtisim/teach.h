@@ -33,6 +33,7 @@ GQuark rs_teach_error_quark(void);
 typedef enum {
     RS_TEACH_ERROR_USAGE,       /* a --from, --at or URL that does not fit the scenario */
     RS_TEACH_ERROR_SIM,         /* the scenario cannot be simulated (yet) */
+    RS_TEACH_ERROR_LIMIT,       /* simulating what was asked would exceed --max-events */
 } RsTeachError;
 
 /* ---- terminal and colour (term.c) ---- */
@@ -75,12 +76,20 @@ void rs_teach_from_clear(RsFrom *f);
  * at `at` have run, the timers they started have not, exactly as for an
  * expectation at `at` (R37).  NULL with `error` when it cannot be simulated. */
 RsSim *rs_teach_sim_at(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **error);
+/* The same with an engine event limit of its own (0: none): what a view
+ * that simulates several times (matrix) has left of --max-events.
+ * rs_teach_sim_at uses the scenario's --max-events (sc->limits).  Reaching
+ * the limit before `at` is RS_TEACH_ERROR_LIMIT, and the limit stays set
+ * for rs_teach_send. */
+RsSim *rs_teach_sim_at_limit(const RsScenario *sc, uint64_t seed, rs_time_t at, uint64_t max_events,
+                             GError **error);
 
 /* Sends one request now from `from` to `to`, recording its hops, and runs
  * the simulation until it is answered; `stream` names the requester's own
  * random stream.  The copy returned (rs_result_free) points to strings the
  * simulation owns: free it before the simulation.  NULL with `error` when
- * rs_sim_check_request refuses the request (a requester the scenario lacks). */
+ * rs_sim_check_request refuses the request (a requester the scenario lacks),
+ * or RS_TEACH_ERROR_LIMIT when the request would exceed the event limit. */
 RsResult *rs_teach_send(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stream,
                         GError **error);
 

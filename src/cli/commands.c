@@ -51,7 +51,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0 all valid, 2 bad input or usage.",
      rs_cmd_check, NULL},
-    {"explain", "SCENARIO --from X --to URL [--at T] [--seed N] [--color WHEN]",
+    {"explain", "SCENARIO --from X --to URL [--at T] [--seed N] [--color WHEN] [--max-*]",
      "one request, hop by hop, with the rule behind each decision",
      "Simulates SCENARIO up to time T, sends one request from X to URL, and prints\n"
      "every hop it took: each DNS query, the address chosen, the namespace check, the\n"
@@ -69,13 +69,15 @@ const RsCmdEntry rs_cmd_table[] = {
      "                  defaults, 8s with routes); scenario events at T have happened\n"
      "  --seed N        override the scenario's seed\n"
      "  --color WHEN    auto (default: on a terminal, unless NO_COLOR is set), always, never\n"
-     "\n"
+     "  --max-events N, --max-duration T   the safety limits, as for run: --at beyond\n"
+     "                  --max-duration is an error, and so is a simulation up to T that\n"
+     "                  would take more than --max-events engine events\n"     "\n"
      "Only this request is sent: the scenario's expectations are not run, so round-robin\n"
      "positions and affinity (R13) are as if no probe had gone before.\n"
      "Exit status: 0 when the request was simulated, whatever its outcome; 2 bad input\n"
      "or usage.",
      rs_cmd_explain, NULL},
-    {"dig", "SCENARIO NAME --from X [--at T] [--seed N] [--color WHEN]",
+    {"dig", "SCENARIO NAME --from X [--at T] [--seed N] [--color WHEN] [--max-*]",
      "a DNS lookup, query by query",
      "Simulates SCENARIO up to time T and shows the resolver's walk for NAME as X's\n"
      "resolver makes it, like `dig +search`: X's resolv.conf (search list, ndots:5),\n"
@@ -84,11 +86,12 @@ const RsCmdEntry rs_cmd_table[] = {
      "final answer.  From a host: public DNS only, the name as written.\n"
      "\n"
      "  --from X        a pod or deployment (NAMESPACE/NAME) or a host of the scenario\n"
-     "  --at T          when to ask (default as for explain); --seed N, --color WHEN as for explain\n"
+     "  --at T          when to ask (default as for explain); --seed N, --color WHEN,\n"
+     "                  --max-events N, --max-duration T as for explain\n"
      "\n"
      "Exit status: 0 when the lookup was made, resolved or not; 2 bad input or usage.",
      rs_cmd_dig, NULL},
-    {"matrix", "SCENARIO [--at T] [--format text|csv|json] [--seed N] [--color WHEN]",
+    {"matrix", "SCENARIO [--at T] [--format text|csv|json] [--seed N] [--color WHEN] [--max-*]",
      "who can reach whom",
      "Prints who can reach whom at time T: rows are the pods alive at T (namespace by\n"
      "namespace) and the scenario's hosts; columns are every service port (by the name\n"
@@ -104,10 +107,12 @@ const RsCmdEntry rs_cmd_table[] = {
      "  --format F      text (default: a numbered list of destinations, the table and the\n"
      "                  legend), csv (outcome words) or json\n"
      "  --seed N, --color WHEN as for explain\n"
+     "  --max-events N, --max-duration T   as for explain; every cell re-simulates up to\n"
+     "                  T, so --max-events bounds the events of all cells together\n"
      "\n"
      "Exit status: 0 when the matrix was computed; 2 bad input or usage.",
      rs_cmd_matrix, NULL},
-    {"topology", "SCENARIO [--format text|dot] [--at T] [--seed N]",
+    {"topology", "SCENARIO [--format text|dot] [--at T] [--seed N] [--max-*]",
      "namespaces, pods, services, routes and their addresses",
      "Prints the cluster at time T: the networks, the router VIP and the egress\n"
      "address; per namespace its egress address, deployments and pods with their IPs,\n"
@@ -115,7 +120,8 @@ const RsCmdEntry rs_cmd_table[] = {
      "the data plane has (R15), and routes with their hosts; then the hosts outside.\n"
      "\n"
      "  --format F      text (default: a tree) or dot (Graphviz: `| dot -Tsvg > t.svg`)\n"
-     "  --at T          when (default as for explain); --seed N as for run\n"
+     "  --at T          when (default as for explain); --seed N as for run;\n"
+     "                  --max-events N, --max-duration T as for explain\n"
      "\n"
      "Exit status: 0, or 2 for bad input or usage.",
      rs_cmd_topology, NULL},
@@ -123,7 +129,27 @@ const RsCmdEntry rs_cmd_table[] = {
      "measure the simulator's speed",
      "  bench engine [--events N] [--pending P] [--seed S] [--format text|json]\n"
      "      the hold model: P events pending, each executed event schedules one\n"
-     "      more at now + U(0, 1 ms); prints events executed per second.",
+     "      more at now + U(0, 1 ms); prints events executed per second.\n"
+     "      --events N    events to execute (default 10000000; 1e7 is accepted)\n"
+     "      --pending P   queue size held during the run (default 10000)\n"
+     "\n"
+     "  bench requests [--pods P] [--services S] [--sources T] [--requests R] [--rate N]\n"
+     "                 [--seed S] [--format text|json]\n"
+     "      the whole request pipeline under traffic: P pods in S deployments, each\n"
+     "      behind its own service, T traffic sources from a client deployment by DNS\n"
+     "      name (Poisson arrivals); the cluster is brought to readiness first (not\n"
+     "      timed), then the run from the first request to the last answer is timed;\n"
+     "      prints requests per second and the cost per request.\n"
+     "      --pods P      pods in all (default 1000)\n"
+     "      --services S  services, one deployment each (default 10)\n"
+     "      --sources T   traffic sources, to T services spread evenly (default S)\n"
+     "      --requests R  requests to send in all (default 1000000; 1e6 is accepted)\n"
+     "      --rate N      requests per simulated second, all sources (default 20000)\n"
+     "\n"
+     "  --seed S        master seed (default 1)\n"
+     "  --format F      text (default) or json (one JSON object per run)\n"
+     "\n"
+     "Exit status: 0, or 2 for bad usage.  docs/performance.md has the results.",
      rs_cmd_bench, NULL},
     {"help", "[COMMAND]", "show help for rahtisim or one command", NULL, cmd_help, NULL},
     {"version", "", "print the version", NULL, cmd_version, NULL},

@@ -56,6 +56,7 @@ rs_teach_args_parse(int argc, char **argv, const char *const *allowed, unsigned 
                     return false;
                 }
                 a->has_at = true;
+                a->at_text = val;
             }
         } else if (rs_cli_opt_is(arg, "--seed")) {
             if (!rs_cli_option_value(argc, argv, &i, &val))
@@ -80,6 +81,14 @@ rs_teach_args_parse(int argc, char **argv, const char *const *allowed, unsigned 
             rs_cli_usage_error("%s: unknown option '%s' (rahtisim help %s)", a->cmd, arg, a->cmd);
             return false;
         }
+    }
+    /* --at within --max-duration, checked as the loader checks times in a
+     * file; the engine event limit (--max-events) bounds the rest (probe.c). */
+    if (a->has_at && a->at > a->limits.max_duration) {
+        char b[32];
+        rs_cli_usage_error("%s: --at %s is beyond the duration limit (%s); raise it with "
+                           "--max-duration", a->cmd, a->at_text, rs_duration_format(a->limits.max_duration, b));
+        return false;
     }
     if (a->args->len != n_args) {
         const RsCmdEntry *e = NULL;

@@ -3,7 +3,10 @@
  * The four teaching commands take one scenario and a handful of the same
  * options (--at, --seed, --color, --format, --from, --to, the --max-*
  * limits); each allows only the ones it documents, so `dig --to` is a usage
- * error, not silently ignored.
+ * error, not silently ignored.  The limits bind the teaching commands as
+ * they bind `run`: --at beyond --max-duration is a usage error, and the
+ * simulation up to --at (every cell's, in all, for matrix) stops with an
+ * error at --max-events (src/teach/probe.c).
  */
 #ifndef RAHTISIM_TEACH_CLI_H
 #define RAHTISIM_TEACH_CLI_H
@@ -21,7 +24,8 @@ typedef struct {
     GPtrArray *args;            /* positional arguments (const char * into argv), owned array */
     const char *from, *to, *format;
     bool has_at;
-    rs_time_t at;
+    rs_time_t at;               /* --at, within --max-duration */
+    const char *at_text;        /* --at as written, for messages */
     bool has_seed;
     uint64_t seed;
     RsColorMode color;

@@ -10,7 +10,15 @@
  * A time bucket's row is at its middle; a request counts in the bucket it
  * was sent in (traffic.h).  gnuplot is given `-e tmp_suffix='.tmp'` and
  * the script, and writes NAME.png.tmp and NAME.svg.tmp, which are renamed
- * over the final names once it exits successfully.
+ * over the final names once it exits successfully; on any failure both are
+ * removed, so no .tmp file is ever left behind.
+ *
+ * A plot without data (no pod answered, so no rps column and no latency
+ * value) is still drawn: the header sets has_data = 0 and the templates
+ * then draw an empty, labelled plot with a fixed y range ("no ok
+ * answers").  When gnuplot fails on one plot, the others are still made;
+ * rs_plot_write returns false afterwards with every failure in its error
+ * (plot.h; run exits 2 after printing its report, docs/scenario-format.md).
  */
 #include "config.h"
 
@@ -69,10 +77,11 @@ safe(const char *s)
     return true;
 }
 
-/* The script of one plot; see plot.h. */
-char *
-rs_plot_script(const char *kind, const char *data, const char *events, bool has_events,
-               const char *out, const char *title, unsigned ncols, double end_s)
+/* The script of one plot, with has_data saying whether it has any value
+ * to draw (else an empty plot labelled empty_label, a constant of ours). */
+static char *
+plot_script(const char *kind, const char *data, const char *events, bool has_events,
+            const char *out, const char *title, unsigned ncols, double end_s, bool has_data)
 {
     const char *tmpl = strcmp(kind, "rps") == 0        ? rs_plot_rps
                        : strcmp(kind, "outcomes") == 0 ? rs_plot_outcomes
@@ -85,11 +94,21 @@ rs_plot_script(const char *kind, const char *data, const char *events, bool has_
                            events, has_events ? 1 : 0, out);
     g_string_append(s, "title_text = '");
     append_title_text(s, title, 120);
-    g_string_append_printf(s, "'\nncols = %u\nend_s = %.3f\n\n", ncols, end_s);
+    g_string_append_printf(s, "'\nncols = %u\nend_s = %.3f\nhas_data = %d\nempty_label = '%s'\n\n",
+                           ncols, end_s, has_data ? 1 : 0,
+                           strcmp(kind, "outcomes") == 0 ? "no requests" : "no ok answers");
     g_string_append(s, rs_plot_common);
     g_string_append_c(s, '\n');
     g_string_append(s, tmpl);
     return g_string_free(s, FALSE);
+}
+
+/* The script of one plot; see plot.h. */
+char *
+rs_plot_script(const char *kind, const char *data, const char *events, bool has_events,
+               const char *out, const char *title, unsigned ncols, double end_s)
+{
+    return plot_script(kind, data, events, has_events, out, title, ncols, end_s, true);
 }
 
 /* Seconds with millisecond digits, from integer nanoseconds (no rounding drift). */
@@ -154,8 +173,9 @@ append_rate(GString *s, uint64_t count, rs_time_t w)
 
 /* The answers-per-pod file; *ncols gets its column count. */
 static char *
-rps_csv(const RsTrafficStats *st, unsigned *ncols)
+rps_csv(const RsTrafficStats *st, unsigned *ncols, bool *has_data)
 {
+    *has_data = st->pods->len > 0 && st->n_buckets > 0;
     GString *s = g_string_new("time_s");
     for (unsigned k = 0; k < st->pods->len; k++) {
         g_string_append(s, ",\"");
@@ -175,8 +195,9 @@ rps_csv(const RsTrafficStats *st, unsigned *ncols)
 
 /* The outcomes file: ok, then each outcome that happened. */
 static char *
-outcomes_csv(const RsTrafficStats *st, unsigned *ncols)
+outcomes_csv(const RsTrafficStats *st, unsigned *ncols, bool *has_data)
 {
+    *has_data = st->n_buckets > 0;
     bool col[RS_OUTCOME_COUNT];
     GString *s = g_string_new("time_s");
     *ncols = 1;
@@ -200,12 +221,14 @@ outcomes_csv(const RsTrafficStats *st, unsigned *ncols)
 
 /* The latency file: p50, p90, p99 in ms per bucket ('-': no ok answer). */
 static char *
-latency_csv(const RsTrafficStats *st, unsigned *ncols)
+latency_csv(const RsTrafficStats *st, unsigned *ncols, bool *has_data)
 {
+    *has_data = false;
     static const double qs[] = {0.50, 0.90, 0.99};
     GString *s = g_string_new("time_s,\"p50\",\"p90\",\"p99\"\n");
     for (unsigned b = 0; b < st->n_buckets; b++) {
         const RsHist *h = &st->bucket_latency[b];
+        *has_data = *has_data || h->count > 0;
         append_time(s, (rs_time_t)b * st->bucket + st->bucket / 2);
         for (unsigned k = 0; k < 3; k++) {
             if (h->count == 0) {
@@ -238,15 +261,41 @@ write_file(const char *dir, const char *name, const char *text, GPtrArray *writt
     return true;
 }
 
-/* Runs gnuplot on DIR/BASE.gp and renames its images into place. */
-static bool
-render(const char *dir, const char *base, const char *gnuplot, GPtrArray *written, GError **error)
+/* Removes DIR/BASE.png.tmp and DIR/BASE.svg.tmp, if there. */
+static void
+remove_tmp(const char *dir, const char *base)
 {
     static const char *const exts[] = {"png", "svg"};
     for (unsigned i = 0; i < 2; i++) {
         g_autofree char *tmp = g_strdup_printf("%s/%s.%s.tmp", dir, base, exts[i]);
         g_unlink(tmp);
     }
+}
+
+/* gnuplot's message on one line: its lines joined by " | ", blank ones dropped. */
+static char *
+one_line(const char *text)
+{
+    GString *s = g_string_new(NULL);
+    g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
+    for (unsigned i = 0; lines[i] != NULL; i++) {
+        g_strstrip(lines[i]);
+        if (lines[i][0] == '\0' || lines[i][0] == '^')
+            continue;
+        if (s->len > 0)
+            g_string_append(s, " | ");
+        g_string_append(s, lines[i]);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* Runs gnuplot on DIR/BASE.gp and renames its images into place; on any
+ * failure the temporary images are removed. */
+static bool
+render(const char *dir, const char *base, const char *gnuplot, GPtrArray *written, GError **error)
+{
+    static const char *const exts[] = {"png", "svg"};
+    remove_tmp(dir, base);
     g_autofree char *script = g_strdup_printf("./%s.gp", base);
     /* An argument vector, no shell; the only -e is our own constant. */
     char *argv[] = {(char *)gnuplot, (char *)"-e", (char *)"tmp_suffix='.tmp'", script, NULL};
@@ -255,22 +304,28 @@ render(const char *dir, const char *base, const char *gnuplot, GPtrArray *writte
     GError *err = NULL;
     if (!g_spawn_sync(dir, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                       NULL, &err_text, &status, &err)) {
-        g_set_error(error, RS_PLOT_ERROR, RS_PLOT_ERROR_GNUPLOT, "cannot run %s: %s", gnuplot, err->message);
+        g_set_error(error, RS_PLOT_ERROR, RS_PLOT_ERROR_GNUPLOT, "%s.gp: cannot run %s: %s", base,
+                    gnuplot, err->message);
         g_error_free(err);
+        remove_tmp(dir, base);
         return false;
     }
     if (!g_spawn_check_wait_status(status, &err)) {
-        g_set_error(error, RS_PLOT_ERROR, RS_PLOT_ERROR_GNUPLOT, "%s %s.gp failed (%s): %s", gnuplot,
-                    base, err->message, err_text ? g_strchomp(err_text) : "");
+        g_autofree char *msg = one_line(err_text);
+        g_set_error(error, RS_PLOT_ERROR, RS_PLOT_ERROR_GNUPLOT, "%s.gp: gnuplot failed (%s): %s", base,
+                    err->message, msg);
         g_error_free(err);
+        remove_tmp(dir, base);
         return false;
     }
     for (unsigned i = 0; i < 2; i++) {
         g_autofree char *tmp = g_strdup_printf("%s/%s.%s.tmp", dir, base, exts[i]);
         g_autofree char *final = g_strdup_printf("%s/%s.%s", dir, base, exts[i]);
         if (g_rename(tmp, final) != 0) {
-            g_set_error(error, RS_PLOT_ERROR, RS_PLOT_ERROR_GNUPLOT, "%s did not write %s: %s", gnuplot,
-                        tmp, g_strerror(errno));
+            int e = errno;
+            g_set_error(error, RS_PLOT_ERROR, RS_PLOT_ERROR_GNUPLOT, "%s.gp: gnuplot did not write %s.%s: %s",
+                        base, base, exts[i], g_strerror(e));
+            remove_tmp(dir, base);
             return false;
         }
         if (written != NULL)
@@ -297,6 +352,9 @@ rs_plot_write(const char *dir, RsRunResult *const *runs, unsigned n_runs, const 
     static const char *const what[] = {"answers per second by pod", "outcomes per second",
                                        "latency of ok answers"};
     g_autoptr(GHashTable) used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    /* Rendering failures: each plot is attempted; they are reported together at the end. */
+    g_autoptr(GString) failed = g_string_new(NULL);
+    unsigned n_plots = 0, n_failed = 0;
     for (unsigned r = 0; r < n_runs; r++) {
         const RsRunResult *run = runs[r];
         if (run->n_traffic == 0)
@@ -325,24 +383,38 @@ rs_plot_write(const char *dir, RsRunResult *const *runs, unsigned n_runs, const 
             g_hash_table_add(src_used, sname);
             for (unsigned k = 0; k < 3; k++) {
                 unsigned ncols = 0;
-                g_autofree char *csv = k == 0   ? rps_csv(st, &ncols)
-                                       : k == 1 ? outcomes_csv(st, &ncols)
-                                                : latency_csv(st, &ncols);
+                bool has_data = false;
+                g_autofree char *csv = k == 0   ? rps_csv(st, &ncols, &has_data)
+                                       : k == 1 ? outcomes_csv(st, &ncols, &has_data)
+                                                : latency_csv(st, &ncols, &has_data);
                 g_autofree char *name = g_strdup_printf("%s-%s-%s", prefix, sname, kinds[k]);
                 g_autofree char *data = g_strdup_printf("%s.csv", name);
                 g_autofree char *gp = g_strdup_printf("%s.gp", name);
                 g_autoptr(GString) title = g_string_new(NULL);
                 g_string_append_printf(title, "%s: %s: %s", run->scenario->name, st->name, what[k]);
-                g_autofree char *script = rs_plot_script(kinds[k], data, events, n_events > 0, name,
-                                                         title->str, ncols,
-                                                         (double)run->end / (double)RS_SEC);
+                g_autofree char *script = plot_script(kinds[k], data, events, n_events > 0, name,
+                                                      title->str, ncols,
+                                                      (double)run->end / (double)RS_SEC, has_data);
                 if (!write_file(dir, data, csv, written, error) ||
                     !write_file(dir, gp, script, written, error))
                     return false;
-                if (do_render && !render(dir, name, found, written, error))
-                    return false;
+                if (!do_render)
+                    continue;
+                n_plots++;
+                GError *err = NULL;
+                if (!render(dir, name, found, written, &err)) {
+                    n_failed++;
+                    g_string_append_printf(failed, "; %s", err->message);
+                    g_error_free(err);
+                }
             }
         }
+    }
+    if (n_failed > 0) {
+        g_set_error(error, RS_PLOT_ERROR, RS_PLOT_ERROR_GNUPLOT,
+                    "%u of %u plots not rendered (their data and scripts are written)%s", n_failed,
+                    n_plots, failed->str);
+        return false;
     }
     return true;
 }

@@ -61,7 +61,7 @@ yaml_json(GString *out, const cJSON *v)
 
 /* TAP version 13; see report.h. */
 void
-rs_report_tap(GString *out, RsRunResult *const *runs, unsigned n_runs)
+rs_report_tap(GString *out, RsRunResult *const *runs, unsigned n_runs, bool trace)
 {
     unsigned total = 0, n = 0;
     for (unsigned i = 0; i < n_runs; i++)
@@ -77,6 +77,14 @@ rs_report_tap(GString *out, RsRunResult *const *runs, unsigned n_runs)
         tap_line_text(out, sc->file);
         g_string_append_printf(out, "), seed %" PRIu64 ": %u passed, %u failed\n", run->seed,
                                run->passed, run->failed);
+        if (trace && run->log != NULL && run->log->len > 0) {
+            g_string_append(out, "# what happened:\n");
+            for (unsigned k = 0; k < run->log->len; k++) {
+                g_string_append(out, "# ");
+                tap_line_text(out, run->log->pdata[k]);
+                g_string_append_c(out, '\n');
+            }
+        }
         for (unsigned k = 0; k < run->n_results; k++) {
             const RsExpectResult *r = &run->results[k];
             g_string_append_printf(out, "%s %u - ", r->passed ? "ok" : "not ok", ++n);
@@ -148,7 +156,7 @@ failure_text(const RsExpectResult *r)
 
 /* JUnit XML; see report.h. */
 void
-rs_report_junit(GString *out, RsRunResult *const *runs, unsigned n_runs)
+rs_report_junit(GString *out, RsRunResult *const *runs, unsigned n_runs, bool trace)
 {
     unsigned total = 0, failed = 0;
     for (unsigned i = 0; i < n_runs; i++) {
@@ -192,6 +200,14 @@ rs_report_junit(GString *out, RsRunResult *const *runs, unsigned n_runs)
             g_string_append(out, "      <system-out>");
             xml_text(out, r->summary, false);
             g_string_append(out, "</system-out>\n    </testcase>\n");
+        }
+        if (trace && run->log != NULL && run->log->len > 0) {
+            g_string_append(out, "    <system-out>");
+            for (unsigned k = 0; k < run->log->len; k++) {
+                xml_text(out, run->log->pdata[k], false);
+                g_string_append_c(out, '\n');
+            }
+            g_string_append(out, "</system-out>\n");
         }
         g_string_append(out, "  </testsuite>\n");
     }

@@ -6,9 +6,11 @@
 
 #include "rahtisim/expect.h"
 
-/* TAP version 13: one test point per expectation of every run. */
-void rs_report_tap(GString *out, RsRunResult *const *runs, unsigned n_runs);
-/* JUnit XML: one testsuite per run, one testcase per expectation. */
-void rs_report_junit(GString *out, RsRunResult *const *runs, unsigned n_runs);
+/* TAP version 13: one test point per expectation of every run; with
+ * `trace`, each run's event log as comment lines after its header. */
+void rs_report_tap(GString *out, RsRunResult *const *runs, unsigned n_runs, bool trace);
+/* JUnit XML: one testsuite per run, one testcase per expectation; with
+ * `trace`, each run's event log in its testsuite's <system-out>. */
+void rs_report_junit(GString *out, RsRunResult *const *runs, unsigned n_runs, bool trace);
 
 #endif

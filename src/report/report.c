@@ -40,9 +40,24 @@ add_u64(cJSON *obj, const char *key, uint64_t v)
     cJSON_AddItemToObject(obj, key, cJSON_CreateRaw(buf));
 }
 
+/* A pod's name and answers, for sorting the JSON "pods" by name. */
+typedef struct {
+    const char *name;
+    uint64_t served;
+} PodCount;
+
+/* Orders pods by name. */
+static gint
+cmp_pod_count(gconstpointer a, gconstpointer b)
+{
+    return strcmp(((const PodCount *)a)->name, ((const PodCount *)b)->name);
+}
+
 /* The JSON "traffic" entry of one source: name, sent, outcomes (those that
- * happened, in the fixed outcome order), pods (answers per pod, in creation
- * order) and latency_ns of the ok answers (histogram.h). */
+ * happened, in the fixed outcome order), pods (answers per pod, sorted by
+ * name: every pod that answered, and with 0 every pod behind the target that
+ * existed while the source sent, traffic.h idle_pods) and latency_ns of the
+ * ok answers (histogram.h). */
 cJSON *
 rs_report_json_traffic(const RsTrafficStats *st)
 {
@@ -54,10 +69,19 @@ rs_report_json_traffic(const RsTrafficStats *st)
         if (st->outcomes[o] > 0)
             add_u64(oc, rs_outcome_word((RsOutcome)o), st->outcomes[o]);
     cJSON *pods = cJSON_AddObjectToObject(t, "pods");
+    g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(PodCount));
     for (unsigned i = 0; i < st->pods->len; i++) {
         const RsTrafficPod *p = st->pods->pdata[i];
-        add_u64(pods, p->name, p->served);
+        PodCount c = {p->name, p->served};
+        g_array_append_val(all, c);
     }
+    for (unsigned i = 0; st->idle_pods != NULL && i < st->idle_pods->len; i++) {
+        PodCount c = {st->idle_pods->pdata[i], 0};
+        g_array_append_val(all, c);
+    }
+    g_array_sort(all, cmp_pod_count);
+    for (guint i = 0; i < all->len; i++)
+        add_u64(pods, g_array_index(all, PodCount, i).name, g_array_index(all, PodCount, i).served);
     cJSON *lat = cJSON_AddObjectToObject(t, "latency_ns");
     add_u64(lat, "p50", (uint64_t)rs_hist_quantile(&st->latency, 0.50));
     add_u64(lat, "p90", (uint64_t)rs_hist_quantile(&st->latency, 0.90));
@@ -66,9 +90,47 @@ rs_report_json_traffic(const RsTrafficStats *st)
     return t;
 }
 
-/* The JSON object for one run, as scenario-format.md lays it out. */
-cJSON *
-rs_report_json_run(const RsRunResult *run)
+/* One line of the event log, "%9d.%03ds  RULE text" (rs_log_entry_format),
+ * as {"at_ns", "rule", "text"}; rule "" where the line has "-".  The run
+ * keeps the log as these lines, so at_ns has the log's millisecond
+ * resolution.  NULL for a line that is not an entry (the simulation's note
+ * that the log was cut short). */
+static cJSON *
+json_log_entry(const char *line)
+{
+    const char *p = line;
+    while (*p == ' ')
+        p++;
+    if (*p < '0' || *p > '9')
+        return NULL;            /* not an entry: the note of a log cut short */
+    uint64_t sec = 0, ms = 0;
+    while (*p >= '0' && *p <= '9')
+        sec = sec * 10 + (uint64_t)(*p++ - '0');
+    if (*p == '.')
+        p++;
+    for (unsigned k = 0; k < 3 && *p >= '0' && *p <= '9'; k++)
+        ms = ms * 10 + (uint64_t)(*p++ - '0');
+    if (*p == 's')
+        p++;
+    while (*p == ' ')
+        p++;
+    const char *rule = p;
+    while (*p != '\0' && *p != ' ')
+        p++;
+    g_autofree char *rule_id = g_strndup(rule, (gsize)(p - rule));
+    while (*p == ' ')
+        p++;
+    cJSON *e = cJSON_CreateObject();
+    add_u64(e, "at_ns", sec * (uint64_t)RS_SEC + ms * (uint64_t)RS_MS);
+    cJSON_AddStringToObject(e, "rule", strcmp(rule_id, "-") == 0 ? "" : rule_id);
+    cJSON_AddStringToObject(e, "text", p);
+    return e;
+}
+
+/* The JSON object for one run, as scenario-format.md lays it out; with
+ * `trace`, also "log": the event log, one object an entry. */
+static cJSON *
+json_run(const RsRunResult *run, bool trace)
 {
     const RsScenario *sc = run->scenario;
     cJSON *o = cJSON_CreateObject();
@@ -83,8 +145,8 @@ rs_report_json_run(const RsRunResult *run)
         const RsExpectResult *r = &run->results[i];
         cJSON *e = cJSON_CreateObject();
         cJSON_AddNumberToObject(e, "index", r->index);
-        if (r->spec->description != NULL)
-            cJSON_AddStringToObject(e, "description", r->spec->description);
+        /* Always a string, "" when the scenario gave none (scenario-format.md). */
+        cJSON_AddStringToObject(e, "description", r->spec->description ? r->spec->description : "");
         cJSON_AddNumberToObject(e, "line", r->spec->pos.line);
         cJSON_AddBoolToObject(e, "passed", r->passed);
         cJSON_AddItemToObject(e, "expected",
@@ -101,7 +163,24 @@ rs_report_json_run(const RsRunResult *run)
     cJSON_AddNumberToObject(sum, "expectations", run->n_results);
     cJSON_AddNumberToObject(sum, "passed", run->passed);
     cJSON_AddNumberToObject(sum, "failed", run->failed);
+    if (trace) {
+        cJSON *log = cJSON_AddArrayToObject(o, "log");
+        for (unsigned i = 0; run->log != NULL && i < run->log->len; i++) {
+            cJSON *e = json_log_entry(run->log->pdata[i]);
+            if (e != NULL)
+                cJSON_AddItemToArray(log, e);
+            else    /* "... and N later entries not kept": the log's limit */
+                cJSON_AddStringToObject(o, "log_note", run->log->pdata[i]);
+        }
+    }
     return o;
+}
+
+/* The JSON object for one run, as scenario-format.md lays it out. */
+cJSON *
+rs_report_json_run(const RsRunResult *run)
+{
+    return json_run(run, false);
 }
 
 /* Appends `text` with every line after the first indented by `indent`. */
@@ -203,21 +282,21 @@ void
 rs_report(GString *out, RsRunResult *const *runs, unsigned n_runs, const RsReportOptions *opt)
 {
     if (opt->format == RS_FORMAT_TAP) {
-        rs_report_tap(out, runs, n_runs);
+        rs_report_tap(out, runs, n_runs, opt->trace);
         return;
     }
     if (opt->format == RS_FORMAT_JUNIT) {
-        rs_report_junit(out, runs, n_runs);
+        rs_report_junit(out, runs, n_runs, opt->trace);
         return;
     }
     if (opt->format == RS_FORMAT_JSON) {
         cJSON *doc;
         if (n_runs == 1) {
-            doc = rs_report_json_run(runs[0]);
+            doc = json_run(runs[0], opt->trace);
         } else {
             doc = cJSON_CreateArray();
             for (unsigned i = 0; i < n_runs; i++)
-                cJSON_AddItemToArray(doc, rs_report_json_run(runs[i]));
+                cJSON_AddItemToArray(doc, json_run(runs[i], opt->trace));
         }
         char *text = cJSON_Print(doc);
         g_string_append(out, text);

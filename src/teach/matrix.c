@@ -260,6 +260,21 @@ rs_matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **er
     outside_cols(m, sc, w);
 
     size_t n = (size_t)m->rows->len * m->cols->len;
+    /* Every cell re-simulates up to `at` (a simulation cannot be cloned), so
+     * the work is about (cells + 1) x the events to reach `at`: --max-events
+     * bounds that total, checked before the first cell (fail fast), and each
+     * cell's simulation gets only what is left of it. */
+    uint64_t budget = sc->limits.max_events, per = rs_engine_executed(rs_sim_engine(sim));
+    uint64_t used = per;
+    if (budget > 0 && per > 0 && (uint64_t)n + 1 > budget / per) {
+        char b[32];
+        g_set_error(error, RS_TEACH_ERROR, RS_TEACH_ERROR_LIMIT,
+                    "%zu cells, each simulating up to %s (%" G_GUINT64_FORMAT " engine events), would "
+                    "exceed the event limit (%" G_GUINT64_FORMAT " engine events in all); raise it "
+                    "with --max-events, or choose an earlier --at", n, rs_duration_format(at, b), per,
+                    budget);
+        return NULL;
+    }
     m->cells = g_malloc0(n + 1);
     m->outcomes = g_new0(RsOutcome, n ? n : 1);
     for (unsigned r = 0; r < m->rows->len; r++) {
@@ -268,10 +283,18 @@ rs_matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **er
             const Col *col = &g_array_index(m->cols, Col, c);
             size_t i = (size_t)r * m->cols->len + c;
             /* A fresh simulation per cell: no cell disturbs another. */
-            g_autoptr(RsSim) cell = rs_teach_sim_at(sc, seed, at, error);
+            uint64_t left = budget > 0 ? (used < budget ? budget - used : 1) : 0;
+            g_autoptr(RsSim) cell = rs_teach_sim_at_limit(sc, seed, at, left, error);
             if (cell == NULL)
                 return NULL;
-            g_autoptr(RsResult) res = rs_teach_send(cell, &row->from, &col->parsed, "matrix", NULL);
+            GError *err = NULL;
+            g_autoptr(RsResult) res = rs_teach_send(cell, &row->from, &col->parsed, "matrix", &err);
+            used += rs_engine_executed(rs_sim_engine(cell));
+            if (err != NULL && err->code == RS_TEACH_ERROR_LIMIT) {
+                g_propagate_error(error, err);
+                return NULL;
+            }
+            g_clear_error(&err);
             m->cells[i] = res != NULL ? rs_outcome_letter(res->outcome) : '?';
             m->outcomes[i] = res != NULL ? res->outcome : RS_OUTCOME_TIMEOUT;
         }

@@ -12,7 +12,10 @@
  * not run, so state that requests change (round-robin positions, client-ip
  * affinity, queues; R13, R38) is as if no probe had gone before.
  *
- * Cost: building the world and running to T, O(events before T).
+ * Cost: building the world and running to T, O(events before T).  That is
+ * bounded by --max-events (the scenario's limits, or what a matrix has left
+ * of them): a simulation that reaches the limit before T is an error
+ * (RS_TEACH_ERROR_LIMIT, exit 2), never minutes of work.
  */
 #include "config.h"
 
@@ -122,9 +125,28 @@ stop_here(RsEngine *eng, void *obj, uint64_t arg)
     rs_engine_stop(eng);
 }
 
+/* The error for a simulation that reached its event limit. */
+static void
+limit_error(GError **error, RsEngine *eng, uint64_t max_events, const char *what, rs_time_t at)
+{
+    char b1[32], b2[32];
+    g_set_error(error, RS_TEACH_ERROR, RS_TEACH_ERROR_LIMIT,
+                "%s %s reached the event limit (%" G_GUINT64_FORMAT " engine events, at %s of "
+                "simulated time); raise it with --max-events, or choose an earlier --at",
+                what, rs_duration_format(at, b1), max_events, rs_duration_format(rs_engine_now(eng), b2));
+}
+
 /* A simulation stopped at `at`; see teach.h. */
 RsSim *
 rs_teach_sim_at(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **error)
+{
+    return rs_teach_sim_at_limit(sc, seed, at, sc->limits.max_events, error);
+}
+
+/* The same, with an event limit of its own; see teach.h. */
+RsSim *
+rs_teach_sim_at_limit(const RsScenario *sc, uint64_t seed, rs_time_t at, uint64_t max_events,
+                      GError **error)
 {
     GError *err = NULL;
     RsSim *sim = rs_sim_new(sc, seed, &err);
@@ -134,8 +156,15 @@ rs_teach_sim_at(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **erro
         return NULL;
     }
     RsEngine *eng = rs_sim_engine(sim);
+    if (max_events > 0)         /* the run-away guard, as `run` has it (src/check/expect.c) */
+        rs_engine_set_limit(eng, max_events);
     rs_engine_schedule(eng, at, stop_here, NULL, 0);
     rs_engine_run(eng, at);
+    if (rs_engine_limit_reached(eng)) {
+        limit_error(error, eng, max_events, "simulating up to", at);
+        rs_sim_free(sim);
+        return NULL;
+    }
     return sim;
 }
 
@@ -166,8 +195,14 @@ rs_teach_send(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *strea
     RsEngine *eng = rs_sim_engine(sim);
     rs_sim_request(sim, from, to, stream, true, send_done, &ctx);
     /* The client's timer bounds the wait (R38), so this ends. */
+    rs_time_t sent = rs_engine_now(eng);
     while (ctx.res == NULL && rs_engine_pending(eng) > 0)
         rs_engine_run(eng, rs_engine_next_time(eng));
+    if (rs_engine_limit_reached(eng)) {
+        rs_result_free(ctx.res);
+        limit_error(error, eng, rs_engine_executed(eng), "the request sent at", sent);
+        return NULL;
+    }
     if (ctx.res == NULL) {
         g_set_error_literal(error, RS_TEACH_ERROR, RS_TEACH_ERROR_SIM,
                             "the request never got an answer (the simulation ran dry)");
