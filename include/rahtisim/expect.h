@@ -21,6 +21,7 @@
 #include <glib.h>
 
 #include "rahtisim/scenario.h"
+#include "rahtisim/world.h"
 #include "rahtisim/traffic.h"
 
 typedef struct {
@@ -41,7 +42,8 @@ typedef struct {
     uint64_t events;            /* engine events executed */
     RsExpectResult *results; unsigned n_results;
     unsigned passed, failed;
-    GPtrArray *log;             /* char *: the event log, "  12.000s  R6  ..." lines */
+    GArray *log;                /* RsLogEntry (owned copies): the event log, time order */
+    uint64_t log_dropped;       /* later entries the log did not keep (RS_LOG_MAX) */
     RsTrafficStats **traffic; unsigned n_traffic;   /* owned: per source, file order */
 } RsRunResult;
 

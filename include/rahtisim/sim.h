@@ -86,9 +86,7 @@ unsigned rs_sim_service_endpoints(RsSim *sim, const char *ns, const char *name, 
  * saying it never existed if so. */
 char *rs_sim_pod_history(RsSim *sim, const char *ns, const char *pod);
 
-/* The event log as lines "   12.000s  R6   sentence" (a new array that owns its strings). */
-GPtrArray *rs_sim_log_lines(RsSim *sim);
-/* Formats one log entry as rs_sim_log_lines does (g_free it). */
+/* Formats one log entry as "   12.000s  R6   sentence" (g_free it). */
 char *rs_log_entry_format(const RsLogEntry *e);
 
 /* The ClusterIP of the live service ns/name; false if none or headless. */

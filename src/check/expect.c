@@ -741,6 +741,27 @@ run_to(RsEngine *eng, rs_time_t until, rs_time_t end, const RsRunOptions *opt)
     }
 }
 
+/* Frees the text of a copied log entry. */
+static void
+clear_log_entry(gpointer p)
+{
+    g_free(((RsLogEntry *)p)->text);
+}
+
+/* A copy of the simulation's event log that outlives it (reports read it). */
+static GArray *
+copy_log(const GArray *src)
+{
+    GArray *log = g_array_sized_new(FALSE, FALSE, sizeof(RsLogEntry), src->len);
+    g_array_set_clear_func(log, clear_log_entry);
+    for (unsigned i = 0; i < src->len; i++) {
+        RsLogEntry e = g_array_index(src, RsLogEntry, i);
+        e.text = g_strdup(e.text);
+        g_array_append_val(log, e);
+    }
+    return log;
+}
+
 /* Simulates a scenario and checks its expectations. */
 RsRunResult *
 rs_run_scenario_with(const RsScenario *sc, uint64_t seed, const RsRunOptions *opt, GError **error)
@@ -810,7 +831,8 @@ rs_run_scenario_with(const RsScenario *sc, uint64_t seed, const RsRunOptions *op
     }
     run->duration = rs_engine_now(eng);
     run->events = rs_engine_executed(eng);
-    run->log = rs_sim_log_lines(sim);
+    run->log = copy_log(rs_sim_log(sim));
+    run->log_dropped = rs_world_log_dropped(rs_sim_world(sim));
     run->traffic = rs_traffic_take(traffic, &run->n_traffic);
     rs_traffic_free(traffic);
     rs_sim_free(sim);
@@ -841,6 +863,6 @@ rs_run_result_free(RsRunResult *r)
         rs_traffic_stats_free(r->traffic[i]);
     g_free(r->traffic);
     if (r->log != NULL)
-        g_ptr_array_unref(r->log);
+        g_array_unref(r->log);
     g_free(r);
 }

@@ -78,10 +78,11 @@ rs_report_tap(GString *out, RsRunResult *const *runs, unsigned n_runs, bool trac
         g_string_append_printf(out, "), seed %" PRIu64 ": %u passed, %u failed\n", run->seed,
                                run->passed, run->failed);
         if (trace && run->log != NULL && run->log->len > 0) {
+            g_autoptr(GPtrArray) lines = rs_report_log_lines(run);
             g_string_append(out, "# what happened:\n");
-            for (unsigned k = 0; k < run->log->len; k++) {
+            for (unsigned k = 0; k < lines->len; k++) {
                 g_string_append(out, "# ");
-                tap_line_text(out, run->log->pdata[k]);
+                tap_line_text(out, lines->pdata[k]);
                 g_string_append_c(out, '\n');
             }
         }
@@ -202,9 +203,10 @@ rs_report_junit(GString *out, RsRunResult *const *runs, unsigned n_runs, bool tr
             g_string_append(out, "</system-out>\n    </testcase>\n");
         }
         if (trace && run->log != NULL && run->log->len > 0) {
+            g_autoptr(GPtrArray) lines = rs_report_log_lines(run);
             g_string_append(out, "    <system-out>");
-            for (unsigned k = 0; k < run->log->len; k++) {
-                xml_text(out, run->log->pdata[k], false);
+            for (unsigned k = 0; k < lines->len; k++) {
+                xml_text(out, lines->pdata[k], false);
                 g_string_append_c(out, '\n');
             }
             g_string_append(out, "</system-out>\n");

@@ -13,4 +13,8 @@ void rs_report_tap(GString *out, RsRunResult *const *runs, unsigned n_runs, bool
  * `trace`, each run's event log in its testsuite's <system-out>. */
 void rs_report_junit(GString *out, RsRunResult *const *runs, unsigned n_runs, bool trace);
 
+/* The event log as printed lines ("   12.000s  R6   sentence"), ending with a
+ * note when the log did not keep everything (a new array owning its strings). */
+GPtrArray *rs_report_log_lines(const RsRunResult *run);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rahtisim/report.h"
+#include "rahtisim/sim.h"
 #include "report/report-private.h"
 
 /* Parses a --format word. */
@@ -90,41 +91,18 @@ rs_report_json_traffic(const RsTrafficStats *st)
     return t;
 }
 
-/* One line of the event log, "%9d.%03ds  RULE text" (rs_log_entry_format),
- * as {"at_ns", "rule", "text"}; rule "" where the line has "-".  The run
- * keeps the log as these lines, so at_ns has the log's millisecond
- * resolution.  NULL for a line that is not an entry (the simulation's note
- * that the log was cut short). */
-static cJSON *
-json_log_entry(const char *line)
+/* The event log as printed lines; see report-private.h. */
+GPtrArray *
+rs_report_log_lines(const RsRunResult *run)
 {
-    const char *p = line;
-    while (*p == ' ')
-        p++;
-    if (*p < '0' || *p > '9')
-        return NULL;            /* not an entry: the note of a log cut short */
-    uint64_t sec = 0, ms = 0;
-    while (*p >= '0' && *p <= '9')
-        sec = sec * 10 + (uint64_t)(*p++ - '0');
-    if (*p == '.')
-        p++;
-    for (unsigned k = 0; k < 3 && *p >= '0' && *p <= '9'; k++)
-        ms = ms * 10 + (uint64_t)(*p++ - '0');
-    if (*p == 's')
-        p++;
-    while (*p == ' ')
-        p++;
-    const char *rule = p;
-    while (*p != '\0' && *p != ' ')
-        p++;
-    g_autofree char *rule_id = g_strndup(rule, (gsize)(p - rule));
-    while (*p == ' ')
-        p++;
-    cJSON *e = cJSON_CreateObject();
-    add_u64(e, "at_ns", sec * (uint64_t)RS_SEC + ms * (uint64_t)RS_MS);
-    cJSON_AddStringToObject(e, "rule", strcmp(rule_id, "-") == 0 ? "" : rule_id);
-    cJSON_AddStringToObject(e, "text", p);
-    return e;
+    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+    for (unsigned i = 0; run->log != NULL && i < run->log->len; i++)
+        g_ptr_array_add(lines, rs_log_entry_format(&g_array_index(run->log, RsLogEntry, i)));
+    if (run->log_dropped > 0)
+        g_ptr_array_add(lines, g_strdup_printf("... and %" PRIu64 " later entries not kept "
+                                               "(the log keeps its first %u)",
+                                               run->log_dropped, RS_LOG_MAX));
+    return lines;
 }
 
 /* The JSON object for one run, as scenario-format.md lays it out; with
@@ -164,14 +142,18 @@ json_run(const RsRunResult *run, bool trace)
     cJSON_AddNumberToObject(sum, "passed", run->passed);
     cJSON_AddNumberToObject(sum, "failed", run->failed);
     if (trace) {
+        /* The log as data: exact times and the rule as its own field. */
         cJSON *log = cJSON_AddArrayToObject(o, "log");
         for (unsigned i = 0; run->log != NULL && i < run->log->len; i++) {
-            cJSON *e = json_log_entry(run->log->pdata[i]);
-            if (e != NULL)
-                cJSON_AddItemToArray(log, e);
-            else    /* "... and N later entries not kept": the log's limit */
-                cJSON_AddStringToObject(o, "log_note", run->log->pdata[i]);
+            const RsLogEntry *le = &g_array_index(run->log, RsLogEntry, i);
+            cJSON *e = cJSON_CreateObject();
+            add_u64(e, "at_ns", (uint64_t)le->at);
+            cJSON_AddStringToObject(e, "rule", rs_rule_id(le->rule));
+            cJSON_AddStringToObject(e, "text", le->text);
+            cJSON_AddItemToArray(log, e);
         }
+        if (run->log_dropped > 0)
+            add_u64(o, "log_dropped", run->log_dropped);
     }
     return o;
 }
@@ -244,9 +226,10 @@ report_text_run(GString *out, const RsRunResult *run, const RsReportOptions *opt
     g_string_append_printf(out, "  simulated %s in %" PRIu64 " events\n",
                            rs_duration_format(run->duration, dur), run->events);
     if (opt->trace && run->log != NULL && run->log->len > 0) {
+        g_autoptr(GPtrArray) lines = rs_report_log_lines(run);
         g_string_append(out, "\nwhat happened:\n");
-        for (unsigned i = 0; i < run->log->len; i++)
-            g_string_append_printf(out, "  %s\n", (const char *)run->log->pdata[i]);
+        for (unsigned i = 0; i < lines->len; i++)
+            g_string_append_printf(out, "  %s\n", (const char *)lines->pdata[i]);
     }
     if (!opt->quiet)
         report_text_traffic(out, run);

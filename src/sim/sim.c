@@ -211,21 +211,6 @@ rs_log_entry_format(const RsLogEntry *e)
                            (int)((e->at % RS_SEC) / RS_MS), rule[0] ? rule : "-", e->text);
 }
 
-/* The event log as lines; see sim.h. */
-GPtrArray *
-rs_sim_log_lines(RsSim *sim)
-{
-    const GArray *log = rs_world_log_entries(sim->world);
-    GPtrArray *lines = g_ptr_array_new_full(log->len, g_free);
-    for (unsigned i = 0; i < log->len; i++)
-        g_ptr_array_add(lines, rs_log_entry_format(&g_array_index(log, RsLogEntry, i)));
-    uint64_t dropped = rs_world_log_dropped(sim->world);
-    if (dropped > 0)
-        g_ptr_array_add(lines, g_strdup_printf("... and %" G_GUINT64_FORMAT " later entries not kept "
-                                               "(the log keeps its first %u)", dropped, RS_LOG_MAX));
-    return lines;
-}
-
 /* Whether `text` mentions the full name `full` as a whole word. */
 static bool
 mentions(const char *text, const char *full)
