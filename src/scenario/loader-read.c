@@ -171,17 +171,31 @@ ld_v_string(Ld *ld, const cJSON *v, const char *path, char **out)
     return true;
 }
 
+/* Looks up member `key` for a typed reader: false after "missing required
+ * key" when it is absent and required; else true, with *v the value (NULL
+ * when absent) and *p its JSON path (NULL when absent; the caller frees it). */
+static bool
+member(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required,
+       const cJSON **v, char **p)
+{
+    *v = ld_get(obj, key);
+    *p = NULL;
+    if (*v == NULL)
+        return !required || ld_fail(ld, obj, false, path, "missing required key `%s`", key);
+    *p = ld_path(path, key);
+    return true;
+}
+
 /* A string member; absent: error if required, else *out untouched. */
 bool
 ld_string(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, char **out)
 {
-    const cJSON *v = ld_get(obj, key);
-    if (!v) {
-        if (required)
-            return ld_fail(ld, obj, false, path, "missing required key `%s`", key);
+    const cJSON *v;
+    g_autofree char *p = NULL;
+    if (!member(ld, obj, path, key, required, &v, &p))
+        return false;
+    if (v == NULL)
         return true;
-    }
-    g_autofree char *p = ld_path(path, key);
     if (!ld_v_string(ld, v, p, out))
         return false;
     if (required && !**out)
@@ -212,16 +226,13 @@ bool
 ld_int(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, long long min,
        long long max, long long *out, bool *present)
 {
-    const cJSON *v = ld_get(obj, key);
+    const cJSON *v;
+    g_autofree char *p = NULL;
+    if (!member(ld, obj, path, key, required, &v, &p))
+        return false;
     if (present)
         *present = v != NULL;
-    if (!v) {
-        if (required)
-            return ld_fail(ld, obj, false, path, "missing required key `%s`", key);
-        return true;
-    }
-    g_autofree char *p = ld_path(path, key);
-    return ld_v_int(ld, v, p, min, max, key, out);
+    return v == NULL || ld_v_int(ld, v, p, min, max, key, out);
 }
 
 /* An optional boolean member. */
@@ -303,14 +314,11 @@ ld_v_duration(Ld *ld, const cJSON *v, const char *path, rs_time_t *out)
 bool
 ld_duration(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, rs_time_t *out)
 {
-    const cJSON *v = ld_get(obj, key);
-    if (!v) {
-        if (required)
-            return ld_fail(ld, obj, false, path, "missing required key `%s`", key);
-        return true;
-    }
-    g_autofree char *p = ld_path(path, key);
-    return ld_v_duration(ld, v, p, out);
+    const cJSON *v;
+    g_autofree char *p = NULL;
+    if (!member(ld, obj, path, key, required, &v, &p))
+        return false;
+    return v == NULL || ld_v_duration(ld, v, p, out);
 }
 
 /* An optional member that must be one of `words` (NULL-terminated); *out its index. */
@@ -375,14 +383,11 @@ ld_v_ipv4(Ld *ld, const cJSON *v, const char *path, uint32_t *out)
 bool
 ld_ipv4(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, uint32_t *out)
 {
-    const cJSON *v = ld_get(obj, key);
-    if (!v) {
-        if (required)
-            return ld_fail(ld, obj, false, path, "missing required key `%s`", key);
-        return true;
-    }
-    g_autofree char *p = ld_path(path, key);
-    return ld_v_ipv4(ld, v, p, out);
+    const cJSON *v;
+    g_autofree char *p = NULL;
+    if (!member(ld, obj, path, key, required, &v, &p))
+        return false;
+    return v == NULL || ld_v_ipv4(ld, v, p, out);
 }
 
 /* A strict CIDR value ("10.0.0.0/8"; a bare address is /32). */
