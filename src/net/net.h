@@ -4,7 +4,8 @@
  * router, pod queue, answer, each step an engine event (design-notes.md "A
  * request is a sequence of events").  Requests are pooled; see request.c.
  * The request object is shared by request.c (the walk inside the cluster,
- * egress, hosts) and router.c (the VIP and the router, R19-R31).
+ * egress, hosts) and router.c (the VIP and the router, R19-R31); request.c
+ * reaches the router only through the RsNetRouter hooks.
  */
 #ifndef RAHTISIM_NET_H
 #define RAHTISIM_NET_H
@@ -58,7 +59,19 @@ struct RsReq {
     void *data;
 };
 
-RsNet *rs_net_new(RsWorld *w, RsSim *owner);
+/* The router's part of the walk, called by the pipeline (request.c) without
+ * knowing the router (router.c): the VIP's connections, and the two points
+ * where a routed request needs the router again.  Passing it to rs_net_new
+ * keeps the include graph one way: router.c -> net.h <- request.c. */
+typedef struct {
+    void (*arrive)(RsReq *req);     /* the connection reaches the VIP (R19, R30) */
+    void (*served)(RsReq *req);     /* the pod served a routed request (R27, R31) */
+    void (*release)(RsReq *req);    /* the request finished: counts, process (R26, R28) */
+} RsNetRouter;
+
+/* A pipeline for `w`; `router` (or NULL: the VIP drops every connection)
+ * handles what reaches the router VIP. */
+RsNet *rs_net_new(RsWorld *w, RsSim *owner, const RsNetRouter *router);
 void rs_net_free(RsNet *net);
 
 /* Starts a request now from pod `src` or host `host` (both NULL: the
@@ -92,12 +105,5 @@ void rs_req_arm_timer(RsReq *req);
 void rs_req_disarm_timer(RsReq *req);
 /* A connection reached a ready, listening pod: serve now or queue (R38). */
 void rs_req_pod_accept(RsReq *req, RsPod *pod);
-
-/* router.c: the connection arrives at the VIP (R19, R30). */
-void rs_router_arrive(RsReq *req);
-/* router.c: the router's part of finishing a request (connection counts). */
-void rs_router_release(RsReq *req);
-/* router.c: the pod served a routed request (cookies, R27; timers). */
-void rs_router_served(RsReq *req);
 
 #endif

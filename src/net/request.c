@@ -53,7 +53,7 @@
 #include <string.h>
 
 #include "rahtisim/dns.h"
-#include "rahtisim/router.h"
+#include "rahtisim/router.h"     /* the pure parts (src/world/balance.c): CIDRs */
 #include "net/net.h"
 
 
@@ -61,6 +61,7 @@ struct RsNet {
     RsWorld *w;
     RsEngine *eng;
     RsSim *owner;
+    const RsNetRouter *router;  /* the router's walk (router.c), or NULL */
     GPtrArray *all;             /* every RsReq ever allocated (owning) */
     RsReq *free_list;
     unsigned in_flight;
@@ -80,9 +81,10 @@ req_free(RsReq *req)
 
 /* Creates the pipeline for a world. */
 RsNet *
-rs_net_new(RsWorld *w, RsSim *owner)
+rs_net_new(RsWorld *w, RsSim *owner, const RsNetRouter *router)
 {
     RsNet *net = g_new0(RsNet, 1);
+    net->router = router;
     net->w = w;
     net->eng = w->eng;
     net->owner = owner;
@@ -194,7 +196,8 @@ finish(RsReq *req, RsOutcome outcome, int status)
         rs_engine_cancel(net->eng, req->timer);
         req->timer = 0;
     }
-    rs_router_release(req);
+    if (req->routed)
+        net->router->release(req);
     req->res.outcome = outcome;
     req->res.status = status;
     req->res.latency = rs_engine_now(net->eng) - req->res.started;
@@ -325,7 +328,7 @@ ev_served(RsEngine *eng, void *obj, uint64_t gen)
     req->res.pod = pod->full;
     int status = (req->scheme != RS_SCHEME_TCP && pod->tmpl->protocol == RS_PROTO_HTTP) ? 200 : 0;
     if (req->routed)
-        rs_router_served(req);
+        req->net->router->served(req);
     reply(req, RS_OUTCOME_OK, status);
     (void)eng;
 }
@@ -468,14 +471,16 @@ rs_net_pod_stopped(void *data, RsPod *pod, bool crashed)
     (void)net;
 }
 
-/* Event: the connection reaches the router VIP (src/net/router.c). */
+/* Event: the connection reaches the router VIP: the router's walk (the
+ * RsNetRouter hooks, src/net/router.c); without one nothing answers. */
 static void
 ev_vip(RsEngine *eng, void *obj, uint64_t gen)
 {
     RsReq *req = obj;
     if (req->gen != (uint32_t)gen || req->done)
         return;
-    rs_router_arrive(req);
+    if (req->net->router != NULL)
+        req->net->router->arrive(req);
     (void)eng;
 }
 

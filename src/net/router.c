@@ -52,6 +52,7 @@
 
 #include "rahtisim/router.h"
 #include "net/net.h"
+#include "net/router-walk.h"
 
 #define RT_CONNECT_TIMEOUT (5 * RS_SEC)     /* R29: timeout connect 5s */
 #define RT_RETRIES 3                        /* R29: HAProxy's default `retries 3` */
@@ -304,27 +305,21 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
     rs_req_pod_accept(req, pod);
 }
 
-/* The connection reaches the VIP; see net.h. */
-void
-rs_router_arrive(RsReq *req)
+/* R30: the replica the VIP hands the connection to, among those in its
+ * rotation; NULL (hop recorded) when none is in rotation or the chosen one
+ * failed but is still in rotation: the connection is lost (timeout). */
+static RsReplica *
+pick_replica(RsReq *req)
 {
     RsWorld *w = rs_net_world(req->net);
     RsHop *h;
-    if (req->port != 80 && req->port != 443) {
-        /* R19 (R35 from outside): the load balancer listens on 80 and 443 only */
-        h = rs_req_hop(req, RS_HOP_VIP_PORT, req->host != NULL ? RS_R35 : RS_R19);
-        h->ip = req->dst_ip;
-        h->port = req->port;
-        return;                 /* dropped: the client's timer fires */
-    }
-    /* R30: the VIP spreads connections over the replicas in its rotation */
     unsigned n = 0;
     for (unsigned i = 0; i < w->n_replicas; i++)
         n += w->replicas[i].in_rotation;
     if (n == 0) {
         h = rs_req_hop(req, RS_HOP_VIP_NO_REPLICA, RS_R30);
         h->ip = req->dst_ip;
-        return;
+        return NULL;
     }
     unsigned k = (unsigned)rs_rng_below(&w->vip_rng, n);
     RsReplica *rep = NULL;
@@ -337,73 +332,82 @@ rs_router_arrive(RsReq *req)
     if (!rep->up) {
         h = rs_req_hop(req, RS_HOP_REPLICA_DOWN, RS_R30);
         h->n = rep->index;
-        return;                 /* R30: lost until failover: timeout */
+        return NULL;            /* R30: lost until failover: timeout */
     }
-    /* Accepted: the router bounds the client's wait from here. */
-    rs_req_disarm_timer(req);
-    req->routed = true;
-    req->rep = rep;
-    req->rep_epoch = rep->epoch;
+    return rep;
+}
+
+/* R19: whether the client speaks the protocol of the port it reached;
+ * if not, the reply (400 or tls-error) is sent and false returned. */
+static bool
+protocol_matches_port(RsReq *req)
+{
     if (req->port == 80 && req->scheme != RS_SCHEME_HTTP) {
         /* R19: TLS on 80 gets an HTTP 400 the client cannot read; tcp gets 400 */
-        h = rs_req_hop(req, RS_HOP_VIP_PROTOCOL, RS_R19);
+        RsHop *h = rs_req_hop(req, RS_HOP_VIP_PROTOCOL, RS_R19);
         h->port = req->port;
         h->m = req->scheme;
         if (req->scheme == RS_SCHEME_HTTPS)
             rt_reply(req, RS_OUTCOME_TLS_ERROR, 0);
         else
             rt_reply(req, RS_OUTCOME_BAD_REQUEST, 400);
-        return;
+        return false;
     }
     if (req->port == 443 && req->scheme != RS_SCHEME_HTTPS) {
         /* R19: the handshake fails: no TLS ClientHello */
-        h = rs_req_hop(req, RS_HOP_VIP_PROTOCOL, RS_R19);
+        RsHop *h = rs_req_hop(req, RS_HOP_VIP_PROTOCOL, RS_R19);
         h->port = req->port;
         h->m = req->scheme;
         rt_reply(req, RS_OUTCOME_TLS_ERROR, 0);
-        return;
+        return false;
     }
-    if (rep->proc == NULL) {
-        h = rs_req_hop(req, RS_HOP_NO_ROUTE, RS_R28);      /* not loaded yet */
+    return true;
+}
+
+/* Port 80 (the router's public_http frontend): Host + path among the
+ * host's routes (R21), then the insecure policy of a TLS route (R24). */
+static void
+serve_port_80(RsReq *req, const RsRtHost *hh)
+{
+    RsHop *h;
+    RsRtBackend *be = match_route(hh, req->path, false);
+    if (be == NULL) {
+        h = rs_req_hop(req, RS_HOP_NO_ROUTE, RS_R21);
         g_strlcpy(h->name, req->host_hdr, sizeof h->name);
         rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
         return;
     }
-    req->proc = rep->proc;
-    rs_rt_proc_ref(req->proc);
-    const RsRtHost *hh = req->host_hdr[0] ? g_hash_table_lookup(req->proc->cfg->by_host, req->host_hdr) : NULL;
-    RsRtBackend *be;
-    if (req->port == 80) {
-        be = match_route(hh, req->path, false);
-        if (be == NULL) {
-            h = rs_req_hop(req, RS_HOP_NO_ROUTE, RS_R21);
+    route_hop(req, be, false);
+    if (be->tls != RS_TLS_NONE && be->insecure != RS_INSECURE_ALLOW) {
+        /* R24: port 80 of a TLS route: redirect before anything else, or 503 */
+        h = rs_req_hop(req, RS_HOP_INSECURE, RS_R24);
+        h->svc = be->full;
+        h->m = be->insecure;
+        if (be->insecure == RS_INSECURE_REDIRECT) {
+            h = rs_req_hop(req, RS_HOP_REDIRECT, RS_R24);
             g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+            rt_reply(req, RS_OUTCOME_REDIRECT, 302);
+        } else {
             rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
-            return;
         }
-        route_hop(req, be, false);
-        if (be->tls != RS_TLS_NONE && be->insecure != RS_INSECURE_ALLOW) {
-            /* R24: port 80 of a TLS route: redirect before anything else, or 503 */
-            h = rs_req_hop(req, RS_HOP_INSECURE, RS_R24);
-            h->svc = be->full;
-            h->m = be->insecure;
-            if (be->insecure == RS_INSECURE_REDIRECT) {
-                h = rs_req_hop(req, RS_HOP_REDIRECT, RS_R24);
-                g_strlcpy(h->name, req->host_hdr, sizeof h->name);
-                rt_reply(req, RS_OUTCOME_REDIRECT, 302);
-            } else {
-                rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
-            }
-            return;
-        }
-        if (be->tls != RS_TLS_NONE) {
-            h = rs_req_hop(req, RS_HOP_INSECURE, RS_R24);
-            h->svc = be->full;
-            h->m = be->insecure;
-        }
-        backend(req, be);
         return;
     }
+    if (be->tls != RS_TLS_NONE) {
+        h = rs_req_hop(req, RS_HOP_INSECURE, RS_R24);
+        h->svc = be->full;
+        h->m = be->insecure;
+    }
+    backend(req, be);
+}
+
+/* Port 443 (the router's public_ssl frontend): passthrough by SNI (R21,
+ * R23), else TLS termination with the route's or the wildcard certificate
+ * (R23), then Host + path among edge and reencrypt routes (R21). */
+static void
+serve_port_443(RsReq *req, const RsRtHost *hh)
+{
+    RsWorld *w = rs_net_world(req->net);
+    RsHop *h;
     uint32_t lit;
     bool sni = req->host_hdr[0] != '\0' && !rs_parse_ipv4(req->host_hdr, &lit);
     if (sni && hh != NULL && hh->passthrough != NULL) {
@@ -423,7 +427,7 @@ rs_router_arrive(RsReq *req)
         rt_reply(req, RS_OUTCOME_TLS_ERROR, 0);
         return;
     }
-    be = match_route(hh, req->path, true);
+    RsRtBackend *be = match_route(hh, req->path, true);
     if (be == NULL) {
         bool plain = match_route(hh, req->path, false) != NULL;
         h = rs_req_hop(req, RS_HOP_NO_ROUTE, plain ? RS_R23 : RS_R21);
@@ -437,9 +441,47 @@ rs_router_arrive(RsReq *req)
     backend(req, be);
 }
 
-/* The pod answered a routed request; see net.h. */
-void
-rs_router_served(RsReq *req)
+/* The connection reaches the VIP (R19, R30): a replica, the protocol, the
+ * loaded configuration (R28), then the frontend of the port. */
+static void
+router_arrive(RsReq *req)
+{
+    RsHop *h;
+    if (req->port != 80 && req->port != 443) {
+        /* R19 (R35 from outside): the load balancer listens on 80 and 443 only */
+        h = rs_req_hop(req, RS_HOP_VIP_PORT, req->host != NULL ? RS_R35 : RS_R19);
+        h->ip = req->dst_ip;
+        h->port = req->port;
+        return;                 /* dropped: the client's timer fires */
+    }
+    RsReplica *rep = pick_replica(req);
+    if (rep == NULL)
+        return;
+    /* Accepted: the router bounds the client's wait from here. */
+    rs_req_disarm_timer(req);
+    req->routed = true;
+    req->rep = rep;
+    req->rep_epoch = rep->epoch;
+    if (!protocol_matches_port(req))
+        return;
+    if (rep->proc == NULL) {
+        h = rs_req_hop(req, RS_HOP_NO_ROUTE, RS_R28);      /* not loaded yet */
+        g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+        rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
+        return;
+    }
+    req->proc = rep->proc;
+    rs_rt_proc_ref(req->proc);
+    const RsRtHost *hh = req->host_hdr[0] ? g_hash_table_lookup(req->proc->cfg->by_host, req->host_hdr) : NULL;
+    if (req->port == 80)
+        serve_port_80(req, hh);
+    else
+        serve_port_443(req, hh);
+}
+
+/* The pod answered a routed request: cookies (R27), the router's timers. */
+static void
+router_served(RsReq *req)
 {
     if (req->rtimer != 0)
         rs_engine_cancel(rs_net_world(req->net)->eng, req->rtimer);
@@ -452,9 +494,10 @@ rs_router_served(RsReq *req)
     }
 }
 
-/* The router's part of finishing a request; see net.h. */
-void
-rs_router_release(RsReq *req)
+/* The router's part of finishing a request: connection counts (R26), the
+ * reference to the process that accepted it (R28). */
+static void
+router_release(RsReq *req)
 {
     if (req->rtimer != 0)
         rs_engine_cancel(rs_net_world(req->net)->eng, req->rtimer);
@@ -469,3 +512,10 @@ rs_router_release(RsReq *req)
     rs_rt_proc_unref(req->proc);
     req->proc = NULL;
 }
+
+/* The router's hooks into the request pipeline; see net/router-walk.h. */
+const RsNetRouter rs_router_walk = {
+    .arrive = router_arrive,
+    .served = router_served,
+    .release = router_release,
+};

@@ -27,6 +27,7 @@
 
 #include "rahtisim/sim.h"
 #include "net/net.h"
+#include "net/router-walk.h"
 
 G_DEFINE_QUARK(rs-sim-error-quark, rs_sim_error)
 
@@ -53,7 +54,7 @@ rs_sim_new(const RsScenario *sc, uint64_t seed, GError **error)
         g_error_free(err);
         return NULL;
     }
-    sim->net = rs_net_new(sim->world, sim);
+    sim->net = rs_net_new(sim->world, sim, &rs_router_walk);
     sim->world->pod_stopped = rs_net_pod_stopped;
     sim->world->pod_stopped_data = sim->net;
     sim->world->router_failed = rs_net_router_failed;
