@@ -177,9 +177,10 @@ check "help matrix: the limits" 0 "--max-events bounds the events of all cells t
 
 # --- run --quiz ---
 printf 'refused\nok\ntimeout\ntimeout\nT\nok\n' >"$tmp/in"
-check "quiz: all right from a pipe" 0 "score: 6 of 6" -- run --quiz "$S/02-pod-lifecycle.json"
+check "quiz: all right from a pipe" 0 "score: 6 of 6 answered" -- run --quiz "$S/02-pod-lifecycle.json"
 printf 'ok\n' >"$tmp/in"
-check "quiz: answers run out" 0 "score: 0 of 6 (stopped after 1)" -- run --quiz "$S/02-pod-lifecycle.json"
+check "quiz: answers run out" 0 "score: 0 of 1 answered (6 questions)" -- run --quiz "$S/02-pod-lifecycle.json"
+check "quiz: context: who holds the address, ready since when" 0 "its data plane lists fenic/api-0 (10.128.0.2, ready since 2s)" -- run --quiz "$S/02-pod-lifecycle.json"
 check "quiz: reveals why" 0 "R4, R14: a failed pod is never ready" -- run --quiz "$S/02-pod-lifecycle.json"
 rm -f "$tmp/in"
 check "quiz: the built-in scenario" 0 "Quiz: fenic" -- run --quiz

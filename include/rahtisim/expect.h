@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 #include <glib.h>
 
+#include "rahtisim/request.h"
 #include "rahtisim/scenario.h"
 #include "rahtisim/world.h"
 #include "rahtisim/traffic.h"
@@ -32,6 +33,8 @@ typedef struct {
     cJSON *observed;            /* owned: what happened */
     char *summary;              /* owned: one line, "fenic/debug -> http://nginx/ at 5s: ok" */
     char *explanation;          /* owned: why, hop by hop with rules; may be multi-line */
+    char *context;              /* owned, probes only: what could be known before sending
+                                 * (addresses, holders, a route's whitelist), or NULL */
 } RsExpectResult;
 
 typedef struct {
@@ -65,5 +68,30 @@ RsRunResult *rs_run_scenario_with(const RsScenario *sc, uint64_t seed, const RsR
                                   GError **error);
 void rs_run_result_free(RsRunResult *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsRunResult, rs_run_result_free)
+
+/* ---- what a router's loaded configuration hides (reload-note.c, R28) ---- */
+
+/* A sentence shown after one hop of a request. */
+typedef struct {
+    unsigned after;             /* the index of the hop it follows */
+    RsRule rule;                /* R28 when a pending reload decided the answer, else none */
+    rs_time_t at;
+    char *text;                 /* owned, no trailing rule id */
+} RsHopNote;
+
+/* R28: compares the configuration the request's router replica ran with the
+ * truth now and returns an array of RsHopNote (g_array_unref frees it): one
+ * note, citing R28, for each hop a pending reload decided (a route not loaded
+ * yet, endpoints not loaded yet, a stale server, a removed route), else one
+ * plain note when a reload is pending.  `path` is the request's path (NULL:
+ * any).  Call it right after the request, with the simulation that ran it. */
+GArray *rs_reload_notes(RsSim *sim, const RsResult *res, const char *path);
+
+/* What a person could know before sending `to` from `from` now (probe-
+ * context.c): the client's address (ready since when) and the egress
+ * address outside, what the URL's name or address points to and who holds
+ * it, and a route's whitelist with the address the router sees; lines
+ * separated by newlines (g_free it).  Reveals no outcome. */
+char *rs_probe_context(RsSim *sim, const RsFrom *from, const RsUrl *to);
 
 #endif

@@ -101,9 +101,11 @@ RsResult *rs_teach_send(RsSim *sim, const RsFrom *from, const RsUrl *to, const c
 const char *rs_hop_step(const RsHop *h);
 
 /* One request hop by hop: a header, one line per hop (time, step, rule,
- * sentence), the outcome, and the titles of the rules cited. */
+ * sentence), each followed by its notes (RsHopNote, from rs_reload_notes:
+ * what the router's loaded configuration hid, R28; NULL: none), the
+ * outcome, and the titles of the rules cited. */
 void rs_teach_explain(GString *out, const char *from, const char *url, rs_time_t at,
-                      const RsResult *res, bool color);
+                      const RsResult *res, const GArray *notes, bool color);
 
 /* ---- dig (dig.c) ---- */
 

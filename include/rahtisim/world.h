@@ -360,6 +360,7 @@ struct RsReplica {
     rs_time_t last_reload;
     bool has_reloaded;
     bool reload_pending;
+    rs_time_t reload_at;        /* when the pending reload runs (R28), if reload_pending */
     RsTimer reload_timer, check_timer, failover_timer;
     RsRng rng;                  /* its balancer's stream (random, R26) */
 };
@@ -572,6 +573,15 @@ void rs_router_down(RsWorld *w, unsigned index);
 void rs_router_up(RsWorld *w, unsigned index);
 void rs_rt_proc_ref(RsRtProc *p);
 void rs_rt_proc_unref(RsRtProc *p);
+/* R28, read-only views for the teaching layer: when a replica loaded its
+ * configuration (RS_TIME_NEVER: never), when its pending reload runs
+ * (RS_TIME_NEVER: none pending), the configuration itself (NULL before the
+ * first reload), and the backend a configuration has for a route (NULL: not
+ * loaded). */
+rs_time_t rs_replica_loaded_at(const RsReplica *r);
+rs_time_t rs_replica_next_reload(const RsReplica *r);
+const RsRtConfig *rs_replica_config(const RsReplica *r);
+const RsRtBackend *rs_rt_config_backend(const RsRtConfig *c, const RsRoute *route);
 /* Whether a service is sent to by a live route (then its endpoints matter to the router). */
 bool rs_router_watches(const RsWorld *w, const RsService *svc);
 

@@ -71,18 +71,27 @@ add_ip(cJSON *o, const char *key, uint32_t ip)
 }
 
 /* The hops of a result as lines "    5.000200s  sentence (R17)": microsecond
- * clock readings, so the column lines up. */
+ * clock readings, so the column lines up; each hop is followed by the notes
+ * on what the router's loaded configuration hid (R28, reload-note.c). */
 static char *
-hops_text(const RsResult *res)
+hops_text(const RsResult *res, const GArray *notes)
 {
     GString *s = g_string_new(NULL);
     g_autoptr(GString) line = g_string_new(NULL);
+    unsigned nn = 0;
     for (unsigned i = 0; i < res->n_hops; i++) {
         const RsHop *h = &res->hops[i];
         g_string_truncate(line, 0);
         rs_hop_describe(h, line);
         g_string_append_printf(s, "%s%6" PRId64 ".%06" PRId64 "s  %s", i ? "\n" : "",
                                h->at / RS_SEC, (h->at % RS_SEC) / RS_US, line->str);
+        for (; nn < notes->len && g_array_index(notes, RsHopNote, nn).after == i; nn++) {
+            const RsHopNote *n = &g_array_index(notes, RsHopNote, nn);
+            g_string_append_printf(s, "\n%6" PRId64 ".%06" PRId64 "s  %s", n->at / RS_SEC,
+                                   (n->at % RS_SEC) / RS_US, n->text);
+            if (n->rule != RS_RULE_NONE)
+                g_string_append_printf(s, " (%s)", rs_rule_id(n->rule));
+        }
     }
     return g_string_free(s, FALSE);
 }
@@ -155,10 +164,10 @@ probe_done(RsSim *sim, const RsResult *res, void *data)
         g_string_append_printf(sum, ": %s", why->str);
     }
     r->summary = g_string_free(g_steal_pointer(&sum), FALSE);
-    r->explanation = hops_text(res);
+    g_autoptr(GArray) notes = rs_reload_notes(sim, res, e->to.path);
+    r->explanation = hops_text(res, notes);
     r->passed = ok;
     pc->ctx->probes_pending--;
-    (void)sim;
 }
 
 /* Sorted copy of an address list, for comparing answers as sets. */
@@ -689,6 +698,7 @@ expect_fire(RsEngine *eng, void *obj, uint64_t arg)
         char stream[32];
         g_snprintf(stream, sizeof stream, "expect/%u", (unsigned)arg);
         ctx->probes_pending++;
+        r->context = rs_probe_context(ctx->sim, &e->from, &e->to);
         rs_sim_request(ctx->sim, &e->from, &e->to, stream, true, probe_done, pc);
         break;
     }
@@ -857,6 +867,7 @@ rs_run_result_free(RsRunResult *r)
         cJSON_Delete(r->results[i].observed);
         g_free(r->results[i].summary);
         g_free(r->results[i].explanation);
+        g_free(r->results[i].context);
     }
     g_free(r->results);
     for (unsigned i = 0; i < r->n_traffic; i++)

@@ -50,7 +50,8 @@ rs_cmd_explain(int argc, char **argv)
     char who[300];
     g_autofree char *to = rs_url_format(&url);
     g_autoptr(GString) out = g_string_new(NULL);
-    rs_teach_explain(out, rs_from_format(&from, who, sizeof who), to, at, res,
+    g_autoptr(GArray) notes = rs_reload_notes(sim, res, url.path);
+    rs_teach_explain(out, rs_from_format(&from, who, sizeof who), to, at, res, notes,
                      rs_color_enabled(a.color, stdout));
     return rs_cli_write_output(NULL, out) ? RS_EXIT_OK : RS_EXIT_USAGE;
 }

@@ -96,14 +96,33 @@ append_sentence(GString *out, const char *sentence, RsRule rule)
     g_string_append_len(out, sentence, (gssize)len);
 }
 
+/* One note line in the hop table's columns: the router's view (R28). */
+static void
+note_line(GString *out, const RsHopNote *n, bool color)
+{
+    rs_style(out, color, RS_STYLE_DIM);
+    g_string_append_printf(out, "%6" PRId64 ".%06" PRId64 "s", n->at / RS_SEC, (n->at % RS_SEC) / RS_US);
+    rs_style(out, color, RS_STYLE_RESET);
+    g_string_append(out, "  ");
+    rs_style(out, color, RS_STYLE_STEP);
+    g_string_append_printf(out, "%-9s", "router");
+    rs_style(out, color, RS_STYLE_RESET);
+    g_string_append_c(out, ' ');
+    rs_style(out, color, RS_STYLE_RULE);
+    g_string_append_printf(out, "%-4s", n->rule != RS_RULE_NONE ? rs_rule_id(n->rule) : "-");
+    rs_style(out, color, RS_STYLE_RESET);
+    g_string_append_printf(out, "  %s\n", n->text);
+}
+
 /* Prints one request hop by hop; see teach.h. */
 void
 rs_teach_explain(GString *out, const char *from, const char *url, rs_time_t at,
-                 const RsResult *res, bool color)
+                 const RsResult *res, const GArray *notes, bool color)
 {
     char buf[32], ip[16];
     bool cited[RS_RULE_COUNT] = {false};
     g_autoptr(GString) sentence = g_string_new(NULL);
+    unsigned nn = 0;
 
     rs_style(out, color, RS_STYLE_BOLD);
     g_string_append_printf(out, "%s -> %s at %s", from, url, rs_duration_format(at, buf));
@@ -130,6 +149,13 @@ rs_teach_explain(GString *out, const char *from, const char *url, rs_time_t at,
         g_string_append_c(out, '\n');
         if ((unsigned)h->rule < RS_RULE_COUNT)
             cited[h->rule] = true;
+        /* What the router's loaded configuration hid (R28, reload-note.c). */
+        for (; notes != NULL && nn < notes->len && g_array_index(notes, RsHopNote, nn).after == i; nn++) {
+            const RsHopNote *n = &g_array_index(notes, RsHopNote, nn);
+            note_line(out, n, color);
+            if ((unsigned)n->rule < RS_RULE_COUNT)
+                cited[n->rule] = true;
+        }
     }
 
     g_string_append(out, "\noutcome: ");

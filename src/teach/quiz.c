@@ -160,6 +160,13 @@ rs_teach_quiz(const RsRunResult *run, RsQuizIo *io)
         g_string_append_printf(s, "Q%u. at %s, %s -> %s", q + 1, rs_duration_format(e->at, buf),
                                rs_from_format(&e->from, who, sizeof who), url);
         rs_style(s, io->color, RS_STYLE_RESET);
+        if (r->context != NULL) {
+            /* What one could look up first (probe-context.c): no answer in it. */
+            g_auto(GStrv) lines = g_strsplit(r->context, "\n", -1);
+            for (unsigned k = 0; lines[k] != NULL; k++)
+                if (lines[k][0] != '\0')
+                    g_string_append_printf(s, "\n   %s", lines[k]);
+        }
         g_string_append(s, "\n   your prediction? ");
         flush(io, s);
 
@@ -225,10 +232,10 @@ rs_teach_quiz(const RsRunResult *run, RsQuizIo *io)
 
     g_string_append(s, "\n");
     rs_style(s, io->color, RS_STYLE_BOLD);
-    g_string_append_printf(s, "score: %u of %u", score.right, probes->len);
+    g_string_append_printf(s, "score: %u of %u answered", score.right, score.asked);
     rs_style(s, io->color, RS_STYLE_RESET);
-    if (score.ended_early)
-        g_string_append_printf(s, " (stopped after %u)", score.asked);
+    if (score.asked < probes->len)
+        g_string_append_printf(s, " (%u question%s)", probes->len, probes->len == 1 ? "" : "s");
     g_string_append_c(s, '\n');
     flush(io, s);
     return score;

@@ -10,7 +10,10 @@
  *     mapping (R11) and the endpoints the DATA PLANE has (the view, R15),
  *     with the next pending update if the view lags the truth; its live
  *     routes with their hosts and whether they are admitted (R20-R25);
- *   - the scenario's hosts outside the cluster (R36).
+ *   - the scenario's hosts outside the cluster (R36);
+ *   - under the router VIP, each replica with the configuration it loaded,
+ *     when, and when its next reload is, and every route whose loaded
+ *     servers or presence differ from the truth (R28).
  * Pods that are gone are left out (`explain` of `@ns/pod` shows where a stale
  * address leads).  Order is creation order throughout, so the output is a
  * function of scenario, seed and T.
@@ -20,6 +23,7 @@
 #include <string.h>
 
 #include "rahtisim/teach.h"
+#include "teach/topology-private.h"
 
 /* Parses a topology --format. */
 bool
@@ -164,21 +168,35 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
 
 /* ---- the text tree ---- */
 
+/* A node of the text tree.  Children are appended in O(1) (a last-child
+ * pointer): GLib's g_node_append walks the siblings, which made a 300 000-pod
+ * deployment quadratic (issue 14). */
+typedef struct TNode {
+    char *text;                 /* owned */
+    struct TNode *first, *last, *next;
+} TNode;
+
 /* Adds a child line to `parent` (the string is owned by the tree). */
-static GNode *
-add(GNode *parent, char *text)
+static TNode *
+add(TNode *parent, char *text)
 {
-    return g_node_append_data(parent, text);
+    TNode *n = g_new0(TNode, 1);
+    n->text = text;
+    if (parent->last != NULL)
+        parent->last->next = n;
+    else
+        parent->first = n;
+    parent->last = n;
+    return n;
 }
 
 /* Renders a tree with ASCII branches (like `tree --charset=ascii`). */
 static void
-render(GString *out, GNode *node, GString *prefix)
+render(GString *out, const TNode *node, GString *prefix)
 {
-    for (GNode *c = node->children; c != NULL; c = c->next) {
+    for (const TNode *c = node->first; c != NULL; c = c->next) {
         bool last = c->next == NULL;
-        g_string_append_printf(out, "%s%s%s\n", prefix->str, last ? "`-- " : "|-- ",
-                               (const char *)c->data);
+        g_string_append_printf(out, "%s%s%s\n", prefix->str, last ? "`-- " : "|-- ", c->text);
         size_t len = prefix->len;
         g_string_append(prefix, last ? "    " : "|   ");
         render(out, c, prefix);
@@ -186,13 +204,18 @@ render(GString *out, GNode *node, GString *prefix)
     }
 }
 
-/* Frees a node's string (g_node_traverse callback). */
-static gboolean
-free_data(GNode *node, gpointer data)
+/* Frees a tree (its children first). */
+static void
+tree_free(TNode *node)
 {
-    g_free(node->data);
-    (void)data;
-    return FALSE;
+    TNode *c = node->first;
+    while (c != NULL) {
+        TNode *next = c->next;
+        tree_free(c);
+        c = next;
+    }
+    g_free(node->text);
+    g_free(node);
 }
 
 /* A new string from a GString built by a helper. */
@@ -204,18 +227,17 @@ take(GString *s)
 
 /* The tree of one namespace under `root`. */
 static void
-namespace_tree(GNode *root, RsWorld *w, const RsNamespace *ns)
+namespace_tree(TNode *root, RsWorld *w, const RsTopoNs *b)
 {
     char ip[16], buf[32];
-    GNode *n = add(root, g_strdup_printf("namespace %s  egress %s (%s, R%d)", ns->name,
+    const RsNamespace *ns = b->ns;
+    TNode *n = add(root, g_strdup_printf("namespace %s  egress %s (%s, R%d)", ns->name,
                                          rs_ipv4_format(ns->egress_ip, ip),
                                          ns->dedicated_egress ? "dedicated" : "shared",
                                          ns->dedicated_egress ? 33 : 32));
-    for (unsigned i = 0; i < w->workloads->len; i++) {
-        const RsWorkload *wl = w->workloads->pdata[i];
-        if (wl->ns != ns || wl->removed)
-            continue;
-        GNode *d = add(n, g_strdup_printf("deployment %s  %u replica%s", wl->name, wl->replicas,
+    for (unsigned i = 0; i < b->workloads->len; i++) {
+        const RsWorkload *wl = b->workloads->pdata[i];
+        TNode *d = add(n, g_strdup_printf("deployment %s  %u replica%s", wl->name, wl->replicas,
                                           wl->replicas == 1 ? "" : "s"));
         for (unsigned k = 0; k < wl->pods->len; k++) {
             const RsPod *p = wl->pods->pdata[k];
@@ -226,10 +248,8 @@ namespace_tree(GNode *root, RsWorld *w, const RsNamespace *ns)
             add(d, take(s));
         }
     }
-    for (unsigned i = 0; i < w->pods->len; i++) {
-        const RsPod *p = w->pods->pdata[i];
-        if (p->ns != ns || p->owner != NULL || p->state == RS_POD_GONE)
-            continue;
+    for (unsigned i = 0; i < b->bare->len; i++) {
+        const RsPod *p = b->bare->pdata[i];
         GString *s = g_string_new(NULL);
         pod_text(s, p);
         g_string_append(s, "  (bare pod, R8)");
@@ -239,7 +259,7 @@ namespace_tree(GNode *root, RsWorld *w, const RsNamespace *ns)
         const RsService *svc = ns->services->pdata[i];
         GString *s = g_string_new(NULL);
         service_text(s, svc);
-        GNode *sn = add(n, take(s));
+        TNode *sn = add(n, take(s));
         for (unsigned k = 0; k < svc->def->n_ports; k++) {
             s = g_string_new(NULL);
             endpoints_text(s, svc, k);
@@ -251,13 +271,57 @@ namespace_tree(GNode *root, RsWorld *w, const RsNamespace *ns)
                                     rs_duration_format(next->made + w->endpoint_delay, buf)));
         }
     }
-    for (unsigned i = 0; w->routes != NULL && i < w->routes->len; i++) {
-        const RsRoute *r = w->routes->pdata[i];
-        if (r->ns != ns || r->removed)
-            continue;
+    for (unsigned i = 0; i < b->routes->len; i++) {
+        const RsRoute *r = b->routes->pdata[i];
         GString *s = g_string_new(NULL);
         route_text(s, w, r);
         add(n, take(s));
+    }
+}
+
+/* Each router replica under the VIP: what it loaded, when, the next reload,
+ * and every route whose loaded state differs from the truth (R28). */
+static void
+router_tree(TNode *vip, const RsTopo *t)
+{
+    RsWorld *w = t->w;
+    if (w->routes == NULL || w->routes->len == 0)
+        return;                 /* no route ever: the replicas have nothing to show */
+    for (unsigned i = 0; i < w->n_replicas; i++) {
+        const RsReplica *rep = &w->replicas[i];
+        GString *s = g_string_new(NULL);
+        rs_replica_text(s, rep);
+        TNode *rn = add(vip, take(s));
+        const RsRtConfig *cfg = rs_replica_config(rep);
+        if (cfg == NULL || !rep->up)
+            continue;
+        for (unsigned k = 0; k < t->n_ns; k++) {
+            const GPtrArray *routes = t->ns[k].routes;
+            for (unsigned j = 0; j < routes->len; j++) {
+                const RsRoute *r = routes->pdata[j];
+                RsRouteDiff d;
+                if (!r->admitted || !rs_route_diff(w, cfg, r, &d))
+                    continue;
+                s = g_string_new(NULL);
+                rs_route_diff_text(s, rep, &d);
+                add(rn, take(s));
+            }
+        }
+        /* Routes it still serves that are removed or no longer admitted. */
+        for (unsigned k = 0; k < cfg->n_backends; k++) {
+            const RsRoute *r = cfg->backends[k].route;
+            if (!r->removed && r->admitted)
+                continue;
+            char tb[32];
+            rs_time_t next = rs_replica_next_reload(rep);
+            s = g_string_new(NULL);
+            g_string_append_printf(s, "route %s is %s but still loaded", r->full,
+                                   r->removed ? "removed" : "no longer admitted");
+            if (next != RS_TIME_NEVER)
+                g_string_append_printf(s, " until the reload at %s", rs_duration_format(next, tb));
+            g_string_append(s, " (R28)");
+            add(rn, take(s));
+        }
     }
 }
 
@@ -288,18 +352,21 @@ topology_text(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
     char buf[32], ip[16], n1[20], n2[20];
     g_string_append_printf(out, "cluster %s at %s (scenario %s, seed %" G_GUINT64_FORMAT ")\n",
                            pr->name, rs_duration_format(at, buf), sc->name, rs_sim_seed(sim));
-    GNode *root = g_node_new(NULL);
+    RsTopo t;
+    rs_topo_gather(&t, w);
+    TNode *root = g_new0(TNode, 1);
     add(root, g_strdup_printf("pod network %s, service network %s, DNS %s (%s)",
                               cidr(pr->pod_net, pr->pod_prefix, n1),
                               cidr(pr->service_net, pr->service_prefix, n2),
                               rs_ipv4_format(pr->dns_server, ip), pr->cluster_domain));
-    add(root, g_strdup_printf("router VIP %s: %s and *.%s, ports 80 and 443 only (R18, R19)",
-                              rs_ipv4_format(pr->router_vip, ip), pr->router_canonical,
-                              pr->app_domain));
+    TNode *vip = add(root, g_strdup_printf("router VIP %s: %s and *.%s, ports 80 and 443 only (R18, R19)",
+                                           rs_ipv4_format(pr->router_vip, ip), pr->router_canonical,
+                                           pr->app_domain));
+    router_tree(vip, &t);
     add(root, g_strdup_printf("egress %s: the source address of traffic leaving the cluster (R32)",
                               rs_ipv4_format(pr->egress_ip, ip)));
-    for (unsigned i = 0; i < w->namespaces->len; i++)
-        namespace_tree(root, w, w->namespaces->pdata[i]);
+    for (unsigned i = 0; i < t.n_ns; i++)
+        namespace_tree(root, w, &t.ns[i]);
     for (unsigned i = 0; i < sc->n_hosts; i++) {
         GString *s = g_string_new(NULL);
         host_text(s, &sc->hosts[i]);
@@ -307,99 +374,8 @@ topology_text(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
     }
     g_autoptr(GString) prefix = g_string_new(NULL);
     render(out, root, prefix);
-    g_node_traverse(root, G_IN_ORDER, G_TRAVERSE_ALL, -1, free_data, NULL);
-    g_node_destroy(root);
-}
-
-/* ---- Graphviz DOT ---- */
-
-/* The DOT graph: a cluster per namespace, edges service -> endpoint pods,
- * router -> route -> service. */
-static void
-topology_dot(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
-{
-    RsWorld *w = rs_sim_world(sim);
-    const RsProfile *pr = &sc->profile;
-    char buf[32], ip[16];
-    g_string_append_printf(out, "// rahtisim topology of %s at %s (render: dot -Tsvg)\n"
-                           "digraph rahtisim {\n  rankdir=LR;\n"
-                           "  node [fontname=\"Helvetica\", fontsize=10];\n"
-                           "  edge [fontname=\"Helvetica\", fontsize=9];\n",
-                           sc->name, rs_duration_format(at, buf));
-    g_string_append_printf(out, "  \"router\" [shape=box3d, label=\"router VIP\\n%s\"];\n",
-                           rs_ipv4_format(pr->router_vip, ip));
-    g_string_append_printf(out, "  \"egress\" [shape=box3d, label=\"egress\\n%s\"];\n",
-                           rs_ipv4_format(pr->egress_ip, ip));
-    for (unsigned i = 0; i < w->namespaces->len; i++) {
-        const RsNamespace *ns = w->namespaces->pdata[i];
-        g_string_append_printf(out, "  subgraph \"cluster_%s\" {\n    label=\"namespace %s\";\n",
-                               ns->name, ns->name);
-        if (ns->dedicated_egress)
-            g_string_append_printf(out, "    \"egress:%s\" [shape=box3d, label=\"dedicated egress\\n%s\"];\n",
-                                   ns->name, rs_ipv4_format(ns->egress_ip, ip));
-        for (unsigned k = 0; k < w->pods->len; k++) {
-            const RsPod *p = w->pods->pdata[k];
-            if (p->ns != ns || p->state == RS_POD_GONE)
-                continue;
-            g_string_append_printf(out, "    \"pod:%s\" [shape=box, label=\"%s\\n%s\\n%s\"%s];\n",
-                                   p->full, p->name,
-                                   p->has_ip ? rs_ipv4_format(p->ip, ip) : "no address",
-                                   rs_pod_state_word(p->state),
-                                   p->state == RS_POD_READY ? "" : ", style=dashed");
-        }
-        for (unsigned k = 0; k < ns->services->len; k++) {
-            const RsService *svc = ns->services->pdata[k];
-            g_string_append_printf(out, "    \"svc:%s\" [shape=ellipse, label=\"%s\\n%s\"];\n",
-                                   svc->full, svc->name,
-                                   svc->headless ? "headless" : rs_ipv4_format(svc->cluster_ip, ip));
-        }
-        for (unsigned k = 0; w->routes != NULL && k < w->routes->len; k++) {
-            const RsRoute *r = w->routes->pdata[k];
-            if (r->ns == ns && !r->removed)
-                g_string_append_printf(out, "    \"route:%s\" [shape=cds, label=\"%s\\n%s\"%s];\n",
-                                       r->full, r->name, r->host,
-                                       r->admitted ? "" : ", style=dashed");
-        }
-        g_string_append(out, "  }\n");
-    }
-    /* Edges: the endpoints the data plane has (R15), and routes (R20). */
-    for (unsigned i = 0; i < w->services->len; i++) {
-        const RsService *svc = w->services->pdata[i];
-        if (svc->removed || svc->view == NULL)
-            continue;
-        for (unsigned k = 0; k < svc->view->n_ports; k++) {
-            const RsViewPort *vp = &svc->view->ports[k];
-            for (unsigned e = 0; e < vp->n_eps; e++) {
-                const RsPod *p = vp->eps[e].pod;
-                bool stale = !p->has_ip || p->state == RS_POD_GONE;
-                if (stale)      /* not drawn with its namespace: it is gone (R15) */
-                    g_string_append_printf(out, "  \"pod:%s\" [shape=box, style=dotted, "
-                                           "label=\"%s\\n%s\\ngone\"];\n", p->full, p->name,
-                                           rs_ipv4_format(p->ip, ip));
-                g_string_append_printf(out, "  \"svc:%s\" -> \"pod:%s\" [label=\"%u -> %u\"%s];\n",
-                                       svc->full, p->full, vp->port, vp->eps[e].port,
-                                       stale ? ", style=dashed, color=red" : "");
-            }
-        }
-    }
-    for (unsigned i = 0; w->routes != NULL && i < w->routes->len; i++) {
-        const RsRoute *r = w->routes->pdata[i];
-        if (r->removed)
-            continue;
-        g_string_append_printf(out, "  \"router\" -> \"route:%s\";\n", r->full);
-        for (unsigned k = 0; k < r->def->n_backends; k++)
-            g_string_append_printf(out, "  \"route:%s\" -> \"svc:%s/%s\" [label=\"weight %u\"];\n",
-                                   r->full, r->ns->name, r->def->backends[k].service,
-                                   r->def->backends[k].weight);
-    }
-    for (unsigned i = 0; i < sc->n_hosts; i++) {
-        g_string_append_printf(out, "  \"host:%s\" [shape=box, style=rounded, label=\"%s\\n%s\"];\n",
-                               sc->hosts[i].name, sc->hosts[i].name,
-                               rs_ipv4_format(sc->hosts[i].ip, ip));
-        g_string_append_printf(out, "  \"egress\" -> \"host:%s\" [style=dotted];\n",
-                               sc->hosts[i].name);
-    }
-    g_string_append(out, "}\n");
+    tree_free(root);
+    rs_topo_clear(&t);
 }
 
 /* Prints the topology; see teach.h. */
@@ -407,7 +383,7 @@ void
 rs_teach_topology(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at, RsTopoFormat fmt)
 {
     if (fmt == RS_TOPO_DOT)
-        topology_dot(out, sc, sim, at);
+        rs_topology_dot(out, sc, sim, at);
     else
         topology_text(out, sc, sim, at);
 }

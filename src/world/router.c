@@ -366,6 +366,7 @@ rs_router_changed(RsWorld *w)
         if (r->has_reloaded && now - r->last_reload < w->reload_interval)
             at = r->last_reload + w->reload_interval;
         r->reload_pending = true;
+        r->reload_at = at;
         r->reload_timer = rs_engine_timer(w->eng, at, on_reload, r, 0);
     }
 }
@@ -523,4 +524,37 @@ rs_router_up(RsWorld *w, unsigned index)
     r->in_rotation = true;
     rs_world_log(w, RS_R30, "%s is up again and back in the VIP's rotation", r->name);
     reload_now(r);
+}
+
+/* R28: when the replica's running process loaded its configuration. */
+rs_time_t
+rs_replica_loaded_at(const RsReplica *r)
+{
+    return r->proc != NULL ? r->proc->cfg->made : RS_TIME_NEVER;
+}
+
+/* R28: when the replica's pending reload runs, or RS_TIME_NEVER. */
+rs_time_t
+rs_replica_next_reload(const RsReplica *r)
+{
+    return r->up && r->reload_pending ? r->reload_at : RS_TIME_NEVER;
+}
+
+/* R28: the configuration the replica's running process loaded, or NULL. */
+const RsRtConfig *
+rs_replica_config(const RsReplica *r)
+{
+    return r->proc != NULL ? r->proc->cfg : NULL;
+}
+
+/* R28: the backend a configuration loaded for `route`: O(routes of its host). */
+const RsRtBackend *
+rs_rt_config_backend(const RsRtConfig *c, const RsRoute *route)
+{
+    const RsRtHost *h = c != NULL && route->host != NULL ? g_hash_table_lookup(c->by_host, route->host)
+                                                         : NULL;
+    for (unsigned i = 0; h != NULL && i < h->n; i++)
+        if (h->routes[i]->route == route)
+            return h->routes[i];
+    return NULL;
 }

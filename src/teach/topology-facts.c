@@ -1,0 +1,182 @@
+/* topology-facts.c: the facts both topology writers draw from.
+ *
+ * Buckets per namespace (one pass over each of the world's lists, so a
+ * topology of 10^5 namespaces or of one 300 000-pod deployment is linear),
+ * and the router's loaded configuration compared with the truth (R28),
+ * read through the world's view accessors (rs_replica_config,
+ * rs_replica_loaded_at, rs_replica_next_reload, rs_rt_config_backend).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "teach/topology-private.h"
+
+/* Buckets the world's objects by namespace; see topology-private.h. */
+void
+rs_topo_gather(RsTopo *t, RsWorld *w)
+{
+    t->w = w;
+    t->n_ns = w->namespaces->len;
+    t->ns = g_new0(RsTopoNs, t->n_ns ? t->n_ns : 1);
+    for (unsigned i = 0; i < t->n_ns; i++) {
+        RsTopoNs *b = &t->ns[i];
+        b->ns = w->namespaces->pdata[i];
+        b->workloads = g_ptr_array_new();
+        b->bare = g_ptr_array_new();
+        b->pods = g_ptr_array_new();
+        b->routes = g_ptr_array_new();
+    }
+    for (unsigned i = 0; i < w->workloads->len; i++) {
+        const RsWorkload *wl = w->workloads->pdata[i];
+        RsTopoNs *b = rs_topo_ns(t, wl->ns);
+        if (b != NULL && !wl->removed)
+            g_ptr_array_add(b->workloads, (gpointer)wl);
+    }
+    for (unsigned i = 0; i < w->pods->len; i++) {
+        const RsPod *p = w->pods->pdata[i];
+        RsTopoNs *b = rs_topo_ns(t, p->ns);
+        if (b == NULL || p->state == RS_POD_GONE)
+            continue;
+        g_ptr_array_add(b->pods, (gpointer)p);
+        if (p->owner == NULL)
+            g_ptr_array_add(b->bare, (gpointer)p);
+    }
+    for (unsigned i = 0; w->routes != NULL && i < w->routes->len; i++) {
+        const RsRoute *r = w->routes->pdata[i];
+        RsTopoNs *b = rs_topo_ns(t, r->ns);
+        if (b != NULL && !r->removed)
+            g_ptr_array_add(b->routes, (gpointer)r);
+    }
+}
+
+/* Frees the buckets. */
+void
+rs_topo_clear(RsTopo *t)
+{
+    for (unsigned i = 0; i < t->n_ns; i++) {
+        g_ptr_array_unref(t->ns[i].workloads);
+        g_ptr_array_unref(t->ns[i].bare);
+        g_ptr_array_unref(t->ns[i].pods);
+        g_ptr_array_unref(t->ns[i].routes);
+    }
+    g_clear_pointer(&t->ns, g_free);
+    t->n_ns = 0;
+}
+
+/* The bucket of a namespace: its index is its position in w->namespaces. */
+RsTopoNs *
+rs_topo_ns(const RsTopo *t, const RsNamespace *ns)
+{
+    if (ns == NULL || ns->index >= t->n_ns || t->ns[ns->index].ns != ns)
+        return NULL;
+    return &t->ns[ns->index];
+}
+
+/* R28: the loaded configuration vs the truth for one route. */
+bool
+rs_route_diff(RsWorld *w, const RsRtConfig *cfg, const RsRoute *route, RsRouteDiff *out)
+{
+    memset(out, 0, sizeof *out);
+    out->route = route;
+    out->loaded = rs_rt_config_backend(cfg, route);
+    if (out->loaded == NULL)
+        return true;
+    g_autoptr(GHashTable) loaded = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (unsigned k = 0; k < out->loaded->n_servers; k++) {
+        const RsPod *p = out->loaded->servers[k].pod;
+        if (!g_hash_table_add(loaded, (gpointer)p))
+            continue;
+        out->n_loaded_pods++;
+        if (!p->api_ready || p->state == RS_POD_GONE) {
+            if (out->n_stale++ == 0)
+                out->first_stale = p;
+        }
+    }
+    g_autoptr(GPtrArray) pods = g_ptr_array_new();
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (unsigned k = 0; k < route->def->n_backends; k++) {
+        RsService *svc = rs_world_service(w, route->ns->name, route->def->backends[k].service);
+        if (svc != NULL)
+            rs_service_ready_pods(svc, pods);
+    }
+    for (unsigned k = 0; k < pods->len; k++) {
+        const RsPod *p = pods->pdata[k];
+        if (!g_hash_table_add(seen, (gpointer)p))
+            continue;
+        out->n_truth++;
+        if (!g_hash_table_contains(loaded, p) && out->n_missing++ == 0)
+            out->first_missing = p;
+    }
+    return out->n_stale > 0 || out->n_missing > 0;
+}
+
+/* One sentence for a replica; see topology-private.h. */
+void
+rs_replica_text(GString *s, const RsReplica *rep)
+{
+    char t[32];
+    const RsRtConfig *cfg = rs_replica_config(rep);
+    g_string_append_printf(s, "%s (%s, %s)", rep->name, rep->up ? "up" : "down",
+                           rep->in_rotation ? "in the VIP's rotation" : "out of rotation");
+    if (cfg == NULL) {
+        g_string_append(s, ": no configuration loaded yet: every host gets 503");
+    } else {
+        unsigned servers = 0;
+        for (unsigned i = 0; i < cfg->n_backends; i++)
+            servers += cfg->backends[i].n_servers;
+        g_string_append_printf(s, ": configuration loaded at %s, %u route%s, %u server%s",
+                               rs_duration_format(rs_replica_loaded_at(rep), t), cfg->n_backends,
+                               cfg->n_backends == 1 ? "" : "s", servers, servers == 1 ? "" : "s");
+    }
+    rs_time_t next = rs_replica_next_reload(rep);
+    if (next != RS_TIME_NEVER)
+        g_string_append_printf(s, "; next reload at %s", rs_duration_format(next, t));
+    else
+        g_string_append(s, "; no reload pending");
+    g_string_append(s, " (R28)");
+}
+
+/* One sentence for a difference; see topology-private.h. */
+void
+rs_route_diff_text(GString *s, const RsReplica *rep, const RsRouteDiff *d)
+{
+    char t[32];
+    rs_time_t next = rs_replica_next_reload(rep);
+    char when[64];
+    if (next != RS_TIME_NEVER)
+        g_snprintf(when, sizeof when, "until the reload at %s", rs_duration_format(next, t));
+    else
+        g_snprintf(when, sizeof when, "until the next change makes it reload");
+    if (d->loaded == NULL) {
+        g_string_append_printf(s, "route %s is admitted but not loaded: its host gets 503 %s (R28)",
+                               d->route->full, when);
+        return;
+    }
+    g_string_append_printf(s, "route %s: loaded %u server pod%s, the truth has %u ready endpoint%s",
+                           d->route->full, d->n_loaded_pods, d->n_loaded_pods == 1 ? "" : "s",
+                           d->n_truth, d->n_truth == 1 ? "" : "s");
+    if (d->n_missing > 0)
+        g_string_append_printf(s, "; %u not loaded (%s%s)", d->n_missing, d->first_missing->name,
+                               d->n_missing > 1 ? ", ..." : "");
+    if (d->n_stale > 0)
+        g_string_append_printf(s, "; %u loaded but no longer ready (%s%s)", d->n_stale,
+                               d->first_stale->name, d->n_stale > 1 ? ", ..." : "");
+    g_string_append_printf(s, ": the router uses what it loaded %s (R28)", when);
+}
+
+/* Escapes text for a DOT quoted string; see topology-private.h. */
+void
+rs_dot_escape(GString *out, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_printf(out, "\\%c", *p);
+        else if (*p == '\n')
+            g_string_append(out, "\\n");
+        else if (*p < 0x20 || *p == 0x7f)
+            g_string_append_c(out, '?');    /* no control characters in a picture */
+        else
+            g_string_append_c(out, (char)*p);
+    }
+}

@@ -1,0 +1,130 @@
+#!/bin/sh
+# topology.sh: the topology draws the real paths and shows the router's
+# loaded configuration (R28).  The DOT graph is rendered by Graphviz (dot
+# must accept it and lay it out as SVG) and its edges are read back from
+# the rendered graph with gvpr, so the assertions are on the graph Graphviz
+# drew, not on our text: client -> VIP -> router replica -> route -> pods,
+# pod -> service -> pods, pod -> egress IP -> host (R20, R28, R30, R32-R36).
+# `explain` cites R28 when a pending reload decided the answer.
+# Environment: RAHTISIM (the program), SRCDIR (the source tree).  Needs
+# graphviz (RS_TEST_PACKAGES in scripts/setup.sh): missing it FAILS.
+
+: "${RAHTISIM:=./rahtisim}"
+: "${SRCDIR:=.}"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+S=$SRCDIR/scenarios
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+
+for tool in dot gvpr; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "FAIL: $tool (graphviz) is not installed"; exit 1; }
+done
+
+# edges NAME SCENARIO AT: renders the DOT of SCENARIO at AT to SVG and lists
+# the rendered graph's edges in $tmp/NAME.edges as `tail -> head [label]`.
+edges() {
+    n=$1 sc=$2 at=$3
+    if ! "$RAHTISIM" topology "$sc" --at "$at" --format dot >"$tmp/$n.dot" 2>"$tmp/$n.err"; then
+        bad "$n: topology --format dot failed: $(cat "$tmp/$n.err")"; return
+    fi
+    if ! timeout 60 dot -Tsvg "$tmp/$n.dot" >"$tmp/$n.svg" 2>"$tmp/$n.err" || ! grep -q '<svg' "$tmp/$n.svg"; then
+        bad "$n: graphviz cannot render it: $(cat "$tmp/$n.err")"; return
+    fi
+    ok "$n: graphviz renders it"
+    timeout 60 dot -Tdot "$tmp/$n.dot" |
+        gvpr 'E { print($.tail.name, " -> ", $.head.name, " [", $.label, "]") }' >"$tmp/$n.edges"
+}
+
+# has NAME EDGE: the rendered graph NAME has an edge line containing EDGE.
+has() {
+    if grep -qF -- "$2" "$tmp/$1.edges"; then ok "$1: $2"; else bad "$1: no edge '$2'"; sed 's/^/  | /' "$tmp/$1.edges" | head -40; fi
+}
+# hasnt NAME TEXT: no edge line contains TEXT.
+hasnt() {
+    if grep -qF -- "$2" "$tmp/$1.edges"; then bad "$1: an edge has '$2'"; grep -F -- "$2" "$tmp/$1.edges" | head -5; else ok "$1: no '$2'"; fi
+}
+
+# Lesson 13 at 23 s: route busy exists since 22 s, router-0 loaded at 20 s.
+edges reloads "$S/13-reloads.json" 23s
+has reloads "host:laptop -> vip: [80]"
+has reloads "vip: -> router:router-0 []"
+has reloads "router:router-0 -> route:fenic/old []"
+has reloads "router:router-0 -> route:fenic/busy [not loaded yet (R28)]"
+has reloads "route:fenic/old -> pod:fenic/web-"
+has reloads "svc:fenic/web -> pod:fenic/web-"
+hasnt reloads "route:fenic/old -> svc:"     # the router sends to pods, not through the service (R20)
+hasnt reloads "weight"
+# At 4 s the pods are ready but router-0 loaded at 0 s: dotted "not loaded yet".
+edges early "$S/13-reloads.json" 4s
+has early "route:fenic/old -> pod:fenic/web-0 [ready, not loaded yet (R28)]"
+
+# Lesson 17: each namespace's own egress address, and the host that drops the shared one.
+edges egress "$S/17-egress.json" 3s
+has egress "pod:fenic/worker -> egress:fenic [R33]"
+has egress "egress:fenic -> host:licence [27000]"
+has egress "pod:lumi/worker -> egress: [R32]"
+has egress "egress: -> host:licence [27000 dropped (R36)]"
+has egress "egress: -> host:api [443]"
+hasnt egress "egress:fenic -> host:licence [27000 dropped"
+
+# Lesson 18: a pod calling its own route goes out and back in (R34).
+edges hairpin "$S/18-hairpin.json" 8s
+has hairpin "egress: -> vip: [hairpin (R34)]"
+
+# Lesson 06: namespaces are walls (R2, R12): the edge is there, dashed, dropped.
+edges walls "$S/06-namespaces.json" 5s
+has walls "pod:lumi/client -> svc:fenic/web [80 dropped: another namespace (R12)]"
+has walls "pod:lumi/client -> svc:lumi/web [80]"
+
+# Lesson 08: the route label has the path, TLS mode and admission.
+"$RAHTISIM" topology "$S/08-routes.json" --format dot >"$tmp/routes.dot" 2>&1
+if grep -q 'admitted (R22)' "$tmp/routes.dot" && grep -q 'tls none' "$tmp/routes.dot"; then
+    ok "route labels: tls mode and admission"
+else
+    bad "route labels: no tls mode or admission"; grep route "$tmp/routes.dot" | head -5
+fi
+# Lesson 10: the port 80 policy; lesson 11: the whitelist.
+if "$RAHTISIM" topology "$S/10-insecure.json" --format dot | grep -q 'port 80: redirect' &&
+   "$RAHTISIM" topology "$S/11-whitelist.json" --format dot | grep -q 'whitelist .* (R25)'; then
+    ok "route labels: insecure policy and whitelist"
+else
+    bad "route labels: no insecure policy or whitelist"
+fi
+
+# Text topology and explain: the loaded configuration vs the truth (R28).
+check_text() {
+    name=$1 frag=$2
+    shift 2
+    if "$RAHTISIM" "$@" >"$tmp/out" 2>&1 && grep -qF -- "$frag" "$tmp/out"; then
+        ok "$name"
+    else
+        bad "$name: no '$frag' (rahtisim $*)"; sed 's/^/  | /' "$tmp/out" | head -40
+    fi
+}
+check_text "topology: when router-0 loaded, when it reloads next" \
+    "router-0 (up, in the VIP's rotation): configuration loaded at 20s, 2 routes, 4 servers; next reload at 25s (R28)" \
+    topology "$S/13-reloads.json" --at 23s
+check_text "topology: a route admitted but not loaded" \
+    "route fenic/busy is admitted but not loaded: its host gets 503 until the reload at 25s (R28)" \
+    topology "$S/13-reloads.json" --at 23s
+check_text "topology: endpoints not loaded yet" \
+    "route fenic/old: loaded 0 server pods, the truth has 2 ready endpoints; 2 not loaded" \
+    topology "$S/13-reloads.json" --at 4s
+check_text "explain: a route waiting for the reload cites R28" \
+    "R28   route fenic/busy for busy-fenic.rahtiapp.fi exists and is admitted, but router-0 loaded its configuration at 20s, before it: it is served from the reload at 25s" \
+    explain "$S/13-reloads.json" --from laptop --to http://busy-fenic.rahtiapp.fi/ --at 23s
+check_text "explain: endpoints waiting for the reload cite R28" \
+    "R28   the truth has 2 ready endpoints for route fenic/old (the first ready at 2s), but router-0 loaded its configuration at 0s" \
+    explain "$S/13-reloads.json" --from laptop --to http://old-fenic.rahtiapp.fi/ --at 4s
+check_text "explain: R28 among the rules cited" "R28  " \
+    explain "$S/13-reloads.json" --from laptop --to http://busy-fenic.rahtiapp.fi/ --at 23s
+check_text "run: the probe's explanation cites R28 too" \
+    "exists and is admitted, but router-0 loaded its configuration at 20s, before it: it is served from the reload at 25s (R28)" \
+    run "$S/13-reloads.json" --format json
+
+echo "topology: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
