@@ -151,6 +151,49 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0, or 2 for bad usage.  docs/performance.md has the results.",
      rs_cmd_bench, NULL},
+    {"sweep", "SCENARIO --param KEY=V1,V2... [--param ...] --seeds N --output DIR\n"
+              "            [--jobs J] [--shard I/N] [--resume] [--force] [--plot [--metric M...]]\n"
+              "            [--slurm [--shards N] [--sbatch OPTION...]] [--quiet] [--max-*]",
+     "run a scenario over a grid of parameters and seeds",
+     "Runs SCENARIO at every point of the grid (the cross product of the --param\n"
+     "value lists, the first varying slowest) with seeds 1..N, and writes into DIR:\n"
+     "runs/ (each run's JSON report), results.csv (one row per run: parameters, seed,\n"
+     "every expectation's pass/fail and observed values, traffic errors, outcome\n"
+     "shares and latency percentiles), summary.csv (per point: pass rate, mean and\n"
+     "Student's t 95% confidence interval of every numeric column) and sweep.json.\n"
+     "The files do not depend on --jobs or on sharding (docs/sweeps.md).\n"
+     "\n"
+     "  --param KEY=V1,V2  KEY is a JSON path into the scenario (platform.endpoint_delay,\n"
+     "                   namespaces[0].deployments[0].replicas, events[1].at) or a\n"
+     "                   profile field (endpoint_delay); values are JSON when they\n"
+     "                   parse as JSON (3, true, [1,2]), else strings (1s)\n"
+     "  --seeds N        seeds 1..N at every point\n"
+     "  --output DIR     the sweep folder (new or empty, or this sweep's with --resume)\n"
+     "  --jobs J         J worker processes (default: the number of cores)\n"
+     "  --shard I/N      run only the points p with p % N == I (0 <= I < N);\n"
+     "                   `rahtisim merge` combines the shard folders\n"
+     "  --resume         finish an interrupted sweep: keep the runs DIR has\n"
+     "  --force          allow more than 100000 runs\n"
+     "  --plot           DIR/plots/: pass rate and metrics against the first parameter,\n"
+     "                   with 95% error bars (gnuplot); --metric M picks a column of\n"
+     "                   results.csv (default: each traffic source's errors and p99)\n"
+     "  --slurm          write DIR/sweep.sbatch (an array job over --shards N shards, then\n"
+     "                   a dependent merge job) and print how to submit it; nothing runs;\n"
+     "                   --sbatch OPTION adds an #SBATCH line (--sbatch=--account=...)\n"
+     "  --max-objects N, --max-events N, --max-duration T   the safety limits, as for run\n"
+     "\n"
+     "Exit status: 0 every run was simulated (whatever its expectations said: that is\n"
+     "in the tables), 2 bad input or usage, or a run that could not be simulated.",
+     rs_cmd_sweep, NULL},
+    {"merge", "DIR... --output DIR [--quiet]",
+     "combine the shard folders of a sweep into one",
+     "Checks that the folders are the shards of one sweep (the same hash in their\n"
+     "sweep.json), each once, none missing, every run finished, then writes into the\n"
+     "output folder the runs, results.csv and summary.csv a single-machine sweep\n"
+     "writes, byte for byte.\n"
+     "\n"
+     "Exit status: 0 merged, 2 bad input or usage.",
+     rs_cmd_merge, NULL},
     {"help", "[COMMAND]", "show help for rahtisim or one command", NULL, cmd_help, NULL},
     {"version", "", "print the version", NULL, cmd_version, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
