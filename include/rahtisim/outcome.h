@@ -75,7 +75,19 @@ bool rs_outcome_parse(const char *word, RsOutcome *out);
     X(35, "the cluster seen from outside") \
     X(36, "external hosts") \
     X(37, "integer time, stable order") \
-    X(38, "latency, queues and client timeouts")
+    X(38, "latency, queues and client timeouts") \
+    X(39, "rahti-1: multitenant isolation, joined and global networks") \
+    X(40, "rahti-2: the default network policies") \
+    X(41, "a network policy isolates the pods it selects") \
+    X(42, "both ends must allow; replies pass; denied is dropped") \
+    X(43, "policy peers: selectors and ip blocks") \
+    X(44, "policy ports: target ports, names, ranges, protocols") \
+    X(45, "route traffic comes from openshift-ingress") \
+    X(46, "DNS under egress isolation: port 5353") \
+    X(47, "policy changes reach the data plane late") \
+    X(48, "LoadBalancer services") \
+    X(49, "external traffic policy") \
+    X(50, "LoadBalancer traffic follows the service data plane")
 
 typedef enum {
     RS_RULE_NONE = 0,

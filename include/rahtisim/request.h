@@ -79,7 +79,11 @@ typedef struct RsSim RsSim;
     X(BAD_GATEWAY,      "the pod does not speak HTTP: HTTP 502 [pod, port]") \
     X(GATEWAY_TIMEOUT,  "the pod is slower than the route timeout: HTTP 504 [svc: route, n: timeout ms]") \
     X(ROUTER_LOST,      "the replica failed with the connection on it [n: replica]") \
-    X(REDIRECT,         "HTTP 302 to https [name: host]")
+    X(REDIRECT,         "HTTP 302 to https [name: host]") \
+    X(POLICY_EGRESS,    "the source's egress network policies decide [pod: source or ns, flag: allowed, m: isolated, name2: policy, n: rule, n2: selecting, ip:port: destination]") \
+    X(POLICY_INGRESS,   "the destination's ingress network policies decide [pod: destination, flag: allowed, m: isolated, name2: policy, n: rule, n2: selecting, ip: source, port]") \
+    X(DNS_DROPPED,      "an egress policy drops the query to the cluster DNS pods [ip: DNS pod, port, n: attempt]") \
+    X(NET_JOINED,       "rahti-1: another namespace reached through joined or global networks [ns: client's, name2: the other]")
 
 typedef enum {
 #define RS_X_(e, d) RS_HOP_##e,

@@ -46,6 +46,8 @@ typedef struct {
 /* ---- platform profile (network-model.md, "Platform profiles") ---- */
 
 typedef enum { RS_BAL_RANDOM, RS_BAL_ROUNDROBIN, RS_BAL_LEASTCONN, RS_BAL_SOURCE } RsBalance;
+/* R39, R40: how namespaces are isolated. */
+typedef enum { RS_ISOLATION_MULTITENANT, RS_ISOLATION_POLICY } RsIsolation;
 
 typedef struct {
     char *name;                 /* "rahti-1" or "rahti-2" */
@@ -65,6 +67,12 @@ typedef struct {
     rs_time_t endpoint_delay, failure_detection, router_failover;
     rs_time_t connect_timeout, route_timeout;
     rs_time_t latency_cluster, latency_internet, latency_router;
+    /* Rahti 2 additions (R39-R50) */
+    RsIsolation isolation;      /* rahti-1 multitenant, rahti-2 network-policy */
+    rs_time_t policy_delay;     /* R47: 1s */
+    uint16_t dns_target_port;   /* R46: the DNS pods' port: 53 (rahti-1), 5353 (rahti-2) */
+    uint32_t node_net, node_prefix;     /* 192.168.0.0/16: node addresses (R45, R49) */
+    uint16_t lb_port_min, lb_port_max;  /* R48: 30000-35000 (rahti-2); 0-0: no load balancers */
 } RsProfile;
 
 /* Fills `p` with a built-in profile; false if the name is unknown. */
@@ -110,6 +118,9 @@ typedef enum { RS_SVC_BAL_RANDOM, RS_SVC_BAL_ROUNDROBIN } RsServiceBalance;
 typedef enum { RS_AFFINITY_NONE, RS_AFFINITY_CLIENT_IP } RsAffinity;
 typedef enum { RS_CLUSTER_IP_AUTO, RS_CLUSTER_IP_NONE, RS_CLUSTER_IP_FIXED } RsClusterIpMode;
 
+typedef enum { RS_SVC_CLUSTER_IP, RS_SVC_LOAD_BALANCER } RsServiceType;
+typedef enum { RS_ETP_CLUSTER, RS_ETP_LOCAL } RsExternalTrafficPolicy;
+
 typedef struct {
     RsSrcPos pos;
     char *name;
@@ -119,6 +130,9 @@ typedef struct {
     RsAffinity affinity;
     RsClusterIpMode cluster_ip_mode;
     uint32_t cluster_ip;        /* when RS_CLUSTER_IP_FIXED */
+    RsServiceType type;         /* R48: load-balancer (rahti-2) */
+    RsExternalTrafficPolicy etp;    /* R49 */
+    RsLabel *annotations; unsigned n_annotations;   /* metallb.universe.tf/allow-shared-ip (R48) */
 } RsServiceSpec;
 
 typedef enum { RS_TLS_NONE, RS_TLS_EDGE, RS_TLS_PASSTHROUGH, RS_TLS_REENCRYPT } RsTlsMode;
@@ -145,10 +159,63 @@ typedef struct {
     RsLabel *annotations; unsigned n_annotations;   /* key -> value, file order */
 } RsRouteSpec;
 
+/* ---- network policies (R40-R47): Kubernetes NetworkPolicy v1 ---- */
+
+typedef enum { RS_SEL_IN, RS_SEL_NOT_IN, RS_SEL_EXISTS, RS_SEL_DOES_NOT_EXIST } RsSelOp;
+
+typedef struct {
+    char *key;
+    RsSelOp op;
+    char **values; unsigned n_values;
+} RsSelExprSpec;
+
+/* A label selector: match_labels AND match_expressions; empty = everything. */
+typedef struct {
+    RsLabel *match_labels; unsigned n_match_labels;
+    RsSelExprSpec *exprs; unsigned n_exprs;
+} RsSelectorSpec;
+
+/* One peer of a rule (R43): selectors, or an ip_block. */
+typedef struct {
+    bool has_pod_sel, has_ns_sel, has_ip_block;
+    RsSelectorSpec pod_sel, ns_sel;
+    uint32_t cidr_net, cidr_prefix;
+    uint32_t *except_net, *except_prefix; unsigned n_except;
+} RsPeerSpec;
+
+typedef enum { RS_L4_TCP, RS_L4_UDP, RS_L4_SCTP } RsL4Proto;
+
+/* One entry of a rule's `ports` (R44). */
+typedef struct {
+    RsL4Proto protocol;         /* default TCP */
+    bool has_port;              /* false: every port of the protocol */
+    uint16_t port;              /* a number, or 0 when port_name is set */
+    char *port_name;            /* a pod port name */
+    uint16_t end_port;          /* 0: just `port` */
+} RsPolicyPortSpec;
+
+typedef struct {
+    RsPeerSpec *peers; unsigned n_peers;        /* none: every peer (R43) */
+    RsPolicyPortSpec *ports; unsigned n_ports;  /* none: every port (R44) */
+} RsPolicyRuleSpec;
+
+typedef struct {
+    RsSrcPos pos;
+    char *name;
+    RsSelectorSpec pod_selector;                /* empty: every pod of the namespace (R41) */
+    bool type_ingress, type_egress;             /* policy_types, defaulted (R41) */
+    RsPolicyRuleSpec *ingress; unsigned n_ingress;
+    RsPolicyRuleSpec *egress; unsigned n_egress;
+} RsPolicySpec;
+
 typedef struct {
     RsSrcPos pos;
     char *name;
     bool dedicated_egress;      /* "egress_ip": "dedicated" (R33) */
+    RsLabel *labels; unsigned n_labels;         /* plus kubernetes.io/metadata.name (R43) */
+    bool default_policies;      /* rahti-2: the two default policies (R40); default true */
+    RsPolicySpec *policies; unsigned n_policies;
+    uint32_t *lb_ips; unsigned n_lb_ips;        /* granted load_balancer_ips (R48) */
     RsWorkloadSpec *deployments; unsigned n_deployments;
     RsWorkloadSpec *pods; unsigned n_pods;          /* bare pods (R8) */
     RsServiceSpec *services; unsigned n_services;
@@ -184,9 +251,16 @@ typedef struct {
 typedef enum {
     RS_EV_DELETE, RS_EV_CRASH, RS_EV_SCALE, RS_EV_ANNOTATE,
     RS_EV_ROUTER_DOWN, RS_EV_ROUTER_UP, RS_EV_APPLY, RS_EV_REMOVE,
+    RS_EV_LABEL,                /* a namespace's or a pod's label (R47) */
+    RS_EV_JOIN_NETWORKS,        /* rahti-1 admin: oc adm pod-network join-projects (R39) */
+    RS_EV_GLOBAL_NETWORK,       /* rahti-1 admin: make-projects-global (R39) */
 } RsEventKind;
 
-typedef enum { RS_KIND_ANY, RS_KIND_POD, RS_KIND_DEPLOYMENT, RS_KIND_SERVICE, RS_KIND_ROUTE } RsObjKind;
+typedef enum {
+    RS_KIND_ANY, RS_KIND_POD, RS_KIND_DEPLOYMENT, RS_KIND_SERVICE, RS_KIND_ROUTE,
+    RS_KIND_NETWORK_POLICY,
+} RsObjKind;
+#define RS_KIND_LAST RS_KIND_NETWORK_POLICY
 
 typedef struct {
     RsSrcPos pos;
@@ -201,6 +275,9 @@ typedef struct {
     RsWorkloadSpec *deployment, *pod;
     RsServiceSpec *service;
     RsRouteSpec *route;
+    RsPolicySpec *policy;       /* apply of a network_policy (R47) */
+    /* label: `ns` (a namespace: name NULL) or ns/name (a pod); key, value (NULL removes) */
+    char **networks; unsigned n_networks;   /* join_networks (R39) */
 } RsEventSpec;
 
 /* ---- traffic ---- */

@@ -57,6 +57,7 @@ typedef struct RsRouteDef RsRouteDef;
 typedef struct RsReplica RsReplica;
 typedef struct RsRtConfig RsRtConfig;
 typedef struct RsHost RsHost;
+typedef struct RsPolicies RsPolicies;  /* network isolation (rahtisim/policy.h) */
 
 /* ---- addresses (R3, R10) ---- */
 
@@ -449,6 +450,7 @@ struct RsWorld {
     RsPodStopFn pod_stopped; void *pod_stopped_data;
     uint32_t next_serial;
     GPtrArray *scratch_svcs;    /* rs_world_pod_endpoints_changed's list (no malloc per event) */
+    RsPolicies *pol;            /* isolation: joined networks, network policies (R39-R47) */
 };
 
 /* Builds the world of a scenario at the engine's current time (the pods

@@ -251,6 +251,36 @@ rs_hop_describe(const RsHop *h, GString *out)
     case RS_HOP_REDIRECT:
         g_string_append_printf(out, "HTTP 302 to https://%s/", h->name);
         break;
+    case RS_HOP_POLICY_EGRESS:
+    case RS_HOP_POLICY_INGRESS: {
+        bool in = h->kind == RS_HOP_POLICY_INGRESS;
+        const char *who = h->pod ? h->pod : h->ns ? h->ns : "?";
+        const char *dir = in ? "ingress" : "egress";
+        if (!h->m)
+            g_string_append_printf(out, "no network policy selects %s for %s: %s", who, dir,
+                                   in ? "every connection may come in" : "it may connect anywhere");
+        else if (h->flag)
+            g_string_append_printf(out, "%s rule %u of network policy %s lets %s %s %s %s %u", dir,
+                                   h->n + 1, h->name2 ? h->name2 : "?", who,
+                                   in ? "accept a connection from" : "connect to", ip,
+                                   in ? "on port" : "port", h->port);
+        else
+            g_string_append_printf(out, "%u network polic%s select%s %s for %s (%s%s) and none allows "
+                                   "a connection %s %s %s %u: dropped", h->n2, h->n2 == 1 ? "y" : "ies",
+                                   h->n2 == 1 ? "s" : "", who, dir, h->name2 ? h->name2 : "?",
+                                   h->n2 > 1 ? ", ..." : "", in ? "from" : "to", ip,
+                                   in ? "on port" : "port", h->port);
+        break;
+    }
+    case RS_HOP_DNS_DROPPED:
+        g_string_append_printf(out, "the DNS query to the cluster DNS pods (openshift-dns, %s port %u/UDP) "
+                               "is dropped by an egress policy; the resolver waits 5s (attempt %u of 2)",
+                               ip, h->port, h->n);
+        break;
+    case RS_HOP_NET_JOINED:
+        g_string_append_printf(out, "%s and %s share a network (joined or global): not isolated",
+                               h->ns ? h->ns : "?", h->name2 ? h->name2 : "?");
+        break;
     case RS_HOP_WL_REJECT:
         g_string_append_printf(out, "the whitelist of %s (%u entr%s) does not cover %s: the router "
                                "closes the connection", svc, h->n, h->n == 1 ? "y" : "ies", ip);

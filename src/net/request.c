@@ -45,7 +45,16 @@
  * the endpoint, a queue push/pop.  Nothing depends on the number of pods,
  * services or namespaces.
  *
- * Rules: R2, R5, R7, R9, R11-R15, R17, R38 (and R4 for failing pods).
+ * ISOLATION
+ * ---------
+ * rahti-1 (R39): other namespaces are walls (R9, R12) unless an admin
+ * joined their networks or made one global.  rahti-2 (R40-R47): the walls
+ * are network policies: the service data plane translates any ClusterIP,
+ * and the connection to the pod (and out of the cluster, and to the DNS
+ * pods, R46) passes the policy gate (src/net/policy.c, R42).
+ *
+ * Rules: R2, R5, R7, R9, R11-R15, R17, R38 (and R4 for failing pods),
+ * R39, R42, R46.
  */
 #include "config.h"
 
@@ -371,11 +380,23 @@ ev_arrive(RsEngine *eng, void *obj, uint64_t gen)
         h->svc = req->via_svc ? req->svc->full : NULL;
         return;
     }
-    if (pod->ns != req->src_ns) {
-        h = hop(req, RS_HOP_POD_OTHER_NS, RS_R9);    /* R2: isolated networks */
-        h->pod = pod->full;
+    if (rs_policy_mode(w)) {
+        /* R42: the source's egress and the pod's ingress, on the target port (R44) */
+        RsPeer src, dst;
+        rs_peer_pod(req->src, &src);
+        rs_peer_pod(pod, &dst);
+        if (!rs_req_policy_gate(req, &src, &dst, req->port, RS_L4_TCP))
+            return;             /* dropped: the client's timer fires */
+    } else if (pod->ns != req->src_ns) {
+        if (!rs_netns_reach(w, req->src_ns, pod->ns)) {
+            h = hop(req, RS_HOP_POD_OTHER_NS, RS_R9);    /* R2: isolated networks */
+            h->pod = pod->full;
+            h->ns = req->src_ns->name;
+            return;
+        }
+        h = hop(req, RS_HOP_NET_JOINED, RS_R39);
         h->ns = req->src_ns->name;
-        return;
+        h->name2 = pod->ns->name;
     }
     if (pod->crashed) {
         h = hop(req, RS_HOP_POD_CRASHED, RS_R7);
@@ -592,6 +613,12 @@ connect_now(RsReq *req)
             h->ip = req->dst_ip;
             return;             /* dropped: the timer fires */
         }
+        /* R43: egress policies see the destination address as the pod does */
+        RsPeer src, dst;
+        rs_peer_pod(req->src, &src);
+        rs_peer_addr(req->dst_ip, &dst);
+        if (!rs_req_policy_gate(req, &src, &dst, req->port, RS_L4_TCP))
+            return;
         /* R32: leaving the cluster, the source becomes the namespace's egress IP
          * (R34: also on the way to the cluster's own VIP). */
         h = hop(req, RS_HOP_EGRESS, req->dst_ip == w->router_vip ? RS_R34 : RS_R32);
@@ -604,11 +631,16 @@ connect_now(RsReq *req)
         return;
     }
     req->svc = svc;
-    if (svc->ns != req->src_ns) {
-        h = hop(req, RS_HOP_SVC_OTHER_NS, RS_R12);
-        h->svc = svc->full;
+    if (svc->ns != req->src_ns && !rs_policy_mode(w)) {
+        if (!rs_netns_reach(w, req->src_ns, svc->ns)) {
+            h = hop(req, RS_HOP_SVC_OTHER_NS, RS_R12);
+            h->svc = svc->full;
+            h->ns = req->src_ns->name;
+            return;
+        }
+        h = hop(req, RS_HOP_NET_JOINED, RS_R39);      /* R39: joined or global */
         h->ns = req->src_ns->name;
-        return;
+        h->name2 = svc->ns->name;
     }
     if (svc->view == NULL) {
         h = hop(req, RS_HOP_NO_RULES, RS_R15);
@@ -647,6 +679,52 @@ connect_now(RsReq *req)
     rs_engine_schedule(net->eng, now + w->latency_cluster, ev_arrive, req, req->gen);
 }
 
+/* glibc's resolver: timeout 5 s, 2 attempts (R46) */
+#define RS_DNS_TIMEOUT (5 * RS_SEC)
+
+/* R46: whether the source pod's egress lets a query reach the DNS pods
+ * (openshift-dns, dns_target_port, UDP); records the verdict's hops. */
+static bool
+dns_allowed(RsReq *req)
+{
+    RsWorld *w = req->net->w;
+    RsPeer src, dns;
+    rs_peer_pod(req->src, &src);
+    rs_peer_dns(w, &dns);
+    RsPolSide eg, in;
+    bool ok = rs_policy_check(w, &src, &dns, rs_policy_dns_port(w), RS_L4_UDP, &eg, &in);
+    if (!ok && req->record) {
+        RsHop *h = hop(req, RS_HOP_POLICY_EGRESS, RS_R46);
+        h->pod = req->src->full;
+        h->flag = false;
+        h->m = eg.isolated;
+        h->n2 = eg.n_selecting;
+        h->name2 = eg.first != NULL ? eg.first->full : NULL;
+        h->ip = dns.ip;
+        h->port = rs_policy_dns_port(w);
+    }
+    return ok;
+}
+
+/* Event: the resolver's second attempt after a dropped query (R46). */
+static void
+ev_dns_retry(RsEngine *eng, void *obj, uint64_t gen)
+{
+    RsReq *req = obj;
+    if (req->gen != (uint32_t)gen || req->done)
+        return;
+    RsWorld *w = req->net->w;
+    RsHop *h = hop(req, RS_HOP_DNS_DROPPED, RS_R46);
+    RsPeer dns;
+    rs_peer_dns(w, &dns);
+    h->ip = dns.ip;
+    h->port = rs_policy_dns_port(w);
+    h->n = 2;
+    req->res.dns_queries++;
+    reply_in(req, RS_OUTCOME_TIMEOUT, 0, RS_DNS_TIMEOUT);
+    (void)eng;
+}
+
 /* Event: one resolver query is answered (R17; R18 from a host); on NXDOMAIN
  * the next candidate. */
 static void
@@ -664,6 +742,19 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
         g_strlcpy(h->name, req->name, sizeof h->name);
         h->n = req->res.dns_queries;
         finish(req, RS_OUTCOME_NXDOMAIN, 0);
+        return;
+    }
+    if (req->host == NULL && req->cand == 0 && rs_policy_mode(w) && !dns_allowed(req)) {
+        /* R46: the query to the DNS pods is dropped; the resolver tries
+         * twice, 5 s each, then the lookup fails: timeout */
+        RsHop *h = hop(req, RS_HOP_DNS_DROPPED, RS_R46);
+        RsPeer dns;
+        rs_peer_dns(w, &dns);
+        h->ip = dns.ip;
+        h->port = rs_policy_dns_port(w);
+        h->n = 1;
+        req->res.dns_queries++;
+        rs_engine_schedule(eng, rs_engine_now(eng) + RS_DNS_TIMEOUT, ev_dns_retry, req, req->gen);
         return;
     }
     RsDnsQuery q;

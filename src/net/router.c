@@ -242,8 +242,18 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
     RsPod *pod = rs_world_pod_at(w, sv->pod->ip);
     const RsPodPort *pp = pod != NULL ? rs_pod_port(pod, sv->port) : NULL;
     RsHop *h;
-    if (pod == NULL || pod->crashed || pp == NULL || pod->state != RS_POD_READY) {
-        bool refused = pod != NULL && !pod->crashed;
+    bool blocked = false;
+    if (pod != NULL && rs_policy_mode(w)) {
+        /* R45: the router's connection comes from openshift-ingress (a node
+         * address): only ingress rules admitting that namespace let it in;
+         * a blocked SYN is dropped like a dead server's (R29 timing) */
+        RsPeer src, dst;
+        rs_peer_router(w, req->rep != NULL ? req->rep->index : 0, &src);
+        rs_peer_pod(pod, &dst);
+        blocked = !rs_req_policy_gate(req, &src, &dst, sv->port, RS_L4_TCP);
+    }
+    if (pod == NULL || blocked || pod->crashed || pp == NULL || pod->state != RS_POD_READY) {
+        bool refused = pod != NULL && !pod->crashed && !blocked;
         h = rs_req_hop(req, RS_HOP_RT_CONNECT_FAIL, RS_R29);
         h->pod = pod != NULL ? pod->full : sv->pod->full;
         h->ip2 = sv->pod->ip;

@@ -16,7 +16,8 @@
 #include "scenario/loader-internal.h"
 
 static const char *const actions[] = {"delete", "crash", "scale", "annotate", "router_down",
-                                      "router_up", "apply", "remove", NULL};
+                                      "router_up", "apply", "remove", "label", "join_networks",
+                                      "global_network", NULL};
 
 /* The event time `at`: required, not before time 0, within the limit. */
 static bool
@@ -58,7 +59,7 @@ static bool
 apply(Ld *ld, const cJSON *a, const char *path, RsEventSpec *ev)
 {
     static const char *const keys[] = {"namespace", "kind", "spec", NULL};
-    static const char *const kinds[] = {"deployment", "pod", "service", "route", NULL};
+    static const char *const kinds[] = {"deployment", "pod", "service", "route", "network_policy", NULL};
     if (!ld_object(ld, a, path, keys, "an apply action") ||
         !ld_string(ld, a, path, "namespace", true, &ev->ns))
         return false;
@@ -70,7 +71,8 @@ apply(Ld *ld, const cJSON *a, const char *path, RsEventSpec *ev)
     }
     int k = -1;
     if (!ld_get(a, "kind"))
-        return ld_fail(ld, a, false, path, "missing required key `kind` (deployment, pod, service or route)");
+        return ld_fail(ld, a, false, path, "missing required key `kind` (deployment, pod, service, route "
+                       "or network_policy)");
     if (!ld_enum(ld, a, path, "kind", kinds, &k))
         return false;
     const cJSON *spec = ld_get(a, "spec");
@@ -99,6 +101,12 @@ apply(Ld *ld, const cJSON *a, const char *path, RsEventSpec *ev)
         ok = ld_service(ld, spec, sp, obj);
         name = ev->service->name;
         break;
+    case 4:
+        kind = RS_KIND_NETWORK_POLICY;
+        obj = ev->policy = g_new0(RsPolicySpec, 1);
+        ok = ld_policy(ld, spec, sp, obj);
+        name = ev->policy->name;
+        break;
     default:
         kind = RS_KIND_ROUTE;
         obj = ev->route = g_new0(RsRouteSpec, 1);
@@ -113,13 +121,93 @@ apply(Ld *ld, const cJSON *a, const char *path, RsEventSpec *ev)
     return ld_register(ld, ns, kind, obj, spec, sp, true);
 }
 
+/* A declared namespace named by `v` (a string). */
+static bool
+namespace_ref(Ld *ld, const cJSON *v, const char *path, char **out)
+{
+    if (!cJSON_IsString(v))
+        return ld_fail(ld, v, false, path, "expected a namespace name, found %s", ld_type_word(v));
+    if (!ld_ns_lookup(ld, v->valuestring))
+        return ld_fail(ld, v, false, path, "unknown namespace `%s`", v->valuestring);
+    *out = g_strdup(v->valuestring);
+    return true;
+}
+
+/* label (R47), join_networks and global_network (R39). */
+static bool
+ld_policy_event(Ld *ld, const cJSON *v, const char *path, const cJSON *an, const char *ap, RsEventSpec *ev)
+{
+    bool rahti1 = ld->sc->profile.isolation == RS_ISOLATION_MULTITENANT;
+    if (ev->kind == RS_EV_GLOBAL_NETWORK || ev->kind == RS_EV_JOIN_NETWORKS) {
+        if (!rahti1)
+            return ld_fail(ld, an, true, ap, "`%s` is an ovs-multitenant admin command (rahti-1, R39); "
+                           "on %s open namespaces to each other with network policies (R43)",
+                           ev->kind == RS_EV_GLOBAL_NETWORK ? "global_network" : "join_networks",
+                           ld->sc->profile.name);
+        if (ev->kind == RS_EV_GLOBAL_NETWORK)
+            return namespace_ref(ld, an, ap, &ev->ns);
+        if (!cJSON_IsArray(an) || cJSON_GetArraySize(an) < 2)
+            return ld_fail(ld, an, false, ap, "expected a list of at least two namespaces to join (R39)");
+        ev->n_networks = (unsigned)cJSON_GetArraySize(an);
+        ev->networks = g_new0(char *, ev->n_networks + 1);
+        int i = 0;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, an) {
+            g_autofree char *ip = ld_path_index(ap, i);
+            if (!namespace_ref(ld, c, ip, &ev->networks[i]))
+                return false;
+            i++;
+        }
+        return true;
+    }
+    /* label: "ns" (a namespace) or "ns/pod" */
+    if (!cJSON_IsString(an))
+        return ld_fail(ld, an, false, ap, "expected a namespace or `NAMESPACE/POD`, found %s",
+                       ld_type_word(an));
+    if (!strchr(an->valuestring, '/')) {
+        if (!namespace_ref(ld, an, ap, &ev->ns))
+            return false;
+    } else if (!target(ld, v, path, "label", LD_REF_POD, ev, "the pod to label")) {
+        return false;
+    }
+    ev->obj_kind = ev->name ? RS_KIND_POD : RS_KIND_ANY;
+    if (!ld_string(ld, v, path, "key", true, &ev->key))
+        return false;
+    g_autofree char *kp = ld_path(path, "key");
+    if (!ld_is_qualified_name(ev->key))
+        return ld_fail(ld, ld_get(v, "key"), false, kp, "invalid label key `%s`", ev->key);
+    if (!ev->name && strcmp(ev->key, "kubernetes.io/metadata.name") == 0)
+        return ld_fail(ld, ld_get(v, "key"), false, kp, "kubernetes.io/metadata.name is set by the API "
+                       "server and cannot be changed (R43)");
+    const cJSON *val = ld_get(v, "value");
+    g_autofree char *vp = ld_path(path, "value");
+    if (!val)
+        return ld_fail(ld, v, false, path, "missing required key `value` (null removes the label)");
+    if (!cJSON_IsNull(val)) {
+        if (!cJSON_IsString(val))
+            return ld_fail(ld, val, false, vp, "expected a string (or null to remove), found %s",
+                           ld_type_word(val));
+        const char *s = val->valuestring;
+        size_t n = strlen(s);
+        bool ok = n <= 63 && (n == 0 || (g_ascii_isalnum(s[0]) && g_ascii_isalnum(s[n - 1])));
+        for (size_t i = 0; ok && i < n; i++)
+            ok = g_ascii_isalnum(s[i]) || s[i] == '-' || s[i] == '_' || s[i] == '.';
+        if (!ok)
+            return ld_fail(ld, val, false, vp, "invalid label value `%s`: at most 63 letters, digits, "
+                           "`-`, `_` and `.`, beginning and ending with a letter or digit (or empty)", s);
+        ev->value = g_strdup(s);
+    }
+    return true;
+}
+
 /* One event. */
 static bool
 event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
 {
     static const char *const keys[] = {"at", "delete", "crash", "scale", "replicas", "annotate", "key",
-                                       "value", "router_down", "router_up", "apply", "remove", NULL};
-    static const char *const kinds[] = {"pod", "deployment", "service", "route", NULL};
+                                       "value", "router_down", "router_up", "apply", "remove", "label",
+                                       "join_networks", "global_network", NULL};
+    static const char *const kinds[] = {"pod", "deployment", "service", "route", "network_policy", NULL};
     if (!ld_object(ld, v, path, keys, "an event") || !ld_count_timed(ld, v, path))
         return false;
     ld_pos(ld, v, path, &ev->pos);
@@ -149,10 +237,10 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
         g_autofree char *rp = ld_path(path, "replicas");
         return ld_fail(ld, ld_get(v, "replicas"), true, rp, "`replicas` belongs to a `scale` event");
     }
-    if (ev->kind != RS_EV_ANNOTATE && (ld_get(v, "key") || ld_get(v, "value"))) {
+    if (ev->kind != RS_EV_ANNOTATE && ev->kind != RS_EV_LABEL && (ld_get(v, "key") || ld_get(v, "value"))) {
         const char *k = ld_get(v, "key") ? "key" : "value";
         g_autofree char *kp = ld_path(path, k);
-        return ld_fail(ld, ld_get(v, k), true, kp, "`%s` belongs to an `annotate` event", k);
+        return ld_fail(ld, ld_get(v, k), true, kp, "`%s` belongs to an `annotate` or `label` event", k);
     }
     g_autofree char *ap = ld_path(path, actions[act]);
     switch (ev->kind) {
@@ -214,6 +302,10 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
     }
     case RS_EV_APPLY:
         return apply(ld, an, ap, ev);
+    case RS_EV_LABEL:
+    case RS_EV_JOIN_NETWORKS:
+    case RS_EV_GLOBAL_NETWORK:
+        return ld_policy_event(ld, v, path, an, ap, ev);
     case RS_EV_REMOVE: {
         if (!cJSON_IsString(an))
             return ld_fail(ld, an, false, ap, "expected `NAMESPACE/NAME` or `NAMESPACE/KIND/NAME`, found %s",
@@ -228,8 +320,8 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
                 if (strcmp(kinds[i], kind) == 0)
                     k = i;
             if (k < 0)
-                return ld_fail(ld, an, false, ap, "unknown kind `%s` (expected pod, deployment, service or route)",
-                               kind);
+                return ld_fail(ld, an, false, ap, "unknown kind `%s` (expected pod, deployment, service, "
+                               "route or network_policy)", kind);
             ev->obj_kind = (RsObjKind)(RS_KIND_POD + k);
         }
         ld_defer(ld, LD_REF_ANY, an, ap, ev->ns, ev->name, "the object to remove");

@@ -32,7 +32,7 @@ typedef struct {
 /* What the file declares in one namespace (R2: names unique per kind). */
 typedef struct {
     RsNamespaceSpec *spec;
-    GHashTable *by_kind[RS_KIND_ROUTE + 1];     /* name -> LdObj* (borrowed) */
+    GHashTable *by_kind[RS_KIND_LAST + 1];     /* name -> LdObj* (borrowed) */
     GPtrArray *objs;                            /* LdObj*, owned, file order */
 } LdNs;
 
@@ -133,6 +133,11 @@ bool ld_namespaces(Ld *ld, const cJSON *root);
 bool ld_hosts(Ld *ld, const cJSON *root);
 bool ld_dns(Ld *ld, const cJSON *root);
 void ld_whitelist_check(Ld *ld, const cJSON *node, const char *key, const char *value);
+
+/* ---- loader-policy.c: network policies and the Rahti 2 namespace keys ---- */
+bool ld_policy(Ld *ld, const cJSON *v, const char *path, RsPolicySpec *p);
+bool ld_namespace_policy_keys(Ld *ld, LdNs *ns, const cJSON *v, const char *path);
+void rs_policy_spec_clear(RsPolicySpec *p);
 
 /* ---- loader-platform.c ---- */
 bool ld_platform(Ld *ld, const cJSON *root);

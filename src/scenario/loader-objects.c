@@ -16,7 +16,8 @@
 
 #include "scenario/loader-internal.h"
 
-static const char *const kind_words[] = {"object", "pod", "deployment", "service", "route"};
+static const char *const kind_words[] = {"object", "pod", "deployment", "service", "route",
+                                         "network_policy"};
 
 /* Finds a namespace's registry by name. */
 LdNs *
@@ -41,6 +42,7 @@ obj_name(const LdObj *o)
     case RS_KIND_DEPLOYMENT: return ((RsWorkloadSpec *)o->spec)->name;
     case RS_KIND_SERVICE: return ((RsServiceSpec *)o->spec)->name;
     case RS_KIND_ROUTE: return ((RsRouteSpec *)o->spec)->name;
+    case RS_KIND_NETWORK_POLICY: return ((RsPolicySpec *)o->spec)->name;
     case RS_KIND_ANY: break;
     }
     return "";
@@ -239,7 +241,10 @@ bool
 ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
 {
     static const char *const keys[] = {"name", "selector", "ports", "balance", "affinity",
-                                       "cluster_ip", NULL};
+                                       "cluster_ip", "type", "external_traffic_policy",
+                                       "annotations", NULL};
+    static const char *const types[] = {"cluster-ip", "load-balancer", NULL};
+    static const char *const etps[] = {"cluster", "local", NULL};
     static const char *const bal[] = {"random", "round-robin", NULL};
     static const char *const aff[] = {"none", "client-ip", NULL};
     static const char *const pkeys[] = {"port", "target_port", "name", NULL};
@@ -254,6 +259,24 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
         return false;
     s->balance = (RsServiceBalance)b;
     s->affinity = (RsAffinity)a;
+    int ty = RS_SVC_CLUSTER_IP, etp = RS_ETP_CLUSTER;
+    if (!ld_enum(ld, v, path, "type", types, &ty) ||
+        !ld_enum(ld, v, path, "external_traffic_policy", etps, &etp) ||
+        !ld_labels(ld, v, path, "annotations", &s->annotations, &s->n_annotations))
+        return false;
+    s->type = (RsServiceType)ty;
+    s->etp = (RsExternalTrafficPolicy)etp;
+    const RsProfile *lbpf = &ld->sc->profile;
+    if (s->type == RS_SVC_LOAD_BALANCER && lbpf->lb_port_max == 0) {
+        g_autofree char *tp = ld_path(path, "type");
+        return ld_fail(ld, ld_get(v, "type"), false, tp, "the %s platform has no load balancers: "
+                       "`type: load-balancer` is not possible (R48); use a route", lbpf->name);
+    }
+    if (s->type != RS_SVC_LOAD_BALANCER && ld_get(v, "external_traffic_policy")) {
+        g_autofree char *ep = ld_path(path, "external_traffic_policy");
+        return ld_fail(ld, ld_get(v, "external_traffic_policy"), true, ep,
+                       "`external_traffic_policy` belongs to a `type: load-balancer` service (R49)");
+    }
     s->cluster_ip_mode = RS_CLUSTER_IP_AUTO;
     const cJSON *cip = ld_get(v, "cluster_ip");
     if (cip) {
@@ -323,6 +346,14 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
                                "invalid port name `%s`: at most 15 lowercase letters, digits and `-`",
                                sp->name);
             }
+        }
+        if (s->type == RS_SVC_LOAD_BALANCER &&
+            (sp->port < ld->sc->profile.lb_port_min || sp->port > ld->sc->profile.lb_port_max)) {
+            const cJSON *pn = cJSON_IsObject(c) ? ld_get(c, "port") : c;
+            g_autofree char *pnp = cJSON_IsObject(c) ? ld_path(ip, "port") : g_strdup(ip);
+            return ld_fail(ld, pn, false, pnp, "load-balancer port %u is outside the platform's "
+                           "range %u-%u (R48)", sp->port, ld->sc->profile.lb_port_min,
+                           ld->sc->profile.lb_port_max);
         }
         for (int j = 0; j < i; j++) {
             if (s->ports[j].port == sp->port)
@@ -597,7 +628,8 @@ ns_array(Ld *ld, LdNs *ns, const cJSON *v, const char *path, const char *key, Rs
     case RS_KIND_POD: items = s->pods = g_new0(RsWorkloadSpec, n ? n : 1); s->n_pods = n; break;
     case RS_KIND_SERVICE: items = s->services = g_new0(RsServiceSpec, n ? n : 1); s->n_services = n; break;
     case RS_KIND_ROUTE: items = s->routes = g_new0(RsRouteSpec, n ? n : 1); s->n_routes = n; break;
-    case RS_KIND_ANY: g_assert_not_reached();
+    case RS_KIND_ANY:
+    case RS_KIND_NETWORK_POLICY: g_assert_not_reached();
     }
     int i = 0;
     const cJSON *c;
@@ -619,7 +651,8 @@ ns_array(Ld *ld, LdNs *ns, const cJSON *v, const char *path, const char *key, Rs
             item = &((RsRouteSpec *)items)[i];
             ok = ld_route(ld, ns, c, ip, item);
             break;
-        case RS_KIND_ANY: break;
+        case RS_KIND_ANY:
+        case RS_KIND_NETWORK_POLICY: break;
         }
         if (!ok || !ld_register(ld, ns, kind, item, c, ip, false))
             return false;
@@ -634,7 +667,7 @@ ns_new(RsNamespaceSpec *spec)
 {
     LdNs *ns = g_new0(LdNs, 1);
     ns->spec = spec;
-    for (int k = 0; k <= RS_KIND_ROUTE; k++)
+    for (int k = 0; k <= RS_KIND_LAST; k++)
         ns->by_kind[k] = g_hash_table_new(g_str_hash, g_str_equal);
     ns->objs = g_ptr_array_new_with_free_func(g_free);
     return ns;
@@ -667,7 +700,8 @@ bool
 ld_namespaces(Ld *ld, const cJSON *root)
 {
     static const char *const keys[] = {"name", "egress_ip", "deployments", "pods", "services",
-                                       "routes", NULL};
+                                       "routes", "labels", "default_policies", "load_balancer_ips",
+                                       "network_policies", NULL};
     const cJSON *arr;
     if (!ld_array(ld, root, "", "namespaces", &arr))
         return false;
@@ -686,6 +720,13 @@ ld_namespaces(Ld *ld, const cJSON *root)
         ld_pos(ld, c, p, &s->pos);
         if (!ld_name(ld, c, p, "namespace", false, &s->name))
             return false;
+        if (strcmp(s->name, "openshift-ingress") == 0 || strcmp(s->name, "openshift-dns") == 0) {
+            g_autofree char *np = ld_path(p, "name");
+            return ld_fail(ld, ld_get(c, "name"), false, np,
+                           "`%s` is a platform namespace (the %s pods live there, R40, R45, R46): "
+                           "choose another name", s->name,
+                           s->name[10] == 'i' ? "router" : "DNS");
+        }
         LdNs *old = ld_ns_lookup(ld, s->name);
         if (old) {
             g_autofree char *np = ld_path(p, "name");
@@ -709,7 +750,8 @@ ld_namespaces(Ld *ld, const cJSON *root)
         if (!ns_array(ld, ns, c, p, "deployments", RS_KIND_DEPLOYMENT) ||
             !ns_array(ld, ns, c, p, "pods", RS_KIND_POD) ||
             !ns_array(ld, ns, c, p, "services", RS_KIND_SERVICE) ||
-            !ns_array(ld, ns, c, p, "routes", RS_KIND_ROUTE))
+            !ns_array(ld, ns, c, p, "routes", RS_KIND_ROUTE) ||
+            !ld_namespace_policy_keys(ld, ns, c, p))
             return false;
         /* a bare pod named like a deployment's pod would collide with it (R2) */
         for (unsigned k = 0; k < s->n_pods; k++) {

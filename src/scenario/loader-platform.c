@@ -51,6 +51,39 @@ domain(Ld *ld, const cJSON *obj, const char *path, const char *key, char **out)
     return true;
 }
 
+/* `load_balancer_ports`: "30000-35000" or [30000, 35000] (R48). */
+static bool
+lb_ports(Ld *ld, const cJSON *obj, const char *path, RsProfile *pf)
+{
+    const cJSON *v = ld_get(obj, "load_balancer_ports");
+    if (!v)
+        return true;
+    g_autofree char *p = ld_path(path, "load_balancer_ports");
+    long long lo = -1, hi = -1;
+    if (cJSON_IsString(v)) {
+        guint64 a, b;
+        g_auto(GStrv) parts = g_strsplit(v->valuestring, "-", 3);
+        if (g_strv_length(parts) == 2 &&
+            g_ascii_string_to_unsigned(parts[0], 10, 1, 65535, &a, NULL) &&
+            g_ascii_string_to_unsigned(parts[1], 10, 1, 65535, &b, NULL)) {
+            lo = (long long)a;
+            hi = (long long)b;
+        }
+    } else if (cJSON_IsArray(v) && cJSON_GetArraySize(v) == 2) {
+        g_autofree char *p0 = ld_path_index(p, 0);
+        g_autofree char *p1 = ld_path_index(p, 1);
+        if (!ld_v_int(ld, cJSON_GetArrayItem(v, 0), p0, 1, 65535, "port", &lo) ||
+            !ld_v_int(ld, cJSON_GetArrayItem(v, 1), p1, 1, 65535, "port", &hi))
+            return false;
+    }
+    if (lo < 0 || hi < lo)
+        return ld_fail(ld, v, false, p, "expected a port range like \"30000-35000\" or [30000, 35000] "
+                       "(first <= last, R48)");
+    pf->lb_port_min = (uint16_t)lo;
+    pf->lb_port_max = (uint16_t)hi;
+    return true;
+}
+
 /* The overridable fields of a platform object. */
 static bool
 profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
@@ -133,6 +166,18 @@ profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
         !ld_duration(ld, v, path, "connect_timeout", false, &pf->connect_timeout) ||
         !ld_duration(ld, v, path, "route_timeout", false, &pf->route_timeout))
         return false;
+    /* R39-R50: the Rahti 2 fields */
+    static const char *const iso[] = {"multitenant", "network-policy", NULL};
+    int is = (int)pf->isolation;
+    if (!ld_enum(ld, v, path, "network_isolation", iso, &is) ||
+        !ld_duration(ld, v, path, "policy_delay", false, &pf->policy_delay) ||
+        !network(ld, v, path, "node_network", &pf->node_net, &pf->node_prefix) || !lb_ports(ld, v, path, pf))
+        return false;
+    pf->isolation = (RsIsolation)is;
+    long long dp = pf->dns_target_port;
+    if (!ld_int(ld, v, path, "dns_target_port", false, 1, 65535, &dp, NULL))
+        return false;
+    pf->dns_target_port = (uint16_t)dp;
     const cJSON *lat = ld_get(v, "latency");
     if (lat) {
         g_autofree char *lp = ld_path(path, "latency");
@@ -153,7 +198,8 @@ ld_platform(Ld *ld, const cJSON *root)
         "profile", "pod_network", "service_network", "dns_server", "cluster_domain", "app_domain",
         "router_canonical", "router_vip", "egress_ip", "egress_pool", "router_replicas", "balance",
         "reload_interval", "whitelist_annotations", "endpoint_delay", "failure_detection",
-        "router_failover", "connect_timeout", "route_timeout", "latency", NULL};
+        "router_failover", "connect_timeout", "route_timeout", "latency", "network_isolation",
+        "policy_delay", "dns_target_port", "node_network", "load_balancer_ports", NULL};
     const cJSON *v = ld_get(root, "platform");
     RsProfile *pf = &ld->sc->profile;
     const cJSON *name = v;

@@ -16,7 +16,8 @@
 #include "rahtisim/util.h"
 #include "scenario/loader-internal.h"
 
-static const char *const kind_words[] = {"object", "pod", "deployment", "service", "route"};
+static const char *const kind_words[] = {"object", "pod", "deployment", "service", "route",
+                                         "network_policy"};
 
 /* qsort comparison of two C strings. */
 static int
@@ -82,7 +83,7 @@ resolve_one(Ld *ld, LdRef *r)
         }
         RsObjKind found = RS_KIND_ANY;
         GString *all = g_string_new(NULL);
-        for (RsObjKind k = RS_KIND_POD; k <= RS_KIND_ROUTE; k++) {
+        for (RsObjKind k = RS_KIND_POD; k <= RS_KIND_LAST; k++) {
             bool f = k == RS_KIND_POD ? ld_pod_declared(ld, r->ns, r->name)
                                       : ld_obj_lookup(ns, k, r->name) != NULL;
             if (f) {

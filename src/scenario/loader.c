@@ -64,6 +64,7 @@ service_clear(RsServiceSpec *s)
     pos_clear(&s->pos);
     g_free(s->name);
     labels_free(s->selector, s->n_selector);
+    labels_free(s->annotations, s->n_annotations);
     for (unsigned i = 0; s->ports && i < s->n_ports; i++) {
         g_free(s->ports[i].target_name);
         g_free(s->ports[i].name);
@@ -119,6 +120,11 @@ rs_scenario_free(RsScenario *sc)
             service_clear(&n->services[k]);
         for (unsigned k = 0; n->routes && k < n->n_routes; k++)
             route_clear(&n->routes[k]);
+        for (unsigned k = 0; n->policies && k < n->n_policies; k++)
+            rs_policy_spec_clear(&n->policies[k]);
+        g_free(n->policies);
+        labels_free(n->labels, n->n_labels);
+        g_free(n->lb_ips);
         g_free(n->deployments);
         g_free(n->pods);
         g_free(n->services);
@@ -157,6 +163,9 @@ rs_scenario_free(RsScenario *sc)
         g_free(e->service);
         route_clear(e->route);
         g_free(e->route);
+        rs_policy_spec_clear(e->policy);
+        g_free(e->policy);
+        g_strfreev(e->networks);
     }
     g_free(sc->events);
     for (unsigned i = 0; sc->traffic && i < sc->n_traffic; i++) {
@@ -194,7 +203,7 @@ static void
 ld_ns_free(gpointer p)
 {
     LdNs *ns = p;
-    for (int k = 0; k <= RS_KIND_ROUTE; k++)
+    for (int k = 0; k <= RS_KIND_LAST; k++)
         g_hash_table_unref(ns->by_kind[k]);
     g_ptr_array_unref(ns->objs);
     g_free(ns);

@@ -35,6 +35,9 @@ profile_common(RsProfile *p)
     p->latency_cluster = 200 * RS_US;
     p->latency_internet = 10 * RS_MS;
     p->latency_router = 100 * RS_US;
+    p->policy_delay = 1 * RS_SEC;           /* R47 */
+    p->node_net = IP4(192, 168, 0, 0);      /* R45, R49 */
+    p->node_prefix = 16;
 }
 
 /* Fills `p` with the named built-in profile; false (p untouched) if unknown. */
@@ -58,6 +61,9 @@ rs_profile_builtin(const char *name, RsProfile *p)
         p->n_whitelist_annotations = 1;
         p->whitelist_annotations = g_new0(char *, 2);
         p->whitelist_annotations[0] = g_strdup(WL_PREFIX "ip_whitelist");
+        p->isolation = RS_ISOLATION_MULTITENANT;    /* R39 */
+        p->dns_target_port = 53;
+        p->lb_port_min = p->lb_port_max = 0;       /* R48: no load balancers */
     } else {
         p->app_domain = g_strdup("2.rahtiapp.fi");
         p->router_canonical = g_strdup("router-default.apps.2.rahti.csc.fi");
@@ -68,6 +74,10 @@ rs_profile_builtin(const char *name, RsProfile *p)
         p->whitelist_annotations = g_new0(char *, 3);
         p->whitelist_annotations[0] = g_strdup(WL_PREFIX "ip_whitelist");
         p->whitelist_annotations[1] = g_strdup(WL_PREFIX "ip_allowlist");
+        p->isolation = RS_ISOLATION_POLICY;         /* R40 */
+        p->dns_target_port = 5353;                  /* R46 */
+        p->lb_port_min = 30000;                     /* R48 */
+        p->lb_port_max = 35000;
     }
     return true;
 }

@@ -37,7 +37,8 @@ step_by_name(const char *name)
         {"NO_ROUTE", "router"},   {"ROUTE", "router"},       {"INSECURE", "router"},
         {"NO_SERVERS", "router"}, {"BALANCE", "router"},     {"BACKEND_TLS", "router"},
         {"BAD_GATEWAY", "router"}, {"GATEWAY_TIMEOUT", "router"}, {"REDIRECT", "router"},
-        {"TLS_CERT", "router"},
+        {"TLS_CERT", "router"},   {"POLICY_EGRESS", "policy"}, {"POLICY_INGRESS", "policy"},
+        {"NET_JOINED", "namespace"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(steps); i++)
         if (strcmp(steps[i].kind, name) == 0)
@@ -78,6 +79,8 @@ rs_hop_step(const RsHop *h)
         return "outside";
     if (r == 36)
         return "host";
+    if (r >= 39 && r <= 47)
+        return "policy";
     return "step";
 }
 

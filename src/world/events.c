@@ -17,6 +17,7 @@
  */
 #include "config.h"
 
+#include "rahtisim/policy.h"
 #include "rahtisim/world.h"
 
 typedef struct {
@@ -29,6 +30,8 @@ typedef struct {
     bool bare;
     RsSvcDef *svc;              /* apply of a service */
     RsRouteDef *route;          /* apply of a route */
+    RsPolicy *policy;           /* apply of a network policy (R47) */
+    const char **networks; unsigned n_networks;     /* join_networks (R39) */
     const char *key, *value;    /* annotate (value NULL removes) */
     unsigned router;            /* router_down / router_up */
 } WorldEvent;
@@ -57,6 +60,8 @@ delete_any(RsWorld *w, const WorldEvent *ev, RsObjKind kind)
         rs_world_remove_route(w, route);
         return;
     }
+    if ((kind == RS_KIND_ANY || kind == RS_KIND_NETWORK_POLICY) && rs_policies_remove(w, ev->ns, ev->name))
+        return;                 /* R47 */
     if ((kind == RS_KIND_ANY || kind == RS_KIND_POD) && pod != NULL) {
         rs_world_delete_pod(w, pod);            /* logs "already gone" */
         return;
@@ -96,7 +101,9 @@ on_event(RsEngine *eng, void *obj, uint64_t arg)
     }
     case RS_EV_APPLY: {
         RsNamespace *ns = rs_world_ensure_namespace(w, ev->ns);
-        if (ev->svc != NULL) {
+        if (ev->policy != NULL) {
+            rs_policies_apply(w, ev->ns, ev->policy);      /* R47 */
+        } else if (ev->svc != NULL) {
             rs_world_apply_service(w, ns, ev->svc);
         } else if (ev->route != NULL) {
             rs_world_apply_route(w, ns, ev->route);
@@ -125,6 +132,15 @@ on_event(RsEngine *eng, void *obj, uint64_t arg)
     case RS_EV_ROUTER_UP:
         rs_router_up(w, ev->router);
         break;
+    case RS_EV_LABEL:
+        rs_policies_label(w, ev->ns, ev->name, ev->key, ev->value);     /* R47 */
+        break;
+    case RS_EV_JOIN_NETWORKS:
+        rs_policies_join(w, ev->networks, ev->n_networks);             /* R39 */
+        break;
+    case RS_EV_GLOBAL_NETWORK:
+        rs_policies_global(w, ev->ns);                                  /* R39 */
+        break;
     }
     (void)eng; (void)arg;
 }
@@ -135,7 +151,8 @@ rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error)
 {
     for (unsigned i = 0; i < sc->n_events; i++) {
         const RsEventSpec *es = &sc->events[i];
-        WorldEvent *ev = g_new0(WorldEvent, 1);
+        /* join_networks' list lives in the same block (freed with the event) */
+        WorldEvent *ev = g_malloc0(sizeof(WorldEvent) + (es->n_networks + 1) * sizeof(const char *));
         ev->w = w;
         ev->kind = es->kind;
         ev->obj_kind = es->obj_kind;
@@ -145,7 +162,14 @@ rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error)
         ev->key = rs_world_intern(w, es->key);
         ev->value = rs_world_intern(w, es->value);
         ev->router = es->router;
-        if (es->kind == RS_EV_ROUTER_DOWN || es->kind == RS_EV_ROUTER_UP) {
+        if (es->kind == RS_EV_JOIN_NETWORKS) {
+            ev->n_networks = es->n_networks;
+            ev->networks = (const char **)(void *)(ev + 1);
+            for (unsigned k = 0; k < es->n_networks; k++)
+                ev->networks[k] = rs_world_intern(w, es->networks[k]);
+        }
+        if (es->kind == RS_EV_ROUTER_DOWN || es->kind == RS_EV_ROUTER_UP ||
+            es->kind == RS_EV_JOIN_NETWORKS || es->kind == RS_EV_GLOBAL_NETWORK || es->kind == RS_EV_LABEL) {
             g_ptr_array_add(w->events, ev);
             rs_engine_schedule(w->eng, MAX(es->at, rs_engine_now(w->eng)), on_event, ev, 0);
             continue;
@@ -165,6 +189,9 @@ rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error)
             } else if (es->route != NULL) {
                 ev->route = rs_world_route_def(w, es->route);
                 ev->name = ev->route->name;
+            } else if (es->policy != NULL) {
+                ev->policy = rs_policy_compile(w, es->ns, es->policy);
+                ev->name = ev->policy->name;
             }
         }
         if (ev->ns == NULL || ev->name == NULL) {

@@ -50,6 +50,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rahtisim/policy.h"
 #include "rahtisim/router.h"
 #include "rahtisim/world.h"
 
@@ -376,8 +377,15 @@ static bool
 check_passes(const RsWorld *w, const RsRtServer *s)
 {
     RsPod *p = s->pod;
-    return rs_pod_alive(p) && rs_world_pod_at(w, p->ip) == p && p->state == RS_POD_READY &&
-           rs_pod_port(p, s->port) != NULL;
+    if (!(rs_pod_alive(p) && rs_world_pod_at(w, p->ip) == p && p->state == RS_POD_READY &&
+          rs_pod_port(p, s->port) != NULL))
+        return false;
+    /* R45: the checks come from the router's namespace too */
+    RsPeer src, dst;
+    RsPolSide eg, in;
+    rs_peer_router(w, 0, &src);
+    rs_peer_pod(p, &dst);
+    return rs_policy_check((RsWorld *)w, &src, &dst, s->port, RS_L4_TCP, &eg, &in);
 }
 
 /* Timer: a replica checks the servers of its multi-server backends (R29). */

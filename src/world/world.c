@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rahtisim/policy.h"
 #include "rahtisim/world.h"
 
 G_DEFINE_QUARK(rs-world-error-quark, rs_world_error)
@@ -365,6 +366,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
         }
     }
     rs_world_routes_init(w, sc);
+    rs_policies_new(w, sc);     /* R39-R47 */
     if (!rs_world_schedule_events(w, sc, error))
         return NULL;
     return g_steal_pointer(&w);
@@ -384,6 +386,7 @@ rs_world_free(RsWorld *w)
     g_clear_pointer(&w->svc_by_name, g_hash_table_destroy);
     g_clear_pointer(&w->svc_by_ip, g_hash_table_destroy);
     rs_router_free(w);
+    g_clear_pointer(&w->pol, rs_policies_free);
     rs_world_routes_free(w);
     rs_world_hosts_free(w);
     g_clear_pointer(&w->whitelist_keys, g_free);

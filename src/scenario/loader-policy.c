@@ -1,0 +1,463 @@
+/* loader-policy.c: NetworkPolicy objects (R40-R47) and the namespace keys
+ * Rahti 2 adds (`labels`, `default_policies`, `load_balancer_ips`).
+ *
+ * The keys mirror the Kubernetes networking.k8s.io/v1 API one to one in
+ * snake_case (scenario-format.md "Additions"): pod_selector, policy_types,
+ * ingress[].from[], egress[].to[], namespace_selector, ip_block {cidr,
+ * except}, ports[] {port, end_port, protocol}, match_labels,
+ * match_expressions {key, operator, values}.  What the API server rejects is
+ * an input error here, with the JSON path: an unknown operator or policy
+ * type (with "did you mean"), `values` with Exists/DoesNotExist or missing
+ * with In/NotIn, `end_port` below `port` or with a named port, an `except`
+ * outside its `cidr`.  IPv6 is rejected for the whole file (R1, loader.c).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rahtisim/util.h"
+#include "scenario/loader-internal.h"
+
+/* Fails "unknown WHAT `word` (did you mean `x`?; expected one of ...)". */
+static bool
+unknown_word(Ld *ld, const cJSON *v, const char *path, const char *what, const char *word,
+             const char *const *words, size_t n)
+{
+    const char *hint = rs_closest(word, words, n);
+    g_autofree char *list = g_strjoinv(", ", (char **)words);
+    if (hint)
+        return ld_fail(ld, v, false, path, "unknown %s `%s` (did you mean `%s`? expected one of %s)",
+                       what, word, hint, list);
+    return ld_fail(ld, v, false, path, "unknown %s `%s` (expected one of %s)", what, word, list);
+}
+
+/* A label selector: {match_labels, match_expressions} (R43). */
+static bool
+selector(Ld *ld, const cJSON *v, const char *path, RsSelectorSpec *s)
+{
+    static const char *const keys[] = {"match_labels", "match_expressions", NULL};
+    static const char *const ekeys[] = {"key", "operator", "values", NULL};
+    static const char *const ops[] = {"In", "NotIn", "Exists", "DoesNotExist", NULL};
+    if (!ld_object(ld, v, path, keys, "a label selector") ||
+        !ld_labels(ld, v, path, "match_labels", &s->match_labels, &s->n_match_labels))
+        return false;
+    const cJSON *arr;
+    if (!ld_array(ld, v, path, "match_expressions", &arr))
+        return false;
+    if (!arr)
+        return true;
+    g_autofree char *ap = ld_path(path, "match_expressions");
+    s->n_exprs = (unsigned)cJSON_GetArraySize(arr);
+    if (s->n_exprs > LD_MAX_LABELS)
+        return ld_fail(ld, arr, false, ap, "at most %d expressions per selector (a limit of rahtisim)",
+                       LD_MAX_LABELS);
+    s->exprs = g_new0(RsSelExprSpec, s->n_exprs ? s->n_exprs : 1);
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, arr) {
+        g_autofree char *ip = ld_path_index(ap, i);
+        RsSelExprSpec *e = &s->exprs[i++];
+        if (!ld_object(ld, c, ip, ekeys, "a selector expression") ||
+            !ld_string(ld, c, ip, "key", true, &e->key))
+            return false;
+        if (!ld_is_qualified_name(e->key)) {
+            g_autofree char *kp = ld_path(ip, "key");
+            return ld_fail(ld, ld_get(c, "key"), false, kp, "invalid label key `%s`", e->key);
+        }
+        const cJSON *op = ld_get(c, "operator");
+        g_autofree char *opp = ld_path(ip, "operator");
+        if (!op)
+            return ld_fail(ld, c, false, ip, "missing required key `operator` (In, NotIn, Exists or "
+                           "DoesNotExist)");
+        if (!cJSON_IsString(op))
+            return ld_fail(ld, op, false, opp, "expected an operator, found %s", ld_type_word(op));
+        int k = -1;
+        for (int j = 0; ops[j]; j++)
+            if (strcmp(ops[j], op->valuestring) == 0)
+                k = j;
+        if (k < 0)
+            return unknown_word(ld, op, opp, "operator", op->valuestring, ops, 4);
+        e->op = (RsSelOp)k;
+        const cJSON *vals;
+        if (!ld_array(ld, c, ip, "values", &vals))
+            return false;
+        g_autofree char *vp = ld_path(ip, "values");
+        bool set_op = e->op == RS_SEL_IN || e->op == RS_SEL_NOT_IN;
+        if (!set_op && vals && cJSON_GetArraySize(vals) > 0)
+            return ld_fail(ld, vals, false, vp, "`values` must be empty with operator %s (the API "
+                           "server rejects it)", op->valuestring);
+        if (set_op && (!vals || cJSON_GetArraySize(vals) == 0))
+            return ld_fail(ld, vals ? vals : c, false, vals ? vp : ip,
+                           "operator %s needs a non-empty `values` list", op->valuestring);
+        if (!vals)
+            continue;
+        e->n_values = (unsigned)cJSON_GetArraySize(vals);
+        e->values = g_new0(char *, e->n_values + 1);
+        int j = 0;
+        const cJSON *vc;
+        cJSON_ArrayForEach(vc, vals) {
+            g_autofree char *jp = ld_path_index(vp, j);
+            if (!ld_v_string(ld, vc, jp, &e->values[j]))
+                return false;
+            j++;
+        }
+    }
+    return true;
+}
+
+/* One peer: {pod_selector, namespace_selector} or {ip_block} (R43). */
+static bool
+peer(Ld *ld, const cJSON *v, const char *path, RsPeerSpec *p)
+{
+    static const char *const keys[] = {"pod_selector", "namespace_selector", "ip_block", NULL};
+    static const char *const bkeys[] = {"cidr", "except", NULL};
+    if (!ld_object(ld, v, path, keys, "a policy peer"))
+        return false;
+    const cJSON *ps = ld_get(v, "pod_selector"), *ns = ld_get(v, "namespace_selector");
+    const cJSON *ib = ld_get(v, "ip_block");
+    if (ps) {
+        g_autofree char *pp = ld_path(path, "pod_selector");
+        p->has_pod_sel = true;
+        if (!selector(ld, ps, pp, &p->pod_sel))
+            return false;
+    }
+    if (ns) {
+        g_autofree char *np = ld_path(path, "namespace_selector");
+        p->has_ns_sel = true;
+        if (!selector(ld, ns, np, &p->ns_sel))
+            return false;
+    }
+    if (!ib) {
+        if (!ps && !ns)
+            return ld_fail(ld, v, false, path, "a peer needs `pod_selector`, `namespace_selector` "
+                           "or `ip_block` (R43)");
+        return true;
+    }
+    g_autofree char *bp = ld_path(path, "ip_block");
+    if (ps || ns)
+        return ld_fail(ld, ib, true, bp, "`ip_block` cannot be combined with selectors in one peer "
+                       "(write a second peer, R43)");
+    p->has_ip_block = true;
+    if (!ld_object(ld, ib, bp, bkeys, "an ip_block"))
+        return false;
+    const cJSON *cidr = ld_get(ib, "cidr");
+    g_autofree char *cp = ld_path(bp, "cidr");
+    if (!cidr)
+        return ld_fail(ld, ib, false, bp, "missing required key `cidr`");
+    if (!ld_v_cidr(ld, cidr, cp, &p->cidr_net, &p->cidr_prefix))
+        return false;
+    const cJSON *ex;
+    if (!ld_array(ld, ib, bp, "except", &ex))
+        return false;
+    if (!ex)
+        return true;
+    g_autofree char *ep = ld_path(bp, "except");
+    p->n_except = (unsigned)cJSON_GetArraySize(ex);
+    p->except_net = g_new0(uint32_t, p->n_except ? p->n_except : 1);
+    p->except_prefix = g_new0(uint32_t, p->n_except ? p->n_except : 1);
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, ex) {
+        g_autofree char *ip = ld_path_index(ep, i);
+        if (!ld_v_cidr(ld, c, ip, &p->except_net[i], &p->except_prefix[i]))
+            return false;
+        uint32_t mask = p->cidr_prefix == 0 ? 0 : 0xFFFFFFFFu << (32 - p->cidr_prefix);
+        if (p->except_prefix[i] <= p->cidr_prefix || (p->except_net[i] & mask) != p->cidr_net)
+            return ld_fail(ld, c, false, ip, "`except` %s is not inside the cidr %s: an exception "
+                           "must be a smaller network within it (the API server rejects it)",
+                           c->valuestring, cidr->valuestring);
+        i++;
+    }
+    return true;
+}
+
+/* True for a pod port name (IANA service name style). */
+static bool
+port_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    bool letter = false;
+    if (n == 0 || n > 15 || s[0] == '-' || s[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (g_ascii_islower(s[i]))
+            letter = true;
+        else if (!g_ascii_isdigit(s[i]) && s[i] != '-')
+            return false;
+    }
+    return letter;
+}
+
+/* One entry of a rule's ports (R44). */
+static bool
+policy_port(Ld *ld, const cJSON *v, const char *path, RsPolicyPortSpec *pp)
+{
+    static const char *const keys[] = {"port", "end_port", "protocol", NULL};
+    static const char *const protos[] = {"TCP", "UDP", "SCTP", NULL};
+    if (!ld_object(ld, v, path, keys, "a policy port"))
+        return false;
+    const cJSON *pr = ld_get(v, "protocol");
+    if (pr) {
+        g_autofree char *prp = ld_path(path, "protocol");
+        if (!cJSON_IsString(pr))
+            return ld_fail(ld, pr, false, prp, "expected TCP, UDP or SCTP, found %s", ld_type_word(pr));
+        int k = -1;
+        for (int j = 0; protos[j]; j++)
+            if (strcmp(protos[j], pr->valuestring) == 0)
+                k = j;
+        if (k < 0)
+            return unknown_word(ld, pr, prp, "protocol", pr->valuestring, protos, 3);
+        pp->protocol = (RsL4Proto)k;
+    }
+    const cJSON *p = ld_get(v, "port");
+    g_autofree char *portp = ld_path(path, "port");
+    if (p && cJSON_IsString(p)) {
+        if (!port_name_ok(p->valuestring))
+            return ld_fail(ld, p, false, portp, "expected a port number (1-65535) or a pod port name, "
+                           "found `%s`", p->valuestring);
+        pp->has_port = true;
+        pp->port_name = g_strdup(p->valuestring);
+    } else if (p) {
+        long long n;
+        if (!ld_v_int(ld, p, portp, 1, 65535, "port", &n))
+            return false;
+        pp->has_port = true;
+        pp->port = (uint16_t)n;
+    }
+    const cJSON *e = ld_get(v, "end_port");
+    if (e) {
+        g_autofree char *epath = ld_path(path, "end_port");
+        long long n;
+        if (!ld_v_int(ld, e, epath, 1, 65535, "end_port", &n))
+            return false;
+        if (!p || pp->port_name)
+            return ld_fail(ld, e, false, epath, "`end_port` needs a numeric `port` (the start of the "
+                           "range, R44)");
+        if (n < pp->port)
+            return ld_fail(ld, e, false, epath, "`end_port` %lld is below `port` %u: the range "
+                           "would be empty (the API server rejects it, R44)", n, pp->port);
+        pp->end_port = (uint16_t)n;
+    }
+    return true;
+}
+
+/* `ingress` or `egress`: a list of rules. */
+static bool
+rules(Ld *ld, const cJSON *obj, const char *path, const char *key, const char *peers_key,
+      RsPolicyRuleSpec **out, unsigned *n)
+{
+    const char *const keys[] = {peers_key, "ports", NULL};
+    const cJSON *arr;
+    if (!ld_array(ld, obj, path, key, &arr))
+        return false;
+    if (!arr)
+        return true;
+    g_autofree char *ap = ld_path(path, key);
+    *n = (unsigned)cJSON_GetArraySize(arr);
+    *out = g_new0(RsPolicyRuleSpec, *n ? *n : 1);
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, arr) {
+        g_autofree char *ip = ld_path_index(ap, i);
+        RsPolicyRuleSpec *r = &(*out)[i++];
+        if (!ld_object(ld, c, ip, keys, "a policy rule"))
+            return false;
+        const cJSON *peers, *ports;
+        if (!ld_array(ld, c, ip, peers_key, &peers) || !ld_array(ld, c, ip, "ports", &ports))
+            return false;
+        if (peers) {
+            g_autofree char *pp = ld_path(ip, peers_key);
+            r->n_peers = (unsigned)cJSON_GetArraySize(peers);
+            r->peers = g_new0(RsPeerSpec, r->n_peers ? r->n_peers : 1);
+            int j = 0;
+            const cJSON *pc;
+            cJSON_ArrayForEach(pc, peers) {
+                g_autofree char *jp = ld_path_index(pp, j);
+                if (!peer(ld, pc, jp, &r->peers[j]))
+                    return false;
+                j++;
+            }
+        }
+        if (ports) {
+            g_autofree char *pp = ld_path(ip, "ports");
+            r->n_ports = (unsigned)cJSON_GetArraySize(ports);
+            r->ports = g_new0(RsPolicyPortSpec, r->n_ports ? r->n_ports : 1);
+            int j = 0;
+            const cJSON *pc;
+            cJSON_ArrayForEach(pc, ports) {
+                g_autofree char *jp = ld_path_index(pp, j);
+                if (!policy_port(ld, pc, jp, &r->ports[j]))
+                    return false;
+                j++;
+            }
+        }
+    }
+    return true;
+}
+
+/* One NetworkPolicy (R41-R44). */
+bool
+ld_policy(Ld *ld, const cJSON *v, const char *path, RsPolicySpec *p)
+{
+    static const char *const keys[] = {"name", "pod_selector", "policy_types", "ingress", "egress", NULL};
+    static const char *const types[] = {"Ingress", "Egress", NULL};
+    if (!ld_object(ld, v, path, keys, "a network policy"))
+        return false;
+    ld_pos(ld, v, path, &p->pos);
+    if (!ld_name(ld, v, path, "network policy", true, &p->name) || !ld_count_object(ld, v, path, 1))
+        return false;
+    const cJSON *ps = ld_get(v, "pod_selector");
+    if (!ps)
+        return ld_fail(ld, v, false, path, "missing required key `pod_selector` ({} selects every pod "
+                       "of the namespace, R41)");
+    g_autofree char *psp = ld_path(path, "pod_selector");
+    if (!selector(ld, ps, psp, &p->pod_selector) ||
+        !rules(ld, v, path, "ingress", "from", &p->ingress, &p->n_ingress) ||
+        !rules(ld, v, path, "egress", "to", &p->egress, &p->n_egress))
+        return false;
+    const cJSON *pt;
+    if (!ld_array(ld, v, path, "policy_types", &pt))
+        return false;
+    if (!pt) {
+        /* R41: Ingress always, Egress when the policy has an egress section */
+        p->type_ingress = true;
+        p->type_egress = ld_get(v, "egress") != NULL;
+        return true;
+    }
+    g_autofree char *ptp = ld_path(path, "policy_types");
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, pt) {
+        g_autofree char *ip = ld_path_index(ptp, i++);
+        if (!cJSON_IsString(c))
+            return ld_fail(ld, c, false, ip, "expected Ingress or Egress, found %s", ld_type_word(c));
+        if (strcmp(c->valuestring, "Ingress") == 0)
+            p->type_ingress = true;
+        else if (strcmp(c->valuestring, "Egress") == 0)
+            p->type_egress = true;
+        else
+            return unknown_word(ld, c, ip, "policy type", c->valuestring, types, 2);
+    }
+    return true;
+}
+
+/* Frees a selector's contents. */
+static void
+selector_clear(RsSelectorSpec *s)
+{
+    for (unsigned i = 0; s->match_labels && i < s->n_match_labels; i++) {
+        g_free(s->match_labels[i].key);
+        g_free(s->match_labels[i].value);
+    }
+    g_free(s->match_labels);
+    for (unsigned i = 0; s->exprs && i < s->n_exprs; i++) {
+        g_free(s->exprs[i].key);
+        g_strfreev(s->exprs[i].values);
+    }
+    g_free(s->exprs);
+}
+
+/* Frees a rule list. */
+static void
+rules_free(RsPolicyRuleSpec *r, unsigned n)
+{
+    for (unsigned i = 0; r && i < n; i++) {
+        for (unsigned j = 0; r[i].peers && j < r[i].n_peers; j++) {
+            selector_clear(&r[i].peers[j].pod_sel);
+            selector_clear(&r[i].peers[j].ns_sel);
+            g_free(r[i].peers[j].except_net);
+            g_free(r[i].peers[j].except_prefix);
+        }
+        g_free(r[i].peers);
+        for (unsigned j = 0; r[i].ports && j < r[i].n_ports; j++)
+            g_free(r[i].ports[j].port_name);
+        g_free(r[i].ports);
+    }
+    g_free(r);
+}
+
+/* Frees what a policy spec owns (not the struct). */
+void
+rs_policy_spec_clear(RsPolicySpec *p)
+{
+    if (!p)
+        return;
+    g_free(p->pos.path);
+    g_free(p->name);
+    selector_clear(&p->pod_selector);
+    rules_free(p->ingress, p->n_ingress);
+    rules_free(p->egress, p->n_egress);
+}
+
+/* The namespace keys of R40, R43, R48: labels, default_policies,
+ * load_balancer_ips, network_policies. */
+bool
+ld_namespace_policy_keys(Ld *ld, LdNs *ns, const cJSON *v, const char *path)
+{
+    RsNamespaceSpec *s = ns->spec;
+    s->default_policies = true;
+    const RsProfile *pf = &ld->sc->profile;
+    if (!ld_labels(ld, v, path, "labels", &s->labels, &s->n_labels) ||
+        !ld_bool(ld, v, path, "default_policies", &s->default_policies))
+        return false;
+    for (unsigned i = 0; i < s->n_labels; i++) {
+        if (strcmp(s->labels[i].key, "kubernetes.io/metadata.name") == 0 &&
+            strcmp(s->labels[i].value, s->name) != 0) {
+            g_autofree char *lp = ld_path(path, "labels");
+            return ld_fail(ld, ld_get(ld_get(v, "labels"), s->labels[i].key), false, lp,
+                           "the label kubernetes.io/metadata.name is set by the API server to the "
+                           "namespace's name `%s` (R43)", s->name);
+        }
+    }
+    const cJSON *ips;
+    if (!ld_array(ld, v, path, "load_balancer_ips", &ips))
+        return false;
+    if (ips) {
+        g_autofree char *ip = ld_path(path, "load_balancer_ips");
+        if (pf->isolation == RS_ISOLATION_MULTITENANT || pf->lb_port_max == 0)
+            return ld_fail(ld, ips, true, ip, "the %s platform has no load balancers (R48)", pf->name);
+        s->n_lb_ips = (unsigned)cJSON_GetArraySize(ips);
+        s->lb_ips = g_new0(uint32_t, s->n_lb_ips ? s->n_lb_ips : 1);
+        int i = 0;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, ips) {
+            g_autofree char *jp = ld_path_index(ip, i);
+            if (!ld_v_ipv4(ld, c, jp, &s->lb_ips[i]))
+                return false;
+            for (int j = 0; j < i; j++)
+                if (s->lb_ips[j] == s->lb_ips[i])
+                    return ld_fail(ld, c, false, jp, "address `%s` is listed twice", c->valuestring);
+            i++;
+        }
+    }
+    if (pf->isolation == RS_ISOLATION_POLICY && s->default_policies) {
+        /* R40: the two default policies exist: events may remove or replace
+         * them, and a declared policy of the same name replaces one */
+        static RsPolicySpec defaults[2] = {{.name = (char *)"allow-same-namespace"},
+                                           {.name = (char *)"allow-from-openshift-ingress"}};
+        for (int k = 0; k < 2; k++)
+            if (!ld_register(ld, ns, RS_KIND_NETWORK_POLICY, &defaults[k], v, path, true))
+                return false;
+    }
+    const cJSON *arr;
+    if (!ld_array(ld, v, path, "network_policies", &arr))
+        return false;
+    if (!arr)
+        return true;
+    g_autofree char *ap = ld_path(path, "network_policies");
+    if (pf->isolation == RS_ISOLATION_MULTITENANT && cJSON_GetArraySize(arr) > 0)
+        ld_warn(ld, arr, RS_R39, "the %s platform (ovs-multitenant) accepts network policies and "
+                "ignores them: isolation is per namespace (R39)", pf->name);
+    s->n_policies = (unsigned)cJSON_GetArraySize(arr);
+    s->policies = g_new0(RsPolicySpec, s->n_policies ? s->n_policies : 1);
+    int i = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, arr) {
+        g_autofree char *ip = ld_path_index(ap, i);
+        if (!ld_policy(ld, c, ip, &s->policies[i]) ||
+            !ld_register(ld, ns, RS_KIND_NETWORK_POLICY, &s->policies[i], c, ip, false))
+            return false;
+        i++;
+    }
+    return true;
+}
