@@ -59,6 +59,12 @@ bool rs_sim_check_request(RsSim *sim, const RsFrom *from, const RsUrl *to, GErro
 void rs_sim_request(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stream_name,
                     bool record_hops, RsRequestDone done, void *data);
 
+/* While set, the requests started are isolated: each leaves every shared
+ * state as it found it (streams, round-robin positions, affinity, router
+ * balancers, pod workers, cookies; src/net/isolate.c), so that many sent
+ * at one instant each meet what a single request would (`matrix`). */
+void rs_sim_set_isolated(RsSim *sim, bool isolated);
+
 /* rs_sim_request as client `client` of the requester: one client is one
  * program on the requesting machine with its own connections and, on a
  * host that keeps cookies, its own cookie jar (R27: a browser returns to

@@ -125,9 +125,11 @@ typedef struct RsMatrix RsMatrix;
 /* Who can reach whom at `at`: rows are the pods alive at `at` (by namespace)
  * and the scenario's hosts; columns the services' ports (by name), the pods'
  * ports (@ns/pod), the routes' hosts and the hosts' ports.  Every cell is one
- * real request in its own fresh simulation (so no cell changes another's
- * round-robin position, affinity or queue).  NULL with `error` when the
- * scenario cannot be simulated. */
+ * real request, all sent at `at` in one simulation built once, each isolated
+ * (rs_sim_set_isolated: no cell changes another's round-robin position,
+ * affinity, streams or queue).  O(cells), not O(cells x world).  NULL with
+ * `error` when the scenario cannot be simulated or the cells would exceed
+ * --max-events. */
 RsMatrix *rs_matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **error);
 void rs_matrix_free(RsMatrix *m);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsMatrix, rs_matrix_free)

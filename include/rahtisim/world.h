@@ -483,6 +483,11 @@ typedef enum { RS_PICK_RANDOM, RS_PICK_ROUNDROBIN, RS_PICK_AFFINITY } RsPickHow;
 
 /* Chooses the endpoint of a new connection from `client` (R13); vp has >= 1. */
 const RsEndpoint *rs_service_pick(RsService *svc, RsViewPort *vp, uint32_t client, RsPickHow *how);
+/* The endpoint rs_service_pick would choose, drawing from `rng` (a copy of
+ * the service's stream) and moving neither the round-robin position nor the
+ * affinity (an isolated request, src/net/isolate.c). */
+const RsEndpoint *rs_service_peek(RsService *svc, RsViewPort *vp, uint32_t client, RsRng *rng,
+                                  RsPickHow *how);
 
 /* ---- changes of the truth (each logs a sentence) ---- */
 

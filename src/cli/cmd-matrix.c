@@ -1,7 +1,7 @@
 /* cmd-matrix.c: `rahtisim matrix SCENARIO [--at T] [--format text|csv|json]`.
  *
- * Who can reach whom at T: one real request per cell, each in its own fresh
- * simulation (src/teach/matrix.c).  Exit status: 0 when the matrix was
+ * Who can reach whom at T: one real request per cell, all isolated in one
+ * simulation built once (src/teach/matrix.c).  Exit status: 0 when the matrix was
  * computed, whatever its cells say; 2 for bad usage or a scenario that
  * cannot be simulated.
  */

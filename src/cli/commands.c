@@ -96,8 +96,9 @@ const RsCmdEntry rs_cmd_table[] = {
      "Prints who can reach whom at time T: rows are the pods alive at T (namespace by\n"
      "namespace) and the scenario's hosts; columns are every service port (by the name\n"
      "SERVICE.NAMESPACE), every pod port (@NAMESPACE/POD), every route (by its host) and\n"
-     "every host port.  Each cell is one real request through the pipeline, in its own\n"
-     "fresh simulation, so no cell disturbs another; it shows the outcome's letter:\n"
+     "every host port.  Each cell is one real request through the pipeline, all sent at\n"
+     "T in one simulation, each isolated so that no cell disturbs another (as if it were\n"
+     "the only request); it shows the outcome's letter:\n"
      "\n"
      "  .  ok   >  redirect   N  nxdomain   T  timeout   R  refused   U  unavailable\n"
      "  W  rejected   S  tls-error   B  bad-request   G  gateway-timeout\n"
@@ -107,8 +108,9 @@ const RsCmdEntry rs_cmd_table[] = {
      "  --format F      text (default: a numbered list of destinations, the table and the\n"
      "                  legend), csv (outcome words) or json\n"
      "  --seed N, --color WHEN as for explain\n"
-     "  --max-events N, --max-duration T   as for explain; every cell re-simulates up to\n"
-     "                  T, so --max-events bounds the events of all cells together\n"
+     "  --max-events N, --max-duration T   as for explain; the world is simulated up to T\n"
+     "                  once (again per 8192 cells) and every cell's request runs in it;\n"
+     "                  --max-events bounds all of that together\n"
      "\n"
      "Exit status: 0 when the matrix was computed; 2 bad input or usage.",
      rs_cmd_matrix, NULL},

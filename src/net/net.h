@@ -18,6 +18,11 @@
 
 typedef struct RsNet RsNet;
 
+/* Pieces of shared state one isolated request can touch: the VIP's and a
+ * replica's streams, a balancer and its servers, a service's and a pod's
+ * streams (src/net/isolate.c). */
+#define RS_REQ_OWN_MAX 8
+
 struct RsReq {
     RsNet *net;
     uint32_t gen;               /* bumped when returned to the pool */
@@ -55,6 +60,13 @@ struct RsReq {
     unsigned attempts;          /* connection attempts to servers (R29) */
     RsTimer rtimer;             /* the router's connect or server timer (R29, R31) */
     RsResult res;
+    /* An isolated request (a matrix cell, rs_sim_set_isolated) changes no
+     * shared state: what it would change (a stream, a round-robin position,
+     * a balancer) it changes in a private copy made at first touch; see
+     * src/net/isolate.c. */
+    bool isolated;
+    unsigned n_own;
+    struct { void *shared, *copy; } own[RS_REQ_OWN_MAX];    /* the private copies (g_malloc'd) */
     GArray *hops;               /* RsHop, only when recording */
     RsRequestDone done_cb;
     void *data;
@@ -88,6 +100,9 @@ void rs_net_pod_stopped(void *net, RsPod *pod, bool crashed);
 /* The world's hook: a router replica failed; its connections are lost (R30). */
 void rs_net_router_failed(void *net, RsReplica *r);
 
+/* Requests started while this is set are isolated (RsReq.isolated). */
+void rs_net_set_isolated(RsNet *net, bool isolated);
+
 /* Requests allocated in the pool (for tests: the pool does not grow per request). */
 unsigned rs_net_pool_size(const RsNet *net);
 /* Requests in flight. */
@@ -111,5 +126,12 @@ void rs_req_pod_accept(RsReq *req, RsPod *pod);
  * src to dst on (port, proto) through; records the egress and ingress
  * sides as hops.  Always true on rahti-1 (R39). */
 bool rs_req_policy_gate(RsReq *req, const RsPeer *src, const RsPeer *dst, uint16_t port, RsL4Proto proto);
+
+/* isolate.c: `shared` itself for a request that is not isolated; for an
+ * isolated one, its private copy of the `size` bytes at `shared`, made at
+ * the first call for that address and kept until the request is pooled. */
+void *rs_req_own(RsReq *req, void *shared, size_t size);
+/* isolate.c: frees an isolated request's private copies. */
+void rs_req_own_clear(RsReq *req);
 
 #endif

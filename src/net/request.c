@@ -71,21 +71,25 @@ struct RsNet {
     RsEngine *eng;
     RsSim *owner;
     const RsNetRouter *router;  /* the router's walk (router.c), or NULL */
-    GPtrArray *all;             /* every RsReq ever allocated (owning) */
+    GPtrArray *all;             /* every RsReq ever handed out */
+    GPtrArray *slabs;           /* the blocks they live in (owning) */
+    RsReq *slab_next;           /* the unused rest of the newest block */
+    unsigned slab_left;
     RsReq *free_list;
     unsigned in_flight;
     RsHop sink;                 /* written by hop() when not recording; never read */
+    bool isolating;             /* new requests are isolated (src/net/isolate.c) */
 };
 
 static void serve_start(RsReq *req, RsPod *pod);
 
-/* Frees one pooled request. */
+/* Frees what one pooled request holds (its block is freed with the pipeline). */
 static void
 req_free(RsReq *req)
 {
+    rs_req_own_clear(req);
     if (req->hops != NULL)
         g_array_unref(req->hops);
-    g_free(req);
 }
 
 /* Creates the pipeline for a world. */
@@ -98,6 +102,7 @@ rs_net_new(RsWorld *w, RsSim *owner, const RsNetRouter *router)
     net->eng = w->eng;
     net->owner = owner;
     net->all = g_ptr_array_new_with_free_func((GDestroyNotify)req_free);
+    net->slabs = g_ptr_array_new_with_free_func(g_free);
     return net;
 }
 
@@ -113,6 +118,7 @@ rs_net_free(RsNet *net)
         g_clear_pointer(&req->proc, rs_rt_proc_unref);
     }
     g_ptr_array_unref(net->all);
+    g_ptr_array_unref(net->slabs);
     g_free(net);
 }
 
@@ -121,6 +127,13 @@ RsWorld *
 rs_net_world(const RsNet *net)
 {
     return net->w;
+}
+
+/* Sets whether new requests are isolated; see net.h. */
+void
+rs_net_set_isolated(RsNet *net, bool isolated)
+{
+    net->isolating = isolated;
 }
 
 /* Requests ever allocated. */
@@ -145,7 +158,17 @@ req_get(RsNet *net)
     if (req != NULL) {
         net->free_list = req->next;
     } else {
-        req = g_new0(RsReq, 1);
+        /* Requests live in blocks (one calloc per block, not per request:
+         * a matrix sends tens of thousands at one instant).  64 per block
+         * stays below malloc's mmap threshold, so a freed pipeline's blocks
+         * are reused by the next one without new page faults. */
+        if (net->slab_left == 0) {
+            net->slab_left = 64;
+            net->slab_next = g_new0(RsReq, net->slab_left);
+            g_ptr_array_add(net->slabs, net->slab_next);
+        }
+        req = net->slab_next++;
+        net->slab_left--;
         req->net = net;
         g_ptr_array_add(net->all, req);
     }
@@ -159,6 +182,7 @@ req_get(RsNet *net)
         g_array_set_size(hops, 0);
     req->be = req->server = -1;
     req->back = net->w->latency_cluster;
+    req->isolated = net->isolating;
     return req;
 }
 
@@ -167,6 +191,7 @@ static void
 req_put(RsReq *req)
 {
     g_assert(req->done && !req->at_pod);
+    rs_req_own_clear(req);
     req->gen++;
     req->next = req->net->free_list;
     req->net->free_list = req;
@@ -311,7 +336,8 @@ ev_served(RsEngine *eng, void *obj, uint64_t gen)
     RsReq *req = obj;
     RsPod *pod = req->at;
     g_assert(req->gen == (uint32_t)gen && req->at_pod);
-    pod->busy--;
+    if (!req->isolated)
+        pod->busy--;            /* an isolated request took no worker (src/net/isolate.c) */
     req->at_pod = false;
     /* The next waiting request that the client has not given up on. */
     while (!pod->crashed && pod->q_head != NULL && pod->busy < pod->tmpl->concurrency) {
@@ -347,19 +373,21 @@ static void
 serve_start(RsReq *req, RsPod *pod)
 {
     RsNet *net = req->net;
-    pod->busy++;
+    if (!req->isolated)
+        pod->busy++;            /* an isolated request takes no worker (src/net/isolate.c) */
     req->at_pod = true;
     req->at = pod;
     RsHop *h = hop(req, RS_HOP_SERVE, RS_R38);
     h->pod = pod->full;
-    h->n = pod->busy;
+    h->n = pod->busy + req->isolated;
     h->m = pod->tmpl->concurrency;
     /* Accepted: the client now waits up to connect_timeout for the answer;
      * behind the router, the router's server timeout bounds it (R31). */
     if (!req->routed)
         arm_timer(req);
     double mean = (double)pod->tmpl->service_time;
-    rs_time_t st = mean > 0 ? (rs_time_t)llround(rs_rng_exponential(&pod->rng, mean)) : 0;
+    RsRng *rng = rs_req_own(req, &pod->rng, sizeof pod->rng);
+    rs_time_t st = mean > 0 ? (rs_time_t)llround(rs_rng_exponential(rng, mean)) : 0;
     rs_engine_schedule(net->eng, rs_engine_now(net->eng) + st, ev_served, req, req->gen);
 }
 
@@ -664,7 +692,11 @@ connect_now(RsReq *req)
         return;
     }
     RsPickHow how;
-    const RsEndpoint *ep = rs_service_pick(svc, vp, req->src->ip, &how);
+    /* An isolated request reads the round-robin position and affinity and
+     * draws from its own copy of the service's stream (src/net/isolate.c). */
+    const RsEndpoint *ep = req->isolated
+        ? rs_service_peek(svc, vp, req->src->ip, rs_req_own(req, &svc->rng, sizeof svc->rng), &how)
+        : rs_service_pick(svc, vp, req->src->ip, &how);
     h = hop(req, RS_HOP_SVC_PICK, RS_R13);
     h->svc = svc->full;
     h->pod = ep->pod->full;

@@ -66,6 +66,18 @@ req_backend(RsReq *req)
     return &req->proc->cfg->backends[req->be];
 }
 
+/* The balancer of the request's backend in its process (R26, R28); an
+ * isolated request's own copy of it, servers included (src/net/isolate.c). */
+static RsBalancer *
+req_balancer(RsReq *req)
+{
+    RsBalancer *shared = &req->proc->bal[req->be];
+    RsBalancer *bal = rs_req_own(req, shared, sizeof *shared);
+    if (bal != shared && bal->s == shared->s)
+        bal->s = rs_req_own(req, shared->s, (size_t)shared->n * sizeof *shared->s);
+    return bal;
+}
+
 /* A reply made by the router: it reaches the client one edge latency later. */
 static void
 rt_reply(RsReq *req, RsOutcome outcome, int status)
@@ -132,7 +144,7 @@ pick_and_send(RsReq *req, int exclude, bool first)
 {
     RsWorld *w = rs_net_world(req->net);
     RsRtBackend *be = req_backend(req);
-    RsBalancer *bal = &req->proc->bal[req->be];
+    RsBalancer *bal = req_balancer(req);
     int k = -1;
     RsRtPickHow how = exclude >= 0 ? RS_PICK_REDISPATCH : RS_PICK_BY_ALGO;
     if (exclude < 0 && be->cookies && req->host != NULL && req->host->cookies) {
@@ -149,7 +161,8 @@ pick_and_send(RsReq *req, int exclude, bool first)
         }
     }
     if (k < 0)
-        k = rs_balancer_pick(bal, &req->rep->rng, req->res.source_ip, exclude);
+        k = rs_balancer_pick(bal, rs_req_own(req, &req->rep->rng, sizeof req->rep->rng),
+                             req->res.source_ip, exclude);
     if (k < 0) {
         /* R20: no server (no ready endpoints, all weights 0, all down): 503 */
         RsHop *h = rs_req_hop(req, RS_HOP_NO_SERVERS, RS_R20);
@@ -192,7 +205,7 @@ ev_rt_retry(RsEngine *eng, void *obj, uint64_t gen)
     }
     if (req->attempts == RT_RETRIES) {
         /* R29: option redispatch: the last retry goes to another server */
-        RsBalancer *bal = &req->proc->bal[req->be];
+        RsBalancer *bal = req_balancer(req);
         int old = req->server;
         if (bal->s[old].conns > 0)
             bal->s[old].conns--;
@@ -331,7 +344,7 @@ pick_replica(RsReq *req)
         h->ip = req->dst_ip;
         return NULL;
     }
-    unsigned k = (unsigned)rs_rng_below(&w->vip_rng, n);
+    unsigned k = (unsigned)rs_rng_below(rs_req_own(req, &w->vip_rng, sizeof w->vip_rng), n);
     RsReplica *rep = NULL;
     for (unsigned i = 0; i < w->n_replicas && rep == NULL; i++) {
         if (w->replicas[i].in_rotation && k-- == 0)
@@ -498,8 +511,9 @@ router_served(RsReq *req)
     req->rtimer = 0;
     req->answering = true;
     RsRtBackend *be = req_backend(req);
-    if (be->cookies && req->host != NULL && req->host->cookies && req->server >= 0) {
-        /* R27: Set-Cookie names the server; a browser (this client) keeps it */
+    if (be->cookies && req->host != NULL && req->host->cookies && req->server >= 0 && !req->isolated) {
+        /* R27: Set-Cookie names the server; a browser (this client) keeps it (an
+         * isolated request leaves the jar as it was, src/net/isolate.c) */
         rs_host_set_cookie(req->host, be->full, req->client, be->servers[req->server].pod);
     }
 }
@@ -515,7 +529,7 @@ router_release(RsReq *req)
     if (req->proc == NULL)
         return;
     if (req->be >= 0 && req->server >= 0) {
-        RsBalServer *s = &req->proc->bal[req->be].s[req->server];
+        RsBalServer *s = &req_balancer(req)->s[req->server];
         if (s->conns > 0)
             s->conns--;
     }

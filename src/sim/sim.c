@@ -133,6 +133,13 @@ rs_sim_check_request(RsSim *sim, const RsFrom *from, const RsUrl *to, GError **e
     return true;
 }
 
+/* Isolates the requests started from now on; see sim.h. */
+void
+rs_sim_set_isolated(RsSim *sim, bool isolated)
+{
+    rs_net_set_isolated(sim->net, isolated);
+}
+
 /* Starts one request now as the requester's default client; see sim.h. */
 void
 rs_sim_request(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stream_name,

@@ -13,15 +13,29 @@
  * The scheme follows what the far end speaks: tcp:// to pods whose
  * protocol is tcp, https:// to a TLS port, http:// otherwise.
  *
- * INDEPENDENT CELLS
- * -----------------
+ * INDEPENDENT CELLS, ONE SIMULATION
+ * ----------------------------------
  * A request changes state: round-robin positions and client-ip affinity
- * (R13), the service's random stream, pod queues (R38).  So that no cell
- * disturbs another, each cell gets its own fresh simulation, run to T and
- * then sent the one request (src/teach/probe.c).  Cost: rows x columns
- * simulations up to T; a teaching scenario has tens of cells and runs in
- * milliseconds.  A cell whose request cannot be sent at all (the simulation
- * refuses its requester) is '?'.
+ * (R13), the services', pods' and router's random streams, pod workers
+ * (R38), router balancers (R26), cookies (R27).  So that no cell disturbs
+ * another, every cell's request is ISOLATED (src/net/isolate.c): it changes
+ * only private copies of that state.  That lets the world be built and run
+ * to T ONCE: every cell's request is then sent at T in that one simulation,
+ * which runs until all are answered (each within the client's timeout,
+ * R38).  Each meets the world at T, and the scenario's events after T, as
+ * the only request sent (src/teach/probe.c sends one the same way).
+ * A cell whose request cannot be sent at all (the simulation refuses its
+ * requester) is '?'.
+ *
+ * COST
+ * ----
+ * One simulation up to T, then O(cells) requests of a few events each,
+ * where it used to be cells x (building the world and running it to T):
+ * O(N^2) for N pods instead of O(N^3).  Memory: requests in flight are
+ * about 1.2 KB each, so the cells are sent in batches of MATRIX_BATCH;
+ * every batch after the first builds the simulation to T again.
+ * --max-events bounds the engine events of all batches together (reaching
+ * T and the requests), checked before any request is sent where it can be.
  */
 #include "config.h"
 
@@ -238,6 +252,64 @@ source_rows(RsMatrix *m, const RsScenario *sc, RsWorld *w)
     }
 }
 
+/* Cells in flight at once (an isolated request in flight: ~1.2 KB). */
+#define MATRIX_BATCH 8192u
+
+typedef struct {
+    RsMatrix *m;
+    size_t i;                   /* the cell */
+    size_t *left;               /* cells of the batch not answered yet */
+} Cell;
+
+/* A cell's answer. */
+static void
+cell_done(RsSim *sim, const RsResult *res, void *data)
+{
+    Cell *c = data;
+    c->m->cells[c->i] = rs_outcome_letter(res->outcome);
+    c->m->outcomes[c->i] = res->outcome;
+    (*c->left)--;
+    (void)sim;
+}
+
+/* Sends cells [from, to) at once, isolated, in `sim` (stopped at m->at) and
+ * runs it until every one is answered. */
+static bool
+run_batch(RsMatrix *m, RsSim *sim, size_t from, size_t to, GError **error)
+{
+    unsigned nc = m->cols->len;
+    g_autofree Cell *cells = g_new(Cell, to - from);
+    size_t left = 0;
+    rs_sim_set_isolated(sim, true);
+    for (size_t i = from; i < to; i++) {
+        const Row *row = &g_array_index(m->rows, Row, i / nc);
+        const Col *col = &g_array_index(m->cols, Col, i % nc);
+        m->cells[i] = '?';
+        m->outcomes[i] = RS_OUTCOME_TIMEOUT;
+        if (!rs_sim_check_request(sim, &row->from, &col->parsed, NULL))
+            continue;
+        cells[i - from] = (Cell){.m = m, .i = i, .left = &left};
+        left++;
+        rs_sim_request(sim, &row->from, &col->parsed, "matrix", false, cell_done, &cells[i - from]);
+    }
+    rs_sim_set_isolated(sim, false);
+    /* Every request ends by the client's timer at the latest (R38). */
+    RsEngine *eng = rs_sim_engine(sim);
+    while (left > 0 && rs_engine_pending(eng) > 0 && !rs_engine_limit_reached(eng))
+        rs_engine_run(eng, rs_engine_next_time(eng));
+    if (left == 0)
+        return true;
+    char b[32];
+    if (rs_engine_limit_reached(eng))
+        g_set_error(error, RS_TEACH_ERROR, RS_TEACH_ERROR_LIMIT,
+                    "the requests of %zu cells sent at %s reached the event limit; raise it with "
+                    "--max-events, or choose an earlier --at", to - from, rs_duration_format(m->at, b));
+    else
+        g_set_error_literal(error, RS_TEACH_ERROR, RS_TEACH_ERROR_SIM,
+                            "a request never got an answer (the simulation ran dry)");
+    return false;
+}
+
 /* Computes the matrix; see teach.h. */
 RsMatrix *
 rs_matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **error)
@@ -260,44 +332,35 @@ rs_matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **er
     outside_cols(m, sc, w);
 
     size_t n = (size_t)m->rows->len * m->cols->len;
-    /* Every cell re-simulates up to `at` (a simulation cannot be cloned), so
-     * the work is about (cells + 1) x the events to reach `at`: --max-events
-     * bounds that total, checked before the first cell (fail fast), and each
-     * cell's simulation gets only what is left of it. */
+    /* The cost: one simulation up to `at` per batch, and at least one event
+     * per cell: checked against --max-events before the first request. */
     uint64_t budget = sc->limits.max_events, per = rs_engine_executed(rs_sim_engine(sim));
-    uint64_t used = per;
-    if (budget > 0 && per > 0 && (uint64_t)n + 1 > budget / per) {
+    uint64_t batches = n == 0 ? 0 : (n - 1) / MATRIX_BATCH + 1;
+    if (budget > 0 && ((per > 0 && batches > budget / per) || batches * per + n > budget)) {
         char b[32];
         g_set_error(error, RS_TEACH_ERROR, RS_TEACH_ERROR_LIMIT,
-                    "%zu cells, each simulating up to %s (%" G_GUINT64_FORMAT " engine events), would "
-                    "exceed the event limit (%" G_GUINT64_FORMAT " engine events in all); raise it "
-                    "with --max-events, or choose an earlier --at", n, rs_duration_format(at, b), per,
-                    budget);
+                    "%zu cells at %s need more than the event limit (%" G_GUINT64_FORMAT
+                    " engine events in all: %" G_GUINT64_FORMAT " to reach %s, %s, and at least one "
+                    "per cell); raise it with --max-events, or choose an earlier --at", n,
+                    rs_duration_format(at, b), budget, per, b,
+                    batches > 1 ? "once per batch of cells" : "once");
         return NULL;
     }
     m->cells = g_malloc0(n + 1);
     m->outcomes = g_new0(RsOutcome, n ? n : 1);
-    for (unsigned r = 0; r < m->rows->len; r++) {
-        const Row *row = &g_array_index(m->rows, Row, r);
-        for (unsigned c = 0; c < m->cols->len; c++) {
-            const Col *col = &g_array_index(m->cols, Col, c);
-            size_t i = (size_t)r * m->cols->len + c;
-            /* A fresh simulation per cell: no cell disturbs another. */
+    uint64_t used = 0;
+    for (size_t from = 0; from < n; from += MATRIX_BATCH) {
+        if (from > 0) {
+            /* The next batch: the same world at `at`, built again (deterministic). */
+            used += rs_engine_executed(rs_sim_engine(sim));
+            g_clear_pointer(&sim, rs_sim_free);
             uint64_t left = budget > 0 ? (used < budget ? budget - used : 1) : 0;
-            g_autoptr(RsSim) cell = rs_teach_sim_at_limit(sc, seed, at, left, error);
-            if (cell == NULL)
+            sim = rs_teach_sim_at_limit(sc, seed, at, left, error);
+            if (sim == NULL)
                 return NULL;
-            GError *err = NULL;
-            g_autoptr(RsResult) res = rs_teach_send(cell, &row->from, &col->parsed, "matrix", &err);
-            used += rs_engine_executed(rs_sim_engine(cell));
-            if (err != NULL && err->code == RS_TEACH_ERROR_LIMIT) {
-                g_propagate_error(error, err);
-                return NULL;
-            }
-            g_clear_error(&err);
-            m->cells[i] = res != NULL ? rs_outcome_letter(res->outcome) : '?';
-            m->outcomes[i] = res != NULL ? res->outcome : RS_OUTCOME_TIMEOUT;
         }
+        if (!run_batch(m, sim, from, MIN(n, from + MATRIX_BATCH), error))
+            return NULL;
     }
     return g_steal_pointer(&m);
 }

@@ -552,9 +552,10 @@ rs_view_port(RsSvcView *v, uint16_t port)
 
 /* R13: the endpoint of a new connection from `client`: sticky for client-ip
  * affinity (10800 s since the last use, while the pod is still in the view),
- * otherwise uniform from the service's stream, or round-robin. */
-const RsEndpoint *
-rs_service_pick(RsService *svc, RsViewPort *vp, uint32_t client, RsPickHow *how)
+ * otherwise uniform from `rng` (the service's stream), or round-robin.
+ * `commit`: remember it (round-robin position, affinity), else only read. */
+static const RsEndpoint *
+pick(RsService *svc, RsViewPort *vp, uint32_t client, RsRng *rng, bool commit, RsPickHow *how)
 {
     g_assert(vp->n_eps > 0);
     rs_time_t now = rs_engine_now(svc->ns->world->eng);
@@ -565,12 +566,13 @@ rs_service_pick(RsService *svc, RsViewPort *vp, uint32_t client, RsPickHow *how)
         if (e != NULL && now - e->last <= svc->affinity_timeout && vp->index != NULL) {
             unsigned idx = GPOINTER_TO_UINT(g_hash_table_lookup(vp->index, e->pod));
             if (idx > 0) {
-                e->last = now;
+                if (commit)
+                    e->last = now;
                 *how = RS_PICK_AFFINITY;
                 return &vp->eps[idx - 1];
             }
         }
-        if (e == NULL) {
+        if (e == NULL && commit) {
             e = g_new0(AffinityEntry, 1);
             e->key = key;
             g_hash_table_insert(svc->affinity, &e->key, e);
@@ -579,15 +581,30 @@ rs_service_pick(RsService *svc, RsViewPort *vp, uint32_t client, RsPickHow *how)
     unsigned i;
     if (svc->def->balance == RS_SVC_BAL_ROUNDROBIN) {
         i = vp->rr % vp->n_eps;
-        vp->rr = i + 1;
+        if (commit)
+            vp->rr = i + 1;
         *how = RS_PICK_ROUNDROBIN;
     } else {
-        i = (unsigned)rs_rng_below(&svc->rng, vp->n_eps);
+        i = (unsigned)rs_rng_below(rng, vp->n_eps);
         *how = RS_PICK_RANDOM;
     }
-    if (e != NULL) {
+    if (e != NULL && commit) {
         e->pod = vp->eps[i].pod;
         e->last = now;
     }
     return &vp->eps[i];
+}
+
+/* Chooses the endpoint of a new connection (R13); see world.h. */
+const RsEndpoint *
+rs_service_pick(RsService *svc, RsViewPort *vp, uint32_t client, RsPickHow *how)
+{
+    return pick(svc, vp, client, &svc->rng, true, how);
+}
+
+/* The same without moving anything; see world.h. */
+const RsEndpoint *
+rs_service_peek(RsService *svc, RsViewPort *vp, uint32_t client, RsRng *rng, RsPickHow *how)
+{
+    return pick(svc, vp, client, rng, false, how);
 }

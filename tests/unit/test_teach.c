@@ -258,6 +258,52 @@ test_matrix_cells_independent(void)
     CU_ASSERT_EQUAL(rs_matrix_cell(m, 3, 3), '.');      /* web-1 itself answers */
 }
 
+/* The matrix built once (every cell an isolated request in one simulation)
+ * says, cell for cell, what a fresh simulation per cell says (the old
+ * O(N^3) way): for lessons with services (R13 round-robin), routes and the
+ * router's balancers and cookies (R26, R27), replicas (R30), pods busy
+ * longer than the route timeout (R31, R38), crashes and deletions, at times
+ * before, during and after their events.  Without the isolation, cells of
+ * 15-, 16- and 20-* would see the requests of other cells. */
+static void
+test_matrix_isolated_equals_fresh(void)
+{
+    static const char *const files[] = {"00-fenic", "03-services", "08-routes", "02-pod-lifecycle",
+                                        "15-router-replicas", "16-route-timeout",
+                                        "20-traffic-pod-failure"};
+    static const rs_time_t ats[] = {5 * RS_SEC, 11 * RS_SEC, 20 * RS_SEC, 40 * RS_SEC};
+    for (unsigned f = 0; f < G_N_ELEMENTS(files); f++) {
+        g_autofree char *path = g_strdup_printf("%s/scenarios/%s.json", RS_SRCDIR, files[f]);
+        GError *err = NULL;
+        g_autoptr(RsScenario) sc = rs_scenario_load_file(path, NULL, &err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+        for (unsigned t = 0; t < G_N_ELEMENTS(ats); t++) {
+            g_autoptr(RsMatrix) m = rs_matrix_compute(sc, 1, ats[t], NULL);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+            for (unsigned r = 0; r < rs_matrix_rows(m); r++) {
+                for (unsigned c = 0; c < rs_matrix_cols(m); c++) {
+                    g_autoptr(RsSim) sim = rs_teach_sim_at(sc, 1, ats[t], NULL);
+                    CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+                    RsFrom from;
+                    CU_ASSERT_TRUE_FATAL(rs_teach_from_parse(sc, sim, rs_matrix_row_name(m, r), &from, NULL));
+                    RsUrl url;
+                    char *msg = NULL;
+                    CU_ASSERT_TRUE_FATAL(rs_url_parse(rs_matrix_col_url(m, c), &url, &msg));
+                    g_autoptr(RsResult) res = rs_teach_send(sim, &from, &url, "matrix", NULL);
+                    char want = res != NULL ? rs_outcome_letter(res->outcome) : '?';
+                    if (rs_matrix_cell(m, r, c) != want)
+                        fprintf(stderr, "%s at %" G_GINT64_FORMAT "s: %s -> %s: matrix %c, alone %c\n",
+                                files[f], ats[t] / RS_SEC, rs_matrix_row_name(m, r),
+                                rs_matrix_col_url(m, c), rs_matrix_cell(m, r, c), want);
+                    CU_ASSERT_EQUAL(rs_matrix_cell(m, r, c), want);
+                    rs_url_clear(&url);
+                    rs_teach_from_clear(&from);
+                }
+            }
+        }
+    }
+}
+
 /* topology: the tree shows pods with addresses and states, the stale
  * endpoint in the data plane just after a deletion (R15), and DOT parses as a graph. */
 static void
@@ -371,6 +417,7 @@ main(void)
         {"dig", test_dig},
         {"matrix", test_matrix},
         {"matrix cells are independent", test_matrix_cells_independent},
+        {"matrix built once = a simulation per cell", test_matrix_isolated_equals_fresh},
         {"topology", test_topology},
         {"colour", test_color},
         {"quiz", test_quiz},
