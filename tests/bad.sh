@@ -3,6 +3,7 @@
 # `rahtisim check` with exit status 2, nothing on stdout, and exactly one
 # line on stderr: "rahtisim: FILE:LINE:COL: ..." (or "rahtisim: FILE: ..."
 # when the sidecar says `-`) containing the expected fragment.
+# Manifests (NAME.yaml, rahtisim import) are checked the same way.
 # Sidecar NAME.expect: line 1 LINE:COL or -, line 2 a message fragment.
 # Also covers a missing file and a directory.
 # Each file is also given to `rahtisim run --output OUT` (text and JSON): it
@@ -79,8 +80,8 @@ check_one() {
     fi
 }
 
-for f in "$dir"/*.json; do
-    exp="${f%.json}.expect"
+for f in "$dir"/*.json "$dir"/*.yaml; do
+    exp="${f%.*}.expect"
     if [ ! -f "$exp" ]; then
         fail=$((fail + 1))
         echo "FAIL $f: no sidecar $exp"

@@ -411,6 +411,8 @@ typedef struct {
     RsExpectSpec *expect; unsigned n_expect;
     /* Warnings the loader found (privileged ports, ...); `check` prints them. */
     GPtrArray *warnings;        /* char *, "FILE:LINE:COL: warning: ..." */
+    /* What an import of manifests could not translate (`import_notes`, src/import/). */
+    GPtrArray *notes;           /* char *, "FILE:LINE:COL: what" */
     RsLimits limits;            /* the limits it was loaded with; runs obey them too */
 } RsScenario;
 

@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "rahtisim/cli.h"
+#include "rahtisim/import.h"
 #include "rahtisim/scenario.h"
 #include "cli/cli-private.h"
 
@@ -35,13 +36,15 @@ static bool
 check_file(const char *path, const RsLimits *limits)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(RsScenario) sc = rs_scenario_load_file(path, limits, &err);
+    g_autoptr(RsScenario) sc = rs_input_load(path, limits, &err);
     if (!sc) {
         fprintf(stderr, "rahtisim: %s\n", err->message);
         return false;
     }
     for (guint i = 0; i < sc->warnings->len; i++)
         printf("%s\n", (const char *)sc->warnings->pdata[i]);
+    for (guint i = 0; i < sc->notes->len; i++)
+        printf("note: %s\n", (const char *)sc->notes->pdata[i]);
     unsigned w, s, r;
     count_objects(sc, &w, &s, &r);
     printf("%s: ok (%u namespaces, %u workloads, %u services, %u routes, %u events, %u "

@@ -29,6 +29,7 @@
 #include <glib.h>
 
 #include "rahtisim/cli.h"
+#include "rahtisim/import.h"
 #include "rahtisim/expect.h"
 #include "rahtisim/plot.h"
 #include "rahtisim/report.h"
@@ -177,7 +178,7 @@ rs_cmd_run(int argc, char **argv)
     }
     for (unsigned i = 0; i < files->len; i++) {
         GError *err = NULL;
-        RsScenario *sc = rs_scenario_load_file(files->pdata[i], &a.limits, &err);
+        RsScenario *sc = rs_input_load(files->pdata[i], &a.limits, &err);
         if (sc == NULL) {
             rs_cli_usage_error("%s", err->message);
             g_error_free(err);

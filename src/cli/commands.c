@@ -51,6 +51,29 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0 all valid, 2 bad input or usage.",
      rs_cmd_check, NULL},
+    {"import", "MANIFEST... [--output FILE] [--namespace NS] [--name NAME] [--max-*]",
+     "Kubernetes/OpenShift manifests to a scenario",
+     "Reads Kubernetes and OpenShift manifests and writes the scenario they describe\n"
+     "(JSON, scenario-format.md), to extend with events, traffic and expectations.\n"
+     "MANIFEST is a YAML (multi-document) or JSON file, a folder (read recursively, like\n"
+     "`kubectl apply -f DIR`: *.yaml, *.yml, *.json), an `oc get ... -o yaml` List, or `-`\n"
+     "for stdin.  Kinds: Namespace, Project, Pod, Deployment, DeploymentConfig, ReplicaSet,\n"
+     "StatefulSet, ReplicationController, Service, Route, NetworkPolicy.  Kinds and fields\n"
+     "the simulator does not model are listed once each on stderr and in the output's\n"
+     "\"import_notes\"; objects a listed controller owns are skipped.\n"
+     "\n"
+     "  --output FILE    write the scenario to FILE (atomically) instead of stdout\n"
+     "  --namespace NS   the namespace of objects without one (default: `default`, with\n"
+     "                   a warning)\n"
+     "  --name NAME      the scenario's name (default: the first MANIFEST's base name)\n"
+     "\n"
+     "Every other command also takes manifests where it takes a SCENARIO (a .yaml/.yml\n"
+     "file or a folder), and a scenario can start from manifests: \"manifests\": [\"k8s/\"].\n"
+     "Errors read `rahtisim: FILE:LINE:COL: PATH: message` with the manifest's path.\n"
+     "\n"
+     "Exit status: 0 written, 2 bad input (bad YAML, an unknown apiVersion/kind pair, the\n"
+     "same object twice, alias bombs, not UTF-8, files over 64 MiB) or usage.",
+     rs_cmd_import, NULL},
     {"explain", "SCENARIO --from X --to URL [--at T] [--seed N] [--color WHEN] [--max-*]",
      "one request, hop by hop, with the rule behind each decision",
      "Simulates SCENARIO up to time T, sends one request from X to URL, and prints\n"

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "rahtisim/cli.h"
+#include "rahtisim/import.h"
 #include "rahtisim/expect.h"
 #include "rahtisim/teach.h"
 #include "cli/cli-private.h"
@@ -77,7 +78,7 @@ rs_cli_run_quiz(int argc, char **argv)
 
     GError *err = NULL;
     g_autoptr(RsScenario) sc =
-        file != NULL ? rs_scenario_load_file(file, &limits, &err)
+        file != NULL ? rs_input_load(file, &limits, &err)
                      : rs_scenario_load_data("<built-in>", rs_builtin_scenario,
                                              rs_builtin_scenario_len, &limits, &err);
     if (sc == NULL) {

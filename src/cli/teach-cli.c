@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rahtisim/cli.h"
+#include "rahtisim/import.h"
 #include "cli/cli-private.h"
 #include "cli/teach-cli.h"
 
@@ -113,7 +114,7 @@ RsScenario *
 rs_teach_load(const RsTeachArgs *a)
 {
     GError *err = NULL;
-    RsScenario *sc = rs_scenario_load_file(a->args->pdata[0], &a->limits, &err);
+    RsScenario *sc = rs_input_load(a->args->pdata[0], &a->limits, &err);
     if (sc == NULL) {
         rs_cli_usage_error("%s", err->message);
         g_error_free(err);

@@ -33,7 +33,37 @@ struct RsJsonDoc {
     cJSON *root;
     GHashTable *vpos;       /* cJSON* -> offset + 1 of the value */
     GHashTable *kpos;       /* cJSON* -> offset + 1 of its key */
+    /* Nodes built from other files (the importer's manifests): their
+     * "offsets" are len + 1 + an index into `origins`, so warnings still sort
+     * (text first, then origins in the order they were recorded). */
+    GPtrArray *origins;     /* RsJsonOrigin*, owned; NULL until one is set */
+    GStringChunk *files;    /* interned origin file names */
 };
+
+/* Where an imported node came from. */
+typedef struct {
+    const char *file;       /* interned in doc->files */
+    int line, col;
+    char *path;             /* the manifest path, used in messages in place of the JSON path */
+} RsJsonOrigin;
+
+/* Frees an origin. */
+static void
+origin_free(gpointer p)
+{
+    RsJsonOrigin *o = p;
+    g_free(o->path);
+    g_free(o);
+}
+
+/* The origin an offset stands for, or NULL for an offset into the text. */
+static const RsJsonOrigin *
+origin_at(const RsJsonDoc *doc, size_t offset)
+{
+    if (!doc->origins || offset <= doc->len || offset - doc->len - 1 >= doc->origins->len)
+        return NULL;
+    return g_ptr_array_index(doc->origins, offset - doc->len - 1);
+}
 
 /* The strict scanner's state. */
 typedef struct {
@@ -63,6 +93,10 @@ rs_jsonc_free(RsJsonDoc *doc)
         g_hash_table_unref(doc->vpos);
     if (doc->kpos)
         g_hash_table_unref(doc->kpos);
+    if (doc->origins)
+        g_ptr_array_unref(doc->origins);
+    if (doc->files)
+        g_string_chunk_free(doc->files);
     g_free(doc);
 }
 
@@ -96,6 +130,12 @@ rs_jsonc_offset(const RsJsonDoc *doc, const cJSON *node, bool key)
 void
 rs_jsonc_linecol(const RsJsonDoc *doc, size_t offset, int *line, int *col)
 {
+    const RsJsonOrigin *o = origin_at(doc, offset);
+    if (o) {
+        *line = o->line;
+        *col = o->col;
+        return;
+    }
     const size_t *ls = (const size_t *)(void *)doc->line_starts->data;
     guint lo = 0, hi = doc->line_starts->len;
     if (offset > doc->len)
@@ -122,6 +162,89 @@ rs_jsonc_linecol(const RsJsonDoc *doc, size_t offset, int *line, int *col)
             c++;
     *line = (int)lo + 1;
     *col = c;
+}
+
+/* The file an offset is in: an origin's file, else the document's name. */
+const char *
+rs_jsonc_file_at(const RsJsonDoc *doc, size_t offset)
+{
+    const RsJsonOrigin *o = origin_at(doc, offset);
+    return o ? o->file : doc->name;
+}
+
+/* The manifest path recorded for an offset, or NULL (see jsonc.h). */
+const char *
+rs_jsonc_path_at(const RsJsonDoc *doc, size_t offset)
+{
+    const RsJsonOrigin *o = origin_at(doc, offset);
+    return o ? o->path : NULL;
+}
+
+/* Records where a built node came from (see jsonc.h). */
+void
+rs_jsonc_set_origin(RsJsonDoc *doc, const cJSON *node, const char *file, int line, int col,
+                    const char *path)
+{
+    if (!doc->origins) {
+        doc->origins = g_ptr_array_new_with_free_func(origin_free);
+        doc->files = g_string_chunk_new(256);
+    }
+    RsJsonOrigin *o = g_new(RsJsonOrigin, 1);
+    o->file = g_string_chunk_insert_const(doc->files, file);
+    o->line = line;
+    o->col = col;
+    o->path = g_strdup(path);
+    g_ptr_array_add(doc->origins, o);
+    g_hash_table_insert(doc->vpos, (gpointer)node, GSIZE_TO_POINTER(doc->len + 1 + doc->origins->len));
+}
+
+/* Copies every origin of `src` into `dst` (see jsonc.h). */
+void
+rs_jsonc_copy_origins(RsJsonDoc *dst, const RsJsonDoc *src)
+{
+    GHashTableIter it;
+    gpointer node, off;
+    if (!src->origins)
+        return;
+    /* in the order they were recorded, so warnings keep their order */
+    g_autofree const cJSON **by_index = g_new0(const cJSON *, src->origins->len);
+    g_hash_table_iter_init(&it, src->vpos);
+    while (g_hash_table_iter_next(&it, &node, &off)) {
+        const RsJsonOrigin *o = origin_at(src, GPOINTER_TO_SIZE(off) - 1);
+        if (o)
+            by_index[GPOINTER_TO_SIZE(off) - 1 - src->len - 1] = node;
+    }
+    for (guint i = 0; i < src->origins->len; i++) {
+        const RsJsonOrigin *o = g_ptr_array_index(src->origins, i);
+        if (by_index[i])
+            rs_jsonc_set_origin(dst, by_index[i], o->file, o->line, o->col, o->path);
+    }
+}
+
+/* A document around a built tree (see jsonc.h). */
+RsJsonDoc *
+rs_jsonc_new_tree(const char *name, cJSON *root)
+{
+    RsJsonDoc *doc = g_new0(RsJsonDoc, 1);
+    doc->name = g_strdup(name);
+    doc->text = g_strdup("");
+    doc->line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
+    doc->line_ascii = g_array_new(FALSE, FALSE, sizeof(gboolean));
+    size_t zero = 0;
+    gboolean ascii = TRUE;
+    g_array_append_val(doc->line_starts, zero);
+    g_array_append_val(doc->line_ascii, ascii);
+    doc->vpos = g_hash_table_new(g_direct_hash, g_direct_equal);
+    doc->kpos = g_hash_table_new(g_direct_hash, g_direct_equal);
+    doc->root = root;
+    return doc;
+}
+
+/* The tree, for the importer to add to (see jsonc.h). */
+cJSON *
+rs_jsonc_root_mut(RsJsonDoc *doc)
+{
+    return doc->root;
 }
 
 /* A copy of `s` with control characters escaped (\n, \t, \x1b ...):

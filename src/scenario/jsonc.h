@@ -18,6 +18,8 @@
 #include <cjson/cJSON.h>
 #include <glib.h>
 
+#include "rahtisim/scenario.h"
+
 /* Files larger than this are refused before they are read. */
 #define RS_JSONC_MAX_FILE_SIZE ((size_t)64 * 1024 * 1024)
 /* Nesting deeper than this is a syntax error (scenarios need about 8). */
@@ -47,6 +49,30 @@ size_t rs_jsonc_offset(const RsJsonDoc *doc, const cJSON *node, bool key);
 
 /* 1-based line and column (in characters) of a byte offset. */
 void rs_jsonc_linecol(const RsJsonDoc *doc, size_t offset, int *line, int *col);
+
+/* ---- nodes built by the importer (src/import/) from other files ----
+ * A node may carry an origin: the file, line, column and manifest path it
+ * was translated from.  rs_jsonc_offset() then returns an offset past the
+ * text that rs_jsonc_linecol(), rs_jsonc_file_at() and rs_jsonc_path_at()
+ * map back to that origin, so the loader's messages name the manifest. */
+
+/* A document with no text around a tree built in memory (takes `root`). */
+RsJsonDoc *rs_jsonc_new_tree(const char *name, cJSON *root);
+/* The tree, writable: the importer grafts manifest objects into it. */
+cJSON *rs_jsonc_root_mut(RsJsonDoc *doc);
+/* Records that `node` was made from FILE:LINE:COL at manifest path `path`. */
+void rs_jsonc_set_origin(RsJsonDoc *doc, const cJSON *node, const char *file, int line, int col,
+                         const char *path);
+/* Copies src's origins into dst (before src's nodes are moved into dst's tree). */
+void rs_jsonc_copy_origins(RsJsonDoc *dst, const RsJsonDoc *src);
+/* The file an offset lies in (an origin's file, else the document's name). */
+const char *rs_jsonc_file_at(const RsJsonDoc *doc, size_t offset);
+/* The manifest path of an origin offset, NULL for offsets into the text. */
+const char *rs_jsonc_path_at(const RsJsonDoc *doc, size_t offset);
+
+/* Loads a scenario from a parsed (or built) document (loader.c; scenario.h
+ * has the file and memory variants). */
+RsScenario *rs_scenario_load_doc(const RsJsonDoc *doc, const RsLimits *limits, GError **error);
 
 /* A copy of `s` (g_free it) with control characters written as escapes
  * (\n, \t, \r, \xNN), for quoting file text in one-line messages. */

@@ -23,10 +23,13 @@ ld_vfail(Ld *ld, int code, const cJSON *node, bool at_key, const char *path, con
 {
     g_autofree char *raw = g_strdup_vprintf(fmt, ap);
     g_autofree char *msg = rs_jsonc_printable(raw);
-    g_autofree char *where = rs_jsonc_printable(path ? path : "");
     int line, col;
-    rs_jsonc_linecol(ld->doc, node ? rs_jsonc_offset(ld->doc, node, at_key) : 0, &line, &col);
-    g_set_error(ld->error, RS_SCENARIO_ERROR, code, "%s:%d:%d: %s%s%s", rs_jsonc_name(ld->doc),
+    size_t off = node ? rs_jsonc_offset(ld->doc, node, at_key) : 0;
+    /* a node the importer made names its manifest path (jsonc.h) */
+    const char *mpath = rs_jsonc_path_at(ld->doc, off);
+    g_autofree char *where = rs_jsonc_printable(mpath ? mpath : path ? path : "");
+    rs_jsonc_linecol(ld->doc, off, &line, &col);
+    g_set_error(ld->error, RS_SCENARIO_ERROR, code, "%s:%d:%d: %s%s%s", rs_jsonc_file_at(ld->doc, off),
                 line, col, where, *where ? ": " : "", msg);
 }
 
@@ -65,10 +68,10 @@ ld_warn(Ld *ld, const cJSON *node, RsRule rule, const char *fmt, ...)
     int line, col;
     rs_jsonc_linecol(ld->doc, w.off, &line, &col);
     if (rule != RS_RULE_NONE)
-        w.msg = g_strdup_printf("%s:%d:%d: warning: %s (%s)", rs_jsonc_name(ld->doc), line, col, msg,
+        w.msg = g_strdup_printf("%s:%d:%d: warning: %s (%s)", rs_jsonc_file_at(ld->doc, w.off), line, col, msg,
                                 rs_rule_id(rule));
     else
-        w.msg = g_strdup_printf("%s:%d:%d: warning: %s", rs_jsonc_name(ld->doc), line, col, msg);
+        w.msg = g_strdup_printf("%s:%d:%d: warning: %s", rs_jsonc_file_at(ld->doc, w.off), line, col, msg);
     g_array_append_val(ld->warns, w);
 }
 

@@ -193,6 +193,8 @@ rs_scenario_free(RsScenario *sc)
     g_free(sc->expect);
     if (sc->warnings)
         g_ptr_array_unref(sc->warnings);
+    if (sc->notes)
+        g_ptr_array_unref(sc->notes);
     g_free(sc);
 }
 
@@ -304,12 +306,38 @@ warn_cmp(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* `manifests` (files or folders the import layer reads first, src/import/)
+ * and `import_notes` (what `rahtisim import` could not translate): arrays
+ * of strings; the loader only checks their shape. */
+static bool
+import_keys(Ld *ld, const cJSON *root)
+{
+    static const char *const names[] = {"manifests", "import_notes"};
+    for (int k = 0; k < 2; k++) {
+        const cJSON *arr, *c;
+        if (!ld_array(ld, root, "", names[k], &arr))
+            return false;
+        int i = 0;
+        cJSON_ArrayForEach(c, arr) {
+            g_autofree char *p = g_strdup_printf("%s[%d]", names[k], i++);
+            if (!cJSON_IsString(c))
+                return ld_fail(ld, c, false, p, "expected a string, found %s", ld_type_word(c));
+            if (k == 0 && !*c->valuestring)
+                return ld_fail(ld, c, false, p, "expected a file or folder name, found an empty string");
+            if (k == 1)
+                g_ptr_array_add(ld->sc->notes, g_strdup(c->valuestring));
+        }
+    }
+    return true;
+}
+
 /* Runs the three passes over a parsed document. */
 static bool
 load_doc(Ld *ld, const cJSON *root)
 {
     static const char *const keys[] = {"name", "description", "platform", "seed", "duration",
-                                       "namespaces", "hosts", "dns", "events", "traffic", "expect", NULL};
+                                       "namespaces", "hosts", "dns", "events", "traffic", "expect",
+                                       "manifests", "import_notes", NULL};
     RsScenario *sc = ld->sc;
     if (!cJSON_IsObject(root))
         return ld_fail(ld, root, false, "", "a scenario is a JSON object, found %s", ld_type_word(root));
@@ -321,6 +349,8 @@ load_doc(Ld *ld, const cJSON *root)
         !ld_namespaces(ld, root) || !ld_hosts(ld, root) || !ld_dns(ld, root) ||
         !ld_events(ld, root) || !ld_traffic(ld, root) || !ld_expectations(ld, root) ||
         !ld_traffic_volume(ld, root))
+        return false;
+    if (!import_keys(ld, root))
         return false;
     if (strpbrk(sc->name, "\n\t") != NULL)
         return ld_fail(ld, ld_get(root, "name"), false, "name", "the scenario name is one line: "
@@ -340,6 +370,7 @@ load_from_doc(const RsJsonDoc *doc, const RsLimits *limits, GError **error)
     sc->seed = 1;
     sc->duration = RS_TIME_NEVER;
     sc->warnings = g_ptr_array_new_with_free_func(g_free);
+    sc->notes = g_ptr_array_new_with_free_func(g_free);
     Ld ld = {.sc = sc, .doc = doc, .error = error};
     if (limits)
         ld.lim = *limits;
@@ -371,6 +402,13 @@ load_from_doc(const RsJsonDoc *doc, const RsLimits *limits, GError **error)
         return NULL;
     sort_events(sc);
     return g_steal_pointer(&sc);
+}
+
+/* Loads from a parsed or built document (jsonc.h). */
+RsScenario *
+rs_scenario_load_doc(const RsJsonDoc *doc, const RsLimits *limits, GError **error)
+{
+    return load_from_doc(doc, limits, error);
 }
 
 /* Loads from memory (see scenario.h). */

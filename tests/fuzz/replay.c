@@ -71,7 +71,9 @@ int
 main(int argc, char **argv)
 {
     static const char *const defaults[] = {"tests/fuzz/regressions", "scenarios", "tests/good",
-                                           "tests/bad", NULL};
+                                           "tests/bad", "tests/manifests/guestbook",
+                                           "tests/manifests/rahti-docs", "tests/manifests/oc-get-list",
+                                           NULL};
     const char *srcdir = g_getenv("SRCDIR") ? g_getenv("SRCDIR") : RS_SRCDIR;
     unsigned count = 0;
     bool ok = true;
