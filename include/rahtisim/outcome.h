@@ -21,7 +21,9 @@
     X(REJECTED,        "rejected",        'W', "the router closed the connection without a response") \
     X(TLS_ERROR,       "tls-error",       'S', "the TLS handshake failed") \
     X(BAD_REQUEST,     "bad-request",     'B', "HTTP 400 from the router") \
-    X(GATEWAY_TIMEOUT, "gateway-timeout", 'G', "HTTP 504 from the router")
+    X(GATEWAY_TIMEOUT, "gateway-timeout", 'G', "HTTP 504 from the router") \
+    X(RESET,           "reset",           'X', "the server reset the connection (R56)") \
+    X(BAD_GATEWAY,     "bad-gateway",     'P', "HTTP 502 from the router: the server closed or reset the connection (R56)")
 
 typedef enum {
 #define RS_X_(e, w, l, d) RS_OUTCOME_##e,
@@ -87,7 +89,13 @@ bool rs_outcome_parse(const char *word, RsOutcome *out);
     X(47, "policy changes reach the data plane late") \
     X(48, "LoadBalancer services") \
     X(49, "external traffic policy") \
-    X(50, "LoadBalancer traffic follows the service data plane")
+    X(50, "LoadBalancer traffic follows the service data plane") \
+    X(51, "container crash and restart (CrashLoopBackOff)") \
+    X(52, "readiness probe") \
+    X(53, "liveness probe and hung apps") \
+    X(54, "rollouts: rolling and recreate") \
+    X(55, "graceful termination") \
+    X(56, "outcomes reset and bad-gateway")
 
 typedef enum {
     RS_RULE_NONE = 0,

@@ -42,6 +42,10 @@ typedef struct RsSim RsSim;
     X(POD_OTHER_NS,     "the address is a pod of another namespace [pod, ns: client's]") \
     X(POD_CRASHED,      "the pod crashed and does not answer [pod]") \
     X(POD_STARTING,     "the pod is still starting: nothing listens yet [pod, port]") \
+    X(POD_RESTARTING,   "the pod's container crashed and waits to restart (R51) [pod, port, n: restarts]") \
+    X(POD_SIGTERM,      "the pod is terminating and has stopped accepting (R55) [pod, port]") \
+    X(POD_HUNG,         "the pod accepted the connection but its app never answers (R53) [pod]") \
+    X(RESET,            "the pod was killed with the request in flight: connection reset (R56) [pod, flag: via the router: 502]") \
     X(POD_FAILED,       "the pod fails to start [pod, port, n: privileged port]") \
     X(NO_LISTENER,      "the pod does not listen on the port [pod, port]") \
     X(TLS_PLAIN,        "https to a port without TLS [pod, port]") \

@@ -93,6 +93,40 @@ typedef struct {
     char *key, *value;
 } RsLabel;
 
+/* A readiness or liveness probe (R52, R53); keys as in Kubernetes
+ * (periodSeconds, failureThreshold, successThreshold, initialDelaySeconds). */
+typedef struct {
+    bool set;                   /* declared: without a readiness probe a pod is ready when
+                                   started (R5); without a liveness probe nothing restarts it */
+    rs_time_t period;           /* default 10s, > 0 */
+    unsigned failure_threshold; /* default 3, >= 1 */
+    unsigned success_threshold; /* default 1, >= 1 (liveness: exactly 1) */
+    rs_time_t initial_delay;    /* default 0s */
+} RsProbeSpec;
+
+/* A number of pods or a percentage of the replicas (R54: intstr.IntOrString). */
+typedef struct {
+    unsigned value;
+    bool percent;               /* value is 0-100 % */
+} RsIntOrPct;
+
+typedef enum { RS_STRATEGY_ROLLING, RS_STRATEGY_RECREATE } RsStrategyType;
+
+/* A deployment's update strategy (R54). */
+typedef struct {
+    RsStrategyType type;        /* default rolling */
+    RsIntOrPct max_surge;       /* default 25 % (rounded up) */
+    RsIntOrPct max_unavailable; /* default 25 % (rounded down) */
+    rs_time_t min_ready;        /* default 0s: minReadySeconds */
+} RsStrategySpec;
+
+/* The fields a rollout's `set` may change (R54), as bits of RsWorkloadSpec.set_mask. */
+enum {
+    RS_SET_PORTS = 1u << 0, RS_SET_PROTOCOL = 1u << 1, RS_SET_STARTUP = 1u << 2,
+    RS_SET_SERVICE_TIME = 1u << 3, RS_SET_CONCURRENCY = 1u << 4, RS_SET_READINESS = 1u << 5,
+    RS_SET_LIVENESS = 1u << 6, RS_SET_PRE_STOP = 1u << 7, RS_SET_GRACE = 1u << 8,
+};
+
 /* A deployment, or a bare pod (replicas 1, is_bare). */
 typedef struct {
     RsSrcPos pos;
@@ -105,6 +139,11 @@ typedef struct {
     rs_time_t startup;          /* default 2s (R5) */
     rs_time_t service_time;     /* mean, default 1ms (R38) */
     unsigned concurrency;       /* default 100 */
+    RsProbeSpec readiness, liveness;    /* R52, R53 */
+    RsStrategySpec strategy;    /* R54 (deployments) */
+    rs_time_t pre_stop;         /* R55: the preStop sleep, default 0s (none) */
+    rs_time_t termination_grace;        /* R55: default 30s */
+    unsigned set_mask;          /* a rollout's `set`: the RS_SET_* fields given */
 } RsWorkloadSpec;
 
 typedef struct {
@@ -254,6 +293,10 @@ typedef enum {
     RS_EV_LABEL,                /* a namespace's or a pod's label (R47) */
     RS_EV_JOIN_NETWORKS,        /* rahti-1 admin: oc adm pod-network join-projects (R39) */
     RS_EV_GLOBAL_NETWORK,       /* rahti-1 admin: make-projects-global (R39) */
+    RS_EV_CRASH_CONTAINER,      /* R51 */
+    RS_EV_FAIL_READINESS, RS_EV_PASS_READINESS,     /* R52 */
+    RS_EV_HANG,                 /* R53 */
+    RS_EV_ROLLOUT,              /* R54 */
 } RsEventKind;
 
 typedef enum {
@@ -278,6 +321,8 @@ typedef struct {
     RsPolicySpec *policy;       /* apply of a network_policy (R47) */
     /* label: `ns` (a namespace: name NULL) or ns/name (a pod); key, value (NULL removes) */
     char **networks; unsigned n_networks;   /* join_networks (R39) */
+    bool crash_loop;            /* crash_container: it crashes again on every start (R51) */
+    RsWorkloadSpec *set;        /* rollout: the changed pod fields (set_mask), or NULL (R54) */
 } RsEventSpec;
 
 /* ---- traffic ---- */
@@ -325,10 +370,16 @@ typedef struct {
 
 /* ---- expectations ---- */
 
-typedef enum { RS_EXPECT_PROBE, RS_EXPECT_RESOLVE, RS_EXPECT_STATE, RS_EXPECT_TRAFFIC } RsExpectKind;
+typedef enum {
+    RS_EXPECT_PROBE, RS_EXPECT_RESOLVE, RS_EXPECT_STATE, RS_EXPECT_TRAFFIC,
+    RS_EXPECT_ROLLOUT,          /* {"rollout": "ns/deploy", "complete_by": T} (R54) */
+    RS_EXPECT_READY,            /* {"deployment": "ns/web", "between": [...], "ready": {"min": N}} */
+} RsExpectKind;
 
 typedef enum {
-    RS_POD_PENDING, RS_POD_RUNNING, RS_POD_READY, RS_POD_FAILED, RS_POD_GONE
+    RS_POD_PENDING, RS_POD_RUNNING, RS_POD_READY, RS_POD_FAILED, RS_POD_GONE,
+    RS_POD_NOT_READY,           /* running, failing its readiness probe (R52) */
+    RS_POD_TERMINATING,         /* deleted, draining (R55) */
 } RsPodState;
 const char *rs_pod_state_word(RsPodState s);
 
@@ -368,6 +419,9 @@ typedef struct {
     double max_deviation;
     bool has_latency_pct;       /* "latency": {"p50": "5ms", "p99": {"max": "50ms"}} */
     rs_time_t latency_p50_max, latency_p90_max, latency_p99_max;   /* RS_TIME_NEVER: unchecked */
+    /* rollout (R54): the deployment in `pod`; complete by `at` */
+    /* ready: the deployment in `pod`, over between_start..between_end */
+    unsigned ready_min;
 } RsExpectSpec;
 
 /* Limits that protect against runaway scenarios; each has a command-line

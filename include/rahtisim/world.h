@@ -116,6 +116,8 @@ struct RsTemplate {
     rs_time_t startup, service_time;
     unsigned concurrency;
     int privileged_port;        /* the first declared port < 1024 (R4), or -1 */
+    RsProbeSpec readiness, liveness;    /* R52, R53 (set: declared) */
+    rs_time_t pre_stop, termination_grace;      /* R55 */
 };
 
 struct RsPod {
@@ -137,6 +139,23 @@ struct RsPod {
                                  * RS_TIME_NEVER while it has not */
     unsigned restarts;          /* R4 restarts, or address retries while pending */
     RsTimer timer;              /* the pending lifecycle timer, 0 if none */
+    /* the container and its probes (src/world/lifecycle.c, R51-R53, R55) */
+    bool app_up;                /* the app listens: started `startup` ago and not killed since */
+    bool container_down;        /* R51: crashed or killed, waiting to restart: refused */
+    bool crash_loop;            /* R51: it crashes again on every start */
+    bool unhealthy;             /* R52: fail_readiness: the app's health answer fails */
+    bool hung;                  /* R53: accepts connections, never answers */
+    bool terminating;           /* R55: deleted, draining (state TERMINATING) */
+    bool sigterm;               /* R55: got SIGTERM: new connections are refused */
+    unsigned crashes;           /* R51: crashes since the back-off was last reset */
+    unsigned container_restarts;        /* R51, R53: restarts of its container */
+    rs_time_t started_at;       /* when its container last started */
+    RsTimer rprobe, lprobe;     /* the next readiness / liveness probe (R52, R53) */
+    RsTimer stop_timer;         /* R55: SIGTERM after pre_stop */
+    RsTimer kill_timer;         /* R55: the kill at termination_grace */
+    unsigned r_ok, r_fail, l_fail;      /* consecutive probe results */
+    RsReq *s_head;              /* requests in service (a list through the requests), so a
+                                   kill can reset them (R55, R56) */
     int ready_slot;             /* index in owner->ready, -1 if not there */
     GPtrArray *label_lists;     /* the label-index lists it is in (not owned) */
     RsRng rng;                  /* its own stream: service times (R38) */
@@ -154,10 +173,31 @@ struct RsWorkload {
     unsigned replicas;
     unsigned next_index;        /* the n of the next <deployment>-<n> */
     bool removed;
-    GPtrArray *pods;            /* pods not gone, creation order (not owned) */
+    GPtrArray *pods;            /* pods of the current template, not gone and not terminating,
+                                   creation order (not owned) */
+    GPtrArray *old;             /* the same for older templates: a rollout is on (R54) */
     GPtrArray *ready;           /* pods ready and not crashed (not owned): requesters */
-    unsigned n_old;             /* pods of `pods` of an older template (a rollout is on) */
+    unsigned n_old;             /* old->len */
+    unsigned n_ready_new, n_ready_old;  /* api_ready pods of `pods` / `old` */
+    unsigned n_terminating;     /* R55: its pods still terminating */
+    RsStrategySpec strategy;    /* R54 */
+    /* the rollout (src/world/rollout.c, R54) */
+    unsigned rollouts;          /* rollouts started */
+    bool rolling;               /* a rollout is on */
+    bool stalled;               /* its progress deadline passed (ProgressDeadlineExceeded) */
+    rs_time_t rollout_started, rollout_done;    /* RS_TIME_NEVER: not yet */
+    rs_time_t last_progress;
+    unsigned last_avail_new;    /* new pods available at the last progress */
+    RsTimer deadline_timer;
+    bool reconciling, again;    /* rs_rollout_reconcile is running / must run again */
+    GArray *ready_log;          /* RsReadyMark: every change of its ready pods (expectations) */
 };
+
+/* A deployment's ready pods (n_ready_new + n_ready_old) from `at` on. */
+typedef struct {
+    rs_time_t at;
+    unsigned n;
+} RsReadyMark;
 
 /* ---- services ---- */
 
@@ -403,8 +443,14 @@ struct RsNamespace {
                                    services selecting with it (owned lists; R10, R15) */
 };
 
-/* Called by the world when a pod stops answering: deleted (graceful) or crashed. */
-typedef void (*RsPodStopFn)(void *data, RsPod *pod, bool crashed);
+/* How a pod stops answering, for the request pipeline's hook. */
+typedef enum {
+    RS_STOP_CRASHED,            /* R7: nothing answers; the clients' timers fire */
+    RS_STOP_KILLED,             /* R51, R55: the process is killed: connections reset (R56) */
+} RsStopHow;
+
+/* Called by the world when a pod stops answering: crashed (R7) or killed (R51, R55). */
+typedef void (*RsPodStopFn)(void *data, RsPod *pod, RsStopHow how);
 
 struct RsWorld {
     RsEngine *eng;              /* not owned */
@@ -474,6 +520,10 @@ const RsPodPort *rs_pod_port(const RsPod *pod, uint16_t port);
 const RsPodPort *rs_pod_port_named(const RsPod *pod, const char *name);
 /* Whether a pod answers packets now: it holds its address and has not crashed. */
 bool rs_pod_alive(const RsPod *pod);
+/* Whether a pod's app accepts new connections now: alive, its container up
+ * and started, not failing to start (R4), not past SIGTERM (R55).  A pod
+ * that is not ready (R52) or in its preStop hook (R55) still accepts. */
+bool rs_pod_accepts(const RsPod *pod);
 
 /* The view's entry for a service port, or NULL if the data plane has no such port. */
 RsViewPort *rs_view_port(RsSvcView *v, uint16_t port);
@@ -497,6 +547,18 @@ void rs_world_delete_pod(RsWorld *w, RsPod *pod);
 void rs_world_crash_pod(RsWorld *w, RsPod *pod);
 /* Sets a deployment's replicas; scale-down removes the newest pods first. */
 void rs_world_scale(RsWorld *w, RsWorkload *wl, unsigned replicas);
+/* R51: the container crashes and restarts in the same pod (crash_loop: on every start). */
+void rs_world_crash_container(RsWorld *w, RsPod *pod, bool crash_loop);
+/* R52: the app's health answer fails (or passes again). */
+void rs_world_set_unhealthy(RsWorld *w, RsPod *pod, bool unhealthy);
+/* R53: the app stops answering. */
+void rs_world_hang(RsWorld *w, RsPod *pod);
+/* R54: rolls out a deployment to `tmpl` (a new template) by its strategy. */
+void rs_world_rollout(RsWorld *w, RsWorkload *wl, RsTemplate *tmpl, const char *why);
+/* R54: a new template: `base` with the fields of `set` that `mask` (RS_SET_*) names;
+ * set NULL: a copy (oc rollout restart). */
+RsTemplate *rs_world_template_derive(RsWorld *w, const RsTemplate *base, const RsTemplate *set,
+                                     unsigned mask);
 
 /* Appends a sentence to the event log (printf-style). */
 void rs_world_log(RsWorld *w, RsRule rule, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
@@ -513,10 +575,11 @@ RsNamespace *rs_world_ensure_namespace(RsWorld *w, const char *name);
 RsTemplate *rs_world_template(RsWorld *w, const RsWorkloadSpec *spec);
 RsSvcDef *rs_world_svc_def(RsWorld *w, const RsServiceSpec *spec);
 RsWorkload *rs_world_add_deployment(RsWorld *w, RsNamespace *ns, const char *name,
-                                    RsTemplate *tmpl, unsigned replicas);
+                                    RsTemplate *tmpl, unsigned replicas,
+                                    const RsStrategySpec *strategy);
 RsPod *rs_world_add_bare_pod(RsWorld *w, RsNamespace *ns, const char *name, RsTemplate *tmpl);
 void rs_world_apply_deployment(RsWorld *w, RsNamespace *ns, const char *name,
-                               RsTemplate *tmpl, unsigned replicas);
+                               RsTemplate *tmpl, unsigned replicas, const RsStrategySpec *strategy);
 void rs_world_remove_deployment(RsWorld *w, RsWorkload *wl);
 /* Creates a service; `ip_reserved`: its fixed ClusterIP was reserved at load. */
 RsService *rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserved,
@@ -543,6 +606,43 @@ void rs_pod_free(RsPod *pod);
 bool rs_template_equal(const RsTemplate *a, const RsTemplate *b);
 bool rs_labels_match(const RsWLabel *sel, unsigned n_sel, const RsTemplate *t);
 bool rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error);
+
+/* ---- the lifecycle (src/world/pod.c, lifecycle.c, rollout.c; R4-R8, R51-R55) ---- */
+
+/* lifecycle.c: the pod got its address and its container starts (R5, R51-R53). */
+void rs_pod_container_start(RsWorld *w, RsPod *pod);
+/* lifecycle.c: puts a pod in or out of the endpoints truth (R5, R52, R55). */
+void rs_pod_set_ready(RsWorld *w, RsPod *pod, bool ready);
+/* lifecycle.c: cancels every timer of a pod's container and probes. */
+void rs_pod_cancel_lifecycle(RsWorld *w, RsPod *pod);
+/* lifecycle.c: R55: a pod starts terminating: out of the endpoints and its
+ * deployment's count at once (state TERMINATING) ... */
+void rs_pod_terminate_begin(RsWorld *w, RsPod *pod);
+/* ... then (after the caller made any replacement) its preStop hook, SIGTERM,
+ * the drain and the kill at termination_grace run; idle and without a hook
+ * it exits at once. */
+void rs_pod_terminate_run(RsWorld *w, RsPod *pod);
+/* lifecycle.c: R55: the pipeline tells the world a pod finished a request. */
+void rs_pod_request_done(RsWorld *w, RsPod *pod);
+/* pod.c: the pod is GONE: out of every index, its address released (R3). */
+void rs_pod_exit(RsWorld *w, RsPod *pod);
+/* pod.c: removes a pod its controller chose: terminates (R55) or is gone at once. */
+void rs_pod_remove(RsWorld *w, RsPod *pod);
+/* pod.c: creates a pod of a deployment: `<name>-<n>` with the next n. */
+RsPod *rs_workload_new_pod(RsWorld *w, RsWorkload *wl);
+/* pod.c: notes a change of a deployment's ready pods in its ready_log. */
+void rs_workload_ready_changed(RsWorld *w, RsWorkload *wl);
+/* pod.c: the fewest ready pods a deployment had in [start, end]; *when: the first time. */
+unsigned rs_workload_ready_min(const RsWorkload *wl, rs_time_t start, rs_time_t end, rs_time_t *when);
+/* pod.c: takes a pod out of its deployment's requesters. */
+void rs_pod_drop_requester(RsPod *pod);
+/* pod.c: takes a pod out of its deployment's lists (terminating or gone). */
+void rs_workload_forget(RsWorkload *wl, RsPod *pod);
+/* rollout.c: brings a deployment towards its replicas of the current template
+ * by its strategy (R54); returns the last pod it created, or NULL. */
+RsPod *rs_rollout_reconcile(RsWorld *w, RsWorkload *wl);
+/* rollout.c: the ReplicaSet's choice among `list` (R54): not ready first, then newest. */
+RsPod *rs_workload_victim(GPtrArray *list, unsigned n_ready);
 
 /* ---- the edge (src/world/route.c, router.c, host.c) ---- */
 

@@ -310,6 +310,62 @@ check_state(RunCtx *ctx, RsExpectResult *r)
     r->explanation = rs_sim_pod_history(ctx->sim, parts[0], parts[1]);
 }
 
+/* Judges a rollout expectation at its complete_by time (R54). */
+static void
+check_rollout(RunCtx *ctx, RsExpectResult *r)
+{
+    const RsExpectSpec *e = r->spec;
+    char by[32], t[32];
+    g_auto(GStrv) parts = g_strsplit(e->pod, "/", 2);
+    const RsWorkload *wl = rs_world_workload(rs_sim_world(ctx->sim), parts[0], parts[1]);
+    r->expected = cJSON_CreateObject();
+    add_duration(r->expected, "complete_by", e->at);
+    r->observed = cJSON_CreateObject();
+    rs_duration_format(e->at, by);
+    bool done = wl != NULL && wl->rollouts > 0 && !wl->rolling;
+    cJSON_AddNumberToObject(r->observed, "rollouts", wl != NULL ? wl->rollouts : 0);
+    cJSON_AddBoolToObject(r->observed, "complete", done);
+    cJSON_AddBoolToObject(r->observed, "stalled", wl != NULL && wl->stalled);
+    if (done)
+        add_duration(r->observed, "completed_at", wl->rollout_done);
+    r->passed = done;
+    if (wl == NULL)
+        r->summary = g_strdup_printf("rollout of %s by %s: the deployment does not exist", e->pod, by);
+    else if (wl->rollouts == 0)
+        r->summary = g_strdup_printf("rollout of %s by %s: no rollout happened", e->pod, by);
+    else if (done)
+        r->summary = g_strdup_printf("rollout of %s by %s: complete at %s", e->pod, by,
+                                     rs_duration_format(wl->rollout_done, t));
+    else
+        r->summary = g_strdup_printf("rollout of %s by %s: %s (%u of %u new pods ready, %u old pods left; R54)",
+                                     e->pod, by, wl->stalled ? "stalled: ProgressDeadlineExceeded" : "not complete",
+                                     wl->n_ready_new, wl->replicas, wl->n_old);
+    r->explanation = rs_sim_pod_history(ctx->sim, parts[0], parts[1]);
+}
+
+/* Judges a ready-pods expectation at the end of its window (R52, R54, R55). */
+static void
+check_ready(RunCtx *ctx, RsExpectResult *r)
+{
+    const RsExpectSpec *e = r->spec;
+    char a[32], b[32], t[32];
+    g_auto(GStrv) parts = g_strsplit(e->pod, "/", 2);
+    const RsWorkload *wl = rs_world_workload(rs_sim_world(ctx->sim), parts[0], parts[1]);
+    rs_time_t when = e->between_start;
+    unsigned least = wl != NULL ? rs_workload_ready_min(wl, e->between_start, e->between_end, &when) : 0;
+    r->expected = cJSON_CreateObject();
+    cJSON_AddNumberToObject(r->expected, "ready_min", e->ready_min);
+    r->observed = cJSON_CreateObject();
+    cJSON_AddNumberToObject(r->observed, "ready_min", least);
+    add_duration(r->observed, "at", when);
+    r->passed = least >= e->ready_min;
+    r->summary = g_strdup_printf("deployment %s between %s and %s: at least %u ready (fewest %u at %s)",
+                                 e->pod, rs_duration_format(e->between_start, a),
+                                 rs_duration_format(e->between_end, b), e->ready_min, least,
+                                 rs_duration_format(when, t));
+    r->explanation = rs_sim_pod_history(ctx->sim, parts[0], parts[1]);
+}
+
 /* Adds a fraction as a JSON number with four decimals (stable text, R37). */
 static void
 add_fraction(cJSON *o, const char *key, double f)
@@ -627,6 +683,12 @@ spec_expected(const RsExpectSpec *e)
     case RS_EXPECT_STATE:
         cJSON_AddStringToObject(exp, "state", rs_pod_state_word(e->state));
         break;
+    case RS_EXPECT_ROLLOUT:
+        add_duration(exp, "complete_by", e->at);
+        break;
+    case RS_EXPECT_READY:
+        cJSON_AddNumberToObject(exp, "ready_min", e->ready_min);
+        break;
     case RS_EXPECT_TRAFFIC:
         cJSON_Delete(exp);
         return traffic_expected(e);
@@ -665,6 +727,12 @@ not_evaluated(RsExpectResult *r, const RsScenario *sc, rs_time_t now, bool limit
         break;
     case RS_EXPECT_STATE:
         r->summary = g_strdup_printf("pod %s at %s: not evaluated", e->pod, at);
+        break;
+    case RS_EXPECT_ROLLOUT:
+        r->summary = g_strdup_printf("rollout of %s by %s: not evaluated", e->pod, at);
+        break;
+    case RS_EXPECT_READY:
+        r->summary = g_strdup_printf("deployment %s ready pods until %s: not evaluated", e->pod, at);
         break;
     case RS_EXPECT_TRAFFIC:
         r->summary = g_strdup_printf("traffic %s: not evaluated", e->traffic);
@@ -707,6 +775,12 @@ expect_fire(RsEngine *eng, void *obj, uint64_t arg)
         break;
     case RS_EXPECT_STATE:
         check_state(ctx, r);
+        break;
+    case RS_EXPECT_ROLLOUT:
+        check_rollout(ctx, r);
+        break;
+    case RS_EXPECT_READY:
+        check_ready(ctx, r);
         break;
     case RS_EXPECT_TRAFFIC:
         g_assert_not_reached();     /* judged after the run, never scheduled */

@@ -125,6 +125,24 @@ rs_hop_describe(const RsHop *h, GString *out)
     case RS_HOP_POD_STARTING:
         g_string_append_printf(out, "%s is still starting: nothing listens on %u yet: refused", pod, h->port);
         break;
+    case RS_HOP_POD_RESTARTING:
+        g_string_append_printf(out, "the container of %s crashed and waits to restart (restart %u, "
+                               "CrashLoopBackOff): nothing listens on %u: refused", pod, h->n, h->port);
+        break;
+    case RS_HOP_POD_SIGTERM:
+        g_string_append_printf(out, "%s is terminating and got SIGTERM: it accepts no new connection on %u: "
+                               "refused", pod, h->port);
+        break;
+    case RS_HOP_POD_HUNG:
+        g_string_append_printf(out, "%s accepts the connection, but its app hangs and never answers", pod);
+        break;
+    case RS_HOP_RESET:
+        if (h->flag)
+            g_string_append_printf(out, "%s is killed with the request in flight: the router's connection "
+                                   "is reset: HTTP 502", pod);
+        else
+            g_string_append_printf(out, "%s is killed with the request in flight: connection reset", pod);
+        break;
     case RS_HOP_POD_FAILED:
         g_string_append_printf(out, "%s fails to start (port %u is privileged): nothing listens on %u: refused",
                                pod, h->n, h->port);

@@ -31,6 +31,8 @@ struct RsReq {
     bool record;
     bool via_svc;
     RsReq *next;                /* free list, or the pod's queue */
+    RsReq *snext, *sprev;       /* the pod's requests in service (R55: a kill resets them) */
+    bool in_service;            /* in that list: its ev_served is pending or it hangs (R53) */
     RsPod *src;                 /* the sending pod, or NULL for a host */
     RsHost *host;               /* the sending host, or NULL for a pod (R36) */
     uint64_t client;            /* the client on the requester (its cookie jar, R27); 0: default */
@@ -96,7 +98,7 @@ void rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint6
                     const RsUrl *to, bool record, RsRequestDone done, void *data);
 
 /* The world's hook: a pod stopped (deleted or crashed); settles its queue. */
-void rs_net_pod_stopped(void *net, RsPod *pod, bool crashed);
+void rs_net_pod_stopped(void *net, RsPod *pod, RsStopHow how);
 /* The world's hook: a router replica failed; its connections are lost (R30). */
 void rs_net_router_failed(void *net, RsReplica *r);
 

@@ -329,13 +329,32 @@ rs_req_disarm_timer(RsReq *req)
     req->timer = 0;
 }
 
+/* Takes a request out of its pod's in-service list. */
+static void
+service_unlink(RsReq *req, RsPod *pod)
+{
+    if (req->sprev != NULL)
+        req->sprev->snext = req->snext;
+    else
+        pod->s_head = req->snext;
+    if (req->snext != NULL)
+        req->snext->sprev = req->sprev;
+    req->snext = req->sprev = NULL;
+    req->in_service = false;
+}
+
 /* Event: the pod has served a request (R38); it takes the next from its queue. */
 static void
 ev_served(RsEngine *eng, void *obj, uint64_t gen)
 {
     RsReq *req = obj;
+    if (req->gen != (uint32_t)gen || !req->in_service)
+        return;                 /* R51, R55: its pod was killed meanwhile: already reset */
     RsPod *pod = req->at;
-    g_assert(req->gen == (uint32_t)gen && req->at_pod);
+    g_assert(req->at_pod);
+    if (pod->hung && !pod->crashed)
+        return;                 /* R53: the app hangs: it never answers; a kill resets it */
+    service_unlink(req, pod);
     if (!req->isolated)
         pod->busy--;            /* an isolated request took no worker (src/net/isolate.c) */
     req->at_pod = false;
@@ -354,17 +373,18 @@ ev_served(RsEngine *eng, void *obj, uint64_t gen)
         }
         serve_start(next, pod);
     }
-    if (req->done) {
+    bool crashed = pod->crashed;
+    if (req->done)
         req_put(req);
-        return;
-    }
-    if (pod->crashed)
-        return;                 /* R7: no answer; the client's timer will fire */
-    req->res.pod = pod->full;
-    int status = (req->scheme != RS_SCHEME_TCP && pod->tmpl->protocol == RS_PROTO_HTTP) ? 200 : 0;
-    if (req->routed)
-        req->net->router->served(req);
-    reply(req, RS_OUTCOME_OK, status);
+    else if (!crashed) {
+        req->res.pod = pod->full;
+        int status = (req->scheme != RS_SCHEME_TCP && pod->tmpl->protocol == RS_PROTO_HTTP) ? 200 : 0;
+        if (req->routed)
+            req->net->router->served(req);
+        reply(req, RS_OUTCOME_OK, status);
+    }                           /* R7 (crashed): no answer; the client's timer will fire */
+    if (pod->sigterm)
+        rs_pod_request_done(req->net->w, pod);  /* R55: draining: it exits when idle */
     (void)eng;
 }
 
@@ -377,6 +397,12 @@ serve_start(RsReq *req, RsPod *pod)
         pod->busy++;            /* an isolated request takes no worker (src/net/isolate.c) */
     req->at_pod = true;
     req->at = pod;
+    req->in_service = true;
+    req->sprev = NULL;
+    req->snext = pod->s_head;
+    if (pod->s_head != NULL)
+        pod->s_head->sprev = req;
+    pod->s_head = req;
     RsHop *h = hop(req, RS_HOP_SERVE, RS_R38);
     h->pod = pod->full;
     h->n = pod->busy + req->isolated;
@@ -385,6 +411,12 @@ serve_start(RsReq *req, RsPod *pod)
      * behind the router, the router's server timeout bounds it (R31). */
     if (!req->routed)
         arm_timer(req);
+    if (pod->hung) {
+        /* R53: accepted, never answered: the client's (or the router's, R31) timer decides */
+        h = hop(req, RS_HOP_POD_HUNG, RS_R53);
+        h->pod = pod->full;
+        return;
+    }
     double mean = (double)pod->tmpl->service_time;
     RsRng *rng = rs_req_own(req, &pod->rng, sizeof pod->rng);
     rs_time_t st = mean > 0 ? (rs_time_t)llround(rs_rng_exponential(rng, mean)) : 0;
@@ -432,10 +464,15 @@ ev_arrive(RsEngine *eng, void *obj, uint64_t gen)
         return;
     }
     h = NULL;
-    if (pod->state == RS_POD_FAILED) {
+    if (pod->container_down) {
+        h = hop(req, RS_HOP_POD_RESTARTING, RS_R51);    /* R51: refused while it restarts */
+        h->n = pod->container_restarts;
+    } else if (pod->state == RS_POD_FAILED) {
         h = hop(req, RS_HOP_POD_FAILED, RS_R4);
         h->n = (unsigned)pod->tmpl->privileged_port;
-    } else if (pod->state != RS_POD_READY) {
+    } else if (pod->sigterm) {
+        h = hop(req, RS_HOP_POD_SIGTERM, RS_R55);       /* R55: stopped accepting */
+    } else if (!pod->app_up) {
         h = hop(req, RS_HOP_POD_STARTING, RS_R5);
     } else {
         const RsPodPort *pp = rs_pod_port(pod, req->port);
@@ -494,13 +531,32 @@ rs_req_pod_accept(RsReq *req, RsPod *pod)
     pod->queued++;
 }
 
-/* The world's hook: a pod stopped.  Deleted (R6): requests still waiting are
- * refused as its listening socket closes; those in service finish
- * (graceful).  Crashed (R7): nothing answers; the clients' timers fire. */
+/* Ends one request at a killed pod: the connection is reset (R56); through
+ * the router the client gets HTTP 502 (bad-gateway). */
+static void
+reset_one(RsReq *req, RsPod *pod)
+{
+    RsHop *h = hop(req, RS_HOP_RESET, RS_R56);
+    h->pod = pod->full;
+    h->flag = req->routed;
+    req->res.pod = pod->full;
+    if (req->routed) {
+        req->answering = true;  /* the router answers now: its timers are off */
+        reply(req, RS_OUTCOME_BAD_GATEWAY, 502);
+    } else {
+        reply(req, RS_OUTCOME_RESET, 0);
+    }
+}
+
+/* The world's hook: a pod stopped answering.  Crashed (R7): nothing
+ * answers; the clients' timers fire.  Killed (R51 container crash, R53
+ * liveness restart, R55 kill at the grace): every request queued or in
+ * service is reset (R56). */
 void
-rs_net_pod_stopped(void *data, RsPod *pod, bool crashed)
+rs_net_pod_stopped(void *data, RsPod *pod, RsStopHow how)
 {
     RsNet *net = data;
+    bool killed = how == RS_STOP_KILLED;
     RsReq *req = pod->q_head;
     pod->q_head = pod->q_tail = NULL;
     pod->queued = 0;
@@ -508,14 +564,24 @@ rs_net_pod_stopped(void *data, RsPod *pod, bool crashed)
         RsReq *next = req->next;
         req->next = NULL;
         req->at_pod = false;
-        if (req->done) {
+        if (req->done)
             req_put(req);
-        } else if (!crashed) {
-            RsHop *h = hop(req, RS_HOP_SHUTDOWN, RS_R6);
-            h->pod = pod->full;
-            reply(req, RS_OUTCOME_REFUSED, 0);
-        }
+        else if (killed)
+            reset_one(req, pod);
         req = next;
+    }
+    if (!killed)
+        return;                 /* R7: those in service never answer (ev_served sees the crash) */
+    while (pod->s_head != NULL) {
+        req = pod->s_head;
+        service_unlink(req, pod);
+        if (!req->isolated)
+            pod->busy--;
+        req->at_pod = false;
+        if (req->done)
+            req_put(req);
+        else
+            reset_one(req, pod);
     }
     (void)net;
 }
@@ -903,8 +969,7 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t c
         }
         return;
     }
-    if (src == NULL || !rs_pod_alive(src) ||
-        (src->state != RS_POD_READY && src->state != RS_POD_RUNNING)) {
+    if (src == NULL || !rs_pod_alive(src) || src->container_down || src->state == RS_POD_FAILED) {
         RsHop *h = hop(req, RS_HOP_SOURCE_DOWN, RS_RULE_NONE);
         g_strlcpy(h->name, who != NULL ? who : "?", sizeof h->name);
         h->pod = src != NULL ? src->full : NULL;

@@ -265,7 +265,9 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
         rs_peer_pod(pod, &dst);
         blocked = !rs_req_policy_gate(req, &src, &dst, sv->port, RS_L4_TCP);
     }
-    if (pod == NULL || blocked || pod->crashed || pp == NULL || pod->state != RS_POD_READY) {
+    /* R51, R53, R55: a restarting or terminating (past SIGTERM) pod refuses;
+     * a not-ready one (R52) still accepts what reaches it */
+    if (pod == NULL || blocked || pod->crashed || pp == NULL || !rs_pod_accepts(pod)) {
         bool refused = pod != NULL && !pod->crashed && !blocked;
         h = rs_req_hop(req, RS_HOP_RT_CONNECT_FAIL, RS_R29);
         h->pod = pod != NULL ? pod->full : sv->pod->full;

@@ -17,7 +17,8 @@
 
 static const char *const actions[] = {"delete", "crash", "scale", "annotate", "router_down",
                                       "router_up", "apply", "remove", "label", "join_networks",
-                                      "global_network", NULL};
+                                      "global_network", "crash_container", "fail_readiness",
+                                      "pass_readiness", "hang", "rollout", NULL};
 
 /* The event time `at`: required, not before time 0, within the limit. */
 static bool
@@ -206,7 +207,8 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
 {
     static const char *const keys[] = {"at", "delete", "crash", "scale", "replicas", "annotate", "key",
                                        "value", "router_down", "router_up", "apply", "remove", "label",
-                                       "join_networks", "global_network", NULL};
+                                       "join_networks", "global_network", "crash_container", "crash_loop",
+                                       "fail_readiness", "pass_readiness", "hang", "rollout", "set", NULL};
     static const char *const kinds[] = {"pod", "deployment", "service", "route", "network_policy", NULL};
     if (!ld_object(ld, v, path, keys, "an event") || !ld_count_timed(ld, v, path))
         return false;
@@ -242,8 +244,45 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
         g_autofree char *kp = ld_path(path, k);
         return ld_fail(ld, ld_get(v, k), true, kp, "`%s` belongs to an `annotate` or `label` event", k);
     }
+    if (ev->kind != RS_EV_CRASH_CONTAINER && ld_get(v, "crash_loop")) {
+        g_autofree char *kp = ld_path(path, "crash_loop");
+        return ld_fail(ld, ld_get(v, "crash_loop"), true, kp, "`crash_loop` belongs to a `crash_container` event");
+    }
+    if (ev->kind != RS_EV_ROLLOUT && ld_get(v, "set")) {
+        g_autofree char *kp = ld_path(path, "set");
+        return ld_fail(ld, ld_get(v, "set"), true, kp, "`set` belongs to a `rollout` event");
+    }
     g_autofree char *ap = ld_path(path, actions[act]);
     switch (ev->kind) {
+    case RS_EV_CRASH_CONTAINER:
+        /* R51: the same pod restarts; nothing new is made. */
+        ev->obj_kind = RS_KIND_POD;
+        return target(ld, v, path, actions[act], LD_REF_POD, ev, "the pod whose container crashes") &&
+               ld_bool(ld, v, path, "crash_loop", &ev->crash_loop);
+    case RS_EV_FAIL_READINESS:
+    case RS_EV_PASS_READINESS:
+    case RS_EV_HANG:
+        /* R52, R53: the app's health answer changes, or it stops answering. */
+        ev->obj_kind = RS_KIND_POD;
+        return target(ld, v, path, actions[act], LD_REF_POD, ev, "the event's pod");
+    case RS_EV_ROLLOUT: {
+        /* R54: a new ReplicaSet: up to `replicas` new pods (counted at the target's check). */
+        ev->obj_kind = RS_KIND_DEPLOYMENT;
+        if (!target(ld, v, path, "rollout", LD_REF_DEPLOYMENT, ev, "the deployment to roll out"))
+            return false;
+        LdNs *ns = ld_ns_lookup(ld, ev->ns);
+        LdObj *d = ns != NULL ? ld_obj_lookup(ns, RS_KIND_DEPLOYMENT, ev->name) : NULL;
+        if (d != NULL && !ld_count_object(ld, v, path, ((RsWorkloadSpec *)d->spec)->replicas))
+            return false;
+        const cJSON *set = ld_get(v, "set");
+        if (set) {
+            g_autofree char *sp = ld_path(path, "set");
+            ev->set = g_new0(RsWorkloadSpec, 1);
+            if (!ld_rollout_set(ld, set, sp, ev->set))
+                return false;
+        }
+        return true;
+    }
     case RS_EV_DELETE:
     case RS_EV_CRASH:
         /* A deployment's pod is replaced: one more pod the world keeps. */

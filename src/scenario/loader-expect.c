@@ -339,7 +339,8 @@ resolve(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
 static bool
 state(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
 {
-    static const char *const states[] = {"pending", "running", "ready", "failed", "gone", NULL};
+    static const char *const states[] = {"pending", "running", "ready", "failed", "gone", "not-ready",
+                                         "terminating", NULL};
     const cJSON *p = ld_get(v, "pod");
     g_autofree char *pp = ld_path(path, "pod");
     if (!p)
@@ -486,6 +487,73 @@ traffic_check(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     return true;
 }
 
+/* A deployment reference "ns/name" under `key`, into e->pod (checked in pass 2). */
+static bool
+deployment_ref(Ld *ld, const cJSON *v, const char *path, const char *key, RsExpectSpec *e)
+{
+    const cJSON *d = ld_get(v, key);
+    g_autofree char *dp = ld_path(path, key);
+    if (!cJSON_IsString(d))
+        return ld_fail(ld, d, false, dp, "expected `NAMESPACE/DEPLOYMENT`, found %s", ld_type_word(d));
+    g_autofree char *ns = NULL, *name = NULL;
+    if (!ld_split_ref(ld, d, dp, d->valuestring, &ns, NULL, &name))
+        return false;
+    e->pod = g_strdup(d->valuestring);
+    ld_defer(ld, LD_REF_DEPLOYMENT, d, dp, ns, name, key[0] == 'r' ? "the rollout's deployment" : "`deployment`");
+    return true;
+}
+
+/* {"rollout": "ns/deploy", "complete_by": T}: the last rollout started before
+ * T is complete by T (R54). */
+static bool
+rollout_check(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
+{
+    if (!deployment_ref(ld, v, path, "rollout", e))
+        return false;
+    const cJSON *cb = ld_get(v, "complete_by");
+    g_autofree char *cp = ld_path(path, "complete_by");
+    if (!cb)
+        return ld_fail(ld, v, false, path, "missing required key `complete_by` (when the rollout must be done)");
+    if (!ld_v_duration(ld, cb, cp, &e->at))
+        return false;
+    return ld_within_duration(ld, cb, cp, "complete_by", e->at);
+}
+
+/* {"deployment": "ns/web", "between": [S, E], "ready": {"min": N}}: at least N
+ * of its pods are ready (in the endpoints) at every moment of the window (R52, R54, R55). */
+static bool
+ready_check(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
+{
+    static const char *const rkeys[] = {"min", NULL};
+    if (!deployment_ref(ld, v, path, "deployment", e))
+        return false;
+    const cJSON *b = ld_get(v, "between");
+    g_autofree char *bp = ld_path(path, "between");
+    if (!b)
+        return ld_fail(ld, v, false, path, "missing required key `between` ([START, END])");
+    if (!cJSON_IsArray(b) || cJSON_GetArraySize(b) != 2)
+        return ld_fail(ld, b, false, bp, "expected [START, END], two durations");
+    g_autofree char *b0 = ld_path_index(bp, 0), *b1 = ld_path_index(bp, 1);
+    if (!ld_v_duration(ld, cJSON_GetArrayItem(b, 0), b0, &e->between_start) ||
+        !ld_v_duration(ld, cJSON_GetArrayItem(b, 1), b1, &e->between_end))
+        return false;
+    if (e->between_end <= e->between_start)
+        return ld_fail(ld, cJSON_GetArrayItem(b, 1), false, b1, "the end must be after the start");
+    if (!ld_within_duration(ld, cJSON_GetArrayItem(b, 1), b1, "the end of `between`", e->between_end))
+        return false;
+    e->at = e->between_end;
+    const cJSON *r = ld_get(v, "ready");
+    g_autofree char *rp = ld_path(path, "ready");
+    if (!r)
+        return ld_fail(ld, v, false, path, "missing required key `ready` ({\"min\": N})");
+    long long n;
+    if (!ld_object(ld, r, rp, rkeys, "a ready-pods bound {\"min\": N}") ||
+        !ld_int(ld, r, rp, "min", true, 0, 1000000, &n, NULL))
+        return false;
+    e->ready_min = (unsigned)n;
+    return true;
+}
+
 /* One expectation: its kind comes from its key (to, resolve, state, traffic). */
 static bool
 expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
@@ -496,16 +564,20 @@ expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     static const char *const state_keys[] = {"description", "at", "pod", "state", NULL};
     static const char *const traffic_keys[] = {"description", "traffic", "between", "share", "spread",
                                                "latency", NULL};
-    static const char *const kinds[] = {"to", "resolve", "state", "traffic"};
-    static const char *const *const keys[] = {probe_keys, resolve_keys, state_keys, traffic_keys};
+    static const char *const rollout_keys[] = {"description", "rollout", "complete_by", NULL};
+    static const char *const ready_keys[] = {"description", "deployment", "between", "ready", NULL};
+    static const char *const kinds[] = {"to", "resolve", "state", "traffic", "rollout", "deployment"};
+    static const char *const *const keys[] = {probe_keys, resolve_keys, state_keys, traffic_keys,
+                                              rollout_keys, ready_keys};
     static const char *const names[] = {"a probe expectation", "a resolve expectation",
-                                        "a state expectation", "a traffic expectation"};
+                                        "a state expectation", "a traffic expectation",
+                                        "a rollout expectation", "a ready-pods expectation"};
     if (!cJSON_IsObject(v))
         return ld_fail(ld, v, false, path, "expected an expectation (an object), found %s", ld_type_word(v));
     if (!ld_count_timed(ld, v, path))
         return false;
     int kind = -1;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < (int)G_N_ELEMENTS(kinds); k++) {
         const cJSON *c = ld_get(v, kinds[k]);
         if (!c)
             continue;
@@ -521,18 +593,20 @@ expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
         const cJSON *c;
         cJSON_ArrayForEach(c, v) {
             bool known = false;
-            for (int k = 0; k < 4 && !known; k++)
+            for (int k = 0; k < (int)G_N_ELEMENTS(kinds) && !known; k++)
                 for (int j = 0; keys[k][j] && !known; j++)
                     known = strcmp(c->string, keys[k][j]) == 0;
             const char *hint = known ? NULL : rs_closest(c->string, kinds, G_N_ELEMENTS(kinds));
             if (hint) {
                 g_autofree char *cp = ld_path(path, c->string);
                 return ld_fail(ld, c, true, cp, "unknown key `%s`: an expectation needs `to`, "
-                               "`resolve`, `state` or `traffic` (did you mean `%s`?)", c->string, hint);
+                               "`resolve`, `state`, `traffic`, `rollout` or `deployment` (did you mean "
+                               "`%s`?)", c->string, hint);
             }
         }
         return ld_fail(ld, v, false, path, "an expectation needs `to` (a probe), `resolve` (a DNS "
-                       "lookup), `state` (a pod's state) or `traffic` (traffic statistics)");
+                       "lookup), `state` (a pod's state), `traffic` (traffic statistics), `rollout` (a "
+                       "rollout's completion) or `deployment` (its ready pods)");
     }
     if (!ld_object(ld, v, path, keys[kind], names[kind]))
         return false;
@@ -543,7 +617,7 @@ expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     e->latency_p50_max = e->latency_p90_max = e->latency_p99_max = RS_TIME_NEVER;
     if (!ld_string(ld, v, path, "description", false, &e->description))
         return false;
-    if (kind != RS_EXPECT_TRAFFIC) {
+    if (kind != RS_EXPECT_TRAFFIC && kind != RS_EXPECT_ROLLOUT && kind != RS_EXPECT_READY) {
         const cJSON *at = ld_get(v, "at");
         g_autofree char *atp = ld_path(path, "at");
         if (!at)
@@ -563,6 +637,8 @@ expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     case RS_EXPECT_RESOLVE: return resolve(ld, v, path, e);
     case RS_EXPECT_STATE: return state(ld, v, path, e);
     case RS_EXPECT_TRAFFIC: return traffic_check(ld, v, path, e);
+    case RS_EXPECT_ROLLOUT: return rollout_check(ld, v, path, e);
+    case RS_EXPECT_READY: return ready_check(ld, v, path, e);
     }
     return true;
 }

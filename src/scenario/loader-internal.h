@@ -127,6 +127,7 @@ LdObj *ld_obj_lookup(LdNs *ns, RsObjKind kind, const char *name);
 bool ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node,
                  const char *path, bool applied);
 bool ld_workload(Ld *ld, const cJSON *v, const char *path, bool bare, RsWorkloadSpec *w);
+bool ld_workload_fields(Ld *ld, const cJSON *v, const char *path, RsWorkloadSpec *w);
 bool ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s);
 bool ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r);
 bool ld_namespaces(Ld *ld, const cJSON *root);
@@ -138,6 +139,10 @@ void ld_whitelist_check(Ld *ld, const cJSON *node, const char *key, const char *
 bool ld_policy(Ld *ld, const cJSON *v, const char *path, RsPolicySpec *p);
 bool ld_namespace_policy_keys(Ld *ld, LdNs *ns, const cJSON *v, const char *path);
 void rs_policy_spec_clear(RsPolicySpec *p);
+/* ---- loader-lifecycle.c: probes, strategy, termination (R52-R55) ---- */
+void ld_lifecycle_defaults(RsWorkloadSpec *w);
+bool ld_lifecycle(Ld *ld, const cJSON *v, const char *path, bool bare, RsWorkloadSpec *w);
+bool ld_rollout_set(Ld *ld, const cJSON *v, const char *path, RsWorkloadSpec *w);
 
 /* ---- loader-platform.c ---- */
 bool ld_platform(Ld *ld, const cJSON *root);

@@ -144,10 +144,11 @@ bool
 ld_workload(Ld *ld, const cJSON *v, const char *path, bool bare, RsWorkloadSpec *w)
 {
     static const char *const dkeys[] = {"name", "replicas", "labels", "ports", "protocol", "startup",
-                                        "service_time", "concurrency", NULL};
+                                        "service_time", "concurrency", "readiness", "liveness",
+                                        "strategy", "pre_stop", "termination_grace", NULL};
     static const char *const pkeys[] = {"name", "labels", "ports", "protocol", "startup",
-                                        "service_time", "concurrency", NULL};
-    static const char *const proto[] = {"http", "tcp", NULL};
+                                        "service_time", "concurrency", "readiness", "liveness",
+                                        "pre_stop", "termination_grace", NULL};
     if (!ld_object(ld, v, path, bare ? pkeys : dkeys, bare ? "a pod" : "a deployment"))
         return false;
     ld_pos(ld, v, path, &w->pos);
@@ -157,6 +158,7 @@ ld_workload(Ld *ld, const cJSON *v, const char *path, bool bare, RsWorkloadSpec 
     w->startup = 2 * RS_SEC;
     w->service_time = 1 * RS_MS;
     w->concurrency = 100;
+    ld_lifecycle_defaults(w);
     if (!ld_name(ld, v, path, bare ? "pod" : "deployment", false, &w->name))
         return false;
     long long n = 1;
@@ -169,6 +171,15 @@ ld_workload(Ld *ld, const cJSON *v, const char *path, bool bare, RsWorkloadSpec 
         return false;
     if (!ld_labels(ld, v, path, "labels", &w->labels, &w->n_labels))
         return false;
+    return ld_workload_fields(ld, v, path, w) && ld_lifecycle(ld, v, path, bare, w);
+}
+
+/* What a pod runs besides its name and labels: ports, protocol, startup,
+ * service time, concurrency (shared with a rollout's `set`, R54). */
+bool
+ld_workload_fields(Ld *ld, const cJSON *v, const char *path, RsWorkloadSpec *w)
+{
+    static const char *const proto[] = {"http", "tcp", NULL};
     const cJSON *ports;
     if (!ld_array(ld, v, path, "ports", &ports))
         return false;

@@ -159,6 +159,8 @@ rs_scenario_free(RsScenario *sc)
         g_free(e->deployment);
         workload_clear(e->pod);
         g_free(e->pod);
+        workload_clear(e->set);
+        g_free(e->set);
         service_clear(e->service);
         g_free(e->service);
         route_clear(e->route);

@@ -329,6 +329,8 @@ rs_pod_state_word(RsPodState s)
     case RS_POD_READY: return "ready";
     case RS_POD_FAILED: return "failed";
     case RS_POD_GONE: return "gone";
+    case RS_POD_NOT_READY: return "not-ready";     /* R52 */
+    case RS_POD_TERMINATING: return "terminating"; /* R55 */
     }
     return "?";
 }

@@ -38,7 +38,7 @@ step_by_name(const char *name)
         {"NO_SERVERS", "router"}, {"BALANCE", "router"},     {"BACKEND_TLS", "router"},
         {"BAD_GATEWAY", "router"}, {"GATEWAY_TIMEOUT", "router"}, {"REDIRECT", "router"},
         {"TLS_CERT", "router"},   {"POLICY_EGRESS", "policy"}, {"POLICY_INGRESS", "policy"},
-        {"NET_JOINED", "namespace"},
+        {"NET_JOINED", "namespace"}, {"RESET", "pod"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(steps); i++)
         if (strcmp(steps[i].kind, name) == 0)
@@ -81,6 +81,8 @@ rs_hop_step(const RsHop *h)
         return "host";
     if (r >= 39 && r <= 47)
         return "policy";
+    if (r >= 51 && r <= 56)
+        return "pod";
     return "step";
 }
 

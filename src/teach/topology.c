@@ -114,8 +114,12 @@ pod_text(GString *s, const RsPod *p)
     g_string_append_printf(s, "  %s", rs_pod_state_word(p->state));
     if (p->crashed)
         g_string_append(s, " (crashed; still an endpoint until detected, R7)");
+    else if (p->container_down)
+        g_string_append_printf(s, " (CrashLoopBackOff after %u restarts, R51)", p->container_restarts);
     else if (p->state == RS_POD_FAILED)
         g_string_append(s, " (privileged port, restarting, R4)");
+    else if (p->hung)
+        g_string_append(s, " (hung: never answers, R53)");
     pod_ports(s, p);
 }
 
@@ -239,8 +243,8 @@ namespace_tree(TNode *root, RsWorld *w, const RsTopoNs *b)
         const RsWorkload *wl = b->workloads->pdata[i];
         TNode *d = add(n, g_strdup_printf("deployment %s  %u replica%s", wl->name, wl->replicas,
                                           wl->replicas == 1 ? "" : "s"));
-        for (unsigned k = 0; k < wl->pods->len; k++) {
-            const RsPod *p = wl->pods->pdata[k];
+        for (unsigned k = 0; k < wl->old->len + wl->pods->len; k++) {
+            const RsPod *p = k < wl->old->len ? wl->old->pdata[k] : wl->pods->pdata[k - wl->old->len];
             if (p->state == RS_POD_GONE)
                 continue;
             GString *s = g_string_new(NULL);

@@ -34,7 +34,23 @@ typedef struct {
     const char **networks; unsigned n_networks;     /* join_networks (R39) */
     const char *key, *value;    /* annotate (value NULL removes) */
     unsigned router;            /* router_down / router_up */
+    RsStrategySpec strategy;    /* apply of a deployment (R54) */
+    bool crash_loop;            /* crash_container (R51) */
+    RsTemplate *set;            /* rollout: the changed pod fields as a template (R54), or NULL */
+    unsigned set_mask;          /* which of its fields (RS_SET_*) */
 } WorldEvent;
+
+/* The live pod an event names, or NULL after logging why not. */
+static RsPod *
+event_pod(RsWorld *w, const WorldEvent *ev, RsRule rule, const char *what)
+{
+    RsPod *pod = rs_world_pod(w, ev->ns, ev->name);
+    if (pod == NULL || pod->state == RS_POD_GONE) {
+        rs_world_log(w, rule, "%s %s/%s: no such pod now", what, ev->ns, ev->name);
+        return NULL;
+    }
+    return pod;
+}
 
 /* Deletes whatever ns/name names (a live pod first, then a deployment, then a service). */
 static void
@@ -108,7 +124,7 @@ on_event(RsEngine *eng, void *obj, uint64_t arg)
         } else if (ev->route != NULL) {
             rs_world_apply_route(w, ns, ev->route);
         } else if (ev->tmpl != NULL && !ev->bare) {
-            rs_world_apply_deployment(w, ns, ev->name, ev->tmpl, ev->replicas);
+            rs_world_apply_deployment(w, ns, ev->name, ev->tmpl, ev->replicas, &ev->strategy);
         } else if (ev->tmpl != NULL) {
             /* A bare pod applied again is replaced: a new pod, a new address (R8). */
             RsPod *old = rs_world_pod(w, ev->ns, ev->name);
@@ -124,6 +140,36 @@ on_event(RsEngine *eng, void *obj, uint64_t arg)
             rs_world_log(w, RS_RULE_NONE, "annotate %s/%s: no such route now", ev->ns, ev->name);
         else
             rs_world_annotate_route(w, route, ev->key, ev->value);
+        break;
+    }
+    case RS_EV_CRASH_CONTAINER: {
+        RsPod *pod = event_pod(w, ev, RS_R51, "crash_container");
+        if (pod != NULL)
+            rs_world_crash_container(w, pod, ev->crash_loop);
+        break;
+    }
+    case RS_EV_FAIL_READINESS:
+    case RS_EV_PASS_READINESS: {
+        bool fail = ev->kind == RS_EV_FAIL_READINESS;
+        RsPod *pod = event_pod(w, ev, RS_R52, fail ? "fail_readiness" : "pass_readiness");
+        if (pod != NULL)
+            rs_world_set_unhealthy(w, pod, fail);
+        break;
+    }
+    case RS_EV_HANG: {
+        RsPod *pod = event_pod(w, ev, RS_R53, "hang");
+        if (pod != NULL)
+            rs_world_hang(w, pod);
+        break;
+    }
+    case RS_EV_ROLLOUT: {
+        RsWorkload *wl = rs_world_workload(w, ev->ns, ev->name);
+        if (wl == NULL) {
+            rs_world_log(w, RS_R54, "rollout %s/%s: no such deployment now", ev->ns, ev->name);
+            break;
+        }
+        rs_world_rollout(w, wl, rs_world_template_derive(w, wl->tmpl, ev->set, ev->set_mask),
+                         ev->set != NULL ? "rollout event with changed pod fields" : "rollout restart");
         break;
     }
     case RS_EV_ROUTER_DOWN:
@@ -162,6 +208,11 @@ rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error)
         ev->key = rs_world_intern(w, es->key);
         ev->value = rs_world_intern(w, es->value);
         ev->router = es->router;
+        ev->crash_loop = es->crash_loop;
+        if (es->set != NULL) {
+            ev->set = rs_world_template(w, es->set);
+            ev->set_mask = es->set->set_mask;
+        }
         if (es->kind == RS_EV_JOIN_NETWORKS) {
             ev->n_networks = es->n_networks;
             ev->networks = (const char **)(void *)(ev + 1);
@@ -176,6 +227,7 @@ rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error)
         }
         if (es->kind == RS_EV_APPLY) {
             if (es->deployment != NULL) {
+                ev->strategy = es->deployment->strategy;
                 ev->tmpl = rs_world_template(w, es->deployment);
                 ev->replicas = es->deployment->replicas;
                 ev->name = rs_world_intern(w, es->deployment->name);

@@ -39,6 +39,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,7 +49,6 @@
 #define BACKOFF_MAX (300 * RS_SEC)
 
 static void pod_start(RsWorld *w, RsPod *pod);
-static RsPod *reconcile(RsWorld *w, RsWorkload *wl);
 
 /* The kubelet's back-off before attempt number `n` (0-based): 10 s, 20 s ... 5 min. */
 static rs_time_t
@@ -135,42 +135,9 @@ pod_new(RsWorld *w, RsNamespace *ns, RsWorkload *owner, RsTemplate *tmpl, const 
     index_labels(w, pod);
     if (owner != NULL)
         g_ptr_array_add(owner->pods, pod);
+    pod->started_at = RS_TIME_NEVER;
     pod_start(w, pod);
     return pod;
-}
-
-/* Timer: a pod's startup time has passed: it becomes ready (R5). */
-static void
-on_ready(RsEngine *eng, void *obj, uint64_t arg)
-{
-    RsPod *pod = obj;
-    RsWorld *w = pod->ns->world;
-    pod->timer = 0;
-    pod->state = RS_POD_READY;
-    pod->api_ready = true;
-    pod->ready_at = rs_engine_now(eng);     /* R5; read by spread expectations */
-    if (pod->owner != NULL) {
-        pod->ready_slot = (int)pod->owner->ready->len;
-        g_ptr_array_add(pod->owner->ready, pod);
-    }
-    rs_world_log(w, RS_R5, "%s is ready", pod->full);
-    rs_world_pod_endpoints_changed(w, pod);
-    /* Invariant 4: a new pod of the current template is ready: drain one old pod. */
-    RsWorkload *wl = pod->owner;
-    if (wl != NULL && pod->tmpl == wl->tmpl && wl->n_old > 0) {
-        RsPod *old = NULL;
-        for (unsigned i = 0; i < wl->pods->len; i++) {
-            RsPod *p = wl->pods->pdata[i];
-            if (p->tmpl != wl->tmpl && (old == NULL || p->serial < old->serial))
-                old = p;
-        }
-        if (old != NULL) {
-            rs_world_log(w, RS_R6, "rollout of %s: %s is ready, so the old %s is deleted",
-                         wl->full, pod->full, old->full);
-            rs_world_delete_pod(w, old);
-        }
-    }
-    (void)eng; (void)arg;
 }
 
 /* Timer: a failing pod restarts and fails again (R4). */
@@ -227,15 +194,19 @@ pod_start(RsWorld *w, RsPod *pod)
         pod->timer = rs_engine_timer(w->eng, rs_engine_now(w->eng) + backoff(0), on_restart, pod, 0);
         return;
     }
-    pod->state = RS_POD_RUNNING;
-    rs_world_log(w, RS_R3, "%s created with address %s; ready in %s", pod->full, ip_str(ip, b),
-                 dur_str(pod->tmpl->startup, b2));
-    pod->timer = rs_engine_timer(w->eng, rs_engine_now(w->eng) + pod->tmpl->startup, on_ready, pod, 0);
+    if (pod->tmpl->readiness.set)
+        rs_world_log(w, RS_R52, "%s created with address %s; started in %s, ready at its first "
+                     "successful readiness probe after that", pod->full, ip_str(ip, b),
+                     dur_str(pod->tmpl->startup, b2));
+    else
+        rs_world_log(w, RS_R3, "%s created with address %s; ready in %s", pod->full, ip_str(ip, b),
+                     dur_str(pod->tmpl->startup, b2));
+    rs_pod_container_start(w, pod);
 }
 
 /* Takes a pod out of its deployment's list of ready requesters. */
-static void
-drop_ready_slot(RsPod *pod)
+void
+rs_pod_drop_requester(RsPod *pod)
 {
     if (pod->owner == NULL || pod->ready_slot < 0)
         return;
@@ -249,43 +220,121 @@ drop_ready_slot(RsPod *pod)
     pod->ready_slot = -1;
 }
 
-/* Makes a pod GONE: out of the endpoints truth and its deployment; returns
- * whether it held an address (which the caller releases after any
- * replacement has been allocated). */
+/* Removes `pod` from `list`, searching from the end (victims are usually the newest). */
 static bool
-pod_remove(RsWorld *w, RsPod *pod)
+list_remove(GPtrArray *list, RsPod *pod)
 {
-    pod_cancel_timer(w, pod);
-    bool was_endpoint = pod->api_ready;
-    bool held = pod->has_ip;
-    if (!pod->crashed && held && w->pod_stopped != NULL)
-        w->pod_stopped(w->pod_stopped_data, pod, false);
-    pod->state = RS_POD_GONE;
-    pod->api_ready = false;
-    if (pod->stopped_at == RS_TIME_NEVER)  /* R6: deleted, or R7: a crash already set it */
-        pod->stopped_at = rs_engine_now(w->eng);
-    drop_ready_slot(pod);
-    unindex_labels(pod);
-    if (pod->owner != NULL) {
-        g_ptr_array_remove(pod->owner->pods, pod);
-        if (pod->tmpl != pod->owner->tmpl)
-            pod->owner->n_old--;
+    for (guint i = list->len; i-- > 0;) {
+        if (list->pdata[i] == pod) {
+            g_ptr_array_remove_index(list, i);
+            return true;
+        }
     }
-    if (was_endpoint)
-        rs_world_pod_endpoints_changed(w, pod);
-    return held;
+    return false;
 }
 
-/* Releases a removed pod's address (R3: it returns to the pool, behind the cursor). */
-static void
-pod_release_ip(RsWorld *w, RsPod *pod)
+/* Notes a change of a deployment's ready pods (one mark per instant). */
+void
+rs_workload_ready_changed(RsWorld *w, RsWorkload *wl)
 {
-    if (!pod->has_ip)
+    RsReadyMark m = {rs_engine_now(w->eng), wl->n_ready_new + wl->n_ready_old};
+    GArray *log = wl->ready_log;
+    if (log->len > 0 && g_array_index(log, RsReadyMark, log->len - 1).at == m.at)
+        g_array_index(log, RsReadyMark, log->len - 1).n = m.n;
+    else
+        g_array_append_val(log, m);
+}
+
+/* The fewest ready pods in [start, end] (0 before the deployment existed). */
+unsigned
+rs_workload_ready_min(const RsWorkload *wl, rs_time_t start, rs_time_t end, rs_time_t *when)
+{
+    const GArray *log = wl->ready_log;
+    unsigned cur = 0, best = UINT_MAX;
+    *when = start;
+    for (guint i = 0; i < log->len; i++) {
+        const RsReadyMark *m = &g_array_index(log, RsReadyMark, i);
+        if (m->at > end)
+            break;
+        if (m->at > start && cur < best) {
+            best = cur;
+            *when = i > 0 ? MAX(start, g_array_index(log, RsReadyMark, i - 1).at) : start;
+        }
+        cur = m->n;
+    }
+    if (cur < best) {
+        best = cur;
+        *when = start;
+        for (guint i = log->len; i-- > 0;) {
+            const RsReadyMark *m = &g_array_index(log, RsReadyMark, i);
+            if (m->at <= end) {
+                *when = MAX(start, m->at);
+                break;
+            }
+        }
+    }
+    return best;
+}
+
+/* Takes a pod out of its deployment's lists: it is terminating or gone. */
+void
+rs_workload_forget(RsWorkload *wl, RsPod *pod)
+{
+    if (wl == NULL)
         return;
-    if (g_hash_table_lookup(w->pod_by_ip, GUINT_TO_POINTER(pod->ip)) == pod)
-        g_hash_table_remove(w->pod_by_ip, GUINT_TO_POINTER(pod->ip));
-    rs_addr_pool_release(&w->pod_pool, pod->ip);
-    pod->has_ip = false;
+    if (list_remove(wl->pods, pod)) {
+        if (pod->api_ready)
+            wl->n_ready_new--;
+    } else if (list_remove(wl->old, pod)) {
+        wl->n_old--;
+        if (pod->api_ready)
+            wl->n_ready_old--;
+    } else {
+        return;
+    }
+    if (pod->api_ready)
+        rs_workload_ready_changed(pod->ns->world, wl);
+}
+
+/* Whether the deployment still lists the pod (not terminating, not gone). */
+static bool
+listed(const RsPod *pod)
+{
+    return pod->owner != NULL && !pod->terminating && pod->state != RS_POD_GONE;
+}
+
+/* The pod is GONE: out of the endpoints, its deployment and the label
+ * index; its address returns to the pool (R3).  Requests still at it are
+ * reset (a kill; callers drain or kill first, this is the safety net). */
+void
+rs_pod_exit(RsWorld *w, RsPod *pod)
+{
+    if (pod->state == RS_POD_GONE)
+        return;
+    pod_cancel_timer(w, pod);
+    rs_pod_cancel_lifecycle(w, pod);
+    if ((pod->busy > 0 || pod->queued > 0 || pod->s_head != NULL) && w->pod_stopped != NULL)
+        w->pod_stopped(w->pod_stopped_data, pod, pod->crashed ? RS_STOP_CRASHED : RS_STOP_KILLED);
+    if (pod->api_ready)
+        rs_pod_set_ready(w, pod, false);
+    rs_pod_drop_requester(pod);
+    if (listed(pod))
+        rs_workload_forget(pod->owner, pod);
+    if (pod->terminating && pod->owner != NULL)
+        pod->owner->n_terminating--;
+    pod->state = RS_POD_GONE;
+    pod->app_up = false;
+    if (pod->stopped_at == RS_TIME_NEVER)  /* R6: deleted, or R7: a crash already set it */
+        pod->stopped_at = rs_engine_now(w->eng);
+    unindex_labels(pod);
+    if (pod->has_ip) {
+        if (g_hash_table_lookup(w->pod_by_ip, GUINT_TO_POINTER(pod->ip)) == pod)
+            g_hash_table_remove(w->pod_by_ip, GUINT_TO_POINTER(pod->ip));
+        rs_addr_pool_release(&w->pod_pool, pod->ip);
+        pod->has_ip = false;
+    }
+    if (pod->owner != NULL && !pod->owner->removed)
+        rs_rollout_reconcile(w, pod->owner);    /* R54: recreate waits for old pods to exit */
 }
 
 /* Appends "; replacement X gets IP" (or why there is none) to a sentence. */
@@ -302,22 +351,70 @@ describe_replacement(RsWorld *w, RsPod *pod, RsPod *repl, GString *s)
     (void)w;
 }
 
-/* R6: graceful deletion; the deployment replaces the pod at once. */
+/* Whether the pod runs a container that must be stopped gracefully (R55):
+ * it holds an address, did not crash (R7) and is not failing to start (R4). */
+static bool
+runs_container(const RsPod *pod)
+{
+    return pod->has_ip && !pod->crashed && pod->state != RS_POD_FAILED && !pod->container_down;
+}
+
+/* R6, R55: graceful deletion; the deployment replaces the pod at once.  A
+ * pod with a running container terminates (preStop, SIGTERM, drain); an
+ * idle pod without a preStop hook is gone at once, its address free. */
 void
 rs_world_delete_pod(RsWorld *w, RsPod *pod)
 {
+    char b[32], b2[32];
     if (pod->state == RS_POD_GONE) {
         rs_world_log(w, RS_R6, "delete %s: it is already gone", pod->full);
         return;
     }
-    bool held = pod_remove(w, pod);
-    RsPod *repl = pod->owner != NULL && !pod->owner->removed ? reconcile(w, pod->owner) : NULL;
-    if (held)
-        pod_release_ip(w, pod);
+    if (pod->terminating) {
+        rs_world_log(w, RS_R55, "delete %s: it is already terminating", pod->full);
+        return;
+    }
+    bool graceful = runs_container(pod);
+    bool at_once = !graceful || (pod->tmpl->pre_stop == 0 && pod->busy == 0 && pod->queued == 0 &&
+                                 pod->s_head == NULL);
+    if (graceful)
+        rs_pod_terminate_begin(w, pod);
+    else if (listed(pod)) {
+        if (pod->api_ready)
+            rs_pod_set_ready(w, pod, false);
+        rs_workload_forget(pod->owner, pod);
+    }
+    RsPod *repl = pod->owner != NULL && !pod->owner->removed ? rs_rollout_reconcile(w, pod->owner) : NULL;
     g_autoptr(GString) s = g_string_new(NULL);
-    g_string_append_printf(s, "%s deleted: it leaves the endpoints and stops", pod->full);
+    if (at_once)
+        g_string_append_printf(s, "%s deleted: it leaves the endpoints and stops", pod->full);
+    else
+        g_string_append_printf(s, "%s deleted: it leaves the endpoints and terminates (preStop %s, then "
+                               "SIGTERM; killed at %s, R55)", pod->full, dur_str(pod->tmpl->pre_stop, b),
+                               dur_str(pod->tmpl->termination_grace, b2));
     describe_replacement(w, pod, repl, s);
     rs_world_log(w, pod->owner != NULL ? RS_R6 : RS_R8, "%s", s->str);
+    if (graceful)
+        rs_pod_terminate_run(w, pod);
+    else
+        rs_pod_exit(w, pod);
+}
+
+/* Removes a pod the controller chose (scale-down, rollout step): graceful
+ * when its container runs (R55), gone at once otherwise.  The caller logs. */
+void
+rs_pod_remove(RsWorld *w, RsPod *pod)
+{
+    if (runs_container(pod)) {
+        rs_pod_terminate_begin(w, pod);
+        rs_pod_terminate_run(w, pod);
+        return;
+    }
+    if (pod->api_ready)
+        rs_pod_set_ready(w, pod, false);
+    if (listed(pod))
+        rs_workload_forget(pod->owner, pod);
+    rs_pod_exit(w, pod);
 }
 
 /* Timer: the platform notices a crashed pod (R7): it leaves the endpoints
@@ -329,15 +426,17 @@ on_failure_detected(RsEngine *eng, void *obj, uint64_t arg)
     RsWorld *w = pod->ns->world;
     char b[32];
     pod->timer = 0;
-    bool held = pod_remove(w, pod);
-    RsPod *repl = pod->owner != NULL && !pod->owner->removed ? reconcile(w, pod->owner) : NULL;
-    if (held)
-        pod_release_ip(w, pod);
+    if (pod->api_ready)
+        rs_pod_set_ready(w, pod, false);
+    if (listed(pod))
+        rs_workload_forget(pod->owner, pod);
+    RsPod *repl = pod->owner != NULL && !pod->owner->removed ? rs_rollout_reconcile(w, pod->owner) : NULL;
     g_autoptr(GString) s = g_string_new(NULL);
     g_string_append_printf(s, "failure of %s detected after %s: it leaves the endpoints", pod->full,
                            dur_str(w->failure_detection, b));
     describe_replacement(w, pod, repl, s);
     rs_world_log(w, RS_R7, "%s", s->str);
+    rs_pod_exit(w, pod);
     (void)eng; (void)arg;
 }
 
@@ -352,12 +451,15 @@ rs_world_crash_pod(RsWorld *w, RsPod *pod)
         return;
     }
     pod_cancel_timer(w, pod);
+    rs_pod_cancel_lifecycle(w, pod);
     pod->crashed = true;
-    pod->state = RS_POD_FAILED;
+    pod->app_up = false;
+    if (!pod->terminating)
+        pod->state = RS_POD_FAILED;
     pod->stopped_at = rs_engine_now(w->eng);   /* R7: it stops answering now */
-    drop_ready_slot(pod);
+    rs_pod_drop_requester(pod);
     if (pod->has_ip && w->pod_stopped != NULL)
-        w->pod_stopped(w->pod_stopped_data, pod, true);
+        w->pod_stopped(w->pod_stopped_data, pod, RS_STOP_CRASHED);
     rs_world_log(w, RS_R7, "%s crashed: it stops answering%s until its failure is detected in %s",
                  pod->full, pod->api_ready ? " but stays in the endpoints" : "",
                  dur_str(w->failure_detection, b));
@@ -365,67 +467,14 @@ rs_world_crash_pod(RsWorld *w, RsPod *pod)
                                  on_failure_detected, pod, 0);
 }
 
-/* Scale-down rank (lower goes first): no address, not ready, ready. */
-static int
-victim_rank(const RsPod *p)
+/* Creates a pod of a deployment's current template: `<name>-<n>`, n
+ * continuing the deployment's count (R6, R54). */
+RsPod *
+rs_workload_new_pod(RsWorld *w, RsWorkload *wl)
 {
-    if (!p->has_ip && !p->crashed)
-        return 0;
-    return p->api_ready ? 2 : 1;
-}
-
-/* Among `wl`'s pods of template `t` (or any other template if !same), the
- * one a ReplicaSet would delete first: lowest rank, then newest. */
-static RsPod *
-pick_victim(RsWorkload *wl, const RsTemplate *t, bool same)
-{
-    RsPod *best = NULL;
-    for (unsigned i = 0; i < wl->pods->len; i++) {
-        RsPod *p = wl->pods->pdata[i];
-        if ((p->tmpl == t) != same)
-            continue;
-        if (best == NULL || victim_rank(p) < victim_rank(best) ||
-            (victim_rank(p) == victim_rank(best) && p->serial > best->serial))
-            best = p;
-    }
-    return best;
-}
-
-/* Removes a pod because its deployment has too many (no replacement). */
-static void
-scale_away(RsWorld *w, RsPod *pod, const char *why)
-{
-    bool held = pod_remove(w, pod);
-    if (held)
-        pod_release_ip(w, pod);
-    rs_world_log(w, RS_R6, "%s deleted (%s): it leaves the endpoints and stops", pod->full, why);
-}
-
-/* Brings a deployment to `replicas` pods of its current template; returns
- * the last pod it created, or NULL. */
-static RsPod *
-reconcile(RsWorld *w, RsWorkload *wl)
-{
-    unsigned current = 0;
-    for (unsigned i = 0; i < wl->pods->len; i++)
-        current += ((RsPod *)wl->pods->pdata[i])->tmpl == wl->tmpl;
-    RsPod *made = NULL;
-    while (current < wl->replicas) {
-        char name[300];
-        g_snprintf(name, sizeof name, "%s-%u", wl->name, wl->next_index++);
-        made = pod_new(w, wl->ns, wl, wl->tmpl, name);
-        current++;
-    }
-    while (current > wl->replicas) {
-        scale_away(w, pick_victim(wl, wl->tmpl, true), "scale down, newest first");
-        current--;
-    }
-    if (wl->replicas == 0) {
-        RsPod *old;
-        while ((old = pick_victim(wl, wl->tmpl, false)) != NULL)
-            scale_away(w, old, "rollout to zero replicas");
-    }
-    return made;
+    char name[300];
+    g_snprintf(name, sizeof name, "%s-%u", wl->name, wl->next_index++);
+    return pod_new(w, wl->ns, wl, wl->tmpl, name);
 }
 
 /* Sets a deployment's replicas (scale event). */
@@ -434,13 +483,13 @@ rs_world_scale(RsWorld *w, RsWorkload *wl, unsigned replicas)
 {
     rs_world_log(w, RS_RULE_NONE, "%s scaled from %u to %u replicas", wl->full, wl->replicas, replicas);
     wl->replicas = replicas;
-    reconcile(w, wl);
+    rs_rollout_reconcile(w, wl);
 }
 
 /* Creates a deployment and its pods now. */
 RsWorkload *
 rs_world_add_deployment(RsWorld *w, RsNamespace *ns, const char *name, RsTemplate *tmpl,
-                        unsigned replicas)
+                        unsigned replicas, const RsStrategySpec *strategy)
 {
     RsWorkload *wl = g_new0(RsWorkload, 1);
     wl->name = rs_world_intern(w, name);
@@ -448,13 +497,17 @@ rs_world_add_deployment(RsWorld *w, RsNamespace *ns, const char *name, RsTemplat
     wl->ns = ns;
     wl->tmpl = tmpl;
     wl->replicas = replicas;
+    wl->strategy = *strategy;
     wl->pods = g_ptr_array_new();
+    wl->old = g_ptr_array_new();
     wl->ready = g_ptr_array_new();
+    wl->ready_log = g_array_new(FALSE, FALSE, sizeof(RsReadyMark));
+    wl->rollout_started = wl->rollout_done = RS_TIME_NEVER;
     g_ptr_array_add(w->workloads, wl);
     g_hash_table_insert(w->wl_by_name, (gpointer)wl->full, wl);
     rs_world_log(w, RS_RULE_NONE, "deployment %s created with %u replica%s", wl->full, replicas,
                  replicas == 1 ? "" : "s");
-    reconcile(w, wl);
+    rs_rollout_reconcile(w, wl);
     return wl;
 }
 
@@ -465,43 +518,41 @@ rs_world_add_bare_pod(RsWorld *w, RsNamespace *ns, const char *name, RsTemplate 
     return pod_new(w, ns, NULL, tmpl, name);
 }
 
-/* apply of a deployment: creates it, or changes its template (a rolling
- * update, invariant 4) and its replicas. */
+/* apply of a deployment: creates it, or changes its template (a rollout by
+ * its strategy, R54) and its replicas. */
 void
 rs_world_apply_deployment(RsWorld *w, RsNamespace *ns, const char *name, RsTemplate *tmpl,
-                          unsigned replicas)
+                          unsigned replicas, const RsStrategySpec *strategy)
 {
     RsWorkload *wl = rs_world_workload(w, ns->name, name);
     if (wl == NULL) {
-        rs_world_add_deployment(w, ns, name, tmpl, replicas);
+        rs_world_add_deployment(w, ns, name, tmpl, replicas, strategy);
         return;
     }
-    if (!rs_template_equal(wl->tmpl, tmpl)) {
-        rs_world_log(w, RS_R6, "%s updated: new pods are created; each old pod is deleted when a new one is ready",
-                     wl->full);
-        wl->tmpl = tmpl;
-        wl->n_old = 0;
-        for (unsigned i = 0; i < wl->pods->len; i++)
-            wl->n_old += ((RsPod *)wl->pods->pdata[i])->tmpl != tmpl;
-    } else {
-        rs_world_log(w, RS_RULE_NONE, "%s applied unchanged (replicas %u)", wl->full, replicas);
-    }
+    wl->strategy = *strategy;
     wl->replicas = replicas;
-    reconcile(w, wl);
+    if (!rs_template_equal(wl->tmpl, tmpl)) {
+        rs_world_rollout(w, wl, tmpl, "apply changed its pod template");
+        return;
+    }
+    rs_world_log(w, RS_RULE_NONE, "%s applied unchanged (replicas %u)", wl->full, replicas);
+    rs_rollout_reconcile(w, wl);
 }
 
-/* remove of a deployment: every pod is deleted, none replaced. */
+/* remove of a deployment: every pod terminates (R55), none is replaced. */
 void
 rs_world_remove_deployment(RsWorld *w, RsWorkload *wl)
 {
     wl->removed = true;
     g_hash_table_remove(w->wl_by_name, wl->full);
-    rs_world_log(w, RS_R6, "deployment %s removed with its %u pods", wl->full, wl->pods->len);
-    while (wl->pods->len > 0) {
-        RsPod *p = wl->pods->pdata[wl->pods->len - 1];
-        bool held = pod_remove(w, p);
-        if (held)
-            pod_release_ip(w, p);
+    if (wl->deadline_timer != 0)
+        rs_engine_cancel(w->eng, wl->deadline_timer);
+    wl->deadline_timer = 0;
+    rs_world_log(w, RS_R6, "deployment %s removed with its %u pods", wl->full, wl->pods->len + wl->old->len);
+    GPtrArray *lists[2] = {wl->old, wl->pods};
+    for (unsigned k = 0; k < 2; k++) {
+        while (lists[k]->len > 0)
+            rs_pod_remove(w, lists[k]->pdata[lists[k]->len - 1]);
     }
 }
 
@@ -532,6 +583,14 @@ bool
 rs_pod_alive(const RsPod *pod)
 {
     return pod->has_ip && !pod->crashed && pod->state != RS_POD_GONE;
+}
+
+/* Whether the pod's app accepts a new connection now (R4, R5, R51, R55). */
+bool
+rs_pod_accepts(const RsPod *pod)
+{
+    return rs_pod_alive(pod) && pod->app_up && !pod->container_down && !pod->sigterm &&
+           pod->state != RS_POD_FAILED;
 }
 
 /* A pod's endpoint eligibility changed: every service of its namespace that

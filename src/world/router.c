@@ -377,8 +377,7 @@ static bool
 check_passes(const RsWorld *w, const RsRtServer *s)
 {
     RsPod *p = s->pod;
-    if (!(rs_pod_alive(p) && rs_world_pod_at(w, p->ip) == p && p->state == RS_POD_READY &&
-          rs_pod_port(p, s->port) != NULL))
+    if (!(rs_pod_accepts(p) && rs_world_pod_at(w, p->ip) == p && rs_pod_port(p, s->port) != NULL))
         return false;
     /* R45: the checks come from the router's namespace too */
     RsPeer src, dst;

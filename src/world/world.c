@@ -92,8 +92,21 @@ rs_world_template(RsWorld *w, const RsWorkloadSpec *spec)
     t->startup = spec->startup;
     t->service_time = spec->service_time;
     t->concurrency = spec->concurrency ? spec->concurrency : 1;
+    t->readiness = spec->readiness;         /* R52 */
+    t->liveness = spec->liveness;           /* R53 */
+    t->pre_stop = spec->pre_stop;           /* R55 */
+    t->termination_grace = spec->termination_grace;
     g_ptr_array_add(w->templates, t);
     return t;
+}
+
+/* Whether two probes are the same (R52, R53). */
+static bool
+probe_equal(const RsProbeSpec *a, const RsProbeSpec *b)
+{
+    return a->set == b->set && (!a->set || (a->period == b->period && a->initial_delay == b->initial_delay &&
+                                            a->failure_threshold == b->failure_threshold &&
+                                            a->success_threshold == b->success_threshold));
 }
 
 /* Whether two templates would make identical pods (an apply that changes
@@ -103,7 +116,9 @@ rs_template_equal(const RsTemplate *a, const RsTemplate *b)
 {
     if (a->n_labels != b->n_labels || a->n_ports != b->n_ports || a->protocol != b->protocol ||
         a->startup != b->startup || a->service_time != b->service_time ||
-        a->concurrency != b->concurrency)
+        a->concurrency != b->concurrency || a->pre_stop != b->pre_stop ||
+        a->termination_grace != b->termination_grace ||
+        !probe_equal(&a->readiness, &b->readiness) || !probe_equal(&a->liveness, &b->liveness))
         return false;
     for (unsigned i = 0; i < a->n_labels; i++) {
         if (a->labels[i].key != b->labels[i].key || a->labels[i].value != b->labels[i].value)
@@ -186,6 +201,8 @@ static void
 workload_free(RsWorkload *wl)
 {
     g_ptr_array_unref(wl->pods);
+    g_ptr_array_unref(wl->old);
+    g_array_unref(wl->ready_log);
     g_ptr_array_unref(wl->ready);
     g_free(wl);
 }
@@ -345,7 +362,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
         rs_world_assign_egress(w, ns, nss->dedicated_egress);    /* R33: file order */
         for (unsigned j = 0; j < nss->n_deployments; j++) {
             const RsWorkloadSpec *d = &nss->deployments[j];
-            rs_world_add_deployment(w, ns, d->name, rs_world_template(w, d), d->replicas);
+            rs_world_add_deployment(w, ns, d->name, rs_world_template(w, d), d->replicas, &d->strategy);
         }
         for (unsigned j = 0; j < nss->n_pods; j++) {
             const RsWorkloadSpec *d = &nss->pods[j];

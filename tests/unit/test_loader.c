@@ -302,7 +302,7 @@ test_loader_errors(void)
         {"{\"name\": \"x\", \"duration\": \"0s\"}", "t.json:1:27: duration: the duration must be positive"},
         {"{\"name\": \"x\", \"namespaces\": [{\"name\": \"a\", \"pods\": [{\"name\": \"p\", \"replicas\": 2}]}]}",
          "t.json:1:67: namespaces[0].pods[0].replicas: unknown key `replicas` in a pod (known keys: name, labels, "
-         "ports, protocol, startup, service_time, concurrency)"},
+         "ports, protocol, startup, service_time, concurrency, readiness, liveness, pre_stop, termination_grace)"},
         {"{\"name\": \"x\", \"namespaces\": [{\"name\": \"a\", \"deployments\": [{\"name\": \"web\"}], "
          "\"pods\": [{\"name\": \"web-1\"}]}]}",
          "t.json:1:96: namespaces[0].pods[0].name: pod name `web-1` collides with the pods of deployment `web` "
@@ -319,15 +319,16 @@ test_loader_errors(void)
          "t.json:1:49: events[0].remove: unknown namespace `a` in the object to remove `a/b`"},
         {"{\"name\": \"x\", \"expect\": [{\"at\": \"1s\", \"pod\": \"a/b\"}]}",
          "t.json:1:26: expect[0]: an expectation needs `to` (a probe), `resolve` (a DNS lookup), `state` "
-         "(a pod's state) or `traffic` (traffic statistics)"},
+         "(a pod's state), `traffic` (traffic statistics), `rollout` (a rollout's completion) or "
+         "`deployment` (its ready pods)"},
         {"{\"name\": \"x\", \"namespaces\": [{\"name\": \"a\", \"services\": [{\"name\": \"s\", \"ports\": [80], "
          "\"cluster_ip\": \"172.30.0.10\"}]}]}",
          "t.json:1:100: namespaces[0].services[0].cluster_ip: cluster_ip 172.30.0.10 is reserved (R10: the "
          "network address, the broadcast address, .1 for the `kubernetes` service or the cluster DNS "
          "172.30.0.10)"},
         {"{\"name\": \"x\", \"expect\": [{\"at\": \"1s\", \"pod\": \"a/b\", \"stat\": \"ready\"}]}",
-         "t.json:1:53: expect[0].stat: unknown key `stat`: an expectation needs `to`, `resolve`, `state` or "
-         "`traffic` (did you mean `state`?)"},
+         "t.json:1:53: expect[0].stat: unknown key `stat`: an expectation needs `to`, `resolve`, `state`, "
+         "`traffic`, `rollout` or `deployment` (did you mean `state`?)"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
         expect_error(cases[i].text, cases[i].msg);

@@ -343,16 +343,25 @@ test_apply_remove(void)
     fx_run_to(sim, S(7));
     CU_ASSERT_PTR_NULL(rs_view_port(rs_world_service(w, "n", "s")->view, 80));
     CU_ASSERT_PTR_NOT_NULL(rs_view_port(rs_world_service(w, "n", "s")->view, 81));
-    /* rolling update: app-2, app-3 at 10 s, ready at 13 s, then the old ones go */
+    /* R54: the apply changes the template: a rolling update by the default
+     * strategy: of 2 replicas, max_surge 25 % rounds up to 1 and
+     * max_unavailable 25 % down to 0: one new pod at a time, the newest old
+     * pod goes when it is ready. */
     fx_run_to(sim, S(10));
     CU_ASSERT_EQUAL(rs_sim_pod_state(sim, "n", "app-2"), RS_POD_RUNNING);
+    CU_ASSERT_PTR_NULL(rs_world_pod(w, "n", "app-3"));
     CU_ASSERT_EQUAL(rs_sim_pod_state(sim, "n", "app-0"), RS_POD_READY);
     fx_run_to(sim, S(12.9));
     CU_ASSERT_EQUAL(rs_sim_pod_state(sim, "n", "app-0"), RS_POD_READY);
+    CU_ASSERT_EQUAL(rs_sim_pod_state(sim, "n", "app-1"), RS_POD_READY);
     fx_run_to(sim, S(13));
+    CU_ASSERT_EQUAL(rs_sim_pod_state(sim, "n", "app-1"), RS_POD_GONE);     /* newest old first */
+    CU_ASSERT_EQUAL(rs_sim_pod_state(sim, "n", "app-0"), RS_POD_READY);
+    CU_ASSERT_EQUAL(rs_sim_pod_state(sim, "n", "app-3"), RS_POD_RUNNING);
+    fx_run_to(sim, S(16));
     CU_ASSERT_EQUAL(rs_sim_pod_state(sim, "n", "app-0"), RS_POD_GONE);
-    CU_ASSERT_EQUAL(rs_sim_pod_state(sim, "n", "app-1"), RS_POD_GONE);
     CU_ASSERT_EQUAL(rs_sim_pod_state(sim, "n", "app-3"), RS_POD_READY);
+    CU_ASSERT_FALSE(rs_world_workload(w, "n", "app")->rolling);
     /* remove a service: no name at once, address freed, rules until 21 s */
     fx_run_to(sim, S(20));
     RsDnsWalk walk;
