@@ -1,7 +1,7 @@
 # plots/latency.gp: latency percentiles of the ok answers over time (R38).
 # Columns of data: time_s, p50_ms, p90_ms, p99_ms ('-' where no ok answer).
 set ylabel 'latency (ms)' noenhanced
-plotcmd = has_data ? "plot for [i=2:ncols] data using 1:i with linespoints lw 2 pt 7 ps 0.5 title columnhead(i)" . ev : empty_plot
+plotcmd = has_data ? "plot for [i=2:ncols] data using 1:i with steps lw 2 title columnhead(i)" . ev : empty_plot
 
 set terminal png_term size 960,480 noenhanced font ',10'
 set output out . '.png' . tmp_suffix

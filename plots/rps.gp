@@ -1,7 +1,9 @@
-# plots/rps.gp: answers per second by pod over time (by send time).
-# Columns of data: time_s, then one per pod (the header row names them).
-set ylabel 'answers per second' noenhanced
-plotcmd = has_data ? "plot for [i=2:ncols] data using 1:i with lines lw 2 title columnhead(i)" . ev : empty_plot
+# plots/rps.gp: requests SENT to each pod per second over time (by send time),
+# whatever came of them: a crashed pod keeps receiving requests that time out.
+# Columns of data: time_s, then one per pod (the header row names them; the
+# pods sent the fewest requests are summed in an "other pods" column).
+set ylabel 'requests sent per second' noenhanced
+plotcmd = has_data ? "plot for [i=2:ncols] data using 1:i with steps lw 2 title columnhead(i)" . ev : empty_plot
 
 set terminal png_term size 960,480 noenhanced font ',10'
 set output out . '.png' . tmp_suffix

@@ -1,11 +1,14 @@
 /* plot.h: `rahtisim run --plot DIR`: CSV data, gnuplot scripts, PNG and SVG.
  *
- * For every traffic source of every run, three plots: answers per second
- * by pod, outcomes per second (ok against each error kind) and latency
- * percentiles (p50/p90/p99 of ok answers), over simulated time in the
- * source's time buckets, with the scenario's events (delete, crash,
- * scale, router down/up, annotate, apply, remove) as labelled vertical
- * lines.  Each plot is a CSV file and a gnuplot script made from the
+ * For every traffic source of every run, four plots: requests sent to
+ * each pod per second (whatever came of them), outcomes per second (ok
+ * against each error kind), latency percentiles (p50/p90/p99 of ok
+ * answers), drawn as steps over simulated time in the source's time
+ * buckets, and the requests sent to each pod by outcome (stacked bars);
+ * with the scenario's events (delete, crash, scale, router down/up,
+ * annotate, apply, remove) as labelled vertical lines and the derived
+ * events the simulation logged in answer (readiness, a crash detected,
+ * endpoints updated, router reloads) as dotted ones.  Each plot is a CSV file and a gnuplot script made from the
  * templates in plots/ (embedded at build time), rendered to PNG and SVG by
  * gnuplot when it is installed.
  *
@@ -36,7 +39,16 @@ typedef enum {
 typedef struct {
     bool render;                /* run gnuplot (when found) to make PNG and SVG */
     const char *gnuplot;        /* the program; NULL: "gnuplot" from PATH */
+    unsigned timeout_s;         /* each gnuplot is killed after this; 0: RS_PLOT_GNUPLOT_TIMEOUT */
 } RsPlotOptions;
+
+/* Seconds one gnuplot may run before it is killed (a plot failure). */
+#define RS_PLOT_GNUPLOT_TIMEOUT 60u
+/* Series of a per-pod plot: the pods sent the most requests, the rest
+ * summed as "N other pods" (a plot of 2 000 pods is neither readable nor cheap). */
+#define RS_PLOT_MAX_PODS 8u
+/* Derived events marked on a plot (crash detected, endpoints updated, reloads). */
+#define RS_PLOT_MAX_DERIVED 40u
 
 /* Writes the plots of `runs` into `dir` (created if missing).  `written`
  * (may be NULL) gets the base names of the files written, in order (owned

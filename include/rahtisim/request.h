@@ -123,6 +123,9 @@ typedef struct RsResult {
     int status;                 /* 200 for ok over http(s), 400 for bad-request; else 0 */
     const char *from_pod;       /* "ns/pod" that sent it, or NULL if none could */
     const char *pod;            /* "ns/pod" that served (answered), or NULL */
+    const char *to_pod;         /* "ns/pod" the request was sent to (a service's or the
+                                   router's pick, or the pod holding the address), whatever
+                                   the outcome; NULL if it reached no pod's address */
     uint32_t source_ip;         /* the source the destination saw: the client pod's IP inside the
                                    cluster, the egress IP outside (R32), the client's address at the
                                    router (R25, R34); 0 if nothing was sent */

@@ -49,6 +49,18 @@ typedef struct {
     uint32_t *per_bucket;       /* answers per time bucket (n_buckets) */
 } RsTrafficPod;
 
+/* One pod requests of one source were SENT to (a service's or the router's
+ * pick, or the pod at the address), whatever came of them: a crashed pod
+ * that times out every request is as busy here as a healthy one (plots). */
+typedef struct {
+    char *name;                 /* "fenic/nginx-0" */
+    uint32_t serial;            /* creation order in the world: the sort key */
+    uint64_t sent;              /* requests sent to it */
+    uint64_t outcomes[RS_OUTCOME_COUNT];    /* what came of them */
+    uint32_t *sent_bucket;      /* sent per time bucket (n_buckets), by send time */
+    uint32_t *bad_bucket;       /* of those, not ok */
+} RsTrafficTarget;
+
 /* Everything kept about one source; outlives the simulation. */
 typedef struct {
     char *name;
@@ -57,6 +69,7 @@ typedef struct {
     uint64_t outcomes[RS_OUTCOME_COUNT];    /* answers by outcome */
     RsHist latency;             /* ok answers, RS_HIST_FINE */
     GPtrArray *pods;            /* RsTrafficPod *, creation order after rs_traffic_take */
+    GPtrArray *targets;         /* RsTrafficTarget *, creation order after rs_traffic_take */
     GPtrArray *idle_pods;       /* char *: pods behind the target that existed while the
                                  * source sent and never answered it (rs_traffic_take),
                                  * sorted by name */

@@ -212,6 +212,14 @@ rs_cmd_run(int argc, char **argv)
         return RS_EXIT_USAGE;
     if (a.plot_dir != NULL) {
         RsPlotOptions popt = {.render = true};
+        const char *limit = g_getenv("RAHTISIM_GNUPLOT_TIMEOUT");
+        if (limit != NULL && limit[0] != '\0') {
+            guint64 v = 0;
+            if (!g_ascii_string_to_unsigned(limit, 10, 1, 86400, &v, NULL))
+                return rs_cli_usage_error("RAHTISIM_GNUPLOT_TIMEOUT=%s: not a number of seconds "
+                                          "from 1 to 86400", limit);
+            popt.timeout_s = (unsigned)v;
+        }
         bool rendered = false;
         GError *err = NULL;
         g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
@@ -221,11 +229,13 @@ rs_cmd_run(int argc, char **argv)
             g_error_free(err);
             return RS_EXIT_USAGE;
         }
-        if (!a.report.quiet) {
-            if (written->len == 0)
-                fprintf(stderr, "rahtisim: --plot: no traffic to plot\n");
-            else
-                fprintf(stderr, "rahtisim: --plot: %u files in %s%s\n", written->len, a.plot_dir,
+        if (written->len == 0) {
+            /* Said even with --quiet: the folder asked for stays empty. */
+            fprintf(stderr, "rahtisim: --plot: nothing written to %s: plots show traffic, and no "
+                    "scenario run has a \"traffic\" source (docs/scenario-format.md, Traffic)\n",
+                    a.plot_dir);
+        } else if (!a.report.quiet) {
+            fprintf(stderr, "rahtisim: --plot: %u files in %s%s\n", written->len, a.plot_dir,
                         rendered ? "" : " (gnuplot not found: data and scripts only)");
         }
     }

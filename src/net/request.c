@@ -440,6 +440,8 @@ ev_arrive(RsEngine *eng, void *obj, uint64_t gen)
         h->svc = req->via_svc ? req->svc->full : NULL;
         return;
     }
+    if (req->res.to_pod == NULL)
+        req->res.to_pod = pod->full;
     if (rs_policy_mode(w)) {
         /* R42: the source's egress and the pod's ingress, on the target port (R44) */
         RsPeer src, dst;
@@ -763,6 +765,7 @@ connect_now(RsReq *req)
     const RsEndpoint *ep = req->isolated
         ? rs_service_peek(svc, vp, req->src->ip, rs_req_own(req, &svc->rng, sizeof svc->rng), &how)
         : rs_service_pick(svc, vp, req->src->ip, &how);
+    req->res.to_pod = ep->pod->full;      /* plots: requests sent to each pod */
     h = hop(req, RS_HOP_SVC_PICK, RS_R13);
     h->svc = svc->full;
     h->pod = ep->pod->full;

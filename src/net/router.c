@@ -173,6 +173,7 @@ pick_and_send(RsReq *req, int exclude, bool first)
     bal->s[k].conns++;
     req->server = k;
     const RsRtServer *sv = &be->servers[k];
+    req->res.to_pod = sv->pod->full;      /* plots: requests sent to each pod */
     RsHop *h = rs_req_hop(req, RS_HOP_BALANCE,
                           how == RS_PICK_BY_COOKIE ? RS_R27 : how == RS_PICK_REDISPATCH ? RS_R29 : RS_R26);
     h->svc = be->full;

@@ -61,6 +61,7 @@ struct Source {
     unsigned next_client;
     uint64_t client_base;       /* its client k is client client_base + k of the requester */
     GHashTable *pod_index;      /* interned "ns/pod" -> index + 1 in stats->pods */
+    GHashTable *target_index;   /* interned "ns/pod" -> its RsTrafficTarget */
     GPtrArray *windows;         /* RsTrafficWindow * (owned) */
 };
 
@@ -104,6 +105,7 @@ stats_new(const RsTrafficSpec *spec, rs_time_t end)
     s->spec = spec;
     rs_hist_init(&s->latency, RS_HIST_FINE);
     s->pods = g_ptr_array_new();
+    s->targets = g_ptr_array_new();
     s->idle_pods = g_ptr_array_new_with_free_func(g_free);
     s->bucket = rs_traffic_bucket_width(end);
     s->n_buckets = (unsigned)((end + s->bucket - 1) / s->bucket);
@@ -130,6 +132,14 @@ rs_traffic_stats_free(RsTrafficStats *s)
         g_free(p);
     }
     g_ptr_array_unref(s->pods);
+    for (unsigned i = 0; i < s->targets->len; i++) {
+        RsTrafficTarget *t = s->targets->pdata[i];
+        g_free(t->name);
+        g_free(t->sent_bucket);
+        g_free(t->bad_bucket);
+        g_free(t);
+    }
+    g_ptr_array_unref(s->targets);
     g_ptr_array_unref(s->idle_pods);
     rs_hist_clear(&s->latency);
     for (unsigned i = 0; i < s->n_buckets; i++)
@@ -188,6 +198,7 @@ rs_traffic_new(RsSim *sim, const RsScenario *sc, rs_time_t end, GError **error)
         g_snprintf(s->stream, sizeof s->stream, "traffic/%s", t->name);
         s->stop = MIN(t->stop, end);
         s->pod_index = g_hash_table_new(g_direct_hash, g_direct_equal);
+        s->target_index = g_hash_table_new(g_direct_hash, g_direct_equal);
         s->windows = g_ptr_array_new_with_free_func(window_free);
     }
     return tr;
@@ -204,6 +215,7 @@ rs_traffic_free(RsTraffic *tr)
         if (!tr->taken)
             rs_traffic_stats_free(s->stats);
         g_hash_table_destroy(s->pod_index);
+        g_hash_table_destroy(s->target_index);
         g_ptr_array_unref(s->windows);
     }
     g_free(tr->sources);
@@ -308,6 +320,25 @@ pod_slot(Source *s, const char *pod)
     return st->pods->len - 1;
 }
 
+/* The record of the pod a request was sent to (interned name): O(1). */
+static RsTrafficTarget *
+target_of(Source *s, const char *pod)
+{
+    RsTrafficTarget *t = g_hash_table_lookup(s->target_index, pod);
+    if (t != NULL)
+        return t;
+    RsTrafficStats *st = s->stats;
+    t = g_new0(RsTrafficTarget, 1);
+    t->name = g_strdup(pod);
+    RsPod *wp = rs_world_pod_full(rs_sim_world(s->tr->sim), pod);
+    t->serial = wp != NULL ? wp->serial : UINT32_MAX;
+    t->sent_bucket = g_new0(uint32_t, st->n_buckets);
+    t->bad_bucket = g_new0(uint32_t, st->n_buckets);
+    g_ptr_array_add(st->targets, t);
+    g_hash_table_insert(s->target_index, (gpointer)pod, t);
+    return t;
+}
+
 /* The pipeline's answer to one arrival: count it, forget it. */
 static void
 answered(RsSim *sim, const RsResult *res, void *data)
@@ -320,6 +351,13 @@ answered(RsSim *sim, const RsResult *res, void *data)
     unsigned b = (unsigned)MIN((uint64_t)(res->started / st->bucket), (uint64_t)st->n_buckets - 1);
     st->outcomes[res->outcome]++;
     st->bucket_outcomes[b][res->outcome]++;
+    if (res->to_pod != NULL) {
+        RsTrafficTarget *t = target_of(s, res->to_pod);
+        t->sent++;
+        t->outcomes[res->outcome]++;
+        t->sent_bucket[b]++;
+        t->bad_bucket[b] += !ok;
+    }
     unsigned slot = 0;
     if (res->pod != NULL) {
         slot = pod_slot(s, res->pod);
@@ -423,6 +461,16 @@ cmp_pod(gconstpointer a, gconstpointer b)
     return strcmp(x->name, y->name);
 }
 
+/* Orders targets by creation, then name. */
+static gint
+cmp_target(gconstpointer a, gconstpointer b)
+{
+    const RsTrafficTarget *x = *(RsTrafficTarget *const *)a, *y = *(RsTrafficTarget *const *)b;
+    if (x->serial != y->serial)
+        return x->serial < y->serial ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
 /* Adds a service to a list once. */
 static void
 add_service(GPtrArray *out, RsService *svc)
@@ -521,6 +569,7 @@ rs_traffic_take(RsTraffic *tr, unsigned *n)
     for (unsigned i = 0; i < tr->n_sources; i++) {
         out[i] = tr->sources[i].stats;
         g_ptr_array_sort(out[i]->pods, cmp_pod);
+        g_ptr_array_sort(out[i]->targets, cmp_target);
         find_idle_pods(tr, &tr->sources[i]);
     }
     tr->taken = true;
