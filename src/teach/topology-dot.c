@@ -23,8 +23,11 @@
  * traffic), resolved as the client's resolver would at T (R17, R18).
  *
  * Each part of the graph is one function, called in order from
- * rs_topology_dot; a new kind of object (network policies) adds its own
- * nodes and edges as one more such function.  Every text from the scenario
+ * rs_topology_dot; a new kind of object adds its own nodes and edges as one
+ * more such function (network policies, R39-R47: a policy_edges() after
+ * client_edges(), drawing each policy's allowed peers; until then a request
+ * between namespaces under policies is drawn dashed, "network policies
+ * decide").  Every text from the scenario
  * goes through rs_dot_escape.  Cost: linear in the objects drawn (objects
  * are bucketed by namespace once, rs_topo_gather; edges are deduplicated
  * with a hash set).
@@ -34,6 +37,7 @@
 #include <string.h>
 
 #include "rahtisim/dns.h"
+#include "rahtisim/policy.h"
 #include "teach/topology-private.h"
 
 typedef struct {
@@ -377,10 +381,12 @@ host_allows(const RsHost *h, uint16_t port, uint32_t src)
  * the port, or the wall between namespaces (R2; rule R9 for pods, R12 for
  * services) drawn dashed red. */
 static void
-other_ns(char *buf, size_t len, uint16_t port, const RsNamespace *from, const RsNamespace *to,
-         int rule)
+other_ns(const RsWorld *w, char *buf, size_t len, uint16_t port, const RsNamespace *from,
+         const RsNamespace *to, int rule)
 {
-    if (from != NULL && from != to)
+    if (from != NULL && from != to && rs_policy_mode(w))
+        g_snprintf(buf, len, "label=\"%u (network policies decide, R42)\", style=dashed", port);
+    else if (from != NULL && from != to && !rs_netns_reach(w, from, to))
         g_snprintf(buf, len, "label=\"%u dropped: another namespace (R%d)\", style=dashed, color=red",
                    port, rule);
     else
@@ -400,7 +406,7 @@ request_edges(Dot *d, const RsFrom *from, const RsUrl *to)
     if (to->pod_ref != NULL) {
         const RsPod *p = rs_world_pod_full(d->w, to->pod_ref);
         if (p != NULL && p->state != RS_POD_GONE) {
-            other_ns(lb, sizeof lb, to->port, ns, p->ns, 9);
+            other_ns(d->w, lb, sizeof lb, to->port, ns, p->ns, 9);
             edge(d, ck, cn, "pod", p->full, lb);
         }
         return;
@@ -417,12 +423,12 @@ request_edges(Dot *d, const RsFrom *from, const RsUrl *to)
     const RsService *svc = rs_world_service_at(d->w, ip);
     const RsPod *pod = svc == NULL ? rs_world_pod_at(d->w, ip) : NULL;
     if (svc != NULL) {
-        other_ns(lb, sizeof lb, to->port, ns, svc->ns, 12);
+        other_ns(d->w, lb, sizeof lb, to->port, ns, svc->ns, 12);
         edge(d, ck, cn, "svc", svc->full, lb);         /* R10, R12 */
         return;
     }
     if (pod != NULL) {
-        other_ns(lb, sizeof lb, to->port, ns, pod->ns, 9);
+        other_ns(d->w, lb, sizeof lb, to->port, ns, pod->ns, 9);
         edge(d, ck, cn, "pod", pod->full, lb);         /* R9 */
         return;
     }
