@@ -87,6 +87,8 @@ typedef struct RsSim RsSim;
     X(POLICY_EGRESS,    "the source's egress network policies decide [pod: source or ns, flag: allowed, m: isolated, name2: policy, n: rule, n2: selecting, ip:port: destination]") \
     X(POLICY_INGRESS,   "the destination's ingress network policies decide [pod: destination, flag: allowed, m: isolated, name2: policy, n: rule, n2: selecting, ip: source, port]") \
     X(DNS_DROPPED,      "an egress policy drops the query to the cluster DNS pods [ip: DNS pod, port, n: attempt]") \
+    X(LB,               "a load-balancer address takes the connection [svc, ip: address, port, m: RsExternalTrafficPolicy, ip2: the source the pod sees]") \
+    X(LB_NO_PORT,       "a load-balancer address without a service on the port [ip, port]") \
     X(NET_JOINED,       "rahti-1: another namespace reached through joined or global networks [ns: client's, name2: the other]")
 
 typedef enum {

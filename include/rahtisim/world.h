@@ -58,6 +58,7 @@ typedef struct RsReplica RsReplica;
 typedef struct RsRtConfig RsRtConfig;
 typedef struct RsHost RsHost;
 typedef struct RsPolicies RsPolicies;  /* network isolation (rahtisim/policy.h) */
+typedef struct RsLb RsLb;              /* load-balancer addresses (rahtisim/lb.h) */
 
 /* ---- addresses (R3, R10) ---- */
 
@@ -217,6 +218,9 @@ struct RsSvcDef {
     RsAffinity affinity;
     RsClusterIpMode ip_mode;
     uint32_t fixed_ip;
+    RsServiceType type;         /* R48 */
+    RsExternalTrafficPolicy etp;    /* R49 */
+    const char *lb_share;       /* metallb.universe.tf/allow-shared-ip, or NULL */
 };
 
 /* One endpoint of one service port: a pod and the port it is reached on. */
@@ -497,6 +501,7 @@ struct RsWorld {
     uint32_t next_serial;
     GPtrArray *scratch_svcs;    /* rs_world_pod_endpoints_changed's list (no malloc per event) */
     RsPolicies *pol;            /* isolation: joined networks, network policies (R39-R47) */
+    RsLb *lb;                   /* load-balancer services' addresses (R48-R50) */
 };
 
 /* Builds the world of a scenario at the engine's current time (the pods

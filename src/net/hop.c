@@ -295,6 +295,15 @@ rs_hop_describe(const RsHop *h, GString *out)
                                "is dropped by an egress policy; the resolver waits 5s (attempt %u of 2)",
                                ip, h->port, h->n);
         break;
+    case RS_HOP_LB:
+        g_string_append_printf(out, "%s:%u is the load-balancer address of %s (external traffic policy "
+                               "%s): the pod sees the source %s", ip, h->port, svc,
+                               h->m == RS_ETP_LOCAL ? "local: the client's address is kept" :
+                               "cluster: a node's address", ip2);
+        break;
+    case RS_HOP_LB_NO_PORT:
+        g_string_append_printf(out, "no load-balancer service listens on %s port %u: dropped", ip, h->port);
+        break;
     case RS_HOP_NET_JOINED:
         g_string_append_printf(out, "%s and %s share a network (joined or global): not isolated",
                                h->ns ? h->ns : "?", h->name2 ? h->name2 : "?");

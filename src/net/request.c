@@ -62,6 +62,7 @@
 #include <string.h>
 
 #include "rahtisim/dns.h"
+#include "rahtisim/lb.h"
 #include "rahtisim/router.h"     /* the pure parts (src/world/balance.c): CIDRs */
 #include "net/net.h"
 
@@ -445,7 +446,10 @@ ev_arrive(RsEngine *eng, void *obj, uint64_t gen)
     if (rs_policy_mode(w)) {
         /* R42: the source's egress and the pod's ingress, on the target port (R44) */
         RsPeer src, dst;
-        rs_peer_pod(req->src, &src);
+        if (req->src != NULL)
+            rs_peer_pod(req->src, &src);
+        else
+            rs_peer_addr(req->res.source_ip, &src);    /* R49: through a load balancer */
         rs_peer_pod(pod, &dst);
         if (!rs_req_policy_gate(req, &src, &dst, req->port, RS_L4_TCP))
             return;             /* dropped: the client's timer fires */
@@ -642,6 +646,64 @@ ev_host(RsEngine *eng, void *obj, uint64_t gen)
     (void)eng;
 }
 
+/* Event: a connection from outside reaches a load-balancer address (R48):
+ * the service's data plane view on the node translates it (R50), the
+ * source becomes a node address unless the policy is local (R49). */
+static void
+ev_lb(RsEngine *eng, void *obj, uint64_t gen)
+{
+    RsReq *req = obj;
+    if (req->gen != (uint32_t)gen || req->done)
+        return;
+    RsWorld *w = req->net->w;
+    RsService *svc = rs_lb_service_at(w, req->dst_ip, req->port);
+    RsHop *h;
+    if (svc == NULL) {
+        h = hop(req, RS_HOP_LB_NO_PORT, RS_R48);
+        h->ip = req->dst_ip;
+        h->port = req->port;
+        return;
+    }
+    req->svc = svc;
+    uint32_t seen = svc->def->etp == RS_ETP_LOCAL ? req->res.source_ip : rs_lb_node_address(w);
+    h = hop(req, RS_HOP_LB, RS_R49);
+    h->svc = svc->full;
+    h->ip = req->dst_ip;
+    h->port = req->port;
+    h->m = svc->def->etp;
+    h->ip2 = seen;
+    req->res.source_ip = seen;
+    RsViewPort *vp = svc->view != NULL ? rs_view_port(svc->view, req->port) : NULL;
+    if (vp == NULL) {
+        h = hop(req, RS_HOP_NO_RULES, RS_R50);
+        h->svc = svc->full;
+        h->ip = req->dst_ip;
+        return;
+    }
+    req->back = w->latency_cluster + req->edge;
+    if (vp->n_eps == 0) {
+        h = hop(req, RS_HOP_SVC_NO_ENDPOINTS, RS_R14);
+        h->svc = svc->full;
+        h->port = req->port;
+        reply(req, RS_OUTCOME_REFUSED, 0);
+        return;
+    }
+    RsPickHow how;
+    const RsEndpoint *ep = rs_service_pick(svc, vp, seen, &how);
+    h = hop(req, RS_HOP_SVC_PICK, RS_R50);
+    h->svc = svc->full;
+    h->pod = ep->pod->full;
+    h->ip2 = ep->pod->ip;
+    h->port2 = ep->port;
+    h->port = req->port;
+    h->n = vp->n_eps;
+    h->m = (unsigned)how;
+    req->via_svc = true;
+    req->dst_ip = ep->pod->ip;
+    req->port = ep->port;
+    rs_engine_schedule(eng, rs_engine_now(eng) + w->latency_cluster, ev_arrive, req, req->gen);
+}
+
 /* Whether an address belongs to the cluster's own networks (R35). */
 static bool
 inside_cluster(const RsWorld *w, uint32_t ip)
@@ -659,6 +721,8 @@ go_outside(RsReq *req)
     rs_time_t now = rs_engine_now(net->eng);
     if (req->dst_ip == w->router_vip) {
         rs_engine_schedule(net->eng, now + req->edge, ev_vip, req, req->gen);
+    } else if (req->host != NULL && rs_lb_is_address(w, req->dst_ip)) {
+        rs_engine_schedule(net->eng, now + req->edge, ev_lb, req, req->gen);  /* R48 */
     } else if (rs_world_host_at(w, req->dst_ip) != NULL) {
         rs_engine_schedule(net->eng, now + req->edge, ev_host, req, req->gen);
     } else {
@@ -703,6 +767,17 @@ connect_now(RsReq *req)
         return;
     }
     RsService *svc = rs_world_service_at(w, req->dst_ip);
+    if (svc == NULL && rs_lb_is_address(w, req->dst_ip)) {
+        /* R48: a pod reaching a load-balancer address: the node's data plane
+         * translates it like a ClusterIP; the source stays the pod's */
+        svc = rs_lb_service_at(w, req->dst_ip, req->port);
+        if (svc == NULL) {
+            h = hop(req, RS_HOP_LB_NO_PORT, RS_R48);
+            h->ip = req->dst_ip;
+            h->port = req->port;
+            return;
+        }
+    }
     if (svc == NULL) {
         if (inside_cluster(w, req->dst_ip)) {
             h = hop(req, RS_HOP_NO_SERVICE, RS_R10);

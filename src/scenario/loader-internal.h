@@ -143,6 +143,7 @@ void rs_policy_spec_clear(RsPolicySpec *p);
 void ld_lifecycle_defaults(RsWorkloadSpec *w);
 bool ld_lifecycle(Ld *ld, const cJSON *v, const char *path, bool bare, RsWorkloadSpec *w);
 bool ld_rollout_set(Ld *ld, const cJSON *v, const char *path, RsWorkloadSpec *w);
+void ld_policy_lint(Ld *ld, const cJSON *root);
 
 /* ---- loader-platform.c ---- */
 bool ld_platform(Ld *ld, const cJSON *root);

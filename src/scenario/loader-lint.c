@@ -263,4 +263,5 @@ ld_lint(Ld *ld, const cJSON *root)
                         "certificate (`certificate: true`): clients get tls-error", r->name, r->host);
         }
     }
+    ld_policy_lint(ld, root);       /* R39-R48 */
 }

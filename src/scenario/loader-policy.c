@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "rahtisim/lb.h"
 #include "rahtisim/util.h"
 #include "scenario/loader-internal.h"
 
@@ -447,7 +448,7 @@ ld_namespace_policy_keys(Ld *ld, LdNs *ns, const cJSON *v, const char *path)
     g_autofree char *ap = ld_path(path, "network_policies");
     if (pf->isolation == RS_ISOLATION_MULTITENANT && cJSON_GetArraySize(arr) > 0)
         ld_warn(ld, arr, RS_R39, "the %s platform (ovs-multitenant) accepts network policies and "
-                "ignores them: isolation is per namespace (R39)", pf->name);
+                "ignores them: isolation is per namespace", pf->name);
     s->n_policies = (unsigned)cJSON_GetArraySize(arr);
     s->policies = g_new0(RsPolicySpec, s->n_policies ? s->n_policies : 1);
     int i = 0;
@@ -460,4 +461,214 @@ ld_namespace_policy_keys(Ld *ld, LdNs *ns, const cJSON *v, const char *path)
         i++;
     }
     return true;
+}
+
+/* ---- lint: `check` warnings (R40-R48) ---- */
+
+static const char *
+spec_label(const RsLabel *l, unsigned n, const char *key)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (strcmp(l[i].key, key) == 0)
+            return l[i].value;
+    return NULL;
+}
+
+/* A selector spec against a label list (the same rules as src/world/policy.c). */
+static bool
+spec_match(const RsSelectorSpec *s, const RsLabel *l, unsigned n)
+{
+    for (unsigned i = 0; i < s->n_match_labels; i++) {
+        const char *v = spec_label(l, n, s->match_labels[i].key);
+        if (v == NULL || strcmp(v, s->match_labels[i].value) != 0)
+            return false;
+    }
+    for (unsigned i = 0; i < s->n_exprs; i++) {
+        const RsSelExprSpec *e = &s->exprs[i];
+        const char *v = spec_label(l, n, e->key);
+        bool in = false;
+        for (unsigned j = 0; v != NULL && j < e->n_values && !in; j++)
+            in = strcmp(v, e->values[j]) == 0;
+        if ((e->op == RS_SEL_IN && !in) || (e->op == RS_SEL_NOT_IN && in) ||
+            (e->op == RS_SEL_EXISTS && v == NULL) || (e->op == RS_SEL_DOES_NOT_EXIST && v != NULL))
+            return false;
+    }
+    return true;
+}
+
+/* A namespace's labels as selectors see them (R43); g_free the array. */
+static RsLabel *
+ns_labels(const char *name, const RsLabel *own, unsigned n_own, unsigned *n)
+{
+    RsLabel *l = g_new0(RsLabel, n_own + 3);
+    unsigned k = 0;
+    l[k++] = (RsLabel){(char *)"kubernetes.io/metadata.name", (char *)name};
+    for (unsigned i = 0; i < n_own; i++)
+        l[k++] = own[i];
+    if (strcmp(name, "openshift-ingress") == 0) {
+        l[k++] = (RsLabel){(char *)"policy-group.network.openshift.io/ingress", (char *)""};
+        l[k++] = (RsLabel){(char *)"network.openshift.io/policy-group", (char *)"ingress"};
+    }
+    *n = k;
+    return l;
+}
+
+/* Whether a namespace selector matches some namespace of the file or a platform one. */
+static bool
+ns_sel_matches_any(const RsScenario *sc, const RsSelectorSpec *s)
+{
+    static const char *const platform[] = {"openshift-ingress", "openshift-dns"};
+    for (unsigned i = 0; i < sc->n_namespaces + 2; i++) {
+        const RsNamespaceSpec *n = i < sc->n_namespaces ? &sc->namespaces[i] : NULL;
+        unsigned k;
+        g_autofree RsLabel *l = ns_labels(n ? n->name : platform[i - sc->n_namespaces],
+                                          n ? n->labels : NULL, n ? n->n_labels : 0, &k);
+        if (spec_match(s, l, k))
+            return true;
+    }
+    return false;
+}
+
+/* Whether a selector matches some workload (deployment or pod) of a namespace. */
+static bool
+selects_some_pod(const RsNamespaceSpec *n, const RsSelectorSpec *s)
+{
+    for (unsigned i = 0; i < n->n_deployments; i++)
+        if (spec_match(s, n->deployments[i].labels, n->deployments[i].n_labels))
+            return true;
+    for (unsigned i = 0; i < n->n_pods; i++)
+        if (spec_match(s, n->pods[i].labels, n->pods[i].n_labels))
+            return true;
+    return false;
+}
+
+/* R46: whether an egress rule lets a query reach the DNS pods. */
+static bool
+rule_allows_dns(const RsPolicyRuleSpec *r, uint16_t port)
+{
+    bool port_ok = r->n_ports == 0;
+    for (unsigned i = 0; i < r->n_ports && !port_ok; i++) {
+        const RsPolicyPortSpec *p = &r->ports[i];
+        port_ok = p->protocol == RS_L4_UDP &&
+                  (!p->has_port || (!p->port_name && (p->end_port ? p->port <= port && port <= p->end_port
+                                                                  : p->port == port)));
+    }
+    if (!port_ok)
+        return false;
+    if (r->n_peers == 0)
+        return true;
+    static const RsLabel dns_pod[] = {{(char *)"dns.operator.openshift.io/daemonset-dns", (char *)"default"}};
+    unsigned k;
+    g_autofree RsLabel *nsl = ns_labels("openshift-dns", NULL, 0, &k);
+    for (unsigned i = 0; i < r->n_peers; i++) {
+        const RsPeerSpec *p = &r->peers[i];
+        if (p->has_ip_block)
+            continue;           /* the DNS pods' addresses are not the user's to know */
+        if (p->has_ns_sel && spec_match(&p->ns_sel, nsl, k) &&
+            (!p->has_pod_sel || spec_match(&p->pod_sel, dns_pod, 1)))
+            return true;
+    }
+    return false;
+}
+
+/* Warnings about one namespace's policies and load balancers. */
+static void
+lint_namespace(Ld *ld, const RsNamespaceSpec *n, const cJSON *nn, GArray *claims)
+{
+    const RsScenario *sc = ld->sc;
+    const RsProfile *pf = &sc->profile;
+    const cJSON *pn = n->n_policies ? ld_get(nn, "network_policies")->child : NULL;
+    bool egress_isolated = false, dns_ok = false;
+    const cJSON *egress_node = NULL;
+    for (unsigned i = 0; pf->isolation == RS_ISOLATION_POLICY && i < n->n_policies; i++, pn = pn->next) {
+        const RsPolicySpec *p = &n->policies[i];
+        bool selects = selects_some_pod(n, &p->pod_selector);
+        if (!selects)
+            ld_warn(ld, ld_get(pn, "pod_selector"), RS_R41, "network policy `%s` selects no pod of namespace "
+                    "`%s` (yet): it isolates nothing", p->name, n->name);
+        if (p->type_egress && selects) {
+            egress_isolated = true;
+            egress_node = egress_node ? egress_node : pn;
+            for (unsigned k = 0; k < p->n_egress; k++)
+                dns_ok = dns_ok || rule_allows_dns(&p->egress[k], pf->dns_target_port);
+        }
+        for (int dir = 0; dir < 2; dir++) {
+            const RsPolicyRuleSpec *rules = dir ? p->egress : p->ingress;
+            unsigned nr = dir ? p->n_egress : p->n_ingress;
+            for (unsigned k = 0; k < nr; k++) {
+                for (unsigned j = 0; j < rules[k].n_peers; j++) {
+                    const RsPeerSpec *peer = &rules[k].peers[j];
+                    if (peer->has_ns_sel && !ns_sel_matches_any(sc, &peer->ns_sel))
+                        ld_warn(ld, pn, RS_R43, "network policy `%s`: a peer's namespace_selector "
+                                "matches no namespace (%s rule %u, peer %u)", p->name,
+                                dir ? "egress" : "ingress", k + 1, j + 1);
+                    uint32_t pmask = 0xFFFFFFFFu << (32 - pf->pod_prefix);
+                    if (peer->has_ip_block && peer->cidr_prefix >= 24 &&
+                        (peer->cidr_net & pmask) == pf->pod_net)
+                        ld_warn(ld, pn, RS_R43, "network policy `%s`: ip_block names pod addresses "
+                                "(%s rule %u, peer %u): a recreated pod gets a new address (R3) and "
+                                "the rule stops matching; select pods by label", p->name,
+                                dir ? "egress" : "ingress", k + 1, j + 1);
+                }
+            }
+        }
+    }
+    if (egress_isolated && !dns_ok)
+        ld_warn(ld, egress_node, RS_R46, "namespace `%s`: egress policies allow no DNS query to the "
+                "cluster DNS pods (namespace openshift-dns, UDP port %u): name lookups will time out; "
+                "allowing port 53 is not enough", n->name, pf->dns_target_port);
+    const cJSON *sn = n->n_services ? ld_get(nn, "services")->child : NULL;
+    for (unsigned i = 0; i < n->n_services; i++, sn = sn->next) {
+        const RsServiceSpec *s = &n->services[i];
+        if (s->type != RS_SVC_LOAD_BALANCER)
+            continue;
+        const char *share = spec_label(s->annotations, s->n_annotations, RS_LB_SHARE_KEY);
+        uint16_t *ports = g_new0(uint16_t, s->n_ports ? s->n_ports : 1);
+        for (unsigned k = 0; k < s->n_ports; k++)
+            ports[k] = s->ports[k].port;
+        RsLbClaim c = {0, share, s->etp == RS_ETP_LOCAL, ports, s->n_ports};
+        if (!rs_lb_choose(n->lb_ips, n->n_lb_ips, (const RsLbClaim *)(void *)claims->data, claims->len,
+                          share, c.local, ports, s->n_ports, &c.ip)) {
+            ld_warn(ld, sn, RS_R48, "load-balancer service `%s` stays pending: %s", s->name,
+                    n->n_lb_ips == 0 ? "namespace has no granted load_balancer_ips"
+                    : "no granted address is free or shareable (same allow-shared-ip value, "
+                      "different ports, no external_traffic_policy local)");
+            g_free(ports);
+            continue;
+        }
+        g_array_append_val(claims, c);
+    }
+}
+
+/* R39-R48 warnings; called by ld_lint. */
+void
+ld_policy_lint(Ld *ld, const cJSON *root)
+{
+    const RsScenario *sc = ld->sc;
+    const cJSON *nss = ld_get(root, "namespaces");
+    const cJSON *nn = nss ? nss->child : NULL;
+    GArray *claims = g_array_new(FALSE, FALSE, sizeof(RsLbClaim));
+    for (unsigned i = 0; i < sc->n_namespaces; i++, nn = nn->next)
+        lint_namespace(ld, &sc->namespaces[i], nn, claims);
+    for (guint i = 0; i < claims->len; i++)
+        g_free((void *)g_array_index(claims, RsLbClaim, i).ports);
+    g_array_unref(claims);
+    /* R45: removing the router's way in while the namespace has routes */
+    const cJSON *evs = ld_get(root, "events");
+    const cJSON *en = evs ? evs->child : NULL;
+    for (; en != NULL; en = en->next) {
+        const cJSON *rm = ld_get(en, "remove");
+        if (!cJSON_IsString(rm) || sc->profile.isolation != RS_ISOLATION_POLICY)
+            continue;
+        g_auto(GStrv) parts = g_strsplit(rm->valuestring, "/", 3);
+        guint np = g_strv_length(parts);
+        const char *name = np == 3 ? parts[2] : np == 2 ? parts[1] : NULL;
+        if (name == NULL || strcmp(name, "allow-from-openshift-ingress") != 0)
+            continue;
+        for (unsigned i = 0; i < sc->n_namespaces; i++)
+            if (strcmp(sc->namespaces[i].name, parts[0]) == 0 && sc->namespaces[i].n_routes > 0)
+                ld_warn(ld, rm, RS_R45, "removing allow-from-openshift-ingress cuts the router off "
+                        "namespace `%s`, which has routes: they will answer 503 (unavailable) once "
+                        "the router's connections time out", parts[0]);
+    }
 }

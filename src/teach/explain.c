@@ -39,6 +39,7 @@ step_by_name(const char *name)
         {"BAD_GATEWAY", "router"}, {"GATEWAY_TIMEOUT", "router"}, {"REDIRECT", "router"},
         {"TLS_CERT", "router"},   {"POLICY_EGRESS", "policy"}, {"POLICY_INGRESS", "policy"},
         {"NET_JOINED", "namespace"}, {"RESET", "pod"},
+        {"LB", "service"}, {"LB_NO_PORT", "outside"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(steps); i++)
         if (strcmp(steps[i].kind, name) == 0)

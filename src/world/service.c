@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rahtisim/lb.h"
 #include "rahtisim/world.h"
 
 #define AFFINITY_TIMEOUT (10800 * RS_SEC)   /* R13: sessionAffinity ClientIP default */
@@ -493,6 +494,7 @@ rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserve
         rs_world_log(w, RS_R10, "service %s gets ClusterIP %s", svc->full, rs_ipv4_format(ip, b));
     else
         rs_world_log(w, RS_R16, "headless service %s created: DNS answers with its ready pods", svc->full);
+    rs_lb_service_added(w, svc);        /* R48 */
     rs_service_truth_changed(w, svc);
     return svc;
 }
@@ -509,6 +511,7 @@ rs_world_remove_service(RsWorld *w, RsService *svc)
     if (svc->has_ip)
         rs_addr_pool_release(&w->svc_pool, svc->cluster_ip);
     rs_world_log(w, RS_R10, "service %s removed", svc->full);
+    rs_lb_service_removed(w, svc);      /* R48: its external address is free again */
     rs_service_truth_changed(w, svc);
 }
 
@@ -524,8 +527,10 @@ rs_world_apply_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def)
                        (def->ip_mode != RS_CLUSTER_IP_FIXED || def->fixed_ip == svc->cluster_ip);
         if (same_ip) {
             unindex_service(svc);
+            rs_lb_service_removed(w, svc);
             svc->def = def;
             index_service(svc);
+            rs_lb_service_added(w, svc);
             rs_world_log(w, RS_R10, "service %s updated; its ClusterIP stays", svc->full);
             rs_service_truth_changed(w, svc);
             return;

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rahtisim/lb.h"
 #include "rahtisim/policy.h"
 #include "rahtisim/world.h"
 
@@ -182,6 +183,11 @@ rs_world_svc_def(RsWorld *w, const RsServiceSpec *spec)
     d->affinity = spec->affinity;
     d->ip_mode = spec->cluster_ip_mode;
     d->fixed_ip = spec->cluster_ip;
+    d->type = spec->type;       /* R48, R49 */
+    d->etp = spec->etp;
+    for (unsigned i = 0; i < spec->n_annotations; i++)
+        if (strcmp(spec->annotations[i].key, RS_LB_SHARE_KEY) == 0)
+            d->lb_share = rs_world_intern(w, spec->annotations[i].value);
     g_ptr_array_add(w->svc_defs, d);
     return d;
 }
@@ -384,6 +390,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     }
     rs_world_routes_init(w, sc);
     rs_policies_new(w, sc);     /* R39-R47 */
+    rs_lb_init(w, sc);          /* R48 */
     if (!rs_world_schedule_events(w, sc, error))
         return NULL;
     return g_steal_pointer(&w);
@@ -404,6 +411,7 @@ rs_world_free(RsWorld *w)
     g_clear_pointer(&w->svc_by_ip, g_hash_table_destroy);
     rs_router_free(w);
     g_clear_pointer(&w->pol, rs_policies_free);
+    rs_lb_free(w);
     rs_world_routes_free(w);
     rs_world_hosts_free(w);
     g_clear_pointer(&w->whitelist_keys, g_free);

@@ -296,6 +296,75 @@ test_dns_5353(void)
     rs_sim_free(sim);
 }
 
+/* R48-R50: a load-balancer database behind an IP firewall: `local` keeps
+ * the client's address (the ip_block matches), `cluster` shows a node's
+ * (it does not); a second service without shared-ip stays pending; a pod
+ * reaches the address too; endpoint changes arrive after endpoint_delay. */
+static void
+test_load_balancer(void)
+{
+    static const char *json =
+        "{\"name\": \"lb\", \"platform\": \"rahti-2\", \"namespaces\": ["
+        " {\"name\": \"db\", \"load_balancer_ips\": [\"86.50.228.10\", \"86.50.228.11\"],"
+        "  \"deployments\": [{\"name\": \"pg\", \"labels\": {\"app\": \"pg\"}, \"ports\": [5432],"
+        "                   \"protocol\": \"tcp\"}],"
+        "  \"services\": ["
+        "   {\"name\": \"local\", \"type\": \"load-balancer\", \"selector\": {\"app\": \"pg\"},"
+        "    \"ports\": [{\"port\": 30432, \"target_port\": 5432}], \"external_traffic_policy\": \"local\"},"
+        "   {\"name\": \"cluster\", \"type\": \"load-balancer\", \"selector\": {\"app\": \"pg\"},"
+        "    \"ports\": [{\"port\": 30433, \"target_port\": 5432}]},"
+        "   {\"name\": \"pending\", \"type\": \"load-balancer\", \"selector\": {\"app\": \"pg\"},"
+        "    \"ports\": [{\"port\": 30434, \"target_port\": 5432}]}],"
+        "  \"network_policies\": [{\"name\": \"firewall\", \"pod_selector\": {},"
+        "   \"ingress\": [{\"from\": [{\"ip_block\": {\"cidr\": \"193.166.0.0/16\"}},"
+        "                            {\"pod_selector\": {}}]}]}],"
+        "  \"pods\": [{\"name\": \"client\"}]}],"
+        " \"hosts\": [{\"name\": \"uni\", \"ip\": \"193.166.4.20\"}, {\"name\": \"home\", \"ip\": \"84.20.1.2\"}],"
+        " \"events\": [{\"at\": \"10s\", \"delete\": \"db/pg-0\"}]}";
+    RsSim *sim = fx_sim(json, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+    static const Probe probes[] = {
+        {"3s", "uni", "tcp://86.50.228.10:30432", OK},        /* local: 193.166.4.20 matches */
+        {"3s", "home", "tcp://86.50.228.10:30432", TO},       /* outside the firewall */
+        {"3s", "uni", "tcp://86.50.228.11:30433", TO},        /* cluster: a node address */
+        {"3s", "uni", "tcp://86.50.228.10:30433", TO},        /* not on that address */
+        {"3s", "uni", "tcp://86.50.228.11:30434", TO},        /* pending: no address */
+        {"3s", "db/client", "tcp://86.50.228.10:30432", OK},  /* from a pod: translated inside */
+        {"10500ms", "uni", "tcp://86.50.228.10:30432", TO},   /* R50: the stale endpoint */
+        {"11500ms", "uni", "tcp://86.50.228.10:30432", RS_OUTCOME_REFUSED},  /* no endpoint yet (R14) */
+        {"14s", "uni", "tcp://86.50.228.10:30432", OK},       /* the replacement is ready */
+    };
+    check_probes(sim, "load balancer", probes, G_N_ELEMENTS(probes));
+    RsResult *r = fx_request(sim, 20 * RS_SEC, "uni", "tcp://86.50.228.10:30432", true);
+    CU_ASSERT_TRUE(fx_has_hop(r, RS_HOP_LB, RS_R49));
+    CU_ASSERT_EQUAL(r->source_ip, fx_ip("193.166.4.20"));
+    rs_result_free(r);
+    CU_ASSERT_TRUE(fx_log_has(sim, "db/pending is pending"));
+    rs_sim_free(sim);
+}
+
+/* tests/good/policy-*.json: each mistake warns once, in file order (R39-R48). */
+static void
+test_warnings(void)
+{
+    static const char *const want[] = {"selects no pod", "matches no namespace", "ip_block names pod addresses",
+                                       "allow no DNS query", "`pg2` stays pending", "`x` stays pending",
+                                       "matches no deployment", "cuts the router off"};
+    g_autoptr(GError) err = NULL;
+    g_autoptr(RsScenario) sc = rs_scenario_load_file(RS_SRCDIR "/tests/good/policy-warnings.json", NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL_FATAL(sc->warnings->len, G_N_ELEMENTS(want));
+    for (guint i = 0; i < sc->warnings->len; i++) {
+        if (!strstr(sc->warnings->pdata[i], want[i]))
+            fprintf(stderr, "\n  warning %u: %s\n", i, (char *)sc->warnings->pdata[i]);
+        CU_ASSERT_PTR_NOT_NULL(strstr(sc->warnings->pdata[i], want[i]));
+    }
+    g_autoptr(RsScenario) one = rs_scenario_load_file(RS_SRCDIR "/tests/good/policy-rahti1.json", NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(one);
+    CU_ASSERT_EQUAL_FATAL(one->warnings->len, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(one->warnings->pdata[0], "accepts network policies and ignores them"));
+}
+
 int
 main(void)
 {
@@ -304,6 +373,8 @@ main(void)
         {"default policies (R40)", test_defaults},
         {"rahti-1: ignored policies, joined and global networks (R39)", test_multitenant},
         {"DNS under egress isolation: 5353 (R46)", test_dns_5353},
+        {"load-balancer services: addresses, traffic policy, firewall, lag (R48-R50)", test_load_balancer},
+        {"check warnings (R39-R48)", test_warnings},
         CU_TEST_INFO_NULL,
     };
     return fx_main("policy", tests);
