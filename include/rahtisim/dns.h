@@ -57,6 +57,11 @@ typedef struct {
     unsigned n_addrs;               /* the final answer's addresses */
     uint32_t addrs[RS_DNS_MAX_ADDRS];
     const char *service;            /* the service that answered, or NULL */
+    /* R46: the requester's egress policies drop its queries to the DNS pods */
+    bool dropped;
+    const char *dropped_by;         /* the first egress policy selecting it ("ns/name") */
+    uint32_t dns_pod;               /* the DNS pod's address and port it was sent to */
+    uint16_t dns_port;
 } RsDnsWalk;
 
 /* The `i`th name the resolver of a pod in namespace `ns` tries for `name`

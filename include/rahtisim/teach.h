@@ -131,6 +131,12 @@ typedef struct RsMatrix RsMatrix;
  * `error` when the scenario cannot be simulated or the cells would exceed
  * --max-events. */
 RsMatrix *rs_matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **error);
+/* The same for one port (`matrix --port`, R44): the services' ports and the
+ * hosts' ports equal to `port`, and every live pod on `port` whether it
+ * listens there or not (timeout: a policy or wall drops it; refused: it
+ * gets through and nothing listens); no route columns.  0: every port. */
+RsMatrix *rs_matrix_compute_port(const RsScenario *sc, uint64_t seed, rs_time_t at, uint16_t port,
+                                 GError **error);
 void rs_matrix_free(RsMatrix *m);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsMatrix, rs_matrix_free)
 unsigned rs_matrix_rows(const RsMatrix *m);

@@ -1,4 +1,4 @@
-/* cmd-matrix.c: `rahtisim matrix SCENARIO [--at T] [--format text|csv|json]`.
+/* cmd-matrix.c: `rahtisim matrix SCENARIO [--at T] [--port N] [--format text|csv|json]`.
  *
  * Who can reach whom at T: one real request per cell, all isolated in one
  * simulation built once (src/teach/matrix.c).  Exit status: 0 when the matrix was
@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "rahtisim/cli.h"
 #include "rahtisim/teach.h"
@@ -20,7 +21,19 @@ rs_cmd_matrix(int argc, char **argv)
 {
     static const char *const allowed[] = {"--at", "--format", NULL};
     g_auto(RsTeachArgs) a = {0};
-    if (!rs_teach_args_parse(argc, argv, allowed, 1, &a))
+    /* --port N (R44): taken out before the shared parser sees the rest */
+    guint64 port = 0;
+    g_autoptr(GPtrArray) rest = g_ptr_array_new();
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && strcmp(argv[i], "--port") == 0) {
+            if (i + 1 >= argc || !g_ascii_string_to_unsigned(argv[i + 1], 10, 1, 65535, &port, NULL))
+                return rs_cli_usage_error("matrix: --port takes a port number (1-65535)");
+            i++;
+            continue;
+        }
+        g_ptr_array_add(rest, argv[i]);
+    }
+    if (!rs_teach_args_parse((int)rest->len, (char **)rest->pdata, allowed, 1, &a))
         return RS_EXIT_USAGE;
     RsMatrixFormat fmt = RS_MATRIX_TEXT;
     if (a.format != NULL && !rs_matrix_format_parse(a.format, &fmt))
@@ -29,8 +42,8 @@ rs_cmd_matrix(int argc, char **argv)
     if (sc == NULL)
         return RS_EXIT_USAGE;
     GError *err = NULL;
-    g_autoptr(RsMatrix) m = rs_matrix_compute(sc, rs_teach_args_seed(&a, sc),
-                                              rs_teach_args_at(&a, sc), &err);
+    g_autoptr(RsMatrix) m = rs_matrix_compute_port(sc, rs_teach_args_seed(&a, sc),
+                                                   rs_teach_args_at(&a, sc), (uint16_t)port, &err);
     if (m == NULL) {
         int st = rs_cli_usage_error("matrix: %s", err->message);
         g_error_free(err);

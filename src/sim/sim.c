@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rahtisim/policy.h"
 #include "rahtisim/sim.h"
 #include "net/net.h"
 #include "net/router-walk.h"
@@ -183,7 +184,30 @@ rs_sim_resolve(RsSim *sim, const RsFrom *from, const char *name, RsDnsWalk *out,
         g_set_error(error, RS_SIM_ERROR, RS_SIM_ERROR_INVALID, "an empty name cannot be resolved");
         return false;
     }
-    return rs_dns_walk(sim->world, ns, name, out);
+    bool ok = rs_dns_walk(sim->world, ns, name, out);
+    out->dropped = false;
+    out->dropped_by = NULL;
+    /* R46: a pod whose egress policies do not let a query reach the DNS pods */
+    RsPod *pod = NULL;
+    if (from->kind == RS_FROM_POD)
+        pod = rs_world_pod(sim->world, from->ns, from->name);
+    else if (from->kind == RS_FROM_DEPLOYMENT) {
+        RsWorkload *wl = rs_world_workload(sim->world, from->ns, from->name);
+        pod = wl != NULL && wl->pods->len > 0 ? wl->pods->pdata[0] : NULL;
+    }
+    if (pod != NULL && rs_policy_mode(sim->world)) {
+        RsPeer src, dns;
+        RsPolSide eg, in;
+        rs_peer_pod(pod, &src);
+        rs_peer_dns(sim->world, &dns);
+        if (!rs_policy_check(sim->world, &src, &dns, rs_policy_dns_port(sim->world), RS_L4_UDP, &eg, &in)) {
+            out->dropped = true;
+            out->dropped_by = eg.first != NULL ? eg.first->full : NULL;
+            out->dns_pod = dns.ip;
+            out->dns_port = rs_policy_dns_port(sim->world);
+        }
+    }
+    return ok;
 }
 
 /* Orders addresses ascending. */

@@ -122,6 +122,23 @@ rs_teach_dig(GString *out, RsSim *sim, const char *from, const char *ns, const R
     rs_style(out, color, RS_STYLE_RESET);
     g_string_append_c(out, '\n');
     resolv_conf(out, w, from, ns, walk->asked);
+    if (walk->dropped) {
+        /* R46: glibc sends the first query twice, 5 s apart, and gives up */
+        for (unsigned i = 1; i <= 2; i++)
+            g_string_append_printf(out, "\n;; QUERY %u (attempt %u of 2)\n;%s  IN A\n;; dropped: the egress "
+                                   "policies of %s (%s) do not allow UDP port %u to the DNS pods "
+                                   "(openshift-dns, %s) (R46)\n", i, i, walk->asked, from,
+                                   walk->dropped_by ? walk->dropped_by : "?", walk->dns_port,
+                                   rs_ipv4_format(walk->dns_pod, ip));
+        g_string_append(out, "\n;; connection timed out; no servers could be reached (after 2 x 5s)\n");
+        g_string_append(out, "\n;; FINAL ANSWER: ");
+        rs_style(out, color, RS_STYLE_BAD);
+        g_string_append(out, "timeout");
+        rs_style(out, color, RS_STYLE_RESET);
+        g_string_append(out, " (a request by name would time out after 10s; allow UDP and TCP port ");
+        g_string_append_printf(out, "%u to namespace openshift-dns, not 53)\n", walk->dns_port);
+        return;
+    }
 
     for (unsigned i = 0; i < walk->n_queries; i++) {
         const RsDnsQuery *q = &walk->queries[i];

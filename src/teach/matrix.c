@@ -62,6 +62,7 @@ struct RsMatrix {
     uint64_t seed;
     rs_time_t at;
     GArray *rows, *cols;        /* Row, Col */
+    uint16_t port;              /* --port: only that port (R44), 0: every declared port */
     char *cells;                /* rows x cols letters */
     RsOutcome *outcomes;        /* rows x cols; valid where the letter is not '?' */
 };
@@ -153,6 +154,8 @@ service_cols(RsMatrix *m, RsWorld *w)
             const RsService *svc = ns->services->pdata[k];
             for (unsigned p = 0; p < svc->def->n_ports; p++) {
                 const RsSvcPort *sp = &svc->def->ports[p];
+                if (m->port != 0 && sp->port != m->port)
+                    continue;
                 /* What the selected pods speak: the first live pod selected. */
                 const char *scheme = "http";
                 for (unsigned q = 0; q < w->pods->len; q++) {
@@ -181,6 +184,15 @@ pod_cols(RsMatrix *m, RsWorld *w)
             const RsPod *p = w->pods->pdata[k];
             if (p->ns != ns || p->state == RS_POD_GONE)
                 continue;
+            if (m->port != 0) {
+                /* --port: every pod on that port, listening or not: `refused`
+                 * says the policies let it through, `timeout` that they drop it */
+                const RsPodPort *pp = rs_pod_port(p, m->port);
+                g_autofree char *host = g_strdup_printf("@%s", p->full);
+                add_col(m, "pod", g_strdup_printf("pod %s:%u", p->full, m->port),
+                        url_for(pp != NULL ? scheme_for(p->tmpl, pp) : "http", host, m->port));
+                continue;
+            }
             for (unsigned q = 0; q < p->tmpl->n_ports; q++) {
                 const RsPodPort *pp = &p->tmpl->ports[q];
                 g_autofree char *host = g_strdup_printf("@%s", p->full);
@@ -196,7 +208,7 @@ static void
 outside_cols(RsMatrix *m, const RsScenario *sc, RsWorld *w)
 {
     char ip[16];
-    for (unsigned i = 0; w->routes != NULL && i < w->routes->len; i++) {
+    for (unsigned i = 0; m->port == 0 && w->routes != NULL && i < w->routes->len; i++) {
         const RsRoute *r = w->routes->pdata[i];
         if (r->removed)
             continue;
@@ -216,6 +228,8 @@ outside_cols(RsMatrix *m, const RsScenario *sc, RsWorld *w)
         const RsHostSpec *h = &sc->hosts[i];
         for (unsigned k = 0; k < h->n_ports; k++) {
             const RsHostPortSpec *p = &h->ports[k];
+            if (m->port != 0 && p->port != m->port)
+                continue;
             add_col(m, "host", g_strdup_printf("host %s:%u", h->name, p->port),
                     url_for(p->protocol == RS_PROTO_TCP ? "tcp" : "http",
                             rs_ipv4_format(h->ip, ip), p->port));
@@ -314,6 +328,13 @@ run_batch(RsMatrix *m, RsSim *sim, size_t from, size_t to, GError **error)
 RsMatrix *
 rs_matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **error)
 {
+    return rs_matrix_compute_port(sc, seed, at, 0, error);
+}
+
+/* The same, only for `port` (0: every port); see teach.h. */
+RsMatrix *
+rs_matrix_compute_port(const RsScenario *sc, uint64_t seed, rs_time_t at, uint16_t port, GError **error)
+{
     g_autoptr(RsSim) sim = rs_teach_sim_at(sc, seed, at, error);
     if (sim == NULL)
         return NULL;
@@ -322,6 +343,7 @@ rs_matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **er
     m->scenario = g_strdup(sc->name);
     m->seed = seed;
     m->at = at;
+    m->port = port;
     m->rows = g_array_new(FALSE, TRUE, sizeof(Row));
     g_array_set_clear_func(m->rows, row_clear);
     m->cols = g_array_new(FALSE, TRUE, sizeof(Col));

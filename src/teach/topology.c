@@ -22,6 +22,8 @@
 
 #include <string.h>
 
+#include "rahtisim/lb.h"
+#include "rahtisim/policy.h"
 #include "rahtisim/teach.h"
 #include "teach/topology-private.h"
 
@@ -230,6 +232,48 @@ take(GString *s)
 }
 
 /* The tree of one namespace under `root`. */
+/* R40-R44: the namespace's network policies (the truth), each with its
+ * types, rule counts and the live pods it selects. */
+static void
+policy_tree(TNode *n, RsWorld *w, const RsTopoNs *b)
+{
+    const GPtrArray *pols = rs_policy_mode(w) ? rs_policies_of(w, b->ns->name) : NULL;
+    if (rs_policy_mode(w) && (pols == NULL || pols->len == 0))
+        add(n, g_strdup("no network policy: every pod accepts and opens every connection (R41)"));
+    uint32_t lb;
+    for (unsigned i = 0; i < b->ns->services->len; i++) {
+        const RsService *svc = b->ns->services->pdata[i];
+        if (svc->def->type != RS_SVC_LOAD_BALANCER)
+            continue;
+        char ip[16];
+        if (rs_lb_address(w, svc, &lb))
+            add(n, g_strdup_printf("load balancer %s  %s (external traffic policy %s, R48, R49)", svc->name,
+                                   rs_ipv4_format(lb, ip), svc->def->etp == RS_ETP_LOCAL ? "local" : "cluster"));
+        else
+            add(n, g_strdup_printf("load balancer %s  pending: no external address (R48)", svc->name));
+    }
+    for (guint i = 0; pols != NULL && i < pols->len; i++) {
+        const RsPolicy *p = pols->pdata[i];
+        TNode *pn = add(n, g_strdup_printf("network policy %s%s  %s%s%s  %u ingress rule%s, %u egress rule%s (R41)",
+                                           p->name, p->builtin ? " (default, R40)" : "",
+                                           p->t_in ? "Ingress" : "", p->t_in && p->t_eg ? "+" : "",
+                                           p->t_eg ? "Egress" : "", p->n_in, p->n_in == 1 ? "" : "s",
+                                           p->n_eg, p->n_eg == 1 ? "" : "s"));
+        GString *s = g_string_new("selects:");
+        unsigned count = 0;
+        for (unsigned k = 0; k < w->pods->len; k++) {
+            const RsPod *pod = w->pods->pdata[k];
+            if (pod->ns != b->ns || pod->state == RS_POD_GONE || !rs_policy_selects(w, p, pod))
+                continue;
+            g_string_append_printf(s, " %s", pod->name);
+            count++;
+        }
+        if (count == 0)
+            g_string_append(s, " no pod");
+        add(pn, take(s));
+    }
+}
+
 static void
 namespace_tree(TNode *root, RsWorld *w, const RsTopoNs *b)
 {
@@ -281,6 +325,7 @@ namespace_tree(TNode *root, RsWorld *w, const RsTopoNs *b)
         route_text(s, w, r);
         add(n, take(s));
     }
+    policy_tree(n, w, b);
 }
 
 /* Each router replica under the VIP: what it loaded, when, the next reload,

@@ -18,6 +18,8 @@
  */
 #include "config.h"
 
+#include "rahtisim/dns.h"
+#include "rahtisim/teach.h"
 #include "sim-fixture.h"
 
 #define PORTS "\"ports\": [8080, {\"port\": 8443, \"name\": \"https\"}, 9005]"
@@ -365,6 +367,44 @@ test_warnings(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(one->warnings->pdata[0], "accepts network policies and ignores them"));
 }
 
+/* Teaching views: matrix --port, topology and dig see the policies (R42, R46). */
+static void
+test_teach_views(void)
+{
+    static const char *json =
+        "{\"name\": \"t\", \"platform\": \"rahti-2\", \"namespaces\": ["
+        " {\"name\": \"a\", \"pods\": [{\"name\": \"p\", \"labels\": {\"app\": \"p\"}, \"ports\": [8080]}],"
+        "  \"network_policies\": [{\"name\": \"dns-53\", \"pod_selector\": {\"match_labels\": {\"app\": \"p\"}},"
+        "   \"egress\": [{\"ports\": [{\"port\": 53, \"protocol\": \"UDP\"}]}]}]},"
+        " {\"name\": \"b\", \"pods\": [{\"name\": \"q\", \"ports\": [8080]}]}]}";
+    RsLimits lim;
+    rs_limits_default(&lim);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(RsScenario) sc = rs_scenario_load_data("t", json, strlen(json), &lim, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    g_autoptr(RsMatrix) m = rs_matrix_compute_port(sc, 1, 3 * RS_SEC, 8080, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL(rs_matrix_cols(m), 2);     /* a/p:8080, b/q:8080 */
+    CU_ASSERT_EQUAL(rs_matrix_cell(m, 1, 1), '.');    /* b/q to itself: same namespace */
+    CU_ASSERT_EQUAL(rs_matrix_cell(m, 1, 0), 'T');    /* b/q to a/p: the default policies */
+    CU_ASSERT_EQUAL(rs_matrix_cell(m, 0, 1), 'T');    /* a/p's egress allows only 53 */
+    g_autoptr(RsSim) sim = rs_teach_sim_at(sc, 1, 3 * RS_SEC, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+    g_autoptr(GString) topo = g_string_new(NULL);
+    rs_teach_topology(topo, sc, sim, 3 * RS_SEC, RS_TOPO_TEXT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(topo->str, "network policy dns-53  Ingress+Egress"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(topo->str, "selects: p"));
+    RsFrom f = {.kind = RS_FROM_POD, .ns = (char *)"a", .name = (char *)"p"};
+    RsDnsWalk walk;
+    rs_sim_resolve(sim, &f, "q.b", &walk, &err);
+    CU_ASSERT_TRUE(walk.dropped);
+    CU_ASSERT_EQUAL(walk.dns_port, 5353);
+    f.ns = (char *)"b";
+    f.name = (char *)"q";
+    rs_sim_resolve(sim, &f, "q.b", &walk, &err);
+    CU_ASSERT_FALSE(walk.dropped);
+}
+
 int
 main(void)
 {
@@ -375,6 +415,7 @@ main(void)
         {"DNS under egress isolation: 5353 (R46)", test_dns_5353},
         {"load-balancer services: addresses, traffic policy, firewall, lag (R48-R50)", test_load_balancer},
         {"check warnings (R39-R48)", test_warnings},
+        {"matrix --port, topology and dig show policies", test_teach_views},
         CU_TEST_INFO_NULL,
     };
     return fx_main("policy", tests);
