@@ -42,9 +42,16 @@ echo "rahtisim rollout bench: $PODS pods, $RATE requests/s, $DURATION simulated"
 echo "machine: $(nproc) cpu, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)"
 start=$(date +%s.%N)
 status=0
-"$RAHTISIM" run --format json "$tmp/rollout.json" >"$tmp/out.json" || status=$?
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%U %S' -o "$tmp/cpu" "$RAHTISIM" run --format json "$tmp/rollout.json" \
+        >"$tmp/out.json" || status=$?
+else
+    "$RAHTISIM" run --format json "$tmp/rollout.json" >"$tmp/out.json" || status=$?
+fi
 end=$(date +%s.%N)
+[ ! -s "$tmp/cpu" ] || awk '{ printf "cpu %.2f s (user %.2f, system %.2f)\n", $1 + $2, $1, $2 }' "$tmp/cpu"
 
-awk -v s="$start" -v e="$end" -v st="$status" 'BEGIN {
-    printf "wall %.3f s, run exit status %d (0: every expectation held)\n", e - s, st }'
+la=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
+awk -v s="$start" -v e="$end" -v st="$status" -v la="$la" 'BEGIN {
+    printf "wall %.3f s, load average %s, run exit status %d (0: every expectation held)\n", e - s, la, st }'
 [ "$status" -eq 0 ] || { "$RAHTISIM" run "$tmp/rollout.json" | grep -v '^PASS' | tail -n 20; exit 1; }

@@ -121,6 +121,19 @@ grep -q '^40.000' "$p-derived.csv" && why="$why; the crash (a scenario event) is
 grep -qx 'has_derived = 1' "$p-shop-rps.gp" || why="$why; the scripts do not draw them"
 check "derived events are marked" "$why"
 
+# Lifecycle (R54-R56): rollout steps and terminations are marked; the new
+# outcomes reset and bad-gateway are series of the outcomes plot.
+why=""
+"$RAHTISIM" run --quiet --plot "$tmp/l22" "$SRCDIR/scenarios/22-rolling-update.json" >/dev/null 2>&1 ||
+    why="lesson 22 with --plot failed"
+q="$tmp/l22/rolling-update"
+grep -qx '22.000,"R54 rollout step"' "$q-derived.csv" || why="$why; no rollout step at 22 s"
+grep -q ',"R55 termination"$' "$q-derived.csv" || why="$why; no termination marked"
+[ "$(grep -c '^22.000,"R54 rollout step"$' "$q-derived.csv")" -eq 1 ] || why="$why; a rule marked twice at one instant"
+head -n 1 "$q-slow-outside-outcomes.csv" | grep -q '"bad-gateway"' || why="$why; no bad-gateway series"
+head -n 1 "$q-slow-inside-outcomes.csv" | grep -q '"reset"' || why="$why; no reset series"
+check "lifecycle marks and outcomes (R54-R56)" "$why"
+
 # More than 8 pods: the 7 sent the most, then the rest summed.
 cat >"$tmp/many.json" <<'JSON'
 {

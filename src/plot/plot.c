@@ -188,6 +188,11 @@ static const struct {
     {RS_R7, "failure detected"},        /* a crash detected (the crash itself is a scenario event) */
     {RS_R15, "endpoints updated"},      /* the service data plane catches up */
     {RS_R28, "router reload"},          /* a router replica loads a new configuration */
+    {RS_R51, "container restart"},      /* a container crashes, backs off, starts again */
+    {RS_R52, "readiness change"},       /* a readiness probe moves a pod in or out */
+    {RS_R53, "liveness restart"},       /* a liveness probe restarts a hung container */
+    {RS_R54, "rollout step"},           /* the deployment controller adds or removes pods */
+    {RS_R55, "termination"},            /* SIGTERM after preStop, drained exit, kill */
 };
 
 /* Whether a log entry is a derived event; its short label into `what`. */
@@ -211,7 +216,7 @@ derived_csv(const RsRunResult *run, unsigned *n)
     GString *s = g_string_new("time_s,label\n");
     *n = 0;
     rs_time_t last_at = -1;
-    RsRule last_rule = RS_RULE_NONE;
+    uint64_t seen = 0;          /* rules already marked at last_at (ids below 64) */
     /* The instants of the scenario's events: O(1) per log entry. */
     g_autoptr(GHashTable) ev_at = g_hash_table_new(g_int64_hash, g_int64_equal);
     for (unsigned i = 0; i < run->scenario->n_events; i++)
@@ -221,10 +226,13 @@ derived_csv(const RsRunResult *run, unsigned *n)
         const char *what;
         if (e->at <= 0 || e->at > run->end || !derived_event(e, &what) || g_hash_table_contains(ev_at, &e->at))
             continue;           /* an instant of a scenario event is marked as that event */
-        if (e->at == last_at && e->rule == last_rule)
-            continue;           /* one mark per rule and instant (four pods ready at 2s) */
+        if (e->at != last_at)
+            seen = 0;
         last_at = e->at;
-        last_rule = e->rule;
+        uint64_t bit = (unsigned)e->rule < 64 ? UINT64_C(1) << (unsigned)e->rule : 0;
+        if (seen & bit)
+            continue;           /* one mark per rule and instant (four pods ready at 2s) */
+        seen |= bit;
         append_time(s, e->at);
         g_autofree char *label = g_strdup_printf("%s %s", rs_rule_id(e->rule), what);
         g_string_append(s, ",\"");
