@@ -2,7 +2,10 @@
 #ifndef RAHTISIM_UTIL_H
 #define RAHTISIM_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include <glib.h>
 
 /* Levenshtein distance between two strings (bytes), capped at 255. */
 unsigned rs_edit_distance(const char *a, const char *b);
@@ -11,5 +14,26 @@ unsigned rs_edit_distance(const char *a, const char *b);
  * distance 2 (or 1 for words of 2 letters or fewer), or having `word` as a
  * prefix; NULL when none is close.  Ties go to the earliest candidate. */
 const char *rs_closest(const char *word, const char *const *candidates, size_t n);
+
+/* Terminal escaping (src/util/escape.c): C0 controls, DEL, C1 controls,
+ * bidirectional controls (U+202E...) and bytes that are not UTF-8 are
+ * written visibly (\x1b, \u202e, \xff) instead of acted on. */
+#define RS_ESCAPE_KEEP_NEWLINE 1u   /* keep '\n' */
+#define RS_ESCAPE_KEEP_TAB 2u       /* keep '\t' */
+#define RS_ESCAPE_KEEP_SGR 4u       /* keep colour sequences ESC [ digits ; m */
+#define RS_ESCAPE_TEXT (RS_ESCAPE_KEEP_NEWLINE | RS_ESCAPE_KEEP_TAB | RS_ESCAPE_KEEP_SGR)
+void rs_escape_terminal(GString *out, const char *text, size_t len, unsigned flags);
+/* An escaped copy (g_free it). */
+char *rs_escape_terminal_dup(const char *text, unsigned flags);
+/* False when `text` certainly needs no escaping (printable ASCII and the
+ * kept characters only): a fast path for large reports. */
+bool rs_escape_terminal_needed(const char *text, size_t len, unsigned flags);
+
+/* Reads all of `path` (a regular file, a pipe, a device: anything) but
+ * never more than `max` bytes (src/util/readcap.c): true with *data (g_free
+ * it, NUL-terminated) and *len, or true with *too_large and no data when
+ * there was more; false with `error` (G_FILE_ERROR) when it cannot be read. */
+bool rs_read_capped(const char *path, size_t max, char **data, size_t *len, bool *too_large,
+                    GError **error);
 
 #endif

@@ -32,4 +32,13 @@ bool rs_cli_limit_option(const char *name, const char *value, RsLimits *limits);
  * (temporary file + rename).  False after printing an error. */
 bool rs_cli_write_output(const char *path, const GString *text);
 
+/* Refuses (false, after the error) an --output that cannot be right
+ * before anything runs: '' (no file name), or the same file as one of the
+ * inputs (the report would replace the scenario). */
+bool rs_cli_output_check(const char *path, char *const *inputs, unsigned n_inputs);
+
+/* `text` made safe to print on a terminal (include/rahtisim/util.h,
+ * rs_escape_terminal), in a buffer that lives until the next few calls. */
+const char *rs_cli_quote(const char *text);
+
 #endif

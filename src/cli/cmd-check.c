@@ -38,18 +38,19 @@ check_file(const char *path, const RsLimits *limits)
     g_autoptr(GError) err = NULL;
     g_autoptr(RsScenario) sc = rs_input_load(path, limits, &err);
     if (!sc) {
-        fprintf(stderr, "rahtisim: %s\n", err->message);
+        rs_cli_usage_error("%s", err->message);
         return false;
     }
+    /* The file name is the user's: its control characters are shown, not acted on. */
     for (guint i = 0; i < sc->warnings->len; i++)
-        printf("%s\n", (const char *)sc->warnings->pdata[i]);
+        printf("%s\n", rs_cli_quote(sc->warnings->pdata[i]));
     for (guint i = 0; i < sc->notes->len; i++)
-        printf("note: %s\n", (const char *)sc->notes->pdata[i]);
+        printf("note: %s\n", rs_cli_quote(sc->notes->pdata[i]));
     unsigned w, s, r;
     count_objects(sc, &w, &s, &r);
     printf("%s: ok (%u namespaces, %u workloads, %u services, %u routes, %u events, %u "
            "expectations, %u warnings)\n",
-           path, sc->n_namespaces, w, s, r, sc->n_events, sc->n_expect, sc->warnings->len);
+           rs_cli_quote(path), sc->n_namespaces, w, s, r, sc->n_events, sc->n_expect, sc->warnings->len);
     return true;
 }
 

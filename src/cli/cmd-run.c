@@ -162,6 +162,9 @@ rs_cmd_run(int argc, char **argv)
     RunArgs a = {.files = files};
     if (!parse_args(argc, argv, &a))
         return RS_EXIT_USAGE;
+    /* --output '' or an input file: refused before anything runs. */
+    if (!rs_cli_output_check(a.output, (char *const *)files->pdata, files->len))
+        return RS_EXIT_USAGE;
 
     /* Load everything first: bad input means nothing is simulated (exit 2). */
     g_autoptr(GPtrArray) scenarios = g_ptr_array_new_with_free_func((GDestroyNotify)rs_scenario_free);

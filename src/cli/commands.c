@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <glib.h>
 
 #include "rahtisim/cli.h"
+#include "rahtisim/cleanup.h"
 #include "rahtisim/util.h"
 
 static int cmd_help(int argc, char **argv);
@@ -230,10 +232,12 @@ rs_cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("rahtisim: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    /* File names and arguments in the message reach a terminal: their
+     * control characters and bidi controls are shown, not acted on. */
+    g_autofree char *safe = rs_escape_terminal_dup(msg, RS_ESCAPE_KEEP_NEWLINE | RS_ESCAPE_KEEP_TAB);
+    fprintf(stderr, "rahtisim: %s\n", safe);
     return RS_EXIT_USAGE;
 }
 
@@ -354,8 +358,8 @@ cmd_version(int argc, char **argv)
 }
 
 /* Parses global options, finds the command and runs it. */
-int
-rs_cli_main(int argc, char **argv)
+static int
+dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         print_overview(stderr);
@@ -386,4 +390,25 @@ rs_cli_main(int argc, char **argv)
         return rs_cli_usage_error("%s: not built yet (arrives with %s)", e->name, e->pending);
     argv[1] = (char *)e->name;  /* commands see their full name, even when prefixed */
     return e->exec(argc - 1, argv + 1);
+}
+
+/* Runs one command line; see cli.h.  Signals clean up after the command
+ * (src/util/cleanup.c), and whatever a command printed on stdout is checked
+ * at the end: a write error (a full disk, /dev/full, a closed pipe) is exit
+ * 2 with a message, never a silent 0. */
+int
+rs_cli_main(int argc, char **argv)
+{
+    rs_cleanup_install();
+    int status = dispatch(argc, argv);
+    errno = 0;
+    bool flushed = fflush(stdout) == 0;
+    int saved = errno;
+    if (!flushed || ferror(stdout)) {
+        rs_cli_usage_error("cannot write to standard output: %s",
+                           saved != 0 ? g_strerror(saved) : "write error");
+        clearerr(stdout);
+        return RS_EXIT_USAGE;
+    }
+    return status;
 }

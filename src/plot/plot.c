@@ -34,6 +34,7 @@
 
 #include <glib/gstdio.h>
 
+#include "rahtisim/cleanup.h"
 #include "rahtisim/plot.h"
 
 G_DEFINE_QUARK(rs-plot-error-quark, rs_plot_error)
@@ -477,8 +478,10 @@ one_line(const char *text)
 
 /* Runs gnuplot with an argument vector in `dir`, its stderr collected (at
  * most 64 KiB), for at most `limit_s` seconds: then it is killed (SIGKILL)
- * and reaped, so a hanging gnuplot never hangs `run` (issue 14).  True if
- * it was started; *timed_out says whether it was killed. */
+ * and reaped, so a hanging gnuplot never hangs `run` (issue 14).  While
+ * it runs it is registered for the signal clean-up (src/util/cleanup.c):
+ * SIGINT/SIGTERM/SIGHUP kill and reap it, it never outlives rahtisim.
+ * True if it was started; *timed_out says whether it was killed. */
 static bool
 run_limited(const char *dir, char **argv, unsigned limit_s, int *status, GString *err_text,
             bool *timed_out, GError **error)
@@ -490,6 +493,7 @@ run_limited(const char *dir, char **argv, unsigned limit_s, int *status, GString
                                   G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_DO_NOT_REAP_CHILD,
                                   NULL, NULL, &pid, NULL, NULL, &err_fd, error))
         return false;
+    int child = rs_cleanup_add_child(pid);
     gint64 deadline = g_get_monotonic_time() + (gint64)limit_s * G_USEC_PER_SEC;
     bool open_fd = true;
     for (;;) {
@@ -517,6 +521,7 @@ run_limited(const char *dir, char **argv, unsigned limit_s, int *status, GString
             break;
         }
     }
+    rs_cleanup_remove_child(child);
     close(err_fd);
     g_spawn_close_pid(pid);
     return true;
@@ -525,7 +530,7 @@ run_limited(const char *dir, char **argv, unsigned limit_s, int *status, GString
 /* Runs gnuplot on DIR/BASE.gp and renames its images into place; on any
  * failure the temporary images are removed. */
 static bool
-render(const char *dir, const char *base, const char *gnuplot, unsigned limit_s, GPtrArray *written,
+render_once(const char *dir, const char *base, const char *gnuplot, unsigned limit_s, GPtrArray *written,
        GError **error)
 {
     static const char *const exts[] = {"png", "svg"};
@@ -573,6 +578,21 @@ render(const char *dir, const char *base, const char *gnuplot, unsigned limit_s,
             g_ptr_array_add(written, g_strdup_printf("%s.%s", base, exts[i]));
     }
     return true;
+}
+
+/* render_once with its temporary images registered for the signal clean-up
+ * (SIGINT, SIGTERM, SIGHUP remove them: no *.png.tmp is left behind). */
+static bool
+render(const char *dir, const char *base, const char *gnuplot, unsigned limit_s, GPtrArray *written,
+       GError **error)
+{
+    g_autofree char *png = g_strdup_printf("%s/%s.png.tmp", dir, base);
+    g_autofree char *svg = g_strdup_printf("%s/%s.svg.tmp", dir, base);
+    int clean_png = rs_cleanup_add_file(png), clean_svg = rs_cleanup_add_file(svg);
+    bool ok = render_once(dir, base, gnuplot, limit_s, written, error);
+    rs_cleanup_remove_file(clean_png);
+    rs_cleanup_remove_file(clean_svg);
+    return ok;
 }
 
 /* Writes every plot; see plot.h. */

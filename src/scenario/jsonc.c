@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 
 #include "rahtisim/scenario.h"
+#include "rahtisim/util.h"
 #include "scenario/jsonc.h"
 
 struct RsJsonDoc {
@@ -706,15 +707,18 @@ rs_jsonc_load_file(const char *path, GError **error)
                     (guint64)st.st_size, RS_JSONC_MAX_FILE_SIZE >> 20);
         return NULL;
     }
+    /* The cap holds for every kind of input: a pipe, /dev/zero or a FIFO
+     * is read only up to it (src/util/readcap.c). */
     g_autofree char *data = NULL;
     gsize len = 0;
+    bool too_large = false;
     g_autoptr(GError) local = NULL;
-    if (!g_file_get_contents(path, &data, &len, &local)) {
+    if (!rs_read_capped(path, RS_JSONC_MAX_FILE_SIZE, &data, &len, &too_large, &local)) {
         g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_IO, "%s: cannot read: %s", path,
                     local->message);
         return NULL;
     }
-    if (len > RS_JSONC_MAX_FILE_SIZE) {
+    if (too_large) {
         g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_IO,
                     "%s: file too large (the limit is %zu MiB)", path, RS_JSONC_MAX_FILE_SIZE >> 20);
         return NULL;

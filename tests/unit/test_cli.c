@@ -2,11 +2,19 @@
  * "did you mean", and the edit distance behind it. */
 #include "config.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 
+#include "rahtisim/cleanup.h"
 #include "rahtisim/cli.h"
 #include "rahtisim/util.h"
 
@@ -95,6 +103,76 @@ test_edit_distance(void)
     CU_ASSERT_PTR_NULL(rs_closest("xyzzy", keys, 4));
 }
 
+/* Escaping for a terminal (src/util/escape.c): C0 controls, DEL, C1
+ * controls, bidi controls (U+202E) and bytes that are not UTF-8 are made
+ * visible; printable text, UTF-8 letters and our own colour codes are kept. */
+static void
+test_escape_terminal(void)
+{
+    g_autofree char *a = rs_escape_terminal_dup("evil\033]0;title\007.json", 0);
+    CU_ASSERT_STRING_EQUAL(a, "evil\\x1b]0;title\\x07.json");
+    g_autofree char *b = rs_escape_terminal_dup("fe\xe2\x80\xaenic \xc2\x9b x\x7f", 0);
+    CU_ASSERT_STRING_EQUAL(b, "fe\\u202enic \\u009b x\\x7f");
+    g_autofree char *c = rs_escape_terminal_dup("Tampere \xc3\xa4 \xff", 0);
+    CU_ASSERT_STRING_EQUAL(c, "Tampere \xc3\xa4 \\xff");
+    g_autofree char *d = rs_escape_terminal_dup("a\n\tb \033[1;31mred\033[0m \033[2J", RS_ESCAPE_TEXT);
+    CU_ASSERT_STRING_EQUAL(d, "a\n\tb \033[1;31mred\033[0m \\x1b[2J");
+    g_autofree char *e = rs_escape_terminal_dup("a\nb", 0);
+    CU_ASSERT_STRING_EQUAL(e, "a\\x0ab");
+    CU_ASSERT_FALSE(rs_escape_terminal_needed("plain\n", 6, RS_ESCAPE_TEXT));
+    CU_ASSERT_TRUE(rs_escape_terminal_needed("\033", 1, RS_ESCAPE_TEXT));
+}
+
+/* The signal clean-up (src/util/cleanup.c): a process with a registered
+ * temporary file and a registered child gets SIGTERM; the file is removed,
+ * the child killed and reaped, and the process dies of SIGTERM (the
+ * conventional status).  A file unregistered before is kept. */
+static void
+test_cleanup_on_signal(void)
+{
+    char dir[] = "/tmp/rs-cleanup-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g_mkdtemp(dir));
+    g_autofree char *tmp = g_build_filename(dir, "report.json.tmp", NULL);
+    g_autofree char *kept = g_build_filename(dir, "kept", NULL);
+    int fds[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        g_file_set_contents(tmp, "partial", -1, NULL);
+        g_file_set_contents(kept, "done", -1, NULL);
+        rs_cleanup_add_file(tmp);
+        rs_cleanup_remove_file(rs_cleanup_add_file(kept));
+        pid_t child = fork();
+        if (child == 0) {
+            execlp("sleep", "sleep", "60", (char *)NULL);
+            _exit(127);
+        }
+        rs_cleanup_add_child(child);
+        if (write(fds[1], &child, sizeof child) != sizeof child)
+            _exit(3);
+        for (;;)
+            pause();
+    }
+    close(fds[1]);
+    pid_t child = 0;
+    CU_ASSERT_EQUAL_FATAL(read(fds[0], &child, sizeof child), (ssize_t)sizeof child);
+    close(fds[0]);
+    kill(pid, SIGTERM);
+    int status = 0;
+    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+    CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    CU_ASSERT_FALSE(g_file_test(tmp, G_FILE_TEST_EXISTS));      /* removed */
+    CU_ASSERT_TRUE(g_file_test(kept, G_FILE_TEST_EXISTS));      /* unregistered: kept */
+    /* The child was killed and reaped by its parent: no such process now. */
+    CU_ASSERT_TRUE(kill(child, 0) != 0 && errno == ESRCH);
+    if (kill(child, 0) == 0)
+        kill(child, SIGKILL);
+    g_unlink(kept);
+    g_rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -106,6 +184,8 @@ main(void)
     CU_add_test(s, "lookup unknown", test_lookup_unknown);
     CU_add_test(s, "lookup ambiguous", test_lookup_ambiguous);
     CU_add_test(s, "edit distance", test_edit_distance);
+    CU_add_test(s, "escape for a terminal", test_escape_terminal);
+    CU_add_test(s, "clean-up on SIGTERM", test_cleanup_on_signal);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
