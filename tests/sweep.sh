@@ -20,6 +20,7 @@
 
 : "${RAHTISIM:=./rahtisim}"
 : "${SRCDIR:=.}"
+SRCDIR=$(cd "$SRCDIR" && pwd)
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 S=$SRCDIR/docs/sweeps/error-burst.json
@@ -112,6 +113,22 @@ else
     bad "sweep --slurm failed"
 fi
 
+# --- manifests are a SCENARIO too (scenario-format.md, "New commands"): a folder of
+# manifests, and a scenario that starts from them (`manifests`)
+if "$RAHTISIM" sweep "$SRCDIR/tests/manifests/guestbook" --param endpoint_delay=1s,2s \
+    --param 'namespaces[0].deployments[0].replicas=1,2' --seeds 2 --quiet --output "$tmp/man1"; then
+    [ "$(wc -l <"$tmp/man1/results.csv")" -eq 9 ] && ok || bad "sweep over manifests: $(wc -l <"$tmp/man1/results.csv") lines"
+else
+    bad "sweep over a folder of manifests failed"
+fi
+printf '{"name": "gb", "manifests": ["%s/tests/manifests/guestbook"]}\n' "$SRCDIR" >"$tmp/gb.json"
+if "$RAHTISIM" sweep "$tmp/gb.json" --param 'namespaces[0].deployments[0].replicas=1,2' --seeds 1 --quiet \
+    --output "$tmp/man2"; then
+    [ "$(wc -l <"$tmp/man2/results.csv")" -eq 3 ] && ok || bad "sweep over a scenario with manifests: rows"
+else
+    bad "sweep over a scenario with manifests failed"
+fi
+
 # --- bad input: exit 2, one line on stderr with the fragment, no folder
 # expect_bad FRAGMENT ARGS...: `rahtisim ARGS` with --output $tmp/no (sweep)
 expect_bad() {
@@ -166,6 +183,8 @@ expect_bad "are parts of different sweeps" merge "$tmp/shard0" "$tmp/other1" "$t
 expect_bad "shard 1/3 is missing" merge "$tmp/shard0" "$tmp/shard2" $O
 expect_bad "shard 0/3 is given twice" merge "$tmp/shard0" "$tmp/shard0" "$tmp/shard1" "$tmp/shard2" $O
 expect_bad "not a sweep folder (no sweep.json)" merge "$tmp/j1/runs" $O
+expect_bad "unknown key \`replica\` in a deployment (did you mean \`replicas\`?)" \
+    sweep "$SRCDIR/tests/manifests/guestbook" --param 'namespaces[0].deployments[0].replica=1' --seeds 1 $O
 cp -r "$tmp/shard1" "$tmp/shard1-partial"
 rm "$tmp/shard1-partial/runs/p1-s2.json"
 expect_bad "p1-s2.json is missing: that shard has not finished" \

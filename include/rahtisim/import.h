@@ -41,6 +41,12 @@ RsScenario *rs_import_load_data(const char *name, const char *data, size_t len, 
  * with a `name`, else manifests). */
 RsScenario *rs_input_load(const char *path, const RsLimits *limits, GError **error);
 
+/* The SCENARIO argument as one self-contained scenario document, JSON text
+ * (g_free it): manifests imported, or a scenario file with its `manifests`
+ * imported and grafted in (and the key removed).  For commands that change
+ * the document before loading it (`sweep`).  NULL with `error`. */
+char *rs_input_scenario_json(const char *path, const RsLimits *limits, GError **error);
+
 /* Whether a SCENARIO argument names manifests rather than a scenario file. */
 bool rs_input_is_manifest(const char *path);
 

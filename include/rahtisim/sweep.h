@@ -137,8 +137,11 @@ bool rs_sweep_tables_write(const RsSweep *sw, const char *const *dirs_by_run, co
 
 typedef struct RsSweepDoc RsSweepDoc;
 
-/* Reads and parses (JSONC) the scenario file; NULL with `error`. */
-RsSweepDoc *rs_sweep_doc_load(const char *file, GError **error);
+/* Reads and parses (JSONC) the scenario file; manifests (a .yaml/.yml file,
+ * a folder, a Kubernetes object, or a scenario with `manifests`) are
+ * imported first and the imported scenario is the document.  NULL with
+ * `error`. */
+RsSweepDoc *rs_sweep_doc_load(const char *file, const RsLimits *limits, GError **error);
 void rs_sweep_doc_free(RsSweepDoc *d);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsSweepDoc, rs_sweep_doc_free)
 /* The file's bytes (for the hash). */

@@ -285,7 +285,7 @@ static int
 sweep_main(SweepArgs *a)
 {
     GError *err = NULL;
-    g_autoptr(RsSweepDoc) doc = rs_sweep_doc_load(a->scenario, &err);
+    g_autoptr(RsSweepDoc) doc = rs_sweep_doc_load(a->scenario, &a->limits, &err);
     if (doc == NULL) {
         rs_cli_usage_error("%s", err->message);
         g_error_free(err);
@@ -373,10 +373,11 @@ sweep_main(SweepArgs *a)
         goto out;
     }
     if (!a->quiet) {
-        fprintf(stderr, "rahtisim: sweep: %" PRIu64 " runs", ran + before);
+        fprintf(stderr, "rahtisim: sweep: %" PRIu64 " run%s", ran + before, ran + before == 1 ? "" : "s");
         if (sw.shard_count > 1)
             fprintf(stderr, " (shard %u/%u)", sw.shard_index, sw.shard_count);
-        fprintf(stderr, " of %" PRIu64 " points x %u seeds", sw.points, sw.seeds);
+        fprintf(stderr, " of %" PRIu64 " point%s x %u seed%s", sw.points, sw.points == 1 ? "" : "s",
+                sw.seeds, sw.seeds == 1 ? "" : "s");
         if (before > 0)
             fprintf(stderr, " (%" PRIu64 " already done, %" PRIu64 " run now)", before, ran);
         fprintf(stderr, ": %s/results.csv, %s/summary.csv%s\n", a->output, a->output,

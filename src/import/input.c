@@ -299,3 +299,34 @@ rs_input_load(const char *path, const RsLimits *limits, GError **error)
         return import_load(paths, 1, NULL, NULL, limits, NULL, error);
     return load_scenario_doc(doc, path, limits, error);
 }
+
+/* The SCENARIO argument as one self-contained scenario document (see import.h). */
+char *
+rs_input_scenario_json(const char *path, const RsLimits *limits, GError **error)
+{
+    char *paths[] = {(char *)path};
+    g_autoptr(RsJsonDoc) doc = NULL;
+    if (!rs_input_is_manifest(path)) {
+        doc = rs_jsonc_load_file(path, error);
+        if (!doc)
+            return NULL;
+    }
+    if (!doc || is_k8s_object(rs_jsonc_root(doc))) {
+        g_autoptr(GString) json = g_string_new(NULL);
+        RsScenario *sc = import_load(paths, 1, NULL, NULL, limits, json, error);
+        if (!sc)
+            return NULL;
+        rs_scenario_free(sc);
+        return g_strdup(json->str);
+    }
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    if (!graft_manifests(doc, path, warnings, error))
+        return NULL;
+    cJSON *root = rs_jsonc_root_mut(doc);
+    if (cJSON_IsObject(root))
+        cJSON_DeleteItemFromObjectCaseSensitive(root, "manifests");     /* grafted: not again */
+    char *text = cJSON_Print(root);
+    char *out = g_strdup(text);
+    cJSON_free(text);
+    return out;
+}

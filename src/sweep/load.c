@@ -15,6 +15,7 @@
 
 #include <glib.h>
 
+#include "rahtisim/import.h"
 #include "rahtisim/sweep.h"
 #include "scenario/jsonc.h"
 
@@ -23,27 +24,62 @@ struct RsSweepDoc {
     char *text;
     gsize len;
     RsJsonDoc *doc;
+    bool derived;               /* imported from manifests: no positions in FILE */
 };
 
+/* Whether a parsed scenario file needs the import layer: a Kubernetes
+ * object, or a scenario that starts from `manifests`. */
+static bool
+needs_import(const RsJsonDoc *doc)
+{
+    const cJSON *root = rs_jsonc_root(doc);
+    if (!cJSON_IsObject(root))
+        return false;
+    if (cJSON_GetObjectItemCaseSensitive(root, "manifests") != NULL)
+        return true;
+    return cJSON_GetObjectItemCaseSensitive(root, "apiVersion") &&
+           cJSON_GetObjectItemCaseSensitive(root, "kind") &&
+           !cJSON_GetObjectItemCaseSensitive(root, "name");
+}
+
 RsSweepDoc *
-rs_sweep_doc_load(const char *file, GError **error)
+rs_sweep_doc_load(const char *file, const RsLimits *limits, GError **error)
 {
     g_autofree char *text = NULL;
     gsize len = 0;
     GError *err = NULL;
-    if (!g_file_get_contents(file, &text, &len, &err)) {
-        g_set_error(error, RS_SWEEP_ERROR, 0, "%s: cannot read: %s", file, err->message);
-        g_error_free(err);
-        return NULL;
+    g_autoptr(RsJsonDoc) doc = NULL;
+    bool derived = rs_input_is_manifest(file);
+    if (!derived) {
+        if (strcmp(file, "-") == 0 || !g_file_get_contents(file, &text, &len, &err)) {
+            g_set_error(error, RS_SWEEP_ERROR, 0, "%s: cannot read: %s", file,
+                        err ? err->message : "a sweep reads its scenario from a file, not stdin");
+            g_clear_error(&err);
+            return NULL;
+        }
+        doc = rs_jsonc_parse(file, text, len, error);
+        if (doc == NULL)
+            return NULL;
+        derived = needs_import(doc);
     }
-    RsJsonDoc *doc = rs_jsonc_parse(file, text, len, error);
-    if (doc == NULL)
-        return NULL;
+    if (derived) {
+        /* manifests: the imported scenario is the document (and what the hash covers) */
+        g_clear_pointer(&doc, rs_jsonc_free);
+        g_free(text);
+        text = rs_input_scenario_json(file, limits, error);
+        if (text == NULL)
+            return NULL;
+        len = strlen(text);
+        doc = rs_jsonc_parse(file, text, len, error);
+        if (doc == NULL)
+            return NULL;
+    }
     RsSweepDoc *d = g_new0(RsSweepDoc, 1);
     d->file = g_strdup(file);
     d->text = g_steal_pointer(&text);
     d->len = len;
-    d->doc = doc;
+    d->doc = g_steal_pointer(&doc);
+    d->derived = derived;
     return d;
 }
 
@@ -101,10 +137,12 @@ load_with(const RsSweep *sw, const RsSweepDoc *d, const cJSON *const *values,
     return sc;
 }
 
-/* "FILE:LINE:COL: " of a node of the document. */
+/* "FILE:LINE:COL" of a node of the document ("FILE" for imported manifests). */
 static char *
 where(const RsSweepDoc *d, const cJSON *node)
 {
+    if (d->derived)
+        return g_strdup(d->file);
     int line = 1, col = 1;
     rs_jsonc_linecol(d->doc, rs_jsonc_offset(d->doc, node, true), &line, &col);
     return g_strdup_printf("%s:%d:%d", d->file, line, col);

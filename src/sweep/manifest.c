@@ -108,8 +108,10 @@ rs_sweep_manifest_read(const char *dir, RsSweep *sw, GError **error)
             }
         }
         uint64_t grid = 1;
-        for (unsigned k = 0; ok && k < sw->n_params; k++)
+        for (unsigned k = 0; ok && k < sw->n_params; k++) {
             grid *= sw->params[k].n_values;
+            ok = grid <= RS_SWEEP_HARD_MAX_RUNS;
+        }
         ok = ok && grid == points && points * seeds == runs;
         sw->points = points;
         sw->runs = runs;
