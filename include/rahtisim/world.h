@@ -455,7 +455,21 @@ typedef enum {
 
 /* Called by the world when a pod stops answering: crashed (R7) or killed (R51, R55). */
 typedef void (*RsPodStopFn)(void *data, RsPod *pod, RsStopHow how);
+/* Called by the world when a router replica fails (R30). */
+typedef void (*RsRouterFailFn)(void *data, RsReplica *r);
 
+/* Change notifications between the files of src/world, so that no file calls
+ * one above it (pod.c -> service.c -> router.c; docs/architecture.md).  The
+ * builder fills them in; see src/world/world-private.h. */
+typedef struct {
+    void (*pod_eligibility)(RsWorld *w, RsPod *pod);    /* R15: its services re-read */
+    void (*edge_changed)(RsWorld *w);                   /* R28: the router reloads */
+} RsWorldHooks;
+
+/* The world.  Code outside src/world reads the profile parts and the router
+ * replicas; the owning arrays and lookup tables below are private to
+ * src/world: use the lookups and the iterators declared after the struct
+ * (tests/layers.sh checks it). */
 struct RsWorld {
     RsEngine *eng;              /* not owned */
     uint64_t seed;
@@ -472,6 +486,7 @@ struct RsWorld {
     RsWlSyntax wl_syntax;       /* R25: how the router splits a whitelist */
     uint32_t egress_default;    /* R32 */
     uint32_t *egress_pool; unsigned n_egress_pool, egress_next;  /* R33 */
+    /* ---- private to src/world from here on ---- */
     /* everything ever created (owning) */
     GPtrArray *namespaces, *templates, *workloads, *pods, *services, *svc_defs;
     /* lookups */
@@ -492,7 +507,7 @@ struct RsWorld {
     GPtrArray *hosts;           /* RsHost (owning) */
     GHashTable *host_by_name, *host_by_ip;
     GHashTable *dns_records;    /* name -> RsDnsRecord (owned) */
-    void (*router_failed)(void *data, RsReplica *r);    /* the pipeline drops its connections */
+    RsRouterFailFn router_failed;   /* the pipeline drops its connections */
     void *router_failed_data;
     GArray *log;                /* RsLogEntry, at most RS_LOG_MAX */
     uint64_t log_dropped;       /* entries not kept once the log was full */
@@ -502,13 +517,23 @@ struct RsWorld {
     GPtrArray *scratch_svcs;    /* rs_world_pod_endpoints_changed's list (no malloc per event) */
     RsPolicies *pol;            /* isolation: joined networks, network policies (R39-R47) */
     RsLb *lb;                   /* load-balancer services' addresses (R48-R50) */
+    RsWorldHooks hooks;         /* between src/world's files (world-private.h) */
 };
 
 /* Builds the world of a scenario at the engine's current time (the pods
- * start, the services get addresses) and schedules the scenario's events. */
+ * start, the services get addresses; src/world/build.c).  The scenario's
+ * events are scheduled separately, by rs_world_schedule_events. */
 RsWorld *rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error);
 void rs_world_free(RsWorld *w);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsWorld, rs_world_free)
+/* Converts the scenario's events into engine events that change the truth
+ * (src/world/events.c; R37: file order among equal times). */
+bool rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error);
+
+/* Who hears that a pod stopped answering (R6, R7) or a router replica failed
+ * (R30): the request pipeline, which fails what was in flight there. */
+void rs_world_on_pod_stopped(RsWorld *w, RsPodStopFn fn, void *data);
+void rs_world_on_router_failed(RsWorld *w, RsRouterFailFn fn, void *data);
 
 /* Lookups; `ns` and `name` separately, or "ns/name". */
 RsNamespace *rs_world_namespace(const RsWorld *w, const char *ns);
@@ -518,6 +543,30 @@ RsPod *rs_world_pod_at(const RsWorld *w, uint32_t ip);
 RsWorkload *rs_world_workload(const RsWorld *w, const char *ns, const char *name);
 RsService *rs_world_service(const RsWorld *w, const char *ns, const char *name);
 RsService *rs_world_service_at(const RsWorld *w, uint32_t ip);
+/* The live service "ns/name", or NULL. */
+RsService *rs_world_service_full(const RsWorld *w, const char *full);
+/* The live routes claiming `host` (lowercase, no final dot), oldest first
+ * (R22: the oldest owns it); *n is set to their number (0: none). */
+RsRoute *const *rs_world_routes_of_host(const RsWorld *w, const char *host, unsigned *n);
+
+/* Iterators: index 0 .. n-1, in creation order (namespaces: file order).
+ * Pods and routes include the gone and removed ones (check their state). */
+unsigned rs_world_n_namespaces(const RsWorld *w);
+RsNamespace *rs_world_namespace_nth(const RsWorld *w, unsigned i);
+unsigned rs_world_n_pods(const RsWorld *w);
+RsPod *rs_world_pod_nth(const RsWorld *w, unsigned i);
+unsigned rs_world_n_workloads(const RsWorld *w);
+RsWorkload *rs_world_workload_nth(const RsWorld *w, unsigned i);
+unsigned rs_world_n_services(const RsWorld *w);
+RsService *rs_world_service_nth(const RsWorld *w, unsigned i);
+unsigned rs_world_n_routes(const RsWorld *w);
+RsRoute *rs_world_route_nth(const RsWorld *w, unsigned i);
+/* A namespace's live services, in creation order. */
+unsigned rs_namespace_n_services(const RsNamespace *ns);
+RsService *rs_namespace_service_nth(const RsNamespace *ns, unsigned i);
+/* Whether every selector label is among the template's labels (R10); an
+ * empty selector selects nothing. */
+bool rs_labels_match(const RsWLabel *sel, unsigned n_sel, const RsTemplate *t);
 
 /* The port `port` of a pod's template, or NULL if it does not listen there. */
 const RsPodPort *rs_pod_port(const RsPod *pod, uint16_t port);
@@ -572,83 +621,6 @@ const GArray *rs_world_log_entries(const RsWorld *w);
 #define RS_LOG_MAX 200000u
 uint64_t rs_world_log_dropped(const RsWorld *w);
 
-/* ---- internal to src/world (shared between its files) ---- */
-
-const char *rs_world_intern(RsWorld *w, const char *s);
-const char *rs_world_intern_full(RsWorld *w, const char *ns, const char *name);
-RsNamespace *rs_world_ensure_namespace(RsWorld *w, const char *name);
-RsTemplate *rs_world_template(RsWorld *w, const RsWorkloadSpec *spec);
-RsSvcDef *rs_world_svc_def(RsWorld *w, const RsServiceSpec *spec);
-RsWorkload *rs_world_add_deployment(RsWorld *w, RsNamespace *ns, const char *name,
-                                    RsTemplate *tmpl, unsigned replicas,
-                                    const RsStrategySpec *strategy);
-RsPod *rs_world_add_bare_pod(RsWorld *w, RsNamespace *ns, const char *name, RsTemplate *tmpl);
-void rs_world_apply_deployment(RsWorld *w, RsNamespace *ns, const char *name,
-                               RsTemplate *tmpl, unsigned replicas, const RsStrategySpec *strategy);
-void rs_world_remove_deployment(RsWorld *w, RsWorkload *wl);
-/* Creates a service; `ip_reserved`: its fixed ClusterIP was reserved at load. */
-RsService *rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserved,
-                                GError **error);
-void rs_world_apply_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def);
-void rs_world_remove_service(RsWorld *w, RsService *svc);
-/* Re-reads which ready pods a pod's services select and schedules views (R15). */
-void rs_world_pod_endpoints_changed(RsWorld *w, RsPod *pod);
-void rs_service_truth_changed(RsWorld *w, RsService *svc);
-/* The same for a change of one pod's eligibility only (it became ready or
- * stopped being an endpoint): brings this instant's snapshot up to date for
- * that pod instead of taking a new one when it can (R15). */
-void rs_service_pod_changed(RsWorld *w, RsService *svc, RsPod *pod);
-/* Appends to `out` the live services of the pod's namespace whose selector
- * matches its labels, in creation order (what rs_world_pod_endpoints_changed
- * re-reads): O(the pod's labels + the services listed under them), never
- * O(the namespace's services). */
-void rs_services_selecting(const RsPod *pod, GPtrArray *out);
-/* The namespace's index of services by first selector label (svc_index). */
-GHashTable *rs_service_index_new(void);
-void rs_service_free(RsService *svc);
-void rs_svc_view_free(RsSvcView *v);
-void rs_pod_free(RsPod *pod);
-bool rs_template_equal(const RsTemplate *a, const RsTemplate *b);
-bool rs_labels_match(const RsWLabel *sel, unsigned n_sel, const RsTemplate *t);
-bool rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error);
-
-/* ---- the lifecycle (src/world/pod.c, lifecycle.c, rollout.c; R4-R8, R51-R55) ---- */
-
-/* lifecycle.c: the pod got its address and its container starts (R5, R51-R53). */
-void rs_pod_container_start(RsWorld *w, RsPod *pod);
-/* lifecycle.c: puts a pod in or out of the endpoints truth (R5, R52, R55). */
-void rs_pod_set_ready(RsWorld *w, RsPod *pod, bool ready);
-/* lifecycle.c: cancels every timer of a pod's container and probes. */
-void rs_pod_cancel_lifecycle(RsWorld *w, RsPod *pod);
-/* lifecycle.c: R55: a pod starts terminating: out of the endpoints and its
- * deployment's count at once (state TERMINATING) ... */
-void rs_pod_terminate_begin(RsWorld *w, RsPod *pod);
-/* ... then (after the caller made any replacement) its preStop hook, SIGTERM,
- * the drain and the kill at termination_grace run; idle and without a hook
- * it exits at once. */
-void rs_pod_terminate_run(RsWorld *w, RsPod *pod);
-/* lifecycle.c: R55: the pipeline tells the world a pod finished a request. */
-void rs_pod_request_done(RsWorld *w, RsPod *pod);
-/* pod.c: the pod is GONE: out of every index, its address released (R3). */
-void rs_pod_exit(RsWorld *w, RsPod *pod);
-/* pod.c: removes a pod its controller chose: terminates (R55) or is gone at once. */
-void rs_pod_remove(RsWorld *w, RsPod *pod);
-/* pod.c: creates a pod of a deployment: `<name>-<n>` with the next n. */
-RsPod *rs_workload_new_pod(RsWorld *w, RsWorkload *wl);
-/* pod.c: notes a change of a deployment's ready pods in its ready_log. */
-void rs_workload_ready_changed(RsWorld *w, RsWorkload *wl);
-/* pod.c: the fewest ready pods a deployment had in [start, end]; *when: the first time. */
-unsigned rs_workload_ready_min(const RsWorkload *wl, rs_time_t start, rs_time_t end, rs_time_t *when);
-/* pod.c: takes a pod out of its deployment's requesters. */
-void rs_pod_drop_requester(RsPod *pod);
-/* pod.c: takes a pod out of its deployment's lists (terminating or gone). */
-void rs_workload_forget(RsWorkload *wl, RsPod *pod);
-/* rollout.c: brings a deployment towards its replicas of the current template
- * by its strategy (R54); returns the last pod it created, or NULL. */
-RsPod *rs_rollout_reconcile(RsWorld *w, RsWorkload *wl);
-/* rollout.c: the ReplicaSet's choice among `list` (R54): not ready first, then newest. */
-RsPod *rs_workload_victim(GPtrArray *list, unsigned n_ready);
-
 /* ---- the edge (src/world/route.c, router.c, host.c) ---- */
 
 /* Lookups. */
@@ -663,26 +635,13 @@ RsHost *rs_world_host(const RsWorld *w, const char *name);
 RsHost *rs_world_host_at(const RsWorld *w, uint32_t ip);
 const RsDnsRecord *rs_world_dns_record(const RsWorld *w, const char *name);
 
-/* Converts a route spec into a world-owned definition. */
-RsRouteDef *rs_world_route_def(RsWorld *w, const RsRouteSpec *spec);
-/* apply of a route: creates it, or replaces its definition (keeping its age, R22). */
-void rs_world_apply_route(RsWorld *w, RsNamespace *ns, RsRouteDef *def);
-void rs_world_remove_route(RsWorld *w, RsRoute *route);
-/* annotate: sets (value non-NULL) or removes an annotation of a route. */
-void rs_world_annotate_route(RsWorld *w, RsRoute *route, const char *key, const char *value);
 /* The value of a route's annotation, or NULL. */
 const char *rs_route_annotation(const RsRoute *route, const char *key);
 /* Appends why the route is or is not admitted (R22): "it serves HOST/PATH",
  * or the older route that holds the host and the rule it breaks. */
 void rs_route_admission_describe(const RsRoute *route, GString *out);
 
-/* Router replicas (R28, R30). */
-void rs_router_init(RsWorld *w, unsigned replicas);
-void rs_router_free(RsWorld *w);
-/* Something the router watches changed (a route, a routed service's endpoints). */
-void rs_router_changed(RsWorld *w);
-void rs_router_down(RsWorld *w, unsigned index);
-void rs_router_up(RsWorld *w, unsigned index);
+/* Router replicas (R28, R30): a configuration process is kept while requests use it. */
 void rs_rt_proc_ref(RsRtProc *p);
 void rs_rt_proc_unref(RsRtProc *p);
 /* R28, read-only views for the teaching layer: when a replica loaded its
@@ -694,20 +653,5 @@ rs_time_t rs_replica_loaded_at(const RsReplica *r);
 rs_time_t rs_replica_next_reload(const RsReplica *r);
 const RsRtConfig *rs_replica_config(const RsReplica *r);
 const RsRtBackend *rs_rt_config_backend(const RsRtConfig *c, const RsRoute *route);
-/* Whether a service is sent to by a live route (then its endpoints matter to the router). */
-bool rs_router_watches(const RsWorld *w, const RsService *svc);
-
-/* Hosts and public DNS records (R18, R36). */
-void rs_world_add_hosts(RsWorld *w, const RsScenario *sc);
-void rs_world_hosts_free(RsWorld *w);
-/* The ready (API) endpoints of a service, pods in creation order (R20: the
- * router reads the API, not the service data plane); appended to `out`. */
-void rs_service_ready_pods(RsService *svc, GPtrArray *out);
-
-/* Egress (R32, R33): gives a namespace its egress address. */
-void rs_world_assign_egress(RsWorld *w, RsNamespace *ns, bool dedicated);
-/* Creates the route tables and the scenario's routes in file order (their age, R22). */
-void rs_world_routes_init(RsWorld *w, const RsScenario *sc);
-void rs_world_routes_free(RsWorld *w);
 
 #endif

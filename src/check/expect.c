@@ -535,8 +535,8 @@ check_traffic(RunCtx *ctx, RsExpectResult *r, const RsTrafficWindow *w)
             }
         }
         unsigned n_starved = 0;
-        for (guint i = 0; i < world->pods->len; i++) {
-            const RsPod *p = world->pods->pdata[i];
+        for (guint i = 0; i < rs_world_n_pods(world); i++) {
+            const RsPod *p = rs_world_pod_nth(world, i);
             if (p->owner == NULL || strcmp(p->owner->full, e->spread_over) != 0 ||
                 p->ready_at > w->start || (p->stopped_at != RS_TIME_NEVER && p->stopped_at < w->end) ||
                 g_hash_table_contains(seen, p->full))

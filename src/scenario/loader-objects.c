@@ -311,7 +311,7 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
                 return ld_fail(ld, cip, false, cp,
                                "cluster_ip %s is outside the service network %s/%u (R10)",
                                cip->valuestring, rs_ipv4_format(pf->service_net, b1), pf->service_prefix);
-            /* R10 (model-choices.md "ClusterIPs"; world.c reserves the same): .1 is
+            /* R10 (model-choices.md "ClusterIPs"; build.c reserves the same): .1 is
              * the `kubernetes` service, the DNS server has its own address */
             if (s->cluster_ip == pf->dns_server || s->cluster_ip == pf->service_net ||
                 s->cluster_ip == (pf->service_net | ~mask) || s->cluster_ip == pf->service_net + 1)
@@ -600,7 +600,7 @@ ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r)
 }
 
 /* R10: the fixed ClusterIPs of the file's services are reserved together
- * before the run (world.c reserve_fixed_ips), so two services cannot share
+ * before the run (src/world/build.c reserve_fixed_ips), so two services cannot share
  * one; caught here, with the position, rather than when the run starts. */
 static bool
 fixed_ip_free(Ld *ld, LdNs *ns, const cJSON *v, const char *path, const RsServiceSpec *s)

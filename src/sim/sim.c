@@ -50,16 +50,16 @@ rs_sim_new(const RsScenario *sc, uint64_t seed, GError **error)
     sim->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     GError *err = NULL;
     sim->world = rs_world_new(sim->eng, sc, seed, &err);
-    if (sim->world == NULL) {
+    /* The scenario's events right after the build, as the first engine
+     * events scheduled (R37: their order among equal times is file order). */
+    if (sim->world == NULL || !rs_world_schedule_events(sim->world, sc, &err)) {
         g_set_error_literal(error, RS_SIM_ERROR, RS_SIM_ERROR_INVALID, err->message);
         g_error_free(err);
         return NULL;
     }
     sim->net = rs_net_new(sim->world, sim, &rs_router_walk);
-    sim->world->pod_stopped = rs_net_pod_stopped;
-    sim->world->pod_stopped_data = sim->net;
-    sim->world->router_failed = rs_net_router_failed;
-    sim->world->router_failed_data = sim->net;
+    rs_world_on_pod_stopped(sim->world, rs_net_pod_stopped, sim->net);
+    rs_world_on_router_failed(sim->world, rs_net_router_failed, sim->net);
     return g_steal_pointer(&sim);
 }
 

@@ -148,18 +148,18 @@ url_for(const char *scheme, const char *host, uint16_t port)
 static void
 service_cols(RsMatrix *m, RsWorld *w)
 {
-    for (unsigned i = 0; i < w->namespaces->len; i++) {
-        const RsNamespace *ns = w->namespaces->pdata[i];
-        for (unsigned k = 0; k < ns->services->len; k++) {
-            const RsService *svc = ns->services->pdata[k];
+    for (unsigned i = 0; i < rs_world_n_namespaces(w); i++) {
+        const RsNamespace *ns = rs_world_namespace_nth(w, i);
+        for (unsigned k = 0; k < rs_namespace_n_services(ns); k++) {
+            const RsService *svc = rs_namespace_service_nth(ns, k);
             for (unsigned p = 0; p < svc->def->n_ports; p++) {
                 const RsSvcPort *sp = &svc->def->ports[p];
                 if (m->port != 0 && sp->port != m->port)
                     continue;
                 /* What the selected pods speak: the first live pod selected. */
                 const char *scheme = "http";
-                for (unsigned q = 0; q < w->pods->len; q++) {
-                    const RsPod *pod = w->pods->pdata[q];
+                for (unsigned q = 0; q < rs_world_n_pods(w); q++) {
+                    const RsPod *pod = rs_world_pod_nth(w, q);
                     if (pod->ns == ns && pod->state != RS_POD_GONE &&
                         rs_labels_match(svc->def->selector, svc->def->n_selector, pod->tmpl)) {
                         scheme = scheme_for(pod->tmpl, target_port(pod, sp));
@@ -178,10 +178,10 @@ service_cols(RsMatrix *m, RsWorld *w)
 static void
 pod_cols(RsMatrix *m, RsWorld *w)
 {
-    for (unsigned i = 0; i < w->namespaces->len; i++) {
-        const RsNamespace *ns = w->namespaces->pdata[i];
-        for (unsigned k = 0; k < w->pods->len; k++) {
-            const RsPod *p = w->pods->pdata[k];
+    for (unsigned i = 0; i < rs_world_n_namespaces(w); i++) {
+        const RsNamespace *ns = rs_world_namespace_nth(w, i);
+        for (unsigned k = 0; k < rs_world_n_pods(w); k++) {
+            const RsPod *p = rs_world_pod_nth(w, k);
             if (p->ns != ns || p->state == RS_POD_GONE)
                 continue;
             if (m->port != 0) {
@@ -208,8 +208,8 @@ static void
 outside_cols(RsMatrix *m, const RsScenario *sc, RsWorld *w)
 {
     char ip[16];
-    for (unsigned i = 0; m->port == 0 && w->routes != NULL && i < w->routes->len; i++) {
-        const RsRoute *r = w->routes->pdata[i];
+    for (unsigned i = 0; m->port == 0 && i < rs_world_n_routes(w); i++) {
+        const RsRoute *r = rs_world_route_nth(w, i);
         if (r->removed)
             continue;
         const char *path = r->def->path ? r->def->path : "/";
@@ -241,10 +241,10 @@ outside_cols(RsMatrix *m, const RsScenario *sc, RsWorld *w)
 static void
 source_rows(RsMatrix *m, const RsScenario *sc, RsWorld *w)
 {
-    for (unsigned i = 0; i < w->namespaces->len; i++) {
-        const RsNamespace *ns = w->namespaces->pdata[i];
-        for (unsigned k = 0; k < w->pods->len; k++) {
-            const RsPod *p = w->pods->pdata[k];
+    for (unsigned i = 0; i < rs_world_n_namespaces(w); i++) {
+        const RsNamespace *ns = rs_world_namespace_nth(w, i);
+        for (unsigned k = 0; k < rs_world_n_pods(w); k++) {
+            const RsPod *p = rs_world_pod_nth(w, k);
             if (p->ns != ns || p->state == RS_POD_GONE)
                 continue;
             Row r = {.name = g_strdup(p->full)};

@@ -97,7 +97,7 @@ outside_nodes(Dot *d)
     id(d->out, "vip", "");
     g_string_append_printf(d->out, " [shape=box3d, label=\"router VIP\\n%s\\nports 80, 443\"];\n",
                            rs_ipv4_format(d->w->router_vip, ip));
-    for (unsigned i = 0; i < d->w->n_replicas && d->w->routes != NULL && d->w->routes->len > 0; i++) {
+    for (unsigned i = 0; i < d->w->n_replicas && rs_world_n_routes(d->w) > 0; i++) {
         const RsReplica *rep = &d->w->replicas[i];
         char t[32], t2[32];
         g_string_truncate(s, 0);
@@ -185,8 +185,8 @@ namespace_nodes(Dot *d, const RsTopoNs *b)
         label(d->out, s->str);
         g_string_append_printf(d->out, "%s];\n", p->state == RS_POD_READY && !p->crashed ? "" : ", style=dashed");
     }
-    for (unsigned k = 0; k < ns->services->len; k++) {
-        const RsService *svc = ns->services->pdata[k];
+    for (unsigned k = 0; k < rs_namespace_n_services(ns); k++) {
+        const RsService *svc = rs_namespace_service_nth(ns, k);
         g_string_truncate(s, 0);
         g_string_append_printf(s, "service %s\n%s", svc->name,
                                svc->headless ? "headless (R16)" : rs_ipv4_format(svc->cluster_ip, ip));
@@ -231,7 +231,7 @@ gone_pod_node(Dot *d, const RsPod *p)
 static void
 vip_edges(Dot *d)
 {
-    if (d->w->routes == NULL || d->w->routes->len == 0)
+    if (rs_world_n_routes(d->w) == 0)
         return;                 /* no route ever: the replicas are not drawn */
     for (unsigned i = 0; i < d->w->n_replicas; i++) {
         const RsReplica *rep = &d->w->replicas[i];
@@ -309,8 +309,8 @@ static void
 service_edges(Dot *d)
 {
     g_autoptr(GString) a = g_string_new(NULL);
-    for (unsigned i = 0; i < d->w->services->len; i++) {
-        const RsService *svc = d->w->services->pdata[i];
+    for (unsigned i = 0; i < rs_world_n_services(d->w); i++) {
+        const RsService *svc = rs_world_service_nth(d->w, i);
         if (svc->removed || svc->view == NULL)
             continue;
         for (unsigned k = 0; k < svc->view->n_ports; k++) {

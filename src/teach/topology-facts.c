@@ -17,24 +17,24 @@ void
 rs_topo_gather(RsTopo *t, RsWorld *w)
 {
     t->w = w;
-    t->n_ns = w->namespaces->len;
+    t->n_ns = rs_world_n_namespaces(w);
     t->ns = g_new0(RsTopoNs, t->n_ns ? t->n_ns : 1);
     for (unsigned i = 0; i < t->n_ns; i++) {
         RsTopoNs *b = &t->ns[i];
-        b->ns = w->namespaces->pdata[i];
+        b->ns = rs_world_namespace_nth(w, i);
         b->workloads = g_ptr_array_new();
         b->bare = g_ptr_array_new();
         b->pods = g_ptr_array_new();
         b->routes = g_ptr_array_new();
     }
-    for (unsigned i = 0; i < w->workloads->len; i++) {
-        const RsWorkload *wl = w->workloads->pdata[i];
+    for (unsigned i = 0; i < rs_world_n_workloads(w); i++) {
+        const RsWorkload *wl = rs_world_workload_nth(w, i);
         RsTopoNs *b = rs_topo_ns(t, wl->ns);
         if (b != NULL && !wl->removed)
             g_ptr_array_add(b->workloads, (gpointer)wl);
     }
-    for (unsigned i = 0; i < w->pods->len; i++) {
-        const RsPod *p = w->pods->pdata[i];
+    for (unsigned i = 0; i < rs_world_n_pods(w); i++) {
+        const RsPod *p = rs_world_pod_nth(w, i);
         RsTopoNs *b = rs_topo_ns(t, p->ns);
         if (b == NULL || p->state == RS_POD_GONE)
             continue;
@@ -42,8 +42,8 @@ rs_topo_gather(RsTopo *t, RsWorld *w)
         if (p->owner == NULL)
             g_ptr_array_add(b->bare, (gpointer)p);
     }
-    for (unsigned i = 0; w->routes != NULL && i < w->routes->len; i++) {
-        const RsRoute *r = w->routes->pdata[i];
+    for (unsigned i = 0; i < rs_world_n_routes(w); i++) {
+        const RsRoute *r = rs_world_route_nth(w, i);
         RsTopoNs *b = rs_topo_ns(t, r->ns);
         if (b != NULL && !r->removed)
             g_ptr_array_add(b->routes, (gpointer)r);
@@ -64,7 +64,7 @@ rs_topo_clear(RsTopo *t)
     t->n_ns = 0;
 }
 
-/* The bucket of a namespace: its index is its position in w->namespaces. */
+/* The bucket of a namespace: its index is its position among rs_world_namespace_nth. */
 RsTopoNs *
 rs_topo_ns(const RsTopo *t, const RsNamespace *ns)
 {

@@ -303,8 +303,8 @@ namespace_tree(TNode *root, RsWorld *w, const RsTopoNs *b)
         g_string_append(s, "  (bare pod, R8)");
         add(n, take(s));
     }
-    for (unsigned i = 0; i < ns->services->len; i++) {
-        const RsService *svc = ns->services->pdata[i];
+    for (unsigned i = 0; i < rs_namespace_n_services(ns); i++) {
+        const RsService *svc = rs_namespace_service_nth(ns, i);
         GString *s = g_string_new(NULL);
         service_text(s, svc);
         TNode *sn = add(n, take(s));
@@ -334,7 +334,7 @@ static void
 router_tree(TNode *vip, const RsTopo *t)
 {
     RsWorld *w = t->w;
-    if (w->routes == NULL || w->routes->len == 0)
+    if (rs_world_n_routes(w) == 0)
         return;                 /* no route ever: the replicas have nothing to show */
     for (unsigned i = 0; i < w->n_replicas; i++) {
         const RsReplica *rep = &w->replicas[i];

@@ -496,12 +496,12 @@ target_services(RsTraffic *tr, const RsTrafficSpec *spec, GPtrArray *out)
         if (!found || walk.n_addrs == 0)
             return;
         if (walk.service != NULL) {         /* a cluster service name (R12, R17) */
-            add_service(out, g_hash_table_lookup(w->svc_by_name, walk.service));
+            add_service(out, rs_world_service_full(w, walk.service));
             return;
         }
         ip = walk.addrs[0];
     }
-    RsService *svc = g_hash_table_lookup(w->svc_by_ip, GUINT_TO_POINTER(ip));
+    RsService *svc = rs_world_service_at(w, ip);
     if (svc != NULL) {
         add_service(out, svc);
         return;
@@ -513,9 +513,10 @@ target_services(RsTraffic *tr, const RsTrafficSpec *spec, GPtrArray *out)
     size_t n = strlen(host);
     if (n > 1 && host[n - 1] == '.')
         host[n - 1] = '\0';
-    GPtrArray *routes = g_hash_table_lookup(w->routes_by_host, host);
-    for (guint i = 0; routes != NULL && i < routes->len; i++) {
-        RsRoute *r = routes->pdata[i];
+    unsigned n_routes;
+    RsRoute *const *routes = rs_world_routes_of_host(w, host, &n_routes);
+    for (unsigned i = 0; i < n_routes; i++) {
+        const RsRoute *r = routes[i];
         if (!r->admitted)
             continue;
         for (unsigned k = 0; k < r->def->n_backends; k++)
@@ -544,8 +545,8 @@ find_idle_pods(RsTraffic *tr, Source *s)
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
     for (unsigned i = 0; i < s->stats->pods->len; i++)
         g_hash_table_add(seen, ((RsTrafficPod *)s->stats->pods->pdata[i])->name);
-    for (guint i = 0; i < w->pods->len; i++) {
-        const RsPod *p = w->pods->pdata[i];
+    for (guint i = 0; i < rs_world_n_pods(w); i++) {
+        const RsPod *p = rs_world_pod_nth(w, i);
         if (p->created >= s->stop || (p->stopped_at != RS_TIME_NEVER && p->stopped_at < s->spec->start) ||
             g_hash_table_contains(seen, p->full))
             continue;

@@ -39,7 +39,7 @@
 
 #include <string.h>
 
-#include "rahtisim/world.h"
+#include "world/world-private.h"
 
 #define CHUNK_SHIFT 18
 #define CHUNK_BITS (UINT64_C(1) << CHUNK_SHIFT)

@@ -17,7 +17,7 @@
 
 #include <stdarg.h>
 
-#include "rahtisim/world.h"
+#include "world/world-private.h"
 
 /* Appends a sentence stamped with the engine's current time. */
 void

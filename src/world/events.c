@@ -18,7 +18,7 @@
 #include "config.h"
 
 #include "rahtisim/policy.h"
-#include "rahtisim/world.h"
+#include "world/world-private.h"
 
 typedef struct {
     RsWorld *w;

@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "rahtisim/world.h"
+#include "world/world-private.h"
 
 /* One cookie: the key (client, route) and the server it names (R27). */
 typedef struct {

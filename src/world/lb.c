@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "rahtisim/lb.h"
-#include "rahtisim/world.h"
+#include "world/world-private.h"
 
 typedef struct {
     RsService *svc;

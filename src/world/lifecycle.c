@@ -40,7 +40,7 @@
  */
 #include "config.h"
 
-#include "rahtisim/world.h"
+#include "world/world-private.h"
 
 #define BACKOFF_FIRST (10 * RS_SEC)
 #define BACKOFF_MAX (300 * RS_SEC)
@@ -108,7 +108,7 @@ rs_pod_set_ready(RsWorld *w, RsPod *pod, bool ready)
     }
     if (counted)
         rs_workload_ready_changed(w, wl);
-    rs_world_pod_endpoints_changed(w, pod);
+    rs_world_notify_pod(w, pod);    /* R15: its services re-read */
     if (counted && !wl->removed)
         rs_rollout_reconcile(w, wl);    /* R54: the next step waits for ready pods */
 }

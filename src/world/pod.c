@@ -43,7 +43,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rahtisim/world.h"
+#include "world/world-private.h"
 
 #define BACKOFF_FIRST (10 * RS_SEC)
 #define BACKOFF_MAX (300 * RS_SEC)
@@ -591,21 +591,4 @@ rs_pod_accepts(const RsPod *pod)
 {
     return rs_pod_alive(pod) && pod->app_up && !pod->container_down && !pod->sigterm &&
            pod->state != RS_POD_FAILED;
-}
-
-/* A pod's endpoint eligibility changed: every service of its namespace that
- * selects it re-reads its endpoints (R15 schedules the data plane's view),
- * in the services' creation order.  The services come from the namespace's
- * selector index (rs_services_selecting), not from a scan of all of them:
- * a pod event costs O(its services), so building a world is linear in its
- * pods and services (docs/performance.md). */
-void
-rs_world_pod_endpoints_changed(RsWorld *w, RsPod *pod)
-{
-    GPtrArray *svcs = w->scratch_svcs;
-    guint first = svcs->len;    /* re-entrant: a nested call appends after ours */
-    rs_services_selecting(pod, svcs);
-    for (guint i = first; i < svcs->len; i++)
-        rs_service_pod_changed(w, svcs->pdata[i], pod);
-    g_ptr_array_set_size(svcs, first);
 }

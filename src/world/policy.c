@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "rahtisim/policy.h"
+#include "world/world-private.h"
 
 typedef struct {
     const char *name;

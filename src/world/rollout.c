@@ -31,7 +31,7 @@
  */
 #include "config.h"
 
-#include "rahtisim/world.h"
+#include "world/world-private.h"
 
 #define PROGRESS_DEADLINE (600 * RS_SEC)
 

@@ -35,7 +35,7 @@
 
 #include <string.h>
 
-#include "rahtisim/world.h"
+#include "world/world-private.h"
 
 /* Frees a route definition. */
 static void
@@ -301,7 +301,7 @@ rs_world_apply_route(RsWorld *w, RsNamespace *ns, RsRouteDef *def)
         count_services(w, r, +1);
         rs_world_log(w, RS_R20, "route %s updated (host %s)", r->full, r->host);
         index_host(w, r);
-        rs_router_changed(w);
+        rs_world_notify_edge(w);
         return;
     }
     r = g_new0(RsRoute, 1);
@@ -318,7 +318,7 @@ rs_world_apply_route(RsWorld *w, RsNamespace *ns, RsRouteDef *def)
     rs_world_log(w, RS_R20, "route %s created for service %s/%s, host %s", r->full, ns->name,
                  def->backends[0].service, r->host);
     index_host(w, r);
-    rs_router_changed(w);
+    rs_world_notify_edge(w);
 }
 
 /* remove of a route: the rest of its host are re-admitted (R22). */
@@ -330,7 +330,7 @@ rs_world_remove_route(RsWorld *w, RsRoute *r)
     count_services(w, r, -1);
     rs_world_log(w, RS_R22, "route %s removed: it releases %s", r->full, r->host);
     unindex_host(w, r);
-    rs_router_changed(w);
+    rs_world_notify_edge(w);
 }
 
 /* annotate: sets or removes one annotation; the router sees it at its next reload (R28). */
@@ -357,7 +357,7 @@ rs_world_annotate_route(RsWorld *w, RsRoute *r, const char *key, const char *val
         r->ann[i].value = value;
         rs_world_log(w, RS_R28, "route %s annotated %s=\"%s\"", r->full, key, value);
     }
-    rs_router_changed(w);
+    rs_world_notify_edge(w);
 }
 
 /* Creates the route tables and the scenario's routes, in file order (their age, R22). */

@@ -52,7 +52,7 @@
 
 #include "rahtisim/policy.h"
 #include "rahtisim/router.h"
-#include "rahtisim/world.h"
+#include "world/world-private.h"
 
 #define CHECK_INTER (5 * RS_SEC)    /* R29: check inter 5000ms */
 #define CHECK_FALL 3                /* R29: HAProxy default fall */

@@ -40,7 +40,7 @@
 #include <string.h>
 
 #include "rahtisim/lb.h"
-#include "rahtisim/world.h"
+#include "world/world-private.h"
 
 #define AFFINITY_TIMEOUT (10800 * RS_SEC)   /* R13: sessionAffinity ClientIP default */
 
@@ -419,7 +419,7 @@ rs_service_pod_changed(RsWorld *w, RsService *svc, RsPod *pod)
     RsSvcView *tail = g_queue_peek_tail(&svc->pending);
     if (tail != NULL && tail->made == rs_engine_now(w->eng) && view_update(tail, svc, pod)) {
         if (rs_router_watches(w, svc))
-            rs_router_changed(w);
+            rs_world_notify_edge(w);
         return;
     }
     rs_service_truth_changed(w, svc);
@@ -432,7 +432,7 @@ void
 rs_service_truth_changed(RsWorld *w, RsService *svc)
 {
     if (rs_router_watches(w, svc))
-        rs_router_changed(w);
+        rs_world_notify_edge(w);
     RsSvcView *v = snapshot(w, svc);
     RsSvcView *tail = g_queue_peek_tail(&svc->pending);
     if (tail != NULL && tail->made == v->made) {
@@ -612,4 +612,21 @@ const RsEndpoint *
 rs_service_peek(RsService *svc, RsViewPort *vp, uint32_t client, RsRng *rng, RsPickHow *how)
 {
     return pick(svc, vp, client, rng, false, how);
+}
+
+/* A pod's endpoint eligibility changed: every service of its namespace that
+ * selects it re-reads its endpoints (R15 schedules the data plane's view),
+ * in the services' creation order.  The services come from the namespace's
+ * selector index (rs_services_selecting), not from a scan of all of them:
+ * a pod event costs O(its services), so building a world is linear in its
+ * pods and services (docs/performance.md). */
+void
+rs_world_pod_endpoints_changed(RsWorld *w, RsPod *pod)
+{
+    GPtrArray *svcs = w->scratch_svcs;
+    guint first = svcs->len;    /* re-entrant: a nested call appends after ours */
+    rs_services_selecting(pod, svcs);
+    for (guint i = first; i < svcs->len; i++)
+        rs_service_pod_changed(w, svcs->pdata[i], pod);
+    g_ptr_array_set_size(svcs, first);
 }

@@ -158,8 +158,8 @@ static void
 check_addresses(RsWorld *w, Stats *st, unsigned world)
 {
     g_autoptr(GHashTable) held = g_hash_table_new(g_direct_hash, g_direct_equal);
-    for (unsigned i = 0; i < w->pods->len; i++) {
-        RsPod *p = w->pods->pdata[i];
+    for (unsigned i = 0; i < rs_world_n_pods(w); i++) {
+        RsPod *p = rs_world_pod_nth(w, i);
         bool should_hold = p->state == RS_POD_RUNNING || p->state == RS_POD_READY ||
                            p->state == RS_POD_FAILED;
         /* Only this direction: a pending pod that crashes becomes FAILED
@@ -237,12 +237,12 @@ send_requests(RsSim *sim, GRand *r, GPtrArray *ctxs, Stats *st, unsigned world)
 {
     RsWorld *w = rs_sim_world(sim);
     g_autoptr(GPtrArray) live = g_ptr_array_new();
-    for (unsigned i = 0; i < w->pods->len; i++) {
-        RsPod *p = w->pods->pdata[i];
+    for (unsigned i = 0; i < rs_world_n_pods(w); i++) {
+        RsPod *p = rs_world_pod_nth(w, i);
         if (p->state == RS_POD_READY && !p->crashed)
             g_ptr_array_add(live, p);
     }
-    if (live->len == 0 || w->pods->len == 0)
+    if (live->len == 0 || rs_world_n_pods(w) == 0)
         return;
     for (int k = 0; k < REQUESTS_PER_STEP; k++) {
         RsPod *client = live->pdata[g_rand_int_range(r, 0, (gint32)live->len)];
@@ -253,14 +253,14 @@ send_requests(RsSim *sim, GRand *r, GPtrArray *ctxs, Stats *st, unsigned world)
         rc->world = world;
         g_ptr_array_add(ctxs, rc);
         g_autofree char *url = NULL;
-        RsNamespace *ns = w->namespaces->pdata[g_rand_int_range(r, 0, (gint32)w->namespaces->len)];
-        if (g_rand_boolean(r) && ns->services->len > 0) {
-            RsService *svc = ns->services->pdata[g_rand_int_range(r, 0, (gint32)ns->services->len)];
+        RsNamespace *ns = rs_world_namespace_nth(w, g_rand_int_range(r, 0, (gint32)rs_world_n_namespaces(w)));
+        if (g_rand_boolean(r) && rs_namespace_n_services(ns) > 0) {
+            RsService *svc = rs_namespace_service_nth(ns, g_rand_int_range(r, 0, (gint32)rs_namespace_n_services(ns)));
             rc->svc_ns = g_strdup(ns->name);
             rc->svc_name = g_strdup(svc->name);
             url = g_strdup_printf("http://%s.%s.svc.cluster.local/", svc->name, ns->name);
         } else {
-            RsPod *target = w->pods->pdata[g_rand_int_range(r, 0, (gint32)w->pods->len)];
+            RsPod *target = rs_world_pod_nth(w, g_rand_int_range(r, 0, (gint32)rs_world_n_pods(w)));
             url = g_strdup_printf("tcp://@%s:%d", target->full, g_rand_int_range(r, 0, 4) ? 8080 : 9090);
         }
         RsUrl to = {0};

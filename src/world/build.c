@@ -1,4 +1,4 @@
-/* world.c: building the truth from a scenario, and finding things in it.
+/* build.c: building the truth from a scenario, and freeing it.
  *
  * WHAT IT MODELS
  * --------------
@@ -13,13 +13,14 @@
  *
  * THE STRUCTURE
  * -------------
- * Names are interned once in a GStringChunk (equal names are equal
- * pointers, so label matching compares pointers).  Objects are created once
- * and never freed before the world: a gone pod stays reachable by name for
- * `@ns/pod` and state queries.  Every lookup a request makes (a pod by
- * address, a service by ClusterIP or name) is one hash-table probe.  The
- * scenario's specs are converted into world-owned templates and service
- * definitions here, so the world never points into the RsScenario.
+ * Objects are created once and never freed before the world: a gone pod
+ * stays reachable by name for `@ns/pod` and state queries (the lookups and
+ * interning live in registry.c).  The scenario's specs are converted into
+ * world-owned templates and service definitions here, so the world never
+ * points into the RsScenario.  The builder is the top of src/world but for
+ * the scenario's events (world-private.h): it may call every file below
+ * it, and it installs the hooks through which a lower file tells a higher
+ * one about a change.
  *
  * Rules: R2, R3 (pod pool), R10 (service pool and fixed addresses).
  */
@@ -30,25 +31,7 @@
 
 #include "rahtisim/lb.h"
 #include "rahtisim/policy.h"
-#include "rahtisim/world.h"
-
-G_DEFINE_QUARK(rs-world-error-quark, rs_world_error)
-
-/* Interns a string for the world's life (NULL stays NULL). */
-const char *
-rs_world_intern(RsWorld *w, const char *s)
-{
-    return s == NULL ? NULL : g_string_chunk_insert_const(w->strings, s);
-}
-
-/* Interns "ns/name". */
-const char *
-rs_world_intern_full(RsWorld *w, const char *ns, const char *name)
-{
-    char buf[512];
-    g_snprintf(buf, sizeof buf, "%s/%s", ns, name);
-    return rs_world_intern(w, buf);
-}
+#include "world/world-private.h"
 
 /* Interns a label list into a world-owned array. */
 static RsWLabel *
@@ -99,56 +82,6 @@ rs_world_template(RsWorld *w, const RsWorkloadSpec *spec)
     t->termination_grace = spec->termination_grace;
     g_ptr_array_add(w->templates, t);
     return t;
-}
-
-/* Whether two probes are the same (R52, R53). */
-static bool
-probe_equal(const RsProbeSpec *a, const RsProbeSpec *b)
-{
-    return a->set == b->set && (!a->set || (a->period == b->period && a->initial_delay == b->initial_delay &&
-                                            a->failure_threshold == b->failure_threshold &&
-                                            a->success_threshold == b->success_threshold));
-}
-
-/* Whether two templates would make identical pods (an apply that changes
- * nothing starts no rollout, as in Kubernetes). */
-bool
-rs_template_equal(const RsTemplate *a, const RsTemplate *b)
-{
-    if (a->n_labels != b->n_labels || a->n_ports != b->n_ports || a->protocol != b->protocol ||
-        a->startup != b->startup || a->service_time != b->service_time ||
-        a->concurrency != b->concurrency || a->pre_stop != b->pre_stop ||
-        a->termination_grace != b->termination_grace ||
-        !probe_equal(&a->readiness, &b->readiness) || !probe_equal(&a->liveness, &b->liveness))
-        return false;
-    for (unsigned i = 0; i < a->n_labels; i++) {
-        if (a->labels[i].key != b->labels[i].key || a->labels[i].value != b->labels[i].value)
-            return false;
-    }
-    for (unsigned i = 0; i < a->n_ports; i++) {
-        if (a->ports[i].port != b->ports[i].port || a->ports[i].name != b->ports[i].name ||
-            a->ports[i].tls != b->ports[i].tls)
-            return false;
-    }
-    return true;
-}
-
-/* Whether every selector label is among the template's labels (interned:
- * pointer comparison).  An empty selector selects nothing: a Kubernetes
- * service without a selector gets no endpoints automatically. */
-bool
-rs_labels_match(const RsWLabel *sel, unsigned n_sel, const RsTemplate *t)
-{
-    if (n_sel == 0)
-        return false;
-    for (unsigned i = 0; i < n_sel; i++) {
-        bool found = false;
-        for (unsigned j = 0; j < t->n_labels && !found; j++)
-            found = t->labels[j].key == sel[i].key && t->labels[j].value == sel[i].value;
-        if (!found)
-            return false;
-    }
-    return true;
 }
 
 /* Frees a service definition. */
@@ -214,8 +147,8 @@ workload_free(RsWorkload *wl)
 }
 
 /* Frees a pod (the world frees pods only at its end). */
-void
-rs_pod_free(RsPod *pod)
+static void
+pod_free(RsPod *pod)
 {
     if (pod->label_lists != NULL)
         g_ptr_array_unref(pod->label_lists);
@@ -294,7 +227,8 @@ reserve_fixed_ips(RsWorld *w, const RsScenario *sc, GError **error)
     return true;
 }
 
-/* Builds the world of `sc` now, and schedules its events. */
+/* Builds the world of `sc` now (its events are scheduled by
+ * rs_world_schedule_events), and installs the hooks between src/world's files. */
 RsWorld *
 rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
 {
@@ -302,11 +236,13 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     const RsProfile *p = &sc->profile;
     w->eng = eng;
     w->seed = seed;
+    w->hooks.pod_eligibility = rs_world_pod_endpoints_changed;     /* R15 */
+    w->hooks.edge_changed = rs_router_changed;                     /* R28 */
     w->strings = g_string_chunk_new(4096);
     w->namespaces = g_ptr_array_new_with_free_func((GDestroyNotify)namespace_free);
     w->templates = g_ptr_array_new_with_free_func((GDestroyNotify)template_free);
     w->workloads = g_ptr_array_new_with_free_func((GDestroyNotify)workload_free);
-    w->pods = g_ptr_array_new_with_free_func((GDestroyNotify)rs_pod_free);
+    w->pods = g_ptr_array_new_with_free_func((GDestroyNotify)pod_free);
     w->services = g_ptr_array_new_with_free_func((GDestroyNotify)rs_service_free);
     w->scratch_svcs = g_ptr_array_new();
     w->svc_defs = g_ptr_array_new_with_free_func((GDestroyNotify)svc_def_free);
@@ -391,8 +327,6 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     rs_world_routes_init(w, sc);
     rs_policies_new(w, sc);     /* R39-R47 */
     rs_lb_init(w, sc);          /* R48 */
-    if (!rs_world_schedule_events(w, sc, error))
-        return NULL;
     return g_steal_pointer(&w);
 }
 
@@ -430,64 +364,4 @@ rs_world_free(RsWorld *w)
     if (w->strings != NULL)
         g_string_chunk_free(w->strings);
     g_free(w);
-}
-
-/* The namespace called `ns`, or NULL. */
-RsNamespace *
-rs_world_namespace(const RsWorld *w, const char *ns)
-{
-    return g_hash_table_lookup(w->ns_by_name, ns);
-}
-
-/* Looks up "ns/name" in a table keyed by full names, without allocating. */
-static gpointer
-lookup_full(GHashTable *t, const char *ns, const char *name)
-{
-    char buf[512];
-    int n = g_snprintf(buf, sizeof buf, "%s/%s", ns, name);
-    if (n < 0 || (size_t)n >= sizeof buf)
-        return NULL;
-    return g_hash_table_lookup(t, buf);
-}
-
-/* The latest pod called ns/name (it may be gone), or NULL if none ever was. */
-RsPod *
-rs_world_pod(const RsWorld *w, const char *ns, const char *name)
-{
-    return lookup_full(w->pod_by_name, ns, name);
-}
-
-/* Same as rs_world_pod with "ns/name". */
-RsPod *
-rs_world_pod_full(const RsWorld *w, const char *full)
-{
-    return g_hash_table_lookup(w->pod_by_name, full);
-}
-
-/* The pod holding `ip` now, or NULL. */
-RsPod *
-rs_world_pod_at(const RsWorld *w, uint32_t ip)
-{
-    return g_hash_table_lookup(w->pod_by_ip, GUINT_TO_POINTER(ip));
-}
-
-/* The live deployment ns/name, or NULL. */
-RsWorkload *
-rs_world_workload(const RsWorld *w, const char *ns, const char *name)
-{
-    return lookup_full(w->wl_by_name, ns, name);
-}
-
-/* The live service ns/name, or NULL. */
-RsService *
-rs_world_service(const RsWorld *w, const char *ns, const char *name)
-{
-    return lookup_full(w->svc_by_name, ns, name);
-}
-
-/* The service whose ClusterIP is `ip` in the data plane, or NULL. */
-RsService *
-rs_world_service_at(const RsWorld *w, uint32_t ip)
-{
-    return g_hash_table_lookup(w->svc_by_ip, GUINT_TO_POINTER(ip));
 }

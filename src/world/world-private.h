@@ -1,0 +1,166 @@
+/* world-private.h: what the files of src/world share and nobody else needs.
+ *
+ * The files of src/world form layers, bottom to top (tests/layers.sh checks
+ * that no file calls one above it, and docs/architecture.md lists them):
+ *
+ *   addrpool, balance, eventlog, registry   leaves: pools, balancers, the log,
+ *                                           interning and lookups
+ *   pod, lifecycle, rollout                 pods and deployments (R3-R8,
+ *                                           R51-R55)
+ *   service                                 services and their views (R10-R16)
+ *   route, host                             routes (R20-R22), hosts and egress
+ *                                           (R32-R36)
+ *   router                                  router replicas (R25-R31)
+ *   build                                   builds and frees the world
+ *   events                                  the scenario's events (R37)
+ *
+ * A lower file that must tell a higher one about a change does it through a
+ * hook the builder installs (RsWorldHooks in world.h): a pod's readiness
+ * changed (its services re-read their endpoints, R15), or something the
+ * router watches changed (it reloads, R28).  That keeps the calls one-way
+ * at the cost of one indirect call per notification.
+ */
+#ifndef RAHTISIM_WORLD_PRIVATE_H
+#define RAHTISIM_WORLD_PRIVATE_H
+
+#include "rahtisim/world.h"
+
+/* ---- registry.c: interning ---- */
+
+const char *rs_world_intern(RsWorld *w, const char *s);
+const char *rs_world_intern_full(RsWorld *w, const char *ns, const char *name);
+bool rs_template_equal(const RsTemplate *a, const RsTemplate *b);
+
+/* ---- notifications up the layers (the builder sets the hooks) ---- */
+
+/* A pod became or stopped being an endpoint: its services re-read (R15). */
+static inline void
+rs_world_notify_pod(RsWorld *w, RsPod *pod)
+{
+    if (w->hooks.pod_eligibility != NULL)
+        w->hooks.pod_eligibility(w, pod);
+}
+
+/* A route or a routed service's endpoints changed: the router reloads (R28). */
+static inline void
+rs_world_notify_edge(RsWorld *w)
+{
+    if (w->hooks.edge_changed != NULL)
+        w->hooks.edge_changed(w);
+}
+
+/* ---- build.c: the builder (events.c uses it for apply) ---- */
+
+RsNamespace *rs_world_ensure_namespace(RsWorld *w, const char *name);
+RsTemplate *rs_world_template(RsWorld *w, const RsWorkloadSpec *spec);
+RsSvcDef *rs_world_svc_def(RsWorld *w, const RsServiceSpec *spec);
+
+/* ---- pod.c, lifecycle.c, rollout.c: pods and deployments (R3-R8, R51-R55) ---- */
+
+RsWorkload *rs_world_add_deployment(RsWorld *w, RsNamespace *ns, const char *name,
+                                    RsTemplate *tmpl, unsigned replicas,
+                                    const RsStrategySpec *strategy);
+RsPod *rs_world_add_bare_pod(RsWorld *w, RsNamespace *ns, const char *name, RsTemplate *tmpl);
+void rs_world_apply_deployment(RsWorld *w, RsNamespace *ns, const char *name,
+                               RsTemplate *tmpl, unsigned replicas, const RsStrategySpec *strategy);
+void rs_world_remove_deployment(RsWorld *w, RsWorkload *wl);
+
+/* ---- the lifecycle (src/world/pod.c, lifecycle.c, rollout.c; R4-R8, R51-R55) ---- */
+
+/* lifecycle.c: the pod got its address and its container starts (R5, R51-R53). */
+void rs_pod_container_start(RsWorld *w, RsPod *pod);
+/* lifecycle.c: puts a pod in or out of the endpoints truth (R5, R52, R55). */
+void rs_pod_set_ready(RsWorld *w, RsPod *pod, bool ready);
+/* lifecycle.c: cancels every timer of a pod's container and probes. */
+void rs_pod_cancel_lifecycle(RsWorld *w, RsPod *pod);
+/* lifecycle.c: R55: a pod starts terminating: out of the endpoints and its
+ * deployment's count at once (state TERMINATING) ... */
+void rs_pod_terminate_begin(RsWorld *w, RsPod *pod);
+/* ... then (after the caller made any replacement) its preStop hook, SIGTERM,
+ * the drain and the kill at termination_grace run; idle and without a hook
+ * it exits at once. */
+void rs_pod_terminate_run(RsWorld *w, RsPod *pod);
+/* lifecycle.c: R55: the pipeline tells the world a pod finished a request. */
+void rs_pod_request_done(RsWorld *w, RsPod *pod);
+/* pod.c: the pod is GONE: out of every index, its address released (R3). */
+void rs_pod_exit(RsWorld *w, RsPod *pod);
+/* pod.c: removes a pod its controller chose: terminates (R55) or is gone at once. */
+void rs_pod_remove(RsWorld *w, RsPod *pod);
+/* pod.c: creates a pod of a deployment: `<name>-<n>` with the next n. */
+RsPod *rs_workload_new_pod(RsWorld *w, RsWorkload *wl);
+/* pod.c: notes a change of a deployment's ready pods in its ready_log. */
+void rs_workload_ready_changed(RsWorld *w, RsWorkload *wl);
+/* pod.c: the fewest ready pods a deployment had in [start, end]; *when: the first time. */
+unsigned rs_workload_ready_min(const RsWorkload *wl, rs_time_t start, rs_time_t end, rs_time_t *when);
+/* pod.c: takes a pod out of its deployment's requesters. */
+void rs_pod_drop_requester(RsPod *pod);
+/* pod.c: takes a pod out of its deployment's lists (terminating or gone). */
+void rs_workload_forget(RsWorkload *wl, RsPod *pod);
+/* rollout.c: brings a deployment towards its replicas of the current template
+ * by its strategy (R54); returns the last pod it created, or NULL. */
+RsPod *rs_rollout_reconcile(RsWorld *w, RsWorkload *wl);
+/* rollout.c: the ReplicaSet's choice among `list` (R54): not ready first, then newest. */
+RsPod *rs_workload_victim(GPtrArray *list, unsigned n_ready);
+
+
+/* ---- service.c: services and their views (R10-R16) ---- */
+
+/* Creates a service; `ip_reserved`: its fixed ClusterIP was reserved at load. */
+RsService *rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserved,
+                                GError **error);
+void rs_world_apply_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def);
+void rs_world_remove_service(RsWorld *w, RsService *svc);
+/* Re-reads which ready pods a pod's services select and schedules views
+ * (R15); the builder installs it as the pod_eligibility hook. */
+void rs_world_pod_endpoints_changed(RsWorld *w, RsPod *pod);
+void rs_service_truth_changed(RsWorld *w, RsService *svc);
+/* The same for a change of one pod's eligibility only (it became ready or
+ * stopped being an endpoint): brings this instant's snapshot up to date for
+ * that pod instead of taking a new one when it can (R15). */
+void rs_service_pod_changed(RsWorld *w, RsService *svc, RsPod *pod);
+/* Appends to `out` the live services of the pod's namespace whose selector
+ * matches its labels, in creation order (what rs_world_pod_endpoints_changed
+ * re-reads): O(the pod's labels + the services listed under them), never
+ * O(the namespace's services). */
+void rs_services_selecting(const RsPod *pod, GPtrArray *out);
+/* The namespace's index of services by first selector label (svc_index). */
+GHashTable *rs_service_index_new(void);
+void rs_service_free(RsService *svc);
+void rs_svc_view_free(RsSvcView *v);
+/* The ready (API) endpoints of a service, pods in creation order (R20: the
+ * router reads the API, not the service data plane); appended to `out`. */
+void rs_service_ready_pods(RsService *svc, GPtrArray *out);
+
+/* ---- route.c: routes (R20-R22) ---- */
+
+/* Converts a route spec into a world-owned definition. */
+RsRouteDef *rs_world_route_def(RsWorld *w, const RsRouteSpec *spec);
+/* apply of a route: creates it, or replaces its definition (keeping its age, R22). */
+void rs_world_apply_route(RsWorld *w, RsNamespace *ns, RsRouteDef *def);
+void rs_world_remove_route(RsWorld *w, RsRoute *route);
+/* annotate: sets (value non-NULL) or removes an annotation of a route. */
+void rs_world_annotate_route(RsWorld *w, RsRoute *route, const char *key, const char *value);
+/* Whether a service is sent to by a live route (then its endpoints matter to the router). */
+bool rs_router_watches(const RsWorld *w, const RsService *svc);
+/* Creates the route tables and the scenario's routes in file order (their age, R22). */
+void rs_world_routes_init(RsWorld *w, const RsScenario *sc);
+void rs_world_routes_free(RsWorld *w);
+
+/* ---- host.c: hosts, public DNS records, egress (R18, R32-R36) ---- */
+
+void rs_world_add_hosts(RsWorld *w, const RsScenario *sc);
+void rs_world_hosts_free(RsWorld *w);
+/* Egress (R32, R33): gives a namespace its egress address. */
+void rs_world_assign_egress(RsWorld *w, RsNamespace *ns, bool dedicated);
+
+/* ---- router.c: router replicas (R28, R30) ---- */
+
+void rs_router_init(RsWorld *w, unsigned replicas);
+void rs_router_free(RsWorld *w);
+/* Something the router watches changed (a route, a routed service's
+ * endpoints); the builder installs it as the edge_changed hook. */
+void rs_router_changed(RsWorld *w);
+void rs_router_down(RsWorld *w, unsigned index);
+void rs_router_up(RsWorld *w, unsigned index);
+
+#endif
