@@ -545,6 +545,11 @@ RsService *rs_world_service(const RsWorld *w, const char *ns, const char *name);
 RsService *rs_world_service_at(const RsWorld *w, uint32_t ip);
 /* The live service "ns/name", or NULL. */
 RsService *rs_world_service_full(const RsWorld *w, const char *full);
+/* The live route "ns/name", or NULL. */
+RsRoute *rs_world_route_full(const RsWorld *w, const char *full);
+/* The ready (API) endpoints of a service, pods in creation order (R20: the
+ * router reads the API, not the service data plane); appended to `out`. */
+void rs_service_ready_pods(RsService *svc, GPtrArray *out);
 /* The live routes claiming `host` (lowercase, no final dot), oldest first
  * (R22: the oldest owns it); *n is set to their number (0: none). */
 RsRoute *const *rs_world_routes_of_host(const RsWorld *w, const char *host, unsigned *n);

@@ -72,10 +72,11 @@ note_no_route(GArray *out, unsigned i, const RsHop *h, RsWorld *w, const RsRepli
     char t[32], nb[64];
     if (h->rule == RS_R28 || h->name[0] == '\0')
         return;                 /* not loaded at all: the pipeline says R28 itself */
-    GPtrArray *list = g_hash_table_lookup(w->routes_by_host, h->name);
+    unsigned n_list;
+    RsRoute *const *list = rs_world_routes_of_host(w, h->name, &n_list);
     const RsRtConfig *cfg = rs_replica_config(rep);
-    for (unsigned k = 0; list != NULL && k < list->len; k++) {
-        const RsRoute *r = list->pdata[k];
+    for (unsigned k = 0; k < n_list; k++) {
+        const RsRoute *r = list[k];
         if (r->removed || !r->admitted || rs_rt_config_backend(cfg, r) != NULL)
             continue;
         if (path != NULL && !rs_route_path_matches(r->def->path, path))
@@ -96,7 +97,7 @@ static void
 note_no_servers(GArray *out, unsigned i, const RsHop *h, RsWorld *w, const RsReplica *rep)
 {
     char t[32], t2[32], nb[64];
-    const RsRoute *r = h->svc != NULL ? g_hash_table_lookup(w->route_by_name, h->svc) : NULL;
+    const RsRoute *r = h->svc != NULL ? rs_world_route_full(w, h->svc) : NULL;
     if (r == NULL)
         return;
     g_autoptr(GPtrArray) pods = g_ptr_array_new();
@@ -149,7 +150,7 @@ static void
 note_stale_route(GArray *out, unsigned i, const RsHop *h, RsWorld *w, const RsReplica *rep)
 {
     char t[32], nb[64];
-    const RsRoute *r = h->svc != NULL ? g_hash_table_lookup(w->route_by_name, h->svc) : NULL;
+    const RsRoute *r = h->svc != NULL ? rs_world_route_full(w, h->svc) : NULL;
     if (r != NULL && r->admitted)
         return;
     add_note(out, i, RS_R28, h->at,

@@ -153,6 +153,13 @@ rs_world_service_full(const RsWorld *w, const char *full)
     return g_hash_table_lookup(w->svc_by_name, full);
 }
 
+/* The live route "ns/name", or NULL (no routes yet: none). */
+RsRoute *
+rs_world_route_full(const RsWorld *w, const char *full)
+{
+    return w->route_by_name != NULL ? g_hash_table_lookup(w->route_by_name, full) : NULL;
+}
+
 /* The live routes claiming `host`, oldest first (R22). */
 RsRoute *const *
 rs_world_routes_of_host(const RsWorld *w, const char *host, unsigned *n)

@@ -127,9 +127,6 @@ void rs_services_selecting(const RsPod *pod, GPtrArray *out);
 GHashTable *rs_service_index_new(void);
 void rs_service_free(RsService *svc);
 void rs_svc_view_free(RsSvcView *v);
-/* The ready (API) endpoints of a service, pods in creation order (R20: the
- * router reads the API, not the service data plane); appended to `out`. */
-void rs_service_ready_pods(RsService *svc, GPtrArray *out);
 
 /* ---- route.c: routes (R20-R22) ---- */
 
