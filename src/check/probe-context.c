@@ -79,10 +79,11 @@ static void
 route_context(GString *s, RsWorld *w, const char *host, uint32_t client)
 {
     char a[16];
-    GPtrArray *list = g_hash_table_lookup(w->routes_by_host, host);
+    unsigned n_list;
+    RsRoute *const *list = rs_world_routes_of_host(w, host, &n_list);
     const RsRoute *r = NULL;
-    for (unsigned i = 0; list != NULL && i < list->len && r == NULL; i++) {
-        const RsRoute *c = list->pdata[i];
+    for (unsigned i = 0; i < n_list && r == NULL; i++) {
+        const RsRoute *c = list[i];
         if (!c->removed && c->admitted)
             r = c;
     }
