@@ -8,8 +8,8 @@
  *   pod, lifecycle, rollout                 pods and deployments (R3-R8,
  *                                           R51-R55)
  *   service                                 services and their views (R10-R16)
- *   route, host                             routes (R20-R22), hosts and egress
- *                                           (R32-R36)
+ *   route, host, policy                     routes (R20-R22), hosts and egress
+ *                                           (R32-R36), network isolation (R39-R47)
  *   router                                  router replicas (R25-R31)
  *   build                                   builds and frees the world
  *   events                                  the scenario's events (R37)
