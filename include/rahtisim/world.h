@@ -566,6 +566,9 @@ unsigned rs_world_n_services(const RsWorld *w);
 RsService *rs_world_service_nth(const RsWorld *w, unsigned i);
 unsigned rs_world_n_routes(const RsWorld *w);
 RsRoute *rs_world_route_nth(const RsWorld *w, unsigned i);
+/* The fewest ready pods a deployment had in [start, end] (R54); *when: the
+ * first time it had that few (src/world/pod.c). */
+unsigned rs_workload_ready_min(const RsWorkload *wl, rs_time_t start, rs_time_t end, rs_time_t *when);
 /* A namespace's live services, in creation order. */
 unsigned rs_namespace_n_services(const RsNamespace *ns);
 RsService *rs_namespace_service_nth(const RsNamespace *ns, unsigned i);
@@ -600,6 +603,9 @@ const RsEndpoint *rs_service_peek(RsService *svc, RsViewPort *vp, uint32_t clien
 
 /* ---- changes of the truth (each logs a sentence) ---- */
 
+/* R55: the pipeline tells the world a pod finished a request (a draining
+ * pod exits when its last one is done; src/world/lifecycle.c). */
+void rs_pod_request_done(RsWorld *w, RsPod *pod);
 /* R6: graceful deletion; a deployment's pod is replaced at once. */
 void rs_world_delete_pod(RsWorld *w, RsPod *pod);
 /* R7: the pod stops answering; detected after failure_detection. */

@@ -80,8 +80,6 @@ void rs_pod_terminate_begin(RsWorld *w, RsPod *pod);
  * the drain and the kill at termination_grace run; idle and without a hook
  * it exits at once. */
 void rs_pod_terminate_run(RsWorld *w, RsPod *pod);
-/* lifecycle.c: R55: the pipeline tells the world a pod finished a request. */
-void rs_pod_request_done(RsWorld *w, RsPod *pod);
 /* pod.c: the pod is GONE: out of every index, its address released (R3). */
 void rs_pod_exit(RsWorld *w, RsPod *pod);
 /* pod.c: removes a pod its controller chose: terminates (R55) or is gone at once. */
@@ -90,8 +88,6 @@ void rs_pod_remove(RsWorld *w, RsPod *pod);
 RsPod *rs_workload_new_pod(RsWorld *w, RsWorkload *wl);
 /* pod.c: notes a change of a deployment's ready pods in its ready_log. */
 void rs_workload_ready_changed(RsWorld *w, RsWorkload *wl);
-/* pod.c: the fewest ready pods a deployment had in [start, end]; *when: the first time. */
-unsigned rs_workload_ready_min(const RsWorkload *wl, rs_time_t start, rs_time_t end, rs_time_t *when);
 /* pod.c: takes a pod out of its deployment's requesters. */
 void rs_pod_drop_requester(RsPod *pod);
 /* pod.c: takes a pod out of its deployment's lists (terminating or gone). */
