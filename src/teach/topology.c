@@ -241,8 +241,8 @@ policy_tree(TNode *n, RsWorld *w, const RsTopoNs *b)
     if (rs_policy_mode(w) && (pols == NULL || pols->len == 0))
         add(n, g_strdup("no network policy: every pod accepts and opens every connection (R41)"));
     uint32_t lb;
-    for (unsigned i = 0; i < b->ns->services->len; i++) {
-        const RsService *svc = b->ns->services->pdata[i];
+    for (unsigned i = 0; i < rs_namespace_n_services(b->ns); i++) {
+        const RsService *svc = rs_namespace_service_nth(b->ns, i);
         if (svc->def->type != RS_SVC_LOAD_BALANCER)
             continue;
         char ip[16];
@@ -261,8 +261,8 @@ policy_tree(TNode *n, RsWorld *w, const RsTopoNs *b)
                                            p->n_eg, p->n_eg == 1 ? "" : "s"));
         GString *s = g_string_new("selects:");
         unsigned count = 0;
-        for (unsigned k = 0; k < w->pods->len; k++) {
-            const RsPod *pod = w->pods->pdata[k];
+        for (unsigned k = 0; k < rs_world_n_pods(w); k++) {
+            const RsPod *pod = rs_world_pod_nth(w, k);
             if (pod->ns != b->ns || pod->state == RS_POD_GONE || !rs_policy_selects(w, p, pod))
                 continue;
             g_string_append_printf(s, " %s", pod->name);
