@@ -43,7 +43,7 @@
 static const char bench_usage[] =
     "usage: rahtisim bench engine [--events N] [--pending P] [--seed S] [--format text|json]\n"
     "       rahtisim bench requests [--pods P] [--services S] [--requests R] [--rate N]\n"
-    "                               [--sources T] [--seed S] [--format text|json]\n"
+    "                               [--sources T] [--policies N] [--seed S] [--format text|json]\n"
     "\n"
     "  engine    the hold model: P events pending at all times, each executed event\n"
     "            schedules one at now + U(0, 1 ms); prints events/s\n"
@@ -56,6 +56,8 @@ static const char bench_usage[] =
     "            --pods P      pods in all (default 1000)\n"
     "            --services S  services, one deployment each (default 10)\n"
     "            --sources T   traffic sources, to T services spread evenly (default S)\n"
+    "            --policies N  rahti-2 with N network policies selecting every pod (default 0:\n"
+    "                          rahti-1, no policies; R40-R46)\n"
     "            --requests R  requests to send (default 1000000; 1e6 is accepted)\n"
     "            --rate N      requests per simulated second, all sources (default 20000)\n"
     "            --seed S      master seed (default 1)\n"
@@ -196,13 +198,45 @@ bench_engine(int argc, char **argv)
 /* The benchmark cluster as a scenario: namespace bench, S deployments app-i
  * with P/S pods (the first P mod S get one more) behind services svc-i, a
  * client deployment, one traffic source per service. */
+/* --policies N (R40-R46): N network policies in the namespace (rahti-2,
+ * no default policies), every one selecting every pod for ingress and
+ * egress, so each connection and each DNS lookup is judged against all N
+ * on both ends; only the last one allows the client's traffic (ingress
+ * from app=client on 8080, egress to the namespace and to the DNS pods on
+ * 5353), so the verdict walks all of them before it finds the rule. */
+static void
+bench_policies(GString *s, uint64_t n)
+{
+    g_string_append(s, ",\n \"default_policies\": false, \"network_policies\": [");
+    for (uint64_t k = 0; k < n; k++) {
+        bool last = k + 1 == n;
+        g_string_append_printf(s, "%s\n  {\"name\": \"p-%" PRIu64 "\", \"pod_selector\": {},"
+                               " \"policy_types\": [\"Ingress\", \"Egress\"],", k ? "," : "", k);
+        if (!last)
+            g_string_append_printf(s, " \"ingress\": [{\"from\": [{\"pod_selector\": {\"match_labels\":"
+                                   " {\"app\": \"app-%" PRIu64 "\"}}}], \"ports\": [{\"port\": 8080}]}],"
+                                   " \"egress\": [{\"to\": [{\"namespace_selector\": {\"match_labels\":"
+                                   " {\"team\": \"t-%" PRIu64 "\"}}}]}]}", k, k);
+        else
+            g_string_append(s, " \"ingress\": [{\"from\": [{\"pod_selector\": {\"match_labels\":"
+                            " {\"app\": \"client\"}}}], \"ports\": [{\"port\": 8080}]}],"
+                            " \"egress\": [{\"to\": [{\"pod_selector\": {}}]}, {\"to\": [{\"namespace_selector\":"
+                            " {\"match_labels\": {\"kubernetes.io/metadata.name\": \"openshift-dns\"}}}],"
+                            " \"ports\": [{\"port\": 5353, \"protocol\": \"UDP\"}]}]}");
+    }
+    g_string_append(s, "]");
+}
+
 static char *
 bench_scenario(uint64_t pods, uint64_t services, uint64_t sources, uint64_t requests, double rate,
-               rs_time_t start, rs_time_t *stop)
+               uint64_t policies, rs_time_t start, rs_time_t *stop)
 {
-    GString *s = g_string_new("{\"name\": \"bench-requests\", \"namespaces\": [{\"name\": \"bench\",\n"
-                              " \"deployments\": [\n"
-                              "  {\"name\": \"client\", \"replicas\": 4, \"labels\": {\"app\": \"client\"}}");
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "{\"name\": \"bench-requests\", \"platform\": \"%s\","
+                           " \"namespaces\": [{\"name\": \"bench\",\n"
+                           " \"deployments\": [\n"
+                           "  {\"name\": \"client\", \"replicas\": 4, \"labels\": {\"app\": \"client\"}}",
+                           policies > 0 ? "rahti-2" : "rahti-1");
     for (uint64_t i = 0; i < services; i++) {
         uint64_t n = pods / services + (i < pods % services ? 1 : 0);
         g_string_append_printf(s, ",\n  {\"name\": \"app-%" PRIu64 "\", \"replicas\": %" PRIu64
@@ -214,11 +248,14 @@ bench_scenario(uint64_t pods, uint64_t services, uint64_t sources, uint64_t requ
         g_string_append_printf(s, "%s\n  {\"name\": \"svc-%" PRIu64 "\", \"selector\": {\"app\": \"app-%"
                                PRIu64 "\"}, \"ports\": [{\"port\": 80, \"target_port\": 8080}]}",
                                i ? "," : "", i, i);
+    g_string_append(s, "]");
+    if (policies > 0)
+        bench_policies(s, policies);
     /* Each of the T sources sends requests / T at rate / T to service i S / T: all stop together. */
     double secs = (double)requests / rate;
     *stop = start + (rs_time_t)llround(secs * (double)RS_SEC);
     char b1[32], b2[32];
-    g_string_append(s, "]}],\n \"traffic\": [");
+    g_string_append(s, "}],\n \"traffic\": [");
     for (uint64_t i = 0; i < sources; i++)
         g_string_append_printf(s, "%s\n  {\"name\": \"load-%" PRIu64 "\", \"from\": \"bench/client\","
                                " \"to\": \"http://svc-%" PRIu64 "/\", \"rate\": %.17g, \"start\": \"%s\","
@@ -234,6 +271,7 @@ static int
 bench_requests(int argc, char **argv)
 {
     uint64_t pods = 1000, services = 10, sources = 0, requests = 1000000, seed = 1, rate_n = 20000;
+    uint64_t policies = 0;
     bool json = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -258,6 +296,8 @@ bench_requests(int argc, char **argv)
             rc = parse_count(name, val, &services);
         else if (strcmp(name, "--requests") == 0)
             rc = parse_count(name, val, &requests);
+        else if (strcmp(name, "--policies") == 0)
+            rc = parse_count(name, val, &policies);
         else if (strcmp(name, "--sources") == 0)
             rc = parse_count(name, val, &sources);
         else if (strcmp(name, "--rate") == 0)
@@ -286,7 +326,10 @@ bench_requests(int argc, char **argv)
 
     const rs_time_t start = 4 * RS_SEC;     /* pods ready at 2 s (R5), endpoints at 3 s (R15) */
     rs_time_t stop;
-    g_autofree char *text = bench_scenario(pods, services, sources, requests, (double)rate_n, start, &stop);
+    if (policies > 1000)
+        return rs_cli_usage_error("bench requests: --policies is at most 1000");
+    g_autofree char *text = bench_scenario(pods, services, sources, requests, (double)rate_n, policies,
+                                           start, &stop);
     RsLimits lim;
     rs_limits_default(&lim);
     lim.max_objects = UINT32_MAX;

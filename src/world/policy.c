@@ -84,7 +84,51 @@ struct RsPolicies {
     RsWLabel router_labels[1], dns_labels[1];
     uint32_t dns_ip, node_net;
     uint16_t dns_port;
+    struct Verdict *verdicts;   /* VERDICT_SLOTS decisions, direct-mapped by key hash (owned) */
 };
+
+/* A decided connection: (source, destination, port, protocol). */
+typedef struct {
+    uint64_t a, b;
+} VKey;
+
+typedef struct Verdict {
+    VKey key;
+    uint64_t gen;               /* the view's generation it was decided in; 0: empty */
+    bool ok;
+    RsPolSide eg, in;
+} Verdict;
+
+/* Decisions kept: a direct-mapped table (no allocation per decision, a
+ * collision just decides again), about 2 MB. */
+#define VERDICT_SLOTS 16384u
+
+/* splitmix64's finaliser: every input bit moves every output bit. */
+static uint64_t
+mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= UINT64_C(0xBF58476D1CE4E5B9);
+    x ^= x >> 27;
+    x *= UINT64_C(0x94D049BB133111EB);
+    return x ^ (x >> 31);
+}
+
+static unsigned
+vkey_slot(const VKey *k)
+{
+    return (unsigned)(mix64(k->a ^ mix64(k->b)) % VERDICT_SLOTS);
+}
+
+
+/* A peer's identity for the cache: a pod by serial, anything else by kind and address. */
+static uint64_t
+peer_id(const RsPeer *p)
+{
+    if (p->pod != NULL)
+        return (UINT64_C(1) << 32) | p->pod->serial;
+    return ((uint64_t)(p->ns == NULL ? 2 : p->labels != NULL && p->n_labels > 0 ? 3 : 4) << 32) | p->ip;
+}
 
 #define KEY_NS_NAME "kubernetes.io/metadata.name"
 #define KEY_INGRESS_GROUP "policy-group.network.openshift.io/ingress"
@@ -401,6 +445,8 @@ rs_policies_new(RsWorld *w, const RsScenario *sc)
     ps->all = g_ptr_array_new_with_free_func((GDestroyNotify)policy_free);
     ps->ops = g_ptr_array_new_with_free_func(g_free);
     ps->podsel = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)podsel_free);
+    ps->verdicts = g_new0(Verdict, VERDICT_SLOTS);
+    ps->gen = 1;                /* slots with gen 0 are empty */
     ps->netid = g_hash_table_new(g_str_hash, g_str_equal);
     state_init(&ps->truth);
     state_init(&ps->view);
@@ -456,6 +502,7 @@ rs_policies_free(RsPolicies *ps)
     state_clear(&ps->truth);
     state_clear(&ps->view);
     g_hash_table_destroy(ps->podsel);
+    g_free(ps->verdicts);
     g_hash_table_destroy(ps->netid);
     g_ptr_array_unref(ps->all);
     g_ptr_array_unref(ps->ops);
@@ -811,11 +858,25 @@ rs_policy_check(RsWorld *w, const RsPeer *src, const RsPeer *dst, uint16_t port,
     RsPolicies *ps = w->pol;
     if (ps == NULL || !ps->mode)
         return true;
-    if (src->pod != NULL)
-        side(ps, src->pod, false, dst, dst, port, proto, eg);
-    if (dst->pod != NULL)
-        side(ps, dst->pod, true, src, dst, port, proto, in);
-    return eg->allowed && in->allowed;     /* R42 */
+    /* COST: one decision per (source, destination, port, protocol) and
+     * generation of the view; any change of the view starts afresh. */
+    VKey key = {peer_id(src), (peer_id(dst) << 24) ^ ((uint64_t)port << 8) ^ (uint64_t)proto};
+    key.b ^= (uint64_t)(peer_id(dst) >> 32) << 60;
+    Verdict *v = &ps->verdicts[vkey_slot(&key)];
+    if (v->gen != ps->gen || v->key.a != key.a || v->key.b != key.b) {
+        v->key = key;
+        v->gen = ps->gen;
+        v->eg = *eg;
+        v->in = *in;
+        if (src->pod != NULL)
+            side(ps, src->pod, false, dst, dst, port, proto, &v->eg);
+        if (dst->pod != NULL)
+            side(ps, dst->pod, true, src, dst, port, proto, &v->in);
+        v->ok = v->eg.allowed && v->in.allowed;        /* R42 */
+    }
+    *eg = v->eg;
+    *in = v->in;
+    return v->ok;
 }
 
 /* ---- peers ---- */
