@@ -37,6 +37,16 @@ typedef struct {
                                  * (addresses, holders, a route's whitelist), or NULL */
 } RsExpectResult;
 
+/* A deployment's rollouts at the end of a run (R54): reports say whether
+ * the last one completed or stalled. */
+typedef struct {
+    char *deployment;           /* "ns/name", owned */
+    unsigned rollouts;          /* rollouts started */
+    bool complete, stalled;     /* the last one */
+    rs_time_t started, done;    /* done RS_TIME_NEVER unless complete */
+    unsigned ready_new, replicas, old;  /* how far the last one got */
+} RsRolloutSummary;
+
 typedef struct {
     const RsScenario *scenario; /* not owned */
     uint64_t seed;
@@ -48,7 +58,11 @@ typedef struct {
     GArray *log;                /* RsLogEntry (owned copies): the event log, time order */
     uint64_t log_dropped;       /* later entries the log did not keep (RS_LOG_MAX) */
     RsTrafficStats **traffic; unsigned n_traffic;   /* owned: per source, file order */
+    RsRolloutSummary *rollouts; unsigned n_rollouts;    /* deployments that rolled out (R54) */
 } RsRunResult;
+
+/* One line about a rollout for the reports ("shop/web: complete at 24s, started at 20s"). */
+char *rs_rollout_summary_text(const RsRolloutSummary *r);
 
 /* Called now and then during a run (between slices of simulated time):
  * `now` of `end`, engine events executed so far.  For progress displays;

@@ -749,6 +749,26 @@ not_evaluated(RsExpectResult *r, const RsScenario *sc, rs_time_t now, bool limit
         r->explanation = g_strdup_printf("not evaluated: %s, before this expectation's time %s", stop, at);
 }
 
+/* The rollouts of the run's deployments, in creation order (R54). */
+static void
+collect_rollouts(RsRunResult *run, RsWorld *w)
+{
+    GArray *a = g_array_new(FALSE, TRUE, sizeof(RsRolloutSummary));
+    for (guint i = 0; i < w->workloads->len; i++) {
+        const RsWorkload *wl = w->workloads->pdata[i];
+        if (wl->rollouts == 0)
+            continue;
+        RsRolloutSummary r = {
+            .deployment = g_strdup(wl->full), .rollouts = wl->rollouts, .complete = !wl->rolling,
+            .stalled = wl->stalled, .started = wl->rollout_started, .done = wl->rollout_done,
+            .ready_new = wl->n_ready_new, .replicas = wl->replicas, .old = wl->n_old,
+        };
+        g_array_append_val(a, r);
+    }
+    run->n_rollouts = a->len;
+    run->rollouts = (RsRolloutSummary *)(void *)g_array_free(a, FALSE);
+}
+
 /* The engine event of one expectation: `arg` is its index. */
 static void
 expect_fire(RsEngine *eng, void *obj, uint64_t arg)
@@ -918,9 +938,24 @@ rs_run_scenario_with(const RsScenario *sc, uint64_t seed, const RsRunOptions *op
     run->log = copy_log(rs_sim_log(sim));
     run->log_dropped = rs_world_log_dropped(rs_sim_world(sim));
     run->traffic = rs_traffic_take(traffic, &run->n_traffic);
+    collect_rollouts(run, rs_sim_world(sim));
     rs_traffic_free(traffic);
     rs_sim_free(sim);
     return run;
+}
+
+/* One line about a rollout; see expect.h. */
+char *
+rs_rollout_summary_text(const RsRolloutSummary *r)
+{
+    char a[32], b[32];
+    rs_duration_format(r->started, a);
+    if (r->complete)
+        return g_strdup_printf("%s: complete at %s (started at %s)", r->deployment,
+                               rs_duration_format(r->done, b), a);
+    return g_strdup_printf("%s: %s (started at %s): %u of %u new pods ready, %u old pods still run (R54)",
+                           r->deployment, r->stalled ? "STALLED, ProgressDeadlineExceeded" : "not complete at the end",
+                           a, r->ready_new, r->replicas, r->old);
 }
 
 /* Simulates a scenario and checks its expectations (no options). */
@@ -949,5 +984,8 @@ rs_run_result_free(RsRunResult *r)
     g_free(r->traffic);
     if (r->log != NULL)
         g_array_unref(r->log);
+    for (unsigned i = 0; i < r->n_rollouts; i++)
+        g_free(r->rollouts[i].deployment);
+    g_free(r->rollouts);
     g_free(r);
 }

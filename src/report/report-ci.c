@@ -77,6 +77,12 @@ rs_report_tap(GString *out, RsRunResult *const *runs, unsigned n_runs, bool trac
         tap_line_text(out, sc->file);
         g_string_append_printf(out, "), seed %" PRIu64 ": %u passed, %u failed\n", run->seed,
                                run->passed, run->failed);
+        for (unsigned k = 0; k < run->n_rollouts; k++) {
+            g_autofree char *line = rs_rollout_summary_text(&run->rollouts[k]);
+            g_string_append(out, "# rollout ");      /* R54: complete or stalled */
+            tap_line_text(out, line);
+            g_string_append_c(out, '\n');
+        }
         if (trace && run->log != NULL && run->log->len > 0) {
             g_autoptr(GPtrArray) lines = rs_report_log_lines(run);
             g_string_append(out, "# what happened:\n");
@@ -179,7 +185,14 @@ rs_report_junit(GString *out, RsRunResult *const *runs, unsigned n_runs, bool tr
         g_string_append_printf(out, "\"/>\n      <property name=\"seed\" value=\"%" PRIu64 "\"/>\n"
                                "      <property name=\"profile\" value=\"", run->seed);
         xml_text(out, sc->profile.name, true);
-        g_string_append(out, "\"/>\n    </properties>\n");
+        g_string_append(out, "\"/>\n");
+        for (unsigned k = 0; k < run->n_rollouts; k++) {
+            g_autofree char *line = rs_rollout_summary_text(&run->rollouts[k]);
+            g_string_append(out, "      <property name=\"rollout\" value=\"");    /* R54 */
+            xml_text(out, line, true);
+            g_string_append(out, "\"/>\n");
+        }
+        g_string_append(out, "    </properties>\n");
         for (unsigned k = 0; k < run->n_results; k++) {
             const RsExpectResult *r = &run->results[k];
             g_string_append(out, "    <testcase classname=\"rahtisim.");

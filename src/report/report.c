@@ -137,6 +137,25 @@ json_run(const RsRunResult *run, bool trace)
     cJSON *traffic = cJSON_AddArrayToObject(o, "traffic");
     for (unsigned i = 0; i < run->n_traffic; i++)
         cJSON_AddItemToArray(traffic, rs_report_json_traffic(run->traffic[i]));
+    if (run->n_rollouts > 0) {
+        /* R54: whether each deployment's last rollout completed or stalled */
+        cJSON *ro = cJSON_AddArrayToObject(o, "rollouts");
+        for (unsigned i = 0; i < run->n_rollouts; i++) {
+            const RsRolloutSummary *r = &run->rollouts[i];
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "deployment", r->deployment);
+            cJSON_AddNumberToObject(e, "rollouts", r->rollouts);
+            add_u64(e, "started_ns", (uint64_t)r->started);
+            cJSON_AddBoolToObject(e, "complete", r->complete);
+            if (r->complete)
+                add_u64(e, "completed_ns", (uint64_t)r->done);
+            cJSON_AddBoolToObject(e, "stalled", r->stalled);
+            cJSON_AddNumberToObject(e, "new_ready", r->ready_new);
+            cJSON_AddNumberToObject(e, "replicas", r->replicas);
+            cJSON_AddNumberToObject(e, "old_pods", r->old);
+            cJSON_AddItemToArray(ro, e);
+        }
+    }
     cJSON *sum = cJSON_AddObjectToObject(o, "summary");
     cJSON_AddNumberToObject(sum, "expectations", run->n_results);
     cJSON_AddNumberToObject(sum, "passed", run->passed);
@@ -233,6 +252,13 @@ report_text_run(GString *out, const RsRunResult *run, const RsReportOptions *opt
     }
     if (!opt->quiet)
         report_text_traffic(out, run);
+    for (unsigned i = 0; i < run->n_rollouts; i++) {
+        /* R54: a stalled rollout is reported even in --quiet */
+        if (opt->quiet && run->rollouts[i].complete)
+            continue;
+        g_autofree char *line = rs_rollout_summary_text(&run->rollouts[i]);
+        g_string_append_printf(out, "%srollout %s\n", i == 0 ? "\n" : "", line);
+    }
     if (run->n_results > 0 && (!opt->quiet || run->failed > 0))
         g_string_append_c(out, '\n');
     for (unsigned i = 0; i < run->n_results; i++) {

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "sim-fixture.h"
+#include "rahtisim/expect.h"
 
 #define S(x) ((rs_time_t)((x) * (double)RS_SEC))
 
@@ -248,6 +249,31 @@ test_recreate_and_stall(void)
     CU_ASSERT_EQUAL(b->old->len, 3);        /* Kubernetes stops nothing: the old pods serve */
 }
 
+/* R54: the report says a rollout stalled (ProgressDeadlineExceeded) or completed. */
+static void
+test_stall_reported(void)
+{
+    const char *json =
+        "{\"name\": \"stall\", \"duration\": \"700s\", \"namespaces\": [{\"name\": \"n\", \"deployments\": ["
+        " {\"name\": \"b\", \"replicas\": 4, \"labels\": {\"app\": \"b\"}, \"ports\": [8080]},"
+        " {\"name\": \"c\", \"replicas\": 1, \"labels\": {\"app\": \"c\"}, \"ports\": [8080]}]}],"
+        " \"events\": [{\"at\": \"20s\", \"rollout\": \"n/b\", \"set\": {\"readiness\": {\"initial_delay\": \"1h\"}}},"
+        "  {\"at\": \"20s\", \"rollout\": \"n/c\"}]}";
+    RsLimits lim;
+    rs_limits_default(&lim);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(RsScenario) sc = rs_scenario_load_data("t", json, strlen(json), &lim, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    g_autoptr(RsRunResult) run = rs_run_scenario(sc, 1, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(run);
+    CU_ASSERT_EQUAL_FATAL(run->n_rollouts, 2);
+    CU_ASSERT_TRUE(run->rollouts[0].stalled);
+    CU_ASSERT_FALSE(run->rollouts[0].complete);
+    CU_ASSERT_TRUE(run->rollouts[1].complete);
+    g_autofree char *line = rs_rollout_summary_text(&run->rollouts[0]);
+    CU_ASSERT_PTR_NOT_NULL(strstr(line, "STALLED, ProgressDeadlineExceeded"));
+}
+
 int
 main(void)
 {
@@ -260,6 +286,7 @@ main(void)
         {"kill at the grace: reset and bad-gateway (R55, R56)", test_kill_reset},
         {"rolling update: rounding, names, victims (R54)", test_rolling_rounding},
         {"recreate, stall, not-ready old pods first (R54)", test_recreate_and_stall},
+        {"the report says a rollout stalled (R54)", test_stall_reported},
         CU_TEST_INFO_NULL,
     };
     return fx_main("lifecycle", tests);
