@@ -162,9 +162,9 @@ test_path_set(void)
 
     CU_ASSERT_FATAL(rs_sweep_param_parse("namespaces[0].deployments[0].replicas=5", &p, &msg));
     CU_ASSERT(rs_sweep_path_check(doc, &p, &deep, &msg));
-    rs_sweep_path_set(doc, &p, p.values[0]);
-    /* deep: the value the path reached in the document before the change */
+    /* deep: the value the path reaches in the document (replaced, so freed, by the set) */
     CU_ASSERT_DOUBLE_EQUAL(deep->valuedouble, 1.0, 0.0);
+    rs_sweep_path_set(doc, &p, p.values[0]);
     CU_ASSERT_DOUBLE_EQUAL(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "namespaces"), 0), "deployments"), 0)->child->valuedouble, 5.0, 0.0);
     rs_sweep_param_clear(&p);
 
