@@ -99,6 +99,31 @@ check "explain: missing scenario file" 2 "rahtisim: " -- \
 check "explain: no scenario" 2 "explain: missing arguments" -- explain --from fenic/debug --to http://nginx/
 same "explain: deterministic" -- explain "$S/03-services.json" --from fenic/debug --to http://sticky/ --at 6s
 
+# --- smaller truths (issue 16) ---
+check "explain: a pod's own 400 is not the router's" 0 "the client sees: HTTP 400: the router or the pod could not read the request" -- \
+    explain "$S/09-tls.json" --from fenic/debug --to http://inner:443/ --at 6s
+check "explain: TLS inside the cluster is checked against the name asked for (R23)" 0 \
+    "pod       R23   the certificate of fenic/wrong-0 (port 8443) is valid for elsewhere.fenic.svc, not for wrong: the client's TLS check fails" -- \
+    explain "$S/09-tls.json" --from fenic/debug --to https://wrong/ --at 6s
+check "explain: egress from a namespace the pool could not serve cites R33" 0 \
+    "egress    R33   namespace lumi asked for a dedicated egress IP, but the pool was empty when it was created: it keeps the shared one" -- \
+    explain "$S/17-egress.json" --from lumi/worker --to tcp://licence.example.org:27000 --at 3s
+if command -v script >/dev/null 2>&1; then
+    script -qec "stty cols 60; \"$RAHTISIM\" run \"$S/13-reloads.json\"" /dev/null >"$tmp/out" 2>&1
+    # The description: the lines between the header and "simulated ...".
+    long=$(tr -d '\r' <"$tmp/out" | awk '/^  simulated/ { exit } NR > 1 && length > 60' | wc -l)
+    if [ "$long" -eq 0 ] && grep -q "^  The router does not watch the cluster live: each replica" "$tmp/out"; then
+        pass=$((pass + 1)); echo "ok: descriptions wrap to a 60-column terminal"
+    else
+        fail=$((fail + 1)); echo "FAIL: descriptions do not wrap to a 60-column terminal"; head -5 "$tmp/out"
+    fi
+else
+    fail=$((fail + 1)); echo "FAIL: script (bsdutils) is missing: cannot test wrapping on a terminal"
+fi
+"$RAHTISIM" run "$S/13-reloads.json" | grep -q "^  The router does not watch .* the reload at 5 s.$" &&
+    { pass=$((pass + 1)); echo "ok: a pipe gets one line per description"; } ||
+    { fail=$((fail + 1)); echo "FAIL: a pipe does not get one line per description"; }
+
 # --- dig ---
 check "dig: the search walk" 0 ";; QUERY 2" -- dig "$S/05-dns.json" nginx.fenic --from fenic/debug --at 5s
 check "dig: the answer section" 0 "nginx.fenic.svc.cluster.local.  IN A  172.30.10.80" -- \

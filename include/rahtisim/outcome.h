@@ -20,7 +20,7 @@
     X(UNAVAILABLE,     "unavailable",     'U', "HTTP 503 from the router") \
     X(REJECTED,        "rejected",        'W', "the router closed the connection without a response") \
     X(TLS_ERROR,       "tls-error",       'S', "the TLS handshake failed") \
-    X(BAD_REQUEST,     "bad-request",     'B', "HTTP 400 from the router") \
+    X(BAD_REQUEST,     "bad-request",     'B', "HTTP 400: the router or the pod could not read the request") \
     X(GATEWAY_TIMEOUT, "gateway-timeout", 'G', "HTTP 504 from the router") \
     X(RESET,           "reset",           'X', "the server reset the connection (R56)") \
     X(BAD_GATEWAY,     "bad-gateway",     'P', "HTTP 502 from the router: the server closed or reset the connection (R56)")

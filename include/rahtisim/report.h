@@ -20,6 +20,7 @@ typedef struct {
     RsFormat format;
     bool quiet;                 /* text: failures and the summary only */
     bool trace;                 /* text: also the event log */
+    unsigned wrap;              /* text: wrap descriptions at this width (a terminal's); 0: don't */
 } RsReportOptions;
 
 /* Parses "text" / "json" / "tap" / "junit"; false for anything else. */

@@ -49,6 +49,7 @@ typedef struct RsSim RsSim;
     X(POD_FAILED,       "the pod fails to start [pod, port, n: privileged port]") \
     X(NO_LISTENER,      "the pod does not listen on the port [pod, port]") \
     X(TLS_PLAIN,        "https to a port without TLS [pod, port]") \
+    X(POD_TLS_CERT,     "the pod's certificate is not valid for the name the client asked for [pod, port, name: host, name2: cert]") \
     X(HTTP_TO_TLS,      "plain HTTP to a TLS port [pod, port]") \
     X(QUEUED,           "the pod is busy: the request waits [pod, n ahead]") \
     X(SERVE,            "the pod starts serving [pod, n busy, m concurrency]") \

@@ -166,6 +166,7 @@ typedef struct {
     FILE *out;                  /* questions, reveals, score */
     bool interactive;           /* `in` is a terminal: ask again after a bad answer */
     bool color;
+    unsigned wrap;              /* wrap descriptions at this width (a terminal's); 0: don't */
 } RsQuizIo;
 
 typedef struct {

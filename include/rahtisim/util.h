@@ -35,5 +35,15 @@ bool rs_escape_terminal_needed(const char *text, size_t len, unsigned flags);
  * there was more; false with `error` (G_FILE_ERROR) when it cannot be read. */
 bool rs_read_capped(const char *path, size_t max, char **data, size_t *len, bool *too_large,
                     GError **error);
+/* Appends `text` word-wrapped to `width` columns (counting the indent),
+ * each line starting with `indent`, ending with a newline; width 0: one
+ * line, unwrapped.  A word longer than a line gets a line of its own.
+ * Columns are counted in UTF-8 characters. */
+void rs_wrap_append(GString *out, const char *text, const char *indent, unsigned width);
+
+/* The width to wrap text written to `fd` at: on a terminal its columns
+ * (else a positive COLUMNS from the environment); 0 when `fd` is not a
+ * terminal (do not wrap: a pipe or a file keeps one line per paragraph). */
+unsigned rs_term_width(int fd);
 
 #endif

@@ -441,6 +441,7 @@ struct RsNamespace {
     unsigned index;             /* file order */
     uint32_t egress_ip;         /* R32: its source address outside the cluster */
     bool dedicated_egress;      /* R33: from the pool */
+    bool egress_denied;         /* R33: it asked for a dedicated one and the pool was empty */
     GPtrArray *services;        /* live services (not owned) */
     GHashTable *label_index;    /* "key=value" -> GPtrArray of live pods (owned lists) */
     GHashTable *svc_index;      /* RsWLabel: the first selector label -> GPtrArray of the live

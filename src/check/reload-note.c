@@ -1,4 +1,5 @@
-/* reload-note.c: what a router replica's loaded configuration hides (R28).
+/* reload-note.c: what a hop alone does not say: a router replica's loaded
+ * configuration (R28), and an egress IP the pool could not give (R33).
  *
  * A replica answers from the configuration it loaded at its last reload,
  * not from the truth (src/world/router.c).  A hop list alone says "no route
@@ -18,6 +19,10 @@
  * When a reload is pending and none of these applies, one plain note says
  * which configuration answered and when the next one comes (no rule cited:
  * the answer does not depend on it).
+ *
+ * And for an EGRESS hop on the shared address from a namespace that asked
+ * for a dedicated one: the pool was empty when the namespace was created
+ * (R33), so the outside sees the shared address.
  *
  * The notes are computed right after the request, while the world is the
  * one that answered; a replica that reloaded after the request's routing
@@ -167,6 +172,14 @@ rs_reload_notes(RsSim *sim, const RsResult *res, const char *path)
     GArray *out = g_array_new(FALSE, TRUE, sizeof(RsHopNote));
     g_array_set_clear_func(out, note_clear);
     RsWorld *w = rs_sim_world(sim);
+    for (unsigned i = 0; i < res->n_hops; i++) {
+        const RsHop *h = &res->hops[i];
+        const RsNamespace *ns = h->kind == RS_HOP_EGRESS && h->ns != NULL ? rs_world_namespace(w, h->ns) : NULL;
+        if (ns != NULL && ns->egress_denied && !h->flag)
+            add_note(out, i, RS_R33, h->at,
+                     "namespace %s asked for a dedicated egress IP, but the pool was empty when it "
+                     "was created: it keeps the shared one", ns->name);
+    }
     unsigned vip = res->n_hops;
     for (unsigned i = 0; i < res->n_hops && vip == res->n_hops; i++)
         if (res->hops[i].kind == RS_HOP_VIP_REPLICA)

@@ -32,6 +32,7 @@
 #include "rahtisim/import.h"
 #include "rahtisim/expect.h"
 #include "rahtisim/plot.h"
+#include "rahtisim/util.h"
 #include "rahtisim/report.h"
 #include "rahtisim/scenario.h"
 #include "cli/cli-private.h"
@@ -210,6 +211,8 @@ rs_cmd_run(int argc, char **argv)
     }
 
     g_autoptr(GString) out = g_string_new(NULL);
+    if (a.output == NULL)
+        a.report.wrap = rs_term_width(STDOUT_FILENO);   /* descriptions fit the terminal */
     rs_report(out, (RsRunResult *const *)runs->pdata, runs->len, &a.report);
     if (!rs_cli_write_output(a.output, out))
         return RS_EXIT_USAGE;

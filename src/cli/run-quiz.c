@@ -23,6 +23,7 @@
 #include "rahtisim/import.h"
 #include "rahtisim/expect.h"
 #include "rahtisim/teach.h"
+#include "rahtisim/util.h"
 #include "cli/cli-private.h"
 
 /* Whether `run`'s arguments ask for the quiz (before a `--`). */
@@ -97,6 +98,7 @@ rs_cli_run_quiz(int argc, char **argv)
         .out = stdout,
         .interactive = isatty(STDIN_FILENO) == 1,
         .color = rs_color_enabled(color, stdout),
+        .wrap = rs_term_width(STDOUT_FILENO),
     };
     rs_teach_quiz(run, &io);
     return run->failed == 0 ? RS_EXIT_OK : RS_EXIT_FAILED;

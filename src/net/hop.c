@@ -153,6 +153,11 @@ rs_hop_describe(const RsHop *h, GString *out)
     case RS_HOP_TLS_PLAIN:
         g_string_append_printf(out, "port %u of %s does not speak TLS: the handshake fails", h->port, pod);
         break;
+    case RS_HOP_POD_TLS_CERT:
+        g_string_append_printf(out, "the certificate of %s (port %u) is valid for %s, not for %s: the "
+                               "client's TLS check fails", pod, h->port, h->name2 ? h->name2 : "?",
+                               h->name[0] ? h->name : "(no name)");
+        break;
     case RS_HOP_HTTP_TO_TLS:
         g_string_append_printf(out, "port %u of %s speaks TLS: a plain HTTP request gets HTTP 400",
                                h->port, pod);

@@ -424,6 +424,19 @@ serve_start(RsReq *req, RsPod *pod)
     rs_engine_schedule(net->eng, rs_engine_now(net->eng) + st, ev_served, req, req->gen);
 }
 
+/* R23: whether a certificate valid for `cert` is valid for the name the
+ * client asked for (`host`, lowercase, maybe with a trailing dot). */
+static bool
+pod_cert_valid(const char *cert, const char *host)
+{
+    char name[256];
+    g_strlcpy(name, host, sizeof name);
+    size_t n = strlen(name);
+    if (n > 0 && name[n - 1] == '.')
+        name[n - 1] = '\0';
+    return name[0] != '\0' && rs_cert_valid_for(cert, name);
+}
+
 /* Event: the connection reaches the destination address; the truth decides (R9). */
 static void
 ev_arrive(RsEngine *eng, void *obj, uint64_t gen)
@@ -490,6 +503,18 @@ ev_arrive(RsEngine *eng, void *obj, uint64_t gen)
             h = hop(req, RS_HOP_TLS_PLAIN, RS_RULE_NONE);
             h->pod = pod->full;
             h->port = req->port;
+            req->res.pod = pod->full;
+            reply(req, RS_OUTCOME_TLS_ERROR, 0);
+            return;
+        } else if (req->scheme == RS_SCHEME_HTTPS && !pod_cert_valid(pp->tls, req->host_hdr)) {
+            /* R23 inside the cluster too: the client checks the pod's
+             * certificate against the name it asked for, as it checks the
+             * router's (curl, Go, Java all verify by default). */
+            h = hop(req, RS_HOP_POD_TLS_CERT, RS_R23);
+            h->pod = pod->full;
+            h->port = req->port;
+            h->name2 = pp->tls;
+            g_strlcpy(h->name, req->host_hdr, sizeof h->name);
             req->res.pod = pod->full;
             reply(req, RS_OUTCOME_TLS_ERROR, 0);
             return;

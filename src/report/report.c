@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rahtisim/report.h"
+#include "rahtisim/util.h"
 #include "rahtisim/sim.h"
 #include "report/report-private.h"
 
@@ -241,7 +242,7 @@ report_text_run(GString *out, const RsRunResult *run, const RsReportOptions *opt
     g_string_append_printf(out, "scenario %s (%s), seed %" PRIu64 ", profile %s\n", sc->name,
                            sc->file, run->seed, sc->profile.name);
     if (!opt->quiet && sc->description != NULL)
-        g_string_append_printf(out, "  %s\n", sc->description);
+        rs_wrap_append(out, sc->description, "  ", opt->wrap);
     g_string_append_printf(out, "  simulated %s in %" PRIu64 " events\n",
                            rs_duration_format(run->duration, dur), run->events);
     if (opt->trace && run->log != NULL && run->log->len > 0) {
@@ -268,7 +269,7 @@ report_text_run(GString *out, const RsRunResult *run, const RsReportOptions *opt
         g_string_append_printf(out, "%s #%u (line %d) %s\n", r->passed ? "PASS" : "FAIL", r->index,
                                r->spec->pos.line, r->summary ? r->summary : "");
         if (r->spec->description != NULL)
-            g_string_append_printf(out, "      %s\n", r->spec->description);
+            rs_wrap_append(out, r->spec->description, "      ", opt->wrap);
         if (r->passed)
             continue;
         g_autofree char *exp = r->expected ? cJSON_PrintUnformatted(r->expected) : NULL;

@@ -102,16 +102,16 @@ append_sentence(GString *out, const char *sentence, RsRule rule)
     g_string_append_len(out, sentence, (gssize)len);
 }
 
-/* One note line in the hop table's columns: the router's view (R28). */
+/* One note line in the hop table's columns, in the step of the hop it follows. */
 static void
-note_line(GString *out, const RsHopNote *n, bool color)
+note_line(GString *out, const RsHopNote *n, const char *step, bool color)
 {
     rs_style(out, color, RS_STYLE_DIM);
     g_string_append_printf(out, "%6" PRId64 ".%06" PRId64 "s", n->at / RS_SEC, (n->at % RS_SEC) / RS_US);
     rs_style(out, color, RS_STYLE_RESET);
     g_string_append(out, "  ");
     rs_style(out, color, RS_STYLE_STEP);
-    g_string_append_printf(out, "%-9s", "router");
+    g_string_append_printf(out, "%-9s", step);
     rs_style(out, color, RS_STYLE_RESET);
     g_string_append_c(out, ' ');
     rs_style(out, color, RS_STYLE_RULE);
@@ -158,7 +158,7 @@ rs_teach_explain(GString *out, const char *from, const char *url, rs_time_t at,
         /* What the router's loaded configuration hid (R28, reload-note.c). */
         for (; notes != NULL && nn < notes->len && g_array_index(notes, RsHopNote, nn).after == i; nn++) {
             const RsHopNote *n = &g_array_index(notes, RsHopNote, nn);
-            note_line(out, n, color);
+            note_line(out, n, rs_hop_step(h), color);
             if ((unsigned)n->rule < RS_RULE_COUNT)
                 cited[n->rule] = true;
         }

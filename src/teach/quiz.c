@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "rahtisim/teach.h"
+#include "rahtisim/util.h"
 
 /* Orders probe indices by time, then file order. */
 static int
@@ -138,7 +139,7 @@ rs_teach_quiz(const RsRunResult *run, RsQuizIo *io)
     rs_style(s, io->color, RS_STYLE_RESET);
     g_string_append_c(s, '\n');
     if (sc->description != NULL)
-        g_string_append_printf(s, "%s\n", sc->description);
+        rs_wrap_append(s, sc->description, "", io->wrap);
     g_string_append(s, "\nFor each request, predict the outcome. Answer with a word or its letter: ");
     answer_list(s);
     g_string_append(s, "; ? skips, q quits.\n");
@@ -220,7 +221,7 @@ rs_teach_quiz(const RsRunResult *run, RsQuizIo *io)
         g_string_append_printf(s, " %s: %s\n", known ? rs_outcome_word(truth) : "?",
                                known ? rs_outcome_meaning(truth) : "no answer");
         if (e->description != NULL)
-            g_string_append_printf(s, "   %s\n", e->description);
+            rs_wrap_append(s, e->description, "   ", io->wrap);
         if (r->explanation != NULL) {
             g_auto(GStrv) lines = g_strsplit(r->explanation, "\n", -1);
             for (unsigned k = 0; lines[k] != NULL; k++)

@@ -173,6 +173,7 @@ rs_world_assign_egress(RsWorld *w, RsNamespace *ns, bool dedicated)
         return;
     if (w->egress_next >= w->n_egress_pool) {
         /* R33: the pool is empty: denied; the namespace keeps the shared address. */
+        ns->egress_denied = true;
         rs_world_log(w, RS_R33, "namespace %s asks for a dedicated egress IP but the pool "
                      "(%u address%s) is empty: it keeps the shared %s", ns->name, w->n_egress_pool,
                      w->n_egress_pool == 1 ? "" : "es", rs_ipv4_format(w->egress_default, b));

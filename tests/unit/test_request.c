@@ -275,9 +275,13 @@ test_tls_and_protocols(void)
 {
     g_autoptr(RsSim) sim = fx_sim(SCN, 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
-    g_autoptr(RsResult) a = fx_request(sim, S(5), "fenic/debug", "https://nginx/", false);
+    g_autoptr(RsResult) a = fx_request(sim, S(5), "fenic/debug", "https://nginx.fenic.svc/", false);
     CU_ASSERT_EQUAL(a->outcome, RS_OUTCOME_OK);
     CU_ASSERT_EQUAL(a->status, 200);
+    /* R23 inside the cluster: the certificate is for nginx.fenic.svc, not for "nginx". */
+    g_autoptr(RsResult) a2 = fx_request(sim, S(5), "fenic/debug", "https://nginx/", true);
+    CU_ASSERT_EQUAL(a2->outcome, RS_OUTCOME_TLS_ERROR);
+    CU_ASSERT_TRUE(fx_has_hop(a2, RS_HOP_POD_TLS_CERT, RS_R23));
     g_autoptr(RsResult) b = fx_request(sim, S(6), "fenic/debug", "https://nginx:80/", false);
     CU_ASSERT_EQUAL(b->outcome, RS_OUTCOME_TLS_ERROR);
     CU_ASSERT_EQUAL(b->status, 0);
