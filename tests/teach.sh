@@ -124,6 +124,21 @@ fi
     { pass=$((pass + 1)); echo "ok: a pipe gets one line per description"; } ||
     { fail=$((fail + 1)); echo "FAIL: a pipe does not get one line per description"; }
 
+check "matrix: the legend explains a pod's W on a route (hairpin, R34)" 0 "W from a pod: its request leaves through its namespace's egress IP" -- \
+    matrix "$S/11-whitelist.json"
+# The man page's SYNOPSIS names every command of `rahtisim help`, and bench requests.
+man="$SRCDIR/docs/rahtisim.1"
+missing=""
+for c in $("$RAHTISIM" help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { on = 0 }') "bench requests" "bench engine"; do
+    sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' "$man" | grep -q "^\.B rahtisim $c" || missing="$missing $c"
+done
+for sec in "SCENARIO FORMAT" ERRORS ENVIRONMENT "EXIT STATUS" FILES EXAMPLES; do
+    grep -q "^\.SH $sec" "$man" || missing="$missing section:$sec"
+done
+grep -q "JSONPATH" "$man" && grep -q "NO_COLOR" "$man" || missing="$missing error-format/NO_COLOR"
+if [ -z "$missing" ]; then pass=$((pass + 1)); echo "ok: the man page names every command and section"
+else fail=$((fail + 1)); echo "FAIL: the man page lacks:$missing"; fi
+
 # --- dig ---
 check "dig: the search walk" 0 ";; QUERY 2" -- dig "$S/05-dns.json" nginx.fenic --from fenic/debug --at 5s
 check "dig: the answer section" 0 "nginx.fenic.svc.cluster.local.  IN A  172.30.10.80" -- \

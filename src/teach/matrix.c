@@ -470,6 +470,18 @@ legend(GString *out, const RsMatrix *m, bool color)
     }
     if (strchr(m->cells, '?') != NULL)
         g_string_append(out, "  ?  not sent         the request could not be sent (see rahtisim explain)\n");
+    /* A pod's W on a route: the whitelist judged the egress address (R34, R25). */
+    bool pod_w = false;
+    for (unsigned r = 0; r < m->rows->len && !pod_w; r++) {
+        const Row *row = &g_array_index(m->rows, Row, r);
+        for (unsigned c = 0; c < m->cols->len && !pod_w && row->from.kind != RS_FROM_HOST; c++)
+            pod_w = m->cells[(size_t)r * m->cols->len + c] == rs_outcome_letter(RS_OUTCOME_REJECTED) &&
+                    strcmp(g_array_index(m->cols, Col, c).kind, "route") == 0;
+    }
+    if (pod_w)
+        g_string_append(out, "     W from a pod: its request leaves through its namespace's egress IP and comes\n"
+                             "     back in through the router (hairpin, R34; lesson 18): the route's whitelist\n"
+                             "     sees the egress address, not the pod's (R25)\n");
 }
 
 /* The text table. */
