@@ -244,6 +244,23 @@ why=""
     || why="${why:-temporary files left: $(ls -A "$tmp/special")}"
 result "--output to a folder is refused" "$why"
 
+# The HTML report: a name and a description with <script> are shown as text
+# (tests/html.sh loads such a page in chromium).
+cat >"$tmp/script.json" <<'JSON'
+{"name": "<script>alert(1)</script>", "description": "<script>alert(2)</script>\" onload=\"x",
+ "namespaces": [{"name": "fenic", "pods": [{"name": "debug", "labels": {"app": "d"}}]}],
+ "expect": [{"at": "3s", "from": "fenic/debug", "to": "http://x/", "outcome": "nxdomain",
+             "description": "</pre><script>alert(3)</script>"}]}
+JSON
+"$RAHTISIM" run "$tmp/script.json" --format html --output "$tmp/script.html" >/dev/null 2>"$tmp/err"
+status=$?
+why=""
+[ "$status" -eq 0 ] || why="exit status $status: $(cat "$tmp/err")"
+[ "$(grep -o '<script' "$tmp/script.html" | wc -l)" -eq 1 ] || why="$why; a <script> from the scenario reached the page"
+grep -q '&lt;/pre&gt;&lt;script&gt;alert(3)' "$tmp/script.html" || why="$why; the description is not shown as text"
+grep -q '" onload="' "$tmp/script.html" && why="$why; a quote from the scenario closed an attribute"
+result "html: names with <script> are shown as text" "$why"
+
 rm -f /tmp/rahtisim-PWNED-$$*
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

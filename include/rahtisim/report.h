@@ -14,7 +14,9 @@
 
 #include "rahtisim/expect.h"
 
-typedef enum { RS_FORMAT_TEXT, RS_FORMAT_JSON, RS_FORMAT_TAP, RS_FORMAT_JUNIT } RsFormat;
+/* RS_FORMAT_HTML is written by the teaching layer (rs_teach_html, it draws
+ * the topology); rs_report writes text for it. */
+typedef enum { RS_FORMAT_TEXT, RS_FORMAT_JSON, RS_FORMAT_TAP, RS_FORMAT_JUNIT, RS_FORMAT_HTML } RsFormat;
 
 typedef struct {
     RsFormat format;
@@ -23,7 +25,7 @@ typedef struct {
     unsigned wrap;              /* text: wrap descriptions at this width (a terminal's); 0: don't */
 } RsReportOptions;
 
-/* Parses "text" / "json" / "tap" / "junit"; false for anything else. */
+/* Parses "text" / "json" / "tap" / "junit" / "html"; false for anything else. */
 bool rs_format_parse(const char *word, RsFormat *out);
 
 /* Appends the report of several runs (in order) to `out`.  JSON: one

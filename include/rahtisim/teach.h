@@ -159,6 +159,16 @@ bool rs_topo_format_parse(const char *text, RsTopoFormat *out);
 void rs_teach_topology(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at,
                        RsTopoFormat fmt);
 
+/* ---- the HTML report (html.c) ---- */
+
+/* `run --format html`: one self-contained page for the runs: description,
+ * the topology at the settled time as inline SVG (Graphviz's `dot` when
+ * `graphviz` and it is installed, else a plain layout), each expectation
+ * with its verdict and hop-by-hop explanation, traffic charts as inline
+ * SVG, the timeline of events, and a few lines of JavaScript that
+ * highlight a clicked probe's path.  Every scenario string is escaped. */
+void rs_teach_html(GString *out, RsRunResult *const *runs, unsigned n_runs, bool graphviz);
+
 /* ---- quiz (quiz.c) ---- */
 
 typedef struct {

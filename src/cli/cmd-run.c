@@ -7,7 +7,8 @@
  * report).  Exit status per scenario-format.md: 0 every expectation held,
  * 1 one failed, 2 bad input or usage.
  *
- * --format tap|junit write the CI reports (report.h); --plot DIR writes the
+ * --format tap|junit write the CI reports (report.h), --format html one
+ * self-contained page (src/teach/html.c); --plot DIR writes the
  * traffic plots (plot.h) after the runs.  A run that takes more than a
  * second shows its progress on stderr (simulated time, events per second,
  * an estimate of the time left) when stderr is a terminal, unless --quiet;
@@ -34,6 +35,7 @@
 #include "rahtisim/plot.h"
 #include "rahtisim/util.h"
 #include "rahtisim/report.h"
+#include "rahtisim/teach.h"
 #include "rahtisim/scenario.h"
 #include "cli/cli-private.h"
 
@@ -85,7 +87,7 @@ parse_args(int argc, char **argv, RunArgs *a)
             if (!rs_cli_option_value(argc, argv, &i, &val))
                 return false;
             if (!rs_format_parse(val, &a->report.format)) {
-                rs_cli_usage_error("run: --format takes text, json, tap or junit, not '%s'", val);
+                rs_cli_usage_error("run: --format takes text, json, tap, junit or html, not '%s'", val);
                 return false;
             }
         } else if (rs_cli_opt_is(arg, "--output")) {
@@ -213,7 +215,10 @@ rs_cmd_run(int argc, char **argv)
     g_autoptr(GString) out = g_string_new(NULL);
     if (a.output == NULL)
         a.report.wrap = rs_term_width(STDOUT_FILENO);   /* descriptions fit the terminal */
-    rs_report(out, (RsRunResult *const *)runs->pdata, runs->len, &a.report);
+    if (a.report.format == RS_FORMAT_HTML)      /* one self-contained page (src/teach/html.c) */
+        rs_teach_html(out, (RsRunResult *const *)runs->pdata, runs->len, true);
+    else
+        rs_report(out, (RsRunResult *const *)runs->pdata, runs->len, &a.report);
     if (!rs_cli_write_output(a.output, out))
         return RS_EXIT_USAGE;
     if (a.plot_dir != NULL) {

@@ -28,6 +28,8 @@ rs_format_parse(const char *word, RsFormat *out)
         *out = RS_FORMAT_TAP;
     else if (strcmp(word, "junit") == 0)
         *out = RS_FORMAT_JUNIT;
+    else if (strcmp(word, "html") == 0)
+        *out = RS_FORMAT_HTML;
     else
         return false;
     return true;
