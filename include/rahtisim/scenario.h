@@ -476,6 +476,21 @@ typedef struct {
 RsScenario *rs_scenario_load_file(const char *path, const RsLimits *limits, GError **error);
 
 /* Same, from memory; `name` is used in messages in place of the file name. */
+/* The loader's own key tables, as it checks each object of a document:
+ * `path` is the object's JSON path ("namespaces[0].services[1]"), `keys`
+ * the keys it allows (NULL-terminated), `what` its name ("a service").
+ * rs_scenario_load_data_keys loads like rs_scenario_load_data (default
+ * limits) and calls `fn` for every object checked: `rahtisim schema` is
+ * built from these tables, so it cannot drift from the loader. */
+typedef void (*RsKeysFn)(void *data, const char *path, const char *const *keys, const char *what);
+RsScenario *rs_scenario_load_data_keys(const char *name, const char *data, size_t len, RsKeysFn fn,
+                                       void *fdata, GError **error);
+/* A JSON Schema (draft 2020-12) of the scenario format made from the key
+ * tables the loader uses on `samples` (documents that use every key, such
+ * as tests/good/full.json): every object the loader checks gets its
+ * allowed keys as properties and additionalProperties false.  NULL with
+ * `error` if a sample does not load.  g_free the text. */
+char *rs_scenario_schema(const char *const *samples, const size_t *lens, unsigned n, GError **error);
 RsScenario *rs_scenario_load_data(const char *name, const char *data, size_t len,
                                   const RsLimits *limits, GError **error);
 

@@ -221,6 +221,16 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0 merged, 2 bad input or usage.",
      rs_cmd_merge, NULL},
+    {"schema", "", "the JSON Schema of the scenario format",
+     "Prints a JSON Schema (draft 2020-12) of scenario files, made from the key\n"
+     "tables the loader itself checks (so it cannot drift from it): every object's\n"
+     "allowed keys, unknown keys refused.  Editors use it to complete and check\n"
+     "scenario files: docs/scenario-format.md shows VS Code's json.schemas setting.\n"
+     "The loader's value rules (units, addresses, references) stay the loader's:\n"
+     "rahtisim check is the full validation.\n"
+     "\n"
+     "Exit status: 0, or 2 for usage.",
+     rs_cmd_schema, NULL},
     {"help", "[COMMAND]", "show help for rahtisim or one command", NULL, cmd_help, NULL},
     {"version", "", "print the version", NULL, cmd_version, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},

@@ -71,6 +71,8 @@ typedef struct {
     GHashTable *traffic;        /* name -> RsTrafficSpec* */
     GPtrArray *refs;            /* LdRef*, owned */
     GHashTable *fixed_ips;      /* declared fixed ClusterIP -> "`ns/name` (line L, column C)" */
+    RsKeysFn on_keys;           /* rs_scenario_load_data_keys: each object's key table, or NULL */
+    void *on_keys_data;
 } Ld;
 
 /* ---- loader-read.c: errors, warnings, paths, typed getters ---- */

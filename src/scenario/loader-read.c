@@ -125,6 +125,8 @@ ld_object(Ld *ld, const cJSON *v, const char *path, const char *const *keys, con
 {
     if (!cJSON_IsObject(v))
         return ld_fail(ld, v, false, path, "expected %s (an object), found %s", what, ld_type_word(v));
+    if (ld->on_keys != NULL)    /* the schema is made of these very tables (schema.c) */
+        ld->on_keys(ld->on_keys_data, path, keys, what);
     size_t n = 0;
     while (keys[n])
         n++;

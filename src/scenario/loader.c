@@ -365,7 +365,8 @@ load_doc(Ld *ld, const cJSON *root)
 
 /* Builds a scenario from a parsed document. */
 static RsScenario *
-load_from_doc(const RsJsonDoc *doc, const RsLimits *limits, GError **error)
+load_from_doc_keys(const RsJsonDoc *doc, const RsLimits *limits, RsKeysFn fn, void *fdata,
+                   GError **error)
 {
     g_autoptr(RsScenario) sc = g_new0(RsScenario, 1);
     sc->file = g_strdup(rs_jsonc_name(doc));
@@ -373,7 +374,7 @@ load_from_doc(const RsJsonDoc *doc, const RsLimits *limits, GError **error)
     sc->duration = RS_TIME_NEVER;
     sc->warnings = g_ptr_array_new_with_free_func(g_free);
     sc->notes = g_ptr_array_new_with_free_func(g_free);
-    Ld ld = {.sc = sc, .doc = doc, .error = error};
+    Ld ld = {.sc = sc, .doc = doc, .error = error, .on_keys = fn, .on_keys_data = fdata};
     if (limits)
         ld.lim = *limits;
     else
@@ -404,6 +405,22 @@ load_from_doc(const RsJsonDoc *doc, const RsLimits *limits, GError **error)
         return NULL;
     sort_events(sc);
     return g_steal_pointer(&sc);
+}
+
+/* Builds a scenario from a parsed document. */
+static RsScenario *
+load_from_doc(const RsJsonDoc *doc, const RsLimits *limits, GError **error)
+{
+    return load_from_doc_keys(doc, limits, NULL, NULL, error);
+}
+
+/* Loads from memory, reporting each object's key table (see scenario.h). */
+RsScenario *
+rs_scenario_load_data_keys(const char *name, const char *data, size_t len, RsKeysFn fn, void *fdata,
+                           GError **error)
+{
+    g_autoptr(RsJsonDoc) doc = rs_jsonc_parse(name, data, len, error);
+    return doc ? load_from_doc_keys(doc, NULL, fn, fdata, error) : NULL;
 }
 
 /* Loads from a parsed or built document (jsonc.h). */
