@@ -149,6 +149,10 @@ events_csv(const RsRunResult *run, unsigned *n)
         [RS_EV_DELETE] = "delete", [RS_EV_CRASH] = "crash", [RS_EV_SCALE] = "scale",
         [RS_EV_ANNOTATE] = "annotate", [RS_EV_ROUTER_DOWN] = "router down",
         [RS_EV_ROUTER_UP] = "router up", [RS_EV_APPLY] = "apply", [RS_EV_REMOVE] = "remove",
+        [RS_EV_LABEL] = "label", [RS_EV_JOIN_NETWORKS] = "join networks",
+        [RS_EV_GLOBAL_NETWORK] = "global network", [RS_EV_CRASH_CONTAINER] = "crash container",
+        [RS_EV_FAIL_READINESS] = "fail readiness", [RS_EV_PASS_READINESS] = "pass readiness",
+        [RS_EV_HANG] = "hang", [RS_EV_ROLLOUT] = "rollout",
     };
     const RsScenario *sc = run->scenario;
     GString *s = g_string_new("time_s,label\n");
@@ -166,7 +170,9 @@ events_csv(const RsRunResult *run, unsigned *n)
         else if (e->kind == RS_EV_APPLY)
             label = g_strdup_printf("apply in %s", e->ns ? e->ns : "");
         else
-            label = g_strdup_printf("%s %s/%s", words[e->kind], e->ns ? e->ns : "", e->name ? e->name : "");
+            label = g_strdup_printf("%s %s/%s",
+                                    (size_t)e->kind < G_N_ELEMENTS(words) && words[e->kind] ? words[e->kind] : "event",
+                                    e->ns ? e->ns : "", e->name ? e->name : "");
         append_time(s, e->at);
         g_string_append(s, ",\"");
         append_label(s, label);
