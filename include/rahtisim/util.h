@@ -1,10 +1,14 @@
-/* util.h: small string helpers shared by the command table and the loader. */
+/* util.h: small helpers shared by several layers: string distances for the
+ * command table and the loader, terminal escaping, capped reads, exact
+ * integers in JSON for the results and the reports. */
 #ifndef RAHTISIM_UTIL_H
 #define RAHTISIM_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include <cjson/cJSON.h>
 #include <glib.h>
 
 /* Levenshtein distance between two strings (bytes), capped at 255. */
@@ -45,5 +49,9 @@ void rs_wrap_append(GString *out, const char *text, const char *indent, unsigned
  * (else a positive COLUMNS from the environment); 0 when `fd` is not a
  * terminal (do not wrap: a pipe or a file keeps one line per paragraph). */
 unsigned rs_term_width(int fd);
+
+/* Adds `v` to `obj` as an exact integer: cJSON numbers are doubles, which
+ * lose digits above 2^53; a raw number keeps every one (src/util/json.c). */
+void rs_json_add_u64(cJSON *obj, const char *key, uint64_t v);
 
 #endif

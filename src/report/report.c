@@ -14,6 +14,7 @@
 #include "rahtisim/report.h"
 #include "rahtisim/util.h"
 #include "rahtisim/sim.h"
+#include "rahtisim/util.h"
 #include "report/report-private.h"
 
 /* Parses a --format word. */
@@ -33,15 +34,6 @@ rs_format_parse(const char *word, RsFormat *out)
     else
         return false;
     return true;
-}
-
-/* Adds an exact 64-bit integer (cJSON numbers are doubles; raw keeps every digit). */
-static void
-add_u64(cJSON *obj, const char *key, uint64_t v)
-{
-    char buf[32];
-    g_snprintf(buf, sizeof buf, "%" PRIu64, v);
-    cJSON_AddItemToObject(obj, key, cJSON_CreateRaw(buf));
 }
 
 /* A pod's name and answers, for sorting the JSON "pods" by name. */
@@ -67,11 +59,11 @@ rs_report_json_traffic(const RsTrafficStats *st)
 {
     cJSON *t = cJSON_CreateObject();
     cJSON_AddStringToObject(t, "name", st->name);
-    add_u64(t, "sent", st->sent);
+    rs_json_add_u64(t, "sent", st->sent);
     cJSON *oc = cJSON_AddObjectToObject(t, "outcomes");
     for (unsigned o = 0; o < RS_OUTCOME_COUNT; o++)
         if (st->outcomes[o] > 0)
-            add_u64(oc, rs_outcome_word((RsOutcome)o), st->outcomes[o]);
+            rs_json_add_u64(oc, rs_outcome_word((RsOutcome)o), st->outcomes[o]);
     cJSON *pods = cJSON_AddObjectToObject(t, "pods");
     g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(PodCount));
     for (unsigned i = 0; i < st->pods->len; i++) {
@@ -85,12 +77,12 @@ rs_report_json_traffic(const RsTrafficStats *st)
     }
     g_array_sort(all, cmp_pod_count);
     for (guint i = 0; i < all->len; i++)
-        add_u64(pods, g_array_index(all, PodCount, i).name, g_array_index(all, PodCount, i).served);
+        rs_json_add_u64(pods, g_array_index(all, PodCount, i).name, g_array_index(all, PodCount, i).served);
     cJSON *lat = cJSON_AddObjectToObject(t, "latency_ns");
-    add_u64(lat, "p50", (uint64_t)rs_hist_quantile(&st->latency, 0.50));
-    add_u64(lat, "p90", (uint64_t)rs_hist_quantile(&st->latency, 0.90));
-    add_u64(lat, "p99", (uint64_t)rs_hist_quantile(&st->latency, 0.99));
-    add_u64(lat, "max", (uint64_t)(st->latency.count ? st->latency.max : 0));
+    rs_json_add_u64(lat, "p50", (uint64_t)rs_hist_quantile(&st->latency, 0.50));
+    rs_json_add_u64(lat, "p90", (uint64_t)rs_hist_quantile(&st->latency, 0.90));
+    rs_json_add_u64(lat, "p99", (uint64_t)rs_hist_quantile(&st->latency, 0.99));
+    rs_json_add_u64(lat, "max", (uint64_t)(st->latency.count ? st->latency.max : 0));
     return t;
 }
 
@@ -117,10 +109,10 @@ json_run(const RsRunResult *run, bool trace)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "rahtisim", PACKAGE_VERSION);
     cJSON_AddStringToObject(o, "scenario", sc->name);
-    add_u64(o, "seed", run->seed);
+    rs_json_add_u64(o, "seed", run->seed);
     cJSON_AddStringToObject(o, "profile", sc->profile.name);
-    add_u64(o, "duration_ns", (uint64_t)run->duration);
-    add_u64(o, "events", run->events);
+    rs_json_add_u64(o, "duration_ns", (uint64_t)run->duration);
+    rs_json_add_u64(o, "events", run->events);
     cJSON *list = cJSON_AddArrayToObject(o, "expectations");
     for (unsigned i = 0; i < run->n_results; i++) {
         const RsExpectResult *r = &run->results[i];
@@ -169,13 +161,13 @@ json_run(const RsRunResult *run, bool trace)
         for (unsigned i = 0; run->log != NULL && i < run->log->len; i++) {
             const RsLogEntry *le = &g_array_index(run->log, RsLogEntry, i);
             cJSON *e = cJSON_CreateObject();
-            add_u64(e, "at_ns", (uint64_t)le->at);
+            rs_json_add_u64(e, "at_ns", (uint64_t)le->at);
             cJSON_AddStringToObject(e, "rule", rs_rule_id(le->rule));
             cJSON_AddStringToObject(e, "text", le->text);
             cJSON_AddItemToArray(log, e);
         }
         if (run->log_dropped > 0)
-            add_u64(o, "log_dropped", run->log_dropped);
+            rs_json_add_u64(o, "log_dropped", run->log_dropped);
     }
     return o;
 }
