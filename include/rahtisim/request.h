@@ -99,8 +99,22 @@ typedef enum {
     RS_HOP_KIND_COUNT
 } RsHopKind;
 
-/* How a service chose (RsHop.m of SVC_PICK); same values as RsPickHow. */
-enum { RS_HOP_PICK_RANDOM, RS_HOP_PICK_ROUNDROBIN, RS_HOP_PICK_AFFINITY };
+/* What RsHop.m holds, by kind (one enum each, so no hop reads a bare number):
+ *   SVC_PICK       RsPickHow (world.h): how the service chose (R13)
+ *   BALANCE        RsRtPickHow (router.h): algorithm, cookie or redispatch (R26, R27, R29)
+ *   TLS_CERT       RsHopCert below: which certificate terminated TLS (R23)
+ *   BACKEND_TLS    RsTlsMode (scenario.h) of the route
+ *   VIP_PROTOCOL   RsScheme (scenario.h) the client spoke
+ *   NO_ROUTE       1: a plain-HTTP route matches (R23), 0: none
+ *   INSECURE       RsInsecure (scenario.h)
+ *   LB             RsExternalTrafficPolicy (scenario.h)
+ *   POLICY_*       1: the pod is isolated by a policy of that direction (R41)
+ *   SERVE          the pod's workers (its concurrency) */
+typedef enum {
+    RS_HOP_CERT_WILDCARD,       /* the router's wildcard certificate for <name>.<app domain> (R18) */
+    RS_HOP_CERT_OWN,            /* the route's own certificate */
+    RS_HOP_CERT_NONE,           /* none is valid for the name: the handshake fails */
+} RsHopCert;
 
 typedef struct {
     rs_time_t at;               /* simulated time of the hop */

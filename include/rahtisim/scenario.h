@@ -287,17 +287,36 @@ typedef struct {
 
 /* ---- events ---- */
 
+/* X(enum suffix, the action's key in the scenario file): the kinds of
+ * event, in the order the loader lists them (one list: the enum and the
+ * loader's action words cannot drift apart). */
+#define RS_EVENT_KINDS(X) \
+    X(DELETE,           "delete")           /* R6 */ \
+    X(CRASH,            "crash")            /* R7 */ \
+    X(SCALE,            "scale") \
+    X(ANNOTATE,         "annotate")         /* R25, R28 */ \
+    X(ROUTER_DOWN,      "router_down")      /* R30 */ \
+    X(ROUTER_UP,        "router_up")        /* R30 */ \
+    X(APPLY,            "apply") \
+    X(REMOVE,           "remove") \
+    X(LABEL,            "label")            /* a namespace's or a pod's label (R47) */ \
+    X(JOIN_NETWORKS,    "join_networks")    /* rahti-1 admin: oc adm pod-network join-projects (R39) */ \
+    X(GLOBAL_NETWORK,   "global_network")   /* rahti-1 admin: make-projects-global (R39) */ \
+    X(CRASH_CONTAINER,  "crash_container")  /* R51 */ \
+    X(FAIL_READINESS,   "fail_readiness")   /* R52 */ \
+    X(PASS_READINESS,   "pass_readiness")   /* R52 */ \
+    X(HANG,             "hang")             /* R53 */ \
+    X(ROLLOUT,          "rollout")          /* R54 */
+
 typedef enum {
-    RS_EV_DELETE, RS_EV_CRASH, RS_EV_SCALE, RS_EV_ANNOTATE,
-    RS_EV_ROUTER_DOWN, RS_EV_ROUTER_UP, RS_EV_APPLY, RS_EV_REMOVE,
-    RS_EV_LABEL,                /* a namespace's or a pod's label (R47) */
-    RS_EV_JOIN_NETWORKS,        /* rahti-1 admin: oc adm pod-network join-projects (R39) */
-    RS_EV_GLOBAL_NETWORK,       /* rahti-1 admin: make-projects-global (R39) */
-    RS_EV_CRASH_CONTAINER,      /* R51 */
-    RS_EV_FAIL_READINESS, RS_EV_PASS_READINESS,     /* R52 */
-    RS_EV_HANG,                 /* R53 */
-    RS_EV_ROLLOUT,              /* R54 */
+#define RS_X_(e, word) RS_EV_##e,
+    RS_EVENT_KINDS(RS_X_)
+#undef RS_X_
 } RsEventKind;
+/* The number of kinds (not an enum member, so switches stay exhaustive). */
+#define RS_X_(e, word) +1
+enum { RS_EV_KIND_COUNT = 0 RS_EVENT_KINDS(RS_X_) };
+#undef RS_X_
 
 typedef enum {
     RS_KIND_ANY, RS_KIND_POD, RS_KIND_DEPLOYMENT, RS_KIND_SERVICE, RS_KIND_ROUTE,

@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "rahtisim/request.h"
+#include "rahtisim/router.h"
 #include "rahtisim/scenario.h"
+#include "rahtisim/world.h"
 
 static const char *const kind_names[RS_HOP_KIND_COUNT] = {
 #define RS_X_(e, d) [RS_HOP_##e] = #e,
@@ -103,8 +105,8 @@ rs_hop_describe(const RsHop *h, GString *out)
     case RS_HOP_SVC_PICK:
         g_string_append_printf(out, "%s:%u sends to %s (%s:%u), %s among %u endpoint%s", svc,
                                h->port, pod, ip2, h->port2,
-                               h->m == RS_HOP_PICK_AFFINITY ? "by client-ip affinity"
-                               : h->m == RS_HOP_PICK_ROUNDROBIN ? "in round-robin order"
+                               h->m == RS_PICK_AFFINITY ? "by client-ip affinity"
+                               : h->m == RS_PICK_ROUNDROBIN ? "in round-robin order"
                                                                 : "chosen at random",
                                h->n, h->n == 1 ? "" : "s");
         break;
@@ -242,9 +244,9 @@ rs_hop_describe(const RsHop *h, GString *out)
         if (h->name[0] == '\0')
             g_string_append(out, "no SNI: the router's default certificate is not valid for an "
                             "address: the handshake fails");
-        else if (h->m == 1)
+        else if (h->m == RS_HOP_CERT_OWN)
             g_string_append_printf(out, "TLS terminated with the route's own certificate for %s", h->name);
-        else if (h->m == 0)
+        else if (h->m == RS_HOP_CERT_WILDCARD)
             g_string_append_printf(out, "TLS terminated with the wildcard certificate, valid for %s",
                                    h->name);
         else
@@ -330,9 +332,11 @@ rs_hop_describe(const RsHop *h, GString *out)
     case RS_HOP_BALANCE:
         g_string_append_printf(out, "%s sends to %s (%s:%u), %s%s among %u server%s", svc, pod, ip2,
                                h->port2,
-                               h->m == 1 ? "by the client's cookie" : h->m == 2 ? "redispatched by " : "by ",
-                               h->m == 1 ? "" : h->n2 == 0 ? "random (two choices)"
-                               : h->n2 == 1 ? "roundrobin" : h->n2 == 2 ? "leastconn" : "source",
+                               h->m == RS_PICK_BY_COOKIE ? "by the client's cookie"
+                               : h->m == RS_PICK_REDISPATCH ? "redispatched by " : "by ",
+                               h->m == RS_PICK_BY_COOKIE ? "" : h->n2 == RS_BAL_RANDOM ? "random (two choices)"
+                               : h->n2 == RS_BAL_ROUNDROBIN ? "roundrobin"
+                               : h->n2 == RS_BAL_LEASTCONN ? "leastconn" : "source",
                                h->n, h->n == 1 ? "" : "s");
         break;
     case RS_HOP_RT_CONNECT_FAIL:
@@ -344,7 +348,7 @@ rs_hop_describe(const RsHop *h, GString *out)
         g_string_append_printf(out, "%s: no server answered after %u attempts: HTTP 503", svc, h->n);
         break;
     case RS_HOP_BACKEND_TLS:
-        if (h->m == 2)
+        if (h->m == RS_TLS_PASSTHROUGH)
             g_string_append_printf(out, "passthrough: port %u of %s %s: the client's handshake fails",
                                    h->port, pod, h->flag ? "has no certificate for the host"
                                                          : "does not speak TLS");

@@ -448,7 +448,7 @@ serve_port_443(RsReq *req, const RsRtHost *hh)
     h = rs_req_hop(req, RS_HOP_TLS_CERT, RS_R23);
     g_strlcpy(h->name, sni ? req->host_hdr : "", sizeof h->name);
     h->flag = app || own;
-    h->m = own ? 1 : app ? 0 : 2;
+    h->m = own ? RS_HOP_CERT_OWN : app ? RS_HOP_CERT_WILDCARD : RS_HOP_CERT_NONE;
     if (!h->flag) {
         rt_reply(req, RS_OUTCOME_TLS_ERROR, 0);
         return;

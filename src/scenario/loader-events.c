@@ -15,10 +15,13 @@
 
 #include "scenario/loader-internal.h"
 
-static const char *const actions[] = {"delete", "crash", "scale", "annotate", "router_down",
-                                      "router_up", "apply", "remove", "label", "join_networks",
-                                      "global_network", "crash_container", "fail_readiness",
-                                      "pass_readiness", "hang", "rollout", NULL};
+/* The action words, in RsEventKind order (from the same list). */
+static const char *const actions[] = {
+#define RS_X_(e, word) word,
+    RS_EVENT_KINDS(RS_X_)
+#undef RS_X_
+    NULL};
+G_STATIC_ASSERT(G_N_ELEMENTS(actions) == RS_EV_KIND_COUNT + 1);
 
 /* The event time `at`: required, not before time 0, within the limit. */
 static bool
@@ -233,7 +236,7 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
         g_autofree char *list = g_strjoinv(", ", (char **)actions);
         return ld_fail(ld, v, false, path, "an event needs an action: one of %s", list);
     }
-    ev->kind = (RsEventKind)act;    /* actions[] is in RsEventKind order */
+    ev->kind = (RsEventKind)act;    /* actions[] is made from RS_EVENT_KINDS */
     /* keys that belong to another action */
     if (ev->kind != RS_EV_SCALE && ld_get(v, "replicas")) {
         g_autofree char *rp = ld_path(path, "replicas");

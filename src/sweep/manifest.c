@@ -95,7 +95,7 @@ rs_sweep_manifest_read(const char *dir, RsSweep *sw, GError **error)
         sw->seeds = (unsigned)seeds;
         sw->shard_index = (unsigned)si;
         sw->shard_count = (unsigned)sc;
-        sw->params = g_new0(RsSweepParam, cJSON_GetArraySize(ps) + 1);
+        sw->params = g_new0(RsSweepParam, (gsize)cJSON_GetArraySize(ps) + 1);
         const cJSON *p;
         cJSON_ArrayForEach(p, ps) {
             const cJSON *arg = cJSON_GetObjectItemCaseSensitive(p, "arg");

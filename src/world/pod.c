@@ -216,7 +216,7 @@ rs_pod_drop_requester(RsPod *pod)
     RsPod *last = r->pdata[r->len - 1];
     r->pdata[i] = last;
     last->ready_slot = (int)i;
-    g_ptr_array_set_size(r, r->len - 1);
+    g_ptr_array_set_size(r, (gint)(r->len - 1));
     pod->ready_slot = -1;
 }
 

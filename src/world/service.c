@@ -142,7 +142,7 @@ rs_services_selecting(const RsPod *pod, GPtrArray *out)
         if (out->pdata[i] != out->pdata[k - 1])     /* a label listed twice: once */
             out->pdata[k++] = out->pdata[i];
     }
-    g_ptr_array_set_size(out, k);
+    g_ptr_array_set_size(out, (gint)k);
 }
 
 /* Frees a view and its arrays. */
@@ -628,5 +628,5 @@ rs_world_pod_endpoints_changed(RsWorld *w, RsPod *pod)
     rs_services_selecting(pod, svcs);
     for (guint i = first; i < svcs->len; i++)
         rs_service_pod_changed(w, svcs->pdata[i], pod);
-    g_ptr_array_set_size(svcs, first);
+    g_ptr_array_set_size(svcs, (gint)first);
 }

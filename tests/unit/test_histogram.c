@@ -200,6 +200,24 @@ test_memory(void)
     rs_hist_clear(&h);
 }
 
+/* The nearest rank is ceil(q * n) (histogram.h), not floor: over three
+ * values the median is the second, p90 the third; floor would give the
+ * first and the second (a mutant tests/mutants.sh applies). */
+static void
+test_rank_is_ceil(void)
+{
+    RsHist h;
+    rs_hist_init(&h, RS_HIST_FINE);
+    rs_hist_add(&h, 1000);
+    rs_hist_add(&h, 2000);
+    rs_hist_add(&h, 3000);
+    CU_ASSERT(llabs(rs_hist_quantile(&h, 0.50) - 2000) <= 2000 / 100);
+    CU_ASSERT(llabs(rs_hist_quantile(&h, 0.90) - 3000) <= 3000 / 100);
+    CU_ASSERT(llabs(rs_hist_quantile(&h, 0.34) - 2000) <= 2000 / 100);    /* ceil(1.02) = 2 */
+    CU_ASSERT(llabs(rs_hist_quantile(&h, 0.33) - 1000) <= 1000 / 100);    /* ceil(0.99) = 1 */
+    rs_hist_clear(&h);
+}
+
 int
 main(void)
 {
@@ -218,6 +236,7 @@ main(void)
     CU_add_test(s, "small values are exact", test_exact_small);
     CU_add_test(s, "merge", test_merge);
     CU_add_test(s, "memory does not grow with the count", test_memory);
+    CU_add_test(s, "the nearest rank is ceil(q n)", test_rank_is_ceil);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

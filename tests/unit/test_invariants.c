@@ -253,14 +253,14 @@ send_requests(RsSim *sim, GRand *r, GPtrArray *ctxs, Stats *st, unsigned world)
         rc->world = world;
         g_ptr_array_add(ctxs, rc);
         g_autofree char *url = NULL;
-        RsNamespace *ns = rs_world_namespace_nth(w, g_rand_int_range(r, 0, (gint32)rs_world_n_namespaces(w)));
+        RsNamespace *ns = rs_world_namespace_nth(w, (unsigned)g_rand_int_range(r, 0, (gint32)rs_world_n_namespaces(w)));
         if (g_rand_boolean(r) && rs_namespace_n_services(ns) > 0) {
-            RsService *svc = rs_namespace_service_nth(ns, g_rand_int_range(r, 0, (gint32)rs_namespace_n_services(ns)));
+            RsService *svc = rs_namespace_service_nth(ns, (unsigned)g_rand_int_range(r, 0, (gint32)rs_namespace_n_services(ns)));
             rc->svc_ns = g_strdup(ns->name);
             rc->svc_name = g_strdup(svc->name);
             url = g_strdup_printf("http://%s.%s.svc.cluster.local/", svc->name, ns->name);
         } else {
-            RsPod *target = rs_world_pod_nth(w, g_rand_int_range(r, 0, (gint32)rs_world_n_pods(w)));
+            RsPod *target = rs_world_pod_nth(w, (unsigned)g_rand_int_range(r, 0, (gint32)rs_world_n_pods(w)));
             url = g_strdup_printf("tcp://@%s:%d", target->full, g_rand_int_range(r, 0, 4) ? 8080 : 9090);
         }
         RsUrl to = {0};

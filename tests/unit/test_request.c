@@ -47,7 +47,7 @@ burst(RsSim *sim, rs_time_t at, const char *from, const char *url, unsigned n)
 {
     fx_run_to(sim, at);
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)rs_result_free);
-    g_ptr_array_set_size(out, n);
+    g_ptr_array_set_size(out, (gint)n);
     char buf[128];
     RsFrom f = fx_from(from, false, buf, sizeof buf);
     RsUrl u;
@@ -139,6 +139,14 @@ test_rr_and_affinity(void)
     for (unsigned i = 0; i < 50; i++) {
         CU_ASSERT_STRING_EQUAL(((RsResult *)s1->pdata[i])->pod, first1);
         CU_ASSERT_STRING_EQUAL(((RsResult *)s2->pdata[i])->pod, first2);
+    }
+    /* R13: the affinity lasts 10800 s (3 h) after the client's last
+     * connection: debug2 keeps its pod across gaps of 50 min, 2 h 12 min
+     * and 2 min (a shorter timeout, e.g. the mutant's 10 s, re-picks). */
+    static const double later[] = {3007, 10930, 11050};
+    for (unsigned k = 0; k < G_N_ELEMENTS(later); k++) {
+        g_autoptr(RsResult) r = fx_request(sim, S(later[k]), "fenic/debug2", "http://sticky/", false);
+        CU_ASSERT_STRING_EQUAL(r->pod, first2);
     }
     /* after the affinity timeout (10800 s) the choice is made again: over 40
      * fresh choices at least two pods are seen */
