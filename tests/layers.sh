@@ -23,7 +23,7 @@ top, build = sys.argv[1], sys.argv[2]
 ORDER = ['util', 'engine', 'scenario', 'world', 'net', 'sim', 'traffic', 'check',
          'report', 'plot', 'teach', 'import', 'sweep', 'cli', 'main']
 # The public headers, by the folder that implements them.
-HEADER = {'util': 'util', 'engine': 'engine', 'rng': 'engine', 'outcome': 'scenario',
+HEADER = {'util': 'util', 'cleanup': 'util', 'engine': 'engine', 'rng': 'engine', 'outcome': 'scenario',
           'scenario': 'scenario', 'lb': 'scenario', 'world': 'world', 'router': 'world', 'policy': 'world',
           'dns': 'net', 'request': 'net', 'sim': 'sim', 'histogram': 'traffic',
           'traffic': 'traffic', 'expect': 'check', 'report': 'report', 'plot': 'plot',
