@@ -140,10 +140,10 @@ json_run(const RsRunResult *run, bool trace)
             cJSON *e = cJSON_CreateObject();
             cJSON_AddStringToObject(e, "deployment", r->deployment);
             cJSON_AddNumberToObject(e, "rollouts", r->rollouts);
-            add_u64(e, "started_ns", (uint64_t)r->started);
+            rs_json_add_u64(e, "started_ns", (uint64_t)r->started);
             cJSON_AddBoolToObject(e, "complete", r->complete);
             if (r->complete)
-                add_u64(e, "completed_ns", (uint64_t)r->done);
+                rs_json_add_u64(e, "completed_ns", (uint64_t)r->done);
             cJSON_AddBoolToObject(e, "stalled", r->stalled);
             cJSON_AddNumberToObject(e, "new_ready", r->ready_new);
             cJSON_AddNumberToObject(e, "replicas", r->replicas);
