@@ -12,7 +12,7 @@
 void
 rs_wrap_append(GString *out, const char *text, const char *indent, unsigned width)
 {
-    size_t ind = g_utf8_strlen(indent, -1);
+    size_t ind = (size_t)g_utf8_strlen(indent, -1);
     if (width == 0 || width <= ind + 10) {
         g_string_append_printf(out, "%s%s\n", indent, text);
         return;
@@ -28,7 +28,7 @@ rs_wrap_append(GString *out, const char *text, const char *indent, unsigned widt
             p++;
         if (p == w)
             break;
-        size_t wl = g_utf8_strlen(w, p - w);
+        size_t wl = (size_t)g_utf8_strlen(w, p - w);
         if (col > 0 && ind + col + 1 + wl > width) {
             g_string_append_c(out, '\n');
             g_string_append(out, indent);
