@@ -116,7 +116,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0 when the lookup was made, resolved or not; 2 bad input or usage.",
      rs_cmd_dig, NULL},
-    {"matrix", "SCENARIO [--at T] [--format text|csv|json] [--seed N] [--color WHEN] [--max-*]",
+    {"matrix", "SCENARIO [--at T] [--port N] [--format text|csv|json] [--seed N] [--color WHEN] [--max-*]",
      "who can reach whom",
      "Prints who can reach whom at time T: rows are the pods alive at T (namespace by\n"
      "namespace) and the scenario's hosts; columns are every service port (by the name\n"
@@ -130,6 +130,8 @@ const RsCmdEntry rs_cmd_table[] = {
      "  ?  not simulated by this version\n"
      "\n"
      "  --at T          when (default as for explain)\n"
+     "  --port N        only port N (R44): service and host ports N, every live pod on N\n"
+     "                  (T: a network policy or wall drops it; R: through, nothing listens)\n"
      "  --format F      text (default: a numbered list of destinations, the table and the\n"
      "                  legend), csv (outcome words) or json\n"
      "  --seed N, --color WHEN as for explain\n"
