@@ -123,5 +123,41 @@ else
         || result "escape: U+202E shown as \\u202e" "$(head -1 "$tmp/out")"
 fi
 
+# --- the memory budget (--max-memory) and the object limit ---
+cat >"$tmp/flood.json" <<'EOF2'
+{"name": "flood", "namespaces": [{"name": "a",
+  "deployments": [{"name": "web", "replicas": 1, "labels": {"app": "web"}, "ports": [8080],
+                   "concurrency": 1, "service_time": "10ms"},
+                  {"name": "client", "replicas": 1, "labels": {"app": "c"}}],
+  "services": [{"name": "web", "selector": {"app": "web"}, "ports": [{"port": 80, "target_port": 8080}]}]}],
+ "traffic": [{"name": "flood", "from": "a/client", "to": "http://web/", "rate": "100000/s",
+              "start": "5s", "stop": "15s"}]}
+EOF2
+# 10^5 requests/s into a pod that serves 100/s: they queue until their timeout
+# (R38), ~1 KB each: the run stops cleanly at the budget (it used to end in a
+# GLib allocation abort after gigabytes).
+status_is "memory: a run crossing --max-memory stops with exit 2" 2 \
+    "the run crossed the memory budget" run -q "$tmp/flood.json" --max-memory 64M
+status_is "memory: --max-memory takes a size" 2 "--max-memory takes a size" run -q --max-memory lots
+awk 'BEGIN { printf "{\"name\": \"n\", \"namespaces\": ["
+             for (i = 0; i < 5000; i++) printf "%s{\"name\": \"n%d\"}", (i ? "," : ""), i
+             print "]}" }' >"$tmp/many.json"
+status_is "memory: the load-time estimate refuses what cannot fit" 2 \
+    "the scenario needs at least 1.2 MiB of memory (5000 objects" check "$tmp/many.json" --max-memory 1M
+status_is "objects: namespaces count against --max-objects" 2 "namespaces[1000]: too many objects" \
+    check "$tmp/many.json" --max-objects 1000
+status_is "objects: within the limits" 0 "" check "$tmp/many.json"
+
+# --- bench requests: networks sized for the benchmark, failures loud ---
+# 300 000 pods do not fit rahti-1's /14 pod network (262 142 addresses): the
+# bench overrides the networks, so every request succeeds (it used to report
+# 18041 ok of 20048 and exit 0).
+"$RAHTISIM" bench requests --pods 300000 --services 10 --requests 20000 >"$tmp/out" 2>"$tmp/err"
+got=$?
+why=""
+[ "$got" -eq 0 ] || why="exit $got"
+grep -q '(20048 requests (20048 ok)\|: 20048 requests (20048 ok)' "$tmp/out" || why="${why:-$(cat "$tmp/out")}"
+result "bench requests: 300 000 pods, every request ok" "$why"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -63,6 +63,13 @@ uint64_t rs_engine_run(RsEngine *eng, rs_time_t until);
  * tells whether that happened (a cancelled timer due counts too). */
 void rs_engine_set_limit(RsEngine *eng, uint64_t max_executed);
 bool rs_engine_limit_reached(const RsEngine *eng);
+/* The memory budget (--max-memory): every RS_MEMORY_CHECK_EVERY events the
+ * engine reads the resident memory and, above `max_bytes`, stops as at the
+ * event cap (rs_engine_limit_reached is then true too).  0: none. */
+#define RS_MEMORY_CHECK_EVERY 65536u
+void rs_engine_set_memory_limit(RsEngine *eng, uint64_t max_bytes);
+/* Whether the memory budget stopped the engine; *seen: the resident bytes then. */
+bool rs_engine_memory_exceeded(const RsEngine *eng, uint64_t *seen);
 
 /* Asks rs_engine_run to return after the current event. */
 void rs_engine_stop(RsEngine *eng);

@@ -454,12 +454,26 @@ typedef struct {
  *    traffic sources would send RS_EVENTS_PER_REQUEST each; at run time the engine
  *    stops at the limit and the run fails (rs_run_scenario).  Default 100000000.
  *  - max_duration: the latest simulated time anything may happen at (the
- *    duration, event, expectation and traffic times).  Default 30 days. */
+ *    duration, event, expectation and traffic times).  Default 30 days.
+ *  - max_memory: bytes the process may use (--max-memory, default 2 GiB).
+ *    At load, a lower bound of what the scenario needs (its objects, and
+ *    the requests its traffic must have in flight at once) is checked
+ *    against it; at run time the engine checks the resident memory every
+ *    RS_MEMORY_CHECK_EVERY events and stops the run cleanly (exit 2) when
+ *    it is crossed.  0: no budget.
+ * Namespaces, expectations and traffic sources count as objects too (each
+ * costs memory, however empty). */
 typedef struct {
     unsigned max_objects;
     unsigned max_events;
     rs_time_t max_duration;
+    uint64_t max_memory;
 } RsLimits;
+/* The lower bounds of memory per object the load-time estimate uses
+ * (measured with bench requests and check; the real costs are higher). */
+#define RS_MEM_PER_OBJECT 256u          /* a pod, service, route, namespace ... */
+#define RS_MEM_PER_SOURCE 8192u         /* a traffic source's statistics */
+#define RS_MEM_PER_REQUEST 1024u        /* a request in flight (the pipeline's RsReq) */
 void rs_limits_default(RsLimits *l);
 /* The loader's estimate of engine events per request of a traffic source,
  * for the --max-events budget at load: measured 4.1-6.0 on the lessons with

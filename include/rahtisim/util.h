@@ -33,6 +33,14 @@ char *rs_escape_terminal_dup(const char *text, unsigned flags);
  * kept characters only): a fast path for large reports. */
 bool rs_escape_terminal_needed(const char *text, size_t len, unsigned flags);
 
+/* The resident memory of this process in bytes (/proc/self/statm; the peak
+ * from getrusage where there is no /proc), src/util/memory.c. */
+uint64_t rs_memory_resident(void);
+/* Formats a byte count as "2 GiB", "512 MiB", "1.5 KiB" into buf. */
+const char *rs_bytes_format(uint64_t bytes, char buf[32]);
+/* Parses "2G", "2GiB", "512M", "1048576", "64k" (binary units); false if not. */
+bool rs_bytes_parse(const char *text, uint64_t *out);
+
 /* Reads all of `path` (a regular file, a pipe, a device: anything) but
  * never more than `max` bytes (src/util/readcap.c): true with *data (g_free
  * it, NUL-terminated) and *len, or true with *too_large and no data when

@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include "rahtisim/util.h"
 #include "check/check-private.h"
 
 typedef struct {
@@ -184,6 +185,8 @@ rs_run_scenario_with(const RsScenario *sc, uint64_t seed, const RsRunOptions *op
     RsEngine *eng = rs_sim_engine(sim);
     if (sc->limits.max_events > 0)      /* the run-away guard (--max-events) */
         rs_engine_set_limit(eng, sc->limits.max_events);
+    if (sc->limits.max_memory > 0)      /* ... and the memory budget (--max-memory) */
+        rs_engine_set_memory_limit(eng, sc->limits.max_memory);
 
     for (unsigned i = 0; i < sc->n_expect; i++) {
         const RsExpectSpec *e = &sc->expect[i];
@@ -202,6 +205,19 @@ rs_run_scenario_with(const RsScenario *sc, uint64_t seed, const RsRunOptions *op
     /* Let probes and traffic sent before the end get their answer (bounded by their timers). */
     while ((ctx.probes_pending > 0 || rs_traffic_in_flight(traffic) > 0) && rs_engine_pending(eng) > 0)
         rs_engine_run(eng, rs_engine_next_time(eng));
+    uint64_t seen = 0;
+    if (rs_engine_memory_exceeded(eng, &seen)) {
+        char b[32], m1[32], m2[32];
+        g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_LIMIT,
+                    "%s: the run crossed the memory budget (%s in use, more than --max-memory %s, "
+                    "at %s of simulated time; %u requests in flight); raise it with --max-memory",
+                    sc->file, rs_bytes_format(seen, m1), rs_bytes_format(sc->limits.max_memory, m2),
+                    rs_duration_format(rs_engine_now(eng), b), rs_traffic_in_flight(traffic));
+        rs_traffic_free(traffic);
+        rs_sim_free(sim);
+        rs_run_result_free(run);
+        return NULL;
+    }
     if (rs_engine_limit_reached(eng)) {
         char b[32];
         g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_LIMIT,

@@ -75,6 +75,16 @@ rs_cli_limit_option(const char *name, const char *value, RsLimits *limits)
             limits->max_events = (unsigned)n;
         return true;
     }
+    if (rs_cli_opt_is(name, "--max-memory")) {
+        uint64_t bytes;
+        if (!rs_bytes_parse(value, &bytes) || bytes < ((uint64_t)1 << 20)) {
+            rs_cli_usage_error("--max-memory takes a size of at least 1M, such as 512M or 4G, not '%s'",
+                               value);
+            return false;
+        }
+        limits->max_memory = bytes;
+        return true;
+    }
     if (rs_cli_opt_is(name, "--max-duration")) {
         rs_time_t t;
         if (!rs_parse_duration(value, &t) || t <= 0) {

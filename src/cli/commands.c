@@ -41,6 +41,8 @@ const RsCmdEntry rs_cmd_table[] = {
      "  --quiz           one SCENARIO: predict each probe's outcome, then see it explained;\n"
      "                   answers (outcome words or letters) are read from standard input\n"
      "  --max-objects N, --max-events N, --max-duration T   raise the safety limits\n"
+     "  --max-memory SIZE   the memory budget (default 2G): refused at load when the\n"
+     "                  scenario certainly needs more, stopped (exit 2) when a run crosses it\n"
      "\n"
      "Exit status: 0 every expectation held, 1 an expectation failed, 2 bad input or usage.",
      rs_cmd_run, NULL},
@@ -209,7 +211,8 @@ const RsCmdEntry rs_cmd_table[] = {
      "  --slurm          write DIR/sweep.sbatch (an array job over --shards N shards, then\n"
      "                   a dependent merge job) and print how to submit it; nothing runs;\n"
      "                   --sbatch OPTION adds an #SBATCH line (--sbatch=--account=...)\n"
-     "  --max-objects N, --max-events N, --max-duration T   the safety limits, as for run\n"
+     "  --max-objects N, --max-events N, --max-duration T, --max-memory SIZE   the safety\n"
+     "                  limits, as for run\n"
      "\n"
      "Exit status: 0 every run was simulated (whatever its expectations said: that is\n"
      "in the tables), 2 bad input or usage, or a run that could not be simulated.",

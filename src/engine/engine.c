@@ -95,6 +95,7 @@
 #include <glib.h>
 
 #include "rahtisim/engine.h"
+#include "rahtisim/util.h"
 #include "engine/engine-private.h"
 
 #define SLOT_BITS 26
@@ -137,10 +138,17 @@ struct RsEngine {
     rs_time_t now;
     uint64_t executed;
     uint64_t max_executed;      /* the run-away guard (rs_engine_set_limit); UINT64_MAX: none */
+    uint64_t guard_at;          /* the next `executed` at which a guard looks: min(max_executed,
+                                   the next memory check) */
+    uint64_t max_memory;        /* the memory budget (rs_engine_set_memory_limit); 0: none */
+    uint64_t memory_seen;       /* the resident bytes that crossed it */
     bool limited;               /* a run stopped at max_executed with an event due */
+    bool memory_exceeded;       /* ... or at the memory budget */
     bool stop;
     bool running;
 };
+
+static bool guard_stops(RsEngine *eng);
 
 /* True if heap entry a must run before b.  Times are never negative, so the
  * pair compares as one unsigned 128-bit number: the compiler emits cmp/sbb
@@ -216,6 +224,7 @@ rs_engine_new(void)
     eng->slots = g_new0(Slot, eng->slot_cap);
     eng->free_head = FREE_END;
     eng->max_executed = UINT64_MAX;
+    eng->guard_at = UINT64_MAX;
     return eng;
 }
 
@@ -455,9 +464,10 @@ rs_engine_run(RsEngine *eng, rs_time_t until)
         rs_time_t t = h[ROOT].time;
         if (t > until)
             break;
-        if (G_UNLIKELY(eng->executed >= eng->max_executed)) {
-            /* The run-away guard: drop every pending event unrun, so that any
-             * caller's "run while something is pending" loop ends. */
+        if (G_UNLIKELY(eng->executed >= eng->guard_at) && !guard_stops(eng)) {
+            /* The run-away guards (events, memory): drop every pending event
+             * unrun, so that any caller's "run while something is pending"
+             * loop ends. */
             eng->limited = true;
             for (size_t i = ROOT; i < ROOT + eng->len; i++)
                 slot_release(eng, (uint32_t)(h[i].key & SLOT_MASK));
@@ -493,11 +503,53 @@ rs_engine_run(RsEngine *eng, rs_time_t until)
     return eng->executed - start;
 }
 
+/* When the guards look next. */
+static void
+guard_update(RsEngine *eng, uint64_t next_memory_check)
+{
+    eng->guard_at = MIN(eng->max_executed, eng->max_memory > 0 ? next_memory_check : UINT64_MAX);
+}
+
+/* The guards, every so often: false when the run must stop (the event cap
+ * reached, or the resident memory above the budget); true to go on. */
+static bool
+guard_stops(RsEngine *eng)
+{
+    if (eng->executed >= eng->max_executed)
+        return false;
+    uint64_t rss = rs_memory_resident();
+    if (rss > eng->max_memory) {
+        eng->memory_exceeded = true;
+        eng->memory_seen = rss;
+        return false;
+    }
+    guard_update(eng, eng->executed + RS_MEMORY_CHECK_EVERY);
+    return true;
+}
+
 /* Caps the events executed over the engine's life; see engine.h. */
 void
 rs_engine_set_limit(RsEngine *eng, uint64_t max_executed)
 {
     eng->max_executed = max_executed;
+    guard_update(eng, eng->executed + RS_MEMORY_CHECK_EVERY);
+}
+
+/* The memory budget; see engine.h. */
+void
+rs_engine_set_memory_limit(RsEngine *eng, uint64_t max_bytes)
+{
+    eng->max_memory = max_bytes;
+    guard_update(eng, eng->executed + RS_MEMORY_CHECK_EVERY);
+}
+
+/* Whether the memory budget stopped the engine; see engine.h. */
+bool
+rs_engine_memory_exceeded(const RsEngine *eng, uint64_t *seen)
+{
+    if (seen != NULL)
+        *seen = eng->memory_seen;
+    return eng->memory_exceeded;
 }
 
 /* Whether the cap stopped the engine with events still pending; see engine.h. */

@@ -189,6 +189,29 @@ ld_traffic_volume(Ld *ld, const cJSON *root)
     return true;
 }
 
+/* The memory the scenario needs at least, against --max-memory: every
+ * object (pods, services, routes, hosts, namespaces, expectations, traffic
+ * sources, policies) costs RS_MEM_PER_OBJECT or more, a traffic source's
+ * statistics RS_MEM_PER_SOURCE more.  These are lower bounds, so a refusal
+ * here is certain; what only the run shows (requests piling up in queues)
+ * is caught by the run-time check (rs_engine_set_memory_limit). */
+bool
+ld_memory_estimate(Ld *ld, const cJSON *root)
+{
+    uint64_t max = ld->lim.max_memory;
+    if (max == 0)
+        return true;
+    uint64_t need = (uint64_t)ld->n_objects * RS_MEM_PER_OBJECT +
+                    (uint64_t)ld->sc->n_traffic * RS_MEM_PER_SOURCE;
+    if (need <= max)
+        return true;
+    char b1[32], b2[32];
+    return ld_fail_limit(ld, root, "", "the scenario needs at least %s of memory (%u objects, %u "
+                         "traffic sources), more than --max-memory %s allows; raise it with "
+                         "--max-memory", rs_bytes_format(need, b1), ld->n_objects, ld->sc->n_traffic,
+                         rs_bytes_format(max, b2));
+}
+
 /* The `traffic` array. */
 bool
 ld_traffic(Ld *ld, const cJSON *root)
@@ -205,7 +228,7 @@ ld_traffic(Ld *ld, const cJSON *root)
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
         g_autofree char *p = ld_path_index("traffic", i);
-        if (!traffic(ld, c, p, &sc->traffic[i]))
+        if (!ld_count_object(ld, c, p, 1) || !traffic(ld, c, p, &sc->traffic[i]))
             return false;
         i++;
     }
@@ -659,7 +682,7 @@ ld_expectations(Ld *ld, const cJSON *root)
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
         g_autofree char *p = ld_path_index("expect", i);
-        if (!expectation(ld, c, p, &sc->expect[i]))
+        if (!ld_count_object(ld, c, p, 1) || !expectation(ld, c, p, &sc->expect[i]))
             return false;
         i++;
     }

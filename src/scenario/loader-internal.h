@@ -157,6 +157,8 @@ bool ld_pod_declared(Ld *ld, const char *ns, const char *name);
 /* ---- loader-expect.c: traffic and expectations ---- */
 bool ld_traffic(Ld *ld, const cJSON *root);
 bool ld_traffic_volume(Ld *ld, const cJSON *root);
+/* The scenario's least memory against --max-memory (loader-expect.c). */
+bool ld_memory_estimate(Ld *ld, const cJSON *root);
 bool ld_expectations(Ld *ld, const cJSON *root);
 
 /* ---- loader-refs.c: pass 2 ---- */

@@ -729,7 +729,7 @@ ld_namespaces(Ld *ld, const cJSON *root)
         if (!ld_object(ld, c, p, keys, "a namespace"))
             return false;
         ld_pos(ld, c, p, &s->pos);
-        if (!ld_name(ld, c, p, "namespace", false, &s->name))
+        if (!ld_name(ld, c, p, "namespace", false, &s->name) || !ld_count_object(ld, c, p, 1))
             return false;
         if (strcmp(s->name, "openshift-ingress") == 0 || strcmp(s->name, "openshift-dns") == 0) {
             g_autofree char *np = ld_path(p, "name");

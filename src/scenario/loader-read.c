@@ -634,7 +634,8 @@ ld_count_object(Ld *ld, const cJSON *node, const char *path, unsigned n)
     ld->n_objects += n;
     if (n > ld->lim.max_objects || ld->n_objects > ld->lim.max_objects)
         return ld_fail_limit(ld, node, path,
-                             "too many objects (more than %u pods, services, routes and hosts); "
+                             "too many objects (more than %u pods, services, routes, hosts, "
+                             "namespaces, expectations and traffic sources); "
                              "raise the limit with --max-objects",
                              ld->lim.max_objects);
     return true;

@@ -350,7 +350,7 @@ load_doc(Ld *ld, const cJSON *root)
         !seed(ld, root) || !duration(ld, root) || !ld_platform(ld, root) ||
         !ld_namespaces(ld, root) || !ld_hosts(ld, root) || !ld_dns(ld, root) ||
         !ld_events(ld, root) || !ld_traffic(ld, root) || !ld_expectations(ld, root) ||
-        !ld_traffic_volume(ld, root))
+        !ld_traffic_volume(ld, root) || !ld_memory_estimate(ld, root))
         return false;
     if (!import_keys(ld, root))
         return false;

@@ -342,4 +342,5 @@ rs_limits_default(RsLimits *l)
     l->max_objects = 100000;
     l->max_events = 100000000;     /* ~20-60 s of CPU; see RS_EVENTS_PER_REQUEST */
     l->max_duration = (rs_time_t)30 * 24 * 3600 * RS_SEC;
+    l->max_memory = (uint64_t)2 << 30;     /* 2 GiB */
 }

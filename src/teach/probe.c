@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "rahtisim/teach.h"
+#include "rahtisim/util.h"
 
 G_DEFINE_QUARK(rs-teach-error-quark, rs_teach_error)
 
@@ -130,6 +131,15 @@ static void
 limit_error(GError **error, RsEngine *eng, uint64_t max_events, const char *what, rs_time_t at)
 {
     char b1[32], b2[32];
+    uint64_t seen = 0;
+    if (rs_engine_memory_exceeded(eng, &seen)) {
+        char m[32];
+        g_set_error(error, RS_TEACH_ERROR, RS_TEACH_ERROR_LIMIT,
+                    "%s %s crossed the memory budget (%s in use at %s of simulated time); raise it "
+                    "with --max-memory", what, rs_duration_format(at, b1), rs_bytes_format(seen, m),
+                    rs_duration_format(rs_engine_now(eng), b2));
+        return;
+    }
     g_set_error(error, RS_TEACH_ERROR, RS_TEACH_ERROR_LIMIT,
                 "%s %s reached the event limit (%" G_GUINT64_FORMAT " engine events, at %s of "
                 "simulated time); raise it with --max-events, or choose an earlier --at",
@@ -158,6 +168,8 @@ rs_teach_sim_at_limit(const RsScenario *sc, uint64_t seed, rs_time_t at, uint64_
     RsEngine *eng = rs_sim_engine(sim);
     if (max_events > 0)         /* the run-away guard, as `run` has it (src/check/expect.c) */
         rs_engine_set_limit(eng, max_events);
+    if (sc->limits.max_memory > 0)      /* and the memory budget (--max-memory) */
+        rs_engine_set_memory_limit(eng, sc->limits.max_memory);
     rs_engine_schedule(eng, at, stop_here, NULL, 0);
     rs_engine_run(eng, at);
     if (rs_engine_limit_reached(eng)) {

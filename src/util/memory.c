@@ -1,0 +1,78 @@
+/* memory.c: how much memory the process uses, and byte counts for people.
+ *
+ * The memory budget (--max-memory, RsLimits.max_memory) is checked against
+ * the resident set: what the process really holds, whatever holds it (the
+ * world, requests in flight, queues, the log, statistics).  Reading
+ * /proc/self/statm costs a few microseconds; the engine does it every
+ * RS_MEMORY_CHECK_EVERY events.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "rahtisim/util.h"
+
+/* The resident memory in bytes; see util.h. */
+uint64_t
+rs_memory_resident(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f != NULL) {
+        unsigned long long size = 0, resident = 0;
+        int n = fscanf(f, "%llu %llu", &size, &resident);
+        fclose(f);
+        long page = sysconf(_SC_PAGESIZE);
+        if (n == 2 && page > 0)
+            return (uint64_t)resident * (uint64_t)page;
+    }
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        return (uint64_t)ru.ru_maxrss * 1024u;      /* the peak, in KiB on Linux */
+    return 0;
+}
+
+/* Formats a byte count; see util.h. */
+const char *
+rs_bytes_format(uint64_t bytes, char buf[32])
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)bytes;
+    unsigned u = 0;
+    while (v >= 1024 && u + 1 < G_N_ELEMENTS(units)) {
+        v /= 1024;
+        u++;
+    }
+    if (u == 0)
+        g_snprintf(buf, 32, "%" G_GUINT64_FORMAT " bytes", bytes);
+    else if (v == (double)(uint64_t)v)
+        g_snprintf(buf, 32, "%.0f %s", v, units[u]);
+    else
+        g_snprintf(buf, 32, "%.1f %s", v, units[u]);
+    return buf;
+}
+
+/* Parses a byte count with a binary unit; see util.h. */
+bool
+rs_bytes_parse(const char *text, uint64_t *out)
+{
+    if (text == NULL || text[0] < '0' || text[0] > '9')
+        return false;
+    char *end = NULL;
+    guint64 n = g_ascii_strtoull(text, &end, 10);
+    static const struct { const char *unit; unsigned shift; } units[] = {
+        {"", 0}, {"b", 0}, {"k", 10}, {"kib", 10}, {"m", 20}, {"mib", 20},
+        {"g", 30}, {"gib", 30}, {"t", 40}, {"tib", 40},
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(units); i++) {
+        if (g_ascii_strcasecmp(end, units[i].unit) == 0) {
+            if (units[i].shift > 0 && n > (G_MAXUINT64 >> units[i].shift))
+                return false;
+            *out = n << units[i].shift;
+            return true;
+        }
+    }
+    return false;
+}
