@@ -479,11 +479,11 @@ pod_spec(Imp *imp, cJSON *w, const cJSON *spec, const char *path, const char *gp
             if (pname) {
                 g_autofree char *nn = sub(pi, "name");
                 cJSON *o = made(imp, cJSON_CreateObject(), p, pi);
+                cJSON_AddItemToArray(ports, o);
                 put(imp, o, "port", num, np);
                 if (!want_string(imp, pname, nn))
                     return false;
                 put(imp, o, "name", pname, nn);
-                cJSON_AddItemToArray(ports, o);
             } else {
                 cJSON_AddItemToArray(ports, copy(imp, num, np));
             }
@@ -620,6 +620,8 @@ workload(Imp *imp, const cJSON *obj, const char *path, const char *kind)
         return false;
     cJSON *ns = ns_get(imp, nsname, obj, path);
     cJSON *w = made(imp, cJSON_CreateObject(), obj, path);
+    /* the tree owns it from here, also when a later check fails */
+    cJSON_AddItemToArray(ns_list(imp, ns, "deployments", obj, path), w);
     g_autofree char *np = g_strdup_printf("%s.name", mp);
     put_str(imp, w, "name", name, get(get(obj, "metadata"), "name"), np);
     const cJSON *rep = get(spec, "replicas");
@@ -645,7 +647,6 @@ workload(Imp *imp, const cJSON *obj, const char *path, const char *kind)
     if (!pod_spec(imp, w, get(tmpl, "spec"), tsp, "spec.template.spec", kind))
         return false;
     strategy(imp, w, spec, sp, kind);
-    cJSON_AddItemToArray(ns_list(imp, ns, "deployments", obj, path), w);
     if (strcmp(kind, "StatefulSet") == 0)
         note(imp, obj, "StatefulSet names", "StatefulSet: pods are named <name>-<n> as a deployment's; "
              "per-pod DNS names through serviceName are not simulated");
@@ -670,6 +671,8 @@ pod(Imp *imp, const cJSON *obj, const char *path)
         return false;
     cJSON *ns = ns_get(imp, nsname, obj, path);
     cJSON *w = made(imp, cJSON_CreateObject(), obj, path);
+    /* the tree owns it from here, also when a later check fails */
+    cJSON_AddItemToArray(ns_list(imp, ns, "pods", obj, path), w);
     g_autofree char *mp = sub(path, "metadata");
     g_autofree char *np = sub(mp, "name");
     put_str(imp, w, "name", name, get(get(obj, "metadata"), "name"), np);
@@ -677,10 +680,7 @@ pod(Imp *imp, const cJSON *obj, const char *path)
     if (!string_map(imp, w, "labels", get(get(obj, "metadata"), "labels"), lp))
         return false;
     g_autofree char *sp = sub(path, "spec");
-    if (!pod_spec(imp, w, get(obj, "spec"), sp, "spec", "Pod"))
-        return false;
-    cJSON_AddItemToArray(ns_list(imp, ns, "pods", obj, path), w);
-    return true;
+    return pod_spec(imp, w, get(obj, "spec"), sp, "spec", "Pod");
 }
 
 /* ---- services, routes, policies, namespaces ---- */
@@ -735,6 +735,8 @@ service(Imp *imp, const cJSON *obj, const char *path)
         return false;
     cJSON *ns = ns_get(imp, nsname, obj, path);
     cJSON *s = made(imp, cJSON_CreateObject(), obj, path);
+    /* the tree owns it from here, also when a later check fails */
+    cJSON_AddItemToArray(ns_list(imp, ns, "services", obj, path), s);
     g_autofree char *mp = sub(path, "metadata");
     g_autofree char *np = sub(mp, "name");
     put_str(imp, s, "name", name, get(get(obj, "metadata"), "name"), np);
@@ -804,6 +806,7 @@ service(Imp *imp, const cJSON *obj, const char *path)
             cJSON_AddItemToObject(s, "ports", out);
         }
         cJSON *o = made(imp, cJSON_CreateObject(), p, pi);
+        cJSON_AddItemToArray(out, o);
         const cJSON *port = get(p, "port"), *tp = get(p, "targetPort"), *pn = get(p, "name");
         if (!port)
             return fail(imp, p, pi, "missing `port`");
@@ -819,9 +822,7 @@ service(Imp *imp, const cJSON *obj, const char *path)
                 return false;
             put(imp, o, "name", pn, pnp);
         }
-        cJSON_AddItemToArray(out, o);
     }
-    cJSON_AddItemToArray(ns_list(imp, ns, "services", obj, path), s);
     return true;
 }
 
@@ -848,6 +849,8 @@ route(Imp *imp, const cJSON *obj, const char *path)
         return false;
     cJSON *ns = ns_get(imp, nsname, obj, path);
     cJSON *r = made(imp, cJSON_CreateObject(), obj, path);
+    /* the tree owns it from here, also when a later check fails */
+    cJSON_AddItemToArray(ns_list(imp, ns, "routes", obj, path), r);
     g_autofree char *mp = sub(path, "metadata");
     g_autofree char *np = sub(mp, "name");
     put_str(imp, r, "name", name, get(get(obj, "metadata"), "name"), np);
@@ -904,6 +907,7 @@ route(Imp *imp, const cJSON *obj, const char *path)
             if (!want_object(imp, a, ai, "a backend"))
                 return false;
             cJSON *o = made(imp, cJSON_CreateObject(), a, ai);
+            cJSON_AddItemToArray(out, o);
             const cJSON *an = get(a, "name"), *aw = get(a, "weight");
             if (!an)
                 return fail(imp, a, ai, "missing `name`");
@@ -912,7 +916,6 @@ route(Imp *imp, const cJSON *obj, const char *path)
             put(imp, o, "service", an, anp);
             if (aw)
                 put(imp, o, "weight", aw, awp);
-            cJSON_AddItemToArray(out, o);
         }
     }
     const cJSON *tls = get(spec, "tls");
@@ -953,7 +956,6 @@ route(Imp *imp, const cJSON *obj, const char *path)
         if (!string_map(imp, r, "annotations", ann, ap))
             return false;
     }
-    cJSON_AddItemToArray(ns_list(imp, ns, "routes", obj, path), r);
     return true;
 }
 
@@ -1016,10 +1018,10 @@ network_policy(Imp *imp, const cJSON *obj, const char *path)
         np = g_strdup("metadata.name");
     }
     cJSON_AddItemToObject(p, "name", made(imp, cJSON_CreateString(name), get(get(obj, "metadata"), "name"), np));
+    cJSON_AddItemToArray(ns_list(imp, ns, "network_policies", obj, path), p);
     /* the spec's podSelector is required in Kubernetes; an empty one selects all pods */
     if (!cJSON_GetObjectItemCaseSensitive(p, "pod_selector"))
         return fail(imp, spec, sp, "missing `podSelector` (`{}` selects every pod of the namespace)");
-    cJSON_AddItemToArray(ns_list(imp, ns, "network_policies", obj, path), p);
     return ok;
 }
 
