@@ -42,5 +42,11 @@ for c in explain dig matrix topology; do
     fi
 done
 
+# C1, C5: `check` warns about a route target_port that is the service's port,
+# and about `random` balance on rahti-1.
+G=${SRCDIR:-.}/tests/good/corrections-warnings.json
+expect 0 "write 8080 or the port's name" "" -- check "$G"
+expect 0 "does not exist in rahti-1's HAProxy 1.8" "" -- check "$G"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

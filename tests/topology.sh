@@ -123,7 +123,7 @@ check_text "explain: endpoints waiting for the reload cite R28" \
 check_text "explain: R28 among the rules cited" "R28  " \
     explain "$S/13-reloads.json" --from laptop --to http://busy-fenic.rahtiapp.fi/ --at 23s
 check_text "run: the probe's explanation cites R28 too" \
-    "exists and is admitted, but router-0 loaded its configuration at 20s, before it: it is served from the reload at 25s (R28)" \
+    "exists and is admitted, but router-1 loaded its configuration at 20s, before it: it is served from the reload at 25s (R28)" \
     run "$S/13-reloads.json" --format json
 
 echo "topology: $pass passed, $fail failed"

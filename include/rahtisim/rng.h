@@ -23,6 +23,14 @@ void rs_rng_init(RsRng *rng, uint64_t master_seed, const char *stream_name);
 /* Seeds `rng` from the master seed and a 64-bit stream id. */
 void rs_rng_init_id(RsRng *rng, uint64_t master_seed, uint64_t stream_id);
 
+/* The 64-bit id of a stream name (FNV-1a 64; the same on every machine). */
+uint64_t rs_rng_name_id(const char *stream_name);
+
+/* C10: seeds `out` as the stream of (the entity whose own stream is `base`,
+ * requester `requester`): a fixed function of base's state (as seeded, never
+ * drawn from) and the requester's id, so requesters never share numbers. */
+void rs_rng_derive(RsRng *out, const RsRng *base, uint64_t requester);
+
 uint64_t rs_rng_next(RsRng *rng);
 
 /* Uniform integer in [0, bound), unbiased; bound > 0. */

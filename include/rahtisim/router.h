@@ -53,6 +53,12 @@ void rs_balancer_clear(RsBalancer *b);
  * (redispatch, R29).  `client` is the source address (source hashing). */
 int rs_balancer_pick(RsBalancer *b, RsRng *rng, uint32_t client, int exclude);
 
+/* A connection to server k opens / closes (R26): its count changes, and
+ * (C5) it moves behind the servers of the same load in leastconn's order,
+ * as HAProxy repositions it in its tree. */
+void rs_balancer_take(RsBalancer *b, unsigned k);
+void rs_balancer_release(RsBalancer *b, unsigned k);
+
 const char *rs_balance_word(RsBalance b);
 
 #endif

@@ -74,6 +74,8 @@ typedef struct {
     uint64_t **chunks;          /* lazily allocated bitmaps, RS_ADDR_CHUNK_BITS each */
     uint32_t *chunk_used;       /* set bits per chunk */
     uint64_t n_chunks;
+    uint64_t released;          /* C9: offset released last, NONE once an allocation followed */
+    bool again;                 /* C9: the last allocation handed out that address at once */
 } RsAddrPool;
 
 void rs_addr_pool_init(RsAddrPool *p, uint32_t net, uint32_t prefix);
@@ -372,13 +374,14 @@ typedef struct {
     int cw;                     /* smooth weighted round-robin credit */
     unsigned fails, rises;      /* consecutive failed / passed health checks */
     bool down;                  /* marked down by health checks (R29) */
+    uint64_t moved;             /* C5: when its count last changed (leastconn ties: oldest first) */
 } RsBalServer;
 
 /* One backend's balancer in one replica; a reload makes new ones (R28). */
 typedef struct {
     RsBalance algo;
     RsBalServer *s; unsigned n;
-    unsigned last;              /* leastconn tie-break rotation */
+    uint64_t clock;             /* C5: ticks at each take and release */
 } RsBalancer;
 
 /* One HAProxy process of a replica: a loaded configuration and its own
@@ -390,6 +393,7 @@ typedef struct {
     uint32_t gen;
     RsRtConfig *cfg;            /* owned */
     RsBalancer *bal;            /* per backend of cfg (owned) */
+    struct RsRtCheck *checks; unsigned n_checks;    /* C6: one per checked server (owned) */
 } RsRtProc;
 
 /* A router replica (an HAProxy process behind the shared VIP, R30). */
@@ -406,7 +410,7 @@ struct RsReplica {
     bool has_reloaded;
     bool reload_pending;
     rs_time_t reload_at;        /* when the pending reload runs (R28), if reload_pending */
-    RsTimer reload_timer, check_timer, failover_timer;
+    RsTimer reload_timer, failover_timer;
     RsRng rng;                  /* its balancer's stream (random, R26) */
 };
 
@@ -519,6 +523,8 @@ struct RsWorld {
     RsPolicies *pol;            /* isolation: joined networks, network policies (R39-R47) */
     RsLb *lb;                   /* load-balancer services' addresses (R48-R50) */
     RsWorldHooks hooks;         /* between src/world's files (world-private.h) */
+    GHashTable *req_streams;    /* C10: (entity stream, requester) -> RsRng (owned), see rs_world_rng */
+    bool haproxy18;             /* rahti-1's router: HAProxy 1.8 and the 3.11 template (C3, C5, C6) */
 };
 
 /* Builds the world of a scenario at the engine's current time (the pods
@@ -535,6 +541,13 @@ bool rs_world_schedule_events(RsWorld *w, const RsScenario *sc, GError **error);
  * (R30): the request pipeline, which fails what was in flight there. */
 void rs_world_on_pod_stopped(RsWorld *w, RsPodStopFn fn, void *data);
 void rs_world_on_router_failed(RsWorld *w, RsRouterFailFn fn, void *data);
+
+/* C10: the stream of requester `requester` (rs_rng_name_id of its stream
+ * name) at the entity whose own stream is `entity` (a service's, a pod's,
+ * a replica's, the VIP's): created on first use, one hash lookup after
+ * that.  Every random choice a request causes draws from here, never from
+ * `entity` itself, so probes and traffic never shift each other's numbers. */
+RsRng *rs_world_rng(RsWorld *w, const RsRng *entity, uint64_t requester);
 
 /* Lookups; `ns` and `name` separately, or "ns/name". */
 RsNamespace *rs_world_namespace(const RsWorld *w, const char *ns);
@@ -595,9 +608,10 @@ RsViewPort *rs_view_port(RsSvcView *v, uint16_t port);
 typedef enum { RS_PICK_RANDOM, RS_PICK_ROUNDROBIN, RS_PICK_AFFINITY } RsPickHow;
 
 /* Chooses the endpoint of a new connection from `client` (R13); vp has >= 1. */
-const RsEndpoint *rs_service_pick(RsService *svc, RsViewPort *vp, uint32_t client, RsPickHow *how);
+const RsEndpoint *rs_service_pick(RsService *svc, RsViewPort *vp, uint32_t client, RsRng *rng,
+                                  RsPickHow *how);
 /* The endpoint rs_service_pick would choose, drawing from `rng` (a copy of
- * the service's stream) and moving neither the round-robin position nor the
+ * the stream) and moving neither the round-robin position nor the
  * affinity (an isolated request, src/net/isolate.c). */
 const RsEndpoint *rs_service_peek(RsService *svc, RsViewPort *vp, uint32_t client, RsRng *rng,
                                   RsPickHow *how);

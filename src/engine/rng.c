@@ -82,6 +82,31 @@ rs_rng_init(RsRng *rng, uint64_t master_seed, const char *stream_name)
     rs_rng_init_id(rng, master_seed, fnv1a64(stream_name));
 }
 
+/* The id of a stream name; see rng.h. */
+uint64_t
+rs_rng_name_id(const char *stream_name)
+{
+    g_assert(stream_name != NULL);
+    return fnv1a64(stream_name);
+}
+
+/* C10: a requester's stream of an entity; see rng.h.  Each word of the
+ * entity's seeded state is mixed with the requester's id through SplitMix64,
+ * so two requesters of one entity, or one requester of two entities, get
+ * unrelated states. */
+void
+rs_rng_derive(RsRng *out, const RsRng *base, uint64_t requester)
+{
+    uint64_t x = requester;
+    uint64_t k = splitmix64(&x);
+    for (int i = 0; i < 4; i++) {
+        uint64_t st = base->s[i] ^ k ^ (uint64_t)i;
+        out->s[i] = splitmix64(&st);
+    }
+    if ((out->s[0] | out->s[1] | out->s[2] | out->s[3]) == 0)
+        out->s[0] = 1;
+}
+
 /* The next 64 random bits (xoshiro256**). */
 uint64_t
 rs_rng_next(RsRng *rng)

@@ -258,8 +258,11 @@ rs_hop_describe(const RsHop *h, GString *out)
             g_string_append_printf(out, "the route of %s has no TLS: it serves port 80 only: HTTP 503",
                                    h->name);
         else
-            g_string_append_printf(out, "no route for host %s%s and this path: HTTP 503",
-                                   h->name[0] ? h->name : "(none)", h->flag ? " over HTTPS" : "");
+            g_string_append_printf(out, "no route for host %s%s%s and this path%s: HTTP 503",
+                                   h->name[0] ? h->name : "(none)", h->n ? "." : "",
+                                   h->flag ? " over HTTPS" : "",
+                                   h->n ? " (C3: HAProxy 1.8's host patterns do not accept the "
+                                          "trailing dot)" : "");
         break;
     case RS_HOP_ROUTE:
         g_string_append_printf(out, "route %s serves %s%s%s", svc, h->name,
@@ -317,7 +320,8 @@ rs_hop_describe(const RsHop *h, GString *out)
         break;
     case RS_HOP_WL_REJECT:
         g_string_append_printf(out, "the whitelist of %s (%u entr%s) does not cover %s: the router "
-                               "closes the connection", svc, h->n, h->n == 1 ? "y" : "ies", ip);
+                               "closes the connection%s", svc, h->n, h->n == 1 ? "y" : "ies", ip,
+                               h->flag ? " in the middle of the TLS handshake (C4)" : "");
         break;
     case RS_HOP_WL_PASS:
         if (h->flag)
@@ -341,8 +345,8 @@ rs_hop_describe(const RsHop *h, GString *out)
         break;
     case RS_HOP_RT_CONNECT_FAIL:
         g_string_append_printf(out, "the router's connection %u to %s (%s:%u) %s", h->n, pod, ip2,
-                               h->port2, h->flag ? "is refused: retry" : "gets no answer: retry after "
-                               "the connect timeout");
+                               h->port2, h->flag ? "is refused: retry after 1 s (C6)" : "gets no answer: "
+                               "retry after the connect timeout");
         break;
     case RS_HOP_RT_GIVE_UP:
         g_string_append_printf(out, "%s: no server answered after %u attempts: HTTP 503", svc, h->n);
@@ -361,7 +365,11 @@ rs_hop_describe(const RsHop *h, GString *out)
         g_string_append_printf(out, "%s does not speak HTTP on %u: HTTP 502", pod, h->port);
         break;
     case RS_HOP_GATEWAY_TIMEOUT:
-        g_string_append_printf(out, "no answer within the route timeout of %s (%u ms): HTTP 504", svc, h->n);
+        if (h->flag)
+            g_string_append_printf(out, "no data within the tunnel timeout of passthrough route %s (%u ms): "
+                                   "the router closes the connection (C8)", svc, h->n);
+        else
+            g_string_append_printf(out, "no answer within the route timeout of %s (%u ms): HTTP 504", svc, h->n);
         break;
     case RS_HOP_ROUTER_LOST:
         g_string_append_printf(out, "router-%u fails with the connection on it: nothing comes back", h->n);

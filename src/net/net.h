@@ -36,12 +36,14 @@ struct RsReq {
     RsPod *src;                 /* the sending pod, or NULL for a host */
     RsHost *host;               /* the sending host, or NULL for a pod (R36) */
     uint64_t client;            /* the client on the requester (its cookie jar, R27); 0: default */
+    uint64_t requester;         /* C10: the requester's stream id (rs_rng_name_id) */
     RsNamespace *src_ns;
     RsPod *at;                  /* the pod holding it (at_pod) */
     RsScheme scheme;
     uint16_t port;              /* the port connected to (after the service: the target port) */
     char name[RS_DNS_NAME_MAX]; /* the name to resolve, as written */
     char host_hdr[256];         /* Host header / SNI: the URL's name, lowercased (R21) */
+    bool host_dot;              /* C3: the name ended in a dot (removed from host_hdr) */
     char path[256];             /* the URL's path */
     unsigned cand;              /* next search candidate (R17) */
     uint32_t dst_ip;
@@ -91,11 +93,13 @@ void rs_net_free(RsNet *net);
 
 /* Starts a request now from pod `src` or host `host` (both NULL: the
  * requester `who` is not running or does not exist: the result says so at
- * once), as client `client` of the requester (rs_sim_request_client).
+ * once), as client `client` of the requester (rs_sim_request_client) whose
+ * stream id is `requester` (C10: every random choice it causes draws from
+ * the (entity, requester) stream, rs_world_rng). 
  * `done` is called exactly once, always from an engine event, never from
  * inside this function. */
-void rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t client,
-                    const RsUrl *to, bool record, RsRequestDone done, void *data);
+void rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t requester,
+                    uint64_t client, const RsUrl *to, bool record, RsRequestDone done, void *data);
 
 /* The world's hook: a pod stopped (deleted or crashed); settles its queue. */
 void rs_net_pod_stopped(void *net, RsPod *pod, RsStopHow how);

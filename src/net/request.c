@@ -419,7 +419,8 @@ serve_start(RsReq *req, RsPod *pod)
         return;
     }
     double mean = (double)pod->tmpl->service_time;
-    RsRng *rng = rs_req_own(req, &pod->rng, sizeof pod->rng);
+    /* C10: the pod's stream for this requester (an isolated request's own copy of it) */
+    RsRng *rng = rs_req_own(req, rs_world_rng(net->w, &pod->rng, req->requester), sizeof(RsRng));
     rs_time_t st = mean > 0 ? (rs_time_t)llround(rs_rng_exponential(rng, mean)) : 0;
     rs_engine_schedule(net->eng, rs_engine_now(net->eng) + st, ev_served, req, req->gen);
 }
@@ -714,7 +715,9 @@ ev_lb(RsEngine *eng, void *obj, uint64_t gen)
         return;
     }
     RsPickHow how;
-    const RsEndpoint *ep = rs_service_pick(svc, vp, seen, &how);
+    /* C10: the requester's stream at this service */
+    const RsEndpoint *ep = rs_service_pick(svc, vp, seen, rs_req_own(req, rs_world_rng(w, &svc->rng, req->requester), sizeof(RsRng)),
+                                           &how);
     h = hop(req, RS_HOP_SVC_PICK, RS_R50);
     h->svc = svc->full;
     h->pod = ep->pod->full;
@@ -861,10 +864,11 @@ connect_now(RsReq *req)
     }
     RsPickHow how;
     /* An isolated request reads the round-robin position and affinity and
-     * draws from its own copy of the service's stream (src/net/isolate.c). */
-    const RsEndpoint *ep = req->isolated
-        ? rs_service_peek(svc, vp, req->src->ip, rs_req_own(req, &svc->rng, sizeof svc->rng), &how)
-        : rs_service_pick(svc, vp, req->src->ip, &how);
+     * draws from its own copy of the service's stream (src/net/isolate.c);
+     * C10: the stream is the requester's own at this service. */
+    RsRng *svc_rng = rs_req_own(req, rs_world_rng(w, &svc->rng, req->requester), sizeof(RsRng));
+    const RsEndpoint *ep = req->isolated ? rs_service_peek(svc, vp, req->src->ip, svc_rng, &how)
+                                         : rs_service_pick(svc, vp, req->src->ip, svc_rng, &how);
     req->res.to_pod = ep->pod->full;      /* plots: requests sent to each pod */
     h = hop(req, RS_HOP_SVC_PICK, RS_R13);
     h->svc = svc->full;
@@ -1021,12 +1025,13 @@ rs_net_router_failed(void *data, RsReplica *r)
 
 /* Starts a request now; see net.h. */
 void
-rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t client,
-               const RsUrl *to, bool record, RsRequestDone done, void *data)
+rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t requester,
+               uint64_t client, const RsUrl *to, bool record, RsRequestDone done, void *data)
 {
     RsWorld *w = net->w;
     RsReq *req = req_get(net);
     net->in_flight++;
+    req->requester = requester;
     req->client = client;
     req->record = record;
     req->done_cb = done;
@@ -1039,8 +1044,10 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t c
         /* R21: the Host header and SNI: lowercased, no trailing dot */
         g_strlcpy(req->host_hdr, to->host, sizeof req->host_hdr);
         size_t n = strlen(req->host_hdr);
-        if (n > 1 && req->host_hdr[n - 1] == '.')
+        if (n > 1 && req->host_hdr[n - 1] == '.') {
             req->host_hdr[n - 1] = '\0';
+            req->host_dot = true;       /* C3: the Host header keeps it; SNI does not */
+        }
         for (char *c = req->host_hdr; *c; c++)
             *c = g_ascii_tolower(*c);
     } else if (to->is_ip) {

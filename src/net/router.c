@@ -56,6 +56,7 @@
 
 #define RT_CONNECT_TIMEOUT (5 * RS_SEC)     /* R29: timeout connect 5s */
 #define RT_RETRIES 3                        /* R29: HAProxy's default `retries 3` */
+#define RT_RETRY_DELAY RS_SEC               /* C6: min(1 s, timeout connect) after an error */
 
 static void pick_and_send(RsReq *req, int exclude, bool first);
 
@@ -85,19 +86,40 @@ rt_reply(RsReq *req, RsOutcome outcome, int status)
     rs_req_reply_in(req, outcome, status, req->edge);
 }
 
-/* R21: the route of a host for a path: the longest path prefix; `tls_only`:
- * edge and reencrypt routes only (port 443 after termination). */
+/* Which routes of a host a frontend chooses among (R21, C2). */
+typedef enum {
+    CAND_PORT80,        /* C2: plain routes, and TLS routes with insecure allow or redirect */
+    CAND_TLS,           /* port 443 after termination: edge and reencrypt routes */
+    CAND_ANY,           /* every route (to explain a miss) */
+} Candidates;
+
+/* R21: the route of a host for a path among `cand`: the longest path prefix. */
 static RsRtBackend *
-match_route(const RsRtHost *hh, const char *path, bool tls_only)
+match_route(const RsRtHost *hh, const char *path, Candidates cand)
 {
     for (unsigned i = 0; hh != NULL && i < hh->n; i++) {
         RsRtBackend *be = hh->routes[i];
-        if (tls_only && be->tls != RS_TLS_EDGE && be->tls != RS_TLS_REENCRYPT)
+        if (cand == CAND_TLS && be->tls != RS_TLS_EDGE && be->tls != RS_TLS_REENCRYPT)
+            continue;
+        /* C2: the template puts a TLS route in the port 80 maps only with
+         * insecure allow (os_http_be / edge map) or redirect (the redirect map) */
+        if (cand == CAND_PORT80 && be->tls != RS_TLS_NONE && be->insecure == RS_INSECURE_NONE)
             continue;
         if (rs_route_path_matches(be->path, path))
             return be;
     }
     return NULL;
+}
+
+/* Records that no route serves the host and path (R21; C3 for a trailing dot). */
+static void
+no_route_hop(RsReq *req, RsRule rule, bool https, bool plain)
+{
+    RsHop *h = rs_req_hop(req, RS_HOP_NO_ROUTE, rule);
+    g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+    h->flag = https;
+    h->m = plain;
+    h->n = req->host_dot && rs_net_world(req->net)->haproxy18;
 }
 
 /* Records the route chosen (R21). */
@@ -123,7 +145,10 @@ backend(RsReq *req, RsRtBackend *be)
         h->svc = be->full;
         h->ip = src;
         h->n = be->wl.n;
-        rt_reply(req, RS_OUTCOME_REJECTED, 0);
+        /* C4: on a passthrough route the reject closes the connection in the
+         * middle of the TLS handshake: the client sees a TLS error */
+        h->flag = be->tls == RS_TLS_PASSTHROUGH;
+        rt_reply(req, be->tls == RS_TLS_PASSTHROUGH ? RS_OUTCOME_TLS_ERROR : RS_OUTCOME_REJECTED, 0);
         return;
     }
     if (be->wl.present) {
@@ -161,8 +186,8 @@ pick_and_send(RsReq *req, int exclude, bool first)
         }
     }
     if (k < 0)
-        k = rs_balancer_pick(bal, rs_req_own(req, &req->rep->rng, sizeof req->rep->rng),
-                             req->res.source_ip, exclude);
+        k = rs_balancer_pick(bal, rs_req_own(req, rs_world_rng(w, &req->rep->rng, req->requester), sizeof(RsRng)),
+                             req->res.source_ip, exclude);      /* C10 */
     if (k < 0) {
         /* R20: no server (no ready endpoints, all weights 0, all down): 503 */
         RsHop *h = rs_req_hop(req, RS_HOP_NO_SERVERS, RS_R20);
@@ -170,7 +195,7 @@ pick_and_send(RsReq *req, int exclude, bool first)
         rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
         return;
     }
-    bal->s[k].conns++;
+    rs_balancer_take(bal, (unsigned)k);
     req->server = k;
     const RsRtServer *sv = &be->servers[k];
     req->res.to_pod = sv->pod->full;      /* plots: requests sent to each pod */
@@ -204,12 +229,13 @@ ev_rt_retry(RsEngine *eng, void *obj, uint64_t gen)
         rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
         return;
     }
-    if (req->attempts == RT_RETRIES) {
-        /* R29: option redispatch: the last retry goes to another server */
+    /* R29: option redispatch: rahti-1 (HAProxy 1.8) retries the same server
+     * and redispatches the last retry; C6: rahti-2 (HAProxy >= 2.6.12)
+     * redispatches at the first retry */
+    if (req->attempts == RT_RETRIES || (req->attempts == 1 && !w->haproxy18)) {
         RsBalancer *bal = req_balancer(req);
         int old = req->server;
-        if (bal->s[old].conns > 0)
-            bal->s[old].conns--;
+        rs_balancer_release(bal, (unsigned)old);
         req->server = -1;
         pick_and_send(req, old, false);
         return;
@@ -229,6 +255,13 @@ ev_rt_timeout(RsEngine *eng, void *obj, uint64_t gen)
     RsHop *h = rs_req_hop(req, RS_HOP_GATEWAY_TIMEOUT, RS_R31);
     h->svc = req_backend(req)->full;
     h->n = (unsigned)(req_backend(req)->timeout / RS_MS);
+    if (req_backend(req)->tls == RS_TLS_PASSTHROUGH) {
+        /* C8: a TCP proxy cannot answer 504: `timeout tunnel` closes the
+         * connection and the client sees a timeout */
+        h->flag = true;
+        rt_reply(req, RS_OUTCOME_TIMEOUT, 0);
+        return;
+    }
     rt_reply(req, RS_OUTCOME_GATEWAY_TIMEOUT, 504);
     (void)eng;
 }
@@ -276,8 +309,10 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
         h->port2 = sv->port;
         h->flag = refused;
         h->n = req->attempts;
-        /* R29: a dropped SYN waits the connect timeout; a reset comes back at once */
-        req->rtimer = rs_engine_timer(eng, now + (refused ? w->latency_cluster : RT_CONNECT_TIMEOUT),
+        /* R29: a dropped SYN waits the connect timeout, then the retry
+         * goes at once; C6: a reset comes back at once, and HAProxy waits
+         * min(1 s, timeout connect) before it retries */
+        req->rtimer = rs_engine_timer(eng, now + (refused ? w->latency_cluster + RT_RETRY_DELAY : RT_CONNECT_TIMEOUT),
                                       ev_rt_retry, req, req->gen);
         return;
     }
@@ -347,7 +382,8 @@ pick_replica(RsReq *req)
         h->ip = req->dst_ip;
         return NULL;
     }
-    unsigned k = (unsigned)rs_rng_below(rs_req_own(req, &w->vip_rng, sizeof w->vip_rng), n);
+    unsigned k = (unsigned)rs_rng_below(rs_req_own(req, rs_world_rng(w, &w->vip_rng, req->requester), sizeof(RsRng)),
+                                        n);     /* C10 */
     RsReplica *rep = NULL;
     for (unsigned i = 0; i < w->n_replicas && rep == NULL; i++) {
         if (w->replicas[i].in_rotation && k-- == 0)
@@ -396,16 +432,26 @@ static void
 serve_port_80(RsReq *req, const RsRtHost *hh)
 {
     RsHop *h;
-    RsRtBackend *be = match_route(hh, req->path, false);
+    RsRtBackend *be = match_route(hh, req->path, CAND_PORT80);
     if (be == NULL) {
-        h = rs_req_hop(req, RS_HOP_NO_ROUTE, RS_R21);
-        g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+        RsRtBackend *tls = match_route(hh, req->path, CAND_ANY);
+        if (tls != NULL) {
+            /* R24, C2: only a TLS route with insecure none covers this path
+             * (no candidate on port 80): HTTP 503 */
+            route_hop(req, tls, false);
+            h = rs_req_hop(req, RS_HOP_INSECURE, RS_R24);
+            h->svc = tls->full;
+            h->m = tls->insecure;
+            rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
+            return;
+        }
+        no_route_hop(req, RS_R21, false, false);
         rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
         return;
     }
     route_hop(req, be, false);
     if (be->tls != RS_TLS_NONE && be->insecure != RS_INSECURE_ALLOW) {
-        /* R24: port 80 of a TLS route: redirect before anything else, or 503 */
+        /* R24: port 80 of a TLS route: redirect before anything else */
         h = rs_req_hop(req, RS_HOP_INSECURE, RS_R24);
         h->svc = be->full;
         h->m = be->insecure;
@@ -453,13 +499,12 @@ serve_port_443(RsReq *req, const RsRtHost *hh)
         rt_reply(req, RS_OUTCOME_TLS_ERROR, 0);
         return;
     }
-    RsRtBackend *be = match_route(hh, req->path, true);
+    if (req->host_dot && w->haproxy18)
+        hh = NULL;              /* C3: the Host header keeps its trailing dot */
+    RsRtBackend *be = match_route(hh, req->path, CAND_TLS);
     if (be == NULL) {
-        bool plain = match_route(hh, req->path, false) != NULL;
-        h = rs_req_hop(req, RS_HOP_NO_ROUTE, plain ? RS_R23 : RS_R21);
-        g_strlcpy(h->name, req->host_hdr, sizeof h->name);
-        h->flag = true;
-        h->m = plain;
+        bool plain = match_route(hh, req->path, CAND_ANY) != NULL;
+        no_route_hop(req, plain ? RS_R23 : RS_R21, true, plain);
         rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
         return;
     }
@@ -500,7 +545,7 @@ router_arrive(RsReq *req)
     rs_rt_proc_ref(req->proc);
     const RsRtHost *hh = req->host_hdr[0] ? g_hash_table_lookup(req->proc->cfg->by_host, req->host_hdr) : NULL;
     if (req->port == 80)
-        serve_port_80(req, hh);
+        serve_port_80(req, req->host_dot && rs_net_world(req->net)->haproxy18 ? NULL : hh);  /* C3 */
     else
         serve_port_443(req, hh);
 }
@@ -531,11 +576,8 @@ router_release(RsReq *req)
     req->rtimer = 0;
     if (req->proc == NULL)
         return;
-    if (req->be >= 0 && req->server >= 0) {
-        RsBalServer *s = &req_balancer(req)->s[req->server];
-        if (s->conns > 0)
-            s->conns--;
-    }
+    if (req->be >= 0 && req->server >= 0)
+        rs_balancer_release(req_balancer(req), (unsigned)req->server);
     rs_rt_proc_unref(req->proc);
     req->proc = NULL;
 }

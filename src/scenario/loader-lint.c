@@ -145,14 +145,24 @@ lint_route_port(Ld *ld, LdNs *ns, const RsRouteSpec *r, const cJSON *node)
         const RsServicePortSpec *p = &s->ports[i];
         if (r->target_name ? ((p->name && strcmp(p->name, r->target_name) == 0) ||
                               (p->target_name && strcmp(p->target_name, r->target_name) == 0))
-                           : (p->port == r->target_port || p->target_port == r->target_port))
-            return;
+                           : (p->target_port == r->target_port || p->target_name != NULL))
+            return;     /* C1: a number names the endpoints' port (a named target may be it) */
     }
     g_autofree char *target = r->target_name ? g_strdup_printf("`%s`", r->target_name)
                                              : g_strdup_printf("%u", r->target_port);
+    for (unsigned i = 0; !r->target_name && i < s->n_ports; i++) {
+        if (s->ports[i].port == r->target_port) {
+            ld_warn(ld, ld_get(node, "target_port"), RS_R20,
+                    "route `%s`: target port %u is a port of service `%s`, not of its endpoints "
+                    "(it sends %u to %u): the router finds no endpoint port %u: no servers, HTTP "
+                    "503 (C1); write %u or the port's name", r->name, r->target_port, r->service,
+                    s->ports[i].port, s->ports[i].target_port, r->target_port, s->ports[i].target_port);
+            return;
+        }
+    }
     ld_warn(ld, ld_get(node, "target_port"), RS_R20,
-            "route `%s`: service `%s` has no port %s (neither a port, a target port nor a port "
-            "name): the route has no servers", r->name, r->service, target);
+            "route `%s`: service `%s` has no port %s (neither an endpoint port nor a port "
+            "name): the route has no servers (C1)", r->name, r->service, target);
 }
 
 /* True if host is `<label>.<app domain>`, covered by the wildcard certificate (R18). */
@@ -189,6 +199,12 @@ ld_annotation_check(Ld *ld, const cJSON *node, const char *key, const char *valu
         /* R26: exactly one of these, case-sensitive (openshift-router.md 2.2:
          * the template's `roundrobin|leastconn|source|random`) */
         static const char *const algos[] = {"roundrobin", "leastconn", "source", "random"};
+        bool rahti1 = ld->sc->profile.name != NULL && strcmp(ld->sc->profile.name, "rahti-1") == 0;
+        if (rahti1 && strcmp(value, "random") == 0) {
+            ld_warn(ld, node, RS_R26, "balance `random` does not exist in rahti-1's HAProxy 1.8: the "
+                    "router ignores it and uses the default (C5)");
+            return;
+        }
         for (size_t i = 0; i < G_N_ELEMENTS(algos); i++)
             if (strcmp(value, algos[i]) == 0)
                 return;

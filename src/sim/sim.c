@@ -122,6 +122,17 @@ stream(RsSim *sim, const char *name)
     return rng;
 }
 
+/* C10: the id of a requester's stream name: every random choice its
+ * requests cause (service endpoint, replica, balancer, service time) draws
+ * from the (entity, requester) stream of that id. */
+static uint64_t
+requester_id(const char *name)
+{
+    char full[600];
+    g_snprintf(full, sizeof full, "requester:%s", name != NULL ? name : "requests");
+    return rs_rng_name_id(full);
+}
+
 /* Fails for a request that cannot be made: from a host the world does not have. */
 bool
 rs_sim_check_request(RsSim *sim, const RsFrom *from, const RsUrl *to, GError **error)
@@ -158,8 +169,8 @@ rs_sim_request_client(RsSim *sim, const RsFrom *from, const RsUrl *to, const cha
     RsPod *src = NULL;
     if (from->kind == RS_FROM_HOST) {
         /* R36: a machine outside the cluster; an unknown one sends nothing */
-        rs_net_request(sim->net, NULL, rs_world_host(sim->world, from->name), from->name, client,
-                       to, record_hops, done, data);
+        rs_net_request(sim->net, NULL, rs_world_host(sim->world, from->name), from->name,
+                       requester_id(stream_name), client, to, record_hops, done, data);
         return;
     }
     g_snprintf(who, sizeof who, "%s/%s", from->ns, from->name);
@@ -171,7 +182,7 @@ rs_sim_request_client(RsSim *sim, const RsFrom *from, const RsUrl *to, const cha
         if (wl != NULL && wl->ready->len > 0)
             src = wl->ready->pdata[rs_rng_below(stream(sim, stream_name), wl->ready->len)];
     }
-    rs_net_request(sim->net, src, NULL, who, client, to, record_hops, done, data);
+    rs_net_request(sim->net, src, NULL, who, requester_id(stream_name), client, to, record_hops, done, data);
 }
 
 /* The resolver walk now; see sim.h. */

@@ -59,6 +59,7 @@ rs_addr_pool_init(RsAddrPool *p, uint32_t net, uint32_t prefix)
     p->first = 1;
     p->last = p->size >= 4 ? p->size - 2 : 0;
     p->cursor = p->last;        /* the first allocation wraps to `first` */
+    p->released = NONE;
     p->n_chunks = (p->size + CHUNK_BITS - 1) / CHUNK_BITS;
     p->chunks = g_new0(uint64_t *, p->n_chunks);
     p->chunk_used = g_new0(uint32_t, p->n_chunks);
@@ -149,8 +150,10 @@ rs_addr_pool_reserve(RsAddrPool *p, uint32_t ip)
 void
 rs_addr_pool_release(RsAddrPool *p, uint32_t ip)
 {
-    if (rs_addr_pool_contains(p, ip))
+    if (rs_addr_pool_contains(p, ip)) {
         bit_set(p, (uint64_t)ip - p->net, false);
+        p->released = (uint64_t)ip - p->net;
+    }
 }
 
 /* The lowest free offset in [from, to], or NONE; skips whole chunks and words. */
@@ -198,6 +201,10 @@ rs_addr_pool_alloc(RsAddrPool *p, uint32_t *ip)
         return false;
     bit_set(p, off, true);
     p->cursor = off;
+    /* C9: every other address is in use (or was passed more recently): the
+     * one just released comes back at once; the caller logs it */
+    p->again = off == p->released;
+    p->released = NONE;
     *ip = (uint32_t)(p->net + off);
     return true;
 }

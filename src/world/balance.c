@@ -248,10 +248,29 @@ rs_balancer_init(RsBalancer *b, RsBalance algo, const unsigned *weights, unsigne
 {
     b->algo = algo;
     b->n = n;
-    b->last = n > 0 ? n - 1 : 0;
     b->s = g_new0(RsBalServer, n ? n : 1);
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < n; i++) {
         b->s[i].weight = weights[i];
+        b->s[i].moved = i;      /* C5: the tree starts in server order */
+    }
+    b->clock = n;
+}
+
+/* A connection opens; see router.h. */
+void
+rs_balancer_take(RsBalancer *b, unsigned k)
+{
+    b->s[k].conns++;
+    b->s[k].moved = ++b->clock;
+}
+
+/* A connection closes; see router.h. */
+void
+rs_balancer_release(RsBalancer *b, unsigned k)
+{
+    if (b->s[k].conns > 0)
+        b->s[k].conns--;
+    b->s[k].moved = ++b->clock;
 }
 
 /* Frees a balancer's servers. */
@@ -267,16 +286,6 @@ static bool
 eligible(const RsBalancer *b, unsigned i, int exclude, bool others)
 {
     return b->s[i].weight > 0 && !b->s[i].down && (!others || (int)i != exclude);
-}
-
-/* SplitMix64 finaliser: the source hash (R26). */
-static uint64_t
-mix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
 }
 
 /* The eligible server at position `r` of the cumulative weights. */
@@ -329,19 +338,22 @@ rs_balancer_pick(RsBalancer *b, RsRng *rng, uint32_t client, int exclude)
         b->s[best].cw -= (int)total;
         break;
     case RS_BAL_LEASTCONN:
-        for (unsigned k = 1; k <= b->n; k++) {
-            unsigned i = (b->last + k) % b->n;
+        for (unsigned i = 0; i < b->n; i++) {
             if (!eligible(b, i, exclude, others))
                 continue;
-            /* conns/weight < best conns/best weight, by cross-multiplication */
-            if (best < 0 || (uint64_t)b->s[i].conns * b->s[best].weight <
-                                (uint64_t)b->s[best].conns * b->s[i].weight)
+            /* conns/weight < best conns/best weight, by cross-multiplication;
+             * C5: a tie goes to the server whose count changed least recently
+             * (HAProxy's tree keeps equal keys in insertion order) */
+            uint64_t x = (uint64_t)b->s[i].conns * b->s[best < 0 ? i : (unsigned)best].weight;
+            uint64_t y = best < 0 ? 0 : (uint64_t)b->s[best].conns * b->s[i].weight;
+            if (best < 0 || x < y || (x == y && b->s[i].moved < b->s[best].moved))
                 best = (int)i;
         }
-        b->last = (unsigned)best;
         break;
     case RS_BAL_SOURCE:
-        best = weighted_at(b, mix64(client) % total, exclude, others);
+        /* C5: HAProxy's map-based source hash: the address as a number
+         * (ntohl) modulo the total weight, walked in server order */
+        best = weighted_at(b, (uint64_t)client % total, exclude, others);
         break;
     case RS_BAL_RANDOM: {
         int a = weighted_at(b, rs_rng_below(rng, total), exclude, others);

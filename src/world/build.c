@@ -227,6 +227,46 @@ reserve_fixed_ips(RsWorld *w, const RsScenario *sc, GError **error)
     return true;
 }
 
+/* C10: a requester's stream of an entity, keyed by (entity stream, requester). */
+typedef struct {
+    const RsRng *entity;
+    uint64_t requester;
+    RsRng rng;
+} ReqStream;
+
+/* Hashes a ReqStream key (the pointer only orders nothing: no iteration). */
+static guint
+stream_key_hash(gconstpointer k)
+{
+    const ReqStream *s = k;
+    uint64_t x = (uint64_t)(uintptr_t)s->entity * UINT64_C(0x9e3779b97f4a7c15) ^ s->requester;
+    return (guint)(x ^ (x >> 32));
+}
+
+/* Compares two ReqStream keys. */
+static gboolean
+stream_key_equal(gconstpointer a, gconstpointer b)
+{
+    const ReqStream *x = a, *y = b;
+    return x->entity == y->entity && x->requester == y->requester;
+}
+
+/* The stream of (entity, requester); see world.h. */
+RsRng *
+rs_world_rng(RsWorld *w, const RsRng *entity, uint64_t requester)
+{
+    ReqStream key = {.entity = entity, .requester = requester};
+    ReqStream *s = g_hash_table_lookup(w->req_streams, &key);
+    if (s == NULL) {
+        s = g_new(ReqStream, 1);
+        *s = key;
+        rs_rng_derive(&s->rng, entity, requester);
+        g_hash_table_add(w->req_streams, s);
+    }
+    return &s->rng;
+}
+
+
 /* Builds the world of `sc` now (its events are scheduled by
  * rs_world_schedule_events), and installs the hooks between src/world's files. */
 RsWorld *
@@ -245,6 +285,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     w->pods = g_ptr_array_new_with_free_func((GDestroyNotify)pod_free);
     w->services = g_ptr_array_new_with_free_func((GDestroyNotify)rs_service_free);
     w->scratch_svcs = g_ptr_array_new();
+    w->req_streams = g_hash_table_new_full(stream_key_hash, stream_key_equal, g_free, NULL);
     w->svc_defs = g_ptr_array_new_with_free_func((GDestroyNotify)svc_def_free);
     w->events = g_ptr_array_new_with_free_func(g_free);
     w->ns_by_name = g_hash_table_new(g_str_hash, g_str_equal);
@@ -278,6 +319,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     /* R25: rahti-1 runs OKD 3.11's template (runs of spaces), rahti-2 OKD 4's
      * parseIPList (any whitespace); a platform object keeps its profile's name. */
     w->wl_syntax = p->name != NULL && strcmp(p->name, "rahti-1") == 0 ? RS_WL_SPACES : RS_WL_WHITESPACE;
+    w->haproxy18 = p->name != NULL && strcmp(p->name, "rahti-1") == 0;
     w->egress_default = p->egress_ip;
     w->n_egress_pool = p->n_egress_pool;
     w->egress_pool = g_memdup2(p->egress_pool, (p->n_egress_pool ? p->n_egress_pool : 1) * sizeof(uint32_t));
@@ -352,6 +394,7 @@ rs_world_free(RsWorld *w)
     g_clear_pointer(&w->egress_pool, g_free);
     g_clear_pointer(&w->services, g_ptr_array_unref);
     g_clear_pointer(&w->scratch_svcs, g_ptr_array_unref);
+    g_clear_pointer(&w->req_streams, g_hash_table_destroy);
     g_clear_pointer(&w->workloads, g_ptr_array_unref);
     g_clear_pointer(&w->pods, g_ptr_array_unref);
     g_clear_pointer(&w->namespaces, g_ptr_array_unref);

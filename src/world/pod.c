@@ -194,6 +194,10 @@ pod_start(RsWorld *w, RsPod *pod)
         pod->timer = rs_engine_timer(w->eng, rs_engine_now(w->eng) + backoff(0), on_restart, pod, 0);
         return;
     }
+    if (w->pod_pool.again)
+        rs_world_log(w, RS_R3, "%s gets %s, released just before: the pod network %s/%u is too "
+                     "small to skip recently used addresses, so it is handed out again at once (C9)",
+                     pod->full, ip_str(ip, b), ip_str(w->pod_pool.net, b2), w->pod_pool.prefix);
     if (pod->tmpl->readiness.set)
         rs_world_log(w, RS_R52, "%s created with address %s; started in %s, ready at its first "
                      "successful readiness probe after that", pod->full, ip_str(ip, b),

@@ -21,12 +21,18 @@
  * until its failure is detected and a reload follows, which is what makes
  * R29's connect timeouts and health checks matter.
  *
- * HEALTH CHECKS (R29)
- * -------------------
- * In a backend with more than one server, each replica connects to every
- * server every 5 s from its reload on; 3 failures in a row mark a server
- * down (HAProxy's fall 3), 2 successes mark it up again (rise 2).  A check
- * succeeds if a live pod holds the address and listens on the port.
+ * HEALTH CHECKS (R29, C6, C7)
+ * ---------------------------
+ * In a backend with more than one server, each replica checks every server
+ * on its own clock (one engine timer per checked server): the first check
+ * `inter` (5 s) after the reload; a check succeeds if a live pod holds the
+ * address and listens on the port.  C6: a refused connection fails the
+ * check at once, a server that does not answer fails it only after the
+ * connect timeout (5 s); the next check starts `inter` after the previous
+ * one ended.  So a dead server is marked down after 3 failed checks (fall
+ * 3) about 25-30 s after it died; 2 successes mark it up again (rise 2).
+ * C7: a new process (a reload) starts every server "up with one check
+ * left": the first failed check marks it down.
  *
  * REPLICAS (R30)
  * --------------
@@ -57,8 +63,17 @@
 #define CHECK_INTER (5 * RS_SEC)    /* R29: check inter 5000ms */
 #define CHECK_FALL 3                /* R29: HAProxy default fall */
 #define CHECK_RISE 2                /* HAProxy default rise */
+#define CHECK_TIMEOUT (5 * RS_SEC)  /* C6: a check waits `timeout connect` (5s) */
+
+/* C6: the health check of one server in one process. */
+struct RsRtCheck {
+    RsRtProc *proc;
+    unsigned be, k;
+    RsTimer timer;
+};
 
 static void schedule_checks(RsReplica *r);
+static void stop_checks(RsRtProc *p);
 
 /* Frees one configuration. */
 static void
@@ -99,6 +114,7 @@ rs_rt_proc_unref(RsRtProc *p)
     for (unsigned i = 0; i < p->cfg->n_backends; i++)
         rs_balancer_clear(&p->bal[i]);
     g_free(p->bal);
+    g_free(p->checks);
     config_free(p->cfg);
     g_free(p);
 }
@@ -133,8 +149,10 @@ whitelist_value(const RsWorld *w, const RsRoute *route)
     return first;
 }
 
-/* Whether service port `p` carries the route's target port (R20): by pod
- * port number or service port, by port name, or every port when unset. */
+/* Whether service port `p` carries the route's target port (R20, C1): by
+ * the endpoints' port number (the pod port `resolved`; the service port's
+ * own number does not count: the router reads the endpoints), by port name,
+ * or every port when unset. */
 static bool
 port_targeted(const RsRouteDef *d, const RsSvcPort *p, uint16_t resolved)
 {
@@ -143,7 +161,7 @@ port_targeted(const RsRouteDef *d, const RsSvcPort *p, uint16_t resolved)
     if (d->target_name != NULL)
         return (p->name != NULL && strcmp(p->name, d->target_name) == 0) ||
                (p->target_name != NULL && strcmp(p->target_name, d->target_name) == 0);
-    return p->port == d->target_port || resolved == d->target_port;
+    return resolved == d->target_port;     /* C1 */
 }
 
 /* Adds the servers of one service to a backend (R20): one per (ready pod x
@@ -203,6 +221,8 @@ build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be)
     };
     bool set = false;
     for (unsigned i = 0; ann != NULL && i < G_N_ELEMENTS(algos) && !set; i++) {
+        if (algos[i].b == RS_BAL_RANDOM && w->haproxy18)
+            continue;           /* C5: HAProxy 1.8 has no `random`: ignored, the default applies */
         if (strcmp(ann, algos[i].w) == 0) {     /* R26: exact, case-sensitive */
             be->balance = algos[i].b;
             set = true;
@@ -315,6 +335,8 @@ static void
 reload_now(RsReplica *r)
 {
     RsWorld *w = r->w;
+    if (r->proc != NULL)
+        stop_checks(r->proc);   /* the old process stops checking */
     rs_rt_proc_unref(r->proc);  /* the old process lives on while its requests do */
     RsRtProc *p = g_new0(RsRtProc, 1);
     p->refs = 1;
@@ -387,61 +409,109 @@ check_passes(const RsWorld *w, const RsRtServer *s)
     return rs_policy_check((RsWorld *)w, &src, &dst, s->port, RS_L4_TCP, &eg, &in);
 }
 
-/* Timer: a replica checks the servers of its multi-server backends (R29). */
+/* Applies one check's result to server k of backend `be` (R29). */
 static void
-on_checks(RsEngine *eng, void *obj, uint64_t arg)
+check_result(RsReplica *r, RsRtProc *p, unsigned be_i, unsigned k, bool pass, bool timed_out)
 {
-    RsReplica *r = obj;
     RsWorld *w = r->w;
+    const RsRtBackend *be = &p->cfg->backends[be_i];
+    RsBalServer *s = &p->bal[be_i].s[k];
+    const RsRtServer *sv = &be->servers[k];
     char ip[16];
-    r->check_timer = 0;
-    if (!r->up || r->proc == NULL)
-        return;
-    RsRtConfig *cfg = r->proc->cfg;
-    for (unsigned i = 0; i < cfg->n_backends; i++) {
-        const RsRtBackend *be = &cfg->backends[i];
-        if (be->n_servers < 2)
-            continue;           /* R29: single-server backends are never checked */
-        for (unsigned k = 0; k < be->n_servers; k++) {
-            RsBalServer *s = &r->proc->bal[i].s[k];
-            const RsRtServer *sv = &be->servers[k];
-            if (check_passes(w, sv)) {
-                s->fails = 0;
-                if (s->down && ++s->rises >= CHECK_RISE) {
-                    s->down = false;
-                    s->rises = 0;
-                    rs_world_log(w, RS_R29, "%s: health checks mark %s (%s:%u) of route %s up again",
-                                 r->name, sv->pod->full, rs_ipv4_format(sv->pod->ip, ip), sv->port, be->full);
-                }
-            } else {
-                s->rises = 0;
-                if (!s->down && ++s->fails >= CHECK_FALL) {
-                    s->down = true;
-                    rs_world_log(w, RS_R29, "%s: health checks mark %s (%s:%u) of route %s down after "
-                                 "%u failed checks", r->name, sv->pod->full,
-                                 rs_ipv4_format(sv->pod->ip, ip), sv->port, be->full, CHECK_FALL);
-                }
-            }
+    if (pass) {
+        /* C7: HAProxy's health counter: each passing check gives back one
+         * of the `fall` failures a server may have before it is marked down */
+        if (s->fails > 0)
+            s->fails--;
+        if (s->down && ++s->rises >= CHECK_RISE) {
+            s->down = false;
+            s->rises = 0;
+            s->fails = CHECK_FALL - 1;      /* C7: back up with one check left */
+            rs_world_log(w, RS_R29, "%s: health checks mark %s (%s:%u) of route %s up again",
+                         r->name, sv->pod->full, rs_ipv4_format(sv->pod->ip, ip), sv->port, be->full);
         }
+        return;
     }
-    r->check_timer = rs_engine_timer(eng, rs_engine_now(eng) + CHECK_INTER, on_checks, r, 0);
-    (void)arg;
+    s->rises = 0;
+    if (!s->down && ++s->fails >= CHECK_FALL) {
+        s->down = true;
+        rs_world_log(w, RS_R29, "%s: health checks mark %s (%s:%u) of route %s down after "
+                     "a failed check (%s; C6, C7: %u in a row, or the first after a reload)",
+                     r->name, sv->pod->full, rs_ipv4_format(sv->pod->ip, ip), sv->port, be->full,
+                     timed_out ? "no answer within the 5 s connect timeout" : "connection refused",
+                     CHECK_FALL);
+    }
 }
 
-/* (Re)starts a replica's health checks, if any backend has several servers (R29). */
+/* Timer: one server's check starts (arg 0) or its connect timeout ends
+ * (arg 1: no answer, C6); the next starts `inter` after it ended. */
+static void
+on_check(RsEngine *eng, void *obj, uint64_t arg)
+{
+    struct RsRtCheck *c = obj;
+    RsRtProc *p = c->proc;
+    RsReplica *r = p->rep;
+    c->timer = 0;
+    if (!r->up || r->proc != p)
+        return;
+    rs_time_t now = rs_engine_now(eng);
+    if (arg == 1) {
+        check_result(r, p, c->be, c->k, false, true);
+    } else {
+        const RsRtServer *sv = &p->cfg->backends[c->be].servers[c->k];
+        if (check_passes(r->w, sv)) {
+            check_result(r, p, c->be, c->k, true, false);
+        } else {
+            /* C6: a kernel that holds the address answers the SYN with a reset
+             * at once; nothing there (or a crashed pod): the check waits */
+            RsPod *holder = rs_world_pod_at(r->w, sv->pod->ip);
+            if (holder == NULL || holder->crashed) {
+                c->timer = rs_engine_timer(eng, now + CHECK_TIMEOUT, on_check, c, 1);
+                return;
+            }
+            check_result(r, p, c->be, c->k, false, false);
+        }
+    }
+    c->timer = rs_engine_timer(eng, now + CHECK_INTER, on_check, c, 0);
+}
+
+/* Cancels the checks of a process that is no longer the replica's current one. */
+static void
+stop_checks(RsRtProc *p)
+{
+    for (unsigned i = 0; i < p->n_checks; i++) {
+        if (p->checks[i].timer != 0)
+            rs_engine_cancel(p->rep->w->eng, p->checks[i].timer);
+        p->checks[i].timer = 0;
+    }
+}
+
+/* Starts the checks of the replica's new process: every server of its
+ * multi-server backends, first `inter` from now (R29); C7: each starts up
+ * with one check left. */
 static void
 schedule_checks(RsReplica *r)
 {
-    if (r->check_timer != 0) {
-        rs_engine_cancel(r->w->eng, r->check_timer);
-        r->check_timer = 0;
+    RsRtProc *p = r->proc;
+    unsigned n = 0;
+    for (unsigned i = 0; i < p->cfg->n_backends; i++)
+        n += p->cfg->backends[i].n_servers > 1 ? p->cfg->backends[i].n_servers : 0;
+    p->checks = g_new0(struct RsRtCheck, n ? n : 1);
+    p->n_checks = 0;
+    rs_time_t at = rs_engine_now(r->w->eng) + CHECK_INTER;
+    for (unsigned i = 0; i < p->cfg->n_backends; i++) {
+        const RsRtBackend *be = &p->cfg->backends[i];
+        if (be->n_servers < 2)
+            continue;           /* R29: single-server backends are never checked */
+        for (unsigned k = 0; k < be->n_servers; k++) {
+            struct RsRtCheck *c = &p->checks[p->n_checks++];
+            c->proc = p;
+            c->be = i;
+            c->k = k;
+            p->bal[i].s[k].fails = CHECK_FALL - 1;      /* C7 */
+            c->timer = rs_engine_timer(r->w->eng, at, on_check, c, 0);
+        }
     }
-    bool any = false;
-    for (unsigned i = 0; r->proc != NULL && i < r->proc->cfg->n_backends && !any; i++)
-        any = r->proc->cfg->backends[i].n_servers > 1;
-    if (any)
-        r->check_timer = rs_engine_timer(r->w->eng, rs_engine_now(r->w->eng) + CHECK_INTER,
-                                         on_checks, r, 0);
 }
 
 /* Creates the replicas; each loads the truth at once (R28, R30). */
@@ -501,9 +571,9 @@ rs_router_down(RsWorld *w, unsigned index)
     r->epoch++;
     if (r->reload_timer != 0)
         rs_engine_cancel(w->eng, r->reload_timer);
-    if (r->check_timer != 0)
-        rs_engine_cancel(w->eng, r->check_timer);
-    r->reload_timer = r->check_timer = 0;
+    if (r->proc != NULL)
+        stop_checks(r->proc);
+    r->reload_timer = 0;
     r->reload_pending = false;
     rs_world_log(w, RS_R30, "%s fails: its connections are lost; the VIP still sends it new "
                  "ones for %s", r->name, rs_duration_format(w->router_failover, b));

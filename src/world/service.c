@@ -602,9 +602,9 @@ pick(RsService *svc, RsViewPort *vp, uint32_t client, RsRng *rng, bool commit, R
 
 /* Chooses the endpoint of a new connection (R13); see world.h. */
 const RsEndpoint *
-rs_service_pick(RsService *svc, RsViewPort *vp, uint32_t client, RsPickHow *how)
+rs_service_pick(RsService *svc, RsViewPort *vp, uint32_t client, RsRng *rng, RsPickHow *how)
 {
-    return pick(svc, vp, client, &svc->rng, true, how);
+    return pick(svc, vp, client, rng, true, how);      /* C10: the requester's stream */
 }
 
 /* The same without moving anything; see world.h. */
