@@ -48,5 +48,34 @@ G=${SRCDIR:-.}/tests/good/corrections-warnings.json
 expect 0 "write 8080 or the port's name" "" -- check "$G"
 expect 0 "does not exist in rahti-1's HAProxy 1.8" "" -- check "$G"
 
+# export haproxy (issue 13): bad usage exits 2 and writes nothing; an
+# existing folder that is not an export is refused; an export is replaced.
+S26=${SRCDIR:-.}/scenarios/26-router-config.json
+E=$(mktemp -d)
+expect 2 "" "--output DIR is required" -- export haproxy "$S26"
+expect 2 "" "what to export" -- export nginx "$S26" --output "$E/x"
+expect 2 "" "the router has 1 replica" -- export haproxy "$S26" --replica 7 --output "$E/x"
+expect 2 "" "--bind takes" -- export haproxy "$S26" --bind nowhere --output "$E/x"
+expect 2 "" "--map-pods takes" -- export haproxy "$S26" --map-pods 127.1.0.0 --output "$E/x"
+if [ -e "$E/x" ] || ls -a "$E" | grep -q tmp; then
+    echo "FAIL: a refused export left files behind"; ls -la "$E"; fail=$((fail + 1))
+else
+    pass=$((pass + 1))
+fi
+mkdir "$E/other" && touch "$E/other/keep"
+expect 2 "" "not an earlier export" -- export haproxy "$S26" --output "$E/other"
+expect 0 "" "" -- export haproxy "$S26" --output "$E/x" --bind 127.0.0.1:8080:8443
+expect 0 "" "" -- export haproxy "$S26" --output "$E/x"
+for f in haproxy.cfg os_http_be.map os_edge_reencrypt_be.map os_sni_passthrough.map os_tcp_be.map \
+        os_route_http_redirect.map cert_config.map ca.pem default_pub_keys.pem pods/vault.rahtiapp.fi.pem; do
+    if [ -s "$E/x/$f" ] || [ "$f" = cert_config.map ]; then pass=$((pass + 1)); else echo "FAIL: export wrote no $f"; fail=$((fail + 1)); fi
+done
+if [ -e "$E/other/keep" ] && grep -q "bind 193.167.189.101:80" "$E/x/haproxy.cfg"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL: the refused folder was touched, or the second export did not replace the first"; fail=$((fail + 1))
+fi
+rm -rf "$E"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "rahtisim/cli.h"
+#include "rahtisim/export.h"
 #include "rahtisim/teach.h"
 #include "cli/cli-private.h"
 #include "cli/teach-cli.h"
@@ -53,5 +54,6 @@ rs_cmd_explain(int argc, char **argv)
     g_autoptr(GArray) notes = rs_reload_notes(sim, res, url.path);
     rs_teach_explain(out, rs_from_format(&from, who, sizeof who), to, at, res, notes,
                      rs_color_enabled(a.color, stdout));
+    rs_export_explain(sim, res, out);       /* the backend and server lines it used */
     return rs_cli_write_output(NULL, out) ? RS_EXIT_OK : RS_EXIT_USAGE;
 }

@@ -156,6 +156,29 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0, or 2 for bad input or usage.",
      rs_cmd_topology, NULL},
+    {"export", "haproxy SCENARIO --output DIR [--at T] [--replica N] [--bind ADDR[:HTTP[:HTTPS]]]\n"
+               "            [--map-pods CIDR] [--seed N] [--max-*]",
+     "the haproxy.cfg and map files the router would run",
+     "Simulates SCENARIO up to time T and writes into DIR the configuration router\n"
+     "replica N (default 0) has loaded then (R28), as the OpenShift router template of the\n"
+     "profile's generation renders it (rahti-1: OKD 3.11, HAProxy 1.8; rahti-2: OKD 4.x):\n"
+     "haproxy.cfg, os_http_be.map, os_edge_reencrypt_be.map, os_sni_passthrough.map,\n"
+     "os_tcp_be.map, os_route_http_redirect.map, cert_config.map, whitelist files for\n"
+     "lists over 61 entries (router/whitelists/), placeholder certificates made with\n"
+     "openssl (ca.pem, default_pub_keys.pem, router/certs/, pods/) and pods.tsv (the\n"
+     "pods a laptop run needs: address, port, certificate, behaviour).\n"
+     "\n"
+     "  --at T           when (default as for explain)\n"
+     "  --replica N      which router replica's configuration (R30)\n"
+     "  --bind A[:H[:S]] the frontends' address and ports (default: the VIP, 80 and 443)\n"
+     "  --map-pods CIDR  move pod addresses into CIDR (10.128.0.7 -> 127.1.0.7 with\n"
+     "                   127.1.0.0/16), so the configuration runs on a laptop\n"
+     "  --output DIR     written atomically: a new folder renamed into place; an earlier\n"
+     "                   export there is replaced, any other existing folder refused\n"
+     "\n"
+     "Run it: haproxy -f DIR/haproxy.cfg (docs/fidelity.md).\n"
+     "Exit status: 0 written, 2 bad input or usage (nothing written).",
+     rs_cmd_export, NULL},
     {"bench", "engine|requests [OPTIONS]",
      "measure the simulator's speed",
      "  bench engine [--events N] [--pending P] [--seed S] [--format text|json]\n"
