@@ -50,7 +50,7 @@ expect 0 "does not exist in rahti-1's HAProxy 1.8" "" -- check "$G"
 
 # export haproxy (issue 13): bad usage exits 2 and writes nothing; an
 # existing folder that is not an export is refused; an export is replaced.
-S26=${SRCDIR:-.}/scenarios/26-router-config.json
+S26=${SRCDIR:-.}/scenarios/27-router-config.json
 E=$(mktemp -d)
 expect 2 "" "--output DIR is required" -- export haproxy "$S26"
 expect 2 "" "what to export" -- export nginx "$S26" --output "$E/x"
