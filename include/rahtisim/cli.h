@@ -55,6 +55,7 @@ int rs_cmd_dig(int argc, char **argv);
 int rs_cmd_matrix(int argc, char **argv);
 int rs_cmd_topology(int argc, char **argv);
 int rs_cmd_schema(int argc, char **argv);
+int rs_cmd_export(int argc, char **argv);
 int rs_cmd_sweep(int argc, char **argv);     /* src/cli/cmd-sweep.c */
 int rs_cmd_merge(int argc, char **argv);     /* src/cli/cmd-merge.c */
 /* `run --quiz` (src/cli/run-quiz.c): whether run's arguments ask for it, and the quiz. */
