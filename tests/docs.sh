@@ -18,6 +18,8 @@
 #  - docs/course.md: the `rahtisim ...` inline commands of the lessons table
 #    (its "try" column), run as above (exit 0).
 #  - docs/rahtisim.1: the lines of the EXAMPLES section, run as above (exit 0).
+#  - ```yaml blocks (the CI files of docs/ci.md): every step that runs
+#    rahtisim (`- rahtisim ...`, `- run: rahtisim ...`), run as above.
 #
 # Every command runs in a fresh temporary folder that links to the source
 # tree's scenarios/, tests/, docs/, plots/ and bench/, so relative paths work
@@ -166,6 +168,7 @@ for doc in "$SRCDIR"/README.md "$SRCDIR"/docs/*.md; do
             case $line in
             '```console') block=console ;;
             '```sh') block=sh ;;
+            '```yaml') block=yaml ;;
             '```'*) block=other ;;
             '|'*'`rahtisim '*)
                 # course.md's lessons table: the "try" column, the row's last cell.
@@ -183,6 +186,16 @@ for doc in "$SRCDIR"/README.md "$SRCDIR"/docs/*.md; do
             if [ "$line" = '```' ]; then
                 block=""
                 sh_cmd=""
+            elif [ "$block" = yaml ]; then
+                # CI files (docs/ci.md): a step that runs rahtisim, `- rahtisim ...`
+                # (GitLab's script) or `- run: rahtisim ...` (GitHub Actions)
+                case $line in
+                *'- rahtisim '* | *'- run: rahtisim '*)
+                    step=${line#*- }
+                    step=${step#run: }
+                    check_status "$rel:$n" "$step"
+                    ;;
+                esac
             elif [ "$block" = sh ]; then
                 case $line in
                 *\\)

@@ -49,6 +49,7 @@ int rs_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 int rs_cmd_run(int argc, char **argv);
 int rs_cmd_check(int argc, char **argv);
 int rs_cmd_import(int argc, char **argv);
+int rs_cmd_diff(int argc, char **argv);
 int rs_cmd_bench(int argc, char **argv);
 int rs_cmd_explain(int argc, char **argv);
 int rs_cmd_dig(int argc, char **argv);

@@ -47,6 +47,21 @@ RsScenario *rs_input_load(const char *path, const RsLimits *limits, GError **err
  * the document before loading it (`sweep`).  NULL with `error`. */
 char *rs_input_scenario_json(const char *path, const RsLimits *limits, GError **error);
 
+/* What `diff` needs to know which namespaces changed: each namespace's JSON
+ * (after manifests are imported), its labels, the namespaces with network
+ * policies, and everything outside the namespaces that shapes the world. */
+typedef struct RsInputSigs {
+    char *global;               /* platform, hosts, dns, events, seed, duration */
+    GHashTable *namespaces;     /* name -> its JSON (owned strings) */
+    GHashTable *labels;         /* name -> its labels' JSON */
+    GHashTable *with_policies;  /* names of namespaces with network policies (a set) */
+} RsInputSigs;
+void rs_input_sigs_clear(RsInputSigs *s);
+
+/* rs_input_load that also fills `sigs` (freed with rs_input_sigs_clear). */
+RsScenario *rs_input_load_sigs(const char *path, const RsLimits *limits, RsInputSigs *sigs,
+                               GError **error);
+
 /* Whether a SCENARIO argument names manifests rather than a scenario file. */
 bool rs_input_is_manifest(const char *path);
 

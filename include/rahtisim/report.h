@@ -45,4 +45,9 @@ cJSON *rs_report_json_traffic(const RsTrafficStats *st);
 /* The JSON object for one run (owned by the caller). */
 cJSON *rs_report_json_run(const RsRunResult *run);
 
+/* A JUnit document for input that did not load: one test suite named after
+ * the file with one test case holding an <error> with the message, so a CI
+ * job that reads the JUnit file shows why nothing ran (the exit status is 2). */
+void rs_report_junit_error(GString *out, const char *file, const char *message);
+
 #endif

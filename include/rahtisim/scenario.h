@@ -393,6 +393,7 @@ typedef enum {
     RS_EXPECT_PROBE, RS_EXPECT_RESOLVE, RS_EXPECT_STATE, RS_EXPECT_TRAFFIC,
     RS_EXPECT_ROLLOUT,          /* {"rollout": "ns/deploy", "complete_by": T} (R54) */
     RS_EXPECT_READY,            /* {"deployment": "ns/web", "between": [...], "ready": {"min": N}} */
+    RS_EXPECT_MATRIX,           /* who reaches whom: rows x columns of probes (loader-matrix.c) */
 } RsExpectKind;
 
 typedef enum {
@@ -411,6 +412,7 @@ typedef struct {
     RsSrcPos pos;
     RsExpectKind kind;
     char *description;          /* may be NULL */
+    char *id;                   /* unique in the file: the report and JUnit/TAP name; may be NULL */
     rs_time_t at;
     /* probe */
     RsFrom from;
@@ -441,6 +443,11 @@ typedef struct {
     /* rollout (R54): the deployment in `pod`; complete by `at` */
     /* ready: the deployment in `pod`, over between_start..between_end */
     unsigned ready_min;
+    /* matrix: every row against every column, outcomes row-major */
+    RsFrom *matrix_from; unsigned n_matrix_from;
+    RsUrl *matrix_to; unsigned n_matrix_to;
+    RsOutcome *matrix_expect;
+    char *golden;               /* the golden file it came from, or NULL (inline) */
 } RsExpectSpec;
 
 /* Limits that protect against runaway scenarios; each has a command-line

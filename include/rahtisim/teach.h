@@ -146,6 +146,46 @@ char rs_matrix_cell(const RsMatrix *m, unsigned row, unsigned col);
 const char *rs_matrix_row_name(const RsMatrix *m, unsigned row);
 const char *rs_matrix_col_url(const RsMatrix *m, unsigned col);
 void rs_matrix_print(GString *out, const RsMatrix *m, RsMatrixFormat fmt, bool color);
+/* The label of a column ("svc ns/name:80", "pod ns/pod:8080", "route ns/name", "host h:80"). */
+const char *rs_matrix_col_label(const RsMatrix *m, unsigned col);
+/* The outcome of a cell whose letter is not '?'. */
+RsOutcome rs_matrix_outcome(const RsMatrix *m, unsigned row, unsigned col);
+/* Which rows (by name: "ns/pod" or a host) and columns (by label) to compute:
+ * `diff` computes only the parts of the matrix a change can reach. */
+typedef struct {
+    bool (*row)(const char *name, void *data);
+    bool (*col)(const char *label, void *data);
+    void *data;
+} RsMatrixFilter;
+/* rs_matrix_compute over the rows and columns the filter keeps (NULL: all). */
+RsMatrix *rs_matrix_compute_filtered(const RsScenario *sc, uint64_t seed, rs_time_t at,
+                                     const RsMatrixFilter *filter, GError **error);
+
+/* ---- diff (diff.c): what a change opens or breaks ---- */
+
+typedef enum { RS_DIFF_TEXT, RS_DIFF_MD, RS_DIFF_JSON, RS_DIFF_JUNIT } RsDiffFormat;
+bool rs_diff_format_parse(const char *text, RsDiffFormat *out);
+
+typedef struct {
+    rs_time_t at; bool has_at;  /* default: when both sides have settled (rs_teach_settled_time) */
+    const char *focus;          /* "ns" or "ns/name": only changes that involve it */
+    bool full;                  /* compare every cell, not only those a change can reach */
+} RsDiffOptions;
+
+typedef struct RsDiff RsDiff;
+struct RsInputSigs;
+/* Compares OLD and NEW at one instant: the reachability matrix cell by cell
+ * (with the rule that decided each side of a changed cell) and the exposure
+ * (routes, TLS, insecure policy, whitelists, egress addresses).  The
+ * signatures (src/import/input.c) say which namespaces changed; NULL
+ * compares everything.  NULL with `error` when a side cannot be simulated. */
+RsDiff *rs_diff_compute(const RsScenario *old_sc, const struct RsInputSigs *old_sigs,
+                        const RsScenario *new_sc, const struct RsInputSigs *new_sigs,
+                        const RsDiffOptions *opts, GError **error);
+bool rs_diff_changed(const RsDiff *d);
+void rs_diff_print(GString *out, const RsDiff *d, RsDiffFormat fmt);
+void rs_diff_free(RsDiff *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsDiff, rs_diff_free)
 
 /* ---- topology (topology.c) ---- */
 

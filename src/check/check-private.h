@@ -4,6 +4,7 @@
  * calls one above it):
  *   judge-util.c     JSON and text helpers (durations, addresses, fractions)
  *   judge-traffic.c  the traffic judges: share, spread, latency (one verdict)
+ *   judge-matrix.c   the matrix expectation: rows x columns of probes
  *   expect.c         the judges of probes, resolves, pod states, rollouts and
  *                    ready pods, and the verdict on what was never evaluated
  *   probe-context.c, reload-note.c   what a probe's explanation adds
@@ -49,6 +50,18 @@ cJSON *rs_check_traffic_expected(const RsExpectSpec *e);
 /* Judges a traffic expectation from its window, after the run (share,
  * spread, latency; scenario-format.md "Expectations"). */
 void rs_judge_traffic(RsSim *sim, RsExpectResult *r, const RsTrafficWindow *w);
+
+/* ---- judge-matrix.c ---- */
+
+/* A matrix expectation in flight (owned by the run: rs_matrix_judge_free). */
+typedef struct RsMatrixJudge RsMatrixJudge;
+/* What a matrix expectation asks for, as JSON. */
+cJSON *rs_check_matrix_expected(const RsExpectSpec *e);
+/* Sends every cell of the matrix expectation `r` now, each as if it were
+ * the only request; once the last answer came, judges it and calls
+ * done(data). */
+RsMatrixJudge *rs_judge_matrix_start(RsSim *sim, RsExpectResult *r, void (*done)(void *), void *data);
+void rs_matrix_judge_free(RsMatrixJudge *m);
 
 /* ---- expect.c ---- */
 

@@ -310,6 +310,129 @@ rs_check_probe_expected(const RsExpectSpec *e)
     return exp;
 }
 
+/* ---- the matrix expectation: every cell one request at `at` ---- */
+
+typedef struct MatrixCtx MatrixCtx;
+typedef struct {
+    MatrixCtx *m;
+    size_t i;
+} MatrixCell;
+
+struct MatrixCtx {
+    RunCtx *ctx;
+    unsigned index;
+    RsOutcome *got;
+    MatrixCell *cells;
+    size_t left;
+};
+
+/* Frees a matrix expectation's state (kept by the run until it ends). */
+static void
+matrix_ctx_free(gpointer p)
+{
+    MatrixCtx *m = p;
+    g_free(m->got);
+    g_free(m->cells);
+    g_free(m);
+}
+
+/* What a matrix expectation asked for. */
+static cJSON *
+matrix_expected(const RsExpectSpec *e)
+{
+    cJSON *o = cJSON_CreateObject();
+    char who[160];
+    if (e->golden)
+        cJSON_AddStringToObject(o, "golden", e->golden);
+    cJSON *from = cJSON_AddArrayToObject(o, "from"), *to = cJSON_AddArrayToObject(o, "to");
+    cJSON *exp = cJSON_AddArrayToObject(o, "expect");
+    for (unsigned r = 0; r < e->n_matrix_from; r++)
+        cJSON_AddItemToArray(from, cJSON_CreateString(rs_from_format(&e->matrix_from[r], who, sizeof who)));
+    for (unsigned c = 0; c < e->n_matrix_to; c++) {
+        g_autofree char *u = rs_url_format(&e->matrix_to[c]);
+        cJSON_AddItemToArray(to, cJSON_CreateString(u));
+    }
+    for (size_t i = 0; i < (size_t)e->n_matrix_from * e->n_matrix_to; i++)
+        cJSON_AddItemToArray(exp, cJSON_CreateString(rs_outcome_word(e->matrix_expect[i])));
+    return o;
+}
+
+/* Judges a matrix once every cell has its answer. */
+static void
+matrix_judge(MatrixCtx *m)
+{
+    RsExpectResult *r = &m->ctx->run->results[m->index];
+    const RsExpectSpec *e = r->spec;
+    size_t n = (size_t)e->n_matrix_from * e->n_matrix_to, bad = 0;
+    cJSON *obs = cJSON_CreateObject();
+    cJSON *cells = cJSON_AddArrayToObject(obs, "cells");
+    g_autoptr(GString) why = g_string_new(NULL);
+    char who[160], at[32];
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(cells, cJSON_CreateString(rs_outcome_word(m->got[i])));
+        if (m->got[i] == e->matrix_expect[i])
+            continue;
+        bad++;
+        g_autofree char *u = rs_url_format(&e->matrix_to[i % e->n_matrix_to]);
+        g_string_append_printf(why, "%s -> %s: %s, not %s\n",
+                               rs_from_format(&e->matrix_from[i / e->n_matrix_to], who, sizeof who), u,
+                               rs_outcome_word(m->got[i]), rs_outcome_word(e->matrix_expect[i]));
+    }
+    r->observed = obs;
+    r->passed = bad == 0;
+    rs_duration_format(e->at, at);
+    if (bad == 0)
+        r->summary = g_strdup_printf("matrix %ux%u%s%s at %s: all %zu cells as expected", e->n_matrix_from,
+                                     e->n_matrix_to, e->golden ? " from " : "", e->golden ? e->golden : "", at, n);
+    else
+        r->summary = g_strdup_printf("matrix %ux%u%s%s at %s: %zu of %zu cells differ", e->n_matrix_from,
+                                     e->n_matrix_to, e->golden ? " from " : "", e->golden ? e->golden : "", at,
+                                     bad, n);
+    r->explanation = g_string_free(g_steal_pointer(&why), FALSE);
+    m->ctx->probes_pending--;
+}
+
+/* One cell's answer. */
+static void
+matrix_cell_done(RsSim *sim, const RsResult *res, void *data)
+{
+    MatrixCell *c = data;
+    (void)sim;
+    c->m->got[c->i] = res->outcome;
+    if (--c->m->left == 0)
+        matrix_judge(c->m);
+}
+
+/* Sends every cell of a matrix expectation at its time. */
+static void
+matrix_fire(RunCtx *ctx, unsigned index)
+{
+    RsExpectResult *r = &ctx->run->results[index];
+    const RsExpectSpec *e = r->spec;
+    size_t n = (size_t)e->n_matrix_from * e->n_matrix_to;
+    r->expected = matrix_expected(e);
+    MatrixCtx *m = g_new0(MatrixCtx, 1);
+    m->ctx = ctx;
+    m->index = index;
+    m->got = g_new0(RsOutcome, MAX(n, 1));
+    m->cells = g_new0(MatrixCell, MAX(n, 1));
+    m->left = n;
+    g_ptr_array_add(ctx->matrices, m);
+    ctx->probes_pending++;
+    char stream[48];
+    /* each cell meets the world as if it were the only request (as `rahtisim matrix` sends them) */
+    rs_sim_set_isolated(ctx->sim, true);
+    for (size_t i = 0; i < n; i++) {
+        m->cells[i] = (MatrixCell){.m = m, .i = i};
+        g_snprintf(stream, sizeof stream, "expect/%u/%zu", index, i);
+        rs_sim_request(ctx->sim, &e->matrix_from[i / e->n_matrix_to], &e->matrix_to[i % e->n_matrix_to], stream,
+                       false, matrix_cell_done, &m->cells[i]);
+    }
+    rs_sim_set_isolated(ctx->sim, false);
+    if (n == 0)
+        matrix_judge(m);
+}
+
 /* What a resolve or state expectation asks for, as the spec says it
  * (without the simulation: for an expectation never evaluated). */
 static cJSON *
@@ -340,6 +463,9 @@ spec_expected(const RsExpectSpec *e)
     case RS_EXPECT_TRAFFIC:
         cJSON_Delete(exp);
         return rs_check_traffic_expected(e);
+    case RS_EXPECT_MATRIX:
+        cJSON_Delete(exp);
+        return rs_check_matrix_expected(e);
     }
     return exp;
 }
@@ -384,6 +510,10 @@ rs_judge_not_evaluated(RsExpectResult *r, const RsScenario *sc, rs_time_t now, b
         break;
     case RS_EXPECT_TRAFFIC:
         r->summary = g_strdup_printf("traffic %s: not evaluated", e->traffic);
+        break;
+    case RS_EXPECT_MATRIX:
+        r->summary = g_strdup_printf("matrix %ux%u at %s: %s", e->n_matrix_from, e->n_matrix_to, at,
+                                     sent ? "not every answer came (not evaluated)" : "not evaluated");
         break;
     }
     g_autofree char *stop = limited

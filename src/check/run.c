@@ -26,6 +26,7 @@ typedef struct {
     RsSim *sim;
     unsigned probes_pending;
     struct ProbeCtx *probes;    /* per expectation (owned by the run, so none leaks) */
+    GPtrArray *matrices;        /* RsMatrixJudge*, owned: matrix expectations sent */
 } RunCtx;
 
 typedef struct ProbeCtx {
@@ -40,6 +41,21 @@ probe_done(RsSim *sim, const RsResult *res, void *data)
     ProbeCtx *pc = data;
     rs_judge_probe(sim, &pc->ctx->run->results[pc->index], res);
     pc->ctx->probes_pending--;
+}
+
+/* Frees a matrix expectation's state at the end of the run. */
+static void
+matrix_free(gpointer m)
+{
+    rs_matrix_judge_free(m);
+}
+
+/* A matrix expectation's last answer came (judge-matrix.c judged it). */
+static void
+matrix_done(void *data)
+{
+    RunCtx *ctx = data;
+    ctx->probes_pending--;
 }
 
 /* The rollouts of the run's deployments, in creation order (R54). */
@@ -94,6 +110,10 @@ expect_fire(RsEngine *eng, void *obj, uint64_t arg)
         break;
     case RS_EXPECT_READY:
         rs_judge_ready(ctx->sim, r);
+        break;
+    case RS_EXPECT_MATRIX:
+        ctx->probes_pending++;
+        g_ptr_array_add(ctx->matrices, rs_judge_matrix_start(ctx->sim, r, matrix_done, ctx));
         break;
     case RS_EXPECT_TRAFFIC:
         g_assert_not_reached();     /* judged after the run, never scheduled */
@@ -181,7 +201,8 @@ rs_run_scenario_with(const RsScenario *sc, uint64_t seed, const RsRunOptions *op
     run->results = g_new0(RsExpectResult, sc->n_expect);
     g_autofree const RsTrafficWindow **windows = g_new0(const RsTrafficWindow *, sc->n_expect + 1);
     g_autofree ProbeCtx *probes = g_new0(ProbeCtx, sc->n_expect + 1);
-    RunCtx ctx = {.run = run, .sim = sim, .probes = probes};
+    g_autoptr(GPtrArray) matrices = g_ptr_array_new_with_free_func(matrix_free);
+    RunCtx ctx = {.run = run, .sim = sim, .probes = probes, .matrices = matrices};
     RsEngine *eng = rs_sim_engine(sim);
     if (sc->limits.max_events > 0)      /* the run-away guard (--max-events) */
         rs_engine_set_limit(eng, sc->limits.max_events);

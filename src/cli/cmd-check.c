@@ -31,9 +31,10 @@ count_objects(const RsScenario *sc, unsigned *workloads, unsigned *services, uns
     }
 }
 
-/* Loads one file and prints its warnings and summary; false if it is invalid. */
+/* Loads one file and prints its warnings and summary; false if it is invalid.
+ * *warned counts the warnings (check --strict fails on them). */
 static bool
-check_file(const char *path, const RsLimits *limits)
+check_file(const char *path, const RsLimits *limits, unsigned *warned)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(RsScenario) sc = rs_input_load(path, limits, &err);
@@ -46,6 +47,7 @@ check_file(const char *path, const RsLimits *limits)
         printf("%s\n", rs_cli_quote(sc->warnings->pdata[i]));
     for (guint i = 0; i < sc->notes->len; i++)
         printf("note: %s\n", rs_cli_quote(sc->notes->pdata[i]));
+    *warned += sc->warnings->len;
     unsigned w, s, r;
     count_objects(sc, &w, &s, &r);
     printf("%s: ok (%u namespaces, %u workloads, %u services, %u routes, %u events, %u "
@@ -61,6 +63,7 @@ rs_cmd_check(int argc, char **argv)
     RsLimits limits;
     rs_limits_default(&limits);
     g_autoptr(GPtrArray) files = g_ptr_array_new();
+    bool strict = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = NULL;
@@ -69,6 +72,8 @@ rs_cmd_check(int argc, char **argv)
         } else if (strcmp(arg, "--") == 0) {
             for (i++; i < argc; i++)
                 g_ptr_array_add(files, argv[i]);
+        } else if (strcmp(arg, "--strict") == 0) {
+            strict = true;
         } else if (g_str_has_prefix(arg, "--max-")) {
             if (!rs_cli_option_value(argc, argv, &i, &val) || !rs_cli_limit_option(arg, val, &limits))
                 return RS_EXIT_USAGE;
@@ -79,9 +84,13 @@ rs_cmd_check(int argc, char **argv)
     if (files->len == 0)
         return rs_cli_usage_error("check: expected at least one SCENARIO file (rahtisim help check)");
     bool ok = true;
+    unsigned warned = 0;
     for (guint i = 0; i < files->len; i++) {
-        ok = check_file(files->pdata[i], &limits) && ok;
+        ok = check_file(files->pdata[i], &limits, &warned) && ok;
         fflush(stdout);
     }
-    return ok ? RS_EXIT_OK : RS_EXIT_USAGE;
+    if (!ok)
+        return RS_EXIT_USAGE;
+    /* --strict: a warning fails the check like a failed expectation (exit 1) */
+    return strict && warned > 0 ? RS_EXIT_FAILED : RS_EXIT_OK;
 }

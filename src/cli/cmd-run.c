@@ -187,6 +187,12 @@ rs_cmd_run(int argc, char **argv)
         RsScenario *sc = rs_input_load(files->pdata[i], &a.limits, &err);
         if (sc == NULL) {
             rs_cli_usage_error("%s", err->message);
+            if (a.report.format == RS_FORMAT_JUNIT) {
+                /* CI shows a JUnit file: bad input is an <error> test case in it (exit 2 still) */
+                g_autoptr(GString) out = g_string_new(NULL);
+                rs_report_junit_error(out, files->pdata[i], err->message);
+                rs_cli_write_output(a.output, out);
+            }
             g_error_free(err);
             return RS_EXIT_USAGE;
         }

@@ -46,14 +46,17 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0 every expectation held, 1 an expectation failed, 2 bad input or usage.",
      rs_cmd_run, NULL},
-    {"check", "SCENARIO...",
+    {"check", "SCENARIO... [--strict]",
      "validate scenarios without simulating; print warnings",
      "Loads and validates each SCENARIO and prints warnings about what Rahti users\n"
      "commonly get wrong: privileged pod ports (R4), selectors that match nothing,\n"
      "target ports no selected pod listens on (R11), malformed whitelists (R25),\n"
-     "host conflicts between routes (R22).\n"
+     "host conflicts between routes (R22), probes and traffic calling another namespace's\n"
+     "service (R12).  SCENARIO may also be manifests (a .yaml/.yml file or a folder).\n"
      "\n"
-     "Exit status: 0 all valid, 2 bad input or usage.",
+     "  --strict         warnings fail the check (exit 1)\n"
+     "\n"
+     "Exit status: 0 all valid, 1 warnings with --strict, 2 bad input or usage.",
      rs_cmd_check, NULL},
     {"import", "MANIFEST... [--output FILE] [--namespace NS] [--name NAME] [--max-*]",
      "Kubernetes/OpenShift manifests to a scenario",
@@ -78,6 +81,30 @@ const RsCmdEntry rs_cmd_table[] = {
      "Exit status: 0 written, 2 bad input (bad YAML, an unknown apiVersion/kind pair, the\n"
      "same object twice, alias bombs, not UTF-8, files over 64 MiB) or usage.",
      rs_cmd_import, NULL},
+    {"diff", "OLD NEW [--at T] [--format text|md|json|junit] [--focus NS[/NAME]] [--full] [--output FILE]",
+     "what a change opens or breaks: connectivity and exposure",
+     "Compares two scenarios or manifest sets (files, folders; `-` reads one side from\n"
+     "stdin: `git show main:k8s/app.yaml | rahtisim diff - k8s/app.yaml`) at time T:\n"
+     "  - reachability: the matrix of both sides (every pod and host against every\n"
+     "    service port, pod port, route and host port, each cell a real request),\n"
+     "    cell by cell: opened, broken, changed, added, removed, with the rule that\n"
+     "    decided each side;\n"
+     "  - exposure: routes added and removed, host, TLS termination and insecure policy\n"
+     "    (R22-R24), IP whitelists widened, narrowed, dropped or opened by a malformed\n"
+     "    entry (R25), egress addresses (R32, R33).\n"
+     "Only the cells a change can reach are simulated (the namespaces that changed,\n"
+     "and those sharing route hosts or network policies with them).\n"
+     "\n"
+     "  --at T          when (default: after start-up on both sides, as for explain)\n"
+     "  --format F      text (default), md (a table for a pull request comment), json,\n"
+     "                  junit (one failed test case per change)\n"
+     "  --focus NS[/NAME]  only changes whose requester or destination is NS or NS/NAME\n"
+     "  --full          simulate every cell of both matrices\n"
+     "  --output FILE   write the report to FILE (atomically)\n"
+     "  --max-events N, --max-duration T   the safety limits, as for explain\n"
+     "\n"
+     "Exit status: 0 no change, 1 changes, 2 bad input or usage.",
+     rs_cmd_diff, NULL},
     {"explain", "SCENARIO --from X --to URL [--at T] [--seed N] [--color WHEN] [--max-*]",
      "one request, hop by hop, with the rule behind each decision",
      "Simulates SCENARIO up to time T, sends one request from X to URL, and prints\n"

@@ -1308,8 +1308,11 @@ import_data(Imp *imp, const char *name, const char *data, size_t len, GError **e
     imp->pos = pos;
     imp->error = error;
     bool ok = true;
-    for (guint i = 0; i < docs->len && ok; i++)
-        ok = object(imp, g_ptr_array_index(docs, i), "");
+    for (guint i = 0; i < docs->len && ok; i++) {
+        const cJSON *d = g_ptr_array_index(docs, i);
+        if (!cJSON_IsNull(d))   /* an empty document (`---` at the end), as kubectl skips it */
+            ok = object(imp, d, "");
+    }
     imp->pos = NULL;
     /* notes keep a copy of the file name; origins intern it */
     return ok;

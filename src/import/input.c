@@ -89,15 +89,72 @@ json_pretty(GString *out, const cJSON *v, int indent)
     g_string_append_printf(out, "%*s%c", indent, "", obj ? '}' : ']');
 }
 
+/* Frees signatures (see import.h). */
+void
+rs_input_sigs_clear(RsInputSigs *s)
+{
+    g_free(s->global);
+    if (s->namespaces)
+        g_hash_table_unref(s->namespaces);
+    if (s->labels)
+        g_hash_table_unref(s->labels);
+    if (s->with_policies)
+        g_hash_table_unref(s->with_policies);
+    memset(s, 0, sizeof *s);
+}
+
+/* cJSON's compact text as a g_malloc'd string. */
+static char *
+compact_json(const cJSON *v)
+{
+    char *t = cJSON_PrintUnformatted(v);
+    char *g = g_strdup(t ? t : "");
+    cJSON_free(t);
+    return g;
+}
+
+/* Fills `sigs` from a scenario document about to be loaded: each namespace's
+ * JSON, its labels, and the rest (without name, description, expectations
+ * and notes, which do not shape the world). */
+static void
+sign(const cJSON *root, RsInputSigs *sigs)
+{
+    if (!sigs)
+        return;
+    rs_input_sigs_clear(sigs);
+    sigs->namespaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    sigs->labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    sigs->with_policies = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    cJSON *rest = cJSON_Duplicate(root, true);
+    static const char *const drop[] = {"name", "description", "namespaces", "expect", "import_notes",
+                                       "manifests", NULL};
+    for (int i = 0; drop[i]; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(rest, drop[i]);
+    sigs->global = compact_json(rest);
+    cJSON_Delete(rest);
+    const cJSON *ns;
+    cJSON_ArrayForEach(ns, cJSON_GetObjectItemCaseSensitive(root, "namespaces")) {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(ns, "name");
+        if (!cJSON_IsString(name))
+            continue;
+        g_hash_table_insert(sigs->namespaces, g_strdup(name->valuestring), compact_json(ns));
+        const cJSON *labels = cJSON_GetObjectItemCaseSensitive(ns, "labels");
+        g_hash_table_insert(sigs->labels, g_strdup(name->valuestring), labels ? compact_json(labels) : g_strdup(""));
+        if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ns, "network_policies")) > 0)
+            g_hash_table_add(sigs->with_policies, g_strdup(name->valuestring));
+    }
+}
+
 /* Imports and loads (see import.h). */
 static RsScenario *
 import_load(char *const *paths, unsigned n, const GString *stdin_text, const RsImportOptions *opts,
-            const RsLimits *limits, GString *json, GError **error)
+            const RsLimits *limits, GString *json, RsInputSigs *sigs, GError **error)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(RsJsonDoc) doc = rs_import_doc(paths, n, stdin_text, opts, warnings, error);
     if (!doc)
         return NULL;
+    sign(rs_jsonc_root(doc), sigs);
     RsScenario *sc = rs_scenario_load_doc(doc, limits, error);
     if (!sc)
         return NULL;
@@ -114,7 +171,7 @@ RsScenario *
 rs_import_load(char *const *paths, unsigned n_paths, const RsImportOptions *opts, const RsLimits *limits,
                GString *json, GError **error)
 {
-    return import_load(paths, n_paths, NULL, opts, limits, json, error);
+    return import_load(paths, n_paths, NULL, opts, limits, json, NULL, error);
 }
 
 /* Imports manifests from memory (see import.h). */
@@ -124,7 +181,7 @@ rs_import_load_data(const char *name, const char *data, size_t len, const RsLimi
     char *paths[] = {"-"};
     RsImportOptions opts = {.stdin_name = name};
     g_autoptr(GString) text = g_string_new_len(data, (gssize)len);
-    return import_load(paths, 1, text, &opts, limits, NULL, error);
+    return import_load(paths, 1, text, &opts, limits, NULL, NULL, error);
 }
 
 /* Sets an error at a node of a scenario document. */
@@ -255,11 +312,13 @@ is_k8s_object(const cJSON *root)
 
 /* Loads a scenario document and its manifests. */
 static RsScenario *
-load_scenario_doc(RsJsonDoc *doc, const char *path, const RsLimits *limits, GError **error)
+load_scenario_doc(RsJsonDoc *doc, const char *path, const RsLimits *limits, RsInputSigs *sigs,
+                  GError **error)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     if (!graft_manifests(doc, path, warnings, error))
         return NULL;
+    sign(rs_jsonc_root(doc), sigs);
     RsScenario *sc = rs_scenario_load_doc(doc, limits, error);
     if (sc)
         add_warnings(sc, warnings);
@@ -270,9 +329,16 @@ load_scenario_doc(RsJsonDoc *doc, const char *path, const RsLimits *limits, GErr
 RsScenario *
 rs_input_load(const char *path, const RsLimits *limits, GError **error)
 {
+    return rs_input_load_sigs(path, limits, NULL, error);
+}
+
+/* Loads any SCENARIO argument and signs it (see import.h). */
+RsScenario *
+rs_input_load_sigs(const char *path, const RsLimits *limits, RsInputSigs *sigs, GError **error)
+{
     char *paths[] = {(char *)path};
     if (rs_input_is_manifest(path))
-        return import_load(paths, 1, NULL, NULL, limits, NULL, error);
+        return import_load(paths, 1, NULL, NULL, limits, NULL, sigs, error);
     if (strcmp(path, "-") == 0) {
         g_autofree char *data = NULL;
         size_t len = 0;
@@ -284,20 +350,20 @@ rs_input_load(const char *path, const RsLimits *limits, GError **error)
             g_autoptr(GError) jerr = NULL;
             g_autoptr(RsJsonDoc) doc = rs_jsonc_parse(RS_IMPORT_STDIN_NAME, data, len, &jerr);
             if (doc && !is_k8s_object(rs_jsonc_root(doc)))
-                return load_scenario_doc(doc, path, limits, error);
+                return load_scenario_doc(doc, path, limits, sigs, error);
             if (!doc && data[i] == '{' && !strstr(data, "apiVersion")) {
                 g_propagate_error(error, g_steal_pointer(&jerr));
                 return NULL;
             }
         }
-        return import_load(paths, 1, text, NULL, limits, NULL, error);
+        return import_load(paths, 1, text, NULL, limits, NULL, sigs, error);
     }
     g_autoptr(RsJsonDoc) doc = rs_jsonc_load_file(path, error);
     if (!doc)
         return NULL;
     if (is_k8s_object(rs_jsonc_root(doc)))
-        return import_load(paths, 1, NULL, NULL, limits, NULL, error);
-    return load_scenario_doc(doc, path, limits, error);
+        return import_load(paths, 1, NULL, NULL, limits, NULL, sigs, error);
+    return load_scenario_doc(doc, path, limits, sigs, error);
 }
 
 /* The SCENARIO argument as one self-contained scenario document (see import.h). */

@@ -83,6 +83,11 @@ rs_report_tap(GString *out, RsRunResult *const *runs, unsigned n_runs, bool trac
             tap_line_text(out, line);
             g_string_append_c(out, '\n');
         }
+        for (guint k = 0; sc->warnings && k < sc->warnings->len; k++) {
+            g_string_append(out, "# ");
+            tap_line_text(out, sc->warnings->pdata[k]);
+            g_string_append_c(out, '\n');
+        }
         if (trace && run->log != NULL && run->log->len > 0) {
             g_autoptr(GPtrArray) lines = rs_report_log_lines(run);
             g_string_append(out, "# what happened:\n");
@@ -96,7 +101,13 @@ rs_report_tap(GString *out, RsRunResult *const *runs, unsigned n_runs, bool trac
             const RsExpectResult *r = &run->results[k];
             g_string_append_printf(out, "%s %u - ", r->passed ? "ok" : "not ok", ++n);
             tap_line_text(out, sc->name);
-            g_string_append_printf(out, " #%u (line %d): ", r->index, r->spec->pos.line);
+            if (r->spec->id) {
+                g_string_append_c(out, ' ');
+                tap_line_text(out, r->spec->id);
+                g_string_append_printf(out, " (line %d): ", r->spec->pos.line);
+            } else {
+                g_string_append_printf(out, " #%u (line %d): ", r->index, r->spec->pos.line);
+            }
             tap_line_text(out, r->spec->description ? r->spec->description : r->summary);
             g_string_append_c(out, '\n');
             if (r->passed)
@@ -148,6 +159,24 @@ xml_text(GString *out, const char *text, bool attribute)
     }
 }
 
+/* A JUnit document for input that did not load; see report.h. */
+void
+rs_report_junit_error(GString *out, const char *file, const char *message)
+{
+    g_string_append(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                         "<testsuites name=\"rahtisim\" tests=\"1\" failures=\"0\" errors=\"1\">\n"
+                         "  <testsuite name=\"");
+    xml_text(out, file, true);
+    g_string_append(out, "\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n"
+                         "    <testcase classname=\"rahtisim.load\" name=\"");
+    xml_text(out, file, true);
+    g_string_append(out, ": load\">\n      <error type=\"bad-input\" message=\"");
+    xml_text(out, message, true);
+    g_string_append(out, "\">");
+    xml_text(out, message, false);
+    g_string_append(out, "</error>\n    </testcase>\n  </testsuite>\n</testsuites>\n");
+}
+
 /* One expectation's failure text: summary, expected, observed, why. */
 static char *
 failure_text(const RsExpectResult *r)
@@ -197,8 +226,13 @@ rs_report_junit(GString *out, RsRunResult *const *runs, unsigned n_runs, bool tr
             const RsExpectResult *r = &run->results[k];
             g_string_append(out, "    <testcase classname=\"rahtisim.");
             xml_text(out, sc->name, true);
-            g_string_append_printf(out, "\" name=\"#%u (line %d)", r->index, r->spec->pos.line);
-            if (r->spec->description != NULL) {
+            if (r->spec->id) {
+                g_string_append(out, "\" name=\"");
+                xml_text(out, r->spec->id, true);
+            } else {
+                g_string_append_printf(out, "\" name=\"#%u (line %d)", r->index, r->spec->pos.line);
+            }
+            if (r->spec->description != NULL && r->spec->id == NULL) {
                 g_string_append(out, ": ");
                 xml_text(out, r->spec->description, true);
             }
@@ -223,6 +257,15 @@ rs_report_junit(GString *out, RsRunResult *const *runs, unsigned n_runs, bool tr
                 g_string_append_c(out, '\n');
             }
             g_string_append(out, "</system-out>\n");
+        }
+        if (sc->warnings && sc->warnings->len > 0) {
+            /* the loader's warnings, where CI shows a suite's errors (after system-out) */
+            g_string_append(out, "    <system-err>");
+            for (guint k = 0; k < sc->warnings->len; k++) {
+                xml_text(out, sc->warnings->pdata[k], false);
+                g_string_append_c(out, '\n');
+            }
+            g_string_append(out, "</system-err>\n");
         }
         g_string_append(out, "  </testsuite>\n");
     }

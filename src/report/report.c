@@ -113,11 +113,17 @@ json_run(const RsRunResult *run, bool trace)
     cJSON_AddStringToObject(o, "profile", sc->profile.name);
     rs_json_add_u64(o, "duration_ns", (uint64_t)run->duration);
     rs_json_add_u64(o, "events", run->events);
+    /* what the loader warned about: a CI job sees it with the results */
+    cJSON *warnings = cJSON_AddArrayToObject(o, "warnings");
+    for (guint i = 0; sc->warnings && i < sc->warnings->len; i++)
+        cJSON_AddItemToArray(warnings, cJSON_CreateString(sc->warnings->pdata[i]));
     cJSON *list = cJSON_AddArrayToObject(o, "expectations");
     for (unsigned i = 0; i < run->n_results; i++) {
         const RsExpectResult *r = &run->results[i];
         cJSON *e = cJSON_CreateObject();
         cJSON_AddNumberToObject(e, "index", r->index);
+        if (r->spec->id)
+            cJSON_AddStringToObject(e, "id", r->spec->id);
         /* Always a string, "" when the scenario gave none (scenario-format.md). */
         cJSON_AddStringToObject(e, "description", r->spec->description ? r->spec->description : "");
         cJSON_AddNumberToObject(e, "line", r->spec->pos.line);
@@ -260,8 +266,12 @@ report_text_run(GString *out, const RsRunResult *run, const RsReportOptions *opt
         const RsExpectResult *r = &run->results[i];
         if (opt->quiet && r->passed)
             continue;
-        g_string_append_printf(out, "%s #%u (line %d) %s\n", r->passed ? "PASS" : "FAIL", r->index,
-                               r->spec->pos.line, r->summary ? r->summary : "");
+        if (r->spec->id)
+            g_string_append_printf(out, "%s %s (line %d) %s\n", r->passed ? "PASS" : "FAIL", r->spec->id,
+                                   r->spec->pos.line, r->summary ? r->summary : "");
+        else
+            g_string_append_printf(out, "%s #%u (line %d) %s\n", r->passed ? "PASS" : "FAIL", r->index,
+                                   r->spec->pos.line, r->summary ? r->summary : "");
         if (r->spec->description != NULL)
             rs_wrap_append(out, r->spec->description, "      ", opt->wrap);
         if (r->passed)

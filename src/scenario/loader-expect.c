@@ -256,6 +256,20 @@ latency_range(Ld *ld, const cJSON *obj, const char *path, RsExpectSpec *e)
     return true;
 }
 
+/* " (did you mean `word`?)" for a misspelt outcome ("timout"), or "". */
+static const char *
+outcome_hint(const char *word, char *buf, size_t len)
+{
+    const char *words[RS_OUTCOME_COUNT];
+    for (int o = 0; o < RS_OUTCOME_COUNT; o++)
+        words[o] = rs_outcome_word((RsOutcome)o);
+    const char *hint = rs_closest(word, words, RS_OUTCOME_COUNT);
+    if (!hint)
+        return "";
+    g_snprintf(buf, len, " (did you mean `%s`?)", hint);
+    return buf;
+}
+
 /* The word list of outcomes, for messages. */
 static char *
 outcome_list(void)
@@ -280,6 +294,10 @@ probe(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
             if (!cJSON_IsString(o))
                 return ld_fail(ld, o, false, op, "expected an outcome (one of %s), found %s", list,
                                ld_type_word(o));
+            char hb[64];
+            const char *hint = outcome_hint(o->valuestring, hb, sizeof hb);
+            if (*hint)
+                return ld_fail(ld, o, false, op, "unknown outcome `%s`%s", o->valuestring, hint);
             return ld_fail(ld, o, false, op, "unknown outcome `%s` (expected one of %s)", o->valuestring,
                            list);
         }
@@ -397,6 +415,10 @@ share(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
         RsOutcome o;
         if (!rs_outcome_parse(c->string, &o)) {
             g_autofree char *list = outcome_list();
+            char hb[64];
+            const char *hint = outcome_hint(c->string, hb, sizeof hb);
+            if (*hint)
+                return ld_fail(ld, c, true, op, "unknown outcome `%s`%s", c->string, hint);
             return ld_fail(ld, c, true, op, "unknown outcome `%s` (expected one of %s)", c->string, list);
         }
         if (!ld_object(ld, c, op, rkeys, "a share range {\"min\": F, \"max\": F}"))
@@ -581,20 +603,23 @@ ready_check(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
 static bool
 expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
 {
-    static const char *const probe_keys[] = {"description", "at", "from", "to", "outcome", "pod",
+    static const char *const probe_keys[] = {"description", "id", "at", "from", "to", "outcome", "pod",
                                              "status", "source_ip", "latency", NULL};
-    static const char *const resolve_keys[] = {"description", "at", "from", "resolve", "answer", NULL};
-    static const char *const state_keys[] = {"description", "at", "pod", "state", NULL};
-    static const char *const traffic_keys[] = {"description", "traffic", "between", "share", "spread",
+    static const char *const resolve_keys[] = {"description", "id", "at", "from", "resolve", "answer", NULL};
+    static const char *const state_keys[] = {"description", "id", "at", "pod", "state", NULL};
+    static const char *const traffic_keys[] = {"description", "id", "traffic", "between", "share", "spread",
                                                "latency", NULL};
-    static const char *const rollout_keys[] = {"description", "rollout", "complete_by", NULL};
-    static const char *const ready_keys[] = {"description", "deployment", "between", "ready", NULL};
-    static const char *const kinds[] = {"to", "resolve", "state", "traffic", "rollout", "deployment"};
+    static const char *const rollout_keys[] = {"description", "id", "rollout", "complete_by", NULL};
+    static const char *const ready_keys[] = {"description", "id", "deployment", "between", "ready", NULL};
+    static const char *const matrix_keys[] = {"description", "id", "at", "matrix", NULL};
+    /* in RsExpectKind order */
+    static const char *const kinds[] = {"to", "resolve", "state", "traffic", "rollout", "deployment", "matrix"};
     static const char *const *const keys[] = {probe_keys, resolve_keys, state_keys, traffic_keys,
-                                              rollout_keys, ready_keys};
+                                              rollout_keys, ready_keys, matrix_keys};
     static const char *const names[] = {"a probe expectation", "a resolve expectation",
                                         "a state expectation", "a traffic expectation",
-                                        "a rollout expectation", "a ready-pods expectation"};
+                                        "a rollout expectation", "a ready-pods expectation",
+                                        "a matrix expectation"};
     if (!cJSON_IsObject(v))
         return ld_fail(ld, v, false, path, "expected an expectation (an object), found %s", ld_type_word(v));
     if (!ld_count_timed(ld, v, path))
@@ -623,13 +648,13 @@ expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
             if (hint) {
                 g_autofree char *cp = ld_path(path, c->string);
                 return ld_fail(ld, c, true, cp, "unknown key `%s`: an expectation needs `to`, "
-                               "`resolve`, `state`, `traffic`, `rollout` or `deployment` (did you mean "
-                               "`%s`?)", c->string, hint);
+                               "`resolve`, `state`, `traffic`, `rollout`, `deployment` or `matrix` (did "
+                               "you mean `%s`?)", c->string, hint);
             }
         }
         return ld_fail(ld, v, false, path, "an expectation needs `to` (a probe), `resolve` (a DNS "
                        "lookup), `state` (a pod's state), `traffic` (traffic statistics), `rollout` (a "
-                       "rollout's completion) or `deployment` (its ready pods)");
+                       "rollout's completion), `deployment` (its ready pods) or `matrix` (who reaches whom)");
     }
     if (!ld_object(ld, v, path, keys[kind], names[kind]))
         return false;
@@ -638,8 +663,13 @@ expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     e->status = -1;
     e->between_end = RS_TIME_NEVER;
     e->latency_p50_max = e->latency_p90_max = e->latency_p99_max = RS_TIME_NEVER;
-    if (!ld_string(ld, v, path, "description", false, &e->description))
+    if (!ld_string(ld, v, path, "description", false, &e->description) ||
+        !ld_string(ld, v, path, "id", false, &e->id))
         return false;
+    if (e->id && (!*e->id || strpbrk(e->id, "\n\t") != NULL)) {
+        g_autofree char *ip = ld_path(path, "id");
+        return ld_fail(ld, ld_get(v, "id"), false, ip, "an id is a non-empty name on one line");
+    }
     if (kind != RS_EXPECT_TRAFFIC && kind != RS_EXPECT_ROLLOUT && kind != RS_EXPECT_READY) {
         const cJSON *at = ld_get(v, "at");
         g_autofree char *atp = ld_path(path, "at");
@@ -662,6 +692,7 @@ expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     case RS_EXPECT_TRAFFIC: return traffic_check(ld, v, path, e);
     case RS_EXPECT_ROLLOUT: return rollout_check(ld, v, path, e);
     case RS_EXPECT_READY: return ready_check(ld, v, path, e);
+    case RS_EXPECT_MATRIX: return ld_matrix_expectation(ld, v, path, e);
     }
     return true;
 }
@@ -680,10 +711,20 @@ ld_expectations(Ld *ld, const cJSON *root)
     sc->expect = g_new0(RsExpectSpec, sc->n_expect ? sc->n_expect : 1);
     int i = 0;
     const cJSON *c;
+    /* ids are unique: reports and JUnit/TAP names use them */
+    g_autoptr(GHashTable) ids = g_hash_table_new(g_str_hash, g_str_equal);
     cJSON_ArrayForEach(c, arr) {
         g_autofree char *p = ld_path_index("expect", i);
         if (!ld_count_object(ld, c, p, 1) || !expectation(ld, c, p, &sc->expect[i]))
             return false;
+        const char *id = sc->expect[i].id;
+        if (id && g_hash_table_contains(ids, id)) {
+            g_autofree char *ip = ld_path(p, "id");
+            return ld_fail(ld, ld_get(c, "id"), false, ip, "duplicate id `%s` (expect[%d] has it)", id,
+                           GPOINTER_TO_INT(g_hash_table_lookup(ids, id)));
+        }
+        if (id)
+            g_hash_table_insert(ids, (gpointer)id, GINT_TO_POINTER(i));
         i++;
     }
     return true;

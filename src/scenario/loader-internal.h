@@ -161,6 +161,9 @@ bool ld_traffic_volume(Ld *ld, const cJSON *root);
 bool ld_memory_estimate(Ld *ld, const cJSON *root);
 bool ld_expectations(Ld *ld, const cJSON *root);
 
+/* ---- loader-matrix.c: the matrix expectation ---- */
+bool ld_matrix_expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e);
+
 /* ---- loader-refs.c: pass 2 ---- */
 bool ld_resolve_refs(Ld *ld);
 

@@ -220,11 +220,67 @@ ld_annotation_check(Ld *ld, const cJSON *node, const char *key, const char *valu
     }
 }
 
+/* R12 (rahti-1): the namespace a request's URL names when it is a service
+ * of another namespace: "svc.ns", "svc.ns.svc", "svc.ns.svc.<cluster domain>". */
+static const char *
+other_namespace_service(Ld *ld, const RsFrom *from, const RsUrl *to, char **svc)
+{
+    if (from->kind == RS_FROM_HOST || !to->host || to->is_ip || to->pod_ref)
+        return NULL;
+    g_auto(GStrv) parts = g_strsplit(to->host, ".", -1);
+    guint n = g_strv_length(parts);
+    if (n < 2 || strcmp(parts[1], from->ns) == 0)
+        return NULL;
+    if (n > 2) {
+        g_autofree char *rest = g_strjoinv(".", parts + 2);
+        g_autofree char *full = g_strdup_printf("svc.%s", ld->sc->profile.cluster_domain);
+        size_t fl = strlen(full);
+        bool fqdn = strncmp(rest, full, fl) == 0 && (rest[fl] == '\0' || strcmp(rest + fl, ".") == 0);
+        if (strcmp(rest, "svc") != 0 && !fqdn)
+            return NULL;
+    }
+    LdNs *ns = ld_ns_lookup(ld, parts[1]);
+    if (!ns || !ld_obj_lookup(ns, RS_KIND_SERVICE, parts[0]))
+        return NULL;
+    *svc = g_strdup(parts[0]);
+    return ns->spec->name;
+}
+
+/* R12: probes and traffic that call another namespace's service time out on
+ * rahti-1 (namespaces are isolated; `check` says so before the run does). */
+static void
+lint_cross_namespace(Ld *ld, const cJSON *root)
+{
+    if (!ld->sc->profile.name || strcmp(ld->sc->profile.name, "rahti-1") != 0)
+        return;
+    const RsScenario *sc = ld->sc;
+    const cJSON *en = ld_get(root, "expect") ? ld_get(root, "expect")->child : NULL;
+    for (unsigned i = 0; i < sc->n_expect && en; i++, en = en->next) {
+        const RsExpectSpec *e = &sc->expect[i];
+        g_autofree char *svc = NULL;
+        const char *other = e->kind == RS_EXPECT_PROBE ? other_namespace_service(ld, &e->from, &e->to, &svc) : NULL;
+        if (other && !(e->has_outcome && e->outcome == RS_OUTCOME_TIMEOUT))
+            ld_warn(ld, ld_get(en, "to"), RS_R12, "`%s/%s` calls service `%s` of namespace `%s`: services "
+                    "answer only their own namespace, so it times out", e->from.ns, e->from.name, svc, other);
+    }
+    const cJSON *tn = ld_get(root, "traffic") ? ld_get(root, "traffic")->child : NULL;
+    for (unsigned i = 0; i < sc->n_traffic && tn; i++, tn = tn->next) {
+        const RsTrafficSpec *t = &sc->traffic[i];
+        g_autofree char *svc = NULL;
+        const char *other = other_namespace_service(ld, &t->from, &t->to, &svc);
+        if (other)
+            ld_warn(ld, ld_get(tn, "to"), RS_R12, "traffic `%s` from `%s/%s` calls service `%s` of namespace "
+                    "`%s`: services answer only their own namespace, so every request times out", t->name,
+                    t->from.ns, t->from.name, svc, other);
+    }
+}
+
 /* Pass 3 over the declared namespaces. */
 void
 ld_lint(Ld *ld, const cJSON *root)
 {
     RsScenario *sc = ld->sc;
+    lint_cross_namespace(ld, root);
     const cJSON *nss = ld_get(root, "namespaces");
     g_autoptr(GHashTable) hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) host_paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

@@ -191,6 +191,15 @@ rs_scenario_free(RsScenario *sc)
         g_free(e->pod);
         g_free(e->traffic);
         g_free(e->spread_over);
+        g_free(e->id);
+        for (unsigned k = 0; e->matrix_from && k < e->n_matrix_from; k++)
+            from_clear(&e->matrix_from[k]);
+        for (unsigned k = 0; e->matrix_to && k < e->n_matrix_to; k++)
+            rs_url_clear(&e->matrix_to[k]);
+        g_free(e->matrix_from);
+        g_free(e->matrix_to);
+        g_free(e->matrix_expect);
+        g_free(e->golden);
     }
     g_free(sc->expect);
     if (sc->warnings)

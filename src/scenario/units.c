@@ -37,8 +37,8 @@ static const struct {
  * "5ns", "30d".  A unit is required (a bare "250" is ambiguous: 250 ms or
  * 250 s?); no sign, no spaces, digits on both sides of a dot; exact in
  * integer nanoseconds, so digits finer than 1 ns are an error, not rounded. */
-RsDurationStatus
-rs_duration_parse(const char *text, rs_time_t *out)
+static RsDurationStatus
+parse_one(const char *text, rs_time_t *out)
 {
     if (!text)
         return RS_DURATION_SYNTAX;
@@ -343,4 +343,41 @@ rs_limits_default(RsLimits *l)
     l->max_events = 100000000;     /* ~20-60 s of CPU; see RS_EVENTS_PER_REQUEST */
     l->max_duration = (rs_time_t)30 * 24 * 3600 * RS_SEC;
     l->max_memory = (uint64_t)2 << 30;     /* 2 GiB */
+}
+
+/* A duration, also written as several parts the way Go and kubectl write
+ * them ("1m20s", "1h30m", "2s500ms"): each part is parsed as above and the
+ * parts are added; every part needs its unit. */
+RsDurationStatus
+rs_duration_parse(const char *text, rs_time_t *out)
+{
+    RsDurationStatus st = parse_one(text, out);
+    if (st != RS_DURATION_SYNTAX || !text || !g_ascii_isdigit(*text))
+        return st;
+    rs_time_t total = 0;
+    const char *p = text;
+    unsigned parts = 0;
+    while (*p) {
+        const char *q = p;
+        while (g_ascii_isdigit(*q) || *q == '.')
+            q++;
+        if (q == p || !g_ascii_isalpha(*q))
+            return RS_DURATION_SYNTAX;
+        while (g_ascii_isalpha(*q))
+            q++;
+        g_autofree char *part = g_strndup(p, (gsize)(q - p));
+        rs_time_t t;
+        st = parse_one(part, &t);
+        if (st != RS_DURATION_OK)
+            return st == RS_DURATION_NO_UNIT ? RS_DURATION_SYNTAX : st;
+        if (t > G_MAXINT64 - total)
+            return RS_DURATION_TOO_LARGE;
+        total += t;
+        parts++;
+        p = q;
+    }
+    if (parts < 2)
+        return RS_DURATION_SYNTAX;
+    *out = total;
+    return RS_DURATION_OK;
 }

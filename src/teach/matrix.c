@@ -324,6 +324,43 @@ run_batch(RsMatrix *m, RsSim *sim, size_t from, size_t to, GError **error)
     return false;
 }
 
+/* Keeps the elements of `arr` for which keep(i) holds, in order; clears the
+ * others (one pass: a filter may drop most of 10^4 columns). */
+static void
+compact(GArray *arr, size_t size, GDestroyNotify clear, const RsMatrixFilter *f, bool rows)
+{
+    guint w = 0;
+    for (guint i = 0; i < arr->len; i++) {
+        char *el = arr->data + (size_t)i * size;
+        bool keep = rows ? (!f->row || f->row(((Row *)(void *)el)->name, f->data))
+                         : (!f->col || f->col(((Col *)(void *)el)->label, f->data));
+        if (!keep) {
+            clear(el);
+            continue;
+        }
+        if (w != i)
+            memcpy(arr->data + (size_t)w * size, el, size);
+        w++;
+    }
+    g_array_set_clear_func(arr, NULL);
+    g_array_set_size(arr, w);
+    g_array_set_clear_func(arr, clear);
+}
+
+/* The label of a column; see teach.h. */
+const char *
+rs_matrix_col_label(const RsMatrix *m, unsigned col)
+{
+    return g_array_index(m->cols, Col, col).label;
+}
+
+/* The outcome of a cell; see teach.h. */
+RsOutcome
+rs_matrix_outcome(const RsMatrix *m, unsigned row, unsigned col)
+{
+    return m->outcomes[(size_t)row * m->cols->len + col];
+}
+
 /* Computes the matrix; see teach.h. */
 RsMatrix *
 rs_matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **error)
@@ -331,9 +368,28 @@ rs_matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, GError **er
     return rs_matrix_compute_port(sc, seed, at, 0, error);
 }
 
+static RsMatrix *matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, uint16_t port,
+                                const RsMatrixFilter *filter, GError **error);
+
 /* The same, only for `port` (0: every port); see teach.h. */
 RsMatrix *
 rs_matrix_compute_port(const RsScenario *sc, uint64_t seed, rs_time_t at, uint16_t port, GError **error)
+{
+    return matrix_compute(sc, seed, at, port, NULL, error);
+}
+
+/* Computes the rows and columns a filter keeps (diff.c); see teach.h. */
+RsMatrix *
+rs_matrix_compute_filtered(const RsScenario *sc, uint64_t seed, rs_time_t at, const RsMatrixFilter *filter,
+                           GError **error)
+{
+    return matrix_compute(sc, seed, at, 0, filter, error);
+}
+
+/* The matrix at `at`: only `port` (0: every port), only what `filter` keeps (NULL: all). */
+static RsMatrix *
+matrix_compute(const RsScenario *sc, uint64_t seed, rs_time_t at, uint16_t port, const RsMatrixFilter *filter,
+               GError **error)
 {
     g_autoptr(RsSim) sim = rs_teach_sim_at(sc, seed, at, error);
     if (sim == NULL)
@@ -352,6 +408,10 @@ rs_matrix_compute_port(const RsScenario *sc, uint64_t seed, rs_time_t at, uint16
     service_cols(m, w);
     pod_cols(m, w);
     outside_cols(m, sc, w);
+    if (filter) {
+        compact(m->rows, sizeof(Row), row_clear, filter, true);
+        compact(m->cols, sizeof(Col), col_clear, filter, false);
+    }
 
     size_t n = (size_t)m->rows->len * m->cols->len;
     /* The cost: one simulation up to `at` per batch, and at least one event
