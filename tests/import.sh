@@ -137,6 +137,51 @@ printf 'apiVersion: v1\nkind: Service\nmetadata: {name: broken, namespace: defau
 check "manifests in a scenario: errors name the manifest" 2 "k8s/zz-broken.yaml:4:23: spec.ports[0].port: port 99999 out of range" \
     -- check "$tmp/repo/guard.json"
 
+# Lifecycle fields (R52-R55) and network policies (R40-R47) in the scenario's keys.
+check "probes" 0 '"readiness": {' -- import "$M/rahti-docs"
+check "readiness period" 0 '"period": "5s"' -- import "$M/rahti-docs"
+check "preStop sleep 5" 0 '"pre_stop": "5s"' -- import "$M/rahti-docs"
+check "terminationGracePeriodSeconds" 0 '"termination_grace": "30s"' -- import "$M/rahti-docs"
+check "strategy" 0 '"max_surge": "25%"' -- import "$M/rahti-docs"
+check "network policy keys" 0 '"namespace_selector": {' -- import "$M/rahti-docs"
+check "network policy labels" 0 '"match_labels": {' -- import "$M/rahti-docs"
+check "DeploymentConfig strategy" 0 '"type": "rolling"' -- import "$M/oc-get-list"
+# ... and end to end on rahti-2, where policies rule (R40): the docs' namespacelink
+# policy lets other-project in, a third namespace stays out.
+mkdir -p "$tmp/pol"
+cp -r "$M/rahti-docs" "$tmp/pol/k8s"
+cat >"$tmp/pol/s.json" <<'JSON'
+{"name": "policies", "platform": "rahti-2", "manifests": ["k8s/"],
+ "namespaces": [{"name": "other-project", "pods": [{"name": "client"}]},
+                {"name": "third", "pods": [{"name": "client"}]}],
+ "expect": [
+   {"at": "10s", "from": "other-project/client", "to": "http://serve.my-project:8081/", "outcome": "ok"},
+   {"at": "10s", "from": "third/client", "to": "http://serve.my-project:8081/", "outcome": "timeout"},
+   {"at": "10s", "from": "my-project/nginx", "to": "http://serve:8081/", "outcome": "ok"}]}
+JSON
+check "policies end to end (rahti-2)" 0 "3 passed" -- run "$tmp/pol/s.json"
+rm -f "$tmp/pol/k8s/networkpolicy.yaml"
+check "without the policy, other-project is out" 1 "1 failed" -- run "$tmp/pol/s.json"
+# A LoadBalancer service (R48): type and externalTrafficPolicy.
+cat >"$tmp/lb.yaml" <<'YAML'
+apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: shop, annotations: {metallb.universe.tf/allow-shared-ip: db}}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {app: db}
+  ports: [{port: 33306, targetPort: 3306}]
+YAML
+check "LoadBalancer on rahti-1: a ClusterIP service, noted" 0 "the rahti-1 platform has no load balancers" -- import "$tmp/lb.yaml"
+check "LoadBalancer" 0 '"type": "load-balancer"' -- import "$tmp/lb.yaml" --platform rahti-2
+check "externalTrafficPolicy" 0 '"external_traffic_policy": "local"' -- import "$tmp/lb.yaml" --platform rahti-2
+check "LoadBalancer annotations" 0 '"metallb.universe.tf/allow-shared-ip": "db"' -- import "$tmp/lb.yaml" --platform rahti-2
+check "--platform in the output" 0 '"platform": "rahti-2"' -- import "$tmp/lb.yaml" --platform rahti-2
+mkdir -p "$tmp/lbs/k8s" && cp "$tmp/lb.yaml" "$tmp/lbs/k8s/"
+printf '{"name": "lb", "platform": "rahti-2", "manifests": ["k8s/"]}\n' >"$tmp/lbs/s.json"
+check "LoadBalancer under a rahti-2 scenario" 0 "(1 namespaces, 0 workloads, 1 services" -- check "$tmp/lbs/s.json"
+
 # Over the size limit (64 MiB): refused before parsing, file and stdin.
 head -c 67108865 /dev/zero | tr '\0' '#' >"$tmp/huge.yaml"
 check "64 MiB file" 2 "file too large (the limit is 64 MiB)" -- import "$tmp/huge.yaml"

@@ -22,6 +22,8 @@ typedef struct {
     const char *default_namespace;  /* objects without one; NULL: "default" (with a warning) */
     const char *name;               /* the scenario's name; NULL: from the first path */
     const char *stdin_name;         /* how "-" is named in messages; NULL: "<stdin>" */
+    const char *platform;           /* the profile the scenario runs on (what it can have: load
+                                     * balancers are rahti-2 only, R48); NULL: rahti-1 */
 } RsImportOptions;
 
 /* Imports the manifests at `paths` (files, folders, "-") and loads the

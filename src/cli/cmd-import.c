@@ -41,6 +41,13 @@ rs_cmd_import(int argc, char **argv)
         } else if (rs_cli_opt_is(arg, "--namespace")) {
             if (!rs_cli_option_value(argc, argv, &i, &opts.default_namespace))
                 return RS_EXIT_USAGE;
+        } else if (rs_cli_opt_is(arg, "--platform")) {
+            if (!rs_cli_option_value(argc, argv, &i, &opts.platform))
+                return RS_EXIT_USAGE;
+            RsProfile p = {0};
+            if (!rs_profile_builtin(opts.platform, &p))
+                return rs_cli_usage_error("import: unknown --platform '%s' (rahti-1 or rahti-2)", opts.platform);
+            rs_profile_clear(&p);
         } else if (rs_cli_opt_is(arg, "--name")) {
             if (!rs_cli_option_value(argc, argv, &i, &opts.name))
                 return RS_EXIT_USAGE;

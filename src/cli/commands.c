@@ -58,7 +58,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0 all valid, 1 warnings with --strict, 2 bad input or usage.",
      rs_cmd_check, NULL},
-    {"import", "MANIFEST... [--output FILE] [--namespace NS] [--name NAME] [--max-*]",
+    {"import", "MANIFEST... [--output FILE] [--namespace NS] [--platform P] [--name NAME] [--max-*]",
      "Kubernetes/OpenShift manifests to a scenario",
      "Reads Kubernetes and OpenShift manifests and writes the scenario they describe\n"
      "(JSON, scenario-format.md), to extend with events, traffic and expectations.\n"
@@ -72,6 +72,8 @@ const RsCmdEntry rs_cmd_table[] = {
      "  --output FILE    write the scenario to FILE (atomically) instead of stdout\n"
      "  --namespace NS   the namespace of objects without one (default: `default`, with\n"
      "                   a warning)\n"
+     "  --platform P     rahti-1 (default) or rahti-2: the scenario's platform; what it\n"
+     "                   cannot have is noted (LoadBalancer services are rahti-2 only, R48)\n"
      "  --name NAME      the scenario's name (default: the first MANIFEST's base name)\n"
      "\n"
      "Every other command also takes manifests where it takes a SCENARIO (a .yaml/.yml\n"

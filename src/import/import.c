@@ -48,6 +48,7 @@ typedef struct {
     const char *default_ns;
     bool default_ns_given, default_ns_warned;
     const char *stdin_name;
+    const char *platform;
     /* the file being translated */
     const char *file;
     unsigned file_index;
@@ -237,6 +238,13 @@ note_unknown(Imp *imp, const char *kind, const cJSON *obj, const char *gpath, co
         g_autofree char *key = g_strdup_printf("%s %s", kind, gp);
         note(imp, e, key, "%s `%s`: not part of the network model, ignored", kind, gp);
     }
+}
+
+/* The platform the import is for. */
+static const char *
+pf_name(const Imp *imp)
+{
+    return imp->platform ? imp->platform : "rahti-1";
 }
 
 /* ---- namespaces ---- */
@@ -727,8 +735,8 @@ service(Imp *imp, const cJSON *obj, const char *path)
         note(imp, type, "NodePort", "Service type NodePort: simulated as ClusterIP (Rahti does not "
              "expose node ports)");
     if (strcmp(t, "LoadBalancer") == 0 && !imp->has_lb)
-        note(imp, type, "LoadBalancer", "Service type LoadBalancer: simulated as ClusterIP by this "
-             "version");
+        note(imp, type, "LoadBalancer", "Service type LoadBalancer: simulated as ClusterIP (the %s "
+             "platform has no load balancers, R48; import with --platform rahti-2)", pf_name(imp));
     note_unknown(imp, "Service", spec, "spec", spec_known);
     meta_notes(imp, "Service", obj, false, lb);
     if (!register_object(imp, "service", nsname, name, obj, path, "Service"))
@@ -1335,13 +1343,13 @@ import_file(Imp *imp, const char *path, const GString *stdin_text, GError **erro
 /* Probes whether the loader accepts a scenario fragment (a key other
  * issues add to the format): one tiny load, no files. */
 static bool
-feature_probe(const char *ns_keys, const char *deployment_keys, const char *service_keys)
+feature_probe(const char *platform, const char *ns_keys, const char *deployment_keys, const char *service_keys)
 {
     g_autofree char *text = g_strdup_printf(
-        "{\"name\": \"probe\", \"namespaces\": [{\"name\": \"p\"%s, \"deployments\": [{\"name\": \"d\", "
+        "{\"name\": \"probe\", \"platform\": \"%s\", \"namespaces\": [{\"name\": \"p\"%s, \"deployments\": [{\"name\": \"d\", "
         "\"replicas\": 1, \"labels\": {\"app\": \"d\"}, \"ports\": [8080]%s}], \"services\": [{\"name\": \"s\", "
-        "\"selector\": {\"app\": \"d\"}, \"ports\": [{\"port\": 80, \"target_port\": 8080}]%s}]}]}",
-        ns_keys, deployment_keys, service_keys);
+        "\"selector\": {\"app\": \"d\"}, \"ports\": [{\"port\": 30080, \"target_port\": 8080}]%s}]}]}",
+        platform, ns_keys, deployment_keys, service_keys);
     g_autoptr(GError) err = NULL;
     g_autoptr(RsScenario) sc = rs_scenario_load_data("probe", text, strlen(text), NULL, &err);
     return sc != NULL;
@@ -1404,14 +1412,18 @@ rs_import_doc(char *const *paths, unsigned n_paths, const GString *stdin_text, c
         .default_ns = opts && opts->default_namespace ? opts->default_namespace : "default",
         .default_ns_given = opts && opts->default_namespace,
         .stdin_name = opts && opts->stdin_name ? opts->stdin_name : RS_IMPORT_STDIN_NAME,
+        .platform = opts ? opts->platform : NULL,
     };
     /* the keys other issues add to the format, as the spec writes them */
-    imp.has_labels = feature_probe(", \"labels\": {\"team\": \"x\"}", "", "");
-    imp.has_policies = feature_probe(", \"network_policies\": [{\"name\": \"n\", \"pod_selector\": {}}]", "", "");
-    imp.has_lb = feature_probe("", "", ", \"type\": \"load-balancer\"");
-    imp.has_probes = feature_probe("", ", \"readiness\": {\"period\": \"5s\", \"failure_threshold\": 3}", "");
-    imp.has_strategy = feature_probe("", ", \"strategy\": {\"type\": \"rolling\", \"max_surge\": \"25%\"}", "");
-    imp.has_lifecycle = feature_probe("", ", \"pre_stop\": \"5s\", \"termination_grace\": \"30s\"", "");
+    const char *pf = opts && opts->platform ? opts->platform : "rahti-1";
+    if (opts && opts->platform)
+        cJSON_AddStringToObject(root, "platform", opts->platform);
+    imp.has_labels = feature_probe(pf, ", \"labels\": {\"team\": \"x\"}", "", "");
+    imp.has_policies = feature_probe(pf, ", \"network_policies\": [{\"name\": \"n\", \"pod_selector\": {}}]", "", "");
+    imp.has_lb = feature_probe(pf, "", "", ", \"type\": \"load-balancer\"");
+    imp.has_probes = feature_probe(pf, "", ", \"readiness\": {\"period\": \"5s\", \"failure_threshold\": 3}", "");
+    imp.has_strategy = feature_probe(pf, "", ", \"strategy\": {\"type\": \"rolling\", \"max_surge\": \"25%\"}", "");
+    imp.has_lifecycle = feature_probe(pf, "", ", \"pre_stop\": \"5s\", \"termination_grace\": \"30s\"", "");
     bool ok = true;
     for (unsigned i = 0; i < n_paths && ok; i++) {
         const char *p = paths[i];

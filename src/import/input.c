@@ -260,7 +260,11 @@ graft_manifests(RsJsonDoc *doc, const char *scenario_path, GPtrArray *warnings, 
         }
         g_ptr_array_add(paths, full);
     }
-    RsImportOptions opts = {.name = "manifests"};
+    /* the scenario's platform decides what the manifests can have (R48) */
+    const cJSON *pf = cJSON_GetObjectItemCaseSensitive(root, "platform");
+    if (cJSON_IsObject(pf))
+        pf = cJSON_GetObjectItemCaseSensitive(pf, "profile");
+    RsImportOptions opts = {.name = "manifests", .platform = cJSON_IsString(pf) ? pf->valuestring : NULL};
     g_autoptr(RsJsonDoc) imported = rs_import_doc((char *const *)paths->pdata, paths->len, NULL, &opts,
                                                   warnings, error);
     if (!imported)
@@ -379,7 +383,7 @@ rs_input_scenario_json(const char *path, const RsLimits *limits, GError **error)
     }
     if (!doc || is_k8s_object(rs_jsonc_root(doc))) {
         g_autoptr(GString) json = g_string_new(NULL);
-        RsScenario *sc = import_load(paths, 1, NULL, NULL, limits, json, error);
+        RsScenario *sc = import_load(paths, 1, NULL, NULL, limits, json, NULL, error);
         if (!sc)
             return NULL;
         rs_scenario_free(sc);
