@@ -105,5 +105,30 @@ if command -v xmllint >/dev/null 2>&1; then
     result "junit: the error file is XML" "$why"
 fi
 
+# Every error of a file's events, traffic and expectations at once (up to 20).
+cat >"$tmp/errs.json" <<'JSON'
+{"name": "errors", "namespaces": [{"name": "a", "pods": [{"name": "p"}]}],
+ "expect": [{"at": "1s", "pod": "a/p", "state": "redy"},
+            {"at": "2s", "pod": "a/p", "state": "ready", "colour": "red"},
+            {"at": "3s", "from": "a/p", "to": "http://x/", "outcome": "timout"}]}
+JSON
+"$RAHTISIM" check "$tmp/errs.json" >"$tmp/out" 2>"$tmp/err"
+why=""
+[ "$(grep -c "^rahtisim: $tmp/errs.json:" "$tmp/err")" -eq 3 ] || why="not 3 error lines"
+grep -q "expect\[2\].outcome: unknown outcome \`timout\` (did you mean \`timeout\`?)" "$tmp/err" || why="the third error is missing"
+result "three errors at once" "$why"
+{
+    printf '{"name": "many", "namespaces": [{"name": "a", "pods": [{"name": "p"}]}], "expect": ['
+    i=0
+    while [ $i -lt 25 ]; do printf '%s{"at": "1s", "pod": "a/p", "state": "x%d"}' "$([ $i -gt 0 ] && echo ,)" $i; i=$((i + 1)); done
+    printf ']}\n'
+} >"$tmp/many.json"
+"$RAHTISIM" check "$tmp/many.json" >"$tmp/out" 2>"$tmp/err"
+st=$?
+why=""
+[ "$st" -eq 2 ] || why="exit $st"
+[ "$(wc -l <"$tmp/err")" -eq 20 ] || why="$(wc -l <"$tmp/err") error lines, expected 20"
+result "at most 20 errors" "$why"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

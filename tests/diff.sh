@@ -106,5 +106,20 @@ check "one input" 2 "expected two inputs" -- diff "$M/guestbook"
 check "bad format" 2 "unknown --format" -- diff "$M/guestbook" "$M/guestbook" --format xml
 check "two stdins" 2 "only one side" -- diff - -
 
+# Load balancers (R48): a port changed, one removed.
+cat >"$tmp/lb-old.json" <<'JSON'
+{"name": "lb", "platform": "rahti-2",
+ "namespaces": [{"name": "shop", "load_balancer_ips": ["86.50.228.10"],
+   "deployments": [{"name": "db", "replicas": 1, "labels": {"app": "db"}, "ports": [3306]}],
+   "services": [{"name": "db", "type": "load-balancer", "selector": {"app": "db"},
+                 "ports": [{"port": 33306, "target_port": 3306}]}]}]}
+JSON
+sed 's/"port": 33306/"port": 33307/' "$tmp/lb-old.json" >"$tmp/lb-new.json"
+check "load balancer changed" 1 "shop/db: load balancer changed: 86.50.228.10:33306 -> 86.50.228.10:33307 (R48)" \
+    -- diff "$tmp/lb-old.json" "$tmp/lb-new.json"
+sed 's/"type": "load-balancer", //' "$tmp/lb-old.json" >"$tmp/lb-none.json"
+check "load balancer removed" 1 "shop/db: load balancer removed: 86.50.228.10:33306 -> (none) (R48)" \
+    -- diff "$tmp/lb-old.json" "$tmp/lb-none.json"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -512,7 +512,10 @@ typedef struct {
 
 
 /* Loads and validates a scenario file.  On error returns NULL and sets
- * `error` with a message "FILE:LINE:COL: JSONPATH: message". */
+ * `error` with a message "FILE:LINE:COL: JSONPATH: message"; when the
+ * events, traffic sources, expectations or references hold several errors,
+ * up to 20 of them, one a line, lines after the first prefixed "rahtisim: "
+ * as the command line prints them. */
 RsScenario *rs_scenario_load_file(const char *path, const RsLimits *limits, GError **error);
 
 /* Same, from memory; `name` is used in messages in place of the file name. */

@@ -391,7 +391,7 @@ ld_events(Ld *ld, const cJSON *root)
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
         g_autofree char *p = ld_path_index("events", i);
-        if (!event(ld, c, p, &sc->events[i]))
+        if (!event(ld, c, p, &sc->events[i]) && !ld_go_on(ld))
             return false;
         i++;
     }

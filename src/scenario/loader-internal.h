@@ -73,9 +73,19 @@ typedef struct {
     GHashTable *fixed_ips;      /* declared fixed ClusterIP -> "`ns/name` (line L, column C)" */
     RsKeysFn on_keys;           /* rs_scenario_load_data_keys: each object's key table, or NULL */
     void *on_keys_data;
+    GPtrArray *errors;          /* "FILE:LINE:COL: PATH: message", at most LD_MAX_ERRORS */
+    int error_code, last_code;  /* RsScenarioError of the first and the last error */
 } Ld;
 
 /* ---- loader-read.c: errors, warnings, paths, typed getters ---- */
+/* Errors reported at once: a list's items (events, traffic, expectations,
+ * references) are all checked, up to this many errors in one file. */
+#define LD_MAX_ERRORS 20
+/* Records an error message (takes `msg`). */
+void ld_add_error(Ld *ld, int code, char *msg);
+/* After an error in one item of a list: whether to check the next item
+ * (fewer than LD_MAX_ERRORS so far, and not a limit error). */
+bool ld_go_on(Ld *ld);
 bool ld_fail(Ld *ld, const cJSON *node, bool at_key, const char *path, const char *fmt, ...)
     G_GNUC_PRINTF(5, 6);
 bool ld_fail_limit(Ld *ld, const cJSON *node, const char *path, const char *fmt, ...)
@@ -163,6 +173,9 @@ bool ld_expectations(Ld *ld, const cJSON *root);
 
 /* ---- loader-matrix.c: the matrix expectation ---- */
 bool ld_matrix_expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e);
+
+/* ---- loader-timeline.c: events on pods that cannot exist at their time ---- */
+bool ld_timeline(Ld *ld, const cJSON *root);
 
 /* ---- loader-refs.c: pass 2 ---- */
 bool ld_resolve_refs(Ld *ld);

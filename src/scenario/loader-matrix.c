@@ -76,8 +76,8 @@ golden_fail(Ld *ld, const RsJsonDoc *gdoc, const cJSON *node, const char *path, 
     g_autofree char *msg = rs_jsonc_printable(raw);
     int line, col;
     rs_jsonc_linecol(gdoc, rs_jsonc_offset(gdoc, node, false), &line, &col);
-    g_set_error(ld->error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_INVALID, "%s:%d:%d: %s%s%s",
-                rs_jsonc_name(gdoc), line, col, path, *path ? ": " : "", msg);
+    ld_add_error(ld, RS_SCENARIO_ERROR_INVALID, g_strdup_printf("%s:%d:%d: %s%s%s", rs_jsonc_name(gdoc), line,
+                                                                col, path, *path ? ": " : "", msg));
     return false;
 }
 

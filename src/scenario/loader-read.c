@@ -29,8 +29,28 @@ ld_vfail(Ld *ld, int code, const cJSON *node, bool at_key, const char *path, con
     const char *mpath = rs_jsonc_path_at(ld->doc, off);
     g_autofree char *where = rs_jsonc_printable(mpath ? mpath : path ? path : "");
     rs_jsonc_linecol(ld->doc, off, &line, &col);
-    g_set_error(ld->error, RS_SCENARIO_ERROR, code, "%s:%d:%d: %s%s%s", rs_jsonc_file_at(ld->doc, off),
-                line, col, where, *where ? ": " : "", msg);
+    ld_add_error(ld, code, g_strdup_printf("%s:%d:%d: %s%s%s", rs_jsonc_file_at(ld->doc, off), line, col,
+                                           where, *where ? ": " : "", msg));
+}
+
+/* Records an error (see loader-internal.h). */
+void
+ld_add_error(Ld *ld, int code, char *msg)
+{
+    if (ld->errors->len == 0)
+        ld->error_code = code;
+    ld->last_code = code;
+    if (ld->errors->len < LD_MAX_ERRORS)
+        g_ptr_array_add(ld->errors, msg);
+    else
+        g_free(msg);
+}
+
+/* Whether to go on after an item's error (see loader-internal.h). */
+bool
+ld_go_on(Ld *ld)
+{
+    return ld->errors->len < LD_MAX_ERRORS && ld->last_code == RS_SCENARIO_ERROR_INVALID;
 }
 
 /* Fails the load with an invalid-scenario error; always returns false. */

@@ -147,7 +147,7 @@ bool
 ld_resolve_refs(Ld *ld)
 {
     for (guint i = 0; i < ld->refs->len; i++)
-        if (!resolve_one(ld, g_ptr_array_index(ld->refs, i)))
+        if (!resolve_one(ld, g_ptr_array_index(ld->refs, i)) && !ld_go_on(ld))
             return false;
-    return true;
+    return ld->errors->len == 0;
 }

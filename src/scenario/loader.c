@@ -358,15 +358,17 @@ load_doc(Ld *ld, const cJSON *root)
         !ld_string(ld, root, "", "description", false, &sc->description) ||
         !seed(ld, root) || !duration(ld, root) || !ld_platform(ld, root) ||
         !ld_namespaces(ld, root) || !ld_hosts(ld, root) || !ld_dns(ld, root) ||
-        !ld_events(ld, root) || !ld_traffic(ld, root) || !ld_expectations(ld, root) ||
-        !ld_traffic_volume(ld, root) || !ld_memory_estimate(ld, root))
+        !ld_events(ld, root) || !ld_traffic(ld, root) || !ld_expectations(ld, root))
+        return false;
+    /* events, traffic and expectations report all their errors (up to LD_MAX_ERRORS) */
+    if (ld->errors->len > 0 || !ld_traffic_volume(ld, root) || !ld_memory_estimate(ld, root))
         return false;
     if (!import_keys(ld, root))
         return false;
     if (strpbrk(sc->name, "\n\t") != NULL)
         return ld_fail(ld, ld_get(root, "name"), false, "name", "the scenario name is one line: "
                        "no newline or tab (the description can have them)");
-    if (!ld_resolve_refs(ld))
+    if (!ld_resolve_refs(ld) || !ld_timeline(ld, root))
         return false;
     ld_lint(ld, root);
     return true;
@@ -396,6 +398,7 @@ load_from_doc_keys(const RsJsonDoc *doc, const RsLimits *limits, RsKeysFn fn, vo
     ld.traffic = g_hash_table_new(g_str_hash, g_str_equal);
     ld.refs = g_ptr_array_new_with_free_func(ld_ref_free);
     ld.fixed_ips = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    ld.errors = g_ptr_array_new_with_free_func(g_free);
     bool ok = load_doc(&ld, rs_jsonc_root(doc));
     g_array_sort(ld.warns, warn_cmp);
     for (guint i = 0; i < ld.warns->len; i++) {
@@ -410,8 +413,19 @@ load_from_doc_keys(const RsJsonDoc *doc, const RsLimits *limits, RsKeysFn fn, vo
     g_hash_table_unref(ld.traffic);
     g_ptr_array_unref(ld.refs);
     g_hash_table_unref(ld.fixed_ips);
-    if (!ok)
+    if (!ok) {
+        /* every error found, one a line: the command line prefixes each with "rahtisim: " */
+        if (ld.errors->len > 0) {
+            g_ptr_array_add(ld.errors, NULL);
+            g_autofree char *all = g_strjoinv("\nrahtisim: ", (char **)ld.errors->pdata);
+            g_set_error_literal(error, RS_SCENARIO_ERROR, ld.error_code, all);
+        } else {
+            g_set_error_literal(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_INVALID, "invalid scenario");
+        }
+        g_ptr_array_unref(ld.errors);
         return NULL;
+    }
+    g_ptr_array_unref(ld.errors);
     sort_events(sc);
     return g_steal_pointer(&sc);
 }

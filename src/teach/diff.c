@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "rahtisim/import.h"
+#include "rahtisim/lb.h"
 #include "rahtisim/router.h"
 #include "rahtisim/teach.h"
 
@@ -474,6 +475,51 @@ whitelist_change(RsDiff *d, const char *object, const char *a, const char *b, Rs
     rs_whitelist_clear(&wb);
 }
 
+/* A load-balancer service's face outside: its address (or pending) and ports (R48, R49). */
+static char *
+lb_desc(const RsWorld *w, const RsService *s)
+{
+    uint32_t ip;
+    char b[16];
+    GString *g = g_string_new(NULL);
+    g_string_append(g, rs_lb_address(w, s, &ip) ? rs_ipv4_format(ip, b) : "pending");
+    for (unsigned p = 0; p < s->def->n_ports; p++)
+        g_string_append_printf(g, "%c%u", p ? ',' : ':', s->def->ports[p].port);
+    if (s->def->etp == RS_ETP_LOCAL)
+        g_string_append(g, " (externalTrafficPolicy local)");
+    return g_string_free(g, FALSE);
+}
+
+/* Load balancers added, removed or changed (R48-R50). */
+static void
+lb_exposure(RsDiff *d, const RsWorld *wa, const RsWorld *wb)
+{
+    g_autoptr(GHashTable) old = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    for (unsigned i = 0; i < wa->services->len; i++) {
+        const RsService *s = wa->services->pdata[i];
+        if (!s->removed && s->def->type == RS_SVC_LOAD_BALANCER)
+            g_hash_table_insert(old, (gpointer)s->full, lb_desc(wa, s));
+    }
+    for (unsigned i = 0; i < wb->services->len; i++) {
+        const RsService *s = wb->services->pdata[i];
+        if (s->removed || s->def->type != RS_SVC_LOAD_BALANCER)
+            continue;
+        g_autofree char *now = lb_desc(wb, s);
+        const char *before = g_hash_table_lookup(old, s->full);
+        if (!before)
+            expose(d, s->full, "load balancer added", NULL, now, RS_R48);
+        else if (strcmp(before, now) != 0)
+            expose(d, s->full, "load balancer changed", before, now, RS_R48);
+        g_hash_table_remove(old, s->full);
+    }
+    for (unsigned i = 0; i < wa->services->len; i++) {
+        const RsService *s = wa->services->pdata[i];
+        const char *before = g_hash_table_lookup(old, s->full);
+        if (before && !s->removed && s->def->type == RS_SVC_LOAD_BALANCER)
+            expose(d, s->full, "load balancer removed", before, NULL, RS_R48);
+    }
+}
+
 static const char *const tls_words[] = {"none", "edge", "passthrough", "reencrypt"};
 static const char *const insecure_words[] = {"none", "allow", "redirect"};
 
@@ -534,6 +580,7 @@ exposure(RsDiff *d, const RsScenario *a, const RsScenario *b, rs_time_t at, GErr
             expose(d, r->full, "route removed", desc, NULL, RS_R22);
         }
     }
+    lb_exposure(d, wa, wb);
     /* egress addresses (R32, R33) of namespaces on both sides */
     for (unsigned i = 0; i < wb->namespaces->len; i++) {
         const RsNamespace *n = wb->namespaces->pdata[i];

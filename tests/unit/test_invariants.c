@@ -133,11 +133,19 @@ random_scenario(unsigned n, GPtrArray *pod_names, GPtrArray *deployments)
     g_string_append(s, "],\n \"events\": [");
     unsigned n_ev = (unsigned)g_rand_int_range(r, 0, 10);
     bool first = true;
+    /* A deleted pod is gone (R6, R8): an event naming it at any other time could
+     * come after the delete, which the loader refuses.  So a pod gets either
+     * one delete or any number of crashes. */
+    g_autoptr(GHashTable) touched = g_hash_table_new(g_str_hash, g_str_equal);
     for (unsigned e = 0; e < n_ev; e++) {
         unsigned at = (unsigned)g_rand_int_range(r, 1, 31);
         int kind = g_rand_int_range(r, 0, 3);
         if (kind < 2 && pod_names->len > 0) {
             const char *pod = pod_names->pdata[g_rand_int_range(r, 0, (gint32)pod_names->len)];
+            gpointer was = g_hash_table_lookup(touched, pod);
+            if (was == GINT_TO_POINTER(2) || (kind == 0 && was != NULL))
+                continue;
+            g_hash_table_insert(touched, (gpointer)pod, GINT_TO_POINTER(kind == 0 ? 2 : 1));
             g_string_append_printf(s, "%s{\"at\": \"%us\", \"%s\": \"%s\"}", first ? "" : ", ", at,
                                    kind ? "crash" : "delete", pod);
             first = false;

@@ -319,8 +319,8 @@ test_loader_errors(void)
          "t.json:1:49: events[0].remove: unknown namespace `a` in the object to remove `a/b`"},
         {"{\"name\": \"x\", \"expect\": [{\"at\": \"1s\", \"pod\": \"a/b\"}]}",
          "t.json:1:26: expect[0]: an expectation needs `to` (a probe), `resolve` (a DNS lookup), `state` "
-         "(a pod's state), `traffic` (traffic statistics), `rollout` (a rollout's completion) or "
-         "`deployment` (its ready pods)"},
+         "(a pod's state), `traffic` (traffic statistics), `rollout` (a rollout's completion), "
+         "`deployment` (its ready pods) or `matrix` (who reaches whom)"},
         {"{\"name\": \"x\", \"namespaces\": [{\"name\": \"a\", \"services\": [{\"name\": \"s\", \"ports\": [80], "
          "\"cluster_ip\": \"172.30.0.10\"}]}]}",
          "t.json:1:100: namespaces[0].services[0].cluster_ip: cluster_ip 172.30.0.10 is reserved (R10: the "
@@ -328,7 +328,7 @@ test_loader_errors(void)
          "172.30.0.10)"},
         {"{\"name\": \"x\", \"expect\": [{\"at\": \"1s\", \"pod\": \"a/b\", \"stat\": \"ready\"}]}",
          "t.json:1:53: expect[0].stat: unknown key `stat`: an expectation needs `to`, `resolve`, `state`, "
-         "`traffic`, `rollout` or `deployment` (did you mean `state`?)"},
+         "`traffic`, `rollout`, `deployment` or `matrix` (did you mean `state`?)"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
         expect_error(cases[i].text, cases[i].msg);
