@@ -128,7 +128,7 @@ ld_timeline(Ld *ld, const cJSON *root)
             continue;
         const cJSON *node = nodes[order[k]];
         if (g_hash_table_contains(bare, full)) {
-            rs_time_t gone = GPOINTER_TO_SIZE(g_hash_table_lookup(deleted, full));
+            gsize gone = GPOINTER_TO_SIZE(g_hash_table_lookup(deleted, full));
             if (gone)
                 return ld_fail(ld, node, false, e->pos.path, "pod `%s` does not exist at %s: it was deleted "
                                "at %s and a bare pod is not replaced (R8)", full, rs_duration_format(e->at, at),
