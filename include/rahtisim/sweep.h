@@ -181,9 +181,10 @@ bool rs_sweep_run(const RsSweep *sw, const RsSweepDoc *d, const char *dir,
 /* Writes DIR/plots/: for the pass rate and every metric in `metrics`, the
  * summary's mean against the first parameter with 95 % error bars, one
  * line per combination of the other parameters (CSV, gnuplot script, PNG
- * when gnuplot is installed).  *rendered says whether images were made. */
+ * when gnuplot is installed, each gnuplot killed after `limit_s` seconds).
+ * *rendered says whether images were made. */
 bool rs_sweep_plot(const RsSweep *sw, const char *dir, const char *const *metrics,
-                   unsigned n_metrics, bool *rendered, GError **error);
+                   unsigned n_metrics, unsigned limit_s, bool *rendered, GError **error);
 
 /* ---- slurm.c ---- */
 

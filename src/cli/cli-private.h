@@ -37,6 +37,10 @@ bool rs_cli_write_output(const char *path, const GString *text);
  * inputs (the report would replace the scenario). */
 bool rs_cli_output_check(const char *path, char *const *inputs, unsigned n_inputs);
 
+/* The time limit of each gnuplot of --plot: RAHTISIM_GNUPLOT_TIMEOUT
+ * seconds (1-86400) or RS_PLOT_GNUPLOT_TIMEOUT; false after a usage error. */
+bool rs_cli_gnuplot_timeout(unsigned *seconds);
+
 /* `text` made safe to print on a terminal (include/rahtisim/util.h,
  * rs_escape_terminal), in a buffer that lives until the next few calls. */
 const char *rs_cli_quote(const char *text);

@@ -15,6 +15,7 @@
 #include "rahtisim/cleanup.h"
 #include "rahtisim/cli.h"
 #include "rahtisim/util.h"
+#include "rahtisim/plot.h"
 #include "cli/cli-private.h"
 
 /* True when `arg` is option `name`, alone or as `name=value`. */
@@ -188,12 +189,12 @@ replace_file(const char *path, const char *dest, const GString *text)
     struct stat st;
     mode_t mode = stat(dest, &st) == 0 ? (st.st_mode & 07777) : 0644;
     g_autofree char *tmp = g_strdup_printf("%s.XXXXXX", dest);
-    int fd = g_mkstemp_full(tmp, O_WRONLY, 0600);
+    int clean = -1;
+    int fd = rs_cleanup_mkstemp(tmp, O_WRONLY, 0600, &clean);
     if (fd < 0) {
         rs_cli_usage_error("cannot write %s: %s", rs_cli_quote(path), g_strerror(errno));
         return false;
     }
-    int clean = rs_cleanup_add_file(tmp);
     bool ok = write_all(fd, text->str, text->len) && fchmod(fd, mode) == 0 && fsync(fd) == 0;
     int saved = errno;
     if (close(fd) != 0 && ok) {
@@ -276,4 +277,22 @@ rs_cli_write_output(const char *path, const GString *text)
         return ok;
     }
     return replace_file(path, dest, text);
+}
+
+/* See cli-private.h. */
+bool
+rs_cli_gnuplot_timeout(unsigned *seconds)
+{
+    *seconds = RS_PLOT_GNUPLOT_TIMEOUT;
+    const char *limit = g_getenv("RAHTISIM_GNUPLOT_TIMEOUT");
+    if (limit == NULL || limit[0] == '\0')
+        return true;
+    guint64 v = 0;
+    if (!g_ascii_string_to_unsigned(limit, 10, 1, 86400, &v, NULL)) {
+        rs_cli_usage_error("RAHTISIM_GNUPLOT_TIMEOUT=%s: not a number of seconds from 1 to 86400",
+                           rs_cli_quote(limit));
+        return false;
+    }
+    *seconds = (unsigned)v;
+    return true;
 }

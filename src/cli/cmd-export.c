@@ -21,6 +21,8 @@
 
 #include <glib/gstdio.h>
 
+#include "rahtisim/cleanup.h"
+#include "rahtisim/spawn.h"
 #include "rahtisim/cli.h"
 #include "rahtisim/export.h"
 #include "rahtisim/router.h"
@@ -46,18 +48,19 @@ remove_tree(const char *path)
     g_rmdir(path);
 }
 
-/* Runs openssl with `argv` (no shell); false with its output on failure. */
+/* Runs openssl with `argv` (no shell), for at most a minute, killed with
+ * rahtisim on a signal (spawn.h); false with its message on failure. */
 static bool
 run_openssl(const char *const *argv, GError **error)
 {
-    g_autofree char *err_out = NULL;
-    int status = 0;
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                      NULL, &err_out, &status, error))
+    g_autoptr(GString) err_out = g_string_new(NULL);
+    RsSpawnResult res;
+    GError *err = NULL;
+    if (!rs_spawn_limited(NULL, (char *const *)argv, 60, NULL, err_out, 65536, &res, error))
         return false;
-    if (!g_spawn_check_wait_status(status, NULL)) {
-        g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "openssl failed: %s",
-                    err_out != NULL ? g_strstrip(err_out) : "");
+    if (!rs_spawn_check(&res, 60, err_out->str, &err)) {
+        g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "openssl %s", err->message);
+        g_error_free(err);
         return false;
     }
     return true;
@@ -205,7 +208,9 @@ rs_cmd_export(int argc, char **argv)
     g_autofree char *base = g_path_get_basename(abs);
     g_autofree char *templ = g_strdup_printf("%s/.%s.tmp-XXXXXX", parent, base);
     char *tmp = NULL;
-    if (ok && (tmp = g_mkdtemp(templ)) == NULL) {
+    /* SIGINT/SIGTERM/SIGHUP remove the folder being filled (cleanup.h) */
+    int clean_tmp = -1;
+    if (ok && (tmp = rs_cleanup_mkdtemp(templ, &clean_tmp)) == NULL) {
         g_set_error(&err, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot create a folder beside %s: %s",
                     output, g_strerror(errno));
         ok = false;
@@ -228,6 +233,10 @@ rs_cmd_export(int argc, char **argv)
             had = false, ok = false;
         if (ok && g_rename(tmp, abs) != 0)
             ok = false;
+        if (ok) {
+            rs_cleanup_remove_file(clean_tmp);
+            clean_tmp = -1;
+        }
         if (!ok)
             g_set_error(&err, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot replace %s: %s", output,
                         g_strerror(errno));
@@ -238,6 +247,7 @@ rs_cmd_export(int argc, char **argv)
     if (!ok) {
         if (tmp != NULL)
             remove_tree(tmp);
+        rs_cleanup_remove_file(clean_tmp);
         int st = rs_cli_usage_error("export: %s", err != NULL ? err->message : "failed");
         g_clear_error(&err);
         return st;

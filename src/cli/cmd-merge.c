@@ -19,6 +19,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "rahtisim/cleanup.h"
 #include "rahtisim/cli.h"
 #include "rahtisim/sweep.h"
 #include "cli/cli-private.h"
@@ -125,8 +126,7 @@ merge_main(GPtrArray *dirs, const char *output, bool quiet)
         g_autofree char *text = NULL;
         gsize len = 0;
         if (!g_file_get_contents(from, &text, &len, &err) ||
-            !g_file_set_contents_full(to, text, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
-                                      &err)) {
+            !rs_write_file_atomic(to, text, len, 0644, &err)) {
             rs_cli_usage_error("merge: %s", err->message);
             g_error_free(err);
             goto out;

@@ -229,14 +229,8 @@ rs_cmd_run(int argc, char **argv)
         return RS_EXIT_USAGE;
     if (a.plot_dir != NULL) {
         RsPlotOptions popt = {.render = true};
-        const char *limit = g_getenv("RAHTISIM_GNUPLOT_TIMEOUT");
-        if (limit != NULL && limit[0] != '\0') {
-            guint64 v = 0;
-            if (!g_ascii_string_to_unsigned(limit, 10, 1, 86400, &v, NULL))
-                return rs_cli_usage_error("RAHTISIM_GNUPLOT_TIMEOUT=%s: not a number of seconds "
-                                          "from 1 to 86400", limit);
-            popt.timeout_s = (unsigned)v;
-        }
+        if (!rs_cli_gnuplot_timeout(&popt.timeout_s))
+            return RS_EXIT_USAGE;
         bool rendered = false;
         GError *err = NULL;
         g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);

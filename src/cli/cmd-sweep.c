@@ -366,8 +366,11 @@ sweep_main(SweepArgs *a)
         goto out;
     }
     bool rendered = false;
+    unsigned limit_s = 0;
+    if (a->plot && !rs_cli_gnuplot_timeout(&limit_s))
+        goto out;
     if (a->plot && !rs_sweep_plot(&sw, a->output, (const char *const *)a->metrics->pdata,
-                                  a->metrics->len, &rendered, &err)) {
+                                  a->metrics->len, limit_s, &rendered, &err)) {
         rs_cli_usage_error("sweep: --plot: %s", err->message);
         g_error_free(err);
         goto out;

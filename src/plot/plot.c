@@ -27,14 +27,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <glib/gstdio.h>
 
 #include "rahtisim/cleanup.h"
+#include "rahtisim/spawn.h"
 #include "rahtisim/plot.h"
 
 G_DEFINE_QUARK(rs-plot-error-quark, rs_plot_error)
@@ -444,8 +440,8 @@ write_file(const char *dir, const char *name, const char *text, GPtrArray *writt
     g_assert(safe(name));
     g_autofree char *path = g_build_filename(dir, name, NULL);
     GError *err = NULL;
-    if (!g_file_set_contents_full(path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &err)) {
-        g_set_error(error, RS_PLOT_ERROR, RS_PLOT_ERROR_IO, "cannot write %s: %s", path, err->message);
+    if (!rs_write_file_atomic(path, text, strlen(text), 0644, &err)) {
+        g_set_error_literal(error, RS_PLOT_ERROR, RS_PLOT_ERROR_IO, err->message);
         g_error_free(err);
         return false;
     }
@@ -482,57 +478,6 @@ one_line(const char *text)
     return g_string_free(s, FALSE);
 }
 
-/* Runs gnuplot with an argument vector in `dir`, its stderr collected (at
- * most 64 KiB), for at most `limit_s` seconds: then it is killed (SIGKILL)
- * and reaped, so a hanging gnuplot never hangs `run` (issue 14).  While
- * it runs it is registered for the signal clean-up (src/util/cleanup.c):
- * SIGINT/SIGTERM/SIGHUP kill and reap it, it never outlives rahtisim.
- * True if it was started; *timed_out says whether it was killed. */
-static bool
-run_limited(const char *dir, char **argv, unsigned limit_s, int *status, GString *err_text,
-            bool *timed_out, GError **error)
-{
-    GPid pid;
-    int err_fd = -1;
-    *timed_out = false;
-    if (!g_spawn_async_with_pipes(dir, argv, NULL,
-                                  G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_DO_NOT_REAP_CHILD,
-                                  NULL, NULL, &pid, NULL, NULL, &err_fd, error))
-        return false;
-    int child = rs_cleanup_add_child(pid);
-    gint64 deadline = g_get_monotonic_time() + (gint64)limit_s * G_USEC_PER_SEC;
-    bool open_fd = true;
-    for (;;) {
-        if (open_fd) {
-            struct pollfd pfd = {.fd = err_fd, .events = POLLIN};
-            if (poll(&pfd, 1, 20) > 0) {
-                char buf[4096];
-                ssize_t n = read(err_fd, buf, sizeof buf);
-                if (n > 0 && err_text->len < 65536)
-                    g_string_append_len(err_text, buf, n);
-                else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
-                    open_fd = false;
-            }
-        } else {
-            g_usleep(20000);
-        }
-        pid_t r = waitpid(pid, status, WNOHANG);
-        if (r == pid)
-            break;
-        if (g_get_monotonic_time() >= deadline) {
-            kill(pid, SIGKILL);
-            while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-                ;
-            *timed_out = true;
-            break;
-        }
-    }
-    rs_cleanup_remove_child(child);
-    close(err_fd);
-    g_spawn_close_pid(pid);
-    return true;
-}
-
 /* Runs gnuplot on DIR/BASE.gp and renames its images into place; on any
  * failure the temporary images are removed. */
 static bool
@@ -545,24 +490,24 @@ render_once(const char *dir, const char *base, const char *gnuplot, unsigned lim
     /* An argument vector, no shell; the only -e is our own constant. */
     char *argv[] = {(char *)gnuplot, (char *)"-e", (char *)"tmp_suffix='.tmp'", script, NULL};
     g_autoptr(GString) err_text = g_string_new(NULL);
-    int status = 0;
-    bool timed_out = false;
     GError *err = NULL;
-    if (!run_limited(dir, argv, limit_s, &status, err_text, &timed_out, &err)) {
+    /* at most limit_s seconds, killed on SIGINT/SIGTERM/SIGHUP (spawn.h) */
+    RsSpawnResult res;
+    if (!rs_spawn_limited(dir, argv, limit_s, NULL, err_text, 65536, &res, &err)) {
         g_set_error(error, RS_PLOT_ERROR, RS_PLOT_ERROR_GNUPLOT, "%s.gp: cannot run %s: %s", base,
                     gnuplot, err->message);
         g_error_free(err);
         remove_tmp(dir, base);
         return false;
     }
-    if (timed_out) {
+    if (res.timed_out) {
         g_set_error(error, RS_PLOT_ERROR, RS_PLOT_ERROR_GNUPLOT,
                     "%s.gp: gnuplot did not finish in %u s: killed (RAHTISIM_GNUPLOT_TIMEOUT)", base,
                     limit_s);
         remove_tmp(dir, base);
         return false;
     }
-    if (!g_spawn_check_wait_status(status, &err)) {
+    if (!g_spawn_check_wait_status(res.wait_status, &err)) {
         g_autofree char *msg = one_line(err_text->str);
         g_set_error(error, RS_PLOT_ERROR, RS_PLOT_ERROR_GNUPLOT, "%s.gp: gnuplot failed (%s): %s", base,
                     err->message, msg);

@@ -16,6 +16,7 @@
 
 #include <glib.h>
 
+#include "rahtisim/cleanup.h"
 #include "rahtisim/sweep.h"
 
 bool
@@ -50,7 +51,7 @@ rs_sweep_manifest_write(const RsSweep *sw, const char *dir, GError **error)
     g_autofree char *path = g_build_filename(dir, "sweep.json", NULL);
     g_autofree char *data = g_strconcat(text, "\n", NULL);
     cJSON_free(text);
-    return g_file_set_contents_full(path, data, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+    return rs_write_file_atomic(path, data, strlen(data), 0644, error);
 }
 
 /* A whole number member of `o` within [min, max]. */

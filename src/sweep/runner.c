@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -25,6 +26,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "rahtisim/cleanup.h"
 #include "rahtisim/expect.h"
 #include "rahtisim/report.h"
 #include "rahtisim/sweep.h"
@@ -48,8 +50,7 @@ child_run(const RsSweep *sw, const RsSweepDoc *d, const char *dir, uint64_t run,
     rs_report(out, &res, 1, &ropt);
     g_autofree char *name = rs_sweep_run_name(sw, run);
     g_autofree char *path = g_build_filename(dir, name, NULL);
-    if (!g_file_set_contents_full(path, out->str, (gssize)out->len, G_FILE_SET_CONTENTS_CONSISTENT,
-                                  0644, &err)) {
+    if (!rs_write_file_atomic(path, out->str, out->len, 0644, &err)) {
         fprintf(stderr, "rahtisim: sweep: %s\n", err->message);
         _exit(2);
     }
@@ -102,18 +103,35 @@ rs_sweep_run(const RsSweep *sw, const RsSweepDoc *d, const char *dir, const RsSw
     guint next = 0;
     bool failed = false, fork_failed = false;
     bool show = !opt->quiet && isatty(STDERR_FILENO);
+    g_autoptr(GHashTable) workers = g_hash_table_new(NULL, NULL);   /* pid -> clean-up handle + 1 */
     while ((next < todo->len && !failed) || active > 0) {
         while (active < jobs && next < todo->len && !failed) {
             uint64_t r = g_array_index(todo, uint64_t, next);
             fflush(NULL);   /* nothing buffered is written twice */
+            /* The worker is registered for the signal clean-up before a
+             * signal can see it unregistered: SIGINT/SIGTERM/SIGHUP to the
+             * sweep kill its workers (cleanup.h); --resume redoes their runs. */
+            sigset_t set, old;
+            sigemptyset(&set);
+            sigaddset(&set, SIGINT);
+            sigaddset(&set, SIGTERM);
+            sigaddset(&set, SIGHUP);
+            sigprocmask(SIG_BLOCK, &set, &old);
             pid_t pid = fork();
+            if (pid == 0) {
+                rs_cleanup_forget_all();        /* the parent's registry */
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                child_run(sw, d, dir, r, opt->limits);
+            }
+            if (pid > 0)
+                g_hash_table_insert(workers, GINT_TO_POINTER(pid),
+                                    GINT_TO_POINTER(rs_cleanup_add_child(pid) + 1));
+            sigprocmask(SIG_SETMASK, &old, NULL);
             if (pid < 0) {
                 g_set_error(error, RS_SWEEP_ERROR, 0, "cannot start a worker: %s", g_strerror(errno));
                 failed = fork_failed = true;
                 break;
             }
-            if (pid == 0)
-                child_run(sw, d, dir, r, opt->limits);
             next++;
             active++;
         }
@@ -127,6 +145,8 @@ rs_sweep_run(const RsSweep *sw, const RsSweepDoc *d, const char *dir, const RsSw
             break;
         }
         active--;
+        rs_cleanup_remove_child(GPOINTER_TO_INT(g_hash_table_lookup(workers, GINT_TO_POINTER(pid))) - 1);
+        g_hash_table_remove(workers, GINT_TO_POINTER(pid));
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             failed = true;
         } else {

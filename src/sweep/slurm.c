@@ -24,6 +24,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "rahtisim/cleanup.h"
 #include "rahtisim/sweep.h"
 
 /* Appends ' ' and the single-quoted word. */
@@ -103,6 +104,5 @@ rs_sweep_slurm_write(const RsSweep *sw, const RsSlurmJob *job, GError **error)
         return false;
     }
     g_autofree char *path = g_build_filename(job->dir, "sweep.sbatch", NULL);
-    return g_file_set_contents_full(path, s->str, (gssize)s->len, G_FILE_SET_CONTENTS_CONSISTENT, 0755,
-                                    error);
+    return rs_write_file_atomic(path, s->str, s->len, 0755, error);
 }

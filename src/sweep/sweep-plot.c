@@ -21,7 +21,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "rahtisim/cleanup.h"
 #include "rahtisim/plot.h"
+#include "rahtisim/spawn.h"
 #include "rahtisim/sweep.h"
 #include "rahtisim/util.h"
 
@@ -172,37 +174,42 @@ plot_metric(const RsSweep *sw, const GPtrArray *rows, const char *metric, int mc
         safe, safe, safe, safe, mname, sw->seeds, key, mname, lines - 1, safe,
         numeric_x ? "" : ":xtic(2)");
     g_autofree char *gpath = g_strdup_printf("%s/%s.gp", pdir, safe);
-    if (!g_file_set_contents_full(csv, data->str, (gssize)data->len, G_FILE_SET_CONTENTS_CONSISTENT,
-                                  0644, error) ||
-        !g_file_set_contents_full(gpath, gp->str, (gssize)gp->len, G_FILE_SET_CONTENTS_CONSISTENT,
-                                  0644, error))
+    if (!rs_write_file_atomic(csv, data->str, data->len, 0644, error) ||
+        !rs_write_file_atomic(gpath, gp->str, gp->len, 0644, error))
         return false;
     g_ptr_array_add(bases, g_steal_pointer(&safe));
     return true;
 }
 
-/* Runs gnuplot on DIR/BASE.gp (argument vector, no shell), renames the PNG into place. */
+/* Runs gnuplot on DIR/BASE.gp (argument vector, no shell), renames the PNG
+ * into place.  Like `run --plot` (src/plot/plot.c): at most
+ * RAHTISIM_GNUPLOT_TIMEOUT seconds (default 60), killed with rahtisim on
+ * SIGINT/SIGTERM/SIGHUP, and the temporary image removed then too. */
 static bool
-render(const char *pdir, const char *base, GError **error)
+render(const char *pdir, const char *base, unsigned limit_s, GError **error)
 {
     g_autofree char *script = g_strdup_printf("./%s.gp", base);
     char *argv[] = {(char *)"gnuplot", (char *)"-e", (char *)"tmp_suffix='.tmp'", script, NULL};
-    g_autofree char *err_text = NULL;
-    int status = 0;
+    g_autoptr(GString) err_text = g_string_new(NULL);
     GError *err = NULL;
     g_autofree char *tmp = g_strdup_printf("%s/%s.png.tmp", pdir, base);
-    if (!g_spawn_sync(pdir, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                      NULL, &err_text, &status, &err) ||
-        !g_spawn_check_wait_status(status, &err)) {
-        g_set_error(error, RS_SWEEP_ERROR, 0, "%s.gp: gnuplot failed: %s%s%s", base, err->message,
-                    err_text && err_text[0] ? ": " : "", err_text ? g_strstrip(err_text) : "");
+    int clean = rs_cleanup_add_file(tmp);
+    RsSpawnResult res;
+    bool ok = rs_spawn_limited(pdir, argv, limit_s, NULL, err_text, 65536, &res, &err) &&
+              rs_spawn_check(&res, limit_s, err_text->str, &err);
+    if (!ok) {
+        g_set_error(error, RS_SWEEP_ERROR, 0, "%s.gp: gnuplot %s", base, err->message);
         g_error_free(err);
         g_unlink(tmp);
+        rs_cleanup_remove_file(clean);
         return false;
     }
     g_autofree char *final = g_strdup_printf("%s/%s.png", pdir, base);
-    if (g_rename(tmp, final) != 0) {
+    int renamed = g_rename(tmp, final);
+    rs_cleanup_remove_file(clean);
+    if (renamed != 0) {
         g_set_error(error, RS_SWEEP_ERROR, 0, "%s.gp: gnuplot did not write %s.png", base, base);
+        g_unlink(tmp);
         return false;
     }
     return true;
@@ -210,7 +217,7 @@ render(const char *pdir, const char *base, GError **error)
 
 bool
 rs_sweep_plot(const RsSweep *sw, const char *dir, const char *const *metrics, unsigned n_metrics,
-              bool *rendered, GError **error)
+              unsigned limit_s, bool *rendered, GError **error)
 {
     *rendered = false;
     if (sw->n_params == 0) {
@@ -272,7 +279,7 @@ rs_sweep_plot(const RsSweep *sw, const char *dir, const char *const *metrics, un
     if (gnuplot == NULL)
         return true;
     for (unsigned i = 0; i < bases->len; i++)
-        if (!render(pdir, bases->pdata[i], error))
+        if (!render(pdir, bases->pdata[i], limit_s, error))
             return false;
     *rendered = true;
     return true;

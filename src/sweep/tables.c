@@ -24,6 +24,7 @@
 
 #include <glib.h>
 
+#include "rahtisim/cleanup.h"
 #include "rahtisim/outcome.h"
 #include "rahtisim/sweep.h"
 
@@ -352,10 +353,8 @@ rs_sweep_tables_write(const RsSweep *sw, const char *const *dirs_by_run, const c
         write_summary(&t, sw, sum);
         g_autofree char *rp = g_build_filename(dir, "results.csv", NULL);
         g_autofree char *sp = g_build_filename(dir, "summary.csv", NULL);
-        ok = g_file_set_contents_full(rp, res->str, (gssize)res->len, G_FILE_SET_CONTENTS_CONSISTENT,
-                                      0644, error) &&
-             g_file_set_contents_full(sp, sum->str, (gssize)sum->len, G_FILE_SET_CONTENTS_CONSISTENT,
-                                      0644, error);
+        ok = rs_write_file_atomic(rp, res->str, res->len, 0644, error) &&
+             rs_write_file_atomic(sp, sum->str, sum->len, 0644, error);
     }
     g_ptr_array_unref(t.rows);
     g_array_unref(t.row_point);

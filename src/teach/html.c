@@ -27,15 +27,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
+#include "rahtisim/cleanup.h"
+#include "rahtisim/spawn.h"
 #include "rahtisim/teach.h"
 #include "teach/topology-private.h"
 
@@ -62,62 +62,34 @@ esc(GString *out, const char *text)
 }
 
 /* Runs `dot -Tsvg` on `dot_text` (through a temporary file), for at most
- * DOT_LIMIT_S seconds; the SVG element (from "<svg") or NULL. */
+ * DOT_LIMIT_S seconds, killed with rahtisim on SIGINT/SIGTERM/SIGHUP and
+ * the temporary file removed then too (spawn.h, cleanup.h); the SVG
+ * element (from "<svg") or NULL, and then the fallback layout is drawn. */
 static char *
 graphviz_svg(const char *dot_text)
 {
     g_autofree char *prog = g_find_program_in_path("dot");
     if (prog == NULL)
         return NULL;
-    g_autofree char *path = NULL;
-    int fd = g_file_open_tmp("rahtisim-XXXXXX.dot", &path, NULL);
+    g_autofree char *path = g_build_filename(g_get_tmp_dir(), "rahtisim-XXXXXX.dot", NULL);
+    int clean = -1;
+    int fd = rs_cleanup_mkstemp(path, O_RDWR, 0600, &clean);
     if (fd < 0)
         return NULL;
     size_t len = strlen(dot_text);
     bool ok = write(fd, dot_text, len) == (ssize_t)len;
     close(fd);
-    GString *svg = g_string_new(NULL);
+    g_autoptr(GString) svg = g_string_new(NULL);
     if (ok) {
         char *argv[] = {prog, (char *)"-Tsvg", path, NULL};
-        GPid pid;
-        int out_fd = -1, status = 0;
-        if (g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
-                                     NULL, NULL, &pid, NULL, &out_fd, NULL, NULL)) {
-            gint64 deadline = g_get_monotonic_time() + DOT_LIMIT_S * G_USEC_PER_SEC;
-            bool open_fd = true, done = false;
-            while (!done) {
-                if (open_fd) {
-                    struct pollfd pfd = {.fd = out_fd, .events = POLLIN};
-                    if (poll(&pfd, 1, 20) > 0) {
-                        char buf[65536];
-                        ssize_t n = read(out_fd, buf, sizeof buf);
-                        if (n > 0)
-                            g_string_append_len(svg, buf, n);
-                        else if (n == 0 || (errno != EINTR && errno != EAGAIN))
-                            open_fd = false;
-                    }
-                } else if (waitpid(pid, &status, 0) == pid) {
-                    done = true;
-                    ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-                }
-                if (!done && g_get_monotonic_time() >= deadline) {
-                    kill(pid, SIGKILL);
-                    waitpid(pid, &status, 0);
-                    done = true;
-                    ok = false;
-                }
-            }
-            close(out_fd);
-            g_spawn_close_pid(pid);
-        } else {
-            ok = false;
-        }
+        RsSpawnResult res;
+        ok = rs_spawn_limited(NULL, argv, DOT_LIMIT_S, svg, NULL, 256u << 20, &res, NULL) &&
+             rs_spawn_check(&res, DOT_LIMIT_S, NULL, NULL) && !res.truncated;
     }
     g_unlink(path);
+    rs_cleanup_remove_file(clean);
     const char *start = ok ? strstr(svg->str, "<svg") : NULL;
-    char *res = start != NULL ? g_strdup(start) : NULL;
-    g_string_free(svg, TRUE);
-    return res;
+    return start != NULL ? g_strdup(start) : NULL;
 }
 
 /* One node of the fallback layout. */

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "rahtisim/cleanup.h"
+#include "rahtisim/spawn.h"
 #include "rahtisim/cli.h"
 #include "rahtisim/util.h"
 
@@ -134,6 +135,7 @@ test_cleanup_on_signal(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(g_mkdtemp(dir));
     g_autofree char *tmp = g_build_filename(dir, "report.json.tmp", NULL);
     g_autofree char *kept = g_build_filename(dir, "kept", NULL);
+    g_autofree char *tree = g_build_filename(dir, ".export.tmp-1", NULL);
     int fds[2];
     CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
     pid_t pid = fork();
@@ -144,6 +146,14 @@ test_cleanup_on_signal(void)
         g_file_set_contents(kept, "done", -1, NULL);
         rs_cleanup_add_file(tmp);
         rs_cleanup_remove_file(rs_cleanup_add_file(kept));
+        /* a folder being filled, two levels deep, removed whole */
+        g_autofree char *deep = g_build_filename(tree, "router", "certs", NULL);
+        g_autofree char *pem = g_build_filename(deep, "a.pem", NULL);
+        g_autofree char *cfg = g_build_filename(tree, "haproxy.cfg", NULL);
+        g_mkdir_with_parents(deep, 0755);
+        g_file_set_contents(pem, "pem", -1, NULL);
+        g_file_set_contents(cfg, "cfg", -1, NULL);
+        rs_cleanup_add_tree(tree);
         pid_t child = fork();
         if (child == 0) {
             execlp("sleep", "sleep", "60", (char *)NULL);
@@ -165,12 +175,51 @@ test_cleanup_on_signal(void)
     CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
     CU_ASSERT_FALSE(g_file_test(tmp, G_FILE_TEST_EXISTS));      /* removed */
     CU_ASSERT_TRUE(g_file_test(kept, G_FILE_TEST_EXISTS));      /* unregistered: kept */
+    CU_ASSERT_FALSE(g_file_test(tree, G_FILE_TEST_EXISTS));     /* the folder, with all in it */
     /* The child was killed and reaped by its parent: no such process now. */
     CU_ASSERT_TRUE(kill(child, 0) != 0 && errno == ESRCH);
     if (kill(child, 0) == 0)
         kill(child, SIGKILL);
     g_unlink(kept);
     g_rmdir(dir);
+}
+
+/* Helper programs (src/util/spawn.c): output collected up to the cap, the
+ * exit status told in words, a program over its time limit killed. */
+static void
+test_spawn_limited(void)
+{
+    char *argv[] = {(char *)"sh", (char *)"-c", (char *)"printf abcdef; printf 'oops\\n\\nline 2' >&2; exit 3",
+                    NULL};
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) err = g_string_new(NULL);
+    RsSpawnResult res;
+    CU_ASSERT_TRUE_FATAL(rs_spawn_limited(NULL, argv, 30, out, err, 3, &res, NULL));
+    CU_ASSERT_STRING_EQUAL(out->str, "abc");
+    CU_ASSERT_TRUE(res.truncated);
+    CU_ASSERT_FALSE(res.timed_out);
+    GError *e = NULL;
+    CU_ASSERT_FALSE(rs_spawn_check(&res, 30, "oops\n\nline 2", &e));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_STRING_EQUAL(e->message, "exited with status 3: oops | line 2");
+    g_clear_error(&e);
+
+    char *slow[] = {(char *)"sleep", (char *)"30", NULL};
+    gint64 t0 = g_get_monotonic_time();
+    CU_ASSERT_TRUE_FATAL(rs_spawn_limited(NULL, slow, 1, NULL, NULL, 0, &res, NULL));
+    CU_ASSERT_TRUE(res.timed_out);
+    CU_ASSERT_TRUE(g_get_monotonic_time() - t0 < 20 * G_USEC_PER_SEC);  /* killed, not waited for */
+    CU_ASSERT_FALSE(rs_spawn_check(&res, 1, NULL, &e));
+    CU_ASSERT_STRING_EQUAL(e->message, "did not finish in 1 s: killed");
+    g_clear_error(&e);
+
+    char *ok[] = {(char *)"true", NULL};
+    CU_ASSERT_TRUE(rs_spawn_limited(NULL, ok, 30, NULL, NULL, 0, &res, NULL));
+    CU_ASSERT_TRUE(rs_spawn_check(&res, 30, NULL, NULL));
+    char *none[] = {(char *)"/nonexistent/program", NULL};
+    CU_ASSERT_FALSE(rs_spawn_limited(NULL, none, 30, NULL, NULL, 0, &res, &e));
+    CU_ASSERT_PTR_NOT_NULL(e);
+    g_clear_error(&e);
 }
 
 int
@@ -186,6 +235,7 @@ main(void)
     CU_add_test(s, "edit distance", test_edit_distance);
     CU_add_test(s, "escape for a terminal", test_escape_terminal);
     CU_add_test(s, "clean-up on SIGTERM", test_cleanup_on_signal);
+    CU_add_test(s, "helper programs: cap, status, time limit", test_spawn_limited);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
