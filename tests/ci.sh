@@ -64,6 +64,9 @@ check "R12 warning" 0 "warning: \`b/client\` calls service \`web\` of namespace 
     -- check "$tmp/s.json"
 check "--strict fails on warnings" 1 "warning:" -- check --strict "$tmp/s.json"
 check "--strict passes without" 0 "0 warnings" -- check --strict "$M/oc-get-list"
+check "text: warnings with their rule (R4)" 1 "  $tmp/s.json:5:41: warning: port 80 is privileged" -- run "$tmp/s.json"
+check "text: warnings with their rule (R12)" 1 "so it times out (R12)" -- run "$tmp/s.json"
+check "text: warnings also with --quiet" 1 "  $tmp/s.json:11:69: warning: \`b/client\` calls service" -- run "$tmp/s.json" --quiet
 check "run: ids in text" 1 "PASS same-namespace (line 10)" -- run "$tmp/s.json"
 check "run: inline matrix" 1 "PASS walls (line 12) matrix 2x1 at 5s: all 2 cells as expected" -- run "$tmp/s.json"
 check "run: the R12 probe fails" 1 "FAIL other-namespace" -- run "$tmp/s.json"

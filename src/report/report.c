@@ -245,6 +245,14 @@ report_text_run(GString *out, const RsRunResult *run, const RsReportOptions *opt
         rs_wrap_append(out, sc->description, "  ", opt->wrap);
     g_string_append_printf(out, "  simulated %s in %" PRIu64 " events\n",
                            rs_duration_format(run->duration, dur), run->events);
+    /* the loader's warnings (issue 12), each with its rule id, as in the JSON,
+     * TAP and JUnit reports; also with --quiet, since they are what a CI log
+     * must show */
+    for (guint i = 0; sc->warnings && i < sc->warnings->len; i++) {
+        g_string_append(out, "  ");
+        append_indented(out, "    ", sc->warnings->pdata[i]);
+        g_string_append_c(out, '\n');
+    }
     if (opt->trace && run->log != NULL && run->log->len > 0) {
         g_autoptr(GPtrArray) lines = rs_report_log_lines(run);
         g_string_append(out, "\nwhat happened:\n");
