@@ -31,6 +31,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "import/import-private.h"
@@ -474,10 +475,15 @@ pod_spec(Imp *imp, cJSON *w, const cJSON *spec, const char *path, const char *gp
                     continue;
                 }
             }
-            /* the same port in two containers of one pod cannot both listen */
-            if (cJSON_IsNumber(num) && g_hash_table_contains(seen, GINT_TO_POINTER((int)num->valuedouble)))
+            /* the same port in two containers of one pod cannot both listen; a
+             * number that is no port (1e62, -1, 8.5) is not compared here (an
+             * int cast of it is undefined, found by fuzz_import) but copied for
+             * the loader to refuse with its position */
+            bool is_port = cJSON_IsNumber(num) && num->valuedouble >= 0 && num->valuedouble <= 65535 &&
+                           num->valuedouble == (double)(int)num->valuedouble;
+            if (is_port && g_hash_table_contains(seen, GINT_TO_POINTER((int)num->valuedouble)))
                 continue;
-            if (cJSON_IsNumber(num))
+            if (is_port)
                 g_hash_table_add(seen, GINT_TO_POINTER((int)num->valuedouble));
             if (!ports) {
                 ports = made(imp, cJSON_CreateArray(), cports, pp);
@@ -514,9 +520,17 @@ pod_spec(Imp *imp, cJSON *w, const cJSON *spec, const char *path, const char *gp
             const cJSON *ps = get(lc, "preStop");
             g_autofree char *psp = g_strdup_printf("%s.lifecycle.preStop", ci);
             long long secs = -1;
-            if (get(ps, "sleep") && cJSON_IsNumber(get(get(ps, "sleep"), "seconds")))
-                secs = (long long)get(get(ps, "sleep"), "seconds")->valuedouble;
-            else if (get(ps, "exec"))
+            const cJSON *sl = get(get(ps, "sleep"), "seconds");
+            if (cJSON_IsNumber(sl)) {
+                /* Kubernetes: a non-negative whole number of seconds; the same
+                 * bound as `sleep N` below (no cast of an out-of-range double,
+                 * found by fuzz_import) */
+                if (!(sl->valuedouble >= 0 && sl->valuedouble <= 86400 && sl->valuedouble == floor(sl->valuedouble))) {
+                    g_autofree char *sp = g_strdup_printf("%s.sleep.seconds", psp);
+                    return fail(imp, sl, sp, "preStop sleep must be a whole number of seconds from 0 to 86400");
+                }
+                secs = (long long)sl->valuedouble;
+            } else if (get(ps, "exec"))
                 secs = sleep_seconds(get(ps, "exec"));
             if (!imp->has_lifecycle || !ps)
                 note(imp, lc, "lifecycle", "lifecycle hooks: not simulated by this version, ignored");

@@ -4,7 +4,8 @@
  * scenario or an error, never both and never neither; an error message
  * names the input and is one line; a scenario frees cleanly.  Crashes,
  * sanitizer reports and leaks are what libFuzzer looks for; the checks
- * here abort() so that a broken contract is a crash too.
+ * of fuzz-contract.h (shared with the other loader target) abort() so that
+ * a broken contract is a crash too.
  *
  * Built twice: by `make fuzz` with clang -fsanitize=fuzzer,address,undefined,
  * and by `make check` with the normal compiler as tests/fuzz/replay_load
@@ -18,16 +19,9 @@
 #include <string.h>
 
 #include "rahtisim/scenario.h"
+#include "fuzz-contract.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Aborts with a message: the loader broke its contract. */
-static void
-broken(const char *what, const char *detail)
-{
-    fprintf(stderr, "fuzz_load: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-    abort();
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -36,27 +30,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rs_limits_default(&lim);
     GError *err = NULL;
     RsScenario *sc = rs_scenario_load_data("fuzz.json", (const char *)data, size, &lim, &err);
-    if (sc != NULL) {
-        if (err != NULL)
-            broken("a scenario and an error", err->message);
-        if (sc->name == NULL || sc->warnings == NULL)
-            broken("a scenario without a name or a warning list", NULL);
-        rs_scenario_free(sc);
-        return 0;
-    }
-    if (err == NULL || err->message == NULL || err->message[0] == '\0')
-        broken("no scenario and no error message", NULL);
-    if (strncmp(err->message, "fuzz.json", 9) != 0)
-        broken("the error does not start with the file name", err->message);
-    /* several errors (up to 20): one a line, each later line "rahtisim: %s:..." */
-    unsigned lines = 1;
-    for (const char *nl = strchr(err->message, '\n'); nl != NULL; nl = strchr(nl + 1, '\n')) {
-        if (strncmp(nl + 1, "rahtisim: ", 10) != 0)
-            broken("an error line does not start with rahtisim: ", err->message);
-        lines++;
-    }
-    if (lines > 20)
-        broken("more than 20 error lines", err->message);
-    g_error_free(err);
+    fuzz_check_load("fuzz_load", "fuzz.json", sc, err);   /* the contract: fuzz-contract.h */
     return 0;
 }
