@@ -5,7 +5,8 @@
 # the rendered graph with gvpr, so the assertions are on the graph Graphviz
 # drew, not on our text: client -> VIP -> router replica -> route -> pods,
 # pod -> service -> pods, pod -> egress IP -> host (R20, R28, R30, R32-R36).
-# `explain` cites R28 when a pending reload decided the answer.
+# `explain` cites R28 when a pending reload decided the answer.  On rahti-2
+# the network policies' verdicts between namespaces and pods (R40-R47).
 # Environment: RAHTISIM (the program), SRCDIR (the source tree).  Needs
 # graphviz (RS_TEST_PACKAGES in scripts/setup.sh): missing it FAILS.
 
@@ -79,6 +80,54 @@ has hairpin "egress: -> vip: [hairpin (R34)]"
 edges walls "$S/06-namespaces.json" 5s
 has walls "pod:lumi/client -> svc:fenic/web [80 dropped: another namespace (R12)]"
 has walls "pod:lumi/client -> svc:lumi/web [80]"
+
+# Network policies on rahti-2 (R40-R47): one edge from namespace box to box
+# when every pod pair gets the same verdict, with the policy that decided;
+# per pod pair and port where they differ.  Lesson 30 at 5 s: the default
+# policies (R40) wall shop in; open has none (R41).
+edges pol30 "$S/30-default-policies.json" 5s
+has pol30 "pod:lab/client -> pod:shop/web-0 [every pod of lab -> shop: dropped: shop/allow-same-namespace (+1) isolate it, none admits lab (R42)]"
+has pol30 "pod:lab/client -> pod:open/web-0 [every pod of lab -> open: allowed: no policy isolates it (R41)]"
+has pol30 "pod:shop/web-0 -> pod:open/web-0 [every pod of shop -> open: allowed"
+hasnt pol30 "-> pod:lab/client"          # client listens on no port: nothing to reach
+# at 25 s allow-same-namespace is gone from the data plane (R47): the box says so
+"$RAHTISIM" topology "$S/30-default-policies.json" --at 25s --format dot >"$tmp/pol30b.dot" 2>&1
+if grep -qF '"policies:shop" [shape=plaintext, label="its pods to each other:\ndropped: shop/allow-from-openshift-ingress isolates it, none admits shop (R42)"]' "$tmp/pol30b.dot" &&
+   ! grep -qF '"policy:shop/allow-same-namespace"' "$tmp/pol30b.dot"; then
+    ok "pol30 at 25s: shop's pods are cut off from each other (R47), the removed policy is not drawn"
+else
+    bad "pol30 at 25s: no inside verdict or the removed policy is drawn"; grep -F 'polic' "$tmp/pol30b.dot" | head
+fi
+if grep -qF '"policy:shop/allow-from-openshift-ingress" [shape=note, label="policy allow-from-openshift-ingress (default, R40)\nselects every pod\ningress rule 1: ns policy-group.network.openshift.io/ingress="]' "$tmp/pol30b.dot"; then
+    ok "pol30: a policy node says what it selects and allows (R40, R43)"
+else
+    bad "pol30: no policy node"; grep -F 'policy:' "$tmp/pol30b.dot" | head
+fi
+# A policy that selects one pod and one port: the pairs differ, one edge each.
+cat >"$tmp/pol.json" <<'JSON'
+{"name": "policy-picture", "platform": "rahti-2",
+ "namespaces": [
+  {"name": "db", "labels": {"team": "db"},
+   "pods": [{"name": "pg", "labels": {"app": "pg"}, "ports": [5432]},
+            {"name": "admin", "labels": {"app": "admin"}, "ports": [8080]}],
+   "network_policies": [
+     {"name": "pg-from-api", "pod_selector": {"match_labels": {"app": "pg"}},
+      "ingress": [{"from": [{"namespace_selector": {"match_labels": {"team": "api"}},
+                             "pod_selector": {"match_labels": {"app": "api"}}}],
+                   "ports": [{"port": 5432}]}]}]},
+  {"name": "api", "labels": {"team": "api"},
+   "pods": [{"name": "api", "labels": {"app": "api"}, "ports": [8080]},
+            {"name": "batch", "labels": {"app": "batch"}}]}]}
+JSON
+edges pol "$tmp/pol.json" 4s
+has pol "pod:api/api -> pod:db/pg [5432: allowed by db/pg-from-api (R42)]"
+has pol "pod:api/batch -> pod:db/pg [5432: dropped: db/allow-same-namespace (+2) isolate it, none admits api (R42)]"
+has pol "pod:api/api -> pod:db/admin [8080: dropped:"
+has pol "pod:db/pg -> pod:api/api [every pod of db -> api: dropped:"
+# rahti-1 has no policies (R39): no policy edges
+edges nopol "$S/06-namespaces.json" 5s
+hasnt nopol "every pod of"
+hasnt nopol "allowed by"
 
 # Lesson 08: the route label has the path, TLS mode and admission.
 "$RAHTISIM" topology "$S/08-routes.json" --format dot >"$tmp/routes.dot" 2>&1

@@ -24,10 +24,19 @@
  *
  * Each part of the graph is one function, called in order from
  * rs_topology_dot; a new kind of object adds its own nodes and edges as one
- * more such function (network policies, R39-R47: a policy_edges() after
- * client_edges(), drawing each policy's allowed peers; until then a request
- * between namespaces under policies is drawn dashed, "network policies
- * decide").  Every text from the scenario
+ * more such function.
+ *
+ * Network policies (rahti-2, R40-R47), policy_verdicts(): each namespace box
+ * holds its policies (note nodes: what they select and allow, R41, R43) and
+ * its label says whether its pods reach each other; between two namespaces
+ * one edge from box to box says what the policies decide for every pod pair
+ * (green: allowed, and by which policy; red dashed: dropped, and which
+ * policy selected the pod without admitting the peer, R42).  Where pairs of
+ * two namespaces differ (a policy selects some pods only, or some ports),
+ * one edge per pod pair and port instead.  The verdicts are the data plane's
+ * own (rs_policy_check on the view at T, R47), not a re-derivation.  A
+ * request of the scenario between namespaces stays dashed: "network
+ * policies decide", with the policy edges beside it.  Every text from the scenario
  * goes through rs_dot_escape.  Cost: linear in the objects drawn (objects
  * are bucketed by namespace once, rs_topo_gather; edges are deduplicated
  * with a hash set).
@@ -46,6 +55,8 @@ typedef struct {
     const RsScenario *sc;
     const RsTopo *t;
     GHashTable *edges;          /* "tail\001head" drawn (owned keys) */
+    GHashTable *inner;          /* RsNamespace * -> its pods to each other (R42; owned text) */
+    GString *pol;               /* the policy edges, written after the nodes */
 } Dot;
 
 /* Appends a quoted node id "kind:name". */
@@ -153,6 +164,108 @@ route_label(GString *s, const RsWorld *w, const RsRoute *r)
                                r->claimed_by != NULL ? r->claimed_by->full : "another route");
 }
 
+/* A selector as a student reads it: "app=web, tier in (a, b)" or "every pod" (R43). */
+static void
+selector_text(GString *s, const RsPSel *sel, const char *all)
+{
+    static const char *const ops[] = {"in", "notin", "exists", "doesnotexist"};
+    if (sel->n_ml == 0 && sel->n_ex == 0) {
+        g_string_append(s, all);
+        return;
+    }
+    for (unsigned i = 0; i < sel->n_ml; i++)
+        g_string_append_printf(s, "%s%s=%s", i ? ", " : "", sel->ml[i].key, sel->ml[i].value);
+    for (unsigned i = 0; i < sel->n_ex; i++) {
+        const RsPSelExpr *e = &sel->ex[i];
+        g_string_append_printf(s, "%s%s %s", sel->n_ml + i ? ", " : "", e->key,
+                               (unsigned)e->op < G_N_ELEMENTS(ops) ? ops[e->op] : "?");
+        if (e->n_values > 0) {
+            g_string_append(s, " (");
+            for (unsigned k = 0; k < e->n_values; k++)
+                g_string_append_printf(s, "%s%s", k ? ", " : "", e->values[k]);
+            g_string_append_c(s, ')');
+        }
+    }
+}
+
+/* One direction of a policy: "ingress from: ns lab; pods app=client; 10.0.0.0/8
+ * ports 8080" per rule; "ingress: nothing" when it has no rule (R41). */
+static void
+rules_text(GString *s, const char *dir, const RsPRule *rules, unsigned n)
+{
+    char ip[16];
+    if (n == 0) {
+        g_string_append_printf(s, "\n%s: nothing (isolated, R41)", dir);
+        return;
+    }
+    for (unsigned r = 0; r < n; r++) {
+        const RsPRule *ru = &rules[r];
+        g_string_append_printf(s, "\n%s rule %u: ", dir, r + 1);
+        if (ru->n_peers == 0)
+            g_string_append(s, "every peer");
+        for (unsigned k = 0; k < ru->n_peers; k++) {
+            const RsPPeer *pe = &ru->peers[k];
+            if (k > 0)
+                g_string_append(s, " | ");
+            if (pe->has_ip) {
+                unsigned prefix = 0;
+                for (uint32_t m = pe->cidr.mask; m != 0; m <<= 1)
+                    prefix++;
+                g_string_append_printf(s, "%s/%u%s", rs_ipv4_format(pe->cidr.net, ip), prefix,
+                                       pe->n_except > 0 ? " (with exceptions)" : "");
+                continue;
+            }
+            if (pe->has_ns) {
+                g_string_append(s, "ns ");
+                selector_text(s, &pe->ns, "every namespace");
+            }
+            if (pe->has_pod) {
+                g_string_append(s, pe->has_ns ? ", pods " : "pods of its namespace ");
+                selector_text(s, &pe->pod, "(all)");
+            }
+        }
+        if (ru->n_ports > 0) {
+            g_string_append(s, "; ports");
+            for (unsigned k = 0; k < ru->n_ports; k++) {
+                const RsPPort *po = &ru->ports[k];
+                if (po->port_name != NULL)
+                    g_string_append_printf(s, " %s", po->port_name);
+                else if (!po->has_port)
+                    g_string_append(s, " all");
+                else if (po->end_port != 0)
+                    g_string_append_printf(s, " %u-%u", po->port, po->end_port);
+                else
+                    g_string_append_printf(s, " %u", po->port);
+            }
+        }
+    }
+}
+
+/* A namespace's network policies (the truth at T) as note nodes (R40-R44). */
+static void
+policy_nodes(Dot *d, const RsNamespace *ns)
+{
+    if (!rs_policy_mode(d->w))
+        return;
+    const GPtrArray *pols = rs_policies_of(d->w, ns->name);
+    g_autoptr(GString) s = g_string_new(NULL);
+    for (unsigned i = 0; pols != NULL && i < pols->len; i++) {
+        const RsPolicy *p = pols->pdata[i];
+        g_string_truncate(s, 0);
+        g_string_append_printf(s, "policy %s%s\nselects ", p->name, p->builtin ? " (default, R40)" : "");
+        selector_text(s, &p->sel, "every pod");
+        if (p->t_in)
+            rules_text(s, "ingress", p->in, p->n_in);
+        if (p->t_eg)
+            rules_text(s, "egress", p->eg, p->n_eg);
+        g_string_append(d->out, "    ");
+        id(d->out, "policy", p->full);
+        g_string_append(d->out, " [shape=note, ");
+        label(d->out, s->str);
+        g_string_append(d->out, "];\n");
+    }
+}
+
 /* One namespace's box: pods, services, routes, dedicated egress. */
 static void
 namespace_nodes(Dot *d, const RsTopoNs *b)
@@ -173,6 +286,15 @@ namespace_nodes(Dot *d, const RsTopoNs *b)
         g_string_append_printf(d->out, " [shape=box3d, label=\"dedicated egress\\n%s\"];\n",
                                rs_ipv4_format(ns->egress_ip, ip));
     }
+    const char *inner = d->inner != NULL ? g_hash_table_lookup(d->inner, ns) : NULL;
+    if (inner != NULL) {
+        g_string_append(d->out, "    ");
+        id(d->out, "policies", ns->name);
+        g_string_append(d->out, " [shape=plaintext, ");
+        label(d->out, inner);
+        g_string_append(d->out, "];\n");
+    }
+    policy_nodes(d, ns);
     for (unsigned k = 0; k < b->pods->len; k++) {
         const RsPod *p = b->pods->pdata[k];
         g_string_truncate(s, 0);
@@ -223,6 +345,162 @@ gone_pod_node(Dot *d, const RsPod *p)
     g_string_append(d->out, " [shape=box, style=dotted, ");
     label(d->out, s->str);
     g_string_append(d->out, "];\n");
+}
+
+/* ---- network policies (rahti-2, R40-R47) ---- */
+
+/* The verdict on src -> dst:port as one phrase, without the port: which
+ * policy allowed it, or which side dropped it and the policy that selected
+ * the pod there (R41, R42).  Returns whether it is allowed. */
+static bool
+verdict_text(GString *s, RsWorld *w, RsPod *src, RsPod *dst, uint16_t port)
+{
+    RsPeer a, b;
+    RsPolSide eg, in;
+    rs_peer_pod(src, &a);
+    rs_peer_pod(dst, &b);
+    bool ok = rs_policy_check(w, &a, &b, port, RS_L4_TCP, &eg, &in);
+    g_string_truncate(s, 0);
+    if (!eg.allowed) {
+        g_string_append_printf(s, "dropped: egress of %s is isolated by %s", src->ns->name,
+                               eg.first != NULL ? eg.first->full : "a policy");
+        if (eg.n_selecting > 1)
+            g_string_append_printf(s, " (+%u)", eg.n_selecting - 1);
+        g_string_append(s, ", no rule allows it (R42)");
+        return false;
+    }
+    if (!in.allowed) {
+        g_string_append_printf(s, "dropped: %s", in.first != NULL ? in.first->full : "a policy");
+        if (in.n_selecting > 1)
+            g_string_append_printf(s, " (+%u)", in.n_selecting - 1);
+        g_string_append_printf(s, " isolate%s it, none admits %s (R42)", in.n_selecting > 1 ? "" : "s",
+                               src->ns->name);
+        return false;
+    }
+    if (in.isolated && in.policy != NULL)
+        g_string_append_printf(s, "allowed by %s (R42)", in.policy->full);
+    else
+        g_string_append(s, "allowed: no policy isolates it (R41)");
+    if (eg.isolated && eg.policy != NULL)
+        g_string_append_printf(s, ", egress by %s", eg.policy->full);
+    (void)ok;
+    return true;
+}
+
+/* The pods of a namespace that can be an end of a connection now. */
+static bool
+policy_end(const RsPod *p)
+{
+    return p->has_ip && p->state != RS_POD_GONE;
+}
+
+/* Appends one policy edge to d->pol (attributes by verdict). */
+static void
+policy_edge(Dot *d, const char *tail, const char *head, const char *text, bool allowed,
+            const char *ltail, const char *lhead)
+{
+    g_string_append(d->pol, "  ");
+    id(d->pol, "pod", tail);
+    g_string_append(d->pol, " -> ");
+    id(d->pol, "pod", head);
+    g_string_append(d->pol, " [");
+    label(d->pol, text);
+    g_string_append(d->pol, allowed ? ", color=darkgreen, fontcolor=darkgreen"
+                                    : ", style=dashed, color=red, fontcolor=red");
+    if (ltail != NULL) {
+        g_string_append(d->pol, ", ltail=\"cluster_ns:");
+        rs_dot_escape(d->pol, ltail);
+        g_string_append(d->pol, "\", lhead=\"cluster_ns:");
+        rs_dot_escape(d->pol, lhead);
+        g_string_append_c(d->pol, '"');
+    }
+    g_string_append(d->pol, "];\n");
+}
+
+/* Bounds the pod pairs judged (pairs x ports): beyond it the picture would
+ * be unreadable anyway; a comment says so and points to `rahtisim matrix`. */
+#define POLICY_PAIRS_MAX 20000u
+
+/* What the policies decide between every two pods (R42), summarised per
+ * namespace pair; see the header.  Fills d->inner and d->pol. */
+static void
+policy_verdicts(Dot *d)
+{
+    if (!rs_policy_mode(d->w))
+        return;
+    const RsTopo *t = d->t;
+    uint64_t pairs = 0;
+    for (unsigned a = 0; a < t->n_ns; a++)
+        for (unsigned b = 0; b < t->n_ns; b++)
+            pairs += (uint64_t)t->ns[a].pods->len * t->ns[b].pods->len;
+    if (pairs > POLICY_PAIRS_MAX) {
+        g_string_append_printf(d->pol, "  // network policies: %" G_GUINT64_FORMAT " pod pairs, too many to "
+                               "draw; see `rahtisim matrix` (R42)\n", pairs);
+        return;
+    }
+    g_autoptr(GString) v = g_string_new(NULL), first = g_string_new(NULL), pl = g_string_new(NULL);
+    for (unsigned a = 0; a < t->n_ns; a++) {
+        const RsTopoNs *A = &t->ns[a];
+        for (unsigned b = 0; b < t->n_ns; b++) {
+            const RsTopoNs *B = &t->ns[b];
+            /* pass 1: is every pair's verdict the same phrase? */
+            bool uniform = true, any = false, first_ok = false;
+            RsPod *rep_a = NULL, *rep_b = NULL;
+            for (unsigned i = 0; i < A->pods->len && uniform; i++) {
+                RsPod *p = A->pods->pdata[i];
+                if (!policy_end(p))
+                    continue;
+                for (unsigned j = 0; j < B->pods->len && uniform; j++) {
+                    RsPod *q = B->pods->pdata[j];
+                    if (p == q || !policy_end(q))
+                        continue;
+                    for (unsigned k = 0; k < q->tmpl->n_ports && uniform; k++) {
+                        bool ok = verdict_text(v, d->w, p, q, q->tmpl->ports[k].port);
+                        if (!any) {
+                            g_string_assign(first, v->str);
+                            first_ok = ok;
+                            rep_a = p;
+                            rep_b = q;
+                            any = true;
+                        } else if (strcmp(first->str, v->str) != 0) {
+                            uniform = false;
+                        }
+                    }
+                }
+            }
+            if (!any)
+                continue;       /* nothing listens there (or no pod): nothing to decide */
+            if (uniform && a == b) {
+                g_hash_table_insert(d->inner, (gpointer)A->ns,
+                                    g_strdup_printf("its pods to each other:\n%s", first->str));
+                continue;
+            }
+            if (uniform) {
+                g_string_printf(pl, "every pod of %s -> %s: %s", A->ns->name, B->ns->name, first->str);
+                policy_edge(d, rep_a->full, rep_b->full, pl->str, first_ok, A->ns->name, B->ns->name);
+                continue;
+            }
+            /* pass 2: the pairs differ: one edge per pod pair and port */
+            if (a == b)
+                g_hash_table_insert(d->inner, (gpointer)A->ns,
+                                    g_strdup("its pods to each other:\nit depends on the pod (edges)"));
+            for (unsigned i = 0; i < A->pods->len; i++) {
+                RsPod *p = A->pods->pdata[i];
+                if (!policy_end(p))
+                    continue;
+                for (unsigned j = 0; j < B->pods->len; j++) {
+                    RsPod *q = B->pods->pdata[j];
+                    if (p == q || !policy_end(q))
+                        continue;
+                    for (unsigned k = 0; k < q->tmpl->n_ports; k++) {
+                        bool ok = verdict_text(v, d->w, p, q, q->tmpl->ports[k].port);
+                        g_string_printf(pl, "%u: %s", q->tmpl->ports[k].port, v->str);
+                        policy_edge(d, p->full, q->full, pl->str, ok, NULL, NULL);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /* ---- edges ---- */
@@ -476,7 +754,9 @@ rs_topology_dot(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
     RsTopo t;
     rs_topo_gather(&t, rs_sim_world(sim));
     Dot d = {.out = out, .w = t.w, .sc = sc, .t = &t,
-             .edges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+             .edges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+             .inner = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free),
+             .pol = g_string_new(NULL)};
     g_string_append(out, "// rahtisim topology of ");
     rs_dot_escape(out, sc->name);
     g_string_append_printf(out, " at %s (render: dot -Tsvg)\n"
@@ -484,6 +764,9 @@ rs_topology_dot(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
                            "  node [fontname=\"Helvetica\", fontsize=10];\n"
                            "  edge [fontname=\"Helvetica\", fontsize=9];\n",
                            rs_duration_format(at, buf));
+    if (rs_policy_mode(t.w))
+        g_string_append(out, "  compound=true;    // policy edges run from namespace box to box\n");
+    policy_verdicts(&d);        /* before the boxes: their labels say the inside verdict */
     outside_nodes(&d);
     for (unsigned i = 0; i < t.n_ns; i++)
         namespace_nodes(&d, &t.ns[i]);
@@ -491,7 +774,10 @@ rs_topology_dot(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
     router_edges(&d);
     service_edges(&d);
     client_edges(&d);
+    g_string_append(out, d.pol->str);
     g_string_append(out, "}\n");
     g_hash_table_destroy(d.edges);
+    g_hash_table_destroy(d.inner);
+    g_string_free(d.pol, TRUE);
     rs_topo_clear(&t);
 }
