@@ -77,6 +77,27 @@ void rs_sim_request_client(RsSim *sim, const RsFrom *from, const RsUrl *to,
                            const char *stream_name, uint64_t client, bool record_hops,
                            RsRequestDone done, void *data);
 
+/* A requester resolved once (a traffic source): its stream id (C10), its
+ * stream for its own choices (R37) and its deployment, so that a request
+ * from it formats and hashes no names (docs/performance.md).  Holds
+ * pointers into the simulation: use it with that simulation only. */
+typedef struct {
+    const RsFrom *from;
+    uint64_t requester;         /* C10: rs_rng_name_id("requester:<stream>") */
+    RsRng *rng;                 /* the requester's own stream (R37) */
+    RsWorkload *wl;             /* its deployment while live (RS_FROM_DEPLOYMENT) */
+    char who[600];              /* "ns/name", or the host's name */
+} RsSimRequester;
+
+/* Resolves `from` with `stream_name` (NULL: "requests") into `out`. */
+void rs_sim_requester_init(RsSim *sim, RsSimRequester *out, const RsFrom *from,
+                           const char *stream_name);
+
+/* rs_sim_request_client from a resolved requester: the same request, the
+ * same random draws. */
+void rs_sim_request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client,
+                       bool record_hops, RsRequestDone done, void *data);
+
 /* The resolver's walk for `name` from `from` now (R17; from a host: public
  * DNS only, the name as written).  Returns whether the name resolved; false
  * with `error` set when the walk cannot be made (an empty name). */

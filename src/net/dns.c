@@ -85,14 +85,32 @@ rs_dns_candidate(const RsWorld *w, const char *ns, const char *name, unsigned i,
     if (i == as_written)
         return copy_lower(buf, name, len);
     unsigned s = dots >= NDOTS ? i - 1 : i;
-    char tmp[RS_DNS_NAME_MAX];
-    int n;
-    switch (s) {
-    case 0: n = g_snprintf(tmp, sizeof tmp, "%.*s.%s.svc.%s", (int)len, name, ns, w->cluster_domain); break;
-    case 1: n = g_snprintf(tmp, sizeof tmp, "%.*s.svc.%s", (int)len, name, w->cluster_domain); break;
-    default: n = g_snprintf(tmp, sizeof tmp, "%.*s.%s", (int)len, name, w->cluster_domain); break;
+    /* name + "." + the suffix, by copies (this runs per query, no g_snprintf) */
+    const char *parts[4] = {name, NULL, NULL, NULL};
+    size_t lens[4] = {len, 0, 0, 0};
+    unsigned np = 1;
+    if (s == 0) {
+        parts[np] = ns;
+        lens[np++] = strlen(ns);
+        parts[np] = "svc";
+        lens[np++] = 3;
+    } else if (s == 1) {
+        parts[np] = "svc";
+        lens[np++] = 3;
     }
-    return n > 0 && (size_t)n < sizeof tmp && copy_lower(buf, tmp, (size_t)n);
+    parts[np] = w->cluster_domain;
+    lens[np++] = strlen(w->cluster_domain);
+    size_t n = 0;
+    for (unsigned k = 0; k < np; k++) {
+        if (n + lens[k] + 1 >= RS_DNS_NAME_MAX)
+            return false;
+        if (k > 0)
+            buf[n++] = '.';
+        for (size_t c = 0; c < lens[k]; c++)
+            buf[n++] = (char)tolower((unsigned char)parts[k][c]);
+    }
+    buf[n] = '\0';
+    return true;
 }
 
 /* Parses "a-b-c-d" into an address. */

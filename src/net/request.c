@@ -970,7 +970,8 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
     req->res.dns_queries++;
     req->cand++;
     RsHop *h = hop(req, RS_HOP_DNS_QUERY, q.rule);
-    g_strlcpy(h->name, cand, sizeof h->name);
+    if (req->record)            /* the names only when hops are kept (bulk traffic: none) */
+        g_strlcpy(h->name, cand, sizeof h->name);
     h->found = q.found;
     h->n = q.n_addrs;
     h->ip = q.found ? q.addrs[0] : 0;
@@ -983,7 +984,8 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
     }
     if (q.found) {
         h = hop(req, RS_HOP_RESOLVED, walk_rule);
-        g_strlcpy(h->name, req->name, sizeof h->name);
+        if (req->record)
+            g_strlcpy(h->name, req->name, sizeof h->name);
         h->ip = q.addrs[0];
         h->n = req->res.dns_queries;
         /* A headless answer lists the endpoints; the client takes the first. */

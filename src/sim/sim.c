@@ -160,29 +160,53 @@ rs_sim_request(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stre
     rs_sim_request_client(sim, from, to, stream_name, 0, record_hops, done, data);
 }
 
+/* Resolves a requester once; see sim.h. */
+void
+rs_sim_requester_init(RsSim *sim, RsSimRequester *out, const RsFrom *from, const char *stream_name)
+{
+    memset(out, 0, sizeof *out);
+    out->from = from;
+    out->requester = requester_id(stream_name);
+    out->rng = stream(sim, stream_name);
+    rs_from_format(from, out->who, sizeof out->who);
+}
+
+/* Starts one request from a resolved requester; see sim.h. */
+void
+rs_sim_request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client,
+                  bool record_hops, RsRequestDone done, void *data)
+{
+    const RsFrom *from = rq->from;
+    RsPod *src = NULL;
+    if (from->kind == RS_FROM_HOST) {
+        /* R36: a machine outside the cluster; an unknown one sends nothing */
+        rs_net_request(sim->net, NULL, rs_world_host(sim->world, from->name), from->name,
+                       rq->requester, client, to, record_hops, done, data);
+        return;
+    }
+    if (from->kind == RS_FROM_POD) {
+        src = rs_world_pod(sim->world, from->ns, from->name);
+    } else {
+        /* Any ready pod of the deployment, drawn from the requester's stream.
+         * The live deployment of that name is the one kept until it is
+         * removed (a removed one stays allocated, flagged). */
+        if (rq->wl == NULL || rq->wl->removed)
+            rq->wl = rs_world_workload(sim->world, from->ns, from->name);
+        RsWorkload *wl = rq->wl;
+        if (wl != NULL && wl->ready->len > 0)
+            src = wl->ready->pdata[rs_rng_below(rq->rng, wl->ready->len)];
+    }
+    rs_net_request(sim->net, src, NULL, rq->who, rq->requester, client, to, record_hops, done, data);
+}
+
 /* Starts one request now as client `client` of the requester; see sim.h. */
 void
 rs_sim_request_client(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *stream_name,
                       uint64_t client, bool record_hops, RsRequestDone done, void *data)
 {
-    char who[600];
-    RsPod *src = NULL;
-    if (from->kind == RS_FROM_HOST) {
-        /* R36: a machine outside the cluster; an unknown one sends nothing */
-        rs_net_request(sim->net, NULL, rs_world_host(sim->world, from->name), from->name,
-                       requester_id(stream_name), client, to, record_hops, done, data);
-        return;
-    }
-    g_snprintf(who, sizeof who, "%s/%s", from->ns, from->name);
-    if (from->kind == RS_FROM_POD) {
-        src = rs_world_pod(sim->world, from->ns, from->name);
-    } else {
-        /* Any ready pod of the deployment, drawn from the requester's stream. */
-        RsWorkload *wl = rs_world_workload(sim->world, from->ns, from->name);
-        if (wl != NULL && wl->ready->len > 0)
-            src = wl->ready->pdata[rs_rng_below(stream(sim, stream_name), wl->ready->len)];
-    }
-    rs_net_request(sim->net, src, NULL, who, requester_id(stream_name), client, to, record_hops, done, data);
+    RsSimRequester rq;
+    rs_sim_requester_init(sim, &rq, from, stream_name);
+    rs_sim_request_as(sim, &rq, to, client, record_hops, done, data);
 }
 
 /* The resolver walk now; see sim.h. */

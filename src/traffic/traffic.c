@@ -56,6 +56,7 @@ struct Source {
     RsTrafficStats *stats;
     RsRng rng;                  /* arrivals: "traffic:<name>" */
     char stream[300];           /* the requester stream: "traffic/<name>" */
+    RsSimRequester rq;          /* that requester, resolved once */
     rs_time_t stop;             /* no arrival at or after this */
     uint64_t k;                 /* arrivals so far */
     unsigned next_client;
@@ -196,6 +197,7 @@ rs_traffic_new(RsSim *sim, const RsScenario *sc, rs_time_t end, GError **error)
         g_snprintf(name, sizeof name, "traffic:%s", t->name);
         rs_rng_init(&s->rng, rs_sim_seed(sim), name);       /* R37 */
         g_snprintf(s->stream, sizeof s->stream, "traffic/%s", t->name);
+        rs_sim_requester_init(sim, &s->rq, &t->from, s->stream);
         s->stop = MIN(t->stop, end);
         s->pod_index = g_hash_table_new(g_direct_hash, g_direct_equal);
         s->target_index = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -430,8 +432,7 @@ ev_arrival(RsEngine *eng, void *obj, uint64_t arg)
     s->k++;
     s->stats->sent++;
     tr->in_flight++;
-    rs_sim_request_client(tr->sim, &s->spec->from, &s->spec->to, s->stream,
-                          s->client_base + a->client, false, answered, a);
+    rs_sim_request_as(tr->sim, &s->rq, &s->spec->to, s->client_base + a->client, false, answered, a);
     schedule_next(s, rs_engine_now(eng));
     (void)arg;
 }
