@@ -59,6 +59,16 @@ int rs_balancer_pick(RsBalancer *b, RsRng *rng, uint32_t client, int exclude);
 void rs_balancer_take(RsBalancer *b, unsigned k);
 void rs_balancer_release(RsBalancer *b, unsigned k);
 
+/* Indexes a balancer (after rs_balancer_init, before any pick): every pick
+ * then costs O(1) where the scan cost O(servers), with the same choices
+ * (docs/performance.md).  Once indexed, a server goes down or up only
+ * through rs_balancer_set_down; weights and counts are not written directly. */
+void rs_balancer_index(RsBalancer *b);
+/* Marks server k down or up (R29: health checks). */
+void rs_balancer_set_down(RsBalancer *b, unsigned k, bool down);
+/* Drops the index of a copy of a balancer (the copy's picks scan). */
+void rs_balancer_forget_index(RsBalancer *b);
+
 const char *rs_balance_word(RsBalance b);
 
 #endif

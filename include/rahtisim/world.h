@@ -378,10 +378,16 @@ typedef struct {
 } RsBalServer;
 
 /* One backend's balancer in one replica; a reload makes new ones (R28). */
+typedef struct RsBalIndex RsBalIndex;
 typedef struct {
     RsBalance algo;
     RsBalServer *s; unsigned n;
     uint64_t clock;             /* C5: ticks at each take and release */
+    /* rs_balancer_index: what makes a pick O(1) (src/world/balance.c); NULL: picks scan */
+    RsBalIndex *ix;
+    uint64_t total;             /* the eligible servers' weight (indexed only) */
+    unsigned count;             /* the eligible servers (weight > 0, up; indexed only) */
+    unsigned uniform_w;         /* the one weight of the servers of weight > 0; 0: several */
 } RsBalancer;
 
 /* One HAProxy process of a replica: a loaded configuration and its own

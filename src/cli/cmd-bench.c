@@ -43,7 +43,8 @@
 static const char bench_usage[] =
     "usage: rahtisim bench engine [--events N] [--pending P] [--seed S] [--format text|json]\n"
     "       rahtisim bench requests [--pods P] [--services S] [--requests R] [--rate N]\n"
-    "                               [--sources T] [--policies N] [--seed S] [--format text|json]\n"
+    "                               [--sources T] [--policies N] [--route] [--seed S]\n"
+    "                               [--format text|json]\n"
     "\n"
     "  engine    the hold model: P events pending at all times, each executed event\n"
     "            schedules one at now + U(0, 1 ms); prints events/s\n"
@@ -58,6 +59,9 @@ static const char bench_usage[] =
     "            --sources T   traffic sources, to T services spread evenly (default S)\n"
     "            --policies N  rahti-2 with N network policies selecting every pod (default 0:\n"
     "                          rahti-1, no policies; R40-R46)\n"
+    "            --route       each service behind a route, the sources send to the routes'\n"
+    "                          hosts through the router (R20, R26): --services 1 is one\n"
+    "                          route with --pods servers\n"
     "            --requests R  requests to send (default 1000000; 1e6 is accepted)\n"
     "            --rate N      requests per simulated second, all sources (default 20000)\n"
     "            --seed S      master seed (default 1)\n"
@@ -229,7 +233,7 @@ bench_policies(GString *s, uint64_t n)
 
 static char *
 bench_scenario(uint64_t pods, uint64_t services, uint64_t sources, uint64_t requests, double rate,
-               uint64_t policies, rs_time_t start, rs_time_t *stop)
+               uint64_t policies, bool route, rs_time_t start, rs_time_t *stop)
 {
     /* The networks are sized for the benchmark's maximum (profile
      * overrides): 10^6 pods need more than the /14 pod network (262 142
@@ -254,6 +258,15 @@ bench_scenario(uint64_t pods, uint64_t services, uint64_t sources, uint64_t requ
                                PRIu64 "\"}, \"ports\": [{\"port\": 80, \"target_port\": 8080}]}",
                                i ? "," : "", i, i);
     g_string_append(s, "]");
+    /* --route: route r-i for service svc-i under the profile's app domain (R20, R22) */
+    const char *app_domain = policies > 0 ? "2.rahtiapp.fi" : "rahtiapp.fi";
+    if (route) {
+        g_string_append(s, ",\n \"routes\": [");
+        for (uint64_t i = 0; i < services; i++)
+            g_string_append_printf(s, "%s\n  {\"name\": \"r-%" PRIu64 "\", \"service\": \"svc-%" PRIu64
+                                   "\", \"host\": \"r-%" PRIu64 ".%s\"}", i ? "," : "", i, i, i, app_domain);
+        g_string_append(s, "]");
+    }
     if (policies > 0)
         bench_policies(s, policies);
     /* Each of the T sources sends requests / T at rate / T to service i S / T: all stop together. */
@@ -261,12 +274,18 @@ bench_scenario(uint64_t pods, uint64_t services, uint64_t sources, uint64_t requ
     *stop = start + (rs_time_t)llround(secs * (double)RS_SEC);
     char b1[32], b2[32];
     g_string_append(s, "}],\n \"traffic\": [");
-    for (uint64_t i = 0; i < sources; i++)
+    for (uint64_t i = 0; i < sources; i++) {
+        char to[96];
+        if (route)
+            g_snprintf(to, sizeof to, "r-%" PRIu64 ".%s", i * services / sources, app_domain);
+        else
+            g_snprintf(to, sizeof to, "svc-%" PRIu64, i * services / sources);
         g_string_append_printf(s, "%s\n  {\"name\": \"load-%" PRIu64 "\", \"from\": \"bench/client\","
-                               " \"to\": \"http://svc-%" PRIu64 "/\", \"rate\": %.17g, \"start\": \"%s\","
+                               " \"to\": \"http://%s/\", \"rate\": %.17g, \"start\": \"%s\","
                                " \"stop\": \"%s\", \"clients\": 10}", i ? "," : "", i,
-                               i * services / sources, rate / (double)sources,
+                               to, rate / (double)sources,
                                rs_duration_format(start, b1), rs_duration_format(*stop, b2));
+    }
     g_string_append(s, "]}\n");
     return g_string_free(s, FALSE);
 }
@@ -277,12 +296,16 @@ bench_requests(int argc, char **argv)
 {
     uint64_t pods = 1000, services = 10, sources = 0, requests = 1000000, seed = 1, rate_n = 20000;
     uint64_t policies = 0;
-    bool json = false;
+    bool json = false, route = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(bench_usage, stdout);
             return RS_EXIT_OK;
+        }
+        if (strcmp(a, "--route") == 0) {
+            route = true;
+            continue;
         }
         const char *eq = strchr(a, '=');
         char name[32];
@@ -329,12 +352,16 @@ bench_requests(int argc, char **argv)
     if (pods > 1000000 || services > 100000)
         return rs_cli_usage_error("bench requests: at most 1000000 pods and 100000 services");
 
-    const rs_time_t start = 4 * RS_SEC;     /* pods ready at 2 s (R5), endpoints at 3 s (R15) */
+    /* pods ready at 2 s (R5), endpoints at 3 s (R15); --route: the router
+     * reloads every 5 s (R28), so by 12 s every replica has loaded the routes */
+    const rs_time_t start = route ? 12 * RS_SEC : 4 * RS_SEC;
     rs_time_t stop;
+    if (route && policies > 0)
+        return rs_cli_usage_error("bench requests: --route runs on rahti-1 (no --policies)");
     if (policies > 1000)
         return rs_cli_usage_error("bench requests: --policies is at most 1000");
     g_autofree char *text = bench_scenario(pods, services, sources, requests, (double)rate_n, policies,
-                                           start, &stop);
+                                           route, start, &stop);
     RsLimits lim;
     rs_limits_default(&lim);
     lim.max_objects = UINT32_MAX;

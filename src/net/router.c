@@ -74,8 +74,10 @@ req_balancer(RsReq *req)
 {
     RsBalancer *shared = &req->proc->bal[req->be];
     RsBalancer *bal = rs_req_own(req, shared, sizeof *shared);
-    if (bal != shared && bal->s == shared->s)
+    if (bal != shared && bal->s == shared->s) {
         bal->s = rs_req_own(req, shared->s, (size_t)shared->n * sizeof *shared->s);
+        rs_balancer_forget_index(bal);  /* the copy scans: same picks, nothing shared */
+    }
     return bal;
 }
 

@@ -41,9 +41,12 @@
  *
  * COST
  * ----
- * A pick is O(servers of the backend) for roundrobin, leastconn and source,
- * O(servers) for random's weighted draw: it depends on one route's endpoint
- * count, never on the number of routes, pods or namespaces.
+ * Unindexed, a pick is O(servers of the backend) for roundrobin, leastconn
+ * and source, O(servers) for random's weighted draw: it depends on one
+ * route's endpoint count, never on the number of routes, pods or
+ * namespaces.  The router indexes its balancers (rs_balancer_index, below):
+ * leastconn with one weight, and random and source with one weight and no
+ * server down, then pick in O(1) amortised, with the same choices.
  *
  * Rules: R21, R23, R25, R26, R29.
  */
@@ -242,12 +245,48 @@ rs_balance_word(RsBalance b)
     return "?";
 }
 
+/* ---- the index (docs/performance.md, "One route, many servers") ----
+ *
+ * A balancer made by rs_balancer_init scans its servers on every pick:
+ * O(servers).  rs_balancer_index adds what makes a pick O(1) amortised
+ * without changing a single choice:
+ *   - the eligible servers' count and total weight, kept up to date by
+ *     rs_balancer_set_down (the only way a server goes down or up once
+ *     indexed; weights never change in a process, R28);
+ *   - when every server of weight > 0 has the same weight (one active
+ *     service: every endpoint weight 1, R20): leastconn's order as buckets
+ *     by connection count, each a list in `moved` order (C5: a take or a
+ *     release gives the server the newest tick, so it goes to the tail of
+ *     its new bucket; a server coming back up is inserted at its place).
+ *     The pick is the head of the lowest bucket: the fewest connections,
+ *     the oldest change first, exactly what the scan finds.
+ *   - random and source with one weight and no server down: the position
+ *     of a weighted draw is the draw divided by the weight (skipping the
+ *     excluded server), exactly where weighted_at's walk ends.
+ * Anything else (several weights, servers down for random/source,
+ * roundrobin's credits, which move every server on every pick) scans as
+ * before.  An isolated request's copy of a balancer (src/net/isolate.c)
+ * drops the index and scans. */
+#define BAL_NONE UINT32_MAX
+
+struct RsBalIndex {
+    uint32_t *prev, *next;      /* per server: its neighbours in its bucket */
+    bool *listed;               /* per server: in a bucket (eligible) */
+    uint32_t *head, *tail;      /* per connection count */
+    unsigned n_buckets;
+    unsigned lo;                /* no bucket below lo has a server */
+};
+
 /* A new balancer: every server up, no connections, no credit (R28). */
 void
 rs_balancer_init(RsBalancer *b, RsBalance algo, const unsigned *weights, unsigned n)
 {
     b->algo = algo;
     b->n = n;
+    b->ix = NULL;               /* picks scan until rs_balancer_index */
+    b->total = 0;
+    b->count = 0;
+    b->uniform_w = 0;
     b->s = g_new0(RsBalServer, n ? n : 1);
     for (unsigned i = 0; i < n; i++) {
         b->s[i].weight = weights[i];
@@ -256,21 +295,177 @@ rs_balancer_init(RsBalancer *b, RsBalance algo, const unsigned *weights, unsigne
     b->clock = n;
 }
 
+/* Whether server k is in leastconn's buckets. */
+static bool
+ix_listed(const RsBalancer *b, unsigned k)
+{
+    return b->ix != NULL && b->ix->head != NULL && b->ix->listed[k];
+}
+
+/* Takes server k out of its bucket. */
+static void
+ix_unlink(RsBalancer *b, unsigned k)
+{
+    RsBalIndex *ix = b->ix;
+    unsigned c = b->s[k].conns;
+    uint32_t p = ix->prev[k], n = ix->next[k];
+    if (p != BAL_NONE)
+        ix->next[p] = n;
+    else
+        ix->head[c] = n;
+    if (n != BAL_NONE)
+        ix->prev[n] = p;
+    else
+        ix->tail[c] = p;
+    ix->listed[k] = false;
+}
+
+/* Puts server k into the bucket of its count, at its place in `moved` order
+ * (C5); a server just taken or released has the newest tick: the tail. */
+static void
+ix_link(RsBalancer *b, unsigned k)
+{
+    RsBalIndex *ix = b->ix;
+    unsigned c = b->s[k].conns;
+    if (c >= ix->n_buckets) {
+        unsigned nb = MAX(ix->n_buckets * 2, c + 1);
+        ix->head = g_renew(uint32_t, ix->head, nb);
+        ix->tail = g_renew(uint32_t, ix->tail, nb);
+        for (unsigned i = ix->n_buckets; i < nb; i++)
+            ix->head[i] = ix->tail[i] = BAL_NONE;
+        ix->n_buckets = nb;
+    }
+    uint32_t after = ix->tail[c];
+    while (after != BAL_NONE && b->s[after].moved > b->s[k].moved)
+        after = ix->prev[after];
+    uint32_t before = after == BAL_NONE ? ix->head[c] : ix->next[after];
+    ix->prev[k] = after;
+    ix->next[k] = before;
+    if (after != BAL_NONE)
+        ix->next[after] = k;
+    else
+        ix->head[c] = k;
+    if (before != BAL_NONE)
+        ix->prev[before] = k;
+    else
+        ix->tail[c] = k;
+    ix->listed[k] = true;
+    if (c < ix->lo)
+        ix->lo = c;
+}
+
 /* A connection opens; see router.h. */
 void
 rs_balancer_take(RsBalancer *b, unsigned k)
 {
+    bool listed = ix_listed(b, k);
+    if (listed)
+        ix_unlink(b, k);
     b->s[k].conns++;
     b->s[k].moved = ++b->clock;
+    if (listed)
+        ix_link(b, k);
 }
 
 /* A connection closes; see router.h. */
 void
 rs_balancer_release(RsBalancer *b, unsigned k)
 {
+    bool listed = ix_listed(b, k);
+    if (listed)
+        ix_unlink(b, k);
     if (b->s[k].conns > 0)
         b->s[k].conns--;
     b->s[k].moved = ++b->clock;
+    if (listed)
+        ix_link(b, k);
+}
+
+/* Frees an index. */
+static void
+ix_free(RsBalIndex *ix)
+{
+    if (ix == NULL)
+        return;
+    g_free(ix->prev);
+    g_free(ix->next);
+    g_free(ix->listed);
+    g_free(ix->head);
+    g_free(ix->tail);
+    g_free(ix);
+}
+
+/* Indexes a balancer; see router.h and "the index" above. */
+void
+rs_balancer_index(RsBalancer *b)
+{
+    ix_free(b->ix);
+    b->ix = g_new0(RsBalIndex, 1);
+    b->total = 0;
+    b->count = 0;
+    b->uniform_w = 0;
+    bool several = false;
+    for (unsigned i = 0; i < b->n; i++) {
+        unsigned w = b->s[i].weight;
+        if (w > 0 && b->uniform_w == 0)
+            b->uniform_w = w;
+        else if (w > 0 && w != b->uniform_w)
+            several = true;
+        if (w > 0 && !b->s[i].down) {
+            b->total += w;
+            b->count++;
+        }
+    }
+    if (several)
+        b->uniform_w = 0;
+    if (b->algo != RS_BAL_LEASTCONN || b->uniform_w == 0)
+        return;
+    RsBalIndex *ix = b->ix;
+    ix->prev = g_new(uint32_t, b->n);
+    ix->next = g_new(uint32_t, b->n);
+    ix->listed = g_new0(bool, b->n);
+    ix->n_buckets = 4;
+    ix->head = g_new(uint32_t, ix->n_buckets);
+    ix->tail = g_new(uint32_t, ix->n_buckets);
+    for (unsigned i = 0; i < ix->n_buckets; i++)
+        ix->head[i] = ix->tail[i] = BAL_NONE;
+    ix->lo = UINT_MAX;
+    for (unsigned i = 0; i < b->n; i++) {
+        if (b->s[i].weight > 0 && !b->s[i].down)
+            ix_link(b, i);
+    }
+    if (ix->lo == UINT_MAX)
+        ix->lo = 0;
+}
+
+/* Marks server k down or up; see router.h. */
+void
+rs_balancer_set_down(RsBalancer *b, unsigned k, bool down)
+{
+    RsBalServer *s = &b->s[k];
+    if (s->down == down)
+        return;
+    if (b->ix != NULL && s->weight > 0) {
+        if (down) {
+            b->count--;
+            b->total -= s->weight;
+            if (ix_listed(b, k))
+                ix_unlink(b, k);
+        } else {
+            b->count++;
+            b->total += s->weight;
+        }
+    }
+    s->down = down;
+    if (!down && b->ix != NULL && b->ix->head != NULL && s->weight > 0)
+        ix_link(b, k);
+}
+
+/* Drops a copy's index; see router.h. */
+void
+rs_balancer_forget_index(RsBalancer *b)
+{
+    b->ix = NULL;
 }
 
 /* Frees a balancer's servers. */
@@ -278,6 +473,8 @@ void
 rs_balancer_clear(RsBalancer *b)
 {
     g_clear_pointer(&b->s, g_free);
+    ix_free(b->ix);
+    b->ix = NULL;
     b->n = 0;
 }
 
@@ -302,10 +499,82 @@ weighted_at(const RsBalancer *b, uint64_t r, int exclude, bool others)
     return -1;
 }
 
+/* The eligible server at position `r` of the cumulative weights when every
+ * server is eligible with one weight (skipping `skip`, or -1): weighted_at's
+ * walk in O(1). */
+static int
+uniform_at(const RsBalancer *b, uint64_t r, int skip)
+{
+    uint64_t k = r / b->uniform_w;
+    if (skip >= 0 && k >= (uint64_t)skip)
+        k++;
+    return (int)k;
+}
+
+/* The indexed pick (see "the index" above): false when this balancer's
+ * case scans (nothing drawn yet), else true with the same server as the scan. */
+static bool
+indexed_pick(RsBalancer *b, RsRng *rng, uint32_t client, int exclude, int *out)
+{
+    bool ex = exclude >= 0 && (unsigned)exclude < b->n && eligible(b, (unsigned)exclude, -1, false);
+    unsigned count = b->count - (ex ? 1u : 0u);
+    uint64_t total = b->total - (ex ? b->s[exclude].weight : 0u);
+    bool others = count > 0;    /* skip `exclude` only if another server is eligible */
+    if (!others) {
+        count = b->count;
+        total = b->total;
+    }
+    int skip = others && ex ? exclude : -1;
+    switch (b->algo) {
+    case RS_BAL_LEASTCONN: {
+        if (b->uniform_w == 0)
+            return false;
+        *out = -1;
+        if (count == 0)
+            return true;
+        RsBalIndex *ix = b->ix;
+        for (unsigned c = ix->lo; c < ix->n_buckets; c++) {
+            uint32_t k = ix->head[c];
+            if (k == BAL_NONE) {
+                if (c == ix->lo)
+                    ix->lo++;   /* empty below: later picks start higher */
+                continue;
+            }
+            if ((int)k == skip)
+                k = ix->next[k];
+            if (k != BAL_NONE) {
+                *out = (int)k;
+                return true;
+            }
+        }
+        return false;           /* not reached: count > 0 means a listed server */
+    }
+    case RS_BAL_SOURCE:
+        if (b->uniform_w == 0 || b->count != b->n)
+            return false;
+        *out = uniform_at(b, (uint64_t)client % total, skip);      /* C5 */
+        return true;
+    case RS_BAL_RANDOM: {
+        if (b->uniform_w == 0 || b->count != b->n)
+            return false;
+        int a = uniform_at(b, rs_rng_below(rng, total), skip);
+        int c = uniform_at(b, rs_rng_below(rng, total), skip);
+        *out = (uint64_t)b->s[c].conns * b->s[a].weight < (uint64_t)b->s[a].conns * b->s[c].weight ? c : a;
+        return true;
+    }
+    case RS_BAL_ROUNDROBIN:
+        break;                  /* every pick moves every server's credit */
+    }
+    return false;
+}
+
 /* Picks a server (R26); see router.h. */
 int
 rs_balancer_pick(RsBalancer *b, RsRng *rng, uint32_t client, int exclude)
 {
+    int k;
+    if (b->ix != NULL && indexed_pick(b, rng, client, exclude, &k))
+        return k;
     uint64_t total = 0;
     unsigned count = 0;
     for (unsigned i = 0; i < b->n; i++) {

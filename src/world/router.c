@@ -352,6 +352,7 @@ reload_now(RsReplica *r)
         for (unsigned k = 0; k < be->n_servers; k++)
             wts[k] = be->servers[k].weight;
         rs_balancer_init(&p->bal[i], be->balance, wts, be->n_servers);
+        rs_balancer_index(&p->bal[i]);      /* O(1) picks, the same choices */
         g_free(wts);
         servers += be->n_servers;
     }
@@ -424,7 +425,7 @@ check_result(RsReplica *r, RsRtProc *p, unsigned be_i, unsigned k, bool pass, bo
         if (s->fails > 0)
             s->fails--;
         if (s->down && ++s->rises >= CHECK_RISE) {
-            s->down = false;
+            rs_balancer_set_down(&p->bal[be_i], k, false);
             s->rises = 0;
             s->fails = CHECK_FALL - 1;      /* C7: back up with one check left */
             rs_world_log(w, RS_R29, "%s: health checks mark %s (%s:%u) of route %s up again",
@@ -434,7 +435,7 @@ check_result(RsReplica *r, RsRtProc *p, unsigned be_i, unsigned k, bool pass, bo
     }
     s->rises = 0;
     if (!s->down && ++s->fails >= CHECK_FALL) {
-        s->down = true;
+        rs_balancer_set_down(&p->bal[be_i], k, true);
         rs_world_log(w, RS_R29, "%s: health checks mark %s (%s:%u) of route %s down after "
                      "a failed check (%s; C6, C7: %u in a row, or the first after a reload)",
                      r->name, sv->pod->full, rs_ipv4_format(sv->pod->ip, ip), sv->port, be->full,

@@ -298,6 +298,72 @@ test_random(void)
     rs_balancer_clear(&b);
 }
 
+/* One random step on two balancers, one indexed: the same operation on
+ * both, and a pick must name the same server and draw the same numbers. */
+static void
+same_step(RsBalancer *plain, RsBalancer *fast, RsRng *ops, RsRng *r1, RsRng *r2, unsigned *open)
+{
+    unsigned n = plain->n;
+    uint64_t op = rs_rng_below(ops, 100);
+    unsigned k = (unsigned)rs_rng_below(ops, n);
+    if (op < 50) {
+        int ex = rs_rng_below(ops, 4) == 0 ? (int)rs_rng_below(ops, n) : -1;
+        uint32_t client = (uint32_t)rs_rng_below(ops, 1u << 20);
+        int a = rs_balancer_pick(plain, r1, client, ex);
+        int b = rs_balancer_pick(fast, r2, client, ex);
+        CU_ASSERT_EQUAL_FATAL(a, b);
+        CU_ASSERT_EQUAL(rs_rng_below(r1, 1000), rs_rng_below(r2, 1000));
+        if (a >= 0) {
+            rs_balancer_take(plain, (unsigned)a);
+            rs_balancer_take(fast, (unsigned)a);
+            open[a]++;
+        }
+    } else if (op < 85) {
+        if (open[k] > 0) {      /* a connection closes */
+            open[k]--;
+            rs_balancer_release(plain, k);
+            rs_balancer_release(fast, k);
+        }
+    } else if (op < 92) {
+        rs_balancer_take(plain, k);     /* a cookie's pick (R27) */
+        rs_balancer_take(fast, k);
+        open[k]++;
+    } else {
+        bool down = rs_rng_below(ops, 2) == 0;      /* a health check (R29) */
+        plain->s[k].down = down;
+        rs_balancer_set_down(fast, k, down);
+    }
+}
+
+/* The index (rs_balancer_index) changes no pick (R26, C5, R29): every
+ * algorithm, one weight and several, weight 0, servers down, redispatch. */
+static void
+test_balancer_index(void)
+{
+    const RsBalance algos[] = {RS_BAL_LEASTCONN, RS_BAL_RANDOM, RS_BAL_SOURCE, RS_BAL_ROUNDROBIN};
+    for (unsigned a = 0; a < 4; a++) {
+        for (unsigned shape = 0; shape < 3; shape++) {
+            enum { N = 37 };
+            unsigned w[N];
+            for (unsigned i = 0; i < N; i++)
+                w[i] = shape == 0 ? 1 : shape == 1 ? 3 : (i % 5 == 0 ? 0 : 1 + i % 3);
+            RsBalancer plain, fast;
+            rs_balancer_init(&plain, algos[a], w, N);
+            rs_balancer_init(&fast, algos[a], w, N);
+            rs_balancer_index(&fast);
+            RsRng ops, r1, r2;
+            rs_rng_init(&ops, 7 + a * 3 + shape, "ops");
+            rs_rng_init(&r1, 1, "pick");
+            rs_rng_init(&r2, 1, "pick");
+            unsigned open[N] = {0};
+            for (unsigned step = 0; step < 20000; step++)
+                same_step(&plain, &fast, &ops, &r1, &r2, open);
+            rs_balancer_clear(&plain);
+            rs_balancer_clear(&fast);
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -310,6 +376,7 @@ main(void)
         {"leastconn: fewest connections, ties rotate (R26)", test_leastconn},
         {"source: sticky per client, weighted spread (R26)", test_source},
         {"random: power of two choices (R26)", test_random},
+        {"the balancer index changes no pick (R26, C5, R29)", test_balancer_index},
         CU_TEST_INFO_NULL,
     };
     if (CU_initialize_registry() != CUE_SUCCESS)
