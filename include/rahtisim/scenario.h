@@ -77,6 +77,8 @@ typedef struct {
 
 /* Fills `p` with a built-in profile; false if the name is unknown. */
 bool rs_profile_builtin(const char *name, RsProfile *p);
+/* Their names, NULL-terminated: "rahti-1" (the default), "rahti-2". */
+extern const char *const rs_profile_names[];
 void rs_profile_clear(RsProfile *p);
 
 /* ---- namespaces and what they hold ---- */
@@ -524,7 +526,9 @@ RsScenario *rs_scenario_load_file(const char *path, const RsLimits *limits, GErr
  * the keys it allows (NULL-terminated), `what` its name ("a service").
  * rs_scenario_load_data_keys loads like rs_scenario_load_data (default
  * limits) and calls `fn` for every object checked: `rahtisim schema` is
- * built from these tables, so it cannot drift from the loader. */
+ * built from these tables, so it cannot drift from the loader.  With `keys`
+ * NULL, `what` is the JSON Schema (text) of a value the loader's typed
+ * readers check at `path` (type, range, enum words, unit pattern). */
 typedef void (*RsKeysFn)(void *data, const char *path, const char *const *keys, const char *what);
 RsScenario *rs_scenario_load_data_keys(const char *name, const char *data, size_t len, RsKeysFn fn,
                                        void *fdata, GError **error);
@@ -558,6 +562,14 @@ RsDurationStatus rs_duration_parse(const char *text, rs_time_t *out);
  * 2147483647 ms; false when the router would ignore the value. */
 bool rs_parse_route_timeout(const char *text, rs_time_t *out);
 bool rs_parse_rate(const char *text, double *out);
+/* JSON Schema patterns (ECMA-262 regular expressions) of what
+ * rs_duration_parse and rs_parse_rate accept, made from their unit tables:
+ * `rahtisim schema` (static strings). */
+const char *rs_duration_pattern(void);
+const char *rs_rate_pattern(void);
+/* An IPv4 address as rs_parse_ipv4 reads it: four decimal octets 0-255,
+ * no leading zeros (R1). */
+#define RS_IPV4_PATTERN "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 bool rs_parse_ipv4(const char *text, uint32_t *out);
 bool rs_parse_cidr(const char *text, uint32_t *net, uint32_t *prefix);
 /* Formats an address into buf (at least 16 bytes); returns buf. */

@@ -84,6 +84,7 @@ traffic(Ld *ld, const cJSON *v, const char *path, RsTrafficSpec *t)
     if (!r)
         return ld_fail(ld, v, false, path, "missing required key `rate` (like \"100/s\")");
     g_autofree char *rp = ld_path(path, "rate");
+    ld_note_pattern(ld, rp, rs_rate_pattern(), 0, true);       /* "100/s", or a number per second */
     if (cJSON_IsNumber(r)) {
         t->rate = r->valuedouble;
     } else if (cJSON_IsString(r)) {
@@ -291,6 +292,7 @@ probe(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     const cJSON *o = ld_get(v, "outcome");
     if (o) {
         g_autofree char *op = ld_path(path, "outcome");
+        ld_note_outcome(ld, op);
         if (!cJSON_IsString(o) || !rs_outcome_parse(o->valuestring, &e->outcome)) {
             g_autofree char *list = outcome_list();
             if (!cJSON_IsString(o))
@@ -341,6 +343,15 @@ resolve(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
                        "missing required key `answer` (\"nxdomain\", a service `NAMESPACE/NAME`, an "
                        "address or a list of addresses)");
     g_autofree char *ap = ld_path(path, "answer");
+    if (ld->on_keys != NULL) {
+        /* `rahtisim schema`: every form of an answer, used or not */
+        static const char *const nx[] = {"nxdomain", NULL};
+        ld_note_enum(ld, ap, nx);
+        ld_note(ld, ap, "{\"type\":\"string\",\"pattern\":\"^[^/]+/[^/]+$\"}");
+        ld_note_pattern(ld, ap, "^" RS_IPV4_PATTERN "$", -1, false);
+        ld_note(ld, ap, "{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"pattern\":"
+                "\"^" RS_IPV4_PATTERN "$\"}}");
+    }
     if (cJSON_IsString(a) && strcmp(a->valuestring, "nxdomain") == 0) {
         e->answer_nxdomain = true;
     } else if (cJSON_IsString(a) && strchr(a->valuestring, '/')) {
@@ -458,6 +469,15 @@ percentiles(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     if (!ld_object(ld, v, path, keys, "latency percentiles"))
         return false;
     rs_time_t *out[] = {&e->latency_p50_max, &e->latency_p90_max, &e->latency_p99_max};
+    for (int k = 0; k < 3 && ld->on_keys != NULL; k++) {
+        /* `rahtisim schema`: both forms of every percentile, used or not */
+        g_autofree char *xp = ld_path(path, keys[k]);
+        g_autofree char *obj = g_strdup_printf("{\"type\":\"object\",\"properties\":{\"max\":{\"type\":"
+                                               "[\"string\",\"number\"]}},\"required\":[\"max\"],"
+                                               "\"additionalProperties\":false}");
+        ld_note_pattern(ld, xp, rs_duration_pattern(), 0, false);
+        ld_note(ld, xp, obj);
+    }
     for (int k = 0; k < 3; k++) {
         const cJSON *x = ld_get(v, keys[k]);
         if (!x)

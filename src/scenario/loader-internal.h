@@ -98,6 +98,13 @@ const char *ld_type_word(const cJSON *v);
 const cJSON *ld_get(const cJSON *obj, const char *key);
 bool ld_object(Ld *ld, const cJSON *v, const char *path, const char *const *keys, const char *what);
 bool ld_array(Ld *ld, const cJSON *obj, const char *path, const char *key, const cJSON **out);
+/* For `rahtisim schema` (rs_scenario_load_data_keys): the value at `path`
+ * is one of `words` / matches `pattern` (or, number_min >= 0, is a JSON
+ * number from number_min on). */
+void ld_note(Ld *ld, const char *path, const char *schema);
+void ld_note_enum(Ld *ld, const char *path, const char *const *words);
+void ld_note_outcome(Ld *ld, const char *path);
+void ld_note_pattern(Ld *ld, const char *path, const char *pattern, double number_min, bool exclusive);
 bool ld_v_string(Ld *ld, const cJSON *v, const char *path, char **out);
 bool ld_string(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, char **out);
 bool ld_v_int(Ld *ld, const cJSON *v, const char *path, long long min, long long max,

@@ -20,6 +20,7 @@
 static bool
 outcome_word(Ld *ld, const cJSON *v, const char *path, RsOutcome *out)
 {
+    ld_note_outcome(ld, path);
     if (cJSON_IsString(v) && rs_outcome_parse(v->valuestring, out))
         return true;
     const char *words[RS_OUTCOME_COUNT];

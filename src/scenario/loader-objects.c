@@ -292,6 +292,9 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
     const cJSON *cip = ld_get(v, "cluster_ip");
     if (cip) {
         g_autofree char *cp = ld_path(path, "cluster_ip");
+        static const char *const modes[] = {"auto", "none", NULL};
+        ld_note_enum(ld, cp, modes);            /* `rahtisim schema`: or an address (R10) */
+        ld_note_pattern(ld, cp, "^" RS_IPV4_PATTERN "$", -1, false);
         const RsProfile *pf = &ld->sc->profile;
         if (cJSON_IsString(cip) && strcmp(cip->valuestring, "auto") == 0) {
             s->cluster_ip_mode = RS_CLUSTER_IP_AUTO;

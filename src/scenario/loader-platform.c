@@ -205,6 +205,10 @@ ld_platform(Ld *ld, const cJSON *root)
     const cJSON *name = v;
     const char *path = "platform";
     g_autofree char *npath = NULL;
+    /* `rahtisim schema`: a profile name, here or as the object's `profile`
+     * (the names rs_profile_builtin knows) */
+    ld_note_enum(ld, "platform", rs_profile_names);
+    ld_note_enum(ld, "platform.profile", rs_profile_names);
     if (v && cJSON_IsObject(v)) {
         if (!ld_object(ld, v, "platform", keys, "the platform"))
             return false;

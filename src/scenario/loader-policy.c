@@ -45,9 +45,17 @@ selector(Ld *ld, const cJSON *v, const char *path, RsSelectorSpec *s)
     const cJSON *arr;
     if (!ld_array(ld, v, path, "match_expressions", &arr))
         return false;
+    g_autofree char *ap = ld_path(path, "match_expressions");
+    if (ld->on_keys != NULL) {
+        /* `rahtisim schema`: an expression's keys and operators, also where
+         * the sample's selector has none */
+        g_autofree char *ip = ld_path_index(ap, 0);
+        g_autofree char *opp = ld_path(ip, "operator");
+        ld->on_keys(ld->on_keys_data, ip, ekeys, "a selector expression");
+        ld_note_enum(ld, opp, ops);
+    }
     if (!arr)
         return true;
-    g_autofree char *ap = ld_path(path, "match_expressions");
     s->n_exprs = (unsigned)cJSON_GetArraySize(arr);
     if (s->n_exprs > LD_MAX_LABELS)
         return ld_fail(ld, arr, false, ap, "at most %d expressions per selector (a limit of rahtisim)",
@@ -198,6 +206,10 @@ policy_port(Ld *ld, const cJSON *v, const char *path, RsPolicyPortSpec *pp)
     if (!ld_object(ld, v, path, keys, "a policy port"))
         return false;
     const cJSON *pr = ld_get(v, "protocol");
+    if (ld->on_keys != NULL) {
+        g_autofree char *np = ld_path(path, "protocol");
+        ld_note_enum(ld, np, protos);           /* `rahtisim schema` (R44) */
+    }
     if (pr) {
         g_autofree char *prp = ld_path(path, "protocol");
         if (!cJSON_IsString(pr))
@@ -317,6 +329,10 @@ ld_policy(Ld *ld, const cJSON *v, const char *path, RsPolicySpec *p)
         !rules(ld, v, path, "egress", "to", &p->egress, &p->n_egress))
         return false;
     const cJSON *pt;
+    if (ld->on_keys != NULL) {
+        g_autofree char *tp = ld_path(path, "policy_types[0]");
+        ld_note_enum(ld, tp, types);            /* `rahtisim schema` (R41) */
+    }
     if (!ld_array(ld, v, path, "policy_types", &pt))
         return false;
     if (!pt) {

@@ -185,10 +185,89 @@ ld_array(Ld *ld, const cJSON *obj, const char *path, const char *key, const cJSO
     return true;
 }
 
+/* rs_scenario_load_data_keys: reports the JSON Schema of a value the loader
+ * reads at `path` (the same check it is about to make), so that `rahtisim
+ * schema` types every field from the loader itself (schema.c). */
+void
+ld_note(Ld *ld, const char *path, const char *schema)
+{
+    if (ld->on_keys != NULL)
+        ld->on_keys(ld->on_keys_data, path, NULL, schema);
+}
+
+/* The same for an enum: {"enum": [words]}. */
+void
+ld_note_enum(Ld *ld, const char *path, const char *const *words)
+{
+    if (ld->on_keys == NULL)
+        return;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *a = cJSON_AddArrayToObject(o, "enum");
+    for (unsigned i = 0; words[i] != NULL; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(words[i]));
+    char *text = cJSON_PrintUnformatted(o);
+    ld_note(ld, path, text);
+    cJSON_free(text);
+    cJSON_Delete(o);
+}
+
+/* The outcome words (outcome.c's table), for an outcome value. */
+void
+ld_note_outcome(Ld *ld, const char *path)
+{
+    if (ld->on_keys == NULL)
+        return;
+    const char *words[RS_OUTCOME_COUNT + 1];
+    for (unsigned o = 0; o < RS_OUTCOME_COUNT; o++)
+        words[o] = rs_outcome_word((RsOutcome)o);
+    words[RS_OUTCOME_COUNT] = NULL;
+    ld_note_enum(ld, path, words);
+}
+
+/* A value with a pattern: {"type": "string", "pattern": P}, or with
+ * `number_min` >= 0 also a JSON number from that minimum (durations:
+ * seconds; rates: per second, exclusive). */
+void
+ld_note_pattern(Ld *ld, const char *path, const char *pattern, double number_min, bool exclusive)
+{
+    if (ld->on_keys == NULL)
+        return;
+    cJSON *str = cJSON_CreateObject();
+    cJSON_AddStringToObject(str, "type", "string");
+    cJSON_AddStringToObject(str, "pattern", pattern);
+    cJSON *o = str;
+    if (number_min >= 0) {
+        o = cJSON_CreateObject();
+        cJSON *alts = cJSON_AddArrayToObject(o, "anyOf");
+        cJSON *num = cJSON_CreateObject();
+        cJSON_AddStringToObject(num, "type", "number");
+        cJSON_AddNumberToObject(num, exclusive ? "exclusiveMinimum" : "minimum", number_min);
+        cJSON_AddItemToArray(alts, num);
+        cJSON_AddItemToArray(alts, str);
+    }
+    char *text = cJSON_PrintUnformatted(o);
+    ld_note(ld, path, text);
+    cJSON_free(text);
+    cJSON_Delete(o);
+}
+
+/* A member getter's schema, also when the sample lacks the key: the reader
+ * knows what it would accept (`rahtisim schema` then types keys no sample
+ * uses).  Present members are noted by the value readers themselves. */
+static void
+note_absent(Ld *ld, const cJSON *obj, const char *path, const char *key, const char *schema)
+{
+    if (ld->on_keys == NULL || ld_get(obj, key) != NULL)
+        return;
+    g_autofree char *p = ld_path(path, key);
+    ld_note(ld, p, schema);
+}
+
 /* A string value (copied into *out, replacing what was there). */
 bool
 ld_v_string(Ld *ld, const cJSON *v, const char *path, char **out)
 {
+    ld_note(ld, path, "{\"type\":\"string\"}");
     if (!cJSON_IsString(v))
         return ld_fail(ld, v, false, path, "expected a string, found %s", ld_type_word(v));
     g_free(*out);
@@ -217,6 +296,7 @@ ld_string(Ld *ld, const cJSON *obj, const char *path, const char *key, bool requ
 {
     const cJSON *v;
     g_autofree char *p = NULL;
+    note_absent(ld, obj, path, key, "{\"type\":\"string\"}");
     if (!member(ld, obj, path, key, required, &v, &p))
         return false;
     if (v == NULL)
@@ -233,6 +313,11 @@ bool
 ld_v_int(Ld *ld, const cJSON *v, const char *path, long long min, long long max, const char *what,
          long long *out)
 {
+    if (ld->on_keys != NULL) {
+        g_autofree char *sch = g_strdup_printf("{\"type\":\"integer\",\"minimum\":%lld,\"maximum\":%lld}",
+                                               min, max);
+        ld_note(ld, path, sch);
+    }
     if (!cJSON_IsNumber(v))
         return ld_fail(ld, v, false, path, "expected %s (an integer from %lld to %lld), found %s", what,
                        min, max, ld_type_word(v));
@@ -253,6 +338,11 @@ ld_int(Ld *ld, const cJSON *obj, const char *path, const char *key, bool require
 {
     const cJSON *v;
     g_autofree char *p = NULL;
+    if (ld->on_keys != NULL) {
+        g_autofree char *sch = g_strdup_printf("{\"type\":\"integer\",\"minimum\":%lld,\"maximum\":%lld}",
+                                               min, max);
+        note_absent(ld, obj, path, key, sch);
+    }
     if (!member(ld, obj, path, key, required, &v, &p))
         return false;
     if (present)
@@ -265,6 +355,10 @@ bool
 ld_bool(Ld *ld, const cJSON *obj, const char *path, const char *key, bool *out)
 {
     const cJSON *v = ld_get(obj, key);
+    if (ld->on_keys != NULL) {
+        g_autofree char *bp = ld_path(path, key);
+        ld_note(ld, bp, "{\"type\":\"boolean\"}");
+    }
     if (!v)
         return true;
     if (!cJSON_IsBool(v)) {
@@ -284,6 +378,7 @@ ld_bool(Ld *ld, const cJSON *obj, const char *path, const char *key, bool *out)
 bool
 ld_v_duration(Ld *ld, const cJSON *v, const char *path, rs_time_t *out)
 {
+    ld_note_pattern(ld, path, rs_duration_pattern(), 0, false);        /* "1m20s", "250ms", 0.25 */
     if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
         if (!isfinite(d))
@@ -341,6 +436,10 @@ ld_duration(Ld *ld, const cJSON *obj, const char *path, const char *key, bool re
 {
     const cJSON *v;
     g_autofree char *p = NULL;
+    if (ld->on_keys != NULL && ld_get(obj, key) == NULL) {
+        g_autofree char *dp = ld_path(path, key);
+        ld_note_pattern(ld, dp, rs_duration_pattern(), 0, false);
+    }
     if (!member(ld, obj, path, key, required, &v, &p))
         return false;
     return v == NULL || ld_v_duration(ld, v, p, out);
@@ -351,6 +450,10 @@ bool
 ld_enum(Ld *ld, const cJSON *obj, const char *path, const char *key, const char *const *words, int *out)
 {
     const cJSON *v = ld_get(obj, key);
+    if (ld->on_keys != NULL) {
+        g_autofree char *ep = ld_path(path, key);
+        ld_note_enum(ld, ep, words);
+    }
     if (!v)
         return true;
     g_autofree char *p = ld_path(path, key);
@@ -393,6 +496,7 @@ ld_is_ipv6(const char *s)
 bool
 ld_v_ipv4(Ld *ld, const cJSON *v, const char *path, uint32_t *out)
 {
+    ld_note_pattern(ld, path, "^" RS_IPV4_PATTERN "$", -1, false);      /* R1 */
     if (!cJSON_IsString(v))
         return ld_fail(ld, v, false, path, "expected an IPv4 address (a string), found %s",
                        ld_type_word(v));
@@ -410,6 +514,10 @@ ld_ipv4(Ld *ld, const cJSON *obj, const char *path, const char *key, bool requir
 {
     const cJSON *v;
     g_autofree char *p = NULL;
+    if (ld->on_keys != NULL && ld_get(obj, key) == NULL) {
+        g_autofree char *ip = ld_path(path, key);
+        ld_note_pattern(ld, ip, "^" RS_IPV4_PATTERN "$", -1, false);
+    }
     if (!member(ld, obj, path, key, required, &v, &p))
         return false;
     return v == NULL || ld_v_ipv4(ld, v, p, out);
@@ -419,6 +527,7 @@ ld_ipv4(Ld *ld, const cJSON *obj, const char *path, const char *key, bool requir
 bool
 ld_v_cidr(Ld *ld, const cJSON *v, const char *path, uint32_t *net, uint32_t *prefix)
 {
+    ld_note_pattern(ld, path, "^" RS_IPV4_PATTERN "(/(3[0-2]|[12]?[0-9]))?$", -1, false);
     if (!cJSON_IsString(v))
         return ld_fail(ld, v, false, path, "expected a CIDR like \"10.0.0.0/8\", found %s",
                        ld_type_word(v));
@@ -540,6 +649,7 @@ ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel *
 bool
 ld_v_url(Ld *ld, const cJSON *v, const char *path, RsUrl *out)
 {
+    ld_note(ld, path, "{\"type\":\"string\",\"minLength\":1}");
     if (!cJSON_IsString(v))
         return ld_fail(ld, v, false, path, "expected a URL (a string), found %s", ld_type_word(v));
     g_autofree char *err = NULL;

@@ -238,6 +238,9 @@ static bool
 seed(Ld *ld, const cJSON *root)
 {
     const cJSON *v = ld_get(root, "seed");
+    /* `rahtisim schema`: a whole number >= 0, or its digits as a string */
+    ld_note(ld, "seed", "{\"type\":\"integer\",\"minimum\":0}");
+    ld_note(ld, "seed", "{\"type\":\"string\",\"pattern\":\"^[0-9]+$\"}");
     if (!v)
         return true;
     if (cJSON_IsString(v)) {

@@ -40,13 +40,16 @@ profile_common(RsProfile *p)
     p->node_prefix = 16;
 }
 
+/* The built-in profiles, by name (rs_profile_builtin; `rahtisim schema`). */
+const char *const rs_profile_names[] = {"rahti-1", "rahti-2", NULL};
+
 /* Fills `p` with the named built-in profile; false (p untouched) if unknown. */
 bool
 rs_profile_builtin(const char *name, RsProfile *p)
 {
     if (!name)
         return false;
-    bool one = strcmp(name, "rahti-1") == 0, two = strcmp(name, "rahti-2") == 0;
+    bool one = strcmp(name, rs_profile_names[0]) == 0, two = strcmp(name, rs_profile_names[1]) == 0;
     if (!one && !two)
         return false;
     memset(p, 0, sizeof *p);

@@ -120,6 +120,48 @@ rs_parse_duration(const char *text, rs_time_t *out)
     return rs_duration_parse(text, out) == RS_DURATION_OK;
 }
 
+/* The pattern of a duration: one or more parts NUMBER UNIT ("1m20s"), the
+ * units those of duration_units (longest first, so "ms" is not "m" "s"). */
+const char *
+rs_duration_pattern(void)
+{
+    static char pattern[160];
+    if (pattern[0] == '\0') {
+        GString *g = g_string_new("^([0-9]+(\\.[0-9]+)?(");
+        for (size_t len = 3; len >= 1; len--)
+            for (size_t i = 0; i < G_N_ELEMENTS(duration_units); i++)
+                if (strlen(duration_units[i].suffix) == len)
+                    g_string_append_printf(g, "%s%s", g->str[g->len - 1] == '(' ? "" : "|",
+                                           duration_units[i].suffix);
+        g_string_append(g, "))+$");
+        g_strlcpy(pattern, g->str, sizeof pattern);
+        g_string_free(g, TRUE);
+    }
+    return pattern;
+}
+
+/* The units rs_parse_rate reads, and their length in seconds. */
+static const struct {
+    const char *suffix;
+    double per;
+} rate_units[] = {{"/s", 1}, {"/m", 60}, {"/h", 3600}};
+
+/* The pattern of a rate: NUMBER/UNIT, the units of rate_units. */
+const char *
+rs_rate_pattern(void)
+{
+    static char pattern[64];
+    if (pattern[0] == '\0') {
+        GString *g = g_string_new("^[0-9]+(\\.[0-9]+)?/(");
+        for (size_t i = 0; i < G_N_ELEMENTS(rate_units); i++)
+            g_string_append_printf(g, "%s%s", i ? "|" : "", rate_units[i].suffix + 1);
+        g_string_append(g, ")$");
+        g_strlcpy(pattern, g->str, sizeof pattern);
+        g_string_free(g, TRUE);
+    }
+    return pattern;
+}
+
 /* Parses "100/s", "6000/m", "10/h": a unit is required (the scenario's
  * JSON numbers are per second; a string of digits alone is ambiguous). */
 bool
@@ -137,14 +179,11 @@ rs_parse_rate(const char *text, double *out)
         while (g_ascii_isdigit(*p))
             p++;
     }
-    double per;
-    if (strcmp(p, "/s") == 0)
-        per = 1;
-    else if (strcmp(p, "/m") == 0)
-        per = 60;
-    else if (strcmp(p, "/h") == 0)
-        per = 3600;
-    else
+    double per = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(rate_units); i++)
+        if (strcmp(p, rate_units[i].suffix) == 0)
+            per = rate_units[i].per;
+    if (per == 0)
         return false;
     double v = g_ascii_strtod(text, NULL) / per;
     if (!isfinite(v) || v < 0)
