@@ -1,10 +1,12 @@
 #!/bin/sh
 # bad.sh: every malformed scenario in tests/bad/ must be refused by
-# `rahtisim check` with exit status 2, nothing on stdout, and exactly one
-# line on stderr: "rahtisim: FILE:LINE:COL: ..." (or "rahtisim: FILE: ..."
-# when the sidecar says `-`) containing the expected fragment.
+# `rahtisim check` with exit status 2, nothing on stdout, and one line on
+# stderr per error: "rahtisim: FILE:LINE:COL: ..." (or "rahtisim: FILE: ..."
+# when the sidecar says `-`) containing the expected fragment; one line unless
+# the sidecar lists more errors (lines 3 on).
 # Manifests (NAME.yaml, rahtisim import) are checked the same way.
-# Sidecar NAME.expect: line 1 LINE:COL or -, line 2 a message fragment.
+# Sidecar NAME.expect: line 1 LINE:COL or -, line 2 a message fragment;
+# lines 3 on, "LINE:COL fragment" of each further error reported at once.
 # Also covers a missing file and a directory.
 # Each file is also given to `rahtisim run --output OUT` (text and JSON): it
 # must exit 2, print the same error line, and leave no OUT (nor any
@@ -20,25 +22,40 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
 
-# check_one FILE POS FRAGMENT: runs check on FILE and compares.
+# check_one FILE POS FRAGMENT [MORE]: runs check on FILE and compares.  MORE
+# (a file, the sidecar's lines 3 on: "LINE:COL fragment" each) lists the
+# further errors the loader reports at once (issue 12: up to 20), in order.
 check_one() {
-    file=$1 pos=$2 fragment=$3
+    file=$1 pos=$2 fragment=$3 more=${4:-/dev/null}
     "$RAHTISIM" check "$file" >"$tmp/out" 2>"$tmp/err"
     status=$?
     why=""
+    nmore=$(grep -c . "$more")
     if [ "$status" -ne 2 ]; then
         why="exit status $status, expected 2"
     elif [ -s "$tmp/out" ]; then
         why="stdout is not empty"
-    elif [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
-        why="stderr has $(wc -l <"$tmp/err") lines, expected 1"
+    elif [ "$(wc -l <"$tmp/err")" -ne $((1 + nmore)) ]; then
+        why="stderr has $(wc -l <"$tmp/err") lines, expected $((1 + nmore))"
     else
+        k=2
+        while read -r mpos mfrag; do
+            [ -n "$mpos" ] || continue
+            mline=$(sed -n "${k}p" "$tmp/err")
+            case "$mline" in
+            "rahtisim: $file:$mpos: "*"$mfrag"*) ;;
+            *) why="error line $k is not '$mpos ... $mfrag': $mline"; break ;;
+            esac
+            k=$((k + 1))
+        done <"$more"
+    fi
+    if [ -z "$why" ] && [ "$status" -eq 2 ]; then
         if [ "$pos" = "-" ]; then
             prefix="rahtisim: $file: "
         else
             prefix="rahtisim: $file:$pos: "
         fi
-        line=$(cat "$tmp/err")
+        line=$(sed -n 1p "$tmp/err")
         case "$line" in
         "$prefix"*) ;;
         *) why="stderr does not start with '$prefix'" ;;
@@ -89,7 +106,8 @@ for f in "$dir"/*.json "$dir"/*.yaml; do
     fi
     pos=$(sed -n 1p "$exp")
     fragment=$(sed -n 2p "$exp")
-    check_one "$f" "$pos" "$fragment"
+    sed -n '3,$p' "$exp" >"$tmp/more"
+    check_one "$f" "$pos" "$fragment" "$tmp/more"
 done
 
 check_one "$tmp/no-such-file.json" - "No such file or directory"

@@ -10,7 +10,10 @@
  *   3. lint: warnings that need the whole file (selectors, target ports,
  *      host conflicts).
  * Every error and warning names the file, line, column (jsonc.h) and the
- * JSON path.  The first error stops the load.
+ * JSON path.  Errors in one object of a list (a namespace's deployments, pods,
+ * services, routes and policies; events, traffic, expectations, references)
+ * do not stop the checks of the others: up to LD_MAX_ERRORS are reported at
+ * once (ld_go_on); any other error stops the load.
  */
 #ifndef RAHTISIM_SCENARIO_LOADER_INTERNAL_H
 #define RAHTISIM_SCENARIO_LOADER_INTERNAL_H
@@ -78,8 +81,9 @@ typedef struct {
 } Ld;
 
 /* ---- loader-read.c: errors, warnings, paths, typed getters ---- */
-/* Errors reported at once: a list's items (events, traffic, expectations,
- * references) are all checked, up to this many errors in one file. */
+/* Errors reported at once: a list's items (namespaces' objects, events,
+ * traffic, expectations, references) are all checked, up to this many
+ * errors in one file. */
 #define LD_MAX_ERRORS 20
 /* Records an error message (takes `msg`). */
 void ld_add_error(Ld *ld, int code, char *msg);

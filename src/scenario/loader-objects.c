@@ -668,7 +668,10 @@ ns_array(Ld *ld, LdNs *ns, const cJSON *v, const char *path, const char *key, Rs
         case RS_KIND_ANY:
         case RS_KIND_NETWORK_POLICY: break;
         }
-        if (!ok || !ld_register(ld, ns, kind, item, c, ip, false))
+        /* issue 12: an object's error does not stop the others' checks (up to
+         * LD_MAX_ERRORS); a failed object is not registered, and references
+         * to it are not resolved while the file has errors (loader.c) */
+        if ((!ok || !ld_register(ld, ns, kind, item, c, ip, false)) && !ld_go_on(ld))
             return false;
         i++;
     }
@@ -761,22 +764,34 @@ ld_namespaces(Ld *ld, const cJSON *root)
                                "\"shared\"");
             s->dedicated_egress = strcmp(eg->valuestring, "dedicated") == 0;
         }
-        if (!ns_array(ld, ns, c, p, "deployments", RS_KIND_DEPLOYMENT) ||
-            !ns_array(ld, ns, c, p, "pods", RS_KIND_POD) ||
-            !ns_array(ld, ns, c, p, "services", RS_KIND_SERVICE) ||
-            !ns_array(ld, ns, c, p, "routes", RS_KIND_ROUTE) ||
-            !ld_namespace_policy_keys(ld, ns, c, p))
+        /* The namespace's objects: an error in one kind (or one object, ns_array)
+         * leaves the other kinds' checks meaningful, so they go on (issue 12,
+         * up to LD_MAX_ERRORS); an error in the namespace itself (its name)
+         * above does not, and stops. */
+        bool ok = ns_array(ld, ns, c, p, "deployments", RS_KIND_DEPLOYMENT);
+        if (ok || ld_go_on(ld))
+            ok = ns_array(ld, ns, c, p, "pods", RS_KIND_POD) && ok;
+        if (ok || ld_go_on(ld))
+            ok = ns_array(ld, ns, c, p, "services", RS_KIND_SERVICE) && ok;
+        if (ok || ld_go_on(ld))
+            ok = ns_array(ld, ns, c, p, "routes", RS_KIND_ROUTE) && ok;
+        if (ok || ld_go_on(ld))
+            ok = ld_namespace_policy_keys(ld, ns, c, p) && ok;
+        if (!ok && !ld_go_on(ld))
             return false;
         /* a bare pod named like a deployment's pod would collide with it (R2) */
         for (unsigned k = 0; k < s->n_pods; k++) {
+            if (s->pods[k].name == NULL)
+                continue;       /* the pod had an error of its own */
             LdObj *owner = pod_owner(ns, s->pods[k].name);
-            if (owner) {
-                LdObj *po = ld_obj_lookup(ns, RS_KIND_POD, s->pods[k].name);
+            LdObj *po = owner ? ld_obj_lookup(ns, RS_KIND_POD, s->pods[k].name) : NULL;
+            if (owner && po) {
                 g_autofree char *np = ld_path(s->pods[k].pos.path, "name");
-                return ld_fail(ld, ld_get(po->node, "name"), false, np,
-                               "pod name `%s` collides with the pods of deployment `%s` "
-                               "(named `%s-<n>`, R2)",
-                               s->pods[k].name, obj_name(owner), obj_name(owner));
+                if (!ld_fail(ld, ld_get(po->node, "name"), false, np,
+                             "pod name `%s` collides with the pods of deployment `%s` "
+                             "(named `%s-<n>`, R2)",
+                             s->pods[k].name, obj_name(owner), obj_name(owner)) && !ld_go_on(ld))
+                    return false;
             }
         }
         i++;

@@ -471,8 +471,9 @@ ld_namespace_policy_keys(Ld *ld, LdNs *ns, const cJSON *v, const char *path)
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
         g_autofree char *ip = ld_path_index(ap, i);
-        if (!ld_policy(ld, c, ip, &s->policies[i]) ||
-            !ld_register(ld, ns, RS_KIND_NETWORK_POLICY, &s->policies[i], c, ip, false))
+        /* issue 12: one policy's error does not stop the next one's checks */
+        if ((!ld_policy(ld, c, ip, &s->policies[i]) ||
+             !ld_register(ld, ns, RS_KIND_NETWORK_POLICY, &s->policies[i], c, ip, false)) && !ld_go_on(ld))
             return false;
         i++;
     }

@@ -363,7 +363,8 @@ load_doc(Ld *ld, const cJSON *root)
         !ld_namespaces(ld, root) || !ld_hosts(ld, root) || !ld_dns(ld, root) ||
         !ld_events(ld, root) || !ld_traffic(ld, root) || !ld_expectations(ld, root))
         return false;
-    /* events, traffic and expectations report all their errors (up to LD_MAX_ERRORS) */
+    /* namespaces' objects, events, traffic and expectations report all their
+     * errors (up to LD_MAX_ERRORS) */
     if (ld->errors->len > 0 || !ld_traffic_volume(ld, root) || !ld_memory_estimate(ld, root))
         return false;
     if (!import_keys(ld, root))
