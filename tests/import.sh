@@ -51,7 +51,7 @@ result() {
 }
 
 # Every example set: import -> check -> matrix, and the same through the folder.
-for set in guestbook rahti-docs oc-get-list; do
+for set in guestbook rahti-docs oc-get-list k8s-network-policy; do
     check "$set: import" 0 "" -- import "$M/$set" --output "$tmp/$set.json"
     why=""
     grep -qF '"namespaces": [' "$tmp/$set.json" || why="no namespaces in the written scenario"
@@ -68,6 +68,18 @@ for set in guestbook rahti-docs oc-get-list; do
     cmp -s "$tmp/a" "$tmp/b" || why="the folder's matrix differs from the import's"
     result "$set: folder and import agree" "$why"
 done
+
+# The Kubernetes docs' network policy tutorial on rahti-2: access-nginx admits
+# only access=true pods, but Rahti's project template adds allow-same-namespace
+# (R40), and policies add up (R42): the pod without the label gets in too.
+check "k8s-network-policy: import for rahti-2" 0 "" -- import "$M/k8s-network-policy" --platform rahti-2 --output "$tmp/np.json"
+check "k8s-network-policy: the policies" 0 "(1 namespaces, 3 workloads, 1 services, 0 routes" -- check "$tmp/np.json"
+check "k8s-network-policy: the docs' example selects nothing here (R41)" 0 \
+    "network policy \`test-network-policy\` selects no pod of namespace \`default\`" -- check "$tmp/np.json"
+check "k8s-network-policy: busybox without access=true reaches nginx" 0 "default/busybox         .  ." -- matrix "$tmp/np.json"
+check "k8s-network-policy: because of allow-same-namespace (R40, R42)" 0 \
+    "ingress rule 1 of network policy default/allow-same-namespace lets default/nginx-0 accept" \
+    -- explain "$tmp/np.json" --from default/busybox --to http://nginx.default/
 
 # What the guestbook teaches on Rahti: its frontend listens on port 80 (R4).
 check "guestbook: objects" 0 "(1 namespaces, 3 workloads, 3 services, 0 routes" -- check "$M/guestbook"
