@@ -190,5 +190,14 @@ rm "$tmp/shard1-partial/runs/p1-s2.json"
 expect_bad "p1-s2.json is missing: that shard has not finished" \
     merge "$tmp/shard0" "$tmp/shard1-partial" "$tmp/shard2" $O
 
+# text a spreadsheet would run as a formula is written with a leading ' (CSV injection);
+# a negative number stays a number
+"$RAHTISIM" sweep "$S" --param 'description==HYPERLINK("http://x"),@SUM(1),-x' --param 'endpoint_delay=0.5' \
+    --seeds 1 --quiet --output "$tmp/formula" 2>"$tmp/err"
+got=$(cut -d, -f3 "$tmp/formula/results.csv" 2>/dev/null | tr '\n' ' ')
+if [ "$got" = "description \"'=HYPERLINK(\"\"http://x\"\")\" '@SUM(1) '-x " ] &&
+   grep -q "^0,\"'=HYPERLINK" "$tmp/formula/summary.csv"; then ok
+else bad "formula-like cells are not guarded: $got $(head -c 200 "$tmp/err")"; fi
+
 echo "sweep: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -180,13 +180,31 @@ add_run(Table *t, const RsSweep *sw, uint64_t run, const cJSON *rep)
     return true;
 }
 
+/* Whether a spreadsheet would take the text as a formula: it starts with
+ * = + - @ (or a tab or CR before one) and is not a plain number (OWASP's
+ * "CSV injection"; numbers like -1 or -0.5 stay numbers). */
+static bool
+formula_like(const char *s)
+{
+    if (strchr("=+-@\t\r", s[0]) == NULL || s[0] == '\0')
+        return false;
+    char *end = NULL;
+    (void)g_ascii_strtod(s, &end);
+    return end == s || *end != '\0';
+}
+
 /* A CSV field (RFC 4180): quoted when it holds a comma, quote, CR, LF or
- * starts or ends with a space. */
+ * starts or ends with a space.  Text a spreadsheet would run as a formula
+ * (a --param value such as =HYPERLINK(...)) gets a leading ' so that it is
+ * shown, not evaluated (docs/sweeps.md). */
 static void
 csv_field(GString *out, const char *s)
 {
     if (s == NULL)
         return;
+    g_autofree char *guarded = formula_like(s) ? g_strconcat("'", s, NULL) : NULL;
+    if (guarded != NULL)
+        s = guarded;
     size_t n = strlen(s);
     if (strpbrk(s, ",\"\r\n") == NULL && (n == 0 || (s[0] != ' ' && s[n - 1] != ' '))) {
         g_string_append(out, s);
