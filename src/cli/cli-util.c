@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,21 @@
 #include "rahtisim/util.h"
 #include "rahtisim/plot.h"
 #include "cli/cli-private.h"
+
+/* Prints "rahtisim: message" on stderr and returns the usage exit status. */
+int
+rs_cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    /* File names and arguments in the message reach a terminal: their
+     * control characters and bidi controls are shown, not acted on. */
+    g_autofree char *safe = rs_escape_terminal_dup(msg, RS_ESCAPE_KEEP_NEWLINE | RS_ESCAPE_KEEP_TAB);
+    fprintf(stderr, "rahtisim: %s\n", safe);
+    return RS_EXIT_USAGE;
+}
 
 /* True when `arg` is option `name`, alone or as `name=value`. */
 bool

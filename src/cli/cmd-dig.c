@@ -21,7 +21,7 @@ rs_cmd_dig(int argc, char **argv)
 {
     static const char *const allowed[] = {"--from", "--at", NULL};
     g_auto(RsTeachArgs) a = {0};
-    if (!rs_teach_args_parse(argc, argv, allowed, 2, &a))
+    if (!rs_teach_args_parse(argc, argv, allowed, 2, RS_USAGE_DIG, &a))
         return RS_EXIT_USAGE;
     if (a.from == NULL)
         return rs_cli_usage_error("dig: --from X is required: the pod, deployment or host that "

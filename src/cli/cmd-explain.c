@@ -22,7 +22,7 @@ rs_cmd_explain(int argc, char **argv)
 {
     static const char *const allowed[] = {"--from", "--to", "--at", NULL};
     g_auto(RsTeachArgs) a = {0};
-    if (!rs_teach_args_parse(argc, argv, allowed, 1, &a))
+    if (!rs_teach_args_parse(argc, argv, allowed, 1, RS_USAGE_EXPLAIN, &a))
         return RS_EXIT_USAGE;
     if (a.from == NULL || a.to == NULL)
         return rs_cli_usage_error("explain: --from X and --to URL are required "

@@ -153,7 +153,7 @@ rs_cmd_export(int argc, char **argv)
     g_ptr_array_add(rest, NULL);
     static const char *const allowed[] = {"--at", NULL};
     g_auto(RsTeachArgs) a = {0};
-    if (!rs_teach_args_parse((int)rest->len - 1, (char **)rest->pdata, allowed, 1, &a))
+    if (!rs_teach_args_parse((int)rest->len - 1, (char **)rest->pdata, allowed, 1, RS_USAGE_EXPORT, &a))
         return RS_EXIT_USAGE;
     if (output == NULL || output[0] == '\0')
         return rs_cli_usage_error("export: --output DIR is required");

@@ -33,7 +33,7 @@ rs_cmd_matrix(int argc, char **argv)
         }
         g_ptr_array_add(rest, argv[i]);
     }
-    if (!rs_teach_args_parse((int)rest->len, (char **)rest->pdata, allowed, 1, &a))
+    if (!rs_teach_args_parse((int)rest->len, (char **)rest->pdata, allowed, 1, RS_USAGE_MATRIX, &a))
         return RS_EXIT_USAGE;
     RsMatrixFormat fmt = RS_MATRIX_TEXT;
     if (a.format != NULL && !rs_matrix_format_parse(a.format, &fmt))

@@ -19,7 +19,7 @@ rs_cmd_topology(int argc, char **argv)
 {
     static const char *const allowed[] = {"--at", "--format", NULL};
     g_auto(RsTeachArgs) a = {0};
-    if (!rs_teach_args_parse(argc, argv, allowed, 1, &a))
+    if (!rs_teach_args_parse(argc, argv, allowed, 1, RS_USAGE_TOPOLOGY, &a))
         return RS_EXIT_USAGE;
     RsTopoFormat fmt = RS_TOPO_TEXT;
     if (a.format != NULL && !rs_topo_format_parse(a.format, &fmt))

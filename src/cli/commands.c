@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +18,7 @@
 #include "rahtisim/cli.h"
 #include "rahtisim/cleanup.h"
 #include "rahtisim/util.h"
+#include "cli/teach-cli.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
@@ -107,7 +107,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0 no change, 1 changes, 2 bad input or usage.",
      rs_cmd_diff, NULL},
-    {"explain", "SCENARIO --from X --to URL [--at T] [--seed N] [--color WHEN] [--max-*]",
+    {"explain", RS_USAGE_EXPLAIN,
      "one request, hop by hop, with the rule behind each decision",
      "Simulates SCENARIO up to time T, sends one request from X to URL, and prints\n"
      "every hop it took: each DNS query, the address chosen, the namespace check, the\n"
@@ -133,7 +133,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "Exit status: 0 when the request was simulated, whatever its outcome; 2 bad input\n"
      "or usage.",
      rs_cmd_explain, NULL},
-    {"dig", "SCENARIO NAME --from X [--at T] [--seed N] [--color WHEN] [--max-*]",
+    {"dig", RS_USAGE_DIG,
      "a DNS lookup, query by query",
      "Simulates SCENARIO up to time T and shows the resolver's walk for NAME as X's\n"
      "resolver makes it, like `dig +search`: X's resolv.conf (search list, ndots:5),\n"
@@ -147,7 +147,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0 when the lookup was made, resolved or not; 2 bad input or usage.",
      rs_cmd_dig, NULL},
-    {"matrix", "SCENARIO [--at T] [--port N] [--format text|csv|json] [--seed N] [--color WHEN] [--max-*]",
+    {"matrix", RS_USAGE_MATRIX,
      "who can reach whom",
      "Prints who can reach whom at time T: rows are the pods alive at T (namespace by\n"
      "namespace) and the scenario's hosts; columns are every service port (by the name\n"
@@ -172,7 +172,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0 when the matrix was computed; 2 bad input or usage.",
      rs_cmd_matrix, NULL},
-    {"topology", "SCENARIO [--format text|dot] [--at T] [--seed N] [--max-*]",
+    {"topology", RS_USAGE_TOPOLOGY,
      "namespaces, pods, services, routes and their addresses",
      "Prints the cluster at time T: the networks, the router VIP and the egress\n"
      "address; per namespace its egress address, deployments and pods with their IPs,\n"
@@ -185,8 +185,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0, or 2 for bad input or usage.",
      rs_cmd_topology, NULL},
-    {"export", "haproxy SCENARIO --output DIR [--at T] [--replica N] [--bind ADDR[:HTTP[:HTTPS]]]\n"
-               "            [--map-pods CIDR] [--seed N] [--max-*]",
+    {"export", RS_USAGE_EXPORT,
      "the haproxy.cfg and map files the router would run",
      "Simulates SCENARIO up to time T and writes into DIR the configuration router\n"
      "replica N (default 0) has loaded then (R28), as the OpenShift router template of the\n"
@@ -294,21 +293,6 @@ const RsCmdEntry rs_cmd_table[] = {
     {"version", "", "print the version", NULL, cmd_version, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
-
-/* Prints "rahtisim: message" on stderr and returns the usage exit status. */
-int
-rs_cli_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    /* File names and arguments in the message reach a terminal: their
-     * control characters and bidi controls are shown, not acted on. */
-    g_autofree char *safe = rs_escape_terminal_dup(msg, RS_ESCAPE_KEEP_NEWLINE | RS_ESCAPE_KEEP_TAB);
-    fprintf(stderr, "rahtisim: %s\n", safe);
-    return RS_EXIT_USAGE;
-}
 
 /* Finds a command by exact name or unique prefix (see cli.h). */
 RsLookup

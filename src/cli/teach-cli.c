@@ -21,7 +21,7 @@ allowed_option(const char *arg, const char *const *allowed)
 /* Parses the teaching commands' command line; see teach-cli.h. */
 bool
 rs_teach_args_parse(int argc, char **argv, const char *const *allowed, unsigned n_args,
-                    RsTeachArgs *a)
+                    const char *usage, RsTeachArgs *a)
 {
     const char *val = NULL;
     memset(a, 0, sizeof *a);
@@ -92,11 +92,9 @@ rs_teach_args_parse(int argc, char **argv, const char *const *allowed, unsigned 
         return false;
     }
     if (a->args->len != n_args) {
-        const RsCmdEntry *e = NULL;
-        rs_cli_lookup(a->cmd, &e, NULL);
         rs_cli_usage_error("%s: %s (usage: rahtisim %s %s)", a->cmd,
                            a->args->len < n_args ? "missing arguments" : "too many arguments",
-                           a->cmd, e != NULL ? e->usage : "");
+                           a->cmd, usage);
         return false;
     }
     return true;

@@ -19,6 +19,19 @@
 #include "rahtisim/scenario.h"
 #include "rahtisim/teach.h"
 
+/* The usage lines of the commands that parse with rs_teach_args_parse: the
+ * command table (commands.c) shows them and the "missing arguments" error
+ * repeats them, from this one place (the parser needs no table lookup, so
+ * this file stays below the table: tests/layers.sh). */
+#define RS_USAGE_EXPLAIN "SCENARIO --from X --to URL [--at T] [--seed N] [--color WHEN] [--max-*]"
+#define RS_USAGE_DIG "SCENARIO NAME --from X [--at T] [--seed N] [--color WHEN] [--max-*]"
+#define RS_USAGE_MATRIX \
+    "SCENARIO [--at T] [--port N] [--format text|csv|json] [--seed N] [--color WHEN] [--max-*]"
+#define RS_USAGE_TOPOLOGY "SCENARIO [--format text|dot] [--at T] [--seed N] [--max-*]"
+#define RS_USAGE_EXPORT                                                                        \
+    "haproxy SCENARIO --output DIR [--at T] [--replica N] [--bind ADDR[:HTTP[:HTTPS]]]\n" \
+    "            [--map-pods CIDR] [--seed N] [--max-*]"
+
 typedef struct {
     const char *cmd;            /* the command's name, for messages */
     GPtrArray *args;            /* positional arguments (const char * into argv), owned array */
@@ -34,9 +47,11 @@ typedef struct {
 
 /* Parses argv[1..] into `a` (clear it with rs_teach_args_clear in any case): options named in `allowed` (e.g. "--from"),
  * plus --seed, --color and --max-*, which every teaching command takes.
- * `n_args` positional arguments are required.  False after a usage error. */
+ * `n_args` positional arguments are required; `usage` (RS_USAGE_...) is
+ * the usage line the error repeats when they are not there.  False after a
+ * usage error. */
 bool rs_teach_args_parse(int argc, char **argv, const char *const *allowed, unsigned n_args,
-                         RsTeachArgs *a);
+                         const char *usage, RsTeachArgs *a);
 void rs_teach_args_clear(RsTeachArgs *a);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RsTeachArgs, rs_teach_args_clear)
 /* Scope-bound clean-up of the parsed --to and --from. */
