@@ -128,7 +128,7 @@ void rs_req_disarm_timer(RsReq *req);
 /* A connection reached a ready, listening pod: serve now or queue (R38). */
 void rs_req_pod_accept(RsReq *req, RsPod *pod);
 
-/* policy.c: R42: whether the network policies let a new connection from
+/* R42: whether the network policies let a new connection from
  * src to dst on (port, proto) through; records the egress and ingress
  * sides as hops.  Always true on rahti-1 (R39). */
 bool rs_req_policy_gate(RsReq *req, const RsPeer *src, const RsPeer *dst, uint16_t port, RsL4Proto proto);
