@@ -144,11 +144,14 @@ void ld_defer(Ld *ld, LdRefKind kind, const cJSON *node, const char *path, const
               const char *name, const char *what);
 LdRef *ld_defer_last(Ld *ld);
 
-/* ---- loader-objects.c: namespaces and their objects, hosts, DNS ---- */
+/* ---- loader-names.c: the registry of declared names (R2) ---- */
 LdNs *ld_ns_lookup(Ld *ld, const char *name);
 LdObj *ld_obj_lookup(LdNs *ns, RsObjKind kind, const char *name);
+const char *ld_obj_name(const LdObj *o);
 bool ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node,
                  const char *path, bool applied);
+
+/* ---- loader-objects.c: namespaces and their objects, hosts, DNS ---- */
 bool ld_workload(Ld *ld, const cJSON *v, const char *path, bool bare, RsWorkloadSpec *w);
 bool ld_workload_fields(Ld *ld, const cJSON *v, const char *path, RsWorkloadSpec *w);
 bool ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s);
@@ -165,6 +168,7 @@ void rs_policy_spec_clear(RsPolicySpec *p);
 /* ---- loader-lifecycle.c: probes, strategy, termination (R52-R55) ---- */
 void ld_lifecycle_defaults(RsWorkloadSpec *w);
 bool ld_lifecycle(Ld *ld, const cJSON *v, const char *path, bool bare, RsWorkloadSpec *w);
+/* loader-objects.c: a rollout's `set` (R54). */
 bool ld_rollout_set(Ld *ld, const cJSON *v, const char *path, RsWorkloadSpec *w);
 void ld_policy_lint(Ld *ld, const cJSON *root);
 

@@ -1,4 +1,5 @@
-/* loader-lifecycle.c: a workload's lifecycle keys and a rollout's `set`.
+/* loader-lifecycle.c: a workload's lifecycle keys (a rollout's `set`, which
+ * also takes the pod fields, is in loader-objects.c).
  *
  *   "readiness": {"period": "5s", "failure_threshold": 3, "success_threshold": 1,
  *                 "initial_delay": "0s"}                                    R52
@@ -173,27 +174,4 @@ ld_lifecycle(Ld *ld, const cJSON *v, const char *path, bool bare, RsWorkloadSpec
            probe(ld, v, path, "liveness", true, &w->liveness) &&
            strategy(ld, v, path, &w->strategy) && pre_stop(ld, v, path, &w->pre_stop) &&
            ld_duration(ld, v, path, "termination_grace", false, &w->termination_grace);
-}
-
-/* A rollout's `set`: the pod fields it changes (R54); w->set_mask says which. */
-bool
-ld_rollout_set(Ld *ld, const cJSON *v, const char *path, RsWorkloadSpec *w)
-{
-    static const char *const keys[] = {"ports", "protocol", "startup", "service_time", "concurrency",
-                                       "readiness", "liveness", "pre_stop", "termination_grace", NULL};
-    static const unsigned bits[] = {RS_SET_PORTS, RS_SET_PROTOCOL, RS_SET_STARTUP, RS_SET_SERVICE_TIME,
-                                    RS_SET_CONCURRENCY, RS_SET_READINESS, RS_SET_LIVENESS,
-                                    RS_SET_PRE_STOP, RS_SET_GRACE};
-    if (!ld_object(ld, v, path, keys, "a rollout's `set` (the pod fields it changes)"))
-        return false;
-    ld_pos(ld, v, path, &w->pos);
-    w->protocol = RS_PROTO_HTTP;
-    w->startup = 2 * RS_SEC;
-    w->service_time = 1 * RS_MS;
-    w->concurrency = 100;
-    ld_lifecycle_defaults(w);
-    for (unsigned i = 0; keys[i]; i++)
-        if (ld_get(v, keys[i]))
-            w->set_mask |= bits[i];
-    return ld_workload_fields(ld, v, path, w) && ld_lifecycle(ld, v, path, true, w);
 }

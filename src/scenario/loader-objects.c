@@ -8,73 +8,14 @@
  * and is not the DNS server's (R10); route weights 0-256 (R20); passthrough
  * with `insecure: allow` is an error (R24), and so is a passthrough path;
  * malformed whitelist annotations are warnings (R25).  References (a
- * route's service) are queued for pass 2 (loader-refs.c).
+ * route's service) are queued for pass 2 (loader-refs.c).  The registry of
+ * declared names (lookups, R2's duplicates) is loader-names.c.
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "scenario/loader-internal.h"
-
-static const char *const kind_words[] = {"object", "pod", "deployment", "service", "route",
-                                         "network_policy"};
-
-/* Finds a namespace's registry by name. */
-LdNs *
-ld_ns_lookup(Ld *ld, const char *name)
-{
-    return name ? g_hash_table_lookup(ld->ns_by_name, name) : NULL;
-}
-
-/* Finds an object of a kind in a namespace (the latest if applied later). */
-LdObj *
-ld_obj_lookup(LdNs *ns, RsObjKind kind, const char *name)
-{
-    return ns && name ? g_hash_table_lookup(ns->by_kind[kind], name) : NULL;
-}
-
-/* The name of any registered spec. */
-static const char *
-obj_name(const LdObj *o)
-{
-    switch (o->kind) {
-    case RS_KIND_POD:
-    case RS_KIND_DEPLOYMENT: return ((RsWorkloadSpec *)o->spec)->name;
-    case RS_KIND_SERVICE: return ((RsServiceSpec *)o->spec)->name;
-    case RS_KIND_ROUTE: return ((RsRouteSpec *)o->spec)->name;
-    case RS_KIND_NETWORK_POLICY: return ((RsPolicySpec *)o->spec)->name;
-    case RS_KIND_ANY: break;
-    }
-    return "";
-}
-
-/* Registers an object; a second declaration of a name is an error (R2),
- * while an `apply` replaces. */
-bool
-ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node, const char *path,
-            bool applied)
-{
-    LdObj *o = g_new0(LdObj, 1);
-    o->kind = kind;
-    o->spec = spec;
-    o->node = node;
-    o->applied = applied;
-    g_ptr_array_add(ns->objs, o);
-    const char *name = obj_name(o);
-    LdObj *old = g_hash_table_lookup(ns->by_kind[kind], name);
-    if (old && !applied && !old->applied) {
-        int line, col;
-        rs_jsonc_linecol(ld->doc, rs_jsonc_offset(ld->doc, old->node, false), &line, &col);
-        g_autofree char *p = ld_path(path, "name");
-        return ld_fail(ld, ld_get(node, "name"), false, p,
-                       "duplicate %s name `%s` in namespace `%s` (first at line %d, column %d; "
-                       "names are unique per kind within a namespace, R2)",
-                       kind_words[kind], name, ns->spec->name, line, col);
-    }
-    if (!old || applied || old->applied)
-        g_hash_table_insert(ns->by_kind[kind], (gpointer)name, o);
-    return true;
-}
 
 /* True for a port name (IANA service name style: <= 15, [a-z0-9-], a letter). */
 static bool
@@ -216,6 +157,29 @@ ld_workload_fields(Ld *ld, const cJSON *v, const char *path, RsWorkloadSpec *w)
         return false;
     w->concurrency = (unsigned)conc;
     return true;
+}
+
+/* A rollout's `set`: the pod fields it changes (R54); w->set_mask says which. */
+bool
+ld_rollout_set(Ld *ld, const cJSON *v, const char *path, RsWorkloadSpec *w)
+{
+    static const char *const keys[] = {"ports", "protocol", "startup", "service_time", "concurrency",
+                                       "readiness", "liveness", "pre_stop", "termination_grace", NULL};
+    static const unsigned bits[] = {RS_SET_PORTS, RS_SET_PROTOCOL, RS_SET_STARTUP, RS_SET_SERVICE_TIME,
+                                    RS_SET_CONCURRENCY, RS_SET_READINESS, RS_SET_LIVENESS,
+                                    RS_SET_PRE_STOP, RS_SET_GRACE};
+    if (!ld_object(ld, v, path, keys, "a rollout's `set` (the pod fields it changes)"))
+        return false;
+    ld_pos(ld, v, path, &w->pos);
+    w->protocol = RS_PROTO_HTTP;
+    w->startup = 2 * RS_SEC;
+    w->service_time = 1 * RS_MS;
+    w->concurrency = 100;
+    ld_lifecycle_defaults(w);
+    for (unsigned i = 0; keys[i]; i++)
+        if (ld_get(v, keys[i]))
+            w->set_mask |= bits[i];
+    return ld_workload_fields(ld, v, path, w) && ld_lifecycle(ld, v, path, true, w);
 }
 
 /* A service port's target: a number (1-65535) or a port name (R11). */
@@ -790,7 +754,7 @@ ld_namespaces(Ld *ld, const cJSON *root)
                 if (!ld_fail(ld, ld_get(po->node, "name"), false, np,
                              "pod name `%s` collides with the pods of deployment `%s` "
                              "(named `%s-<n>`, R2)",
-                             s->pods[k].name, obj_name(owner), obj_name(owner)) && !ld_go_on(ld))
+                             s->pods[k].name, ld_obj_name(owner), ld_obj_name(owner)) && !ld_go_on(ld))
                     return false;
             }
         }

@@ -1,0 +1,69 @@
+/* loader-names.c: the loader's registry of declared names: namespaces and,
+ * per namespace and kind, the objects declared or applied (R2: a name is
+ * unique per kind within a namespace; an `apply` replaces).  Every reader of
+ * objects, policies and lints looks names up here; it is its own file so
+ * they all build on it without calling one another back (tests/layers.sh).
+ */
+#include "config.h"
+
+#include "scenario/loader-internal.h"
+
+static const char *const kind_words[] = {"object", "pod", "deployment", "service", "route",
+                                         "network_policy"};
+
+/* Finds a namespace's registry by name. */
+LdNs *
+ld_ns_lookup(Ld *ld, const char *name)
+{
+    return name ? g_hash_table_lookup(ld->ns_by_name, name) : NULL;
+}
+
+/* Finds an object of a kind in a namespace (the latest if applied later). */
+LdObj *
+ld_obj_lookup(LdNs *ns, RsObjKind kind, const char *name)
+{
+    return ns && name ? g_hash_table_lookup(ns->by_kind[kind], name) : NULL;
+}
+
+/* The name of any registered spec. */
+const char *
+ld_obj_name(const LdObj *o)
+{
+    switch (o->kind) {
+    case RS_KIND_POD:
+    case RS_KIND_DEPLOYMENT: return ((RsWorkloadSpec *)o->spec)->name;
+    case RS_KIND_SERVICE: return ((RsServiceSpec *)o->spec)->name;
+    case RS_KIND_ROUTE: return ((RsRouteSpec *)o->spec)->name;
+    case RS_KIND_NETWORK_POLICY: return ((RsPolicySpec *)o->spec)->name;
+    case RS_KIND_ANY: break;
+    }
+    return "";
+}
+
+/* Registers an object; a second declaration of a name is an error (R2),
+ * while an `apply` replaces. */
+bool
+ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node, const char *path,
+            bool applied)
+{
+    LdObj *o = g_new0(LdObj, 1);
+    o->kind = kind;
+    o->spec = spec;
+    o->node = node;
+    o->applied = applied;
+    g_ptr_array_add(ns->objs, o);
+    const char *name = ld_obj_name(o);
+    LdObj *old = g_hash_table_lookup(ns->by_kind[kind], name);
+    if (old && !applied && !old->applied) {
+        int line, col;
+        rs_jsonc_linecol(ld->doc, rs_jsonc_offset(ld->doc, old->node, false), &line, &col);
+        g_autofree char *p = ld_path(path, "name");
+        return ld_fail(ld, ld_get(node, "name"), false, p,
+                       "duplicate %s name `%s` in namespace `%s` (first at line %d, column %d; "
+                       "names are unique per kind within a namespace, R2)",
+                       kind_words[kind], name, ns->spec->name, line, col);
+    }
+    if (!old || applied || old->applied)
+        g_hash_table_insert(ns->by_kind[kind], (gpointer)name, o);
+    return true;
+}
