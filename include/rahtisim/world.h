@@ -475,6 +475,9 @@ typedef void (*RsRouterFailFn)(void *data, RsReplica *r);
 typedef struct {
     void (*pod_eligibility)(RsWorld *w, RsPod *pod);    /* R15: its services re-read */
     void (*edge_changed)(RsWorld *w);                   /* R28: the router reloads */
+    /* R54: a deployment's pods changed: its controller reconciles; returns
+     * the last pod it created, or NULL */
+    RsPod *(*workload_changed)(RsWorld *w, RsWorkload *wl);
 } RsWorldHooks;
 
 /* The world.  Code outside src/world reads the profile parts and the router

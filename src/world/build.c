@@ -278,6 +278,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     w->seed = seed;
     w->hooks.pod_eligibility = rs_world_pod_endpoints_changed;     /* R15 */
     w->hooks.edge_changed = rs_router_changed;                     /* R28 */
+    w->hooks.workload_changed = rs_rollout_reconcile;              /* R54 */
     w->strings = g_string_chunk_new(4096);
     w->namespaces = g_ptr_array_new_with_free_func((GDestroyNotify)namespace_free);
     w->templates = g_ptr_array_new_with_free_func((GDestroyNotify)template_free);

@@ -40,6 +40,8 @@
  */
 #include "config.h"
 
+#include <limits.h>
+
 #include "world/world-private.h"
 
 #define BACKOFF_FIRST (10 * RS_SEC)
@@ -110,7 +112,7 @@ rs_pod_set_ready(RsWorld *w, RsPod *pod, bool ready)
         rs_workload_ready_changed(w, wl);
     rs_world_notify_pod(w, pod);    /* R15: its services re-read */
     if (counted && !wl->removed)
-        rs_rollout_reconcile(w, wl);    /* R54: the next step waits for ready pods */
+        rs_world_reconcile(w, wl);    /* R54: the next step waits for ready pods */
 }
 
 /* Event: a wake-up for the rollout after min_ready (R54). */
@@ -119,7 +121,7 @@ on_min_ready(RsEngine *eng, void *obj, uint64_t arg)
 {
     RsWorkload *wl = obj;
     if (!wl->removed)
-        rs_rollout_reconcile(wl->ns->world, wl);
+        rs_world_reconcile(wl->ns->world, wl);
     (void)eng; (void)arg;
 }
 
@@ -432,4 +434,158 @@ rs_pod_request_done(RsWorld *w, RsPod *pod)
         rs_world_log(w, RS_R55, "%s has finished its requests in flight and exits", pod->full);
         rs_pod_exit(w, pod);
     }
+}
+
+/* ---- the pod's bookkeeping in its deployment, and its exit (R3, R6) ----
+ * (below pod.c: the lifecycle ends a pod; pod.c creates, deletes and
+ * crashes pods through the functions above) */
+
+/* Removes a pod from the label index (it is gone). */
+static void
+unindex_labels(RsPod *pod)
+{
+    for (unsigned i = 0; i < pod->label_lists->len; i++)
+        g_ptr_array_remove_fast(pod->label_lists->pdata[i], pod);
+    g_ptr_array_set_size(pod->label_lists, 0);
+}
+
+/* Takes a pod out of its deployment's list of ready requesters. */
+void
+rs_pod_drop_requester(RsPod *pod)
+{
+    if (pod->owner == NULL || pod->ready_slot < 0)
+        return;
+    GPtrArray *r = pod->owner->ready;
+    unsigned i = (unsigned)pod->ready_slot;
+    g_assert(i < r->len && r->pdata[i] == pod);
+    RsPod *last = r->pdata[r->len - 1];
+    r->pdata[i] = last;
+    last->ready_slot = (int)i;
+    g_ptr_array_set_size(r, (gint)(r->len - 1));
+    pod->ready_slot = -1;
+}
+
+/* Removes `pod` from `list`, searching from the end (victims are usually the newest). */
+static bool
+list_remove(GPtrArray *list, RsPod *pod)
+{
+    for (guint i = list->len; i-- > 0;) {
+        if (list->pdata[i] == pod) {
+            g_ptr_array_remove_index(list, i);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Notes a change of a deployment's ready pods (one mark per instant). */
+void
+rs_workload_ready_changed(RsWorld *w, RsWorkload *wl)
+{
+    RsReadyMark m = {rs_engine_now(w->eng), wl->n_ready_new + wl->n_ready_old};
+    GArray *log = wl->ready_log;
+    if (log->len > 0 && g_array_index(log, RsReadyMark, log->len - 1).at == m.at)
+        g_array_index(log, RsReadyMark, log->len - 1).n = m.n;
+    else
+        g_array_append_val(log, m);
+}
+
+/* The fewest ready pods in [start, end] (0 before the deployment existed). */
+unsigned
+rs_workload_ready_min(const RsWorkload *wl, rs_time_t start, rs_time_t end, rs_time_t *when)
+{
+    const GArray *log = wl->ready_log;
+    unsigned cur = 0, best = UINT_MAX;
+    *when = start;
+    for (guint i = 0; i < log->len; i++) {
+        const RsReadyMark *m = &g_array_index(log, RsReadyMark, i);
+        if (m->at > end)
+            break;
+        if (m->at > start && cur < best) {
+            best = cur;
+            *when = i > 0 ? MAX(start, g_array_index(log, RsReadyMark, i - 1).at) : start;
+        }
+        cur = m->n;
+    }
+    if (cur < best) {
+        best = cur;
+        *when = start;
+        for (guint i = log->len; i-- > 0;) {
+            const RsReadyMark *m = &g_array_index(log, RsReadyMark, i);
+            if (m->at <= end) {
+                *when = MAX(start, m->at);
+                break;
+            }
+        }
+    }
+    return best;
+}
+
+/* Takes a pod out of its deployment's lists: it is terminating or gone. */
+void
+rs_workload_forget(RsWorkload *wl, RsPod *pod)
+{
+    if (wl == NULL)
+        return;
+    if (list_remove(wl->pods, pod)) {
+        if (pod->api_ready)
+            wl->n_ready_new--;
+    } else if (list_remove(wl->old, pod)) {
+        wl->n_old--;
+        if (pod->api_ready)
+            wl->n_ready_old--;
+    } else {
+        return;
+    }
+    if (pod->api_ready)
+        rs_workload_ready_changed(pod->ns->world, wl);
+}
+
+/* The pod is GONE: out of the endpoints, its deployment and the label
+ * index; its address returns to the pool (R3).  Requests still at it are
+ * reset (a kill; callers drain or kill first, this is the safety net). */
+void
+rs_pod_exit(RsWorld *w, RsPod *pod)
+{
+    if (pod->state == RS_POD_GONE)
+        return;
+    rs_pod_cancel_timer(w, pod);
+    rs_pod_cancel_lifecycle(w, pod);
+    if ((pod->busy > 0 || pod->queued > 0 || pod->s_head != NULL) && w->pod_stopped != NULL)
+        w->pod_stopped(w->pod_stopped_data, pod, pod->crashed ? RS_STOP_CRASHED : RS_STOP_KILLED);
+    if (pod->api_ready)
+        rs_pod_set_ready(w, pod, false);
+    rs_pod_drop_requester(pod);
+    if (rs_pod_listed(pod))
+        rs_workload_forget(pod->owner, pod);
+    if (pod->terminating && pod->owner != NULL)
+        pod->owner->n_terminating--;
+    pod->state = RS_POD_GONE;
+    pod->app_up = false;
+    if (pod->stopped_at == RS_TIME_NEVER)  /* R6: deleted, or R7: a crash already set it */
+        pod->stopped_at = rs_engine_now(w->eng);
+    unindex_labels(pod);
+    if (pod->has_ip) {
+        if (g_hash_table_lookup(w->pod_by_ip, GUINT_TO_POINTER(pod->ip)) == pod)
+            g_hash_table_remove(w->pod_by_ip, GUINT_TO_POINTER(pod->ip));
+        rs_addr_pool_release(&w->pod_pool, pod->ip);
+        pod->has_ip = false;
+    }
+    if (pod->owner != NULL && !pod->owner->removed)
+        rs_world_reconcile(w, pod->owner);    /* R54: recreate waits for old pods to exit */
+}
+
+/* Whether the pod answers packets: it holds its address and has not crashed. */
+bool
+rs_pod_alive(const RsPod *pod)
+{
+    return pod->has_ip && !pod->crashed && pod->state != RS_POD_GONE;
+}
+
+/* Whether the pod's app accepts a new connection now (R4, R5, R51, R55). */
+bool
+rs_pod_accepts(const RsPod *pod)
+{
+    return rs_pod_alive(pod) && pod->app_up && !pod->container_down && !pod->sigterm &&
+           pod->state != RS_POD_FAILED;
 }

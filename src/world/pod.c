@@ -74,15 +74,6 @@ dur_str(rs_time_t t, char *buf)
     return rs_duration_format(t, buf);
 }
 
-/* Cancels a pod's pending lifecycle timer, if any. */
-static void
-pod_cancel_timer(RsWorld *w, RsPod *pod)
-{
-    if (pod->timer != 0)
-        rs_engine_cancel(w->eng, pod->timer);
-    pod->timer = 0;
-}
-
 /* Adds a pod to its namespace's label index. */
 static void
 index_labels(RsWorld *w, RsPod *pod)
@@ -100,15 +91,6 @@ index_labels(RsWorld *w, RsPod *pod)
         g_ptr_array_add(pod->label_lists, list);
     }
     (void)w;
-}
-
-/* Removes a pod from the label index (it is gone). */
-static void
-unindex_labels(RsPod *pod)
-{
-    for (unsigned i = 0; i < pod->label_lists->len; i++)
-        g_ptr_array_remove_fast(pod->label_lists->pdata[i], pod);
-    g_ptr_array_set_size(pod->label_lists, 0);
 }
 
 /* Creates a pod object named `name` and starts it. */
@@ -208,139 +190,6 @@ pod_start(RsWorld *w, RsPod *pod)
     rs_pod_container_start(w, pod);
 }
 
-/* Takes a pod out of its deployment's list of ready requesters. */
-void
-rs_pod_drop_requester(RsPod *pod)
-{
-    if (pod->owner == NULL || pod->ready_slot < 0)
-        return;
-    GPtrArray *r = pod->owner->ready;
-    unsigned i = (unsigned)pod->ready_slot;
-    g_assert(i < r->len && r->pdata[i] == pod);
-    RsPod *last = r->pdata[r->len - 1];
-    r->pdata[i] = last;
-    last->ready_slot = (int)i;
-    g_ptr_array_set_size(r, (gint)(r->len - 1));
-    pod->ready_slot = -1;
-}
-
-/* Removes `pod` from `list`, searching from the end (victims are usually the newest). */
-static bool
-list_remove(GPtrArray *list, RsPod *pod)
-{
-    for (guint i = list->len; i-- > 0;) {
-        if (list->pdata[i] == pod) {
-            g_ptr_array_remove_index(list, i);
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Notes a change of a deployment's ready pods (one mark per instant). */
-void
-rs_workload_ready_changed(RsWorld *w, RsWorkload *wl)
-{
-    RsReadyMark m = {rs_engine_now(w->eng), wl->n_ready_new + wl->n_ready_old};
-    GArray *log = wl->ready_log;
-    if (log->len > 0 && g_array_index(log, RsReadyMark, log->len - 1).at == m.at)
-        g_array_index(log, RsReadyMark, log->len - 1).n = m.n;
-    else
-        g_array_append_val(log, m);
-}
-
-/* The fewest ready pods in [start, end] (0 before the deployment existed). */
-unsigned
-rs_workload_ready_min(const RsWorkload *wl, rs_time_t start, rs_time_t end, rs_time_t *when)
-{
-    const GArray *log = wl->ready_log;
-    unsigned cur = 0, best = UINT_MAX;
-    *when = start;
-    for (guint i = 0; i < log->len; i++) {
-        const RsReadyMark *m = &g_array_index(log, RsReadyMark, i);
-        if (m->at > end)
-            break;
-        if (m->at > start && cur < best) {
-            best = cur;
-            *when = i > 0 ? MAX(start, g_array_index(log, RsReadyMark, i - 1).at) : start;
-        }
-        cur = m->n;
-    }
-    if (cur < best) {
-        best = cur;
-        *when = start;
-        for (guint i = log->len; i-- > 0;) {
-            const RsReadyMark *m = &g_array_index(log, RsReadyMark, i);
-            if (m->at <= end) {
-                *when = MAX(start, m->at);
-                break;
-            }
-        }
-    }
-    return best;
-}
-
-/* Takes a pod out of its deployment's lists: it is terminating or gone. */
-void
-rs_workload_forget(RsWorkload *wl, RsPod *pod)
-{
-    if (wl == NULL)
-        return;
-    if (list_remove(wl->pods, pod)) {
-        if (pod->api_ready)
-            wl->n_ready_new--;
-    } else if (list_remove(wl->old, pod)) {
-        wl->n_old--;
-        if (pod->api_ready)
-            wl->n_ready_old--;
-    } else {
-        return;
-    }
-    if (pod->api_ready)
-        rs_workload_ready_changed(pod->ns->world, wl);
-}
-
-/* Whether the deployment still lists the pod (not terminating, not gone). */
-static bool
-listed(const RsPod *pod)
-{
-    return pod->owner != NULL && !pod->terminating && pod->state != RS_POD_GONE;
-}
-
-/* The pod is GONE: out of the endpoints, its deployment and the label
- * index; its address returns to the pool (R3).  Requests still at it are
- * reset (a kill; callers drain or kill first, this is the safety net). */
-void
-rs_pod_exit(RsWorld *w, RsPod *pod)
-{
-    if (pod->state == RS_POD_GONE)
-        return;
-    pod_cancel_timer(w, pod);
-    rs_pod_cancel_lifecycle(w, pod);
-    if ((pod->busy > 0 || pod->queued > 0 || pod->s_head != NULL) && w->pod_stopped != NULL)
-        w->pod_stopped(w->pod_stopped_data, pod, pod->crashed ? RS_STOP_CRASHED : RS_STOP_KILLED);
-    if (pod->api_ready)
-        rs_pod_set_ready(w, pod, false);
-    rs_pod_drop_requester(pod);
-    if (listed(pod))
-        rs_workload_forget(pod->owner, pod);
-    if (pod->terminating && pod->owner != NULL)
-        pod->owner->n_terminating--;
-    pod->state = RS_POD_GONE;
-    pod->app_up = false;
-    if (pod->stopped_at == RS_TIME_NEVER)  /* R6: deleted, or R7: a crash already set it */
-        pod->stopped_at = rs_engine_now(w->eng);
-    unindex_labels(pod);
-    if (pod->has_ip) {
-        if (g_hash_table_lookup(w->pod_by_ip, GUINT_TO_POINTER(pod->ip)) == pod)
-            g_hash_table_remove(w->pod_by_ip, GUINT_TO_POINTER(pod->ip));
-        rs_addr_pool_release(&w->pod_pool, pod->ip);
-        pod->has_ip = false;
-    }
-    if (pod->owner != NULL && !pod->owner->removed)
-        rs_rollout_reconcile(w, pod->owner);    /* R54: recreate waits for old pods to exit */
-}
-
 /* Appends "; replacement X gets IP" (or why there is none) to a sentence. */
 static void
 describe_replacement(RsWorld *w, RsPod *pod, RsPod *repl, GString *s)
@@ -383,12 +232,12 @@ rs_world_delete_pod(RsWorld *w, RsPod *pod)
                                  pod->s_head == NULL);
     if (graceful)
         rs_pod_terminate_begin(w, pod);
-    else if (listed(pod)) {
+    else if (rs_pod_listed(pod)) {
         if (pod->api_ready)
             rs_pod_set_ready(w, pod, false);
         rs_workload_forget(pod->owner, pod);
     }
-    RsPod *repl = pod->owner != NULL && !pod->owner->removed ? rs_rollout_reconcile(w, pod->owner) : NULL;
+    RsPod *repl = pod->owner != NULL && !pod->owner->removed ? rs_world_reconcile(w, pod->owner) : NULL;
     g_autoptr(GString) s = g_string_new(NULL);
     if (at_once)
         g_string_append_printf(s, "%s deleted: it leaves the endpoints and stops", pod->full);
@@ -416,7 +265,7 @@ rs_pod_remove(RsWorld *w, RsPod *pod)
     }
     if (pod->api_ready)
         rs_pod_set_ready(w, pod, false);
-    if (listed(pod))
+    if (rs_pod_listed(pod))
         rs_workload_forget(pod->owner, pod);
     rs_pod_exit(w, pod);
 }
@@ -432,9 +281,9 @@ on_failure_detected(RsEngine *eng, void *obj, uint64_t arg)
     pod->timer = 0;
     if (pod->api_ready)
         rs_pod_set_ready(w, pod, false);
-    if (listed(pod))
+    if (rs_pod_listed(pod))
         rs_workload_forget(pod->owner, pod);
-    RsPod *repl = pod->owner != NULL && !pod->owner->removed ? rs_rollout_reconcile(w, pod->owner) : NULL;
+    RsPod *repl = pod->owner != NULL && !pod->owner->removed ? rs_world_reconcile(w, pod->owner) : NULL;
     g_autoptr(GString) s = g_string_new(NULL);
     g_string_append_printf(s, "failure of %s detected after %s: it leaves the endpoints", pod->full,
                            dur_str(w->failure_detection, b));
@@ -454,7 +303,7 @@ rs_world_crash_pod(RsWorld *w, RsPod *pod)
                      pod->crashed ? "already crashed" : "already gone");
         return;
     }
-    pod_cancel_timer(w, pod);
+    rs_pod_cancel_timer(w, pod);
     rs_pod_cancel_lifecycle(w, pod);
     pod->crashed = true;
     pod->app_up = false;
@@ -487,7 +336,7 @@ rs_world_scale(RsWorld *w, RsWorkload *wl, unsigned replicas)
 {
     rs_world_log(w, RS_RULE_NONE, "%s scaled from %u to %u replicas", wl->full, wl->replicas, replicas);
     wl->replicas = replicas;
-    rs_rollout_reconcile(w, wl);
+    rs_world_reconcile(w, wl);
 }
 
 /* Creates a deployment and its pods now. */
@@ -511,7 +360,7 @@ rs_world_add_deployment(RsWorld *w, RsNamespace *ns, const char *name, RsTemplat
     g_hash_table_insert(w->wl_by_name, (gpointer)wl->full, wl);
     rs_world_log(w, RS_RULE_NONE, "deployment %s created with %u replica%s", wl->full, replicas,
                  replicas == 1 ? "" : "s");
-    rs_rollout_reconcile(w, wl);
+    rs_world_reconcile(w, wl);
     return wl;
 }
 
@@ -520,27 +369,6 @@ RsPod *
 rs_world_add_bare_pod(RsWorld *w, RsNamespace *ns, const char *name, RsTemplate *tmpl)
 {
     return pod_new(w, ns, NULL, tmpl, name);
-}
-
-/* apply of a deployment: creates it, or changes its template (a rollout by
- * its strategy, R54) and its replicas. */
-void
-rs_world_apply_deployment(RsWorld *w, RsNamespace *ns, const char *name, RsTemplate *tmpl,
-                          unsigned replicas, const RsStrategySpec *strategy)
-{
-    RsWorkload *wl = rs_world_workload(w, ns->name, name);
-    if (wl == NULL) {
-        rs_world_add_deployment(w, ns, name, tmpl, replicas, strategy);
-        return;
-    }
-    wl->strategy = *strategy;
-    wl->replicas = replicas;
-    if (!rs_template_equal(wl->tmpl, tmpl)) {
-        rs_world_rollout(w, wl, tmpl, "apply changed its pod template");
-        return;
-    }
-    rs_world_log(w, RS_RULE_NONE, "%s applied unchanged (replicas %u)", wl->full, replicas);
-    rs_rollout_reconcile(w, wl);
 }
 
 /* remove of a deployment: every pod terminates (R55), none is replaced. */
@@ -580,19 +408,4 @@ rs_pod_port_named(const RsPod *pod, const char *name)
             return &pod->tmpl->ports[i];
     }
     return NULL;
-}
-
-/* Whether the pod answers packets: it holds its address and has not crashed. */
-bool
-rs_pod_alive(const RsPod *pod)
-{
-    return pod->has_ip && !pod->crashed && pod->state != RS_POD_GONE;
-}
-
-/* Whether the pod's app accepts a new connection now (R4, R5, R51, R55). */
-bool
-rs_pod_accepts(const RsPod *pod)
-{
-    return rs_pod_alive(pod) && pod->app_up && !pod->container_down && !pod->sigterm &&
-           pod->state != RS_POD_FAILED;
 }

@@ -277,3 +277,24 @@ rs_world_template_derive(RsWorld *w, const RsTemplate *base, const RsTemplate *s
     if (mask & RS_SET_GRACE) t->termination_grace = set->termination_grace;
     return t;
 }
+
+/* apply of a deployment: creates it, or changes its template (a rollout by
+ * its strategy, R54) and its replicas. */
+void
+rs_world_apply_deployment(RsWorld *w, RsNamespace *ns, const char *name, RsTemplate *tmpl,
+                          unsigned replicas, const RsStrategySpec *strategy)
+{
+    RsWorkload *wl = rs_world_workload(w, ns->name, name);
+    if (wl == NULL) {
+        rs_world_add_deployment(w, ns, name, tmpl, replicas, strategy);
+        return;
+    }
+    wl->strategy = *strategy;
+    wl->replicas = replicas;
+    if (!rs_template_equal(wl->tmpl, tmpl)) {
+        rs_world_rollout(w, wl, tmpl, "apply changed its pod template");
+        return;
+    }
+    rs_world_log(w, RS_RULE_NONE, "%s applied unchanged (replicas %u)", wl->full, replicas);
+    rs_rollout_reconcile(w, wl);
+}

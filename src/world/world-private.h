@@ -5,8 +5,11 @@
  *
  *   addrpool, balance, eventlog, registry   leaves: pools, balancers, the log,
  *                                           interning and lookups
- *   pod, lifecycle, rollout                 pods and deployments (R3-R8,
- *                                           R51-R55)
+ *   lifecycle, pod, rollout                 pods and deployments (R3-R8,
+ *                                           R51-R55): a pod's container,
+ *                                           probes, termination and exit;
+ *                                           creating, deleting, crashing pods;
+ *                                           the deployment's controller
  *   service                                 services and their views (R10-R16)
  *   route, host, policy                     routes (R20-R22), hosts and egress
  *                                           (R32-R36), network isolation (R39-R47)
@@ -16,8 +19,9 @@
  *
  * A lower file that must tell a higher one about a change does it through a
  * hook the builder installs (RsWorldHooks in world.h): a pod's readiness
- * changed (its services re-read their endpoints, R15), or something the
- * router watches changed (it reloads, R28).  That keeps the calls one-way
+ * changed (its services re-read their endpoints, R15), something the
+ * router watches changed (it reloads, R28), or a deployment's pods changed
+ * (its controller reconciles, R54).  That keeps the calls one-way
  * at the cost of one indirect call per notification.
  */
 #ifndef RAHTISIM_WORLD_PRIVATE_H
@@ -49,6 +53,15 @@ rs_world_notify_edge(RsWorld *w)
         w->hooks.edge_changed(w);
 }
 
+/* A deployment's pods changed (one became ready or exited, or its
+ * replicas changed): its controller reconciles (R54, rs_rollout_reconcile);
+ * returns the last pod it created, or NULL. */
+static inline RsPod *
+rs_world_reconcile(RsWorld *w, RsWorkload *wl)
+{
+    return w->hooks.workload_changed != NULL ? w->hooks.workload_changed(w, wl) : NULL;
+}
+
 /* ---- build.c: the builder (events.c uses it for apply) ---- */
 
 RsNamespace *rs_world_ensure_namespace(RsWorld *w, const char *name);
@@ -61,11 +74,29 @@ RsWorkload *rs_world_add_deployment(RsWorld *w, RsNamespace *ns, const char *nam
                                     RsTemplate *tmpl, unsigned replicas,
                                     const RsStrategySpec *strategy);
 RsPod *rs_world_add_bare_pod(RsWorld *w, RsNamespace *ns, const char *name, RsTemplate *tmpl);
+/* rollout.c: apply of a deployment (a rollout when its template changed, R54). */
 void rs_world_apply_deployment(RsWorld *w, RsNamespace *ns, const char *name,
                                RsTemplate *tmpl, unsigned replicas, const RsStrategySpec *strategy);
 void rs_world_remove_deployment(RsWorld *w, RsWorkload *wl);
 
-/* ---- the lifecycle (src/world/pod.c, lifecycle.c, rollout.c; R4-R8, R51-R55) ---- */
+/* ---- the lifecycle (src/world/lifecycle.c, pod.c, rollout.c; R4-R8, R51-R55) ---- */
+
+/* Cancels a pod's pending lifecycle timer (restart, address retry), if any. */
+static inline void
+rs_pod_cancel_timer(RsWorld *w, RsPod *pod)
+{
+    if (pod->timer != 0)
+        rs_engine_cancel(w->eng, pod->timer);
+    pod->timer = 0;
+}
+
+/* Whether the deployment still lists the pod (not terminating, not gone). */
+static inline bool
+rs_pod_listed(const RsPod *pod)
+{
+    return pod->owner != NULL && !pod->terminating && pod->state != RS_POD_GONE;
+}
+
 
 /* lifecycle.c: the pod got its address and its container starts (R5, R51-R53). */
 void rs_pod_container_start(RsWorld *w, RsPod *pod);
@@ -80,17 +111,17 @@ void rs_pod_terminate_begin(RsWorld *w, RsPod *pod);
  * the drain and the kill at termination_grace run; idle and without a hook
  * it exits at once. */
 void rs_pod_terminate_run(RsWorld *w, RsPod *pod);
-/* pod.c: the pod is GONE: out of every index, its address released (R3). */
+/* lifecycle.c: the pod is GONE: out of every index, its address released (R3). */
 void rs_pod_exit(RsWorld *w, RsPod *pod);
 /* pod.c: removes a pod its controller chose: terminates (R55) or is gone at once. */
 void rs_pod_remove(RsWorld *w, RsPod *pod);
 /* pod.c: creates a pod of a deployment: `<name>-<n>` with the next n. */
 RsPod *rs_workload_new_pod(RsWorld *w, RsWorkload *wl);
-/* pod.c: notes a change of a deployment's ready pods in its ready_log. */
+/* lifecycle.c: notes a change of a deployment's ready pods in its ready_log. */
 void rs_workload_ready_changed(RsWorld *w, RsWorkload *wl);
-/* pod.c: takes a pod out of its deployment's requesters. */
+/* lifecycle.c: takes a pod out of its deployment's requesters. */
 void rs_pod_drop_requester(RsPod *pod);
-/* pod.c: takes a pod out of its deployment's lists (terminating or gone). */
+/* lifecycle.c: takes a pod out of its deployment's lists (terminating or gone). */
 void rs_workload_forget(RsWorkload *wl, RsPod *pod);
 /* rollout.c: brings a deployment towards its replicas of the current template
  * by its strategy (R54); returns the last pod it created, or NULL. */
