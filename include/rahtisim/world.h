@@ -590,7 +590,7 @@ RsService *rs_world_service_nth(const RsWorld *w, unsigned i);
 unsigned rs_world_n_routes(const RsWorld *w);
 RsRoute *rs_world_route_nth(const RsWorld *w, unsigned i);
 /* The fewest ready pods a deployment had in [start, end] (R54); *when: the
- * first time it had that few (src/world/pod.c). */
+ * first time it had that few (src/world/lifecycle.c). */
 unsigned rs_workload_ready_min(const RsWorkload *wl, rs_time_t start, rs_time_t end, rs_time_t *when);
 /* A namespace's live services, in creation order. */
 unsigned rs_namespace_n_services(const RsNamespace *ns);
