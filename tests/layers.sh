@@ -21,9 +21,9 @@ import os, re, subprocess, sys
 top, build = sys.argv[1], sys.argv[2]
 # Bottom to top: a folder may use the folders before it, never those after.
 ORDER = ['util', 'engine', 'scenario', 'world', 'net', 'sim', 'traffic', 'check',
-         'report', 'plot', 'teach', 'import', 'sweep', 'export', 'cli', 'main']
+         'report', 'plot', 'import', 'teach', 'sweep', 'export', 'cli', 'main']
 # The public headers, by the folder that implements them.
-HEADER = {'util': 'util', 'cleanup': 'util', 'engine': 'engine', 'rng': 'engine', 'outcome': 'scenario',
+HEADER = {'util': 'util', 'cleanup': 'util', 'spawn': 'util', 'engine': 'engine', 'rng': 'engine', 'outcome': 'scenario',
           'scenario': 'scenario', 'lb': 'scenario', 'world': 'world', 'router': 'world', 'policy': 'world',
           'dns': 'net', 'request': 'net', 'sim': 'sim', 'histogram': 'traffic',
           'traffic': 'traffic', 'expect': 'check', 'report': 'report', 'plot': 'plot',
