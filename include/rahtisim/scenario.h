@@ -360,8 +360,10 @@ typedef struct {
     char *path;                 /* "/" if none */
 } RsUrl;
 
-/* Parses a URL as scenario-format.md describes; NULL on error with a message. */
-bool rs_url_parse(const char *text, RsUrl *out, char **errmsg);
+/* Parses a URL as scenario-format.md describes ("Where a request goes").  True
+ * on success: `out` holds the URL (rs_url_clear it).  False on error: `out` is
+ * zeroed and *error (RS_SCENARIO_ERROR_INVALID) says what is wrong. */
+bool rs_url_parse(const char *text, RsUrl *out, GError **error);
 void rs_url_clear(RsUrl *u);
 /* The URL as a person would write it (no default port; g_free it). */
 char *rs_url_format(const RsUrl *u);

@@ -30,11 +30,12 @@
 GQuark rs_sim_error_quark(void);
 
 typedef enum {
-    RS_SIM_ERROR_INVALID,           /* the scenario cannot be built, or a request cannot be made */
+    RS_SIM_ERROR_INVALID,           /* a request cannot be made, a name cannot be resolved */
 } RsSimError;
 
 /* Builds the world of `sc` (at time 0) and schedules its events; `seed`
- * overrides sc->seed.  The scenario is not referenced after this returns. */
+ * overrides sc->seed.  The scenario is not referenced after this returns.
+ * NULL with the world's error (RS_WORLD_ERROR_INVALID) if it cannot be built. */
 RsSim *rs_sim_new(const RsScenario *sc, uint64_t seed, GError **error);
 void rs_sim_free(RsSim *sim);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RsSim, rs_sim_free)

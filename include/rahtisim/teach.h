@@ -32,7 +32,9 @@ GQuark rs_teach_error_quark(void);
 
 typedef enum {
     RS_TEACH_ERROR_USAGE,       /* a --from, --at or URL that does not fit the scenario */
-    RS_TEACH_ERROR_SIM,         /* the scenario cannot be simulated (yet) */
+    RS_TEACH_ERROR_SIM,         /* the request never got an answer; a world that cannot be
+                                 * built or a request that cannot be made pass through with
+                                 * their own domain (RS_WORLD_ERROR, RS_SIM_ERROR) */
     RS_TEACH_ERROR_LIMIT,       /* simulating what was asked would exceed --max-events */
 } RsTeachError;
 

@@ -28,9 +28,9 @@ rs_cmd_explain(int argc, char **argv)
         return rs_cli_usage_error("explain: --from X and --to URL are required "
                                   "(rahtisim help explain)");
     g_auto(RsUrl) url = {0};
-    g_autofree char *msg = NULL;
-    if (!rs_url_parse(a.to, &url, &msg))
-        return rs_cli_usage_error("explain: --to %s: %s", a.to, msg ? msg : "not a URL");
+    g_autoptr(GError) uerr = NULL;
+    if (!rs_url_parse(a.to, &url, &uerr))
+        return rs_cli_usage_error("explain: --to %s: %s", a.to, uerr->message);
     g_autoptr(RsScenario) sc = rs_teach_load(&a);
     if (sc == NULL)
         return RS_EXIT_USAGE;

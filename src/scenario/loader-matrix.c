@@ -125,11 +125,9 @@ golden(Ld *ld, const cJSON *gnode, const char *gpath, RsExpectSpec *e)
         g_autofree char *p = g_strdup_printf("destinations[%u].url", i);
         if (!cJSON_IsString(u))
             return golden_fail(ld, gdoc, c, p, "expected the destination's URL (a string)");
-        char *msg = NULL;
-        if (!rs_url_parse(u->valuestring, &e->matrix_to[i], &msg)) {
-            g_autofree char *m = msg;
-            return golden_fail(ld, gdoc, u, p, "%s", m ? m : "not a URL");
-        }
+        g_autoptr(GError) uerr = NULL;
+        if (!rs_url_parse(u->valuestring, &e->matrix_to[i], &uerr))
+            return golden_fail(ld, gdoc, u, p, "%s", uerr->message);
         g_autofree char *cp = g_strdup_printf("%s (%s %s)", gpath, name, p);
         if (e->matrix_to[i].pod_ref) {
             g_auto(GStrv) parts = g_strsplit(e->matrix_to[i].pod_ref, "/", 2);

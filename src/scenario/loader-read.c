@@ -652,9 +652,9 @@ ld_v_url(Ld *ld, const cJSON *v, const char *path, RsUrl *out)
     ld_note(ld, path, "{\"type\":\"string\",\"minLength\":1}");
     if (!cJSON_IsString(v))
         return ld_fail(ld, v, false, path, "expected a URL (a string), found %s", ld_type_word(v));
-    g_autofree char *err = NULL;
+    g_autoptr(GError) err = NULL;
     if (!rs_url_parse(v->valuestring, out, &err))
-        return ld_fail(ld, v, false, path, "%s", err);
+        return ld_fail(ld, v, false, path, "%s", err->message);
     return true;
 }
 

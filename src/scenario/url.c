@@ -92,34 +92,31 @@ rs_url_clear(RsUrl *u)
     memset(u, 0, sizeof *u);
 }
 
-/* Sets *errmsg and returns false. */
+/* Sets *error (RS_SCENARIO_ERROR_INVALID) and returns false. */
 G_GNUC_PRINTF(2, 3) static bool
-url_fail(char **errmsg, const char *fmt, ...)
+url_fail(GError **error, const char *fmt, ...)
 {
-    if (errmsg) {
-        va_list ap;
-        va_start(ap, fmt);
-        *errmsg = g_strdup_vprintf(fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error_literal(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_INVALID, msg);
     return false;
 }
 
-/* Parses a request target; on error returns false, `out` zeroed, *errmsg set. */
+/* Parses a request target; on error returns false, `out` zeroed, *error set. */
 bool
-rs_url_parse(const char *text, RsUrl *out, char **errmsg)
+rs_url_parse(const char *text, RsUrl *out, GError **error)
 {
     memset(out, 0, sizeof *out);
-    if (errmsg)
-        *errmsg = NULL;
     if (!text)
-        return url_fail(errmsg, "expected a URL");
+        return url_fail(error, "expected a URL");
     for (const char *c = text; *c; c++)
         if (g_ascii_isspace(*c))
-            return url_fail(errmsg, "a URL cannot contain spaces");
+            return url_fail(error, "a URL cannot contain spaces");
     const char *sep = strstr(text, "://");
     if (!sep)
-        return url_fail(errmsg, "expected a URL like http://NAME[:PORT][/PATH], https://... or tcp://NAME:PORT");
+        return url_fail(error, "expected a URL like http://NAME[:PORT][/PATH], https://... or tcp://NAME:PORT");
     g_autofree char *scheme = g_ascii_strdown(text, sep - text);
     RsUrl u = {0};
     if (strcmp(scheme, "http") == 0) {
@@ -131,22 +128,22 @@ rs_url_parse(const char *text, RsUrl *out, char **errmsg)
     } else if (strcmp(scheme, "tcp") == 0) {
         u.scheme = RS_SCHEME_TCP;
     } else {
-        return url_fail(errmsg, "unknown URL scheme `%s` (use http://, https:// or tcp://)", scheme);
+        return url_fail(error, "unknown URL scheme `%s` (use http://, https:// or tcp://)", scheme);
     }
     const char *p = sep + 3;
     const char *host_end;
     if (*p == '[') {
-        return url_fail(errmsg, "IPv6 address in `%s`: rahtisim models IPv4 only (R1)", text);
+        return url_fail(error, "IPv6 address in `%s`: rahtisim models IPv4 only (R1)", text);
     } else if (*p == '@') {
         /* @ns/pod: the only authority with a slash in it */
         const char *slash = strchr(p, '/');
         if (!slash)
-            return url_fail(errmsg, "expected @NAMESPACE/POD after the scheme");
+            return url_fail(error, "expected @NAMESPACE/POD after the scheme");
         const char *pe = slash + 1;
         while (*pe && *pe != ':' && *pe != '/' && *pe != '?' && *pe != '#')
             pe++;
         if (!is_label(p + 1, (size_t)(slash - p - 1)) || !is_label(slash + 1, (size_t)(pe - slash - 1)))
-            return url_fail(errmsg, "expected @NAMESPACE/POD after the scheme (lowercase names)");
+            return url_fail(error, "expected @NAMESPACE/POD after the scheme (lowercase names)");
         u.pod_ref = g_strndup(p + 1, (size_t)(pe - p - 1));
         host_end = pe;
     } else {
@@ -158,17 +155,17 @@ rs_url_parse(const char *text, RsUrl *out, char **errmsg)
         if (colon && strchr(colon + 1, ':')) {
             struct in6_addr a6;
             if (inet_pton(AF_INET6, auth, &a6) == 1)
-                return url_fail(errmsg, "IPv6 address `%s`: rahtisim models IPv4 only (R1)", auth);
-            return url_fail(errmsg, "invalid host `%s`", auth);
+                return url_fail(error, "IPv6 address `%s`: rahtisim models IPv4 only (R1)", auth);
+            return url_fail(error, "invalid host `%s`", auth);
         }
         if (strchr(auth, '@'))
-            return url_fail(errmsg, "user names in URLs are not supported (`%s`)", auth);
+            return url_fail(error, "user names in URLs are not supported (`%s`)", auth);
         if (colon)
             host_end = p + (colon - auth);
         g_autofree char *host = g_ascii_strdown(p, host_end - p);
         if (!*host) {
             rs_url_clear(&u);
-            return url_fail(errmsg, "missing host name in `%s`", text);
+            return url_fail(error, "missing host name in `%s`", text);
         }
         bool numeric = true;
         for (const char *c = host; *c; c++)
@@ -176,10 +173,10 @@ rs_url_parse(const char *text, RsUrl *out, char **errmsg)
                 numeric = false;
         if (numeric && strchr(host, '.') && host[strlen(host) - 1] != '.') {
             if (!rs_parse_ipv4(host, &u.ip))
-                return url_fail(errmsg, "invalid IPv4 address `%s`", host);
+                return url_fail(error, "invalid IPv4 address `%s`", host);
             u.is_ip = true;
         } else if (!is_dns_name(host)) {
-            return url_fail(errmsg, "invalid host name `%s` (letters, digits, `-` and dots)", host);
+            return url_fail(error, "invalid host name `%s` (letters, digits, `-` and dots)", host);
         }
         if (!u.is_ip)
             u.host = g_steal_pointer(&host);
@@ -194,19 +191,19 @@ rs_url_parse(const char *text, RsUrl *out, char **errmsg)
             v = v * 10 + (unsigned)(*p++ - '0');
         if (p == d || v < 1 || v > 65535 || (*p && *p != '/' && *p != '?' && *p != '#')) {
             rs_url_clear(&u);
-            return url_fail(errmsg, "invalid port in `%s` (1-65535)", text);
+            return url_fail(error, "invalid port in `%s` (1-65535)", text);
         }
         u.port = (uint16_t)v;
         has_port = true;
     }
     if (u.scheme == RS_SCHEME_TCP && !has_port) {
         rs_url_clear(&u);
-        return url_fail(errmsg, "a tcp:// URL needs a port (tcp://NAME:PORT)");
+        return url_fail(error, "a tcp:// URL needs a port (tcp://NAME:PORT)");
     }
     size_t plen = strcspn(p, "?#");
     if (u.scheme == RS_SCHEME_TCP && plen > 0 && strcmp(p, "/") != 0) {
         rs_url_clear(&u);
-        return url_fail(errmsg, "a tcp:// URL has no path");
+        return url_fail(error, "a tcp:// URL has no path");
     }
     u.path = plen > 0 ? g_strndup(p, plen) : g_strdup("/");
     *out = u;

@@ -6,7 +6,7 @@
  * edge (routes, the router, public DNS records, hosts, egress, annotate and
  * router events, R18-R36) and traffic (src/traffic/, driven through
  * rs_sim_request_client).  Building fails only for a world that cannot be
- * built (RS_SIM_ERROR_INVALID: an address conflict, ...).
+ * built (the world's RS_WORLD_ERROR_INVALID: an address conflict, ...).
  *
  * A request is sent by a client of its requester: client 0 for probes
  * (rs_sim_request), a traffic source's own clients otherwise; the client
@@ -53,8 +53,7 @@ rs_sim_new(const RsScenario *sc, uint64_t seed, GError **error)
     /* The scenario's events right after the build, as the first engine
      * events scheduled (R37: their order among equal times is file order). */
     if (sim->world == NULL || !rs_world_schedule_events(sim->world, sc, &err)) {
-        g_set_error_literal(error, RS_SIM_ERROR, RS_SIM_ERROR_INVALID, err->message);
-        g_error_free(err);
+        g_propagate_error(error, err);      /* the world's own domain and code */
         return NULL;
     }
     sim->net = rs_net_new(sim->world, sim, &rs_router_walk);

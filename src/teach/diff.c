@@ -351,11 +351,8 @@ why_side(const RsScenario *sc, rs_time_t at, GArray *cells, bool new_side)
         if ((new_side ? c->new_outcome : c->old_outcome) < 0)
             continue;
         g_autoptr(GError) e2 = NULL;
-        char *msg = NULL;
-        if (!rs_teach_from_parse(sc, sim, c->row, &froms[i], &e2) || !rs_url_parse(c->url, &urls[i], &msg)) {
-            g_free(msg);
+        if (!rs_teach_from_parse(sc, sim, c->row, &froms[i], &e2) || !rs_url_parse(c->url, &urls[i], &e2))
             continue;
-        }
         if (!rs_sim_check_request(sim, &froms[i], &urls[i], NULL))
             continue;
         slots[i] = (WhySlot){.why = new_side ? &c->new_why : &c->old_why, .left = &left};

@@ -109,9 +109,9 @@ static void
 add_col(RsMatrix *m, const char *kind, char *label, char *url)
 {
     Col c = {.label = label, .kind = g_strdup(kind)};
-    char *msg = NULL;
-    if (!rs_url_parse(url, &c.parsed, &msg))
-        g_error("matrix: built an invalid URL %s: %s", url, msg);
+    g_autoptr(GError) err = NULL;
+    if (!rs_url_parse(url, &c.parsed, &err))
+        g_error("matrix: built an invalid URL %s: %s", url, err->message);
     c.url = rs_url_format(&c.parsed);      /* as a person writes it: no default port */
     g_free(url);
     g_array_append_val(m->cols, c);

@@ -161,8 +161,7 @@ rs_teach_sim_at_limit(const RsScenario *sc, uint64_t seed, rs_time_t at, uint64_
     GError *err = NULL;
     RsSim *sim = rs_sim_new(sc, seed, &err);
     if (sim == NULL) {
-        g_set_error_literal(error, RS_TEACH_ERROR, RS_TEACH_ERROR_SIM, err->message);
-        g_error_free(err);
+        g_propagate_error(error, err);      /* RS_WORLD_ERROR: keeps its domain and code */
         return NULL;
     }
     RsEngine *eng = rs_sim_engine(sim);
@@ -199,8 +198,7 @@ rs_teach_send(RsSim *sim, const RsFrom *from, const RsUrl *to, const char *strea
 {
     GError *err = NULL;
     if (!rs_sim_check_request(sim, from, to, &err)) {
-        g_set_error_literal(error, RS_TEACH_ERROR, RS_TEACH_ERROR_SIM, err->message);
-        g_error_free(err);
+        g_propagate_error(error, err);      /* RS_SIM_ERROR: keeps its domain and code */
         return NULL;
     }
     SendCtx ctx = {NULL};

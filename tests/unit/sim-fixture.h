@@ -79,10 +79,10 @@ fx_send(RsSim *sim, const char *from, bool deployment, const char *url, const ch
     char buf[256];
     RsFrom f = fx_from(from, deployment, buf, sizeof buf);
     RsUrl u;
-    char *msg = NULL;
-    if (!rs_url_parse(url, &u, &msg)) {
-        fprintf(stderr, "fixture: bad url %s: %s\n", url, msg);
-        g_free(msg);
+    GError *err = NULL;
+    if (!rs_url_parse(url, &u, &err)) {
+        fprintf(stderr, "fixture: bad url %s: %s\n", url, err->message);
+        g_error_free(err);
         CU_FAIL_FATAL("bad url");
     }
     rs_sim_request(sim, &f, &u, stream, record, fx_done, out);

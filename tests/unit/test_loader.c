@@ -148,7 +148,7 @@ static void
 test_urls(void)
 {
     RsUrl u;
-    char *err = NULL;
+    GError *err = NULL;
     CU_ASSERT_FATAL(rs_url_parse("http://Nginx.Fenic/", &u, &err));
     CU_ASSERT_EQUAL(u.scheme, RS_SCHEME_HTTP);
     CU_ASSERT_STRING_EQUAL(u.host, "nginx.fenic");
@@ -193,10 +193,11 @@ test_urls(void)
         err = NULL;
         CU_ASSERT_FALSE(rs_url_parse(bad[i].url, &u, &err));
         CU_ASSERT_PTR_NOT_NULL_FATAL(err);
-        if (!strstr(err, bad[i].frag))
-            fprintf(stderr, "\n  %s: %s\n", bad[i].url, err);
-        CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].frag));
-        g_free(err);
+        CU_ASSERT_TRUE(g_error_matches(err, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_INVALID));
+        if (!strstr(err->message, bad[i].frag))
+            fprintf(stderr, "\n  %s: %s\n", bad[i].url, err->message);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err->message, bad[i].frag));
+        g_clear_error(&err);
     }
 }
 

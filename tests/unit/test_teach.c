@@ -287,8 +287,7 @@ test_matrix_isolated_equals_fresh(void)
                     RsFrom from;
                     CU_ASSERT_TRUE_FATAL(rs_teach_from_parse(sc, sim, rs_matrix_row_name(m, r), &from, NULL));
                     RsUrl url;
-                    char *msg = NULL;
-                    CU_ASSERT_TRUE_FATAL(rs_url_parse(rs_matrix_col_url(m, c), &url, &msg));
+                    CU_ASSERT_TRUE_FATAL(rs_url_parse(rs_matrix_col_url(m, c), &url, NULL));
                     g_autoptr(RsResult) res = rs_teach_send(sim, &from, &url, "matrix", NULL);
                     char want = res != NULL ? rs_outcome_letter(res->outcome) : '?';
                     if (rs_matrix_cell(m, r, c) != want)

@@ -246,7 +246,7 @@ test_cluster_ips(void)
     }
     RsSim *s2 = rs_sim_new(sc, 1, &err);
     CU_ASSERT_PTR_NULL(s2);
-    CU_ASSERT_TRUE(g_error_matches(err, RS_SIM_ERROR, RS_SIM_ERROR_INVALID));
+    CU_ASSERT_TRUE(g_error_matches(err, RS_WORLD_ERROR, RS_WORLD_ERROR_INVALID));
     g_clear_error(&err);
     rs_sim_free(s2);
 }
