@@ -424,7 +424,12 @@ static bool
 scan_object(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
 {
     const cJSON *child = node ? node->child : NULL;
-    g_autoptr(GHashTable) seen = node ? g_hash_table_new(g_str_hash, g_str_equal) : NULL;
+    /* Duplicate keys: the first SCAN_FEW_KEYS members are compared with the
+     * members before them (most objects are that small, and a hash table
+     * per object cost more than the scan); from then on a table of keys. */
+    enum { SCAN_FEW_KEYS = 8 };
+    g_autoptr(GHashTable) seen = NULL;
+    unsigned n_keys = 0;
     s->i++;
     scan_ws(s);
     if (s->i < s->len && s->t[s->i] == '}') {
@@ -448,14 +453,27 @@ scan_object(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
             return scan_fail(s, key_off, "internal error: the parser and the scanner disagree");
         if (child) {
             g_hash_table_insert(kpos, (gpointer)child, GSIZE_TO_POINTER(key_off + 1));
-            gpointer first = NULL;
-            if (g_hash_table_lookup_extended(seen, child->string, NULL, &first)) {
+            const cJSON *dup = NULL;
+            if (++n_keys <= SCAN_FEW_KEYS) {
+                for (const cJSON *o = node->child; o != child && !dup; o = o->next)
+                    if (strcmp(o->string, child->string) == 0)
+                        dup = o;
+            } else {
+                if (!seen) {
+                    seen = g_hash_table_new(g_str_hash, g_str_equal);
+                    for (const cJSON *o = node->child; o != child; o = o->next)
+                        g_hash_table_insert(seen, o->string, (gpointer)o);
+                }
+                dup = g_hash_table_lookup(seen, child->string);
+                g_hash_table_insert(seen, child->string, (gpointer)child);
+            }
+            if (dup) {
                 int line, col;
-                rs_jsonc_linecol(s->doc, GPOINTER_TO_SIZE(first), &line, &col);
+                size_t first = GPOINTER_TO_SIZE(g_hash_table_lookup(kpos, dup)) - 1;
+                rs_jsonc_linecol(s->doc, first, &line, &col);
                 return scan_fail(s, key_off, "duplicate key `%s` (first at line %d, column %d)",
                                  child->string, line, col);
             }
-            g_hash_table_insert(seen, child->string, GSIZE_TO_POINTER(key_off));
         }
         scan_ws(s);
         if (s->i >= s->len || s->t[s->i] != ':') {

@@ -35,7 +35,9 @@ typedef struct {
 /* What the file declares in one namespace (R2: names unique per kind). */
 typedef struct {
     RsNamespaceSpec *spec;
-    GHashTable *by_kind[RS_KIND_LAST + 1];     /* name -> LdObj* (borrowed) */
+    GHashTable *by_kind[RS_KIND_LAST + 1];     /* name -> LdObj* (borrowed); NULL while
+                                                * the kind has no name (most namespaces
+                                                * of a big file use two or three kinds) */
     GPtrArray *objs;                            /* LdObj*, owned, file order */
 } LdNs;
 

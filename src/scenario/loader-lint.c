@@ -51,12 +51,20 @@ listens(const RsWorkloadSpec *w, uint16_t port, const char *name)
     return false;
 }
 
+/* Below this many objects a namespace's services scan its workloads
+ * directly: an index costs more than it saves (10^5 namespaces of a pod
+ * and a service each made 10^5 tables of one label). */
+#define LINT_INDEX_MIN 16
+
 /* Indexes a namespace's workloads by label ("key=value" -> GPtrArray of
  * RsWorkloadSpec*), so that matching a selector costs the size of one label's
- * candidates instead of every workload. */
+ * candidates instead of every workload; NULL for a small namespace (see
+ * LINT_INDEX_MIN). */
 static GHashTable *
 label_index(LdNs *ns)
 {
+    if (ns->objs->len < LINT_INDEX_MIN)
+        return NULL;
     GHashTable *idx = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify)g_ptr_array_unref);
     for (guint i = 0; i < ns->objs->len; i++) {
@@ -86,7 +94,14 @@ lint_service(Ld *ld, LdNs *ns, GHashTable *labels, const RsServiceSpec *s, const
     if (s->cluster_ip_mode == RS_CLUSTER_IP_NONE && s->n_selector == 0)
         return;
     GPtrArray *sel = g_ptr_array_new();
-    if (s->n_selector > 0) {
+    if (s->n_selector > 0 && !labels) {
+        /* a small namespace: its workloads in declaration order, as the index lists them */
+        for (guint i = 0; i < ns->objs->len; i++) {
+            const LdObj *o = g_ptr_array_index(ns->objs, i);
+            if ((o->kind == RS_KIND_DEPLOYMENT || o->kind == RS_KIND_POD) && selects(s, o->spec))
+                g_ptr_array_add(sel, o->spec);
+        }
+    } else if (s->n_selector > 0) {
         g_autofree char *key = g_strconcat(s->selector[0].key, "=", s->selector[0].value, NULL);
         GPtrArray *cand = g_hash_table_lookup(labels, key);
         for (guint i = 0; cand && i < cand->len; i++)
@@ -182,10 +197,11 @@ route_host(const RsRouteSpec *r, const char *ns, const char *app_domain)
 {
     if (r->host)
         return g_ascii_strdown(r->host, -1);
-    g_autofree char *name = g_strdup(r->name);
-    g_strdelimit(name, ".", '-');
-    g_autofree char *h = g_strdup_printf("%s-%s.%s", name, ns, app_domain);
-    return g_ascii_strdown(h, -1);
+    char *h = g_strconcat(r->name, "-", ns, ".", app_domain, NULL);
+    size_t nl = strlen(r->name);
+    for (size_t i = 0; h[i]; i++)
+        h[i] = i < nl && h[i] == '.' ? '-' : g_ascii_tolower(h[i]);
+    return h;
 }
 
 /* Warns about a balance or timeout annotation the router would ignore
@@ -306,7 +322,7 @@ ld_lint(Ld *ld, const cJSON *root)
             const RsRouteSpec *owner = g_hash_table_lookup(hosts, host);
             const cJSON *at = ld_get(rn, "host") ? ld_get(rn, "host") : rn;
             /* R22: in one namespace, the oldest route with a host and path has it */
-            char *hp = g_strdup_printf("%s/%s\n%s", n->name, host, r->path);
+            char *hp = g_strconcat(n->name, "/", host, "\n", r->path, NULL);
             const RsRouteSpec *twin = g_hash_table_lookup(host_paths, hp);
             if (twin) {
                 ld_warn(ld, at, RS_R22, "route `%s/%s` asks for host `%s` and path `%s`, which route "

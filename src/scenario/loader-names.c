@@ -22,7 +22,7 @@ ld_ns_lookup(Ld *ld, const char *name)
 LdObj *
 ld_obj_lookup(LdNs *ns, RsObjKind kind, const char *name)
 {
-    return ns && name ? g_hash_table_lookup(ns->by_kind[kind], name) : NULL;
+    return ns && name && ns->by_kind[kind] ? g_hash_table_lookup(ns->by_kind[kind], name) : NULL;
 }
 
 /* The name of any registered spec. */
@@ -53,6 +53,8 @@ ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node, con
     o->applied = applied;
     g_ptr_array_add(ns->objs, o);
     const char *name = ld_obj_name(o);
+    if (!ns->by_kind[kind])
+        ns->by_kind[kind] = g_hash_table_new(g_str_hash, g_str_equal);
     LdObj *old = g_hash_table_lookup(ns->by_kind[kind], name);
     if (old && !applied && !old->applied) {
         int line, col;

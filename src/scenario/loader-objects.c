@@ -647,9 +647,7 @@ static LdNs *
 ns_new(RsNamespaceSpec *spec)
 {
     LdNs *ns = g_new0(LdNs, 1);
-    ns->spec = spec;
-    for (int k = 0; k <= RS_KIND_LAST; k++)
-        ns->by_kind[k] = g_hash_table_new(g_str_hash, g_str_equal);
+    ns->spec = spec;    /* by_kind[k]: made at the first name of kind k (ld_register) */
     ns->objs = g_ptr_array_new_with_free_func(g_free);
     return ns;
 }

@@ -104,18 +104,44 @@ ld_pos(Ld *ld, const cJSON *node, const char *path, RsSrcPos *pos)
     pos->path = g_strdup(path);
 }
 
-/* "parent.key", or "key" at the top. */
+/* "parent.key", or "key" at the top.  Every member the loader reads gets
+ * its path this way (10^5 namespaces: about a million paths), so it is
+ * concatenated by hand: g_strdup_printf cost ten times as much. */
 char *
 ld_path(const char *parent, const char *key)
 {
-    return parent && *parent ? g_strdup_printf("%s.%s", parent, key) : g_strdup(key);
+    if (!parent || !*parent)
+        return g_strdup(key);
+    size_t lp = strlen(parent), lk = strlen(key);
+    char *p = g_malloc(lp + 1 + lk + 1);
+    memcpy(p, parent, lp);
+    p[lp] = '.';
+    memcpy(p + lp + 1, key, lk + 1);
+    return p;
 }
 
-/* "parent[i]". */
+/* "parent[i]" (by hand, as ld_path). */
 char *
 ld_path_index(const char *parent, int i)
 {
-    return g_strdup_printf("%s[%d]", parent, i);
+    char digits[16];
+    size_t nd = 0;
+    unsigned u = i < 0 ? 0u - (unsigned)i : (unsigned)i;
+    do {
+        digits[nd++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (i < 0)
+        digits[nd++] = '-';
+    size_t lp = strlen(parent);
+    char *p = g_malloc(lp + nd + 3);
+    memcpy(p, parent, lp);
+    p[lp] = '[';
+    for (size_t k = 0; k < nd; k++)
+        p[lp + 1 + k] = digits[nd - 1 - k];
+    p[lp + 1 + nd] = ']';
+    p[lp + 2 + nd] = '\0';
+    return p;
 }
 
 /* "a string", "a number" ... for "expected X, found Y". */
@@ -726,35 +752,72 @@ ld_control_char(const char *s)
     return -1;
 }
 
+/* The check of one string for ld_no_ipv6_anywhere; its path is only
+ * written out when the string is refused. */
+static bool
+no_ipv6_string(Ld *ld, const cJSON *v, const GString *path)
+{
+    int c = ld_control_char(v->valuestring);
+    if (c >= 0)
+        return ld_fail(ld, v, false, path->str, "control character U+%04X in a string: scenario text "
+                       "must be printable (only newline and tab are allowed)", (unsigned)c);
+    if (strchr(v->valuestring, ':') == NULL)
+        return true;    /* an IPv6 address has a colon; most strings have none */
+    if (ld_is_ipv6(v->valuestring))
+        return ld_fail(ld, v, false, path->str, "IPv6 address `%s`: rahtisim models IPv4 only (R1)",
+                       v->valuestring);
+    g_auto(GStrv) words = g_strsplit_set(v->valuestring, " ,", -1);
+    for (int i = 0; words[i]; i++)
+        if (*words[i] && strchr(words[i], ':') && ld_is_ipv6(words[i]))
+            return ld_fail(ld, v, false, path->str, "IPv6 address `%s`: rahtisim models IPv4 only (R1)",
+                           words[i]);
+    return true;
+}
+
+/* The walk of ld_no_ipv6_anywhere: `path` is the value's path, extended in
+ * place for each member and cut back after it (no allocation per value:
+ * the walk visits every value of the file). */
+static bool
+no_ipv6_walk(Ld *ld, const cJSON *v, GString *path)
+{
+    if (cJSON_IsString(v))
+        return no_ipv6_string(ld, v, path);
+    int i = 0;
+    const cJSON *c;
+    size_t len = path->len;
+    cJSON_ArrayForEach(c, v) {
+        if (cJSON_IsObject(v)) {
+            if (len > 0)
+                g_string_append_c(path, '.');
+            g_string_append(path, c->string);
+        } else {
+            char idx[16];
+            size_t n = 0;
+            unsigned u = (unsigned)i;
+            do {
+                idx[sizeof idx - 1 - n++] = (char)('0' + u % 10);
+                u /= 10;
+            } while (u);
+            g_string_append_c(path, '[');
+            g_string_append_len(path, idx + sizeof idx - n, (gssize)n);
+            g_string_append_c(path, ']');
+        }
+        if (!no_ipv6_walk(ld, c, path))
+            return false;
+        g_string_truncate(path, len);
+        i++;
+    }
+    return true;
+}
+
 /* Rejects any string value in the tree that is an IPv6 address or network
  * (R1), or that holds a control character other than newline and tab. */
 bool
 ld_no_ipv6_anywhere(Ld *ld, const cJSON *v, const char *path)
 {
-    if (cJSON_IsString(v)) {
-        int c = ld_control_char(v->valuestring);
-        if (c >= 0)
-            return ld_fail(ld, v, false, path, "control character U+%04X in a string: scenario text "
-                           "must be printable (only newline and tab are allowed)", (unsigned)c);
-        if (ld_is_ipv6(v->valuestring))
-            return ld_fail(ld, v, false, path, "IPv6 address `%s`: rahtisim models IPv4 only (R1)",
-                           v->valuestring);
-        g_auto(GStrv) words = g_strsplit_set(v->valuestring, " ,", -1);
-        for (int i = 0; words[i]; i++)
-            if (*words[i] && strchr(words[i], ':') && ld_is_ipv6(words[i]))
-                return ld_fail(ld, v, false, path, "IPv6 address `%s`: rahtisim models IPv4 only (R1)",
-                               words[i]);
-        return true;
-    }
-    int i = 0;
-    const cJSON *c;
-    cJSON_ArrayForEach(c, v) {
-        g_autofree char *p = cJSON_IsObject(v) ? ld_path(path, c->string) : ld_path_index(path, i);
-        if (!ld_no_ipv6_anywhere(ld, c, p))
-            return false;
-        i++;
-    }
-    return true;
+    g_autoptr(GString) p = g_string_sized_new(256);
+    g_string_append(p, path);
+    return no_ipv6_walk(ld, v, p);
 }
 
 /* Counts n objects against --max-objects. */

@@ -30,7 +30,7 @@ cmp_str(const void *a, const void *b)
 static const char *
 closest_in(LdNs *ns, RsObjKind kind, const char *name)
 {
-    if (!ns)
+    if (!ns || !ns->by_kind[kind])
         return NULL;
     g_autofree const char **names = (const char **)g_hash_table_get_keys_as_array(ns->by_kind[kind], NULL);
     guint n = g_hash_table_size(ns->by_kind[kind]);

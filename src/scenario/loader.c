@@ -217,7 +217,8 @@ ld_ns_free(gpointer p)
 {
     LdNs *ns = p;
     for (int k = 0; k <= RS_KIND_LAST; k++)
-        g_hash_table_unref(ns->by_kind[k]);
+        if (ns->by_kind[k])
+            g_hash_table_unref(ns->by_kind[k]);
     g_ptr_array_unref(ns->objs);
     g_free(ns);
 }
