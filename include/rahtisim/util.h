@@ -7,9 +7,25 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 #include <glib.h>
+
+/* g_strlcpy's result (at most cap - 1 bytes of src, then a NUL; cap > 0)
+ * by one strlen and one memcpy: g_strlcpy copies byte by byte, and the
+ * request pipeline copies names and paths per request (issue 14). Returns
+ * the number of bytes copied. */
+static inline size_t
+rs_copy_str(char *dst, const char *src, size_t cap)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    return n;
+}
 
 /* Levenshtein distance between two strings (bytes), capped at 255. */
 unsigned rs_edit_distance(const char *a, const char *b);

@@ -484,6 +484,10 @@ typedef struct {
  * replicas; the owning arrays and lookup tables below are private to
  * src/world: use the lookups and the iterators declared after the struct
  * (tests/layers.sh checks it). */
+/* Entries of rs_world_rng's direct-mapped cache (a power of two): the request
+ * pipeline asks for two streams per request (issue 14). */
+#define RS_STREAM_CACHE 1024
+
 struct RsWorld {
     RsEngine *eng;              /* not owned */
     uint64_t seed;
@@ -533,6 +537,7 @@ struct RsWorld {
     RsLb *lb;                   /* load-balancer services' addresses (R48-R50) */
     RsWorldHooks hooks;         /* between src/world's files (world-private.h) */
     GHashTable *req_streams;    /* C10: (entity stream, requester) -> RsRng (owned), see rs_world_rng */
+    void *stream_cache[RS_STREAM_CACHE];    /* a direct-mapped cache of req_streams' entries */
     bool haproxy18;             /* rahti-1's router: HAProxy 1.8 and the 3.11 template (C3, C5, C6) */
 };
 

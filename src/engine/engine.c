@@ -112,6 +112,14 @@
 
 #define FREE_END UINT32_MAX
 
+/* Cancelled entries tolerated before a compaction is considered (it also
+ * needs dead > live).  Small, because the request pipeline arms a connect
+ * timer (10 s, R38) per request and cancels it a millisecond later: with
+ * 1024 the heap carried ~1 000 dead timers far in the future, two extra
+ * levels of sift-down on every pop (docs/performance.md, issue 14).  The
+ * compaction is O(len) once per len/2 cancels: O(1) amortised. */
+#define DEAD_MIN 32
+
 typedef struct {
     rs_time_t time;
     uint64_t key;               /* seq << SLOT_BITS | slot */
@@ -442,7 +450,7 @@ rs_engine_cancel(RsEngine *eng, RsTimer timer)
     sl->fn = NULL;
     sl->obj = NULL;
     eng->dead++;
-    if (eng->dead > 1024 && eng->dead > eng->len / 2)
+    if (eng->dead > DEAD_MIN && eng->dead > eng->len / 2)
         compact(eng);
     return true;
 }

@@ -47,8 +47,17 @@
 #include <string.h>
 
 #include "rahtisim/dns.h"
+#include "rahtisim/util.h"
 
 #define NDOTS 5
+
+/* ASCII lowercase (the program runs in the C locale, where tolower is
+ * exactly this), inline: it runs for every byte of every query's name. */
+static inline char
+lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+}
 
 /* Copies `src` lowercased into dst (RS_DNS_NAME_MAX); false if too long. */
 static bool
@@ -57,7 +66,7 @@ copy_lower(char *dst, const char *src, size_t len)
     if (len >= RS_DNS_NAME_MAX)
         return false;
     for (size_t i = 0; i < len; i++)
-        dst[i] = (char)tolower((unsigned char)src[i]);
+        dst[i] = lower(src[i]);
     dst[len] = '\0';
     return true;
 }
@@ -107,7 +116,7 @@ rs_dns_candidate(const RsWorld *w, const char *ns, const char *name, unsigned i,
         if (k > 0)
             buf[n++] = '.';
         for (size_t c = 0; c < lens[k]; c++)
-            buf[n++] = (char)tolower((unsigned char)parts[k][c]);
+            buf[n++] = lower(parts[k][c]);
     }
     buf[n] = '\0';
     return true;
@@ -153,14 +162,15 @@ static void
 answer_service(const RsWorld *w, const char *svc_name, size_t svc_len, const char *ns,
                size_t ns_len, RsDnsQuery *q)
 {
-    char sbuf[256], nbuf[256];
-    if (svc_len >= sizeof sbuf || ns_len >= sizeof nbuf)
+    /* The registry's key "ns/name" by copies (no g_snprintf, one hash). */
+    char key[512];
+    if (svc_len >= 256 || ns_len >= 256)
         return;
-    memcpy(sbuf, svc_name, svc_len);
-    sbuf[svc_len] = '\0';
-    memcpy(nbuf, ns, ns_len);
-    nbuf[ns_len] = '\0';
-    RsService *svc = rs_world_service(w, nbuf, sbuf);
+    memcpy(key, ns, ns_len);
+    key[ns_len] = '/';
+    memcpy(key + ns_len + 1, svc_name, svc_len);
+    key[ns_len + 1 + svc_len] = '\0';
+    RsService *svc = rs_world_service_full(w, key);
     if (svc == NULL)
         return;
     q->service = svc->full;
@@ -231,10 +241,12 @@ public_answer(const RsWorld *w, const char *fqdn, RsDnsQuery *q)
 void
 rs_dns_query(const RsWorld *w, const char *fqdn, RsDnsQuery *q)
 {
-    memset(q, 0, offsetof(RsDnsQuery, addrs));
-    g_strlcpy(q->name, fqdn, sizeof q->name);
-    q->rule = RS_R17;
+    memset(&q->found, 0, offsetof(RsDnsQuery, addrs) - offsetof(RsDnsQuery, found));
     size_t len = strlen(fqdn);
+    size_t copied = MIN(len, sizeof q->name - 1);
+    memcpy(q->name, fqdn, copied);
+    q->name[copied] = '\0';
+    q->rule = RS_R17;
     size_t dlen = strlen(w->cluster_domain);
     bool in_cluster = (len == dlen && strcmp(fqdn, w->cluster_domain) == 0) ||
                       (len > dlen + 1 && fqdn[len - dlen - 1] == '.' &&
@@ -278,8 +290,8 @@ rs_dns_query(const RsWorld *w, const char *fqdn, RsDnsQuery *q)
 void
 rs_dns_query_public(const RsWorld *w, const char *fqdn, RsDnsQuery *q)
 {
-    memset(q, 0, offsetof(RsDnsQuery, addrs));
-    g_strlcpy(q->name, fqdn, sizeof q->name);
+    memset(&q->found, 0, offsetof(RsDnsQuery, addrs) - offsetof(RsDnsQuery, found));
+    rs_copy_str(q->name, fqdn, sizeof q->name);
     public_answer(w, fqdn, q);
 }
 

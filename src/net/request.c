@@ -63,6 +63,7 @@
 
 #include "rahtisim/dns.h"
 #include "rahtisim/lb.h"
+#include "rahtisim/util.h"
 #include "rahtisim/router.h"     /* the pure parts (src/world/balance.c): CIDRs */
 #include "net/net.h"
 
@@ -1093,17 +1094,16 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
     req->res.started = rs_engine_now(net->eng);
     req->scheme = to->scheme;
     req->port = to->port;
-    g_strlcpy(req->path, to->path != NULL ? to->path : "/", sizeof req->path);
+    rs_copy_str(req->path, to->path != NULL ? to->path : "/", sizeof req->path);
     if (to->host != NULL) {
         /* R21: the Host header and SNI: lowercased, no trailing dot */
-        g_strlcpy(req->host_hdr, to->host, sizeof req->host_hdr);
-        size_t n = strlen(req->host_hdr);
+        size_t n = rs_copy_str(req->host_hdr, to->host, sizeof req->host_hdr);
         if (n > 1 && req->host_hdr[n - 1] == '.') {
             req->host_hdr[n - 1] = '\0';
             req->host_dot = true;       /* C3: the Host header keeps it; SNI does not */
         }
         for (char *c = req->host_hdr; *c; c++)
-            *c = g_ascii_tolower(*c);
+            *c = *c >= 'A' && *c <= 'Z' ? (char)(*c + ('a' - 'A')) : *c;   /* g_ascii_tolower */
     } else if (to->is_ip) {
         rs_ipv4_format(to->ip, req->host_hdr);
     }
@@ -1127,7 +1127,7 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
             req->dst_ip = to->ip;
             connect_now(req);
         } else {
-            g_strlcpy(req->name, to->host, sizeof req->name);
+            rs_copy_str(req->name, to->host, sizeof req->name);
             rs_engine_schedule(net->eng, rs_engine_now(net->eng) + w->latency_internet, ev_dns, req,
                                req->gen);
         }
@@ -1167,7 +1167,7 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
         req->dst_ip = to->ip;
         connect_now(req);
     } else {
-        g_strlcpy(req->name, to->host, sizeof req->name);
+        rs_copy_str(req->name, to->host, sizeof req->name);
         rs_engine_schedule(net->eng, rs_engine_now(net->eng) + w->latency_cluster, ev_dns, req,
                            req->gen);
     }

@@ -50,6 +50,16 @@ typedef struct Arrival {
     struct Arrival *next;       /* free list */
 } Arrival;
 
+/* A pod's records in one source's statistics, found by its interned name
+ * (the pointer): the pod the request was sent to (RsTrafficTarget) and the
+ * pod that served it (index + 1 in stats->pods, 0: none yet).  One probe of
+ * a flat table per request instead of two GHashTable lookups (issue 14). */
+typedef struct {
+    const char *pod;            /* NULL: an empty cell */
+    RsTrafficTarget *target;
+    unsigned slot;
+} PodRef;
+
 struct Source {
     RsTraffic *tr;
     const RsTrafficSpec *spec;
@@ -61,8 +71,9 @@ struct Source {
     uint64_t k;                 /* arrivals so far */
     unsigned next_client;
     uint64_t client_base;       /* its client k is client client_base + k of the requester */
-    GHashTable *pod_index;      /* interned "ns/pod" -> index + 1 in stats->pods */
-    GHashTable *target_index;   /* interned "ns/pod" -> its RsTrafficTarget */
+    PodRef *refs;               /* interned "ns/pod" -> its records: open addressing */
+    unsigned refs_cap;          /* a power of two (0: none yet) */
+    unsigned refs_len;
     GPtrArray *windows;         /* RsTrafficWindow * (owned) */
 };
 
@@ -199,8 +210,6 @@ rs_traffic_new(RsSim *sim, const RsScenario *sc, rs_time_t end, GError **error)
         g_snprintf(s->stream, sizeof s->stream, "traffic/%s", t->name);
         rs_sim_requester_init(sim, &s->rq, &t->from, s->stream);
         s->stop = MIN(t->stop, end);
-        s->pod_index = g_hash_table_new(g_direct_hash, g_direct_equal);
-        s->target_index = g_hash_table_new(g_direct_hash, g_direct_equal);
         s->windows = g_ptr_array_new_with_free_func(window_free);
     }
     return tr;
@@ -216,8 +225,7 @@ rs_traffic_free(RsTraffic *tr)
         Source *s = &tr->sources[i];
         if (!tr->taken)
             rs_traffic_stats_free(s->stats);
-        g_hash_table_destroy(s->pod_index);
-        g_hash_table_destroy(s->target_index);
+        g_free(s->refs);
         g_ptr_array_unref(s->windows);
     }
     g_free(tr->sources);
@@ -301,13 +309,52 @@ arrival_get(RsTraffic *tr)
     return a;
 }
 
-/* The record of pod `pod` (interned by the world) for source `s`: its index. */
-static unsigned
-pod_slot(Source *s, const char *pod)
+/* The cell of an interned pod name in a table of `cap` cells. */
+static inline unsigned
+ref_home(const char *pod, unsigned cap)
 {
-    gpointer v = g_hash_table_lookup(s->pod_index, pod);
-    if (v != NULL)
-        return GPOINTER_TO_UINT(v) - 1;
+    uint64_t x = (uint64_t)(uintptr_t)pod * UINT64_C(0x9e3779b97f4a7c15);
+    return (unsigned)(x >> 32) & (cap - 1);
+}
+
+/* The records of pod `pod` (interned by the world) in source `s`; a new,
+ * empty entry the first time.  The pointer is valid until the next call. */
+static PodRef *
+pod_ref(Source *s, const char *pod)
+{
+    if (4 * (s->refs_len + 1) > 3 * s->refs_cap) {
+        unsigned cap = s->refs_cap == 0 ? 16 : 2 * s->refs_cap;
+        PodRef *refs = g_new0(PodRef, cap);
+        for (unsigned i = 0; i < s->refs_cap; i++) {
+            if (s->refs[i].pod == NULL)
+                continue;
+            unsigned k = ref_home(s->refs[i].pod, cap);
+            while (refs[k].pod != NULL)
+                k = (k + 1) & (cap - 1);
+            refs[k] = s->refs[i];
+        }
+        g_free(s->refs);
+        s->refs = refs;
+        s->refs_cap = cap;
+    }
+    unsigned k = ref_home(pod, s->refs_cap);
+    while (s->refs[k].pod != pod) {
+        if (s->refs[k].pod == NULL) {
+            s->refs[k].pod = pod;
+            s->refs_len++;
+            break;
+        }
+        k = (k + 1) & (s->refs_cap - 1);
+    }
+    return &s->refs[k];
+}
+
+/* The record of pod `pod` (`r`, its entry) for source `s`: its index. */
+static unsigned
+pod_slot(Source *s, PodRef *r, const char *pod)
+{
+    if (r->slot != 0)
+        return r->slot - 1;
     RsTrafficStats *st = s->stats;
     RsTrafficPod *p = g_new0(RsTrafficPod, 1);
     p->name = g_strdup(pod);
@@ -318,26 +365,25 @@ pod_slot(Source *s, const char *pod)
     }
     p->per_bucket = g_new0(uint32_t, st->n_buckets);
     g_ptr_array_add(st->pods, p);
-    g_hash_table_insert(s->pod_index, (gpointer)pod, GUINT_TO_POINTER(st->pods->len));
+    r->slot = st->pods->len;
     return st->pods->len - 1;
 }
 
-/* The record of the pod a request was sent to (interned name): O(1). */
+/* The record of the pod a request was sent to (`r`, its entry): O(1). */
 static RsTrafficTarget *
-target_of(Source *s, const char *pod)
+target_of(Source *s, PodRef *r, const char *pod)
 {
-    RsTrafficTarget *t = g_hash_table_lookup(s->target_index, pod);
-    if (t != NULL)
-        return t;
+    if (r->target != NULL)
+        return r->target;
     RsTrafficStats *st = s->stats;
-    t = g_new0(RsTrafficTarget, 1);
+    RsTrafficTarget *t = g_new0(RsTrafficTarget, 1);
     t->name = g_strdup(pod);
     RsPod *wp = rs_world_pod_full(rs_sim_world(s->tr->sim), pod);
     t->serial = wp != NULL ? wp->serial : UINT32_MAX;
     t->sent_bucket = g_new0(uint32_t, st->n_buckets);
     t->bad_bucket = g_new0(uint32_t, st->n_buckets);
     g_ptr_array_add(st->targets, t);
-    g_hash_table_insert(s->target_index, (gpointer)pod, t);
+    r->target = t;
     return t;
 }
 
@@ -353,8 +399,10 @@ answered(RsSim *sim, const RsResult *res, void *data)
     unsigned b = (unsigned)MIN((uint64_t)(res->started / st->bucket), (uint64_t)st->n_buckets - 1);
     st->outcomes[res->outcome]++;
     st->bucket_outcomes[b][res->outcome]++;
+    PodRef *r = NULL;
     if (res->to_pod != NULL) {
-        RsTrafficTarget *t = target_of(s, res->to_pod);
+        r = pod_ref(s, res->to_pod);
+        RsTrafficTarget *t = target_of(s, r, res->to_pod);
         t->sent++;
         t->outcomes[res->outcome]++;
         t->sent_bucket[b]++;
@@ -362,7 +410,9 @@ answered(RsSim *sim, const RsResult *res, void *data)
     }
     unsigned slot = 0;
     if (res->pod != NULL) {
-        slot = pod_slot(s, res->pod);
+        if (r == NULL || res->pod != res->to_pod)
+            r = pod_ref(s, res->pod);
+        slot = pod_slot(s, r, res->pod);
         RsTrafficPod *p = st->pods->pdata[slot];
         p->served++;
         p->ok += ok;

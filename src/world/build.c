@@ -256,13 +256,20 @@ RsRng *
 rs_world_rng(RsWorld *w, const RsRng *entity, uint64_t requester)
 {
     ReqStream key = {.entity = entity, .requester = requester};
-    ReqStream *s = g_hash_table_lookup(w->req_streams, &key);
+    /* The cache holds entries of the table, which are never removed before
+     * the world is freed, so a hit is the entry the table would return. */
+    guint slot = stream_key_hash(&key) & (RS_STREAM_CACHE - 1);
+    ReqStream *s = w->stream_cache[slot];
+    if (s != NULL && s->entity == entity && s->requester == requester)
+        return &s->rng;
+    s = g_hash_table_lookup(w->req_streams, &key);
     if (s == NULL) {
         s = g_new(ReqStream, 1);
         *s = key;
         rs_rng_derive(&s->rng, entity, requester);
         g_hash_table_add(w->req_streams, s);
     }
+    w->stream_cache[slot] = s;
     return &s->rng;
 }
 
