@@ -20,6 +20,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "rahtisim/lb.h"
@@ -42,6 +43,32 @@ rs_topo_format_parse(const char *text, RsTopoFormat *out)
 
 /* ---- facts shared by both formats ---- */
 
+/* Appends a number in decimal.  The writers below append their per-object
+ * lines piece by piece instead of with g_string_append_printf: printf's
+ * parsing was a third of the topology of 10^5 namespaces (issue 14). */
+static void
+append_u(GString *s, unsigned v)
+{
+    char d[12];
+    size_t n = 0;
+    do {
+        d[sizeof d - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    g_string_append_len(s, d + sizeof d - n, (gssize)n);
+}
+
+/* Appends the strings up to a NULL (g_strconcat into a GString). */
+static void
+append_all(GString *s, ...)
+{
+    va_list ap;
+    va_start(ap, s);
+    for (const char *p = va_arg(ap, const char *); p != NULL; p = va_arg(ap, const char *))
+        g_string_append(s, p);
+    va_end(ap);
+}
+
 /* "10.128.0.0/14" into buf (>= 20 bytes). */
 static char *
 cidr(uint32_t net, uint32_t prefix, char *buf)
@@ -59,14 +86,15 @@ route_text(GString *s, const RsWorld *w, const RsRoute *r)
     static const char *const tls[] = {"none", "edge", "passthrough", "reencrypt"};
     static const char *const insecure[] = {"none", "allow", "redirect"};
     const RsRouteDef *d = r->def;
-    g_string_append_printf(s, "route %s  %s://%s%s -> service %s", r->name,
-                           d->tls == RS_TLS_NONE ? "http" : "https", r->host,
-                           d->path ? d->path : "/",
-                           d->n_backends > 0 ? d->backends[0].service : "?");
-    if (d->target_port != 0)
-        g_string_append_printf(s, " port %u", d->target_port);
-    else if (d->target_name != NULL)
-        g_string_append_printf(s, " port %s", d->target_name);
+    append_all(s, "route ", r->name, "  ", d->tls == RS_TLS_NONE ? "http" : "https", "://", r->host,
+               d->path ? d->path : "/", " -> service ",
+               d->n_backends > 0 ? d->backends[0].service : "?", NULL);
+    if (d->target_port != 0) {
+        g_string_append(s, " port ");
+        append_u(s, d->target_port);
+    } else if (d->target_name != NULL) {
+        append_all(s, " port ", d->target_name, NULL);
+    }
     for (unsigned i = 1; i < d->n_backends; i++)
         g_string_append_printf(s, ", alternate %s (weight %u)", d->backends[i].service,
                                d->backends[i].weight);
@@ -93,11 +121,13 @@ pod_ports(GString *s, const RsPod *p)
         return;
     g_string_append(s, "  ports ");
     for (unsigned i = 0; i < t->n_ports; i++) {
-        g_string_append_printf(s, "%s%u", i ? ", " : "", t->ports[i].port);
+        if (i)
+            g_string_append(s, ", ");
+        append_u(s, t->ports[i].port);
         if (t->ports[i].name != NULL)
-            g_string_append_printf(s, "/%s", t->ports[i].name);
+            append_all(s, "/", t->ports[i].name, NULL);
         if (t->ports[i].tls != NULL)
-            g_string_append_printf(s, " (tls %s)", t->ports[i].tls);
+            append_all(s, " (tls ", t->ports[i].tls, ")", NULL);
     }
     if (t->protocol == RS_PROTO_TCP)
         g_string_append(s, " (tcp)");
@@ -108,12 +138,8 @@ static void
 pod_text(GString *s, const RsPod *p)
 {
     char ip[16];
-    g_string_append_printf(s, "pod %s  ", p->name);
-    if (p->has_ip)
-        g_string_append(s, rs_ipv4_format(p->ip, ip));
-    else
-        g_string_append(s, "(no address yet)");
-    g_string_append_printf(s, "  %s", rs_pod_state_word(p->state));
+    append_all(s, "pod ", p->name, "  ", p->has_ip ? rs_ipv4_format(p->ip, ip) : "(no address yet)",
+               "  ", rs_pod_state_word(p->state), NULL);
     if (p->crashed)
         g_string_append(s, " (crashed; still an endpoint until detected, R7)");
     else if (p->container_down)
@@ -130,18 +156,18 @@ static void
 service_text(GString *s, const RsService *svc)
 {
     char ip[16];
-    g_string_append_printf(s, "service %s  ", svc->name);
-    if (svc->headless)
-        g_string_append(s, "headless (no ClusterIP: DNS answers the endpoints, R16)");
-    else
-        g_string_append(s, rs_ipv4_format(svc->cluster_ip, ip));
+    append_all(s, "service ", svc->name, "  ",
+               svc->headless ? "headless (no ClusterIP: DNS answers the endpoints, R16)"
+                             : rs_ipv4_format(svc->cluster_ip, ip), NULL);
     for (unsigned i = 0; i < svc->def->n_ports; i++) {
         const RsSvcPort *p = &svc->def->ports[i];
-        g_string_append_printf(s, "%s%u -> ", i ? ", " : "  ", p->port);
+        g_string_append(s, i ? ", " : "  ");
+        append_u(s, p->port);
+        g_string_append(s, " -> ");
         if (p->target_name != NULL)
             g_string_append(s, p->target_name);
         else
-            g_string_append_printf(s, "%u", p->target_port ? p->target_port : p->port);
+            append_u(s, p->target_port ? p->target_port : p->port);
     }
 }
 
@@ -152,7 +178,9 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
     char ip[16];
     uint16_t port = svc->def->ports[i].port;
     RsViewPort *vp = svc->view != NULL ? rs_view_port(svc->view, port) : NULL;
-    g_string_append_printf(s, "port %u endpoints: ", port);
+    g_string_append(s, "port ");
+    append_u(s, port);
+    g_string_append(s, " endpoints: ");
     if (svc->view == NULL) {
         g_string_append(s, "none, the data plane has no rules yet (R15)");
         return;
@@ -163,8 +191,8 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
     }
     for (unsigned k = 0; k < vp->n_eps; k++) {
         const RsPod *p = vp->eps[k].pod;
-        g_string_append_printf(s, "%s%s %s:%u", k ? ", " : "", p->name, rs_ipv4_format(p->ip, ip),
-                               vp->eps[k].port);
+        append_all(s, k ? ", " : "", p->name, " ", rs_ipv4_format(p->ip, ip), ":", NULL);
+        append_u(s, vp->eps[k].port);
         if (!p->has_ip || p->state == RS_POD_GONE)
             g_string_append(s, " (gone: a stale entry, R15)");
         else if (p->crashed)
@@ -202,7 +230,8 @@ render(GString *out, const TNode *node, GString *prefix)
 {
     for (const TNode *c = node->first; c != NULL; c = c->next) {
         bool last = c->next == NULL;
-        g_string_append_printf(out, "%s%s%s\n", prefix->str, last ? "`-- " : "|-- ", c->text);
+        g_string_append_len(out, prefix->str, (gssize)prefix->len);
+        append_all(out, last ? "`-- " : "|-- ", c->text, "\n", NULL);
         size_t len = prefix->len;
         g_string_append(prefix, last ? "    " : "|   ");
         render(out, c, prefix);
@@ -279,10 +308,8 @@ namespace_tree(TNode *root, RsWorld *w, const RsTopoNs *b)
 {
     char ip[16], buf[32];
     const RsNamespace *ns = b->ns;
-    TNode *n = add(root, g_strdup_printf("namespace %s  egress %s (%s, R%d)", ns->name,
-                                         rs_ipv4_format(ns->egress_ip, ip),
-                                         ns->dedicated_egress ? "dedicated" : "shared",
-                                         ns->dedicated_egress ? 33 : 32));
+    TNode *n = add(root, g_strconcat("namespace ", ns->name, "  egress ", rs_ipv4_format(ns->egress_ip, ip),
+                                     ns->dedicated_egress ? " (dedicated, R33)" : " (shared, R32)", NULL));
     for (unsigned i = 0; i < b->workloads->len; i++) {
         const RsWorkload *wl = b->workloads->pdata[i];
         TNode *d = add(n, g_strdup_printf("deployment %s  %u replica%s", wl->name, wl->replicas,

@@ -81,7 +81,7 @@ index_labels(RsWorld *w, RsPod *pod)
     pod->label_lists = g_ptr_array_new();
     for (unsigned i = 0; i < pod->tmpl->n_labels; i++) {
         char key[512];
-        g_snprintf(key, sizeof key, "%s=%s", pod->tmpl->labels[i].key, pod->tmpl->labels[i].value);
+        rs_world_join(key, sizeof key, pod->tmpl->labels[i].key, "=", pod->tmpl->labels[i].value);
         GPtrArray *list = g_hash_table_lookup(pod->ns->label_index, key);
         if (list == NULL) {
             list = g_ptr_array_new();
@@ -110,7 +110,7 @@ pod_new(RsWorld *w, RsNamespace *ns, RsWorkload *owner, RsTemplate *tmpl, const 
     pod->ready_slot = -1;
     /* R38: the pod's own stream, named after the pod (stable across runs). */
     char stream[600];
-    g_snprintf(stream, sizeof stream, "pod:%s", pod->full);
+    rs_world_join(stream, sizeof stream, "pod", ":", pod->full);
     rs_rng_init(&pod->rng, w->seed, stream);
     g_ptr_array_add(w->pods, pod);
     g_hash_table_insert(w->pod_by_name, (gpointer)pod->full, pod);

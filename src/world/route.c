@@ -92,10 +92,9 @@ RsRoute *
 rs_world_route(const RsWorld *w, const char *ns, const char *name)
 {
     char buf[512];
-    int n = g_snprintf(buf, sizeof buf, "%s/%s", ns, name);
-    if (w->route_by_name == NULL || n < 0 || (size_t)n >= sizeof buf)
+    if (w->route_by_name == NULL || strlen(ns) + 1 + strlen(name) >= sizeof buf)
         return NULL;
-    return g_hash_table_lookup(w->route_by_name, buf);
+    return g_hash_table_lookup(w->route_by_name, rs_world_join(buf, sizeof buf, ns, "/", name));
 }
 
 /* The value of an annotation, or NULL. */
@@ -159,7 +158,9 @@ rs_route_admission_describe(const RsRoute *r, GString *out)
     const char *path = strcmp(r->def->path, "/") == 0 ? "" : r->def->path;
     switch (r->admission) {
     case RS_ADMIT_OK:
-        g_string_append_printf(out, "it serves %s%s", r->host, path);
+        g_string_append(out, "it serves ");     /* (every admitted route: no printf) */
+        g_string_append(out, r->host);
+        g_string_append(out, path);
         break;
     case RS_ADMIT_SAME_PATH:
         g_string_append_printf(out, "route %s of the same namespace already exposes %s%s and is older",
@@ -270,9 +271,10 @@ route_host(RsWorld *w, RsNamespace *ns, const RsRouteDef *d)
     if (d->host != NULL)
         return d->host;
     /* openshift-apiserver: <name with dots as dashes>-<namespace>.<domain> */
-    g_autofree char *name = g_strdup(d->name);
-    g_strdelimit(name, ".", '-');
-    g_autofree char *h = g_strdup_printf("%s-%s.%s", name, ns->name, w->app_domain);
+    g_autofree char *h = g_strconcat(d->name, "-", ns->name, ".", w->app_domain, NULL);
+    for (size_t i = 0, nl = strlen(d->name); i < nl; i++)
+        if (h[i] == '.')
+            h[i] = '-';
     return rs_world_intern(w, h);
 }
 

@@ -201,7 +201,7 @@ snapshot(RsWorld *w, RsService *svc)
         /* The label index narrows the candidates to pods carrying the first
          * selector label; the rest are checked per pod. */
         char key[512];
-        g_snprintf(key, sizeof key, "%s=%s", d->selector[0].key, d->selector[0].value);
+        rs_world_join(key, sizeof key, d->selector[0].key, "=", d->selector[0].value);
         GPtrArray *cands = g_hash_table_lookup(svc->ns->label_index, key);
         for (unsigned i = 0; cands != NULL && i < cands->len; i++) {
             RsPod *p = cands->pdata[i];
@@ -293,7 +293,7 @@ rs_service_ready_pods(RsService *svc, GPtrArray *out)
     if (svc->removed || d->n_selector == 0)
         return;
     char key[512];
-    g_snprintf(key, sizeof key, "%s=%s", d->selector[0].key, d->selector[0].value);
+    rs_world_join(key, sizeof key, d->selector[0].key, "=", d->selector[0].value);
     GPtrArray *cands = g_hash_table_lookup(svc->ns->label_index, key);
     unsigned first = out->len;
     for (unsigned i = 0; cands != NULL && i < cands->len; i++) {
@@ -482,7 +482,7 @@ rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserve
     svc->affinity_timeout = AFFINITY_TIMEOUT;
     svc->affinity = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
     char stream[600];
-    g_snprintf(stream, sizeof stream, "svc:%s", svc->full);
+    rs_world_join(stream, sizeof stream, "svc", ":", svc->full);
     rs_rng_init(&svc->rng, w->seed, stream);       /* R13: the service's own stream */
     g_ptr_array_add(w->services, svc);
     g_ptr_array_add(ns->services, svc);

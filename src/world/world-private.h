@@ -33,6 +33,7 @@
 
 const char *rs_world_intern(RsWorld *w, const char *s);
 const char *rs_world_intern_full(RsWorld *w, const char *ns, const char *name);
+char *rs_world_join(char *buf, size_t size, const char *a, const char *sep, const char *b);
 bool rs_template_equal(const RsTemplate *a, const RsTemplate *b);
 
 /* ---- notifications up the layers (the builder sets the hooks) ---- */
