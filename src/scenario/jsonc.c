@@ -32,14 +32,97 @@ struct RsJsonDoc {
     GArray *line_starts;    /* size_t offsets of each line's first byte */
     GArray *line_ascii;     /* gboolean per line: columns are byte offsets (O(1)) */
     cJSON *root;
-    GHashTable *vpos;       /* cJSON* -> offset + 1 of the value */
-    GHashTable *kpos;       /* cJSON* -> offset + 1 of its key */
+    struct PosMap *pos;     /* cJSON* -> offsets + 1 of its value and its key */
     /* Nodes built from other files (the importer's manifests): their
      * "offsets" are len + 1 + an index into `origins`, so warnings still sort
      * (text first, then origins in the order they were recorded). */
     GPtrArray *origins;     /* RsJsonOrigin*, owned; NULL until one is set */
     GStringChunk *files;    /* interned origin file names */
 };
+
+/* The offsets of every node: one open-addressing table keyed by the node's
+ * address, value and key offset side by side.  It replaced two GHashTables
+ * (issue 14: a file of 10^5 namespaces has 2.3 million values, and the two
+ * tables' inserts and memory were a fifth of loading it). */
+typedef struct {
+    const cJSON *node;      /* NULL: a free slot */
+    size_t v, k;            /* offset + 1 of the value, of the key; 0: none */
+} PosSlot;
+
+typedef struct PosMap {
+    PosSlot *slots;
+    size_t cap, n;          /* cap: a power of two, at most 3/4 full */
+} PosMap;
+
+/* A new table for about `hint` nodes. */
+static PosMap *
+pos_new(size_t hint)
+{
+    PosMap *m = g_new0(PosMap, 1);
+    m->cap = 64;
+    while (m->cap < hint + hint / 3)
+        m->cap <<= 1;
+    m->slots = g_new0(PosSlot, m->cap);
+    return m;
+}
+
+/* Frees a table. */
+static void
+pos_free(PosMap *m)
+{
+    if (m) {
+        g_free(m->slots);
+        g_free(m);
+    }
+}
+
+/* The first slot to probe for a node (Fibonacci hashing of its address). */
+static size_t
+pos_home(const PosMap *m, const cJSON *node)
+{
+    return (size_t)(((uint64_t)(uintptr_t)node * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & (m->cap - 1);
+}
+
+/* The slot of a node, or NULL when it has none. */
+static const PosSlot *
+pos_get(const PosMap *m, const cJSON *node)
+{
+    for (size_t i = pos_home(m, node);; i = (i + 1) & (m->cap - 1)) {
+        if (m->slots[i].node == node)
+            return &m->slots[i];
+        if (m->slots[i].node == NULL)
+            return NULL;
+    }
+}
+
+/* The slot of a node, made when it has none (the table grows at 3/4). */
+static PosSlot *
+pos_put(PosMap *m, const cJSON *node)
+{
+    if ((m->n + 1) * 4 > m->cap * 3) {
+        PosSlot *old = m->slots;
+        size_t old_cap = m->cap;
+        m->cap <<= 1;
+        m->slots = g_new0(PosSlot, m->cap);
+        for (size_t j = 0; j < old_cap; j++) {
+            if (old[j].node == NULL)
+                continue;
+            size_t i = pos_home(m, old[j].node);
+            while (m->slots[i].node != NULL)
+                i = (i + 1) & (m->cap - 1);
+            m->slots[i] = old[j];
+        }
+        g_free(old);
+    }
+    size_t i = pos_home(m, node);
+    while (m->slots[i].node != NULL && m->slots[i].node != node)
+        i = (i + 1) & (m->cap - 1);
+    if (m->slots[i].node == NULL) {
+        m->slots[i].node = node;
+        m->n++;
+    }
+    return &m->slots[i];
+}
 
 /* Where an imported node came from. */
 typedef struct {
@@ -90,10 +173,7 @@ rs_jsonc_free(RsJsonDoc *doc)
         g_array_unref(doc->line_ascii);
     if (doc->root)
         cJSON_Delete(doc->root);
-    if (doc->vpos)
-        g_hash_table_unref(doc->vpos);
-    if (doc->kpos)
-        g_hash_table_unref(doc->kpos);
+    pos_free(doc->pos);
     if (doc->origins)
         g_ptr_array_unref(doc->origins);
     if (doc->files)
@@ -119,12 +199,9 @@ rs_jsonc_name(const RsJsonDoc *doc)
 size_t
 rs_jsonc_offset(const RsJsonDoc *doc, const cJSON *node, bool key)
 {
-    gpointer v = NULL;
-    if (key)
-        v = g_hash_table_lookup(doc->kpos, node);
-    if (!v)
-        v = g_hash_table_lookup(doc->vpos, node);
-    return v ? GPOINTER_TO_SIZE(v) - 1 : 0;
+    const PosSlot *p = pos_get(doc->pos, node);
+    size_t v = p == NULL ? 0 : key && p->k ? p->k : p->v;
+    return v ? v - 1 : 0;
 }
 
 /* Binary search in the line table, then count characters to the offset. */
@@ -196,24 +273,24 @@ rs_jsonc_set_origin(RsJsonDoc *doc, const cJSON *node, const char *file, int lin
     o->col = col;
     o->path = g_strdup(path);
     g_ptr_array_add(doc->origins, o);
-    g_hash_table_insert(doc->vpos, (gpointer)node, GSIZE_TO_POINTER(doc->len + 1 + doc->origins->len));
+    pos_put(doc->pos, node)->v = doc->len + 1 + doc->origins->len;
 }
 
 /* Copies every origin of `src` into `dst` (see jsonc.h). */
 void
 rs_jsonc_copy_origins(RsJsonDoc *dst, const RsJsonDoc *src)
 {
-    GHashTableIter it;
-    gpointer node, off;
     if (!src->origins)
         return;
     /* in the order they were recorded, so warnings keep their order */
     g_autofree const cJSON **by_index = g_new0(const cJSON *, src->origins->len);
-    g_hash_table_iter_init(&it, src->vpos);
-    while (g_hash_table_iter_next(&it, &node, &off)) {
-        const RsJsonOrigin *o = origin_at(src, GPOINTER_TO_SIZE(off) - 1);
+    for (size_t j = 0; j < src->pos->cap; j++) {
+        const PosSlot *p = &src->pos->slots[j];
+        if (p->node == NULL || p->v == 0)
+            continue;
+        const RsJsonOrigin *o = origin_at(src, p->v - 1);
         if (o)
-            by_index[GPOINTER_TO_SIZE(off) - 1 - src->len - 1] = node;
+            by_index[p->v - 1 - src->len - 1] = p->node;
     }
     for (guint i = 0; i < src->origins->len; i++) {
         const RsJsonOrigin *o = g_ptr_array_index(src->origins, i);
@@ -235,8 +312,7 @@ rs_jsonc_new_tree(const char *name, cJSON *root)
     gboolean ascii = TRUE;
     g_array_append_val(doc->line_starts, zero);
     g_array_append_val(doc->line_ascii, ascii);
-    doc->vpos = g_hash_table_new(g_direct_hash, g_direct_equal);
-    doc->kpos = g_hash_table_new(g_direct_hash, g_direct_equal);
+    doc->pos = pos_new(0);
     doc->root = root;
     return doc;
 }
@@ -417,11 +493,11 @@ scan_number(Scan *s)
     return true;
 }
 
-static bool scan_value(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos);
+static bool scan_value(Scan *s, const cJSON *node, PosMap *pos);
 
 /* Scans an object; pairs each member with the next cJSON child. */
 static bool
-scan_object(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
+scan_object(Scan *s, const cJSON *node, PosMap *pos)
 {
     const cJSON *child = node ? node->child : NULL;
     /* Duplicate keys: the first SCAN_FEW_KEYS members are compared with the
@@ -452,7 +528,7 @@ scan_object(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
         if (node && !child)
             return scan_fail(s, key_off, "internal error: the parser and the scanner disagree");
         if (child) {
-            g_hash_table_insert(kpos, (gpointer)child, GSIZE_TO_POINTER(key_off + 1));
+            pos_put(pos, child)->k = key_off + 1;
             const cJSON *dup = NULL;
             if (++n_keys <= SCAN_FEW_KEYS) {
                 for (const cJSON *o = node->child; o != child && !dup; o = o->next)
@@ -469,7 +545,7 @@ scan_object(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
             }
             if (dup) {
                 int line, col;
-                size_t first = GPOINTER_TO_SIZE(g_hash_table_lookup(kpos, dup)) - 1;
+                size_t first = pos_get(pos, dup)->k - 1;
                 rs_jsonc_linecol(s->doc, first, &line, &col);
                 return scan_fail(s, key_off, "duplicate key `%s` (first at line %d, column %d)",
                                  child->string, line, col);
@@ -481,7 +557,7 @@ scan_object(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
             return scan_fail(s, s->i, "expected `:` after the key, found %s", found);
         }
         s->i++;
-        if (!scan_value(s, child, vpos, kpos))
+        if (!scan_value(s, child, pos))
             return false;
         if (child)
             child = child->next;
@@ -501,7 +577,7 @@ scan_object(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
 
 /* Scans an array; pairs each element with the next cJSON child. */
 static bool
-scan_array(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
+scan_array(Scan *s, const cJSON *node, PosMap *pos)
 {
     const cJSON *child = node ? node->child : NULL;
     s->i++;
@@ -516,7 +592,7 @@ scan_array(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
             return scan_fail(s, s->i, "trailing comma before `]`");
         if (node && !child)
             return scan_fail(s, s->i, "internal error: the parser and the scanner disagree");
-        if (!scan_value(s, child, vpos, kpos))
+        if (!scan_value(s, child, pos))
             return false;
         if (child)
             child = child->next;
@@ -538,13 +614,13 @@ scan_array(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
 
 /* Scans one value of any kind, recording its offset when `node` is given. */
 static bool
-scan_value(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
+scan_value(Scan *s, const cJSON *node, PosMap *pos)
 {
     scan_ws(s);
     if (s->i >= s->len)
         return scan_fail(s, s->i, "unexpected end of file, expected a value");
     if (node)
-        g_hash_table_insert(vpos, (gpointer)node, GSIZE_TO_POINTER(s->i + 1));
+        pos_put(pos, node)->v = s->i + 1;
     char c = s->t[s->i];
     bool ok;
     switch (c) {
@@ -552,7 +628,7 @@ scan_value(Scan *s, const cJSON *node, GHashTable *vpos, GHashTable *kpos)
     case '[':
         if (++s->depth > RS_JSONC_MAX_DEPTH)
             return scan_fail(s, s->i, "nesting deeper than %d levels", RS_JSONC_MAX_DEPTH);
-        ok = c == '{' ? scan_object(s, node, vpos, kpos) : scan_array(s, node, vpos, kpos);
+        ok = c == '{' ? scan_object(s, node, pos) : scan_array(s, node, pos);
         s->depth--;
         return ok;
     case '"':
@@ -644,8 +720,7 @@ rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
         }
     }
     g_array_append_val(doc->line_ascii, ascii);
-    doc->vpos = g_hash_table_new(g_direct_hash, g_direct_equal);
-    doc->kpos = g_hash_table_new(g_direct_hash, g_direct_equal);
+    doc->pos = pos_new(len / 16);   /* about one value per 10-20 bytes of JSON */
 
     if (len == 0) {
         g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_SYNTAX,
@@ -681,7 +756,7 @@ rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
     const char *parse_end = NULL;
     /* Without a tree (cJSON failed) the scanner only looks for the error. */
     doc->root = cJSON_ParseWithLengthOpts(blank, len, &parse_end, false);
-    bool ok = scan_value(&s, doc->root, doc->vpos, doc->kpos);
+    bool ok = scan_value(&s, doc->root, doc->pos);
     if (ok) {
         scan_ws(&s);
         if (s.i < len) {

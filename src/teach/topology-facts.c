@@ -73,6 +73,45 @@ rs_topo_ns(const RsTopo *t, const RsNamespace *ns)
     return &t->ns[ns->index];
 }
 
+/* Up to this many servers (or ready pods) a route's sets are compared by
+ * scanning them; hash sets only above (issue 14: most routes have a few
+ * servers, and two hash tables per route and replica were a tenth of the
+ * topology of 10^5 namespaces). */
+#define DIFF_SCAN_MAX 16
+
+/* A number in decimal, into buf (12 bytes). */
+static const char *
+uint_text(unsigned v, char *buf)
+{
+    char *p = buf + 11;
+    *p = '\0';
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return p;
+}
+
+/* Whether the pod of server k already was the pod of an earlier server. */
+static bool
+server_pod_seen(const RsRtBackend *be, unsigned k)
+{
+    for (unsigned j = 0; j < k; j++)
+        if (be->servers[j].pod == be->servers[k].pod)
+            return true;
+    return false;
+}
+
+/* Whether a pod is the pod of one of the servers. */
+static bool
+server_pod_loaded(const RsRtBackend *be, const RsPod *p)
+{
+    for (unsigned j = 0; j < be->n_servers; j++)
+        if (be->servers[j].pod == p)
+            return true;
+    return false;
+}
+
 /* R28: the loaded configuration vs the truth for one route. */
 bool
 rs_route_diff(RsWorld *w, const RsRtConfig *cfg, const RsRoute *route, RsRouteDiff *out)
@@ -82,10 +121,11 @@ rs_route_diff(RsWorld *w, const RsRtConfig *cfg, const RsRoute *route, RsRouteDi
     out->loaded = rs_rt_config_backend(cfg, route);
     if (out->loaded == NULL)
         return true;
-    g_autoptr(GHashTable) loaded = g_hash_table_new(g_direct_hash, g_direct_equal);
+    bool few = out->loaded->n_servers <= DIFF_SCAN_MAX;
+    g_autoptr(GHashTable) loaded = few ? NULL : g_hash_table_new(g_direct_hash, g_direct_equal);
     for (unsigned k = 0; k < out->loaded->n_servers; k++) {
         const RsPod *p = out->loaded->servers[k].pod;
-        if (!g_hash_table_add(loaded, (gpointer)p))
+        if (few ? server_pod_seen(out->loaded, k) : !g_hash_table_add(loaded, (gpointer)p))
             continue;
         out->n_loaded_pods++;
         if (!p->api_ready || p->state == RS_POD_GONE) {
@@ -94,18 +134,23 @@ rs_route_diff(RsWorld *w, const RsRtConfig *cfg, const RsRoute *route, RsRouteDi
         }
     }
     g_autoptr(GPtrArray) pods = g_ptr_array_new();
-    g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (unsigned k = 0; k < route->def->n_backends; k++) {
         RsService *svc = rs_world_service(w, route->ns->name, route->def->backends[k].service);
         if (svc != NULL)
             rs_service_ready_pods(svc, pods);
     }
+    bool few_pods = pods->len <= DIFF_SCAN_MAX;
+    g_autoptr(GHashTable) seen = few_pods ? NULL : g_hash_table_new(g_direct_hash, g_direct_equal);
     for (unsigned k = 0; k < pods->len; k++) {
         const RsPod *p = pods->pdata[k];
-        if (!g_hash_table_add(seen, (gpointer)p))
+        bool again = false;
+        for (unsigned j = 0; few_pods && j < k && !again; j++)
+            again = pods->pdata[j] == p;
+        if (few_pods ? again : !g_hash_table_add(seen, (gpointer)p))
             continue;
+        bool is_loaded = few ? server_pod_loaded(out->loaded, p) : g_hash_table_contains(loaded, p);
         out->n_truth++;
-        if (!g_hash_table_contains(loaded, p) && out->n_missing++ == 0)
+        if (!is_loaded && out->n_missing++ == 0)
             out->first_missing = p;
     }
     return out->n_stale > 0 || out->n_missing > 0;
@@ -144,25 +189,35 @@ rs_route_diff_text(GString *s, const RsReplica *rep, const RsRouteDiff *d)
     char t[32];
     rs_time_t next = rs_replica_next_reload(rep);
     char when[64];
-    if (next != RS_TIME_NEVER)
-        g_snprintf(when, sizeof when, "until the reload at %s", rs_duration_format(next, t));
-    else
-        g_snprintf(when, sizeof when, "until the next change makes it reload");
+    if (next != RS_TIME_NEVER) {
+        strcpy(when, "until the reload at ");      /* 20 + at most 31 < 64 */
+        strcat(when, rs_duration_format(next, t));
+    } else {
+        strcpy(when, "until the next change makes it reload");
+    }
     if (d->loaded == NULL) {
         g_string_append_printf(s, "route %s is admitted but not loaded: its host gets 503 %s (R28)",
                                d->route->full, when);
         return;
     }
-    g_string_append_printf(s, "route %s: loaded %u server pod%s, the truth has %u ready endpoint%s",
-                           d->route->full, d->n_loaded_pods, d->n_loaded_pods == 1 ? "" : "s",
-                           d->n_truth, d->n_truth == 1 ? "" : "s");
+    /* one line per route and replica: appended piece by piece, not printf'd */
+    char n1[12], n2[12];
+    g_string_append(s, "route ");
+    g_string_append(s, d->route->full);
+    g_string_append(s, ": loaded ");
+    g_string_append(s, uint_text(d->n_loaded_pods, n1));
+    g_string_append(s, d->n_loaded_pods == 1 ? " server pod, the truth has " : " server pods, the truth has ");
+    g_string_append(s, uint_text(d->n_truth, n2));
+    g_string_append(s, d->n_truth == 1 ? " ready endpoint" : " ready endpoints");
     if (d->n_missing > 0)
         g_string_append_printf(s, "; %u not loaded (%s%s)", d->n_missing, d->first_missing->name,
                                d->n_missing > 1 ? ", ..." : "");
     if (d->n_stale > 0)
         g_string_append_printf(s, "; %u loaded but no longer ready (%s%s)", d->n_stale,
                                d->first_stale->name, d->n_stale > 1 ? ", ..." : "");
-    g_string_append_printf(s, ": the router uses what it loaded %s (R28)", when);
+    g_string_append(s, ": the router uses what it loaded ");
+    g_string_append(s, when);
+    g_string_append(s, " (R28)");
 }
 
 /* Escapes text for a DOT quoted string; see topology-private.h. */
