@@ -36,11 +36,6 @@ expect 2 "" "unknown command 'frobnicate'" -- frobnicate
 expect 2 "" "unknown option '--frob'" -- --frob
 expect 2 "" "unknown command 'xyzzy'" -- help xyzzy
 expect 2 "" "version takes no arguments" -- version extra
-for c in explain dig matrix topology; do
-    if "$R" help "$c" | grep -q "Not built yet"; then
-        expect 2 "" "$c: not built yet" -- "$c" x.json
-    fi
-done
 
 # C1, C5: `check` warns about a route target_port that is the service's port,
 # and about `random` balance on rahti-1.

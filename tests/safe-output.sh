@@ -163,44 +163,38 @@ else
     result "--output naming a folder: exit 2, nothing written" "exit $status: $(cat "$tmp/err")"
 fi
 
-# --plot DIR, when this build has it: files only inside DIR, no command run.
-"$RAHTISIM" run --plot "$tmp/probe-plot" "$SRCDIR/scenarios/01-pod-ips.json" >/dev/null 2>"$tmp/err"
-if grep -q "not built yet" "$tmp/err"; then
-    echo "skip: --plot is not built in this version"
-else
-    rm -rf "$tmp/probe-plot"
-    traffic_scenario=""
-    for f in "$SRCDIR"/scenarios/*.json; do
-        if grep -q '"traffic"' "$f"; then
-            traffic_scenario=$f
-            break
-        fi
-    done
-    if [ -z "$traffic_scenario" ]; then
-        echo "skip: no scenario with traffic to plot"
-    else
-        # The traffic scenario renamed with the hostile name.
-        sed "0,/\"name\": *\"[^\"]*\"/s//\"name\": \"..\\/..\\/\`touch PWNED10\` \$(touch PWNED11) ';\\\\\"x\"/" \
-            "$traffic_scenario" >"$tmp/plot.json"
-        mkdir "$tmp/plotwork"
-        before=$(listing "$tmp" | grep -v '^./plotwork')
-        (cd "$tmp/plotwork" && "$RAHTISIM" run --plot "out/\$(touch PWNED12)" "$tmp/plot.json") \
-            >/dev/null 2>"$tmp/err"
-        status=$?
-        why=""
-        if [ "$status" -gt 1 ]; then
-            why="exit status $status: $(cat "$tmp/err")"
-        elif [ -n "$(canaries)" ] || [ -n "$(find "$tmp" -name 'PWNED*')" ]; then
-            why="a command ran:$(canaries) $(find "$tmp" -name 'PWNED*')"
-        elif [ "$before" != "$(listing "$tmp" | grep -v '^./plotwork')" ]; then
-            why="files written outside the plot folder"
-        elif [ -n "$(listing "$tmp/plotwork" | grep -v '^./out')" ]; then
-            why="files outside --plot: $(listing "$tmp/plotwork" | grep -v '^./out' | tr '\n' ' ')"
-        elif [ -z "$(listing "$tmp/plotwork/out")" ]; then
-            why="no plot files written"
-        fi
-        result "--plot with a hostile scenario name and folder" "$why"
+# --plot DIR: files only inside DIR, no command run.
+traffic_scenario=""
+for f in "$SRCDIR"/scenarios/*.json; do
+    if grep -q '"traffic"' "$f"; then
+        traffic_scenario=$f
+        break
     fi
+done
+if [ -z "$traffic_scenario" ]; then
+    echo "skip: no scenario with traffic to plot"
+else
+    # The traffic scenario renamed with the hostile name.
+    sed "0,/\"name\": *\"[^\"]*\"/s//\"name\": \"..\\/..\\/\`touch PWNED10\` \$(touch PWNED11) ';\\\\\"x\"/" \
+        "$traffic_scenario" >"$tmp/plot.json"
+    mkdir "$tmp/plotwork"
+    before=$(listing "$tmp" | grep -v '^./plotwork')
+    (cd "$tmp/plotwork" && "$RAHTISIM" run --plot "out/\$(touch PWNED12)" "$tmp/plot.json") \
+        >/dev/null 2>"$tmp/err"
+    status=$?
+    why=""
+    if [ "$status" -gt 1 ]; then
+        why="exit status $status: $(cat "$tmp/err")"
+    elif [ -n "$(canaries)" ] || [ -n "$(find "$tmp" -name 'PWNED*')" ]; then
+        why="a command ran:$(canaries) $(find "$tmp" -name 'PWNED*')"
+    elif [ "$before" != "$(listing "$tmp" | grep -v '^./plotwork')" ]; then
+        why="files written outside the plot folder"
+    elif [ -n "$(listing "$tmp/plotwork" | grep -v '^./out')" ]; then
+        why="files outside --plot: $(listing "$tmp/plotwork" | grep -v '^./out' | tr '\n' ' ')"
+    elif [ -z "$(listing "$tmp/plotwork/out")" ]; then
+        why="no plot files written"
+    fi
+    result "--plot with a hostile scenario name and folder" "$why"
 fi
 
 # --output never renames over something that is not a regular file: a symbolic

@@ -22,8 +22,7 @@ typedef struct {
     const char *usage;          /* "SCENARIO --from X --to URL [--at T]" */
     const char *summary;        /* one line */
     const char *help;           /* the long text for `help CMD` */
-    RsCmdFn exec;               /* NULL: not built yet (says so, exits 2) */
-    const char *pending;        /* for unbuilt commands: which issue brings it */
+    RsCmdFn exec;
 } RsCmdEntry;
 
 /* The command table, terminated by an entry whose name is NULL. */

@@ -56,8 +56,6 @@ typedef struct RsSim RsSim;
     X(ANSWER,           "the answer arrives [pod, n: status, flag: not HTTP]") \
     X(SHUTDOWN,         "the pod was deleted before accepting [pod]") \
     X(TIMEOUT,          "the client gives up [ip]") \
-    X(OUTSIDE,          "unused since the edge is simulated (kept for callers) [ip]") \
-    X(ROUTER,           "unused since the edge is simulated (kept for callers) [ip]") \
     X(DNS_CNAME,        "a public CNAME followed [name -> name2]") \
     X(EGRESS,           "leaves the cluster with its namespace's egress IP [ns, ip, flag: dedicated]") \
     X(FROM_OUTSIDE,     "an address inside the cluster, from outside: dropped [ip, port]") \

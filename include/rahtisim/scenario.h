@@ -360,6 +360,11 @@ typedef struct {
     char *path;                 /* "/" if none */
 } RsUrl;
 
+/* R21, C3: a DNS name as the Host header and SNI carry it: lowercased and
+ * without a trailing dot, into buf (truncated to len - 1 bytes; a URL's name
+ * has at most 254).  True if the name ended with a dot: HAProxy 1.8's Host
+ * header keeps it (C3), SNI never does. */
+bool rs_url_host_header(const char *host, char *buf, size_t len);
 /* Parses a URL as scenario-format.md describes ("Where a request goes").  True
  * on success: `out` holds the URL (rs_url_clear it).  False on error: `out` is
  * zeroed and *error (RS_SCENARIO_ERROR_INVALID) says what is wrong. */

@@ -155,10 +155,8 @@ rs_probe_context(RsSim *sim, const RsFrom *from, const RsUrl *to)
             g_string_append(s, "; ");
             holder(s, w, walk.addrs[0]);
             if (walk.addrs[0] == w->router_vip) {
-                g_autofree char *name = g_ascii_strdown(to->host, -1);
-                size_t n = strlen(name);
-                if (n > 0 && name[n - 1] == '.')
-                    name[n - 1] = '\0';
+                char name[256];     /* R21: the Host header the router matches */
+                rs_url_host_header(to->host, name, sizeof name);
                 route_context(s, w, name, outside);
             }
         } else {

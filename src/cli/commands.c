@@ -3,9 +3,7 @@
  * Like tmux's cmd_entry list, every command is a row: the usage line, the
  * summary, the long help and the function come from here, so `--help`,
  * `help CMD`, prefix matching ("ch" runs check), "ambiguous command" and
- * "did you mean" answers cannot drift from what exists.  A command that is
- * not built yet has exec == NULL and a `pending` note: it says so plainly
- * and exits 2; it never pretends to work.
+ * "did you mean" answers cannot drift from what exists.
  */
 #include "config.h"
 
@@ -45,7 +43,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "                  scenario certainly needs more, stopped (exit 2) when a run crosses it\n"
      "\n"
      "Exit status: 0 every expectation held, 1 an expectation failed, 2 bad input or usage.",
-     rs_cmd_run, NULL},
+     rs_cmd_run},
     {"check", "SCENARIO... [--strict]",
      "validate scenarios without simulating; print warnings",
      "Loads and validates each SCENARIO and prints warnings about what Rahti users\n"
@@ -57,7 +55,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "  --strict         warnings fail the check (exit 1)\n"
      "\n"
      "Exit status: 0 all valid, 1 warnings with --strict, 2 bad input or usage.",
-     rs_cmd_check, NULL},
+     rs_cmd_check},
     {"import", "MANIFEST... [--output FILE] [--namespace NS] [--platform P] [--name NAME] [--max-*]",
      "Kubernetes/OpenShift manifests to a scenario",
      "Reads Kubernetes and OpenShift manifests and writes the scenario they describe\n"
@@ -82,7 +80,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0 written, 2 bad input (bad YAML, an unknown apiVersion/kind pair, the\n"
      "same object twice, alias bombs, not UTF-8, files over 64 MiB) or usage.",
-     rs_cmd_import, NULL},
+     rs_cmd_import},
     {"diff", "OLD NEW [--at T] [--format text|md|json|junit] [--focus NS[/NAME]] [--full] [--output FILE]",
      "what a change opens or breaks: connectivity and exposure",
      "Compares two scenarios or manifest sets (files, folders; `-` reads one side from\n"
@@ -106,7 +104,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "  --max-events N, --max-duration T   the safety limits, as for explain\n"
      "\n"
      "Exit status: 0 no change, 1 changes, 2 bad input or usage.",
-     rs_cmd_diff, NULL},
+     rs_cmd_diff},
     {"explain", RS_USAGE_EXPLAIN,
      "one request, hop by hop, with the rule behind each decision",
      "Simulates SCENARIO up to time T, sends one request from X to URL, and prints\n"
@@ -132,7 +130,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "positions and affinity (R13) are as if no probe had gone before.\n"
      "Exit status: 0 when the request was simulated, whatever its outcome; 2 bad input\n"
      "or usage.",
-     rs_cmd_explain, NULL},
+     rs_cmd_explain},
     {"dig", RS_USAGE_DIG,
      "a DNS lookup, query by query",
      "Simulates SCENARIO up to time T and shows the resolver's walk for NAME as X's\n"
@@ -146,7 +144,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "                  --max-events N, --max-duration T as for explain\n"
      "\n"
      "Exit status: 0 when the lookup was made, resolved or not; 2 bad input or usage.",
-     rs_cmd_dig, NULL},
+     rs_cmd_dig},
     {"matrix", RS_USAGE_MATRIX,
      "who can reach whom",
      "Prints who can reach whom at time T: rows are the pods alive at T (namespace by\n"
@@ -171,7 +169,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "                  --max-events bounds all of that together\n"
      "\n"
      "Exit status: 0 when the matrix was computed; 2 bad input or usage.",
-     rs_cmd_matrix, NULL},
+     rs_cmd_matrix},
     {"topology", RS_USAGE_TOPOLOGY,
      "namespaces, pods, services, routes and their addresses",
      "Prints the cluster at time T: the networks, the router VIP and the egress\n"
@@ -184,7 +182,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "                  --max-events N, --max-duration T as for explain\n"
      "\n"
      "Exit status: 0, or 2 for bad input or usage.",
-     rs_cmd_topology, NULL},
+     rs_cmd_topology},
     {"export", RS_USAGE_EXPORT,
      "the haproxy.cfg and map files the router would run",
      "Simulates SCENARIO up to time T and writes into DIR the configuration router\n"
@@ -206,7 +204,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Run it: haproxy -f DIR/haproxy.cfg (docs/fidelity.md).\n"
      "Exit status: 0 written, 2 bad input or usage (nothing written).",
-     rs_cmd_export, NULL},
+     rs_cmd_export},
     {"bench", "engine|requests [OPTIONS]",
      "measure the simulator's speed",
      "  bench engine [--events N] [--pending P] [--seed S] [--format text|json]\n"
@@ -234,7 +232,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "  --format F      text (default) or json (one JSON object per run)\n"
      "\n"
      "Exit status: 0, or 2 for bad usage.  docs/performance.md has the results.",
-     rs_cmd_bench, NULL},
+     rs_cmd_bench},
     {"sweep", "SCENARIO --param KEY=V1,V2... [--param ...] --seeds N --output DIR\n"
               "            [--jobs J] [--shard I/N] [--resume] [--force] [--plot [--metric M...]]\n"
               "            [--slurm [--shards N] [--sbatch OPTION...]] [--quiet] [--max-*]",
@@ -269,7 +267,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "\n"
      "Exit status: 0 every run was simulated (whatever its expectations said: that is\n"
      "in the tables), 2 bad input or usage, or a run that could not be simulated.",
-     rs_cmd_sweep, NULL},
+     rs_cmd_sweep},
     {"merge", "DIR... --output DIR [--quiet]",
      "combine the shard folders of a sweep into one",
      "Checks that the folders are the shards of one sweep (the same hash in their\n"
@@ -278,7 +276,7 @@ const RsCmdEntry rs_cmd_table[] = {
      "writes, byte for byte.\n"
      "\n"
      "Exit status: 0 merged, 2 bad input or usage.",
-     rs_cmd_merge, NULL},
+     rs_cmd_merge},
     {"schema", "", "the JSON Schema of the scenario format",
      "Prints a JSON Schema (draft 2020-12) of scenario files, made from the key\n"
      "tables the loader itself checks (so it cannot drift from it): every object's\n"
@@ -288,10 +286,10 @@ const RsCmdEntry rs_cmd_table[] = {
      "rahtisim check is the full validation.\n"
      "\n"
      "Exit status: 0, or 2 for usage.",
-     rs_cmd_schema, NULL},
-    {"help", "[COMMAND]", "show help for rahtisim or one command", NULL, cmd_help, NULL},
-    {"version", "", "print the version", NULL, cmd_version, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+     rs_cmd_schema},
+    {"help", "[COMMAND]", "show help for rahtisim or one command", NULL, cmd_help},
+    {"version", "", "print the version", NULL, cmd_version},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 /* Finds a command by exact name or unique prefix (see cli.h). */
@@ -351,7 +349,7 @@ print_overview(FILE *f)
             PACKAGE_VERSION);
     fputs("Usage: rahtisim COMMAND [ARGS...]\n\nCommands:\n", f);
     for (const RsCmdEntry *e = rs_cmd_table; e->name != NULL; e++)
-        fprintf(f, "  %-9s %s%s\n", e->name, e->summary, e->exec ? "" : " (not built yet)");
+        fprintf(f, "  %-9s %s\n", e->name, e->summary);
     fputs("\nRun 'rahtisim help COMMAND' for a command's options.\n"
           "Exit status: 0 every expectation held, 1 an expectation failed, 2 bad input or usage.\n",
           f);
@@ -365,8 +363,6 @@ print_command_help(FILE *f, const RsCmdEntry *e)
             e->summary);
     if (e->help != NULL)
         fprintf(f, "\n%s\n", e->help);
-    if (e->exec == NULL)
-        fprintf(f, "\nNot built yet: arrives with %s.\n", e->pending);
 }
 
 /* Answers a command name that is not in the table; returns the exit status. */
@@ -439,8 +435,6 @@ dispatch(int argc, char **argv)
             return RS_EXIT_OK;
         }
     }
-    if (e->exec == NULL)
-        return rs_cli_usage_error("%s: not built yet (arrives with %s)", e->name, e->pending);
     argv[1] = (char *)e->name;  /* commands see their full name, even when prefixed */
     return e->exec(argc - 1, argv + 1);
 }

@@ -185,12 +185,6 @@ rs_hop_describe(const RsHop *h, GString *out)
     case RS_HOP_TIMEOUT:
         g_string_append(out, "no answer: the client gives up after its timeout");
         break;
-    case RS_HOP_OUTSIDE:
-        g_string_append_printf(out, "%s is outside the cluster", ip);
-        break;
-    case RS_HOP_ROUTER:
-        g_string_append_printf(out, "%s is the router VIP", ip);
-        break;
     case RS_HOP_DNS_CNAME:
         g_string_append_printf(out, "%s is a CNAME for %s", h->name, h->name2 ? h->name2 : "?");
         break;

@@ -1096,14 +1096,8 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
     req->port = to->port;
     rs_copy_str(req->path, to->path != NULL ? to->path : "/", sizeof req->path);
     if (to->host != NULL) {
-        /* R21: the Host header and SNI: lowercased, no trailing dot */
-        size_t n = rs_copy_str(req->host_hdr, to->host, sizeof req->host_hdr);
-        if (n > 1 && req->host_hdr[n - 1] == '.') {
-            req->host_hdr[n - 1] = '\0';
-            req->host_dot = true;       /* C3: the Host header keeps it; SNI does not */
-        }
-        for (char *c = req->host_hdr; *c; c++)
-            *c = *c >= 'A' && *c <= 'Z' ? (char)(*c + ('a' - 'A')) : *c;   /* g_ascii_tolower */
+        /* R21: the Host header and SNI; C3: the Host header keeps a trailing dot */
+        req->host_dot = rs_url_host_header(to->host, req->host_hdr, sizeof req->host_hdr);
     } else if (to->is_ip) {
         rs_ipv4_format(to->ip, req->host_hdr);
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rahtisim/scenario.h"
+#include "rahtisim/util.h"
 
 /* True for a DNS-1123 label: [a-z0-9]([a-z0-9-]*[a-z0-9])?, at most 63. */
 static bool
@@ -78,6 +79,19 @@ rs_from_format(const RsFrom *f, char *buf, size_t len)
     else
         g_snprintf(buf, len, "%s", f->name ? f->name : "?");
     return buf;
+}
+
+/* The Host header of a DNS name; see scenario.h (R21, C3). */
+bool
+rs_url_host_header(const char *host, char *buf, size_t len)
+{
+    size_t n = rs_copy_str(buf, host, len);     /* per request (issue 14): one strlen and memcpy */
+    bool dot = n > 1 && buf[n - 1] == '.';
+    if (dot)
+        buf[n - 1] = '\0';
+    for (char *c = buf; *c; c++)
+        *c = *c >= 'A' && *c <= 'Z' ? (char)(*c + ('a' - 'A')) : *c;   /* g_ascii_tolower */
+    return dot;
 }
 
 /* Frees what a URL owns and zeroes it. */

@@ -32,7 +32,7 @@ step_by_name(const char *name)
         {"NO_RULES", "service"},  {"NO_SERVICE", "service"}, {"NO_HOLDER", "pod"},
         {"NO_LISTENER", "pod"},   {"TLS_PLAIN", "pod"},      {"HTTP_TO_TLS", "pod"},
         {"QUEUED", "pod"},        {"SERVE", "pod"},          {"ANSWER", "pod"},
-        {"SHUTDOWN", "pod"},      {"OUTSIDE", "egress"},     {"ROUTER", "router"},
+        {"SHUTDOWN", "pod"},
         {"EGRESS", "egress"},     {"FROM_OUTSIDE", "outside"}, {"NO_MACHINE", "outside"},
         {"NO_ROUTE", "router"},   {"ROUTE", "router"},       {"INSECURE", "router"},
         {"NO_SERVERS", "router"}, {"BALANCE", "router"},     {"BACKEND_TLS", "router"},

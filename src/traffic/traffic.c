@@ -560,10 +560,8 @@ target_services(RsTraffic *tr, const RsTrafficSpec *spec, GPtrArray *out)
     if (ip != w->router_vip || u->is_ip)
         return;
     /* R21, R22: the Host header is the name, lowercased, without a final dot. */
-    g_autofree char *host = g_ascii_strdown(u->host, -1);
-    size_t n = strlen(host);
-    if (n > 1 && host[n - 1] == '.')
-        host[n - 1] = '\0';
+    char host[256];
+    rs_url_host_header(u->host, host, sizeof host);
     unsigned n_routes;
     RsRoute *const *routes = rs_world_routes_of_host(w, host, &n_routes);
     for (unsigned i = 0; i < n_routes; i++) {

@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "rahtisim/sim.h"
+#include "cu-main.h"
 
 /* Loads a scenario from JSON text and builds a simulation (NULL on error, printed). */
 G_GNUC_UNUSED static RsSim *
@@ -151,28 +152,6 @@ fx_log_has(RsSim *sim, const char *needle)
             return true;
     }
     return false;
-}
-
-/* Runs a CUnit registry of one suite; exit status 0 only if all passed. */
-G_GNUC_UNUSED static int
-fx_main(const char *suite_name, const CU_TestInfo *tests)
-{
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_SuiteInfo suites[] = {
-        {suite_name, NULL, NULL, NULL, NULL, (CU_TestInfo *)tests},
-        CU_SUITE_INFO_NULL,
-    };
-    if (CU_register_suites(suites) != CUE_SUCCESS) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    unsigned ran = CU_get_number_of_tests_run();
-    CU_cleanup_registry();
-    return failed == 0 && ran > 0 ? 0 : 1;
 }
 
 #endif

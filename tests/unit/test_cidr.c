@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "rahtisim/router.h"
+#include "cu-main.h"
 
 /* A dotted address (test literals are valid). */
 static uint32_t
@@ -379,15 +380,5 @@ main(void)
         {"the balancer index changes no pick (R26, C5, R29)", test_balancer_index},
         CU_TEST_INFO_NULL,
     };
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_SuiteInfo suites[] = {{"cidr", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
-    if (CU_register_suites(suites) != CUE_SUCCESS)
-        return 2;
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    unsigned ran = CU_get_number_of_tests_run();
-    CU_cleanup_registry();
-    return failed == 0 && ran > 0 ? 0 : 1;
+    return fx_main("cidr", tests);
 }

@@ -17,6 +17,7 @@
 #include "rahtisim/engine.h"
 #include "rahtisim/rng.h"
 #include "engine/engine-private.h"
+#include "cu-main.h"
 
 /* --- a trace of executed events: (engine, time, id) --- */
 
@@ -843,36 +844,34 @@ test_rng_uniform_exponential(void)
 int
 main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite engine = CU_add_suite("engine", NULL, NULL);
-    CU_pSuite rng = CU_add_suite("rng", NULL, NULL);
-    if (engine == NULL || rng == NULL) {
-        CU_cleanup_registry();
-        return 1;
-    }
-    CU_add_test(engine, "ordering", test_ordering);
-    CU_add_test(engine, "ties run in insertion order", test_ties);
-    CU_add_test(engine, "cancel", test_cancel);
-    CU_add_test(engine, "cancel from a callback", test_cancel_from_callback);
-    CU_add_test(engine, "cancel many (compaction)", test_cancel_many);
-    CU_add_test(engine, "run until", test_run_until);
-    CU_add_test(engine, "stop", test_stop);
-    CU_add_test(engine, "schedule from callbacks", test_schedule_from_callback);
-    CU_add_test(engine, "determinism", test_determinism);
-    CU_add_test(engine, "against a reference queue", test_against_reference);
-    CU_add_test(engine, "sequence renumbering", test_seq_renumber);
-    CU_add_test(engine, "two engines side by side", test_two_engines);
-    CU_add_test(engine, "free with pending events", test_free_with_pending);
-    CU_add_test(rng, "xoshiro256** reference", test_rng_reference);
-    CU_add_test(rng, "named streams", test_rng_names);
-    CU_add_test(rng, "stream independence", test_rng_independence);
-    CU_add_test(rng, "below: bounds and uniformity", test_rng_below);
-    CU_add_test(rng, "uniform and exponential", test_rng_uniform_exponential);
-
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? 0 : 1;
+    static CU_TestInfo engine_tests[] = {
+        {"ordering", test_ordering},
+        {"ties run in insertion order", test_ties},
+        {"cancel", test_cancel},
+        {"cancel from a callback", test_cancel_from_callback},
+        {"cancel many (compaction)", test_cancel_many},
+        {"run until", test_run_until},
+        {"stop", test_stop},
+        {"schedule from callbacks", test_schedule_from_callback},
+        {"determinism", test_determinism},
+        {"against a reference queue", test_against_reference},
+        {"sequence renumbering", test_seq_renumber},
+        {"two engines side by side", test_two_engines},
+        {"free with pending events", test_free_with_pending},
+        CU_TEST_INFO_NULL,
+    };
+    static CU_TestInfo rng_tests[] = {
+        {"xoshiro256** reference", test_rng_reference},
+        {"named streams", test_rng_names},
+        {"stream independence", test_rng_independence},
+        {"below: bounds and uniformity", test_rng_below},
+        {"uniform and exponential", test_rng_uniform_exponential},
+        CU_TEST_INFO_NULL,
+    };
+    CU_SuiteInfo suites[] = {
+        {"engine", NULL, NULL, NULL, NULL, engine_tests},
+        {"rng", NULL, NULL, NULL, NULL, rng_tests},
+        CU_SUITE_INFO_NULL,
+    };
+    return fx_main_suites(suites);
 }

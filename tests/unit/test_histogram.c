@@ -17,6 +17,7 @@
 
 #include "rahtisim/histogram.h"
 #include "rahtisim/rng.h"
+#include "cu-main.h"
 
 /* Every value lies in its bucket, buckets are contiguous and narrow enough. */
 static void
@@ -221,25 +222,17 @@ test_rank_is_ceil(void)
 int
 main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite s = CU_add_suite("histogram", NULL, NULL);
-    if (s == NULL) {
-        CU_cleanup_registry();
-        return 1;
-    }
-    CU_add_test(s, "bucket layout", test_layout);
-    CU_add_test(s, "accuracy at RS_HIST_FINE (<= 1 %)", test_accuracy_fine);
-    CU_add_test(s, "accuracy at RS_HIST_COARSE", test_accuracy_coarse);
-    CU_add_test(s, "accuracy in a tight cluster", test_accuracy_cluster);
-    CU_add_test(s, "edges", test_edges);
-    CU_add_test(s, "small values are exact", test_exact_small);
-    CU_add_test(s, "merge", test_merge);
-    CU_add_test(s, "memory does not grow with the count", test_memory);
-    CU_add_test(s, "the nearest rank is ceil(q n)", test_rank_is_ceil);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? 0 : 1;
+    static CU_TestInfo tests[] = {
+        {"bucket layout", test_layout},
+        {"accuracy at RS_HIST_FINE (<= 1 %)", test_accuracy_fine},
+        {"accuracy at RS_HIST_COARSE", test_accuracy_coarse},
+        {"accuracy in a tight cluster", test_accuracy_cluster},
+        {"edges", test_edges},
+        {"small values are exact", test_exact_small},
+        {"merge", test_merge},
+        {"memory does not grow with the count", test_memory},
+        {"the nearest rank is ceil(q n)", test_rank_is_ceil},
+        CU_TEST_INFO_NULL,
+    };
+    return fx_main("histogram", tests);
 }

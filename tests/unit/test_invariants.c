@@ -40,6 +40,7 @@
 
 #include "rahtisim/sim.h"
 #include "rahtisim/world.h"
+#include "cu-main.h"
 
 #define N_WORLDS 300
 #define STEP (RS_SEC / 2)
@@ -520,15 +521,11 @@ test_checker_catches_duplicates(void)
 int
 main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return CU_get_error();
-    CU_pSuite s = CU_add_suite("invariants", NULL, NULL);
-    CU_add_test(s, "the checker catches a duplicate address", test_checker_catches_duplicates);
-    CU_add_test(s, "random worlds break no invariant", test_random_worlds);
-    CU_add_test(s, "no ok from outside a valid route whitelist", test_route_whitelists);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    static CU_TestInfo tests[] = {
+        {"the checker catches a duplicate address", test_checker_catches_duplicates},
+        {"random worlds break no invariant", test_random_worlds},
+        {"no ok from outside a valid route whitelist", test_route_whitelists},
+        CU_TEST_INFO_NULL,
+    };
+    return fx_main("invariants", tests);
 }

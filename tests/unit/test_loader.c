@@ -12,6 +12,7 @@
 #include "rahtisim/scenario.h"
 #include "scenario/jsonc.h"
 #include "scenario/loader-internal.h"
+#include "cu-main.h"
 
 #define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 
@@ -569,27 +570,23 @@ test_io_errors(void)
 int
 main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite s = CU_add_suite("loader", NULL, NULL);
-    CU_add_test(s, "durations", test_durations);
-    CU_add_test(s, "rates", test_rates);
-    CU_add_test(s, "addresses", test_addresses);
-    CU_add_test(s, "urls", test_urls);
-    CU_add_test(s, "profiles", test_profiles);
-    CU_add_test(s, "positions", test_positions);
-    CU_add_test(s, "syntax errors", test_syntax_errors);
-    CU_add_test(s, "loader errors", test_loader_errors);
-    CU_add_test(s, "limits", test_limits);
-    CU_add_test(s, "route timeout", test_route_timeout_parse);
-    CU_add_test(s, "labels", test_labels);
-    CU_add_test(s, "defaults", test_defaults);
-    CU_add_test(s, "good/full.json", test_good_full);
-    CU_add_test(s, "good/warnings.json", test_good_warnings);
-    CU_add_test(s, "io errors", test_io_errors);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    static CU_TestInfo tests[] = {
+        {"durations", test_durations},
+        {"rates", test_rates},
+        {"addresses", test_addresses},
+        {"urls", test_urls},
+        {"profiles", test_profiles},
+        {"positions", test_positions},
+        {"syntax errors", test_syntax_errors},
+        {"loader errors", test_loader_errors},
+        {"limits", test_limits},
+        {"route timeout", test_route_timeout_parse},
+        {"labels", test_labels},
+        {"defaults", test_defaults},
+        {"good/full.json", test_good_full},
+        {"good/warnings.json", test_good_warnings},
+        {"io errors", test_io_errors},
+        CU_TEST_INFO_NULL,
+    };
+    return fx_main("loader", tests);
 }

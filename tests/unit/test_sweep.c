@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "rahtisim/sweep.h"
+#include "cu-main.h"
 
 /* t(0.975, df) from statistical tables (R's qt(0.975, df)). */
 static void
@@ -184,21 +185,13 @@ test_path_set(void)
 int
 main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite s = CU_add_suite("sweep", NULL, NULL);
-    if (s == NULL) {
-        CU_cleanup_registry();
-        return 1;
-    }
-    CU_add_test(s, "Student's t 95 % quantiles", test_student_t);
-    CU_add_test(s, "mean and confidence interval", test_mean_ci);
-    CU_add_test(s, "--param values and paths", test_param_values);
-    CU_add_test(s, "grid numbering, shards, hash", test_grid);
-    CU_add_test(s, "setting a value in the document", test_path_set);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? 0 : 1;
+    static CU_TestInfo tests[] = {
+        {"Student's t 95 % quantiles", test_student_t},
+        {"mean and confidence interval", test_mean_ci},
+        {"--param values and paths", test_param_values},
+        {"grid numbering, shards, hash", test_grid},
+        {"setting a value in the document", test_path_set},
+        CU_TEST_INFO_NULL,
+    };
+    return fx_main("sweep", tests);
 }

@@ -27,6 +27,7 @@
 #include "rahtisim/report.h"
 #include "rahtisim/sim.h"
 #include "rahtisim/traffic.h"
+#include "cu-main.h"
 
 /* A namespace with `pods` nginx pods behind a service balancing `balance`,
  * a client pod, and one traffic source; extra is appended to the object. */
@@ -487,29 +488,21 @@ test_not_evaluated(void)
 int
 main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite s = CU_add_suite("traffic", NULL, NULL);
-    if (s == NULL) {
-        CU_cleanup_registry();
-        return 1;
-    }
-    CU_add_test(s, "random balancing is binomial (R13)", test_random_binomial);
-    CU_add_test(s, "round-robin is exact (R13)", test_roundrobin_exact);
-    CU_add_test(s, "constant and Poisson arrival counts", test_arrival_counts);
-    CU_add_test(s, "latency follows the service time (R38)", test_latency_distribution);
-    CU_add_test(s, "memory does not grow with requests", test_memory_constant);
-    CU_add_test(s, "determinism (R37)", test_determinism);
-    CU_add_test(s, "windows across a pod deletion (R6, R15)", test_windows_across_failure);
-    CU_add_test(s, "from a deployment", test_from_deployment);
-    CU_add_test(s, "browser clients each keep a cookie jar (R27)", test_cookie_clients_spread);
-    CU_add_test(s, "clients without cookies are balanced per request (R26, R27)", test_no_cookies_per_request);
-    CU_add_test(s, "source balancing hashes the address, not the client (R26)", test_source_balance_per_address);
-    CU_add_test(s, "spread counts pods ready for the whole window: starved pods fail (R13)", test_spread_starved);
-    CU_add_test(s, "expectations never reached say what and why", test_not_evaluated);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? 0 : 1;
+    static CU_TestInfo tests[] = {
+        {"random balancing is binomial (R13)", test_random_binomial},
+        {"round-robin is exact (R13)", test_roundrobin_exact},
+        {"constant and Poisson arrival counts", test_arrival_counts},
+        {"latency follows the service time (R38)", test_latency_distribution},
+        {"memory does not grow with requests", test_memory_constant},
+        {"determinism (R37)", test_determinism},
+        {"windows across a pod deletion (R6, R15)", test_windows_across_failure},
+        {"from a deployment", test_from_deployment},
+        {"browser clients each keep a cookie jar (R27)", test_cookie_clients_spread},
+        {"clients without cookies are balanced per request (R26, R27)", test_no_cookies_per_request},
+        {"source balancing hashes the address, not the client (R26)", test_source_balance_per_address},
+        {"spread counts pods ready for the whole window: starved pods fail (R13)", test_spread_starved},
+        {"expectations never reached say what and why", test_not_evaluated},
+        CU_TEST_INFO_NULL,
+    };
+    return fx_main("traffic", tests);
 }
