@@ -120,6 +120,11 @@
  * compaction is O(len) once per len/2 cancels: O(1) amortised. */
 #define DEAD_MIN 32
 
+/* The sift-down prefetches the grandchildren only in a heap of more entries
+ * than this (256 KiB: beyond L2), where the misses it hides cost more than
+ * its instructions; the request pipeline's heap is a few hundred entries. */
+#define PREFETCH_MIN 16384
+
 typedef struct {
     rs_time_t time;
     uint64_t key;               /* seq << SLOT_BITS | slot */
@@ -282,7 +287,7 @@ sift_down(HeapEntry *h, size_t i, size_t end, HeapEntry e)
              * the next level's miss overlaps this level's work (only when
              * all 16 exist, so no address past the array is formed). */
             size_t g = FIRST_CHILD(c);
-            if (g + 15 < end) {
+            if (end > PREFETCH_MIN && g + 15 < end) {
                 __builtin_prefetch(&h[g]);
                 __builtin_prefetch(&h[g + 4]);
                 __builtin_prefetch(&h[g + 8]);

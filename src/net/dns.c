@@ -51,12 +51,30 @@
 
 #define NDOTS 5
 
-/* ASCII lowercase (the program runs in the C locale, where tolower is
- * exactly this), inline: it runs for every byte of every query's name. */
-static inline char
-lower(char c)
+/* Lowercases buf[0..len) in place, ASCII only (the program runs in the C
+ * locale, where tolower is exactly this).  Eight bytes at a time: for a
+ * byte b < 0x80, b + 0x3f has its top bit set iff b >= 'A' and b + 0x25 iff
+ * b > 'Z', so (those two, and b < 0x80) mark the capitals, and their mark
+ * shifted right by two is the 0x20 that lowers them.  It runs over every
+ * candidate name of every query (issue 14). */
+static void
+lower_ascii(char *buf, size_t len)
 {
-    return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, buf + i, 8);
+        uint64_t y = x & (ones * 0x7f);
+        uint64_t upper = (y + ones * 0x3f) & ~(y + ones * 0x25) & ~x & (ones * 0x80);
+        if (upper != 0) {
+            x |= upper >> 2;
+            memcpy(buf + i, &x, 8);
+        }
+    }
+    for (; i < len; i++)
+        if (buf[i] >= 'A' && buf[i] <= 'Z')
+            buf[i] = (char)(buf[i] + ('a' - 'A'));
 }
 
 /* Copies `src` lowercased into dst (RS_DNS_NAME_MAX); false if too long. */
@@ -65,9 +83,9 @@ copy_lower(char *dst, const char *src, size_t len)
 {
     if (len >= RS_DNS_NAME_MAX)
         return false;
-    for (size_t i = 0; i < len; i++)
-        dst[i] = lower(src[i]);
+    memcpy(dst, src, len);
     dst[len] = '\0';
+    lower_ascii(dst, len);
     return true;
 }
 
@@ -115,10 +133,11 @@ rs_dns_candidate(const RsWorld *w, const char *ns, const char *name, unsigned i,
             return false;
         if (k > 0)
             buf[n++] = '.';
-        for (size_t c = 0; c < lens[k]; c++)
-            buf[n++] = lower(parts[k][c]);
+        memcpy(buf + n, parts[k], lens[k]);
+        n += lens[k];
     }
     buf[n] = '\0';
+    lower_ascii(buf, n);
     return true;
 }
 

@@ -41,10 +41,7 @@ struct RsReq {
     RsPod *at;                  /* the pod holding it (at_pod) */
     RsScheme scheme;
     uint16_t port;              /* the port connected to (after the service: the target port) */
-    char name[RS_DNS_NAME_MAX]; /* the name to resolve, as written */
-    char host_hdr[256];         /* Host header / SNI: the URL's name, lowercased (R21) */
     bool host_dot;              /* C3: the name ended in a dot (removed from host_hdr) */
-    char path[256];             /* the URL's path */
     unsigned cand;              /* next search candidate (R17) */
     uint32_t dst_ip;
     RsService *svc;             /* the service it went through */
@@ -74,6 +71,11 @@ struct RsReq {
     GArray *hops;               /* RsHop, only when recording */
     RsRequestDone done_cb;
     void *data;
+    /* The strings last: req_get zeroes what precedes them and empties them
+     * (1 KB less to clear per request, issue 14). */
+    char name[RS_DNS_NAME_MAX]; /* the name to resolve, as written */
+    char host_hdr[256];         /* Host header / SNI: the URL's name, lowercased (R21) */
+    char path[256];             /* the URL's path */
 };
 
 /* The router's part of the walk, called by the pipeline (request.c) without
