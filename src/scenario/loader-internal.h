@@ -25,6 +25,9 @@
 #include "scenario/jsonc.h"
 
 /* One registered object: its spec and the JSON it came from. */
+/* Up to this many objects a namespace finds names by scanning (LdNs.indexed). */
+#define LD_NS_SCAN_MAX 8
+
 typedef struct {
     RsObjKind kind;
     void *spec;                 /* RsWorkloadSpec*, RsServiceSpec*, RsRouteSpec* */
@@ -35,9 +38,11 @@ typedef struct {
 /* What the file declares in one namespace (R2: names unique per kind). */
 typedef struct {
     RsNamespaceSpec *spec;
-    GHashTable *by_kind[RS_KIND_LAST + 1];     /* name -> LdObj* (borrowed); NULL while
-                                                * the kind has no name (most namespaces
-                                                * of a big file use two or three kinds) */
+    GHashTable *by_kind[RS_KIND_LAST + 1];     /* name -> LdObj* (borrowed), once `indexed`;
+                                                * NULL while the kind has no name */
+    bool indexed;           /* more than LD_NS_SCAN_MAX objects: names are found in
+                             * by_kind; below, by scanning objs (loader-names.c; a file
+                             * of 10^5 small namespaces made 3 tables each) */
     GPtrArray *objs;                            /* LdObj*, owned, file order */
 } LdNs;
 

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "scenario/loader-internal.h"
 
 static const char *const kind_words[] = {"object", "pod", "deployment", "service", "route",
@@ -18,11 +20,53 @@ ld_ns_lookup(Ld *ld, const char *name)
     return name ? g_hash_table_lookup(ld->ns_by_name, name) : NULL;
 }
 
+/* Whether a registration replaces the object that held the name (R2): the
+ * first holds it, an `apply` replaces, a second declaration does not. */
+static bool
+takes_name(const LdObj *old, const LdObj *o)
+{
+    return old == NULL || o->applied || old->applied;
+}
+
+/* The object holding a name, found by going through the namespace's objects
+ * in registration order with the rule of takes_name (a small namespace). */
+static LdObj *
+scan_lookup(const LdNs *ns, RsObjKind kind, const char *name, guint upto)
+{
+    LdObj *held = NULL;
+    for (guint i = 0; i < upto; i++) {
+        LdObj *o = g_ptr_array_index(ns->objs, i);
+        if (o->kind == kind && strcmp(ld_obj_name(o), name) == 0 && takes_name(held, o))
+            held = o;
+    }
+    return held;
+}
+
 /* Finds an object of a kind in a namespace (the latest if applied later). */
 LdObj *
 ld_obj_lookup(LdNs *ns, RsObjKind kind, const char *name)
 {
-    return ns && name && ns->by_kind[kind] ? g_hash_table_lookup(ns->by_kind[kind], name) : NULL;
+    if (!ns || !name)
+        return NULL;
+    if (!ns->indexed)
+        return scan_lookup(ns, kind, name, ns->objs->len);
+    return ns->by_kind[kind] ? g_hash_table_lookup(ns->by_kind[kind], name) : NULL;
+}
+
+/* Makes the per-kind tables of a namespace that outgrew LD_NS_SCAN_MAX,
+ * from the objects registered so far (the first `upto`). */
+static void
+index_names(LdNs *ns, guint upto)
+{
+    ns->indexed = true;
+    for (guint i = 0; i < upto; i++) {
+        LdObj *o = g_ptr_array_index(ns->objs, i);
+        if (!ns->by_kind[o->kind])
+            ns->by_kind[o->kind] = g_hash_table_new(g_str_hash, g_str_equal);
+        const char *name = ld_obj_name(o);
+        if (takes_name(g_hash_table_lookup(ns->by_kind[o->kind], name), o))
+            g_hash_table_insert(ns->by_kind[o->kind], (gpointer)name, o);
+    }
 }
 
 /* The name of any registered spec. */
@@ -53,9 +97,16 @@ ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node, con
     o->applied = applied;
     g_ptr_array_add(ns->objs, o);
     const char *name = ld_obj_name(o);
-    if (!ns->by_kind[kind])
-        ns->by_kind[kind] = g_hash_table_new(g_str_hash, g_str_equal);
-    LdObj *old = g_hash_table_lookup(ns->by_kind[kind], name);
+    if (!ns->indexed && ns->objs->len > LD_NS_SCAN_MAX)
+        index_names(ns, ns->objs->len - 1);
+    LdObj *old;
+    if (ns->indexed) {
+        if (!ns->by_kind[kind])
+            ns->by_kind[kind] = g_hash_table_new(g_str_hash, g_str_equal);
+        old = g_hash_table_lookup(ns->by_kind[kind], name);
+    } else {
+        old = scan_lookup(ns, kind, name, ns->objs->len - 1);
+    }
     if (old && !applied && !old->applied) {
         int line, col;
         rs_jsonc_linecol(ld->doc, rs_jsonc_offset(ld->doc, old->node, false), &line, &col);
@@ -65,7 +116,7 @@ ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node, con
                        "names are unique per kind within a namespace, R2)",
                        kind_words[kind], name, ns->spec->name, line, col);
     }
-    if (!old || applied || old->applied)
+    if (ns->indexed && takes_name(old, o))
         g_hash_table_insert(ns->by_kind[kind], (gpointer)name, o);
     return true;
 }

@@ -30,13 +30,24 @@ cmp_str(const void *a, const void *b)
 static const char *
 closest_in(LdNs *ns, RsObjKind kind, const char *name)
 {
-    if (!ns || !ns->by_kind[kind])
+    if (!ns)
         return NULL;
-    g_autofree const char **names = (const char **)g_hash_table_get_keys_as_array(ns->by_kind[kind], NULL);
-    guint n = g_hash_table_size(ns->by_kind[kind]);
-    /* sort so that ties are decided the same way on every run */
+    /* the names held, as the name tables hold them (loader-names.c) */
+    g_autofree const char **names = g_new(const char *, ns->objs->len + 1);
+    guint n = 0;
+    for (guint i = 0; i < ns->objs->len; i++) {
+        const LdObj *o = g_ptr_array_index(ns->objs, i);
+        if (o->kind == kind)
+            names[n++] = ld_obj_name(o);
+    }
+    /* sort so that ties are decided the same way on every run; a name
+     * declared twice counts once */
     qsort(names, n, sizeof *names, cmp_str);
-    return rs_closest(name, names, n);
+    guint u = 0;
+    for (guint i = 0; i < n; i++)
+        if (u == 0 || strcmp(names[u - 1], names[i]) != 0)
+            names[u++] = names[i];
+    return u ? rs_closest(name, names, u) : NULL;
 }
 
 /* Fails with "no KIND `name` in namespace `ns`", plus a hint. */
