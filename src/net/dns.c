@@ -319,7 +319,7 @@ bool
 rs_dns_walk(const RsWorld *w, const char *ns, const char *name, RsDnsWalk *out)
 {
     memset(out, 0, sizeof *out);
-    g_strlcpy(out->asked, name, sizeof out->asked);
+    rs_copy_str(out->asked, name, sizeof out->asked);
     char cand[RS_DNS_NAME_MAX];
     for (unsigned i = 0; i < RS_DNS_MAX_QUERIES && rs_dns_candidate(w, ns, name, i, cand); i++) {
         RsDnsQuery *q = &out->queries[out->n_queries++];

@@ -485,7 +485,7 @@ static bool
 pod_cert_valid(const char *cert, const char *host)
 {
     char name[256];
-    g_strlcpy(name, host, sizeof name);
+    rs_copy_str(name, host, sizeof name);
     size_t n = strlen(name);
     if (n > 0 && name[n - 1] == '.')
         name[n - 1] = '\0';
@@ -569,7 +569,7 @@ ev_arrive(RsEngine *eng, void *obj, uint64_t gen)
             h->pod = pod->full;
             h->port = req->port;
             h->name2 = pp->tls;
-            g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+            rs_copy_str(h->name, req->host_hdr, sizeof h->name);
             req->res.pod = pod->full;
             reply(req, RS_OUTCOME_TLS_ERROR, 0);
             return;
@@ -702,7 +702,7 @@ ev_host(RsEngine *eng, void *obj, uint64_t gen)
     RsHop *h;
     if (hp == NULL) {
         h = hop(req, RS_HOP_HOST_NO_LISTENER, RS_R36);      /* R36: no listener: refused */
-        g_strlcpy(h->name, hst->name, sizeof h->name);
+        rs_copy_str(h->name, hst->name, sizeof h->name);
         h->port = req->port;
         reply_in(req, RS_OUTCOME_REFUSED, 0, req->edge);
         return;
@@ -712,14 +712,14 @@ ev_host(RsEngine *eng, void *obj, uint64_t gen)
         allowed = rs_cidr_contains(&hp->allow[i], req->res.source_ip);
     if (!allowed) {
         h = hop(req, RS_HOP_HOST_DENIED, RS_R36);           /* R36: dropped: timeout */
-        g_strlcpy(h->name, hst->name, sizeof h->name);
+        rs_copy_str(h->name, hst->name, sizeof h->name);
         h->ip = req->res.source_ip;
         h->port = req->port;
         return;
     }
     int status = req->scheme != RS_SCHEME_TCP && hp->protocol == RS_PROTO_HTTP ? 200 : 0;
     h = hop(req, RS_HOP_HOST_ANSWER, RS_R36);
-    g_strlcpy(h->name, hst->name, sizeof h->name);
+    rs_copy_str(h->name, hst->name, sizeof h->name);
     h->port = req->port;
     h->n = (unsigned)status;
     reply_in(req, RS_OUTCOME_OK, status, req->edge);
@@ -998,7 +998,7 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
     char cand[RS_DNS_NAME_MAX];
     if (!rs_dns_candidate(w, ns, req->name, req->cand, cand)) {
         RsHop *h = hop(req, RS_HOP_NXDOMAIN, walk_rule);
-        g_strlcpy(h->name, req->name, sizeof h->name);
+        rs_copy_str(h->name, req->name, sizeof h->name);
         h->n = req->res.dns_queries;
         finish(req, RS_OUTCOME_NXDOMAIN, 0);
         return;
@@ -1025,7 +1025,7 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
     req->cand++;
     RsHop *h = hop(req, RS_HOP_DNS_QUERY, q.rule);
     if (req->record)            /* the names only when hops are kept (bulk traffic: none) */
-        g_strlcpy(h->name, cand, sizeof h->name);
+        rs_copy_str(h->name, cand, sizeof h->name);
     h->found = q.found;
     h->n = q.n_addrs;
     h->ip = q.found ? q.addrs[0] : 0;
@@ -1033,13 +1033,13 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
     for (unsigned i = 0; i < q.n_chain; i++) {
         /* R18: the CNAME chain, one hop per name followed */
         h = hop(req, RS_HOP_DNS_CNAME, RS_R18);
-        g_strlcpy(h->name, i == 0 ? cand : q.chain[i - 1], sizeof h->name);
+        rs_copy_str(h->name, i == 0 ? cand : q.chain[i - 1], sizeof h->name);
         h->name2 = q.chain[i];
     }
     if (q.found) {
         h = hop(req, RS_HOP_RESOLVED, walk_rule);
         if (req->record)
-            g_strlcpy(h->name, req->name, sizeof h->name);
+            rs_copy_str(h->name, req->name, sizeof h->name);
         h->ip = q.addrs[0];
         h->n = req->res.dns_queries;
         /* A headless answer lists the endpoints; the client takes the first. */
@@ -1050,7 +1050,7 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
     char next[RS_DNS_NAME_MAX];
     if (!rs_dns_candidate(w, ns, req->name, req->cand, next)) {
         h = hop(req, RS_HOP_NXDOMAIN, walk_rule);
-        g_strlcpy(h->name, req->name, sizeof h->name);
+        rs_copy_str(h->name, req->name, sizeof h->name);
         h->n = req->res.dns_queries;
         finish(req, RS_OUTCOME_NXDOMAIN, 0);
         return;
@@ -1105,14 +1105,14 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
     if (host != NULL) {
         req->host = host;
         RsHop *h = hop(req, RS_HOP_FROM_HOST, RS_R36);
-        g_strlcpy(h->name, host->name, sizeof h->name);
+        rs_copy_str(h->name, host->name, sizeof h->name);
         h->ip = host->ip;
         if (to->pod_ref != NULL) {
             /* R35: a pod's address from outside: private, unreachable */
             RsPod *target = rs_world_pod_full(w, to->pod_ref[0] == '@' ? to->pod_ref + 1 : to->pod_ref);
             if (target == NULL || !target->ever_ip) {
                 h = hop(req, RS_HOP_NO_ADDRESS, RS_R3);
-                g_strlcpy(h->name, to->pod_ref, sizeof h->name);
+                rs_copy_str(h->name, to->pod_ref, sizeof h->name);
                 reply_in(req, RS_OUTCOME_TIMEOUT, 0, 0);
                 return;
             }
@@ -1130,7 +1130,7 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
     }
     if (src == NULL || !rs_pod_alive(src) || src->container_down || src->state == RS_POD_FAILED) {
         RsHop *h = hop(req, RS_HOP_SOURCE_DOWN, RS_RULE_NONE);
-        g_strlcpy(h->name, who != NULL ? who : "?", sizeof h->name);
+        rs_copy_str(h->name, who != NULL ? who : "?", sizeof h->name);
         h->pod = src != NULL ? src->full : NULL;
         h->n = src != NULL ? (unsigned)src->state : (unsigned)RS_POD_GONE;
         h->flag = src != NULL && src->crashed;
@@ -1148,7 +1148,7 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
         RsPod *target = rs_world_pod_full(w, ref);
         if (target == NULL || !target->ever_ip) {
             h = hop(req, RS_HOP_NO_ADDRESS, RS_R3);
-            g_strlcpy(h->name, to->pod_ref, sizeof h->name);
+            rs_copy_str(h->name, to->pod_ref, sizeof h->name);
             reply_in(req, RS_OUTCOME_TIMEOUT, 0, 0);
             return;
         }

@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include "rahtisim/router.h"
+#include "rahtisim/util.h"
 #include "net/net.h"
 #include "net/router-walk.h"
 
@@ -118,7 +119,7 @@ static void
 no_route_hop(RsReq *req, RsRule rule, bool https, bool plain)
 {
     RsHop *h = rs_req_hop(req, RS_HOP_NO_ROUTE, rule);
-    g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+    rs_copy_str(h->name, req->host_hdr, sizeof h->name);
     h->flag = https;
     h->m = plain;
     h->n = req->host_dot && rs_net_world(req->net)->haproxy18;
@@ -130,7 +131,7 @@ route_hop(RsReq *req, const RsRtBackend *be, bool by_sni)
 {
     RsHop *h = rs_req_hop(req, RS_HOP_ROUTE, RS_R21);
     h->svc = be->full;
-    g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+    rs_copy_str(h->name, req->host_hdr, sizeof h->name);
     h->name2 = be->path;
     h->flag = by_sni;
 }
@@ -327,7 +328,7 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
         h->port = sv->port;
         h->m = be->tls;
         h->flag = pp->tls != NULL;
-        g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+        rs_copy_str(h->name, req->host_hdr, sizeof h->name);
         req->res.pod = pod->full;
         rs_req_reply_in(req, RS_OUTCOME_TLS_ERROR, 0, req->back);
         return;
@@ -341,7 +342,7 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
             h->port = sv->port;
             h->m = be->tls;
             h->flag = pp->tls != NULL;
-            g_strlcpy(h->name, need, sizeof h->name);
+            rs_copy_str(h->name, need, sizeof h->name);
             rs_req_reply_in(req, RS_OUTCOME_UNAVAILABLE, 503, req->back);
             return;
         }
@@ -459,7 +460,7 @@ serve_port_80(RsReq *req, const RsRtHost *hh)
         h->m = be->insecure;
         if (be->insecure == RS_INSECURE_REDIRECT) {
             h = rs_req_hop(req, RS_HOP_REDIRECT, RS_R24);
-            g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+            rs_copy_str(h->name, req->host_hdr, sizeof h->name);
             rt_reply(req, RS_OUTCOME_REDIRECT, 302);
         } else {
             rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
@@ -494,7 +495,7 @@ serve_port_443(RsReq *req, const RsRtHost *hh)
     bool app = sni && rs_app_domain_name(req->host_hdr, w->app_domain);
     bool own = sni && hh != NULL && hh->has_cert;
     h = rs_req_hop(req, RS_HOP_TLS_CERT, RS_R23);
-    g_strlcpy(h->name, sni ? req->host_hdr : "", sizeof h->name);
+    rs_copy_str(h->name, sni ? req->host_hdr : "", sizeof h->name);
     h->flag = app || own;
     h->m = own ? RS_HOP_CERT_OWN : app ? RS_HOP_CERT_WILDCARD : RS_HOP_CERT_NONE;
     if (!h->flag) {
@@ -539,7 +540,7 @@ router_arrive(RsReq *req)
         return;
     if (rep->proc == NULL) {
         h = rs_req_hop(req, RS_HOP_NO_ROUTE, RS_R28);      /* not loaded yet */
-        g_strlcpy(h->name, req->host_hdr, sizeof h->name);
+        rs_copy_str(h->name, req->host_hdr, sizeof h->name);
         rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
         return;
     }
