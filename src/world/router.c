@@ -164,11 +164,38 @@ port_targeted(const RsRouteDef *d, const RsSvcPort *p, uint16_t resolved)
     return resolved == d->target_port;     /* C1 */
 }
 
+/* Up to this many servers a backend dedupes (pod, port) pairs by scanning
+ * them; *seen (a hash set) is made when it grows past that (issue 14: most
+ * routes have a few servers, and a hash table per route and replica reload
+ * was a tenth of building 10^5 routes). */
+#define SERVERS_SCAN_MAX 16
+
+/* Whether the backend already has a server for (pod, port). */
+static bool
+has_server(const GArray *out, GHashTable **seen, const RsPod *pod, uint16_t port)
+{
+    if (*seen == NULL && out->len > SERVERS_SCAN_MAX) {
+        *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+        for (guint i = 0; i < out->len; i++) {
+            const RsRtServer *s = &g_array_index(out, RsRtServer, i);
+            g_hash_table_add(*seen, GSIZE_TO_POINTER(((gsize)s->pod->serial << 16 | s->port) + 1));
+        }
+    }
+    if (*seen != NULL)
+        return g_hash_table_contains(*seen, GSIZE_TO_POINTER(((gsize)pod->serial << 16 | port) + 1));
+    for (guint i = 0; i < out->len; i++) {
+        const RsRtServer *s = &g_array_index(out, RsRtServer, i);
+        if (s->pod == pod && s->port == port)
+            return true;
+    }
+    return false;
+}
+
 /* Adds the servers of one service to a backend (R20): one per (ready pod x
- * targeted port); `seen` dedupes (pod serial, port) pairs in O(1) each. */
+ * targeted port), each (pod, port) pair once (has_server). */
 static void
 add_servers(const RsRouteDef *d, RsService *svc, unsigned weight_tag, GArray *out, GArray *tags,
-            GHashTable *seen)
+            GHashTable **seen)
 {
     g_autoptr(GPtrArray) pods = g_ptr_array_new();
     rs_service_ready_pods(svc, pods);
@@ -185,10 +212,10 @@ add_servers(const RsRouteDef *d, RsService *svc, unsigned weight_tag, GArray *ou
             }
             if (!port_targeted(d, p, target))
                 continue;
-            gpointer key = GSIZE_TO_POINTER(((gsize)pod->serial << 16 | target) + 1);
-            if (g_hash_table_contains(seen, key))
+            if (has_server(out, seen, pod, target))
                 continue;
-            g_hash_table_add(seen, key);
+            if (*seen != NULL)
+                g_hash_table_add(*seen, GSIZE_TO_POINTER(((gsize)pod->serial << 16 | target) + 1));
             RsRtServer s = {.pod = pod, .port = target, .svc = svc};
             g_array_append_val(out, s);
             g_array_append_val(tags, weight_tag);
@@ -240,7 +267,7 @@ build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be)
     g_autoptr(GArray) servers = g_array_new(FALSE, TRUE, sizeof(RsRtServer));
     g_autoptr(GArray) tags = g_array_new(FALSE, TRUE, sizeof(unsigned));
     unsigned *svc_eps = g_new0(unsigned, d->n_backends);
-    g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GHashTable) seen = NULL;     /* made past SERVERS_SCAN_MAX servers */
     for (unsigned i = 0; i < d->n_backends; i++) {
         /* passthrough backends drop weight-0 services; HTTP ones keep them for cookies */
         if (d->backends[i].weight == 0 && d->tls == RS_TLS_PASSTHROUGH)
@@ -249,7 +276,7 @@ build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be)
         if (svc == NULL)
             continue;
         unsigned before = servers->len;
-        add_servers(d, svc, i, servers, tags, seen);
+        add_servers(d, svc, i, servers, tags, &seen);
         svc_eps[i] = servers->len - before;
     }
     /* R20 weights (router.go calculateServiceWeights): one active service:
