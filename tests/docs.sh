@@ -8,7 +8,7 @@
 #    each followed by its output.  The runner runs each (stdout and stderr
 #    together, stdin empty unless piped) and compares what it printed with the
 #    lines shown, byte for byte; so the docs cannot drift from the program
-#    (house-style.md, after jq's manual tests).
+#    (after jq's manual tests).
 #  - ```sh blocks of the same files: every line that runs rahtisim (at the
 #    start of the line, after `|`, `;`, `&&` or `do`; `build/rahtisim` too) is
 #    run, and must exit with the status a reader expects: 0, unless the line

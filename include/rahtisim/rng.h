@@ -1,4 +1,4 @@
-/* rng.h: deterministic random streams (design-notes.md, "Determinism").
+/* rng.h: deterministic random streams (R37; docs/architecture.md, "Determinism").
  *
  * One master seed; every entity that makes random decisions (a service's
  * endpoint choice, a router replica, a traffic source, a pod's service

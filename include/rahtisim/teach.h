@@ -58,7 +58,7 @@ void rs_style(GString *out, bool color, RsStyle style);
 /* The style an outcome is shown in: GOOD for ok, WARN for redirect, BAD otherwise. */
 RsStyle rs_outcome_style(RsOutcome o);
 
-/* ---- a simulation at time T (sim-at.c) ---- */
+/* ---- a simulation at time T (probe.c) ---- */
 
 /* The default --at: one second after the scenario's first pods are ready
  * and the data plane knows them: the largest startup of the scenario's

@@ -7,7 +7,8 @@
  * of the truth installed `endpoint_delay` after each change (R15).  The
  * request pipeline (src/net/) reads views for its decisions and the truth
  * only at the far end (is the pod at that address alive? listening?), which
- * is how a stale endpoint or a crashed pod shows up (design-notes.md).
+ * is how a stale endpoint or a crashed pod shows up (docs/architecture.md,
+ * "Views lag the truth").
  *
  * Ownership: the world owns every object it ever created, including pods
  * that are gone (a gone pod keeps its name and last address for `@ns/pod`
@@ -21,7 +22,10 @@
  * timers (readiness, restarts, failure detection, view refreshes) and never
  * owns it.
  *
- * Rules: R2-R16 (the truth side), R37 (all changes are engine events).
+ * Rules: R2-R17 (the cluster's truth), the edge's objects (routes, router
+ * replicas, hosts, egress: R18-R36), isolation and load balancers (R39-R50),
+ * the pod lifecycle and rollouts (R51-R55), R37 (all changes are engine
+ * events).
  */
 #ifndef RAHTISIM_WORLD_H
 #define RAHTISIM_WORLD_H
@@ -470,8 +474,8 @@ typedef void (*RsPodStopFn)(void *data, RsPod *pod, RsStopHow how);
 typedef void (*RsRouterFailFn)(void *data, RsReplica *r);
 
 /* Change notifications between the files of src/world, so that no file calls
- * one above it (pod.c -> service.c -> router.c; docs/architecture.md).  The
- * builder fills them in; see src/world/world-private.h. */
+ * one above it (lifecycle.c -> pod.c -> rollout.c -> service.c -> router.c;
+ * docs/architecture.md, "Inside src/world").  The builder fills them in (build.c). */
 typedef struct {
     void (*pod_eligibility)(RsWorld *w, RsPod *pod);    /* R15: its services re-read */
     void (*edge_changed)(RsWorld *w);                   /* R28: the router reloads */
@@ -481,9 +485,10 @@ typedef struct {
 } RsWorldHooks;
 
 /* The world.  Code outside src/world reads the profile parts and the router
- * replicas; the owning arrays and lookup tables below are private to
- * src/world: use the lookups and the iterators declared after the struct
- * (tests/layers.sh checks it). */
+ * replicas (src/net/router.c: the VIP's rotation); the owning arrays and
+ * lookup tables below the "private" line are src/world's own: other layers
+ * use the lookups and the iterators declared after the struct (review keeps
+ * this; tests/layers.sh checks includes and calls, not field reads). */
 /* Entries of rs_world_rng's direct-mapped cache (a power of two): the request
  * pipeline asks for two streams per request (issue 14). */
 #define RS_STREAM_CACHE 1024

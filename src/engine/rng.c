@@ -1,4 +1,4 @@
-/* rng.c: deterministic random streams (design-notes.md, "Determinism").
+/* rng.c: deterministic random streams (R37; docs/architecture.md, "Determinism").
  *
  * The generator is xoshiro256** (Blackman and Vigna): 256 bits of state,
  * period 2^256 - 1, a handful of shifts and one multiply per draw, and it

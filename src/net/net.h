@@ -1,8 +1,8 @@
 /* net.h: the request pipeline's handle, internal to the simulation (src/sim).
  *
  * RsNet runs requests through the world: DNS walk, service data plane or
- * router, pod queue, answer, each step an engine event (design-notes.md "A
- * request is a sequence of events").  Requests are pooled; see request.c.
+ * router, pod queue, answer, each step an engine event (docs/architecture.md,
+ * "A request is a sequence of events").  Requests are pooled; see request.c.
  * The request object is shared by request.c (the walk inside the cluster,
  * egress, hosts) and router.c (the VIP and the router, R19-R31); request.c
  * reaches the router only through the RsNetRouter hooks.
