@@ -66,6 +66,7 @@ typedef struct {
 
 /* The `i`th name the resolver of a pod in namespace `ns` tries for `name`
  * (R17), written into buf (RS_DNS_NAME_MAX); false when there is no `i`th.
+ * buf NULL: only whether there is an `i`th (nothing is written).
  * `name` may end with a dot (then it is tried as written only). */
 bool rs_dns_candidate(const RsWorld *w, const char *ns, const char *name, unsigned i, char *buf);
 

@@ -77,12 +77,15 @@ lower_ascii(char *buf, size_t len)
             buf[i] = (char)(buf[i] + ('a' - 'A'));
 }
 
-/* Copies `src` lowercased into dst (RS_DNS_NAME_MAX); false if too long. */
+/* Copies `src` lowercased into dst (RS_DNS_NAME_MAX); false if too long.
+ * dst NULL: only whether it fits. */
 static bool
 copy_lower(char *dst, const char *src, size_t len)
 {
     if (len >= RS_DNS_NAME_MAX)
         return false;
+    if (dst == NULL)
+        return true;
     memcpy(dst, src, len);
     dst[len] = '\0';
     lower_ascii(dst, len);
@@ -131,11 +134,17 @@ rs_dns_candidate(const RsWorld *w, const char *ns, const char *name, unsigned i,
     for (unsigned k = 0; k < np; k++) {
         if (n + lens[k] + 1 >= RS_DNS_NAME_MAX)
             return false;
+        if (buf == NULL) {              /* only whether there is one: the same checks */
+            n += (k > 0) + lens[k];
+            continue;
+        }
         if (k > 0)
             buf[n++] = '.';
         memcpy(buf + n, parts[k], lens[k]);
         n += lens[k];
     }
+    if (buf == NULL)
+        return true;
     buf[n] = '\0';
     lower_ascii(buf, n);
     return true;

@@ -1047,8 +1047,7 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
         connect_now(req);
         return;
     }
-    char next[RS_DNS_NAME_MAX];
-    if (!rs_dns_candidate(w, ns, req->name, req->cand, next)) {
+    if (!rs_dns_candidate(w, ns, req->name, req->cand, NULL)) {   /* is there a next one? */
         h = hop(req, RS_HOP_NXDOMAIN, walk_rule);
         rs_copy_str(h->name, req->name, sizeof h->name);
         h->n = req->res.dns_queries;

@@ -98,6 +98,38 @@ test_trailing_dot_and_ndots(void)
     CU_ASSERT_FALSE(rs_dns_candidate(world, "fenic", "a.b.c.d.e", 4, buf));
 }
 
+/* R17: the candidates are lowercased (the name, the namespace, the domain),
+ * and asking without a buffer (whether there is an `i`th, the pipeline's
+ * "is there a next query") agrees with building it, names too long included. */
+static void
+test_candidate_case_and_existence(void)
+{
+    g_autoptr(RsSim) sim = fx_sim(SCN, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+    RsWorld *world = rs_sim_world(sim);
+    char buf[RS_DNS_NAME_MAX];
+    CU_ASSERT_TRUE(rs_dns_candidate(world, "fenic", "NGINX.Fenic-XYZ.abcdefgh", 0, buf));
+    CU_ASSERT_STRING_EQUAL(buf, "nginx.fenic-xyz.abcdefgh.fenic.svc.cluster.local");
+    CU_ASSERT_TRUE(rs_dns_candidate(world, "fenic", "Web-Q.RahtiApp.FI.", 0, buf));
+    CU_ASSERT_STRING_EQUAL(buf, "web-q.rahtiapp.fi");
+
+    char longname[RS_DNS_NAME_MAX];
+    memset(longname, 'a', sizeof longname - 20);
+    longname[sizeof longname - 20] = '\0';           /* fits as written, not with a suffix */
+    const char *names[] = {"nginx", "a.b.c.d.e.f", "x.", ".", "", "Mixed.Case", longname};
+    const char *nss[] = {"fenic", NULL};
+    for (size_t n = 0; n < G_N_ELEMENTS(names); n++) {
+        for (size_t k = 0; k < G_N_ELEMENTS(nss); k++) {
+            for (unsigned i = 0; i < 6; i++) {
+                bool built = rs_dns_candidate(world, nss[k], names[n], i, buf);
+                CU_ASSERT_EQUAL(rs_dns_candidate(world, nss[k], names[n], i, NULL), built);
+            }
+        }
+    }
+    CU_ASSERT_TRUE(rs_dns_candidate(world, "fenic", longname, 3, NULL));
+    CU_ASSERT_FALSE(rs_dns_candidate(world, "fenic", longname, 0, NULL));
+}
+
 /* R16: headless: one A per ready endpoint in the view; none: does not resolve.
  * A ClusterIP service with no endpoints still resolves. */
 static void
@@ -170,6 +202,7 @@ main(void)
         {"search walk: 1, 2 and 4 queries (R17)", test_search_walk},
         {"other namespace: short name fails, qualified works (R17)", test_other_namespace},
         {"trailing dot and ndots:5 (R17)", test_trailing_dot_and_ndots},
+        {"candidates: lowercase, existence without a buffer (R17)", test_candidate_case_and_existence},
         {"headless services and empty ClusterIP services (R16)", test_headless},
         {"pod records and app-domain names", test_pod_and_public_names},
         {"requests count their queries", test_request_queries},
