@@ -81,8 +81,11 @@ edge(Dot *d, const char *tk, const char *tn, const char *hk, const char *hn, con
     id(d->out, tk, tn);
     g_string_append(d->out, " -> ");
     id(d->out, hk, hn);
-    if (attrs != NULL && attrs[0] != '\0')
-        g_string_append_printf(d->out, " [%s]", attrs);
+    if (attrs != NULL && attrs[0] != '\0') {
+        g_string_append(d->out, " [");
+        g_string_append(d->out, attrs);
+        g_string_append_c(d->out, ']');
+    }
     g_string_append(d->out, ";\n");
     return true;
 }

@@ -224,14 +224,21 @@ rs_route_diff_text(GString *s, const RsReplica *rep, const RsRouteDiff *d)
 void
 rs_dot_escape(GString *out, const char *text)
 {
+    /* runs of characters that need nothing are appended at once */
+    const char *run = text;
     for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
-        if (*p == '"' || *p == '\\')
-            g_string_append_printf(out, "\\%c", *p);
-        else if (*p == '\n')
-            g_string_append(out, "\\n");
-        else if (*p < 0x20 || *p == 0x7f)
-            g_string_append_c(out, '?');    /* no control characters in a picture */
-        else
+        if (*p != '"' && *p != '\\' && *p >= 0x20 && *p != 0x7f)
+            continue;
+        g_string_append_len(out, run, (const char *)p - run);
+        run = (const char *)p + 1;
+        if (*p == '"' || *p == '\\') {
+            g_string_append_c(out, '\\');
             g_string_append_c(out, (char)*p);
+        } else if (*p == '\n') {
+            g_string_append(out, "\\n");
+        } else {
+            g_string_append_c(out, '?');    /* no control characters in a picture */
+        }
     }
+    g_string_append(out, run);
 }
