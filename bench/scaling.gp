@@ -7,7 +7,7 @@ set terminal svg size 720,420 dynamic font 'sans,12' background '#ffffff'
 set output out
 set datafile separator ','
 set datafile commentschars '#'
-set key top left noenhanced
+set key center right noenhanced
 set title 'rahtisim bench requests: cost per request and memory per pod' noenhanced
 set logscale x 10
 set format x '10^{%L}'
