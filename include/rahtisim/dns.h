@@ -85,4 +85,61 @@ void rs_dns_query_public(const RsWorld *w, const char *fqdn, RsDnsQuery *q);
  * public DNS only. */
 bool rs_dns_walk(const RsWorld *w, const char *ns, const char *name, RsDnsWalk *out);
 
+/* ---- The answers of one requester's walk, kept while they cannot change ----
+ *
+ * A traffic source sends the same name from the same namespace again and
+ * again; while nothing a DNS answer depends on has changed, each query of
+ * its walk gets the answer it got last time.  An answer depends on the
+ * candidate name (the name asked, the requester's namespace, the cluster
+ * domain: fixed), on the live services (created, removed: their name, their
+ * ClusterIP, whether headless, R17), on the installed view of a headless
+ * service and its pods' addresses (R15, R16), and on the public records
+ * (R18).  The world bumps `dns_epoch` at every one of those changes, always
+ * from an event (the views change when their installation event runs, never
+ * by time passing alone); an entry is used only while its epoch is the
+ * world's.  Only the CPU work is skipped (building the candidate, parsing
+ * it, the "ns/name" lookup): each query is still one event with its
+ * latency, its statistics and its hops (issue 14). */
+
+/* One query's answer as the request pipeline uses it. */
+typedef struct {
+    bool found;                     /* an A answer; otherwise NXDOMAIN */
+    RsRule rule;                    /* the rule that decided it */
+    const char *service;            /* "ns/name" of the service answering, or NULL */
+    unsigned n_addrs;               /* addresses in the answer */
+    uint32_t addr;                  /* the first (the one the client takes) */
+    unsigned n_chain;               /* public names: the CNAME targets followed (R18) */
+    const char *chain[RS_DNS_MAX_CHAIN];
+} RsDnsAnswer;
+
+/* The cache of one requester (a traffic source).  Zeroed (rs_dns_cache_init)
+ * it is empty.  `ns` and `name` are compared by pointer: pass strings that
+ * stay unchanged while the cache is used with them (the world's interned
+ * namespace name, the source's target). */
+typedef struct {
+    uint64_t epoch;                 /* the world's dns_epoch when filled; 0: empty */
+    const char *ns;                 /* the requester's namespace name; NULL: a host (R18) */
+    const char *name;               /* the name asked */
+    uint8_t exists;                 /* bit i: the walk has an ith candidate (R17) */
+    uint8_t known;                  /* bit i: answers[i] is filled */
+    RsDnsAnswer answers[RS_DNS_MAX_QUERIES];
+} RsDnsCache;
+
+/* The answer of one query in the pipeline's form. */
+void rs_dns_answer_of(const RsDnsQuery *q, RsDnsAnswer *out);
+
+/* Empties a cache. */
+void rs_dns_cache_init(RsDnsCache *c);
+
+/* Whether the walk of `name` from namespace `ns` (NULL: a host) has an
+ * `i`th candidate: rs_dns_candidate(w, ns, name, i, NULL), kept. */
+bool rs_dns_cache_candidate(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name,
+                            unsigned i);
+
+/* The answer now to the walk's `i`th query (which must exist): the one kept
+ * when the world's DNS state is the same as when it was asked, else asked
+ * (rs_dns_query, or rs_dns_query_public for a host) and kept. */
+const RsDnsAnswer *rs_dns_cache_answer(const RsWorld *w, RsDnsCache *c, const char *ns,
+                                       const char *name, unsigned i);
+
 #endif

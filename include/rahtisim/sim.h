@@ -88,6 +88,7 @@ typedef struct {
     RsRng *rng;                 /* the requester's own stream (R37) */
     RsWorkload *wl;             /* its deployment while live (RS_FROM_DEPLOYMENT) */
     char who[600];              /* "ns/name", or the host's name */
+    RsDnsCache dns;             /* its DNS answers while they cannot change (dns.h, issue 14) */
 } RsSimRequester;
 
 /* Resolves `from` with `stream_name` (NULL: "requests") into `out`. */
@@ -95,7 +96,9 @@ void rs_sim_requester_init(RsSim *sim, RsSimRequester *out, const RsFrom *from,
                            const char *stream_name);
 
 /* rs_sim_request_client from a resolved requester: the same request, the
- * same random draws. */
+ * same random draws.  The requester keeps the DNS answers of its requests
+ * that record no hops (rq->dns): `to` must be the same URL, unchanged,
+ * every time (a traffic source's target). */
 void rs_sim_request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client,
                        bool record_hops, RsRequestDone done, void *data);
 

@@ -509,6 +509,11 @@ struct RsWorld {
     RsWlSyntax wl_syntax;       /* R25: how the router splits a whitelist */
     uint32_t egress_default;    /* R32 */
     uint32_t *egress_pool; unsigned n_egress_pool, egress_next;  /* R33 */
+    /* Bumped at every change a DNS answer depends on (R16-R18: a service
+     * created or removed, a headless service's view installed, a pod's
+     * address, the public records); starts at 1.  The pipeline keeps a
+     * requester's answers while it stays the same (RsDnsCache, dns.h). */
+    uint64_t dns_epoch;
     /* ---- private to src/world from here on ---- */
     /* everything ever created (owning) */
     GPtrArray *namespaces, *templates, *workloads, *pods, *services, *svc_defs;

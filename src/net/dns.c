@@ -38,7 +38,12 @@
  * COST
  * ----
  * No allocation; one hash lookup per query (per CNAME followed for public
- * names, at most RS_DNS_MAX_CHAIN).  Rules: R16, R17, R18.
+ * names, at most RS_DNS_MAX_CHAIN).  Bulk traffic asks less: a requester's
+ * RsDnsCache (dns.h) keeps its answers while the world's dns_epoch stays the
+ * same, so a traffic source's query builds, parses and looks up nothing
+ * until a service, a headless view, a pod address or a record changes; the
+ * query is still simulated (its event, latency, statistics).  Rules: R16,
+ * R17, R18.
  */
 #include "config.h"
 
@@ -345,4 +350,79 @@ rs_dns_walk(const RsWorld *w, const char *ns, const char *name, RsDnsWalk *out)
         }
     }
     return false;
+}
+
+/* ---- the per-requester cache (issue 14); see dns.h ---- */
+
+/* The answer of one query in the pipeline's form; see dns.h. */
+void
+rs_dns_answer_of(const RsDnsQuery *q, RsDnsAnswer *out)
+{
+    out->found = q->found;
+    out->rule = q->rule;
+    out->service = q->service;
+    out->n_addrs = q->n_addrs;
+    out->addr = q->found ? q->addrs[0] : 0;
+    out->n_chain = q->n_chain;
+    memcpy(out->chain, q->chain, q->n_chain * sizeof q->chain[0]);
+}
+
+/* Empties a cache; see dns.h. */
+void
+rs_dns_cache_init(RsDnsCache *c)
+{
+    memset(c, 0, sizeof *c);
+}
+
+/* Makes the cache hold the walk of (ns, name) in the world's DNS state now:
+ * kept as it is when nothing changed since it was filled (same epoch), else
+ * emptied and the candidates that exist counted again (R17). */
+static void
+cache_check(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name)
+{
+    if (c->epoch == w->dns_epoch && c->ns == ns && c->name == name)
+        return;
+    c->epoch = w->dns_epoch;
+    c->ns = ns;
+    c->name = name;
+    c->known = 0;
+    c->exists = 0;
+    /* Not a prefix: a long name may lack a suffixed candidate but not the
+     * name as written; the walk stops at the first missing one (as without
+     * the cache). */
+    for (unsigned i = 0; i < RS_DNS_MAX_QUERIES; i++) {
+        if (rs_dns_candidate(w, ns, name, i, NULL))
+            c->exists |= (uint8_t)(1u << i);
+    }
+}
+
+/* Whether there is an ith candidate; see dns.h. */
+bool
+rs_dns_cache_candidate(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name, unsigned i)
+{
+    cache_check(w, c, ns, name);
+    return i < RS_DNS_MAX_QUERIES && (c->exists >> i & 1u) != 0;
+}
+
+/* The ith query's answer now, kept or asked; see dns.h. */
+const RsDnsAnswer *
+rs_dns_cache_answer(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name, unsigned i)
+{
+    g_assert(i < RS_DNS_MAX_QUERIES);
+    cache_check(w, c, ns, name);
+    RsDnsAnswer *a = &c->answers[i];
+    if ((c->known >> i & 1u) != 0)
+        return a;
+    char cand[RS_DNS_NAME_MAX];
+    bool ok = rs_dns_candidate(w, ns, name, i, cand);
+    g_assert(ok);
+    (void)ok;
+    RsDnsQuery q;
+    if (ns == NULL)
+        rs_dns_query_public(w, cand, &q);       /* R18: outside, public DNS only */
+    else
+        rs_dns_query(w, cand, &q);              /* R16, R17 (R18 past the cluster domain) */
+    rs_dns_answer_of(&q, a);
+    c->known |= (uint8_t)(1u << i);
+    return a;
 }

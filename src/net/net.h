@@ -43,6 +43,8 @@ struct RsReq {
     uint16_t port;              /* the port connected to (after the service: the target port) */
     bool host_dot;              /* C3: the name ended in a dot (removed from host_hdr) */
     unsigned cand;              /* next search candidate (R17) */
+    RsDnsCache *dns_cache;      /* the requester's kept answers (dns.h), or NULL */
+    const char *dns_name;       /* with it: the name as the requester holds it (its key) */
     uint32_t dst_ip;
     RsService *svc;             /* the service it went through */
     RsTimer timer;              /* the client's timer (R38) */
@@ -99,9 +101,12 @@ void rs_net_free(RsNet *net);
  * stream id is `requester` (C10: every random choice it causes draws from
  * the (entity, requester) stream, rs_world_rng). 
  * `done` is called exactly once, always from an engine event, never from
- * inside this function. */
+ * inside this function.  `dns` (or NULL) keeps the requester's DNS answers
+ * between its requests (dns.h; `to->host` must stay the same string while
+ * it is used); a recorded request builds and asks every name itself. */
 void rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t requester,
-                    uint64_t client, const RsUrl *to, bool record, RsRequestDone done, void *data);
+                    uint64_t client, const RsUrl *to, bool record, RsDnsCache *dns,
+                    RsRequestDone done, void *data);
 
 /* The world's hook: a pod stopped (deleted or crashed); settles its queue. */
 void rs_net_pod_stopped(void *net, RsPod *pod, RsStopHow how);

@@ -985,7 +985,10 @@ ev_dns_retry(RsEngine *eng, void *obj, uint64_t gen)
 }
 
 /* Event: one resolver query is answered (R17; R18 from a host); on NXDOMAIN
- * the next candidate. */
+ * the next candidate.  With the requester's cache (dns.h) the candidate is
+ * not built and the answer is the one kept while nothing it depends on has
+ * changed (the world's dns_epoch): the same answer, the same event, hops
+ * and statistics, less CPU (issue 14). */
 static void
 ev_dns(RsEngine *eng, void *obj, uint64_t gen)
 {
@@ -995,8 +998,12 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
     RsWorld *w = req->net->w;
     const char *ns = req->src_ns != NULL ? req->src_ns->name : NULL;
     RsRule walk_rule = req->host != NULL ? RS_R18 : RS_R17;
+    RsDnsCache *cache = req->dns_cache;         /* never for a recorded request (set_name) */
     char cand[RS_DNS_NAME_MAX];
-    if (!rs_dns_candidate(w, ns, req->name, req->cand, cand)) {
+    cand[0] = '\0';
+    bool exists = cache != NULL ? rs_dns_cache_candidate(w, cache, ns, req->dns_name, req->cand)
+                                : rs_dns_candidate(w, ns, req->name, req->cand, cand);
+    if (!exists) {
         RsHop *h = hop(req, RS_HOP_NXDOMAIN, walk_rule);
         rs_copy_str(h->name, req->name, sizeof h->name);
         h->n = req->res.dns_queries;
@@ -1016,38 +1023,50 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
         rs_engine_schedule(eng, rs_engine_now(eng) + RS_DNS_TIMEOUT, ev_dns_retry, req, req->gen);
         return;
     }
-    RsDnsQuery q;
-    if (req->host != NULL)
-        rs_dns_query_public(w, cand, &q);      /* R18: outside, public DNS only */
-    else
-        rs_dns_query(w, cand, &q);
+    RsDnsAnswer fresh;
+    const RsDnsAnswer *a = &fresh;
+    if (cache != NULL) {
+        /* R16-R18 as if asked now: the cache asks again after any change (dns_epoch) */
+        a = rs_dns_cache_answer(w, cache, ns, req->dns_name, req->cand);
+    } else {
+        RsDnsQuery q;
+        if (req->host != NULL)
+            rs_dns_query_public(w, cand, &q);      /* R18: outside, public DNS only */
+        else
+            rs_dns_query(w, cand, &q);
+        rs_dns_answer_of(&q, &fresh);
+    }
     req->res.dns_queries++;
     req->cand++;
-    RsHop *h = hop(req, RS_HOP_DNS_QUERY, q.rule);
+    RsHop *h = hop(req, RS_HOP_DNS_QUERY, a->rule);
     if (req->record)            /* the names only when hops are kept (bulk traffic: none) */
         rs_copy_str(h->name, cand, sizeof h->name);
-    h->found = q.found;
-    h->n = q.n_addrs;
-    h->ip = q.found ? q.addrs[0] : 0;
-    h->svc = q.service;
-    for (unsigned i = 0; i < q.n_chain; i++) {
+    h->found = a->found;
+    h->n = a->n_addrs;
+    h->ip = a->addr;
+    h->svc = a->service;
+    for (unsigned i = 0; i < a->n_chain; i++) {
         /* R18: the CNAME chain, one hop per name followed */
         h = hop(req, RS_HOP_DNS_CNAME, RS_R18);
-        rs_copy_str(h->name, i == 0 ? cand : q.chain[i - 1], sizeof h->name);
-        h->name2 = q.chain[i];
+        if (req->record)
+            rs_copy_str(h->name, i == 0 ? cand : a->chain[i - 1], sizeof h->name);
+        h->name2 = a->chain[i];
     }
-    if (q.found) {
+    if (a->found) {
         h = hop(req, RS_HOP_RESOLVED, walk_rule);
         if (req->record)
             rs_copy_str(h->name, req->name, sizeof h->name);
-        h->ip = q.addrs[0];
+        h->ip = a->addr;
         h->n = req->res.dns_queries;
         /* A headless answer lists the endpoints; the client takes the first. */
-        req->dst_ip = q.addrs[0];
+        req->dst_ip = a->addr;
         connect_now(req);
         return;
     }
-    if (!rs_dns_candidate(w, ns, req->name, req->cand, NULL)) {   /* is there a next one? */
+    /* is there a next one? */
+    exists = cache != NULL ? rs_dns_cache_candidate(w, cache, ns, req->dns_name, req->cand)
+                           : rs_dns_candidate(w, ns, req->name, req->cand, NULL);
+    if (!exists) {
         h = hop(req, RS_HOP_NXDOMAIN, walk_rule);
         rs_copy_str(h->name, req->name, sizeof h->name);
         h->n = req->res.dns_queries;
@@ -1078,10 +1097,25 @@ rs_net_router_failed(void *data, RsReplica *r)
     }
 }
 
+/* The name the request resolves (R17), and the requester's cache of its
+ * answers when there is one: not for a recorded request (its hops name each
+ * candidate, so ev_dns builds them), nor for a name cut to fit req->name
+ * (the cache would walk the whole name; no such name resolves anyway). */
+static void
+set_name(RsReq *req, const char *name, RsDnsCache *dns)
+{
+    size_t n = rs_copy_str(req->name, name, sizeof req->name);
+    if (dns != NULL && !req->record && n + 1 < sizeof req->name) {
+        req->dns_cache = dns;
+        req->dns_name = name;
+    }
+}
+
 /* Starts a request now; see net.h. */
 void
 rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t requester,
-               uint64_t client, const RsUrl *to, bool record, RsRequestDone done, void *data)
+               uint64_t client, const RsUrl *to, bool record, RsDnsCache *dns, RsRequestDone done,
+               void *data)
 {
     RsWorld *w = net->w;
     RsReq *req = req_get(net);
@@ -1121,7 +1155,7 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
             req->dst_ip = to->ip;
             connect_now(req);
         } else {
-            rs_copy_str(req->name, to->host, sizeof req->name);
+            set_name(req, to->host, dns);
             rs_engine_schedule(net->eng, rs_engine_now(net->eng) + w->latency_internet, ev_dns, req,
                                req->gen);
         }
@@ -1161,7 +1195,7 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
         req->dst_ip = to->ip;
         connect_now(req);
     } else {
-        rs_copy_str(req->name, to->host, sizeof req->name);
+        set_name(req, to->host, dns);
         rs_engine_schedule(net->eng, rs_engine_now(net->eng) + w->latency_cluster, ev_dns, req,
                            req->gen);
     }

@@ -170,17 +170,18 @@ rs_sim_requester_init(RsSim *sim, RsSimRequester *out, const RsFrom *from, const
     rs_from_format(from, out->who, sizeof out->who);
 }
 
-/* Starts one request from a resolved requester; see sim.h. */
-void
-rs_sim_request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client,
-                  bool record_hops, RsRequestDone done, void *data)
+/* Starts one request from a resolved requester, with `dns` (or NULL) as
+ * the cache of its DNS answers. */
+static void
+request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client, bool record_hops,
+           RsDnsCache *dns, RsRequestDone done, void *data)
 {
     const RsFrom *from = rq->from;
     RsPod *src = NULL;
     if (from->kind == RS_FROM_HOST) {
         /* R36: a machine outside the cluster; an unknown one sends nothing */
         rs_net_request(sim->net, NULL, rs_world_host(sim->world, from->name), from->name,
-                       rq->requester, client, to, record_hops, done, data);
+                       rq->requester, client, to, record_hops, dns, done, data);
         return;
     }
     if (from->kind == RS_FROM_POD) {
@@ -195,7 +196,16 @@ rs_sim_request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t clie
         if (wl != NULL && wl->ready->len > 0)
             src = wl->ready->pdata[rs_rng_below(rq->rng, wl->ready->len)];
     }
-    rs_net_request(sim->net, src, NULL, rq->who, rq->requester, client, to, record_hops, done, data);
+    rs_net_request(sim->net, src, NULL, rq->who, rq->requester, client, to, record_hops, dns, done,
+                   data);
+}
+
+/* Starts one request from a resolved requester; see sim.h. */
+void
+rs_sim_request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client,
+                  bool record_hops, RsRequestDone done, void *data)
+{
+    request_as(sim, rq, to, client, record_hops, &rq->dns, done, data);
 }
 
 /* Starts one request now as client `client` of the requester; see sim.h. */
@@ -205,7 +215,8 @@ rs_sim_request_client(RsSim *sim, const RsFrom *from, const RsUrl *to, const cha
 {
     RsSimRequester rq;
     rs_sim_requester_init(sim, &rq, from, stream_name);
-    rs_sim_request_as(sim, &rq, to, client, record_hops, done, data);
+    /* rq dies on return, before the request's DNS events: no cache */
+    request_as(sim, &rq, to, client, record_hops, NULL, done, data);
 }
 
 /* The resolver walk now; see sim.h. */

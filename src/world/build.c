@@ -283,6 +283,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     const RsProfile *p = &sc->profile;
     w->eng = eng;
     w->seed = seed;
+    w->dns_epoch = 1;           /* a zeroed RsDnsCache (epoch 0) is empty (dns.h) */
     w->hooks.pod_eligibility = rs_world_pod_endpoints_changed;     /* R15 */
     w->hooks.edge_changed = rs_router_changed;                     /* R28 */
     w->hooks.workload_changed = rs_rollout_reconcile;              /* R54 */

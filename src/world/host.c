@@ -129,6 +129,7 @@ rs_world_add_hosts(RsWorld *w, const RsScenario *sc)
         d->has_a = ds->has_a;
         g_hash_table_insert(w->dns_records, (gpointer)d->name, d);
     }
+    w->dns_epoch++;             /* R18: the public records */
 }
 
 /* Frees hosts and records. */

@@ -263,6 +263,8 @@ on_view_install(RsEngine *eng, void *obj, uint64_t arg)
     RsSvcView *v = g_queue_pop_head(&svc->pending);
     g_assert(v != NULL);
     RsSvcView *old = svc->view;
+    if (svc->headless)
+        w->dns_epoch++;         /* R16: DNS answers with the endpoints of this view */
     if (v->gone) {
         svc->view = NULL;
         rs_svc_view_free(v);
@@ -488,6 +490,7 @@ rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserve
     g_ptr_array_add(ns->services, svc);
     index_service(svc);
     g_hash_table_insert(w->svc_by_name, (gpointer)svc->full, svc);
+    w->dns_epoch++;             /* R17: its name resolves from now on */
     if (has_ip)
         g_hash_table_insert(w->svc_by_ip, GUINT_TO_POINTER(ip), svc);
     if (has_ip)
@@ -506,6 +509,7 @@ rs_world_remove_service(RsWorld *w, RsService *svc)
 {
     svc->removed = true;
     g_hash_table_remove(w->svc_by_name, svc->full);
+    w->dns_epoch++;             /* R17: its name stops resolving at once */
     g_ptr_array_remove(svc->ns->services, svc);
     unindex_service(svc);
     if (svc->has_ip)
