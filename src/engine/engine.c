@@ -45,6 +45,32 @@
  * (LIFO), so the typical "handle an event, schedule the next" pattern writes
  * a payload that is already in cache.
  *
+ * LANES (rs_engine_after, rs_engine_timer_after)
+ * ----------------------------------------------
+ * Most events of a request are scheduled at now + d for a d that never
+ * changes: a hop's latency (latency_cluster, latency_internet), the connect
+ * timeout (R38), the router's health-check interval (R29).  Events scheduled
+ * at now + d for one fixed d come in non-decreasing (time, seq) order, since
+ * now never moves back and seq only grows; so they need no heap: a FIFO ring
+ * of heap entries per distinct d (a "lane", at most LANES_MAX of them, made
+ * on first use) keeps them sorted with an O(1) push and pop.  A lane entry
+ * is a heap entry (the same 16 bytes, the same seq counter, the same slot
+ * array), so a timer in a lane is cancelled exactly like one in the heap
+ * (lazy deletion, counted in `dead`, skipped at the head, compacted).  The
+ * run loop takes the smallest (time, key) among the heap's root and the
+ * lanes' fronts (kept side by side in `fronts`, an empty lane's front being
+ * the largest possible entry), so the order of execution is exactly that of
+ * one heap holding everything: the lanes only spare the heap the sift-down
+ * of the events they hold.  Why lanes and not a second, small heap for the
+ * events due soon: the constant-delay events are most of the traffic
+ * (request.c: 5 to 9 of a request's events, plus 10^4 health-check timers
+ * for a router with 10^4 servers), a second heap would still sift them
+ * (log of the events in flight), and "due soon" needs a horizon that moves
+ * entries between the heaps; a lane costs a compare per lane per pop
+ * (docs/performance.md, issue 14, session 5, has the figures).  More than
+ * LANES_MAX distinct delays fall back to the heap, so a caller passing a
+ * varying delay stays correct, only slower.
+ *
  * THE CLOCK
  * ---------
  * `now` is the time of the event being run.  rs_engine_run(until) runs every
@@ -112,6 +138,11 @@
 
 #define FREE_END UINT32_MAX
 
+/* Lanes (see LANES above): each pop compares the heap's root with every
+ * lane's front, so few.  The request pipeline uses 4 or 5 delays. */
+#define LANES_MAX 8
+#define LANE_CAP0 64            /* a lane's first ring, entries */
+
 /* Cancelled entries tolerated before a compaction is considered (it also
  * needs dead > live).  Small, because the request pipeline arms a connect
  * timer (10 s, R38) per request and cancels it a millisecond later: with
@@ -138,7 +169,24 @@ typedef struct {
     uint32_t next_free;         /* free-list link while the slot is free */
 } Slot;
 
+/* A FIFO of entries all scheduled at now + one delay: sorted by (time, key)
+ * by construction.  ring[(head + k) & mask] for k < count. */
+typedef struct {
+    HeapEntry *ring;
+    size_t mask;                /* capacity - 1 (a power of two); 0: no ring yet */
+    size_t head;
+    size_t count;               /* entries, dead ones included */
+} Lane;
+
+/* An empty lane's front: after every real entry (no key reaches it, SEQ_LIMIT). */
+static const HeapEntry NO_ENTRY = { RS_TIME_NEVER, UINT64_MAX };
+
 struct RsEngine {
+    HeapEntry fronts[LANES_MAX];    /* lane i's first entry, or NO_ENTRY */
+    rs_time_t lane_delay[LANES_MAX];
+    unsigned nlanes;                /* lanes made */
+    size_t lane_len;                /* entries in all lanes, dead ones included */
+    Lane lanes[LANES_MAX];
     HeapEntry *heap;            /* physical [ROOT, ROOT + len) in use */
     size_t len;                 /* entries in the heap, dead ones included */
     size_t heap_cap;            /* physical capacity of heap */
@@ -146,7 +194,7 @@ struct RsEngine {
     size_t nslots;              /* slots ever handed out */
     size_t slot_cap;
     uint32_t free_head;         /* LIFO list of released slots */
-    size_t dead;                /* cancelled entries still in the heap */
+    size_t dead;                /* cancelled entries still in the heap or a lane */
     uint64_t seq;
     rs_time_t now;
     uint64_t executed;
@@ -248,6 +296,8 @@ rs_engine_free(RsEngine *eng)
     if (eng == NULL)
         return;
     free(eng->heap);
+    for (unsigned i = 0; i < eng->nlanes; i++)
+        g_free(eng->lanes[i].ring);
     g_free(eng->slots);
     g_free(eng);
 }
@@ -321,26 +371,47 @@ sift_down(HeapEntry *h, size_t i, size_t end, HeapEntry e)
     h[i] = e;
 }
 
-/* Orders heap entries by (time, key) for qsort. */
+/* Orders pointers to entries by their (time, key), for qsort. */
 static int
-entry_cmp(const void *pa, const void *pb)
+entry_ptr_cmp(const void *pa, const void *pb)
 {
-    const HeapEntry *a = pa, *b = pb;
+    const HeapEntry *a = *(const HeapEntry *const *)pa, *b = *(const HeapEntry *const *)pb;
     if (entry_before(a, b))
         return -1;
     return entry_before(b, a) ? 1 : 0;
 }
 
-/* Gives the queued entries fresh sequence numbers 0..n-1 in queue order, so
- * the seq counter can restart without changing any ordering decision. */
+/* Lane i's front after a change: its first entry, or NO_ENTRY. */
+static inline void
+lane_front(RsEngine *eng, unsigned i)
+{
+    const Lane *ln = &eng->lanes[i];
+    eng->fronts[i] = ln->count > 0 ? ln->ring[ln->head] : NO_ENTRY;
+}
+
+/* Gives the queued entries (heap and lanes) fresh sequence numbers 0..n-1
+ * in queue order, so the seq counter can restart without changing any
+ * ordering decision.  The map is order-preserving, so the heap stays a heap
+ * and every lane stays sorted where they are. */
 static void
 renumber(RsEngine *eng)
 {
-    HeapEntry *h = eng->heap + ROOT;
-    qsort(h, eng->len, sizeof *h, entry_cmp);
+    size_t n = eng->len + eng->lane_len, k = 0;
+    HeapEntry **all = g_new(HeapEntry *, MAX(n, 1));
     for (size_t i = 0; i < eng->len; i++)
-        h[i].key = (uint64_t)i << SLOT_BITS | (h[i].key & SLOT_MASK);
-    eng->seq = eng->len;        /* a sorted array is a valid heap */
+        all[k++] = &eng->heap[ROOT + i];
+    for (unsigned l = 0; l < eng->nlanes; l++) {
+        Lane *ln = &eng->lanes[l];
+        for (size_t j = 0; j < ln->count; j++)
+            all[k++] = &ln->ring[(ln->head + j) & ln->mask];
+    }
+    qsort(all, n, sizeof *all, entry_ptr_cmp);
+    for (size_t i = 0; i < n; i++)
+        all[i]->key = (uint64_t)i << SLOT_BITS | (all[i]->key & SLOT_MASK);
+    g_free(all);
+    for (unsigned l = 0; l < eng->nlanes; l++)
+        lane_front(eng, l);
+    eng->seq = n;
 }
 
 /* Returns slot `s` to the free list and invalidates handles to it. */
@@ -354,13 +425,11 @@ slot_release(RsEngine *eng, uint32_t s)
     eng->free_head = s;
 }
 
-/* Queues an event and returns its slot index. */
+/* Takes a slot for fn(obj, arg) and returns its index. */
 static inline uint32_t
-engine_push(RsEngine *eng, rs_time_t at, RsEventFn fn, void *obj, uint64_t arg)
+slot_take(RsEngine *eng, RsEventFn fn, void *obj, uint64_t arg)
 {
     g_assert(fn != NULL);
-    g_assert(at >= eng->now);
-
     uint32_t s = eng->free_head;
     if (s != FREE_END) {
         eng->free_head = eng->slots[s].next_free;
@@ -373,14 +442,92 @@ engine_push(RsEngine *eng, rs_time_t at, RsEventFn fn, void *obj, uint64_t arg)
     sl->fn = fn;
     sl->obj = obj;
     sl->arg = arg;
+    return s;
+}
 
+/* The key of the next entry for slot s (renumbering first if seq ran out). */
+static inline uint64_t
+next_key(RsEngine *eng, uint32_t s)
+{
     if (G_UNLIKELY(eng->seq == SEQ_LIMIT))
         renumber(eng);
+    return eng->seq++ << SLOT_BITS | s;
+}
+
+/* Queues an event in the heap and returns its slot index. */
+static inline uint32_t
+engine_push(RsEngine *eng, rs_time_t at, RsEventFn fn, void *obj, uint64_t arg)
+{
+    g_assert(at >= eng->now);
+    uint32_t s = slot_take(eng, fn, obj, arg);
     if (G_UNLIKELY(ROOT + eng->len == eng->heap_cap))
         heap_grow(eng);
-    HeapEntry e = { at, eng->seq++ << SLOT_BITS | s };
+    HeapEntry e = { at, next_key(eng, s) };
     sift_up(eng->heap, ROOT + eng->len++, e);
     return s;
+}
+
+/* The lane of events scheduled at now + delay: found, or made if fewer
+ * than LANES_MAX exist; -1: none (the heap takes the event). */
+static inline int
+lane_of(RsEngine *eng, rs_time_t delay)
+{
+    for (unsigned i = 0; i < eng->nlanes; i++)
+        if (eng->lane_delay[i] == delay)
+            return (int)i;
+    if (eng->nlanes == LANES_MAX)
+        return -1;
+    unsigned i = eng->nlanes++;
+    eng->lane_delay[i] = delay;
+    eng->lanes[i] = (Lane){ NULL, 0, 0, 0 };
+    eng->fronts[i] = NO_ENTRY;
+    return (int)i;
+}
+
+/* Doubles lane i's ring, its entries moved to the start in order. */
+static void
+lane_grow(Lane *ln)
+{
+    size_t cap = ln->mask == 0 ? LANE_CAP0 : 2 * (ln->mask + 1);
+    HeapEntry *r = g_new(HeapEntry, cap);
+    for (size_t k = 0; k < ln->count; k++)
+        r[k] = ln->ring[(ln->head + k) & ln->mask];
+    g_free(ln->ring);
+    ln->ring = r;
+    ln->mask = cap - 1;
+    ln->head = 0;
+}
+
+/* Queues an event at now + delay (delay >= 0), in its lane if it has one,
+ * else in the heap; returns its slot index. */
+static inline uint32_t
+engine_after(RsEngine *eng, rs_time_t delay, RsEventFn fn, void *obj, uint64_t arg)
+{
+    g_assert(delay >= 0 && delay <= RS_TIME_NEVER - eng->now);
+    int l = lane_of(eng, delay);
+    if (l < 0)
+        return engine_push(eng, eng->now + delay, fn, obj, arg);
+    uint32_t s = slot_take(eng, fn, obj, arg);
+    HeapEntry e = { eng->now + delay, next_key(eng, s) };
+    Lane *ln = &eng->lanes[l];
+    if (G_UNLIKELY(ln->count == ln->mask + 1 || ln->mask == 0))
+        lane_grow(ln);
+    ln->ring[(ln->head + ln->count) & ln->mask] = e;
+    if (ln->count++ == 0)
+        eng->fronts[l] = e;
+    eng->lane_len++;
+    return s;
+}
+
+/* Removes lane i's first entry (the caller has read it). */
+static inline void
+lane_pop(RsEngine *eng, unsigned i)
+{
+    Lane *ln = &eng->lanes[i];
+    ln->head = (ln->head + 1) & ln->mask;
+    ln->count--;
+    eng->lane_len--;
+    eng->fronts[i] = ln->count > 0 ? ln->ring[ln->head] : NO_ENTRY;
 }
 
 /* Removes the root entry (the caller has read it). */
@@ -393,7 +540,8 @@ heap_pop(RsEngine *eng)
         sift_down(h, ROOT, end, h[end]);
 }
 
-/* Reaps cancelled entries sitting at the root, so the root is live. */
+/* Reaps cancelled entries at the heap's root and the lanes' fronts, so
+ * those are live. */
 static void
 drop_dead_roots(RsEngine *eng)
 {
@@ -405,12 +553,38 @@ drop_dead_roots(RsEngine *eng)
         slot_release(eng, s);
         eng->dead--;
     }
+    for (unsigned i = 0; i < eng->nlanes && eng->dead > 0; i++) {
+        while (eng->dead > 0 && eng->lanes[i].count > 0) {
+            uint32_t s = (uint32_t)(eng->fronts[i].key & SLOT_MASK);
+            if (eng->slots[s].fn != NULL)
+                break;
+            lane_pop(eng, i);
+            slot_release(eng, s);
+            eng->dead--;
+        }
+    }
 }
 
-/* Rebuilds the heap without its cancelled entries (bottom-up heapify, O(n)). */
+/* Rebuilds the heap without its cancelled entries (bottom-up heapify, O(n))
+ * and drops the lanes' cancelled entries (in place, order kept). */
 static void
 compact(RsEngine *eng)
 {
+    for (unsigned l = 0; l < eng->nlanes; l++) {
+        Lane *ln = &eng->lanes[l];
+        size_t w = 0;
+        for (size_t k = 0; k < ln->count; k++) {
+            HeapEntry e = ln->ring[(ln->head + k) & ln->mask];
+            uint32_t s = (uint32_t)(e.key & SLOT_MASK);
+            if (eng->slots[s].fn != NULL)
+                ln->ring[(ln->head + w++) & ln->mask] = e;     /* w <= k: not yet read */
+            else
+                slot_release(eng, s);
+        }
+        eng->lane_len -= ln->count - w;
+        ln->count = w;
+        lane_front(eng, l);
+    }
     HeapEntry *h = eng->heap;
     size_t n = 0;
     for (size_t i = ROOT; i < ROOT + eng->len; i++) {
@@ -442,6 +616,21 @@ rs_engine_timer(RsEngine *eng, rs_time_t at, RsEventFn fn, void *obj, uint64_t a
     return (uint64_t)eng->slots[s].gen << 32 | ((uint64_t)s + 1);
 }
 
+/* Schedules fn(obj, arg) at now + delay, in the delay's lane (LANES). */
+void
+rs_engine_after(RsEngine *eng, rs_time_t delay, RsEventFn fn, void *obj, uint64_t arg)
+{
+    engine_after(eng, delay, fn, obj, arg);
+}
+
+/* A cancellable rs_engine_after. */
+RsTimer
+rs_engine_timer_after(RsEngine *eng, rs_time_t delay, RsEventFn fn, void *obj, uint64_t arg)
+{
+    uint32_t s = engine_after(eng, delay, fn, obj, arg);
+    return (uint64_t)eng->slots[s].gen << 32 | ((uint64_t)s + 1);
+}
+
 /* Cancels a pending timer in O(1) by clearing its payload (lazy deletion). */
 bool
 rs_engine_cancel(RsEngine *eng, RsTimer timer)
@@ -455,16 +644,97 @@ rs_engine_cancel(RsEngine *eng, RsTimer timer)
     sl->fn = NULL;
     sl->obj = NULL;
     eng->dead++;
-    if (eng->dead > DEAD_MIN && eng->dead > eng->len / 2)
+    if (eng->dead > DEAD_MIN && eng->dead > (eng->len + eng->lane_len) / 2)
         compact(eng);
     return true;
+}
+
+/* Releases every queued entry (heap and lanes) unrun. */
+static __attribute__((noinline)) void
+drop_all(RsEngine *eng)
+{
+    for (size_t i = ROOT; i < ROOT + eng->len; i++)
+        slot_release(eng, (uint32_t)(eng->heap[i].key & SLOT_MASK));
+    eng->len = 0;
+    for (unsigned l = 0; l < eng->nlanes; l++) {
+        Lane *ln = &eng->lanes[l];
+        for (size_t k = 0; k < ln->count; k++)
+            slot_release(eng, (uint32_t)(ln->ring[(ln->head + k) & ln->mask].key & SLOT_MASK));
+        ln->count = 0;
+        eng->fronts[l] = NO_ENTRY;
+    }
+    eng->lane_len = 0;
+    eng->dead = 0;
+}
+
+/* Runs the next entry if it is due by `until`; false when the run ends
+ * (nothing due, a guard, or rs_engine_stop).  `lanes` is a constant at each
+ * call: with false (no lane made yet: the hold model of `bench engine`) the
+ * next entry is the heap's root and the lanes cost nothing. */
+static inline __attribute__((always_inline)) bool
+run_next(RsEngine *eng, rs_time_t until, bool lanes)
+{
+    /* The next entry: the smallest of the heap's root and the lanes'
+     * fronts (an empty heap or lane offers NO_ENTRY, after all). */
+    const HeapEntry *next;
+    int lane = -1;
+    if (lanes) {
+        next = eng->len > 0 ? &eng->heap[ROOT] : &NO_ENTRY;
+        for (unsigned i = 0; i < eng->nlanes; i++) {
+            if (entry_before(&eng->fronts[i], next)) {
+                next = &eng->fronts[i];
+                lane = (int)i;
+            }
+        }
+        if (next == &NO_ENTRY)
+            return false;       /* nothing queued */
+    } else {
+        if (eng->len == 0)
+            return false;
+        next = &eng->heap[ROOT];
+    }
+    rs_time_t t = next->time;
+    if (t > until)
+        return false;
+    if (G_UNLIKELY(eng->executed >= eng->guard_at) && !guard_stops(eng)) {
+        /* The run-away guards (events, memory): drop every pending event
+         * unrun, so that any caller's "run while something is pending"
+         * loop ends. */
+        drop_all(eng);
+        eng->limited = true;
+        eng->stop = true;       /* the clock stays at the last event run */
+        return false;
+    }
+    uint32_t s = (uint32_t)(next->key & SLOT_MASK);
+    if (lane < 0) {
+        heap_pop(eng);
+        if (eng->len > 0)       /* the next event's payload, fetched during this one */
+            __builtin_prefetch(&eng->slots[eng->heap[ROOT].key & SLOT_MASK]);
+    } else {
+        lane_pop(eng, (unsigned)lane);
+    }
+    Slot *sl = &eng->slots[s];
+    RsEventFn fn = sl->fn;
+    if (G_UNLIKELY(fn == NULL)) {
+        slot_release(eng, s);
+        eng->dead--;
+        return true;
+    }
+    void *obj = sl->obj;
+    uint64_t arg = sl->arg;
+    slot_release(eng, s);       /* first in line for the callback's schedule */
+    eng->now = t;
+    eng->executed++;
+    fn(eng, obj, arg);
+    return !eng->stop;
 }
 
 /* Runs events in (time, seq) order until the queue is empty, the next event
  * is after `until`, or rs_engine_stop; returns the number executed.  When it
  * ends for lack of events at or before `until`, the clock moves to `until`
  * (unless `until` is RS_TIME_NEVER); after a stop it stays at the last
- * event's time. */
+ * event's time.  Lanes are never unmade, so once one exists the loop with
+ * lanes runs to the end. */
 uint64_t
 rs_engine_run(RsEngine *eng, rs_time_t until)
 {
@@ -472,43 +742,11 @@ rs_engine_run(RsEngine *eng, rs_time_t until)
     uint64_t start = eng->executed;
     eng->running = true;
     eng->stop = false;
-    while (eng->len > 0) {
-        HeapEntry *h = eng->heap;
-        rs_time_t t = h[ROOT].time;
-        if (t > until)
-            break;
-        if (G_UNLIKELY(eng->executed >= eng->guard_at) && !guard_stops(eng)) {
-            /* The run-away guards (events, memory): drop every pending event
-             * unrun, so that any caller's "run while something is pending"
-             * loop ends. */
-            eng->limited = true;
-            for (size_t i = ROOT; i < ROOT + eng->len; i++)
-                slot_release(eng, (uint32_t)(h[i].key & SLOT_MASK));
-            eng->len = 0;
-            eng->dead = 0;
-            eng->stop = true;   /* the clock stays at the last event run */
-            break;
-        }
-        uint32_t s = (uint32_t)(h[ROOT].key & SLOT_MASK);
-        heap_pop(eng);
-        if (eng->len > 0)       /* the next event's payload, fetched during this one */
-            __builtin_prefetch(&eng->slots[eng->heap[ROOT].key & SLOT_MASK]);
-        Slot *sl = &eng->slots[s];
-        RsEventFn fn = sl->fn;
-        if (G_UNLIKELY(fn == NULL)) {
-            slot_release(eng, s);
-            eng->dead--;
-            continue;
-        }
-        void *obj = sl->obj;
-        uint64_t arg = sl->arg;
-        slot_release(eng, s);   /* first in line for the callback's schedule */
-        eng->now = t;
-        eng->executed++;
-        fn(eng, obj, arg);
-        if (G_UNLIKELY(eng->stop))
-            break;
-    }
+    bool more = true;
+    while (more && eng->nlanes == 0)
+        more = run_next(eng, until, false);
+    while (more)
+        more = run_next(eng, until, true);
     if (!eng->stop && until != RS_TIME_NEVER && until > eng->now)
         eng->now = until;
     eng->stop = false;
@@ -590,7 +828,7 @@ rs_engine_executed(const RsEngine *eng)
 uint64_t
 rs_engine_pending(const RsEngine *eng)
 {
-    return eng->len - eng->dead;
+    return eng->len + eng->lane_len - eng->dead;
 }
 
 /* Time of the next live event, or RS_TIME_NEVER.  Reaping cancelled roots
@@ -601,7 +839,11 @@ rs_engine_next_time(const RsEngine *eng)
 {
     RsEngine *e = (RsEngine *)eng;
     drop_dead_roots(e);
-    return e->len > 0 ? e->heap[ROOT].time : RS_TIME_NEVER;
+    rs_time_t t = e->len > 0 ? e->heap[ROOT].time : RS_TIME_NEVER;
+    for (unsigned i = 0; i < e->nlanes; i++)
+        if (e->lanes[i].count > 0 && e->fronts[i].time < t)
+            t = e->fronts[i].time;
+    return t;
 }
 
 /* Test hook: sets the next sequence number, to exercise renumbering. */
@@ -620,13 +862,13 @@ rs_engine_debug_seq_limit(void)
     return SEQ_LIMIT;
 }
 
-/* Test hook: checks the invariants (heap order, dead count, slot
- * accounting); returns false at the first violation. */
+/* Test hook: checks the invariants (heap order, lane order and fronts,
+ * dead count, slot accounting); returns false at the first violation. */
 bool
 rs_engine_debug_valid(const RsEngine *eng)
 {
     const HeapEntry *h = eng->heap;
-    size_t end = ROOT + eng->len, dead = 0;
+    size_t end = ROOT + eng->len, dead = 0, lanes = 0;
     for (size_t i = ROOT; i < end; i++) {
         if (i > ROOT && entry_before(&h[i], &h[PARENT(i)]))
             return false;
@@ -635,11 +877,27 @@ rs_engine_debug_valid(const RsEngine *eng)
             return false;
         dead += eng->slots[s].fn == NULL;
     }
+    for (unsigned l = 0; l < eng->nlanes; l++) {
+        const Lane *ln = &eng->lanes[l];
+        const HeapEntry *front = ln->count > 0 ? &ln->ring[ln->head] : &NO_ENTRY;
+        if (memcmp(front, &eng->fronts[l], sizeof *front) != 0)
+            return false;
+        for (size_t k = 0; k < ln->count; k++) {
+            const HeapEntry *e = &ln->ring[(ln->head + k) & ln->mask];
+            if (k > 0 && !entry_before(&ln->ring[(ln->head + k - 1) & ln->mask], e))
+                return false;   /* a lane is sorted by (time, key) */
+            uint64_t s = e->key & SLOT_MASK;
+            if (s >= eng->nslots || e->time < eng->now)
+                return false;
+            dead += eng->slots[s].fn == NULL;
+        }
+        lanes += ln->count;
+    }
     size_t nfree = 0;
     for (uint32_t f = eng->free_head; f != FREE_END; f = eng->slots[f].next_free) {
         if (f >= eng->nslots || eng->slots[f].fn != NULL || ++nfree > eng->nslots)
             return false;
     }
-    return dead == eng->dead && nfree + eng->len == eng->nslots &&
+    return dead == eng->dead && lanes == eng->lane_len && nfree + eng->len + lanes == eng->nslots &&
            (eng->len == 0 || h[ROOT].time >= eng->now);
 }

@@ -538,13 +538,17 @@ typedef struct {
     bool live;
 } RefEv;
 
-/* Random schedule/timer/cancel/run operations agree with a linear-scan model. */
-static void
-test_against_reference(void)
+/* Random schedule/timer/cancel/run operations agree with a linear-scan
+ * model; with `lanes`, half the events go through rs_engine_after and
+ * rs_engine_timer_after with one of 12 delays (8 lanes, 4 falling back to
+ * the heap), many of them due at the same instant as heap events.
+ * Returns the number of mismatches. */
+static int
+reference_round(uint64_t seed, bool lanes)
 {
     RsEngine *eng = rs_engine_new();
     RsRng rng;
-    rs_rng_init(&rng, 99, "test/reference");
+    rs_rng_init_id(&rng, 99, seed);
     Trace t;
     trace_init(&t);
     GArray *ref = g_array_new(FALSE, FALSE, sizeof(RefEv));
@@ -558,10 +562,18 @@ test_against_reference(void)
             if (what < 7) {
                 RefEv e = { rs_engine_now(eng) + (rs_time_t)rs_rng_below(&rng, 2000), seq++, 0, 0, true };
                 e.id = e.seq;
-                if (what < 3)
+                if (lanes && rs_rng_below(&rng, 2)) {
+                    rs_time_t d = (rs_time_t)rs_rng_below(&rng, 12) * 150;
+                    e.time = rs_engine_now(eng) + d;
+                    if (what < 3)
+                        rs_engine_after(eng, d, ev_record, &t, e.id);
+                    else
+                        e.timer = rs_engine_timer_after(eng, d, ev_record, &t, e.id);
+                } else if (what < 3) {
                     rs_engine_schedule(eng, e.time, ev_record, &t, e.id);
-                else
+                } else {
                     e.timer = rs_engine_timer(eng, e.time, ev_record, &t, e.id);
+                }
                 g_array_append_val(ref, e);
                 live++;
             } else if (ref->len > 0) {
@@ -610,10 +622,335 @@ test_against_reference(void)
         mismatches += !rs_engine_debug_valid(eng);
         g_array_free(want, TRUE);
     }
-    CU_ASSERT_EQUAL(mismatches, 0);
     g_array_free(ref, TRUE);
     trace_clear(&t);
     rs_engine_free(eng);
+    return mismatches;
+}
+
+/* The heap alone against the reference, then heap and lanes together. */
+static void
+test_against_reference(void)
+{
+    CU_ASSERT_EQUAL(reference_round(0, false), 0);
+    for (uint64_t seed = 1; seed <= 4; seed++)
+        CU_ASSERT_EQUAL(reference_round(seed, true), 0);
+}
+
+/* --- lanes (rs_engine_after): the same order as the heap --- */
+
+/* Ties between the heap and lanes at one instant run in scheduling order,
+ * whichever side was scheduled first; so do ties between two lanes. */
+static void
+test_lanes_ties(void)
+{
+    RsEngine *eng = rs_engine_new();
+    Trace t;
+    trace_init(&t);
+    /* At 100: heap, lane 100, heap, lane 100, lane 60 via a later now. */
+    rs_engine_schedule(eng, 100, ev_record, &t, 1);
+    rs_engine_after(eng, 100, ev_record, &t, 2);
+    rs_engine_schedule(eng, 100, ev_record, &t, 3);
+    rs_engine_after(eng, 100, ev_record, &t, 4);
+    rs_engine_after(eng, 50, ev_record, &t, 5);         /* at 50: before them all */
+    rs_engine_schedule(eng, 40, ev_record, &t, 6);      /* at 40: first */
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 6);
+    CU_ASSERT_EQUAL(rs_engine_next_time(eng), 40);
+    CU_ASSERT_TRUE(rs_engine_debug_valid(eng));
+    CU_ASSERT_EQUAL(rs_engine_run(eng, 40), 1);
+    /* now = 40: a lane of 60 lands at 100 too, after the four queued there */
+    rs_engine_after(eng, 60, ev_record, &t, 7);
+    rs_engine_schedule(eng, 100, ev_record, &t, 8);
+    rs_engine_after(eng, 60, ev_record, &t, 9);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 8);
+    static const uint64_t want[] = { 6, 5, 1, 2, 3, 4, 7, 8, 9 };
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 9);
+    for (guint i = 0; i < 9; i++) {
+        CU_ASSERT_EQUAL(rec(&t, i).id, want[i]);
+        CU_ASSERT_EQUAL(rec(&t, i).time, i == 0 ? 40 : i == 1 ? 50 : 100);
+    }
+    /* A lane first, then the heap at the same instant, from a callback's now. */
+    g_array_set_size(t.recs, 0);
+    rs_engine_after(eng, 0, ev_record, &t, 10);         /* at now = 100 */
+    rs_engine_schedule(eng, 100, ev_record, &t, 11);
+    rs_engine_after(eng, 0, ev_record, &t, 12);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 3);
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 3);
+    CU_ASSERT_EQUAL(rec(&t, 0).id, 10);
+    CU_ASSERT_EQUAL(rec(&t, 1).id, 11);
+    CU_ASSERT_EQUAL(rec(&t, 2).id, 12);
+    trace_clear(&t);
+    rs_engine_free(eng);
+}
+
+/* A lane timer cancelled at the front, in the middle and at the back:
+ * pending, next_time and the order of the rest stay right; handles die. */
+static void
+test_lanes_cancel(void)
+{
+    RsEngine *eng = rs_engine_new();
+    Trace t;
+    trace_init(&t);
+    RsTimer h[6];
+    for (uint64_t i = 0; i < 6; i++) {
+        h[i] = rs_engine_timer_after(eng, 1000, ev_record, &t, i);
+        rs_engine_run(eng, rs_engine_now(eng) + 10);    /* fronts at 1000, 1010, ... */
+    }
+    rs_engine_schedule(eng, 1005, ev_record, &t, 100);  /* the heap, between 0 and 1 */
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 7);
+    CU_ASSERT_TRUE(rs_engine_cancel(eng, h[0]));        /* the front */
+    CU_ASSERT_FALSE(rs_engine_cancel(eng, h[0]));
+    CU_ASSERT_EQUAL(rs_engine_next_time(eng), 1005);
+    CU_ASSERT_TRUE(rs_engine_cancel(eng, h[2]));        /* the middle */
+    CU_ASSERT_TRUE(rs_engine_cancel(eng, h[5]));        /* the back */
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 4);
+    CU_ASSERT_TRUE(rs_engine_debug_valid(eng));
+    CU_ASSERT_EQUAL(rs_engine_run(eng, 1010), 2);       /* 100 at 1005, 1 at 1010 */
+    CU_ASSERT_TRUE(rs_engine_cancel(eng, h[3]));        /* the front now (after reaping 2) */
+    CU_ASSERT_EQUAL(rs_engine_next_time(eng), 1040);
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 1);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 1);
+    CU_ASSERT_FALSE(rs_engine_cancel(eng, h[4]));       /* it ran */
+    static const uint64_t want[] = { 100, 1, 4 };
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 3);
+    for (guint i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(rec(&t, i).id, want[i]);
+    CU_ASSERT_EQUAL(rec(&t, 2).time, 1040);
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 0);
+    CU_ASSERT_EQUAL(rs_engine_next_time(eng), RS_TIME_NEVER);
+
+    /* Many cancelled lane timers (a connect timer per request, R38), the
+     * front among them: compaction keeps the live ones in order, the
+     * lane's front right and the handles dead. */
+    RsTimer *many = g_new(RsTimer, 5000);
+    g_array_set_size(t.recs, 0);
+    guint kept = 0;
+    rs_time_t base = rs_engine_now(eng);
+    for (uint64_t i = 0; i < 5000; i++) {
+        many[i] = rs_engine_timer_after(eng, 10 * RS_SEC, ev_record, &t, i);
+        rs_engine_after(eng, 200, ev_record, &t, 100000 + i);
+        if (i % 7 != 3) {
+            CU_ASSERT_TRUE(rs_engine_cancel(eng, many[i]));
+        } else {
+            kept++;
+        }
+        rs_engine_run(eng, rs_engine_now(eng) + 100);
+    }
+    CU_ASSERT_TRUE(rs_engine_debug_valid(eng));
+    /* i % 7 == 3, and the last hop (the one before ran at `until` exactly) */
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), kept + 1);
+    CU_ASSERT_EQUAL(rs_engine_next_time(eng), rs_engine_now(eng) + 100);
+    int bad = 0;
+    for (uint64_t i = 1; i < 5000; i += 7)
+        bad += rs_engine_cancel(eng, many[i]);
+    CU_ASSERT_EQUAL(bad, 0);
+    rs_engine_run(eng, RS_TIME_NEVER);
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 5000 + kept);
+    for (guint i = 0; i < kept; i++)
+        bad += rec(&t, 5000 + i).id != 7 * i + 3 || rec(&t, 5000 + i).time != base + (rs_time_t)(700 * i + 300) + 10 * RS_SEC;
+    CU_ASSERT_EQUAL(bad, 0);
+    g_free(many);
+    trace_clear(&t);
+    rs_engine_free(eng);
+}
+
+/* A lane grows past its ring while its head has wrapped around, and
+ * run(until) stops between its entries with the clock at `until`. */
+static void
+test_lanes_growth_and_until(void)
+{
+    RsEngine *eng = rs_engine_new();
+    Trace t;
+    trace_init(&t);
+    uint64_t id = 0;
+    /* 50 entries at +1000 from now = 0, 10, ...: the ring's first 64. */
+    for (; id < 50; id++) {
+        rs_engine_after(eng, 1000, ev_record, &t, id);
+        rs_engine_run(eng, rs_engine_now(eng) + 10);
+    }
+    CU_ASSERT_EQUAL(rs_engine_run(eng, 1395), 40);      /* 1000 .. 1390: head at 40 */
+    CU_ASSERT_EQUAL(rs_engine_now(eng), 1395);
+    CU_ASSERT_EQUAL(rs_engine_next_time(eng), 1400);
+    /* 300 more (wrapping, then doubling twice), with heap events at the
+     * same instants every third one; the clock creeps on meanwhile (to
+     * 1545), so the 10 left (at 1400 .. 1490) run in between. */
+    g_array_set_size(t.recs, 0);
+    for (; id < 350; id++) {
+        rs_engine_after(eng, 1000, ev_record, &t, id);
+        if (id % 3 == 0)
+            rs_engine_schedule(eng, rs_engine_now(eng) + 1000, ev_record, &t, 100000 + id);
+        if (id % 2)
+            rs_engine_run(eng, rs_engine_now(eng) + 1);
+    }
+    CU_ASSERT_TRUE(rs_engine_debug_valid(eng));
+    uint64_t ran = t.recs->len;
+    CU_ASSERT_EQUAL(ran, 10);
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 10 + 300 + 100 - ran);
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 410 - ran);
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 410);
+    int bad = 0;
+    for (guint i = 0; i < 10; i++)
+        bad += rec(&t, i).id != 40 + i;
+    /* then, per instant, the lane entry before the heap entry scheduled after it */
+    rs_time_t last = 0;
+    uint64_t prev_lane = 49;
+    for (guint i = 10; i < t.recs->len; i++) {
+        TraceRec r = rec(&t, i);
+        bad += r.time < last;
+        last = r.time;
+        if (r.id < 100000) {
+            bad += r.id != prev_lane + 1;
+            prev_lane = r.id;
+        } else {
+            bad += prev_lane != r.id - 100000;          /* right after its twin */
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(prev_lane, 349);
+    trace_clear(&t);
+    rs_engine_free(eng);
+}
+
+/* The event cap drops lane entries unrun too, and renumbering covers lanes. */
+static void
+test_lanes_limit_and_renumber(void)
+{
+    RsEngine *eng = rs_engine_new();
+    Trace t;
+    trace_init(&t);
+    rs_engine_set_limit(eng, 3);
+    for (uint64_t i = 0; i < 5; i++) {
+        rs_engine_after(eng, 10, ev_record, &t, i);
+        rs_engine_timer_after(eng, 20, ev_record, &t, 10 + i);
+        rs_engine_schedule(eng, 10, ev_record, &t, 20 + i);
+    }
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 3);
+    CU_ASSERT_TRUE(rs_engine_limit_reached(eng));
+    CU_ASSERT_EQUAL(rs_engine_pending(eng), 0);
+    CU_ASSERT_EQUAL(rs_engine_next_time(eng), RS_TIME_NEVER);
+    CU_ASSERT_TRUE(rs_engine_debug_valid(eng));
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 3);
+    CU_ASSERT_EQUAL(rec(&t, 0).id, 0);
+    CU_ASSERT_EQUAL(rec(&t, 1).id, 20);
+    CU_ASSERT_EQUAL(rec(&t, 2).id, 1);
+    trace_clear(&t);
+    rs_engine_free(eng);
+
+    /* Renumbering half-way through ties between two lanes and the heap. */
+    eng = rs_engine_new();
+    trace_init(&t);
+    rs_engine_debug_set_seq(eng, rs_engine_debug_seq_limit() - 50);
+    for (uint64_t i = 0; i < 200; i++) {
+        if (i % 3 == 0)
+            rs_engine_after(eng, 7, ev_record, &t, i);
+        else if (i % 3 == 1)
+            rs_engine_timer_after(eng, 3, ev_record, &t, i);
+        else
+            rs_engine_schedule(eng, i % 2 ? 3 : 7, ev_record, &t, i);
+    }
+    CU_ASSERT_TRUE(rs_engine_debug_valid(eng));
+    CU_ASSERT_EQUAL(rs_engine_run(eng, RS_TIME_NEVER), 200);
+    CU_ASSERT_EQUAL_FATAL(t.recs->len, 200);
+    int bad = 0;
+    uint64_t prev = 0;
+    for (guint k = 0; k < 200; k++) {
+        TraceRec r = rec(&t, k);
+        rs_time_t at = r.id % 3 == 0 ? 7 : r.id % 3 == 1 ? 3 : (r.id % 2 ? 3 : 7);
+        bad += r.time != at;
+        if (k > 0 && rec(&t, k - 1).time == r.time)
+            bad += r.id <= prev;                        /* insertion order within an instant */
+        prev = r.id;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    trace_clear(&t);
+    rs_engine_free(eng);
+}
+
+typedef struct {
+    RsRng rng;
+    Trace trace;
+    RsTimer timers[32];
+    uint64_t budget;
+    bool lanes;
+} LaneSim;
+
+/* Event callback of a request-like simulation: hops at constant delays,
+ * connect timers at a constant timeout cancelled soon after, arrivals at
+ * random gaps; with s->lanes the constant delays go through lanes. */
+static void
+ev_lane_sim(RsEngine *eng, void *obj, uint64_t arg)
+{
+    LaneSim *s = obj;
+    static const rs_time_t hop[] = { 200, 10000, 200, 5000000 };
+    ev_record(eng, &s->trace, arg);
+    if (s->budget == 0)
+        return;
+    s->budget--;
+    uint64_t k = rs_rng_below(&s->rng, 3);
+    for (uint64_t i = 0; i <= k; i++) {
+        uint64_t id = rs_rng_next(&s->rng);
+        uint64_t what = rs_rng_below(&s->rng, 8);
+        rs_time_t d = what < 4 ? hop[what] : (rs_time_t)rs_rng_exponential(&s->rng, 3000.0);
+        RsTimer *slot = &s->timers[rs_rng_below(&s->rng, 32)];
+        if (what < 3 && s->lanes)
+            rs_engine_after(eng, d, ev_lane_sim, s, id);
+        else if (what < 3)
+            rs_engine_schedule(eng, rs_engine_now(eng) + d, ev_lane_sim, s, id);
+        else if (what == 3 && s->lanes)
+            *slot = rs_engine_timer_after(eng, d, ev_lane_sim, s, id);
+        else if (what == 3)
+            *slot = rs_engine_timer(eng, rs_engine_now(eng) + d, ev_lane_sim, s, id);
+        else if (what < 6)
+            rs_engine_schedule(eng, rs_engine_now(eng) + d, ev_lane_sim, s, id);
+        else
+            *slot = rs_engine_timer(eng, rs_engine_now(eng) + d, ev_lane_sim, s, id);
+    }
+    if (rs_rng_below(&s->rng, 2))
+        rs_engine_cancel(eng, s->timers[rs_rng_below(&s->rng, 32)]);
+}
+
+/* Runs the request-like simulation; returns its trace and final pending count. */
+static uint64_t
+run_lane_sim(bool lanes, Trace *out)
+{
+    RsEngine *eng = rs_engine_new();
+    LaneSim *s = g_new0(LaneSim, 1);
+    rs_rng_init(&s->rng, 5, "test/lanes");
+    s->trace = *out;
+    s->budget = 60000;
+    s->lanes = lanes;
+    for (uint64_t i = 0; i < 20; i++)
+        rs_engine_schedule(eng, (rs_time_t)(i % 4) * 200, ev_lane_sim, s, i);
+    rs_engine_run(eng, 20 * RS_MS);
+    uint64_t pending = rs_engine_pending(eng);
+    bool valid = rs_engine_debug_valid(eng);
+    rs_engine_run(eng, RS_TIME_NEVER);
+    *out = s->trace;
+    g_free(s);
+    rs_engine_free(eng);
+    return valid ? pending : UINT64_MAX;
+}
+
+/* The same request-like simulation with and without lanes runs the same
+ * events in the same order at the same times. */
+static void
+test_lanes_same_as_heap(void)
+{
+    Trace a, b;
+    trace_init(&a);
+    trace_init(&b);
+    uint64_t pa = run_lane_sim(false, &a);
+    uint64_t pb = run_lane_sim(true, &b);
+    CU_ASSERT_NOT_EQUAL(pa, UINT64_MAX);
+    CU_ASSERT_EQUAL(pa, pb);
+    CU_ASSERT(a.recs->len > 60000);
+    CU_ASSERT_EQUAL_FATAL(a.recs->len, b.recs->len);
+    int diff = 0;
+    for (guint i = 0; i < a.recs->len; i++)
+        diff += rec(&a, i).time != rec(&b, i).time || rec(&a, i).id != rec(&b, i).id;
+    CU_ASSERT_EQUAL(diff, 0);
+    trace_clear(&a);
+    trace_clear(&b);
 }
 
 /* Renumbering when the sequence counter runs out keeps the order of ties. */
@@ -858,6 +1195,11 @@ main(void)
         {"sequence renumbering", test_seq_renumber},
         {"two engines side by side", test_two_engines},
         {"free with pending events", test_free_with_pending},
+        {"lanes: ties with the heap", test_lanes_ties},
+        {"lanes: cancel front, middle, back; compaction", test_lanes_cancel},
+        {"lanes: growth past the ring, run until", test_lanes_growth_and_until},
+        {"lanes: event cap and renumbering", test_lanes_limit_and_renumber},
+        {"lanes: same order as the heap alone", test_lanes_same_as_heap},
         CU_TEST_INFO_NULL,
     };
     static CU_TestInfo rng_tests[] = {
