@@ -131,15 +131,36 @@ void rs_dns_answer_of(const RsDnsQuery *q, RsDnsAnswer *out);
 /* Empties a cache. */
 void rs_dns_cache_init(RsDnsCache *c);
 
+/* Makes `c` hold the walk of (ns, name) in the world's DNS state now: as it
+ * is when nothing changed since it was filled, else emptied and its
+ * candidates counted again.  (Called by the two below.) */
+void rs_dns_cache_check(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name);
+
 /* Whether the walk of `name` from namespace `ns` (NULL: a host) has an
- * `i`th candidate: rs_dns_candidate(w, ns, name, i, NULL), kept. */
-bool rs_dns_cache_candidate(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name,
-                            unsigned i);
+ * `i`th candidate: rs_dns_candidate(w, ns, name, i, NULL), kept.  Inline:
+ * the pipeline asks it once or twice per query. */
+static inline bool
+rs_dns_cache_candidate(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name, unsigned i)
+{
+    if (c->epoch != w->dns_epoch || c->ns != ns || c->name != name)
+        rs_dns_cache_check(w, c, ns, name);
+    return i < RS_DNS_MAX_QUERIES && (c->exists >> i & 1u) != 0;
+}
+
+/* The answer asked now for the walk's `i`th query, kept (see below). */
+const RsDnsAnswer *rs_dns_cache_ask(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name,
+                                    unsigned i);
 
 /* The answer now to the walk's `i`th query (which must exist): the one kept
  * when the world's DNS state is the same as when it was asked, else asked
  * (rs_dns_query, or rs_dns_query_public for a host) and kept. */
-const RsDnsAnswer *rs_dns_cache_answer(const RsWorld *w, RsDnsCache *c, const char *ns,
-                                       const char *name, unsigned i);
+static inline const RsDnsAnswer *
+rs_dns_cache_answer(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name, unsigned i)
+{
+    if (c->epoch == w->dns_epoch && c->ns == ns && c->name == name && i < RS_DNS_MAX_QUERIES &&
+        (c->known >> i & 1u) != 0)
+        return &c->answers[i];
+    return rs_dns_cache_ask(w, c, ns, name, i);
+}
 
 #endif

@@ -376,9 +376,9 @@ rs_dns_cache_init(RsDnsCache *c)
 
 /* Makes the cache hold the walk of (ns, name) in the world's DNS state now:
  * kept as it is when nothing changed since it was filled (same epoch), else
- * emptied and the candidates that exist counted again (R17). */
-static void
-cache_check(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name)
+ * emptied and the candidates that exist counted again (R17); see dns.h. */
+void
+rs_dns_cache_check(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name)
 {
     if (c->epoch == w->dns_epoch && c->ns == ns && c->name == name)
         return;
@@ -396,20 +396,12 @@ cache_check(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name)
     }
 }
 
-/* Whether there is an ith candidate; see dns.h. */
-bool
-rs_dns_cache_candidate(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name, unsigned i)
-{
-    cache_check(w, c, ns, name);
-    return i < RS_DNS_MAX_QUERIES && (c->exists >> i & 1u) != 0;
-}
-
-/* The ith query's answer now, kept or asked; see dns.h. */
+/* The ith query's answer asked now and kept (or kept already); see dns.h. */
 const RsDnsAnswer *
-rs_dns_cache_answer(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name, unsigned i)
+rs_dns_cache_ask(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name, unsigned i)
 {
     g_assert(i < RS_DNS_MAX_QUERIES);
-    cache_check(w, c, ns, name);
+    rs_dns_cache_check(w, c, ns, name);
     RsDnsAnswer *a = &c->answers[i];
     if ((c->known >> i & 1u) != 0)
         return a;
