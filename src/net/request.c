@@ -325,7 +325,9 @@ reply_in(RsReq *req, RsOutcome outcome, int status, rs_time_t delay)
 {
     req->reply_outcome = outcome;
     req->reply_status = status;
-    rs_engine_schedule(req->net->eng, rs_engine_now(req->net->eng) + delay, ev_reply, req, req->gen);
+    /* delay: 0, a timeout or a sum of the profile's latencies (edge,
+     * back): a few values, each its own engine lane (issue 14) */
+    rs_engine_after(req->net->eng, delay, ev_reply, req, req->gen);
 }
 
 /* Delivers a reply; see net.h. */
@@ -364,8 +366,7 @@ arm_timer(RsReq *req)
     RsNet *net = req->net;
     if (req->timer != 0)
         rs_engine_cancel(net->eng, req->timer);
-    req->timer = rs_engine_timer(net->eng, rs_engine_now(net->eng) + net->w->connect_timeout,
-                                 ev_timeout, req, req->gen);
+    req->timer = rs_engine_timer_after(net->eng, net->w->connect_timeout, ev_timeout, req, req->gen);
 }
 
 /* Arms the client's timer; see net.h. */
@@ -783,7 +784,7 @@ ev_lb(RsEngine *eng, void *obj, uint64_t gen)
     req->via_svc = true;
     req->dst_ip = ep->pod->ip;
     req->port = ep->port;
-    rs_engine_schedule(eng, rs_engine_now(eng) + w->latency_cluster, ev_arrive, req, req->gen);
+    rs_engine_after(eng, w->latency_cluster, ev_arrive, req, req->gen);
 }
 
 /* Whether an address belongs to the cluster's own networks (R35). */
@@ -800,13 +801,12 @@ go_outside(RsReq *req)
 {
     RsNet *net = req->net;
     RsWorld *w = net->w;
-    rs_time_t now = rs_engine_now(net->eng);
     if (req->dst_ip == w->router_vip) {
-        rs_engine_schedule(net->eng, now + req->edge, ev_vip, req, req->gen);
+        rs_engine_after(net->eng, req->edge, ev_vip, req, req->gen);
     } else if (req->host != NULL && rs_lb_is_address(w, req->dst_ip)) {
-        rs_engine_schedule(net->eng, now + req->edge, ev_lb, req, req->gen);  /* R48 */
+        rs_engine_after(net->eng, req->edge, ev_lb, req, req->gen);   /* R48 */
     } else if (rs_world_host_at(w, req->dst_ip) != NULL) {
-        rs_engine_schedule(net->eng, now + req->edge, ev_host, req, req->gen);
+        rs_engine_after(net->eng, req->edge, ev_host, req, req->gen);
     } else {
         RsHop *h = hop(req, RS_HOP_NO_MACHINE, RS_R36);
         h->ip = req->dst_ip;    /* dropped: the timer fires */
@@ -822,7 +822,6 @@ connect_now(RsReq *req)
 {
     RsNet *net = req->net;
     RsWorld *w = net->w;
-    rs_time_t now = rs_engine_now(net->eng);
     RsHop *h = hop(req, RS_HOP_CONNECT, RS_RULE_NONE);
     h->ip = req->dst_ip;
     h->port = req->port;
@@ -845,7 +844,7 @@ connect_now(RsReq *req)
     }
     req->res.source_ip = req->src->ip;
     if (rs_addr_pool_contains(&w->pod_pool, req->dst_ip)) {
-        rs_engine_schedule(net->eng, now + w->latency_cluster, ev_arrive, req, req->gen);
+        rs_engine_after(net->eng, w->latency_cluster, ev_arrive, req, req->gen);
         return;
     }
     RsService *svc = rs_world_service_at(w, req->dst_ip);
@@ -935,7 +934,7 @@ connect_now(RsReq *req)
     req->via_svc = true;
     req->dst_ip = ep->pod->ip;
     req->port = ep->port;
-    rs_engine_schedule(net->eng, now + w->latency_cluster, ev_arrive, req, req->gen);
+    rs_engine_after(net->eng, w->latency_cluster, ev_arrive, req, req->gen);
 }
 
 /* glibc's resolver: timeout 5 s, 2 attempts (R46) */
@@ -1073,8 +1072,7 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
         finish(req, RS_OUTCOME_NXDOMAIN, 0);
         return;
     }
-    rs_engine_schedule(eng, rs_engine_now(eng) + (req->host != NULL ? w->latency_internet : w->latency_cluster),
-                       ev_dns, req, req->gen);
+    rs_engine_after(eng, req->host != NULL ? w->latency_internet : w->latency_cluster, ev_dns, req, req->gen);
 }
 
 /* The router's failure: its connections are lost (R30); their clients wait
@@ -1156,8 +1154,7 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
             connect_now(req);
         } else {
             set_name(req, to->host, dns);
-            rs_engine_schedule(net->eng, rs_engine_now(net->eng) + w->latency_internet, ev_dns, req,
-                               req->gen);
+            rs_engine_after(net->eng, w->latency_internet, ev_dns, req, req->gen);
         }
         return;
     }
@@ -1196,7 +1193,6 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
         connect_now(req);
     } else {
         set_name(req, to->host, dns);
-        rs_engine_schedule(net->eng, rs_engine_now(net->eng) + w->latency_cluster, ev_dns, req,
-                           req->gen);
+        rs_engine_after(net->eng, w->latency_cluster, ev_dns, req, req->gen);
     }
 }

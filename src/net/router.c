@@ -213,7 +213,7 @@ pick_and_send(RsReq *req, int exclude, bool first)
     h->n2 = be->balance;
     req->attempts++;
     rs_time_t lat = w->latency_cluster + (first ? w->latency_router : 0);
-    rs_engine_schedule(w->eng, rs_engine_now(w->eng) + lat, ev_rt_arrive, req, req->gen);
+    rs_engine_after(w->eng, lat, ev_rt_arrive, req, req->gen);       /* two values: engine lanes */
 }
 
 /* Event: the router's connection attempt failed; retry or give up (R29). */
@@ -244,7 +244,7 @@ ev_rt_retry(RsEngine *eng, void *obj, uint64_t gen)
         return;
     }
     req->attempts++;
-    rs_engine_schedule(eng, rs_engine_now(eng) + w->latency_cluster, ev_rt_arrive, req, req->gen);
+    rs_engine_after(eng, w->latency_cluster, ev_rt_arrive, req, req->gen);
 }
 
 /* Event: the route timeout passed without an answer (R31): 504. */
@@ -365,7 +365,7 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
         return;
     }
     /* R31: the server timeout runs from the connection on */
-    req->rtimer = rs_engine_timer(eng, now + be->timeout, ev_rt_timeout, req, req->gen);
+    req->rtimer = rs_engine_timer_after(eng, be->timeout, ev_rt_timeout, req, req->gen);  /* a lane per timeout */
     rs_req_pod_accept(req, pod);
 }
 

@@ -500,7 +500,7 @@ on_check(RsEngine *eng, void *obj, uint64_t arg)
             check_result(r, p, c->be, c->k, false, false);
         }
     }
-    c->timer = rs_engine_timer(eng, now + CHECK_INTER, on_check, c, 0);
+    c->timer = rs_engine_timer_after(eng, CHECK_INTER, on_check, c, 0);    /* an engine lane */
 }
 
 /* Cancels the checks of a process that is no longer the replica's current one. */
@@ -526,7 +526,6 @@ schedule_checks(RsReplica *r)
         n += p->cfg->backends[i].n_servers > 1 ? p->cfg->backends[i].n_servers : 0;
     p->checks = g_new0(struct RsRtCheck, n ? n : 1);
     p->n_checks = 0;
-    rs_time_t at = rs_engine_now(r->w->eng) + CHECK_INTER;
     for (unsigned i = 0; i < p->cfg->n_backends; i++) {
         const RsRtBackend *be = &p->cfg->backends[i];
         if (be->n_servers < 2)
@@ -537,7 +536,7 @@ schedule_checks(RsReplica *r)
             c->be = i;
             c->k = k;
             p->bal[i].s[k].fails = CHECK_FALL - 1;      /* C7 */
-            c->timer = rs_engine_timer(r->w->eng, at, on_check, c, 0);
+            c->timer = rs_engine_timer_after(r->w->eng, CHECK_INTER, on_check, c, 0);
         }
     }
 }
