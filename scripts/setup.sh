@@ -9,7 +9,7 @@ RS_BUILD=${RS_BUILD:-$RS_TOP/build}
 
 # Packages to build and run; tests add their own list (RS_TEST_PACKAGES).
 RS_PACKAGES="gcc make autoconf automake pkg-config libglib2.0-dev libcjson-dev libcunit1-dev libyaml-dev openssl"
-RS_TEST_PACKAGES="libxml2-utils valgrind gnuplot-nox graphviz slurmctld slurmd slurm-client munge chromium python3 python3-jsonschema haproxy curl"
+RS_TEST_PACKAGES="libxml2-utils valgrind gnuplot-nox graphviz slurmctld slurmd slurm-client munge chromium python3 python3-jsonschema haproxy curl cppcheck clang-tidy bear"
 
 rs_say() { printf '==> %s\n' "$*" >&2; }
 

@@ -1,6 +1,7 @@
 /* main.c: the rahtisim program.  All logic lives in librahtisim; this file
  * only asks for huge pages for the heap (heap_huge_pages, a hint) and hands
  * the command line to the command table (src/cli/commands.c). */
+/* NOLINTNEXTLINE(bugprone-reserved-identifier): a feature-test macro, reserved for exactly this */
 #define _DEFAULT_SOURCE /* sbrk, madvise and MADV_HUGEPAGE (heap_huge_pages) */
 #include "config.h"
 
@@ -37,7 +38,7 @@ heap_huge_pages(void)
     /* a block larger than the heap's free top makes it grow now, by the
      * reserve (glib's constructors have made the heap before main) */
     char *before = sbrk(0);
-    void *probe = malloc(1024 * 1024);
+    void *probe = malloc((size_t)1024 * 1024);
     char *end = sbrk(0);
     if (probe != NULL && before != (char *)-1 && end != (char *)-1) {
         /* from 16 MiB into the reserve, on a 2 MiB boundary: a small run

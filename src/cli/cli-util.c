@@ -1,4 +1,5 @@
 /* cli-util.c: option parsing and output helpers shared by the commands. */
+/* NOLINTNEXTLINE(bugprone-reserved-identifier): a feature-test macro */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "config.h"
 

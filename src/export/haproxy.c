@@ -245,6 +245,7 @@ render_backend(GString *cfg, RsExportFiles *f, RsWorld *w, const RsRtBackend *be
             g_string_append_printf(cfg, "  acl %s src %s\n", acl, list->str);
         } else {
             g_autofree char *file = g_strdup_printf("router/whitelists/%s.txt", key);
+            /* cppcheck-suppress leakNoVarFunctionCall ; f->texts owns what add_file returns */
             g_string_append(add_file(f, file), list->str);
             g_string_append_printf(cfg, "  acl %s src -f %s/%s\n", acl, o->dir, file);
         }
@@ -442,10 +443,12 @@ rs_export_haproxy(RsSim *sim, const RsExportOpts *o, RsExportFiles *out, GError 
     write_map(out, "os_sni_passthrough.map", sni);
     write_map(out, "os_tcp_be.map", tcp);
     write_map(out, "cert_config.map", certs);
+    /* cppcheck-suppress leakNoVarFunctionCall ; out->texts owns what add_file returns */
     g_string_append(add_file(out, "error-page-503.http"),
                     "HTTP/1.0 503 Service Unavailable\r\nPragma: no-cache\r\nCache-Control: private, max-age=0, "
                     "no-cache, no-store\r\nConnection: close\r\nContent-Type: text/html\r\n\r\n"
                     "<html><body><h1>Application is not available</h1></body></html>\n");
+    /* cppcheck-suppress leakNoVarFunctionCall ; out->texts owns what add_file returns */
     g_string_append(add_file(out, "pods.tsv"), pods->str);
     g_autofree char *wild = g_strdup_printf("*.%s", w->app_domain);
     add_cert(out, "default_pub_keys.pem", wild);

@@ -714,7 +714,7 @@ service(Imp *imp, const cJSON *obj, const char *path)
     static const char *const spec_known[] = {"selector", "ports", "type", "clusterIP", "clusterIPs",
                                               "sessionAffinity", "externalTrafficPolicy", NULL};
     static const char *const p_known[] = {"port", "targetPort", "name", "protocol", NULL};
-    const char *name, *nsname;
+    const char *name = NULL, *nsname = NULL;   /* set by meta_names when it succeeds */
     if (!meta_names(imp, obj, path, &name, &nsname, true))
         return false;
     g_autofree char *sp = sub(path, "spec");

@@ -96,6 +96,7 @@ expanded_size(Conv *c, int i, int depth)
     if (*s == SIZE_OPEN)
         return SIZE_OPEN;
     if (*s)
+        /* cppcheck-suppress identicalInnerCondition ; *s is 0 until computed; SIZE_OPEN was handled above */
         return *s;
     if (depth > RS_YAML_MAX_DEPTH)
         return 1;               /* the conversion reports the depth */

@@ -304,6 +304,7 @@ rs_dns_query(const RsWorld *w, const char *fqdn, RsDnsQuery *q)
         }
         if (rest == 0)
             n = 0;
+        /* cppcheck-suppress uninitvar ; n == 3: the loop set lab[0..2] and llen[0..2] */
         if (n == 3 && llen[2] == 3 && memcmp(lab[2], "svc", 3) == 0) {
             answer_service(w, lab[0], llen[0], lab[1], llen[1], q);
         } else if (n == 3 && llen[2] == 3 && memcmp(lab[2], "pod", 3) == 0) {

@@ -703,6 +703,7 @@ ev_host(RsEngine *eng, void *obj, uint64_t gen)
     RsHop *h;
     if (hp == NULL) {
         h = hop(req, RS_HOP_HOST_NO_LISTENER, RS_R36);      /* R36: no listener: refused */
+        /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): ev_host is scheduled only for a host's address */
         rs_copy_str(h->name, hst->name, sizeof h->name);
         h->port = req->port;
         reply_in(req, RS_OUTCOME_REFUSED, 0, req->edge);

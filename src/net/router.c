@@ -393,6 +393,7 @@ pick_replica(RsReq *req)
             rep = &w->replicas[i];
     }
     h = rs_req_hop(req, RS_HOP_VIP_REPLICA, RS_R30);
+    g_assert(rep != NULL);      /* k < n: the loop found the k-th replica in rotation */
     h->n = rep->index;
     if (!rep->up) {
         h = rs_req_hop(req, RS_HOP_REPLICA_DOWN, RS_R30);

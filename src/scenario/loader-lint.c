@@ -303,6 +303,7 @@ ld_lint(Ld *ld, const cJSON *root)
     unsigned dedicated = 0;
     /* walk the JSON arrays beside the specs (cJSON_GetArrayItem is O(n)) */
     const cJSON *nn = nss ? nss->child : NULL;
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): the specs came from these n_namespaces items */
     for (unsigned i = 0; i < sc->n_namespaces; i++, nn = nn->next) {
         const RsNamespaceSpec *n = &sc->namespaces[i];
         LdNs *ns = ld_ns_lookup(ld, n->name);

@@ -213,6 +213,7 @@ ld_platform(Ld *ld, const cJSON *root)
         if (!ld_object(ld, v, "platform", keys, "the platform"))
             return false;
         name = ld_get(v, "profile");
+        /* NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores): npath owns the copy (g_autofree) */
         path = npath = g_strdup("platform.profile");
     } else if (v && !cJSON_IsString(v)) {
         return ld_fail(ld, v, false, "platform",

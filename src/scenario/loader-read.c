@@ -114,6 +114,7 @@ ld_path(const char *parent, const char *key)
         return g_strdup(key);
     size_t lp = strlen(parent), lk = strlen(key);
     char *p = g_malloc(lp + 1 + lk + 1);
+    /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): the prefix; the last memcpy copies key's NUL */
     memcpy(p, parent, lp);
     p[lp] = '.';
     memcpy(p + lp + 1, key, lk + 1);

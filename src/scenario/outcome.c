@@ -17,7 +17,7 @@ static const struct {
 
 static const char *const rule_titles[RS_RULE_COUNT] = {
     [RS_RULE_NONE] = "",
-#define RS_X_(n, t) [n] = t,
+#define RS_X_(n, t) [n] = t,    /* NOLINT(bugprone-macro-parentheses): a designator cannot take them */
     RS_RULES(RS_X_)
 #undef RS_X_
 };

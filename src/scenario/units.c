@@ -353,7 +353,7 @@ char *
 rs_duration_format(rs_time_t t, char *buf)
 {
     if (t == RS_TIME_NEVER) {
-        strcpy(buf, "never");
+        strcpy(buf, "never");   /* NOLINT(clang-analyzer-security.insecureAPI.strcpy): buf holds 32 */
         return buf;
     }
     char *p = buf;
@@ -363,7 +363,7 @@ rs_duration_format(rs_time_t t, char *buf)
         v = (uint64_t)0 - (uint64_t)t;
     }
     if (v == 0) {
-        strcpy(buf, "0s");
+        strcpy(buf, "0s");      /* NOLINT(clang-analyzer-security.insecureAPI.strcpy): buf holds 32 */
         return buf;
     }
     const uint64_t H = 3600000000000ull, M = 60000000000ull;
@@ -393,6 +393,7 @@ rs_duration_format(rs_time_t t, char *buf)
             frac /= 10;
         }
         int n = u[k].digits;
+        /* cppcheck-suppress uninitvar ; the loop above wrote fb[0 .. digits - 1], n <= digits */
         while (n > 1 && fb[n - 1] == '0')
             n--;
         *p++ = '.';

@@ -51,7 +51,7 @@ prefix(GString *s, const RsSweepParam *p, unsigned n)
 static bool
 is_platform_name(const cJSON *node, const RsSweepParam *p, unsigned i)
 {
-    return i == 1 && cJSON_IsString(node) && strcmp(p->steps[0].key, "platform") == 0;
+    return i == 1 && cJSON_IsString(node) && p->steps[0].key != NULL && strcmp(p->steps[0].key, "platform") == 0;
 }
 
 bool

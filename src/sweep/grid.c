@@ -75,6 +75,7 @@ rs_sweep_path_parse(const char *path, RsPathStep **steps, unsigned *n_steps, cha
             s = e;
         }
         g_array_append_val(a, st);
+    /* cppcheck-suppress memleak ; `a` owns st.key from here on */
     }
     if (!ok) {
         for (unsigned i = 0; i < a->len; i++)

@@ -95,7 +95,7 @@ plot_metric(const RsSweep *sw, const GPtrArray *rows, const char *metric, int mc
     bool numeric_x = true;
     for (unsigned i = 0; i < x->n_values; i++)
         numeric_x = numeric_x && cJSON_IsNumber(x->values[i]);
-    uint64_t lines = sw->points / x->n_values;
+    uint64_t lines = x->n_values > 0 ? sw->points / x->n_values : 0;  /* a manifest may hold an empty list */
     g_autoptr(GString) data = g_string_new(NULL);
     g_autofree unsigned *idx = g_new0(unsigned, sw->n_params + 1);
     for (uint64_t line = 0; line < lines; line++) {

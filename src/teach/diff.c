@@ -893,6 +893,6 @@ rs_diff_print(GString *out, const RsDiff *d, RsDiffFormat fmt)
                                    rs_rule_id(x->rule));
         }
     }
-    g_string_append_printf(out, "%s%u reachability change%s, %u exposure change%s (%lu cells compared)\n",
-                           m ? "\n" : "\n", nc, nc == 1 ? "" : "s", ne, ne == 1 ? "" : "s", d->compared);
+    g_string_append_printf(out, "\n%u reachability change%s, %u exposure change%s (%lu cells compared)\n",
+                           nc, nc == 1 ? "" : "s", ne, ne == 1 ? "" : "s", d->compared);
 }

@@ -256,6 +256,7 @@ source_rows(RsMatrix *m, const RsScenario *sc, RsWorld *w)
             else if (p->state != RS_POD_READY)
                 r.note = g_strdup(rs_pod_state_word(p->state));
             g_array_append_val(m->rows, r);
+        /* cppcheck-suppress memleak ; m->rows owns the row (row_clear) */
         }
     }
     for (unsigned i = 0; i < sc->n_hosts; i++) {
@@ -263,6 +264,7 @@ source_rows(RsMatrix *m, const RsScenario *sc, RsWorld *w)
         r.from.kind = RS_FROM_HOST;
         r.from.name = g_strdup(sc->hosts[i].name);
         g_array_append_val(m->rows, r);
+    /* cppcheck-suppress memleak ; m->rows owns the row (row_clear) */
     }
 }
 

@@ -1,5 +1,6 @@
 /* cleanup.c: temporary files and child processes undone on SIGINT/SIGTERM/SIGHUP.
  * See include/rahtisim/cleanup.h. */
+/* NOLINTNEXTLINE(bugprone-reserved-identifier): a feature-test macro */
 #define _DEFAULT_SOURCE /* syscall, DT_DIR (getdents64 in the signal handler) */
 #include "config.h"
 

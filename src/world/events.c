@@ -94,8 +94,6 @@ on_event(RsEngine *eng, void *obj, uint64_t arg)
     RsWorld *w = ev->w;
     switch (ev->kind) {
     case RS_EV_DELETE:
-        delete_any(w, ev, ev->obj_kind);
-        break;
     case RS_EV_REMOVE:
         delete_any(w, ev, ev->obj_kind);
         break;

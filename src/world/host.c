@@ -69,6 +69,7 @@ rs_host_set_cookie(RsHost *h, const char *route, uint64_t client, RsPod *pod)
         g_hash_table_add(h->cookie_jar, c);
     }
     c->pod = pod;
+    /* cppcheck-suppress memleak ; h->cookie_jar owns c (g_free) */
 }
 
 /* Frees a host. */

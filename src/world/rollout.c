@@ -170,7 +170,7 @@ step(RsWorld *w, RsWorkload *wl)
         /* scale down old pods as far as availability allows */
         long min_avail = (long)R - (long)unav;
         unsigned avail_new = available(wl, wl->pods, wl->n_ready_new, now);
-        long all = (long)(wl->pods->len + wl->old->len);
+        long all = (long)wl->pods->len + (long)wl->old->len;
         long room = all - min_avail - ((long)wl->pods->len - (long)avail_new);
         while (room > 0 && wl->old->len > 0 && wl->n_ready_old < wl->old->len) {
             remove_one(w, wl, rs_workload_victim(wl->old, wl->n_ready_old), "rollout: not-ready old pods first");

@@ -378,6 +378,7 @@ view_update(RsSvcView *v, RsService *svc, RsPod *pod)
             v->cap_pods *= 2;
             v->pods = g_renew(RsPod *, v->pods, v->cap_pods);
         }
+        /* NOLINTNEXTLINE: "size zero" (no check name): cap_pods is 0 only for a gone view, refused above */
         v->pods[v->n_pods++] = pod;
         for (unsigned i = 0; i < v->n_ports; i++) {
             RsViewPort *vp = &v->ports[i];
