@@ -49,24 +49,33 @@ typedef enum { RS_BAL_RANDOM, RS_BAL_ROUNDROBIN, RS_BAL_LEASTCONN, RS_BAL_SOURCE
 /* R39, R40: how namespaces are isolated. */
 typedef enum { RS_ISOLATION_MULTITENANT, RS_ISOLATION_POLICY } RsIsolation;
 
+/* The profile's plain values that the world keeps as they are: RsWorld
+ * embeds a copy (`w->par`), made in one assignment.  The profile's strings
+ * and arrays are not here: the world interns them (domains, whitelist
+ * annotation names) or turns them into its own state (address pools, the
+ * egress pool and its cursor). */
+typedef struct {
+    uint32_t dns_server;        /* R10, R17: 172.30.0.10 */
+    uint32_t router_vip;        /* R19 */
+    RsBalance balance;          /* R26: default for http/edge/reencrypt routes */
+    rs_time_t reload_interval;  /* R28 */
+    rs_time_t endpoint_delay, failure_detection, router_failover;  /* R15, R7, R30 */
+    rs_time_t connect_timeout, route_timeout;                       /* R38, R31 */
+    rs_time_t latency_cluster, latency_internet, latency_router;    /* R38 */
+} RsPlatformParams;
+
 typedef struct {
     char *name;                 /* "rahti-1" or "rahti-2" */
     uint32_t pod_net, pod_prefix;           /* 10.128.0.0/14 */
     uint32_t service_net, service_prefix;   /* 172.30.0.0/16 */
-    uint32_t dns_server;
     char *cluster_domain;       /* "cluster.local" */
     char *app_domain;           /* "rahtiapp.fi" */
     char *router_canonical;
-    uint32_t router_vip;
     uint32_t egress_ip;
     uint32_t *egress_pool; unsigned n_egress_pool;
     unsigned router_replicas;
-    RsBalance balance;          /* default for http/edge/reencrypt routes */
-    rs_time_t reload_interval;
     char **whitelist_annotations; unsigned n_whitelist_annotations;
-    rs_time_t endpoint_delay, failure_detection, router_failover;
-    rs_time_t connect_timeout, route_timeout;
-    rs_time_t latency_cluster, latency_internet, latency_router;
+    RsPlatformParams par;       /* addresses, timings, latencies, balance */
     /* Rahti 2 additions (R39-R50) */
     RsIsolation isolation;      /* rahti-1 multitenant, rahti-2 network-policy */
     rs_time_t policy_delay;     /* R47: 1s */

@@ -498,13 +498,9 @@ struct RsWorld {
     uint64_t seed;
     GStringChunk *strings;      /* interned names */
     /* the parts of the profile the truth and the pipeline use */
+    RsPlatformParams par;       /* the profile's values, copied as they are */
     RsAddrPool pod_pool, svc_pool;
-    uint32_t dns_server;
-    const char *cluster_domain, *app_domain, *router_canonical;
-    uint32_t router_vip;
-    rs_time_t endpoint_delay, failure_detection, connect_timeout, latency_cluster;
-    rs_time_t latency_internet, latency_router, route_timeout, reload_interval, router_failover;
-    RsBalance balance_default;  /* R26 for http/edge/reencrypt */
+    const char *cluster_domain, *app_domain, *router_canonical;     /* interned */
     const char **whitelist_keys; unsigned n_whitelist_keys;     /* R25: annotations read */
     RsWlSyntax wl_syntax;       /* R25: how the router splits a whitelist */
     uint32_t egress_default;    /* R32 */

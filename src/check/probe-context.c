@@ -65,7 +65,7 @@ holder(GString *s, RsWorld *w, uint32_t ip)
     } else if (svc != NULL) {
         g_string_append_printf(s, "%s is the ClusterIP of service %s", a, svc->full);
         service_endpoints(s, svc);
-    } else if (ip == w->router_vip) {
+    } else if (ip == w->par.router_vip) {
         g_string_append_printf(s, "%s is the router VIP", a);
     } else if (h != NULL) {
         g_string_append_printf(s, "%s is host %s", a, h->name);
@@ -154,7 +154,7 @@ rs_probe_context(RsSim *sim, const RsFrom *from, const RsUrl *to)
                 g_string_append_printf(s, " (and %u more)", walk.n_addrs - 1);
             g_string_append(s, "; ");
             holder(s, w, walk.addrs[0]);
-            if (walk.addrs[0] == w->router_vip) {
+            if (walk.addrs[0] == w->par.router_vip) {
                 char name[256];     /* R21: the Host header the router matches */
                 rs_url_host_header(to->host, name, sizeof name);
                 route_context(s, w, name, outside);

@@ -179,7 +179,7 @@ rs_cmd_export(int argc, char **argv)
     if (sc == NULL)
         return RS_EXIT_USAGE;
     if (bind == NULL)
-        o.bind_ip = sc->profile.router_vip;
+        o.bind_ip = sc->profile.par.router_vip;
     rs_time_t at = rs_teach_args_at(&a, sc);
     GError *err = NULL;
     g_autoptr(RsSim) sim = rs_teach_sim_at(sc, rs_teach_args_seed(&a, sc), at, &err);

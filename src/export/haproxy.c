@@ -252,7 +252,7 @@ render_backend(GString *cfg, RsExportFiles *f, RsWorld *w, const RsRtBackend *be
         g_string_append_printf(cfg, "  tcp-request content reject if !%s\n", acl);
         g_string_free(list, TRUE);
     }
-    if (be->timeout != w->route_timeout || tcp) {
+    if (be->timeout != w->par.route_timeout || tcp) {
         /* R31, C8: the route timeout; passthrough: the tunnel's */
         g_string_append_printf(cfg, "  timeout %s %" G_GINT64_FORMAT "ms\n", tcp ? "tunnel" : "server",
                                (gint64)(be->timeout / RS_MS));
@@ -371,7 +371,7 @@ render_frontends(GString *cfg, RsWorld *w, const RsExportOpts *o, bool four)
         "backend openshift_default\n"
         "  mode http\n"
         "  option forwardfor\n",
-        d, (gint64)(w->route_timeout / RS_MS), bind, o->http_port, d, d, bind, o->https_port, d, d,
+        d, (gint64)(w->par.route_timeout / RS_MS), bind, o->http_port, d, d, bind, o->https_port, d, d,
         four ? "4.x: unix@/var/lib/haproxy/run/haproxy-sni.sock" : "3.11: 127.0.0.1:10444",
         d, d, d, d, d, d, d, d, d);
 }

@@ -254,7 +254,7 @@ public_answer(const RsWorld *w, const char *fqdn, RsDnsQuery *q)
         }
         if (w->router_canonical != NULL && strcmp(name, w->router_canonical) == 0) {
             q->found = true;
-            add_addr(q, w->router_vip);
+            add_addr(q, w->par.router_vip);
             return;
         }
         size_t len = strlen(name);
@@ -263,7 +263,7 @@ public_answer(const RsWorld *w, const char *fqdn, RsDnsQuery *q)
             strcmp(name + len - alen, w->app_domain) == 0 && is_simple_label(name, len - alen - 1)) {
             add_cname(q, w->router_canonical);
             q->found = true;
-            add_addr(q, w->router_vip);
+            add_addr(q, w->par.router_vip);
         }
         return;                 /* NXDOMAIN unless the wildcard matched */
     }

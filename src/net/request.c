@@ -184,7 +184,7 @@ req_get(RsNet *net)
     if (hops != NULL)
         g_array_set_size(hops, 0);
     req->be = req->server = -1;
-    req->back = net->w->latency_cluster;
+    req->back = net->w->par.latency_cluster;
     req->isolated = net->isolating;
     return req;
 }
@@ -366,7 +366,7 @@ arm_timer(RsReq *req)
     RsNet *net = req->net;
     if (req->timer != 0)
         rs_engine_cancel(net->eng, req->timer);
-    req->timer = rs_engine_timer_after(net->eng, net->w->connect_timeout, ev_timeout, req, req->gen);
+    req->timer = rs_engine_timer_after(net->eng, net->w->par.connect_timeout, ev_timeout, req, req->gen);
 }
 
 /* Arms the client's timer; see net.h. */
@@ -762,7 +762,7 @@ ev_lb(RsEngine *eng, void *obj, uint64_t gen)
         h->ip = req->dst_ip;
         return;
     }
-    req->back = w->latency_cluster + req->edge;
+    req->back = w->par.latency_cluster + req->edge;
     if (vp->n_eps == 0) {
         h = hop(req, RS_HOP_SVC_NO_ENDPOINTS, RS_R14);
         h->svc = svc->full;
@@ -785,7 +785,7 @@ ev_lb(RsEngine *eng, void *obj, uint64_t gen)
     req->via_svc = true;
     req->dst_ip = ep->pod->ip;
     req->port = ep->port;
-    rs_engine_after(eng, w->latency_cluster, ev_arrive, req, req->gen);
+    rs_engine_after(eng, w->par.latency_cluster, ev_arrive, req, req->gen);
 }
 
 /* Whether an address belongs to the cluster's own networks (R35). */
@@ -802,7 +802,7 @@ go_outside(RsReq *req)
 {
     RsNet *net = req->net;
     RsWorld *w = net->w;
-    if (req->dst_ip == w->router_vip) {
+    if (req->dst_ip == w->par.router_vip) {
         rs_engine_after(net->eng, req->edge, ev_vip, req, req->gen);
     } else if (req->host != NULL && rs_lb_is_address(w, req->dst_ip)) {
         rs_engine_after(net->eng, req->edge, ev_lb, req, req->gen);   /* R48 */
@@ -832,8 +832,8 @@ connect_now(RsReq *req)
 
     if (req->host != NULL) {
         req->res.source_ip = req->host->ip;
-        req->edge = w->latency_internet;
-        if (req->dst_ip != w->router_vip && inside_cluster(w, req->dst_ip)) {
+        req->edge = w->par.latency_internet;
+        if (req->dst_ip != w->par.router_vip && inside_cluster(w, req->dst_ip)) {
             /* R35: pod IPs and ClusterIPs are private: nothing routes them from outside. */
             h = hop(req, RS_HOP_FROM_OUTSIDE, RS_R35);
             h->ip = req->dst_ip;
@@ -845,7 +845,7 @@ connect_now(RsReq *req)
     }
     req->res.source_ip = req->src->ip;
     if (rs_addr_pool_contains(&w->pod_pool, req->dst_ip)) {
-        rs_engine_after(net->eng, w->latency_cluster, ev_arrive, req, req->gen);
+        rs_engine_after(net->eng, w->par.latency_cluster, ev_arrive, req, req->gen);
         return;
     }
     RsService *svc = rs_world_service_at(w, req->dst_ip);
@@ -874,12 +874,12 @@ connect_now(RsReq *req)
             return;
         /* R32: leaving the cluster, the source becomes the namespace's egress IP
          * (R34: also on the way to the cluster's own VIP). */
-        h = hop(req, RS_HOP_EGRESS, req->dst_ip == w->router_vip ? RS_R34 : RS_R32);
+        h = hop(req, RS_HOP_EGRESS, req->dst_ip == w->par.router_vip ? RS_R34 : RS_R32);
         h->ns = req->src_ns->name;
         h->ip = req->src_ns->egress_ip;
         h->flag = req->src_ns->dedicated_egress;
         req->res.source_ip = req->src_ns->egress_ip;
-        req->edge = w->latency_cluster + w->latency_internet;
+        req->edge = w->par.latency_cluster + w->par.latency_internet;
         go_outside(req);
         return;
     }
@@ -935,7 +935,7 @@ connect_now(RsReq *req)
     req->via_svc = true;
     req->dst_ip = ep->pod->ip;
     req->port = ep->port;
-    rs_engine_after(net->eng, w->latency_cluster, ev_arrive, req, req->gen);
+    rs_engine_after(net->eng, w->par.latency_cluster, ev_arrive, req, req->gen);
 }
 
 /* glibc's resolver: timeout 5 s, 2 attempts (R46) */
@@ -1073,7 +1073,7 @@ ev_dns(RsEngine *eng, void *obj, uint64_t gen)
         finish(req, RS_OUTCOME_NXDOMAIN, 0);
         return;
     }
-    rs_engine_after(eng, req->host != NULL ? w->latency_internet : w->latency_cluster, ev_dns, req, req->gen);
+    rs_engine_after(eng, req->host != NULL ? w->par.latency_internet : w->par.latency_cluster, ev_dns, req, req->gen);
 }
 
 /* The router's failure: its connections are lost (R30); their clients wait
@@ -1155,7 +1155,7 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
             connect_now(req);
         } else {
             set_name(req, to->host, dns);
-            rs_engine_after(net->eng, w->latency_internet, ev_dns, req, req->gen);
+            rs_engine_after(net->eng, w->par.latency_internet, ev_dns, req, req->gen);
         }
         return;
     }
@@ -1194,6 +1194,6 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
         connect_now(req);
     } else {
         set_name(req, to->host, dns);
-        rs_engine_after(net->eng, w->latency_cluster, ev_dns, req, req->gen);
+        rs_engine_after(net->eng, w->par.latency_cluster, ev_dns, req, req->gen);
     }
 }

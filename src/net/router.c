@@ -212,7 +212,7 @@ pick_and_send(RsReq *req, int exclude, bool first)
     h->m = how;
     h->n2 = be->balance;
     req->attempts++;
-    rs_time_t lat = w->latency_cluster + (first ? w->latency_router : 0);
+    rs_time_t lat = w->par.latency_cluster + (first ? w->par.latency_router : 0);
     rs_engine_after(w->eng, lat, ev_rt_arrive, req, req->gen);       /* two values: engine lanes */
 }
 
@@ -244,7 +244,7 @@ ev_rt_retry(RsEngine *eng, void *obj, uint64_t gen)
         return;
     }
     req->attempts++;
-    rs_engine_after(eng, w->latency_cluster, ev_rt_arrive, req, req->gen);
+    rs_engine_after(eng, w->par.latency_cluster, ev_rt_arrive, req, req->gen);
 }
 
 /* Event: the route timeout passed without an answer (R31): 504. */
@@ -315,11 +315,11 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
         /* R29: a dropped SYN waits the connect timeout, then the retry
          * goes at once; C6: a reset comes back at once, and HAProxy waits
          * min(1 s, timeout connect) before it retries */
-        req->rtimer = rs_engine_timer(eng, now + (refused ? w->latency_cluster + RT_RETRY_DELAY : RT_CONNECT_TIMEOUT),
+        req->rtimer = rs_engine_timer(eng, now + (refused ? w->par.latency_cluster + RT_RETRY_DELAY : RT_CONNECT_TIMEOUT),
                                       ev_rt_retry, req, req->gen);
         return;
     }
-    req->back = w->latency_cluster + req->edge;
+    req->back = w->par.latency_cluster + req->edge;
     char need[300];
     if (be->tls == RS_TLS_PASSTHROUGH && (pp->tls == NULL || !rs_cert_valid_for(pp->tls, req->host_hdr))) {
         /* R23: the client's TLS goes to the pod, which must hold a certificate for the host */

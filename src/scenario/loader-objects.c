@@ -280,12 +280,12 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
                                cip->valuestring, rs_ipv4_format(pf->service_net, b1), pf->service_prefix);
             /* R10 (model-choices.md "ClusterIPs"; build.c reserves the same): .1 is
              * the `kubernetes` service, the DNS server has its own address */
-            if (s->cluster_ip == pf->dns_server || s->cluster_ip == pf->service_net ||
+            if (s->cluster_ip == pf->par.dns_server || s->cluster_ip == pf->service_net ||
                 s->cluster_ip == (pf->service_net | ~mask) || s->cluster_ip == pf->service_net + 1)
                 return ld_fail(ld, cip, false, cp,
                                "cluster_ip %s is reserved (R10: the network address, the broadcast "
                                "address, .1 for the `kubernetes` service or the cluster DNS %s)",
-                               cip->valuestring, rs_ipv4_format(pf->dns_server, b2));
+                               cip->valuestring, rs_ipv4_format(pf->par.dns_server, b2));
             s->cluster_ip_mode = RS_CLUSTER_IP_FIXED;
         }
     }
@@ -792,7 +792,7 @@ host_address_ok(Ld *ld, const cJSON *c, const char *p, const RsHostSpec *h, int 
         what = "is in the pod network";
     else if (in_net(h->ip, pf->service_net, pf->service_prefix))
         what = "is in the service network";
-    else if (h->ip == pf->router_vip)
+    else if (h->ip == pf->par.router_vip)
         what = "is the router VIP";
     else if (h->ip == pf->egress_ip)
         what = "is the platform's egress IP";

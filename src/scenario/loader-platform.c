@@ -92,15 +92,15 @@ profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
     static const char *const lat_keys[] = {"cluster", "internet", "router", NULL};
     if (!network(ld, v, path, "pod_network", &pf->pod_net, &pf->pod_prefix) ||
         !network(ld, v, path, "service_network", &pf->service_net, &pf->service_prefix) ||
-        !ld_ipv4(ld, v, path, "dns_server", false, &pf->dns_server) ||
+        !ld_ipv4(ld, v, path, "dns_server", false, &pf->par.dns_server) ||
         !domain(ld, v, path, "cluster_domain", &pf->cluster_domain) ||
         !domain(ld, v, path, "app_domain", &pf->app_domain) ||
         !domain(ld, v, path, "router_canonical", &pf->router_canonical) ||
-        !ld_ipv4(ld, v, path, "router_vip", false, &pf->router_vip) ||
+        !ld_ipv4(ld, v, path, "router_vip", false, &pf->par.router_vip) ||
         !ld_ipv4(ld, v, path, "egress_ip", false, &pf->egress_ip))
         return false;
     uint32_t smask = 0xFFFFFFFFu << (32 - pf->service_prefix);
-    if ((pf->dns_server & smask) != pf->service_net) {
+    if ((pf->par.dns_server & smask) != pf->service_net) {
         const cJSON *d = ld_get(v, "dns_server");
         g_autofree char *dp = ld_path(path, d ? "dns_server" : "service_network");
         return ld_fail(ld, d ? d : ld_get(v, "service_network"), false, dp,
@@ -131,10 +131,10 @@ profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
     if (!ld_int(ld, v, path, "router_replicas", false, 1, 64, &rr, NULL))
         return false;
     pf->router_replicas = (unsigned)rr;
-    int b = (int)pf->balance;
+    int b = (int)pf->par.balance;
     if (!ld_enum(ld, v, path, "balance", bal, &b))
         return false;
-    pf->balance = (RsBalance)b;
+    pf->par.balance = (RsBalance)b;
     const cJSON *wl;
     if (!ld_array(ld, v, path, "whitelist_annotations", &wl))
         return false;
@@ -159,12 +159,12 @@ profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
             pf->n_whitelist_annotations = (unsigned)++i;
         }
     }
-    if (!ld_duration(ld, v, path, "reload_interval", false, &pf->reload_interval) ||
-        !ld_duration(ld, v, path, "endpoint_delay", false, &pf->endpoint_delay) ||
-        !ld_duration(ld, v, path, "failure_detection", false, &pf->failure_detection) ||
-        !ld_duration(ld, v, path, "router_failover", false, &pf->router_failover) ||
-        !ld_duration(ld, v, path, "connect_timeout", false, &pf->connect_timeout) ||
-        !ld_duration(ld, v, path, "route_timeout", false, &pf->route_timeout))
+    if (!ld_duration(ld, v, path, "reload_interval", false, &pf->par.reload_interval) ||
+        !ld_duration(ld, v, path, "endpoint_delay", false, &pf->par.endpoint_delay) ||
+        !ld_duration(ld, v, path, "failure_detection", false, &pf->par.failure_detection) ||
+        !ld_duration(ld, v, path, "router_failover", false, &pf->par.router_failover) ||
+        !ld_duration(ld, v, path, "connect_timeout", false, &pf->par.connect_timeout) ||
+        !ld_duration(ld, v, path, "route_timeout", false, &pf->par.route_timeout))
         return false;
     /* R39-R50: the Rahti 2 fields */
     static const char *const iso[] = {"multitenant", "network-policy", NULL};
@@ -182,9 +182,9 @@ profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
     if (lat) {
         g_autofree char *lp = ld_path(path, "latency");
         if (!ld_object(ld, lat, lp, lat_keys, "latencies") ||
-            !ld_duration(ld, lat, lp, "cluster", false, &pf->latency_cluster) ||
-            !ld_duration(ld, lat, lp, "internet", false, &pf->latency_internet) ||
-            !ld_duration(ld, lat, lp, "router", false, &pf->latency_router))
+            !ld_duration(ld, lat, lp, "cluster", false, &pf->par.latency_cluster) ||
+            !ld_duration(ld, lat, lp, "internet", false, &pf->par.latency_internet) ||
+            !ld_duration(ld, lat, lp, "router", false, &pf->par.latency_router))
             return false;
     }
     return true;

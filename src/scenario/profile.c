@@ -21,20 +21,20 @@ profile_common(RsProfile *p)
     p->pod_prefix = 14;
     p->service_net = IP4(172, 30, 0, 0);
     p->service_prefix = 16;
-    p->dns_server = IP4(172, 30, 0, 10);
+    p->par.dns_server = IP4(172, 30, 0, 10);
     p->cluster_domain = g_strdup("cluster.local");
     p->egress_pool = NULL;
     p->n_egress_pool = 0;
     p->router_replicas = 2;
-    p->reload_interval = 5 * RS_SEC;
-    p->endpoint_delay = 1 * RS_SEC;         /* R15 */
-    p->failure_detection = 40 * RS_SEC;     /* R7 */
-    p->router_failover = 3 * RS_SEC;        /* R30 */
-    p->connect_timeout = 10 * RS_SEC;       /* R38 */
-    p->route_timeout = 30 * RS_SEC;         /* R31 */
-    p->latency_cluster = 200 * RS_US;
-    p->latency_internet = 10 * RS_MS;
-    p->latency_router = 100 * RS_US;
+    p->par.reload_interval = 5 * RS_SEC;
+    p->par.endpoint_delay = 1 * RS_SEC;         /* R15 */
+    p->par.failure_detection = 40 * RS_SEC;     /* R7 */
+    p->par.router_failover = 3 * RS_SEC;        /* R30 */
+    p->par.connect_timeout = 10 * RS_SEC;       /* R38 */
+    p->par.route_timeout = 30 * RS_SEC;         /* R31 */
+    p->par.latency_cluster = 200 * RS_US;
+    p->par.latency_internet = 10 * RS_MS;
+    p->par.latency_router = 100 * RS_US;
     p->policy_delay = 1 * RS_SEC;           /* R47 */
     p->node_net = IP4(192, 168, 0, 0);      /* R45, R49 */
     p->node_prefix = 16;
@@ -58,9 +58,9 @@ rs_profile_builtin(const char *name, RsProfile *p)
     if (one) {
         p->app_domain = g_strdup("rahtiapp.fi");
         p->router_canonical = g_strdup("rahtiapp.fi");
-        p->router_vip = IP4(193, 167, 189, 101);
+        p->par.router_vip = IP4(193, 167, 189, 101);
         p->egress_ip = IP4(193, 167, 189, 25);
-        p->balance = RS_BAL_LEASTCONN;
+        p->par.balance = RS_BAL_LEASTCONN;
         p->n_whitelist_annotations = 1;
         p->whitelist_annotations = g_new0(char *, 2);
         p->whitelist_annotations[0] = g_strdup(WL_PREFIX "ip_whitelist");
@@ -70,9 +70,9 @@ rs_profile_builtin(const char *name, RsProfile *p)
     } else {
         p->app_domain = g_strdup("2.rahtiapp.fi");
         p->router_canonical = g_strdup("router-default.apps.2.rahti.csc.fi");
-        p->router_vip = IP4(195, 148, 21, 61);
+        p->par.router_vip = IP4(195, 148, 21, 61);
         p->egress_ip = IP4(86, 50, 229, 150);
-        p->balance = RS_BAL_RANDOM;
+        p->par.balance = RS_BAL_RANDOM;
         p->n_whitelist_annotations = 2;
         p->whitelist_annotations = g_new0(char *, 3);
         p->whitelist_annotations[0] = g_strdup(WL_PREFIX "ip_whitelist");

@@ -71,7 +71,7 @@ why_found(GString *out, const RsWorld *w, const RsDnsQuery *q)
             g_string_append_printf(out, "a public name: a CNAME to %s", q->cname);
         else
             g_string_append(out, "a public name");
-        if (q->n_addrs == 1 && q->addrs[0] == w->router_vip)
+        if (q->n_addrs == 1 && q->addrs[0] == w->par.router_vip)
             g_string_append(out, ", the router VIP");
         break;
     case RS_DNS_KIND_NONE:
@@ -92,7 +92,7 @@ resolv_conf(GString *out, const RsWorld *w, const char *from, const char *ns, co
     const char *d = w->cluster_domain;
     g_string_append_printf(out, "; /etc/resolv.conf of %s:\n;   nameserver %s\n"
                            ";   search %s.svc.%s svc.%s %s\n;   options ndots:5\n",
-                           from, rs_ipv4_format(w->dns_server, ip), ns, d, d, d);
+                           from, rs_ipv4_format(w->par.dns_server, ip), ns, d, d, d);
     size_t len = strlen(name);
     unsigned dots = 0;
     for (size_t i = 0; i < len; i++)

@@ -43,9 +43,9 @@ rs_teach_settled_time(const RsScenario *sc)
     }
     /* The router learns new endpoints at its next reload, at most one
      * reload_interval after the last (R28). */
-    rs_time_t lag = sc->profile.endpoint_delay;
+    rs_time_t lag = sc->profile.par.endpoint_delay;
     if (routes)
-        lag = MAX(lag, sc->profile.reload_interval);
+        lag = MAX(lag, sc->profile.par.reload_interval);
     /* One second more: at exactly startup + lag the update is still an
      * event waiting at that instant (R37). */
     return startup + lag + RS_SEC;

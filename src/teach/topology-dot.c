@@ -112,7 +112,7 @@ outside_nodes(Dot *d)
     g_string_append(d->out, "  ");
     id(d->out, "vip", "");
     g_string_append_printf(d->out, " [shape=box3d, label=\"router VIP\\n%s\\nports 80, 443\"];\n",
-                           rs_ipv4_format(d->w->router_vip, ip));
+                           rs_ipv4_format(d->w->par.router_vip, ip));
     for (unsigned i = 0; i < d->w->n_replicas && rs_world_n_routes(d->w) > 0; i++) {
         const RsReplica *rep = &d->w->replicas[i];
         char t[32], t2[32];
@@ -715,7 +715,7 @@ request_edges(Dot *d, const RsFrom *from, const RsUrl *to)
         return;
     }
     g_snprintf(lb, sizeof lb, "label=\"%u\"", to->port);
-    bool is_vip = ip == d->w->router_vip;
+    bool is_vip = ip == d->w->par.router_vip;
     const RsHost *host = is_vip ? NULL : rs_world_host_at(d->w, ip);
     if (!is_vip && host == NULL)
         return;

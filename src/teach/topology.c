@@ -343,7 +343,7 @@ namespace_tree(TNode *root, RsWorld *w, const RsTopoNs *b)
         if (svc->pending.length > 0) {
             const RsSvcView *next = g_queue_peek_head((GQueue *)&svc->pending);
             add(sn, g_strdup_printf("the data plane lags the truth: next update at %s (R15)",
-                                    rs_duration_format(next->made + w->endpoint_delay, buf)));
+                                    rs_duration_format(next->made + w->par.endpoint_delay, buf)));
         }
     }
     for (unsigned i = 0; i < b->routes->len; i++) {
@@ -434,9 +434,9 @@ topology_text(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
     add(root, g_strdup_printf("pod network %s, service network %s, DNS %s (%s)",
                               cidr(pr->pod_net, pr->pod_prefix, n1),
                               cidr(pr->service_net, pr->service_prefix, n2),
-                              rs_ipv4_format(pr->dns_server, ip), pr->cluster_domain));
+                              rs_ipv4_format(pr->par.dns_server, ip), pr->cluster_domain));
     TNode *vip = add(root, g_strdup_printf("router VIP %s: %s and *.%s, ports 80 and 443 only (R18, R19)",
-                                           rs_ipv4_format(pr->router_vip, ip), pr->router_canonical,
+                                           rs_ipv4_format(pr->par.router_vip, ip), pr->router_canonical,
                                            pr->app_domain));
     router_tree(vip, &t);
     add(root, g_strdup_printf("egress %s: the source address of traffic leaving the cluster (R32)",

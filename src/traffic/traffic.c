@@ -557,7 +557,7 @@ target_services(RsTraffic *tr, const RsTrafficSpec *spec, GPtrArray *out)
         add_service(out, svc);
         return;
     }
-    if (ip != w->router_vip || u->is_ip)
+    if (ip != w->par.router_vip || u->is_ip)
         return;
     /* R21, R22: the Host header is the name, lowercased, without a final dot. */
     char host[256];

@@ -309,18 +309,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     w->cluster_domain = rs_world_intern(w, p->cluster_domain ? p->cluster_domain : "cluster.local");
     w->app_domain = rs_world_intern(w, p->app_domain);
     w->router_canonical = rs_world_intern(w, p->router_canonical);
-    w->router_vip = p->router_vip;
-    w->dns_server = p->dns_server;
-    w->endpoint_delay = p->endpoint_delay;
-    w->failure_detection = p->failure_detection;
-    w->connect_timeout = p->connect_timeout;
-    w->latency_cluster = p->latency_cluster;
-    w->latency_internet = p->latency_internet;
-    w->latency_router = p->latency_router;
-    w->route_timeout = p->route_timeout;
-    w->reload_interval = p->reload_interval;
-    w->router_failover = p->router_failover;
-    w->balance_default = p->balance;
+    w->par = p->par;
     w->n_whitelist_keys = p->n_whitelist_annotations;
     w->whitelist_keys = g_new0(const char *, p->n_whitelist_annotations + 1);
     for (unsigned i = 0; i < p->n_whitelist_annotations; i++)
@@ -340,7 +329,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     /* R10: .1 is kubernetes.default and the DNS service (.10) has its own
      * address; neither goes to a scenario's service. */
     rs_addr_pool_reserve(&w->svc_pool, (uint32_t)(w->svc_pool.net + 1));
-    rs_addr_pool_reserve(&w->svc_pool, w->dns_server);
+    rs_addr_pool_reserve(&w->svc_pool, w->par.dns_server);
     /* R10: automatic ClusterIPs come from the upper band first, as since
      * Kubernetes 1.26 (band = min(max(16, size/16), 256) addresses). */
     uint64_t band = MIN(MAX(UINT64_C(16), w->svc_pool.size / 16), UINT64_C(256));

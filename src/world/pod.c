@@ -287,7 +287,7 @@ on_failure_detected(RsEngine *eng, void *obj, uint64_t arg)
     RsPod *repl = pod->owner != NULL && !pod->owner->removed ? rs_world_reconcile(w, pod->owner) : NULL;
     g_autoptr(GString) s = g_string_new(NULL);
     g_string_append_printf(s, "failure of %s detected after %s: it leaves the endpoints", pod->full,
-                           dur_str(w->failure_detection, b));
+                           dur_str(w->par.failure_detection, b));
     describe_replacement(w, pod, repl, s);
     rs_world_log(w, RS_R7, "%s", s->str);
     rs_pod_exit(w, pod);
@@ -316,8 +316,8 @@ rs_world_crash_pod(RsWorld *w, RsPod *pod)
         w->pod_stopped(w->pod_stopped_data, pod, RS_STOP_CRASHED);
     rs_world_log(w, RS_R7, "%s crashed: it stops answering%s until its failure is detected in %s",
                  pod->full, pod->api_ready ? " but stays in the endpoints" : "",
-                 dur_str(w->failure_detection, b));
-    pod->timer = rs_engine_timer(w->eng, rs_engine_now(w->eng) + w->failure_detection,
+                 dur_str(w->par.failure_detection, b));
+    pod->timer = rs_engine_timer(w->eng, rs_engine_now(w->eng) + w->par.failure_detection,
                                  on_failure_detected, pod, 0);
 }
 

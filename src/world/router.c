@@ -257,12 +257,12 @@ build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be)
     }
     if (!set)
         be->balance = active > 1 ? RS_BAL_ROUNDROBIN
-                      : d->tls == RS_TLS_PASSTHROUGH ? RS_BAL_SOURCE : w->balance_default;
+                      : d->tls == RS_TLS_PASSTHROUGH ? RS_BAL_SOURCE : w->par.balance;
     /* R27: cookies for http, edge and reencrypt unless disabled. */
     be->cookies = d->tls != RS_TLS_PASSTHROUGH &&
                   !parse_bool_true(rs_route_annotation(route, "haproxy.router.openshift.io/disable_cookies"));
     if (!rs_parse_route_timeout(rs_route_annotation(route, "haproxy.router.openshift.io/timeout"), &be->timeout))
-        be->timeout = w->route_timeout;     /* R31 */
+        be->timeout = w->par.route_timeout;     /* R31 */
 
     g_autoptr(GArray) servers = g_array_new(FALSE, TRUE, sizeof(RsRtServer));
     g_autoptr(GArray) tags = g_array_new(FALSE, TRUE, sizeof(unsigned));
@@ -414,8 +414,8 @@ rs_router_changed(RsWorld *w)
         if (!r->up || r->reload_pending)
             continue;
         rs_time_t at = now;
-        if (r->has_reloaded && now - r->last_reload < w->reload_interval)
-            at = r->last_reload + w->reload_interval;
+        if (r->has_reloaded && now - r->last_reload < w->par.reload_interval)
+            at = r->last_reload + w->par.reload_interval;
         r->reload_pending = true;
         r->reload_at = at;
         r->reload_timer = rs_engine_timer(w->eng, at, on_reload, r, 0);
@@ -578,7 +578,7 @@ on_failover(RsEngine *eng, void *obj, uint64_t arg)
     r->failover_timer = 0;
     r->in_rotation = false;
     rs_world_log(r->w, RS_R30, "the VIP takes %s out of rotation after %s: the other replicas "
-                 "take its share", r->name, rs_duration_format(r->w->router_failover, b));
+                 "take its share", r->name, rs_duration_format(r->w->par.router_failover, b));
     (void)eng; (void)arg;
 }
 
@@ -603,10 +603,10 @@ rs_router_down(RsWorld *w, unsigned index)
     r->reload_timer = 0;
     r->reload_pending = false;
     rs_world_log(w, RS_R30, "%s fails: its connections are lost; the VIP still sends it new "
-                 "ones for %s", r->name, rs_duration_format(w->router_failover, b));
+                 "ones for %s", r->name, rs_duration_format(w->par.router_failover, b));
     if (w->router_failed != NULL)
         w->router_failed(w->router_failed_data, r);
-    r->failover_timer = rs_engine_timer(w->eng, rs_engine_now(w->eng) + w->router_failover,
+    r->failover_timer = rs_engine_timer(w->eng, rs_engine_now(w->eng) + w->par.router_failover,
                                         on_failover, r, 0);
 }
 

@@ -444,7 +444,7 @@ rs_service_truth_changed(RsWorld *w, RsService *svc)
         return;
     }
     g_queue_push_tail(&svc->pending, v);
-    rs_engine_schedule(w->eng, v->made + w->endpoint_delay, on_view_install, svc, 0);
+    rs_engine_schedule(w->eng, v->made + w->par.endpoint_delay, on_view_install, svc, 0);
 }
 
 /* Creates a service now: ClusterIP (R10), then its first view (R15). */
