@@ -144,7 +144,7 @@ rs_dns_cache_candidate(const RsWorld *w, RsDnsCache *c, const char *ns, const ch
 {
     if (c->epoch != w->dns_epoch || c->ns != ns || c->name != name)
         rs_dns_cache_check(w, c, ns, name);
-    return i < RS_DNS_MAX_QUERIES && (c->exists >> i & 1u) != 0;
+    return i < RS_DNS_MAX_QUERIES && ((unsigned)c->exists >> i & 1u) != 0;
 }
 
 /* The answer asked now for the walk's `i`th query, kept (see below). */
@@ -158,7 +158,7 @@ static inline const RsDnsAnswer *
 rs_dns_cache_answer(const RsWorld *w, RsDnsCache *c, const char *ns, const char *name, unsigned i)
 {
     if (c->epoch == w->dns_epoch && c->ns == ns && c->name == name && i < RS_DNS_MAX_QUERIES &&
-        (c->known >> i & 1u) != 0)
+        ((unsigned)c->known >> i & 1u) != 0)
         return &c->answers[i];
     return rs_dns_cache_ask(w, c, ns, name, i);
 }

@@ -404,7 +404,7 @@ rs_dns_cache_ask(const RsWorld *w, RsDnsCache *c, const char *ns, const char *na
     g_assert(i < RS_DNS_MAX_QUERIES);
     rs_dns_cache_check(w, c, ns, name);
     RsDnsAnswer *a = &c->answers[i];
-    if ((c->known >> i & 1u) != 0)
+    if (((unsigned)c->known >> i & 1u) != 0)
         return a;
     char cand[RS_DNS_NAME_MAX];
     bool ok = rs_dns_candidate(w, ns, name, i, cand);

@@ -292,7 +292,7 @@ test_cache_services(void)
     CU_ASSERT_EQUAL(r1->outcome, RS_OUTCOME_OK);
     CU_ASSERT_EQUAL(r1->dest_ip, ip1);
     CU_ASSERT_EQUAL(r1->dns_queries, 1);
-    CU_ASSERT_NOT_EQUAL(s.rq.dns.known & 1u, 0);        /* the answer is kept ... */
+    CU_ASSERT_NOT_EQUAL((unsigned)s.rq.dns.known & 1u, 0);        /* the answer is kept ... */
     g_autoptr(RsResult) r2 = cache_send(sim, &s, S(6));
     CU_ASSERT_EQUAL(r2->dest_ip, ip1);                  /* ... and used */
     CU_ASSERT_EQUAL(r2->dns_queries, 1);
