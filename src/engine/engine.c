@@ -109,6 +109,11 @@
  *   second random store per level, to speed up an operation (cancel) that
  *   is rarer than schedule/pop.
  * - GLib's GSequence / GQueue: a node allocation per event.
+ * - For the lanes: a winner tree over the lane fronts (three compares per
+ *   pop instead of one per lane): -150 instructions per request with a
+ *   route of 10^4 servers (7 lanes), +140 in the plain pipeline (3 lanes);
+ *   and a direct-mapped delay -> lane cache in front of the scan of the
+ *   delays: -33 and 0.  Neither kept.
  *
  * There is no global state: everything hangs off RsEngine.
  */
@@ -182,11 +187,6 @@ typedef struct {
 static const HeapEntry NO_ENTRY = { RS_TIME_NEVER, UINT64_MAX };
 
 struct RsEngine {
-    HeapEntry fronts[LANES_MAX];    /* lane i's first entry, or NO_ENTRY */
-    rs_time_t lane_delay[LANES_MAX];
-    unsigned nlanes;                /* lanes made */
-    size_t lane_len;                /* entries in all lanes, dead ones included */
-    Lane lanes[LANES_MAX];
     HeapEntry *heap;            /* physical [ROOT, ROOT + len) in use */
     size_t len;                 /* entries in the heap, dead ones included */
     size_t heap_cap;            /* physical capacity of heap */
@@ -207,6 +207,12 @@ struct RsEngine {
     bool memory_exceeded;       /* ... or at the memory budget */
     bool stop;
     bool running;
+    /* The lanes (LANES), after the fields every event touches. */
+    unsigned nlanes;                /* lanes made */
+    size_t lane_len;                /* entries in all lanes, dead ones included */
+    HeapEntry fronts[LANES_MAX];    /* lane i's first entry, or NO_ENTRY */
+    rs_time_t lane_delay[LANES_MAX];
+    Lane lanes[LANES_MAX];
 };
 
 static bool guard_stops(RsEngine *eng);
@@ -500,7 +506,7 @@ lane_grow(Lane *ln)
 
 /* Queues an event at now + delay (delay >= 0), in its lane if it has one,
  * else in the heap; returns its slot index. */
-static inline uint32_t
+static inline __attribute__((always_inline)) uint32_t
 engine_after(RsEngine *eng, rs_time_t delay, RsEventFn fn, void *obj, uint64_t arg)
 {
     g_assert(delay >= 0 && delay <= RS_TIME_NEVER - eng->now);
@@ -742,11 +748,15 @@ rs_engine_run(RsEngine *eng, rs_time_t until)
     uint64_t start = eng->executed;
     eng->running = true;
     eng->stop = false;
-    bool more = true;
-    while (more && eng->nlanes == 0)
-        more = run_next(eng, until, false);
-    while (more)
-        more = run_next(eng, until, true);
+    for (;;) {
+        if (G_UNLIKELY(eng->nlanes != 0)) {
+            while (run_next(eng, until, true))
+                ;
+            break;
+        }
+        if (!run_next(eng, until, false))
+            break;
+    }
     if (!eng->stop && until != RS_TIME_NEVER && until > eng->now)
         eng->now = until;
     eng->stop = false;
