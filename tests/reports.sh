@@ -131,7 +131,7 @@ why=$(junit_ok "$tmp/d.xml" $((n_lesson + n_wrong + 3)) $((n_wrong + 2)))
 check "junit: several scenarios, one suite each" "$why"
 
 # The failure carries the explanation.
-xmllint --xpath 'string(//testcase/failure)' "$tmp/b.xml" | grep -q '^why:' 
+xmllint --xpath 'string(//testcase/failure)' "$tmp/b.xml" | grep -q '^why:'
 check "junit: a failure explains why" "$([ $? -eq 0 ] || echo 'no why: in the failure text')"
 
 # --output writes what stdout gets; a failed write leaves nothing.
