@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include <glib.h>
@@ -64,6 +65,16 @@ int rs_cleanup_add_child(pid_t pid);
 /* Unregisters a child (the caller reaped it); -1 is ignored. */
 void rs_cleanup_remove_child(int handle);
 
+/* Blocks SIGINT, SIGTERM and SIGHUP (the previous mask in *old) and
+ * installs the handler: a signal arriving between the start of a child or
+ * the creation of a file and its registration waits until
+ * rs_cleanup_release, when the entry is there for the handler to undo.
+ * A child forked in between inherits the blocked mask: it restores *old
+ * before it runs anything (sigprocmask; rs_spawn_limited's child setup). */
+void rs_cleanup_hold(sigset_t *old);
+/* Restores the mask rs_cleanup_hold saved; a signal that came meanwhile
+ * is delivered now. */
+void rs_cleanup_release(const sigset_t *old);
 /* In a child just forked (sweep workers): forgets everything registered,
  * which belongs to the parent (a child killed by a signal must not kill
  * its siblings or remove the parent's files). */

@@ -111,12 +111,8 @@ rs_sweep_run(const RsSweep *sw, const RsSweepDoc *d, const char *dir, const RsSw
             /* The worker is registered for the signal clean-up before a
              * signal can see it unregistered: SIGINT/SIGTERM/SIGHUP to the
              * sweep kill its workers (cleanup.h); --resume redoes their runs. */
-            sigset_t set, old;
-            sigemptyset(&set);
-            sigaddset(&set, SIGINT);
-            sigaddset(&set, SIGTERM);
-            sigaddset(&set, SIGHUP);
-            sigprocmask(SIG_BLOCK, &set, &old);
+            sigset_t old;
+            rs_cleanup_hold(&old);
             pid_t pid = fork();
             if (pid == 0) {
                 rs_cleanup_forget_all();        /* the parent's registry */
@@ -126,7 +122,7 @@ rs_sweep_run(const RsSweep *sw, const RsSweepDoc *d, const char *dir, const RsSw
             if (pid > 0)
                 g_hash_table_insert(workers, GINT_TO_POINTER(pid),
                                     GINT_TO_POINTER(rs_cleanup_add_child(pid) + 1));
-            sigprocmask(SIG_SETMASK, &old, NULL);
+            rs_cleanup_release(&old);
             if (pid < 0) {
                 g_set_error(error, RS_SWEEP_ERROR, 0, "cannot start a worker: %s", g_strerror(errno));
                 failed = fork_failed = true;

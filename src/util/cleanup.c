@@ -165,6 +165,21 @@ rs_cleanup_install(void)
     }
 }
 
+/* Holds the signals around a child's start; see cleanup.h. */
+void
+rs_cleanup_hold(sigset_t *old)
+{
+    rs_cleanup_install();
+    block(old);
+}
+
+/* Lets them in again; see cleanup.h. */
+void
+rs_cleanup_release(const sigset_t *old)
+{
+    unblock(old);
+}
+
 /* Registers a file or a folder. */
 static int
 add_path(const char *path, bool tree)

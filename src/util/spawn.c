@@ -40,6 +40,14 @@ drain(Pipe *p, size_t cap, bool *truncated)
     }
 }
 
+/* In the child, before exec: the signal mask rahtisim had before
+ * rs_cleanup_hold (a mask survives exec; gnuplot must not start deaf). */
+static void
+restore_mask(gpointer old)
+{
+    sigprocmask(SIG_SETMASK, (const sigset_t *)old, NULL);
+}
+
 bool
 rs_spawn_limited(const char *dir, char *const *argv, unsigned limit_s, GString *out, GString *err,
                  size_t cap, RsSpawnResult *res, GError **error)
@@ -47,10 +55,19 @@ rs_spawn_limited(const char *dir, char *const *argv, unsigned limit_s, GString *
     memset(res, 0, sizeof *res);
     GPid pid;
     int out_fd = -1, err_fd = -1;
-    if (!g_spawn_async_with_pipes(dir, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-                                  NULL, NULL, &pid, NULL, &out_fd, &err_fd, error))
+    /* The child is registered before a signal can see it unregistered:
+     * SIGINT/SIGTERM/SIGHUP arriving while it starts wait until it is in
+     * the table, then kill it (cleanup.h).  Without this a signal right
+     * after the fork orphaned gnuplot (tests/signals.sh, SIGHUP). */
+    sigset_t old;
+    rs_cleanup_hold(&old);
+    bool started = g_spawn_async_with_pipes(dir, (char **)argv, NULL,
+                                            G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, restore_mask, &old,
+                                            &pid, NULL, &out_fd, &err_fd, error);
+    int handle = started ? rs_cleanup_add_child(pid) : -1;
+    rs_cleanup_release(&old);
+    if (!started)
         return false;
-    int handle = rs_cleanup_add_child(pid);
     Pipe pipes[2] = {{out_fd, out}, {err_fd, err}};
     gint64 deadline = g_get_monotonic_time() + (gint64)limit_s * G_USEC_PER_SEC;
     for (;;) {
