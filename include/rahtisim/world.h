@@ -535,6 +535,7 @@ struct RsWorld {
     void *router_failed_data;
     GArray *log;                /* RsLogEntry, at most RS_LOG_MAX */
     uint64_t log_dropped;       /* entries not kept once the log was full */
+    bool no_log;                /* keep no log at all (RsScenario.no_event_log) */
     GPtrArray *events;          /* scheduled scenario events (owned) */
     RsPodStopFn pod_stopped; void *pod_stopped_data;
     uint32_t next_serial;

@@ -27,6 +27,7 @@ rs_cmd_topology(int argc, char **argv)
     g_autoptr(RsScenario) sc = rs_teach_load(&a);
     if (sc == NULL)
         return RS_EXIT_USAGE;
+    sc->no_event_log = true;    /* the topology never shows the event log */
     rs_time_t at = rs_teach_args_at(&a, sc);
     GError *err = NULL;
     g_autoptr(RsSim) sim = rs_teach_sim_at(sc, rs_teach_args_seed(&a, sc), at, &err);

@@ -557,7 +557,7 @@ router_edges(Dot *d)
             for (unsigned k = 0; k < routes->len; k++) {
                 const RsRoute *r = routes->pdata[k];
                 RsRouteDiff diff;
-                if (!r->admitted || !rs_route_diff(d->w, cfg, r, &diff))
+                if (!r->admitted || !rs_route_diff(d->t, cfg, r, &diff))
                     continue;
                 if (diff.loaded == NULL) {
                     edge(d, "router", rep->name, "route", r->full,

@@ -19,6 +19,7 @@ rs_topo_gather(RsTopo *t, RsWorld *w)
     t->w = w;
     t->n_ns = rs_world_n_namespaces(w);
     t->ns = g_new0(RsTopoNs, t->n_ns ? t->n_ns : 1);
+    t->scratch = g_ptr_array_new();
     for (unsigned i = 0; i < t->n_ns; i++) {
         RsTopoNs *b = &t->ns[i];
         b->ns = rs_world_namespace_nth(w, i);
@@ -61,6 +62,7 @@ rs_topo_clear(RsTopo *t)
         g_ptr_array_unref(t->ns[i].routes);
     }
     g_clear_pointer(&t->ns, g_free);
+    g_clear_pointer(&t->scratch, g_ptr_array_unref);
     t->n_ns = 0;
 }
 
@@ -114,7 +116,7 @@ server_pod_loaded(const RsRtBackend *be, const RsPod *p)
 
 /* R28: the loaded configuration vs the truth for one route. */
 bool
-rs_route_diff(RsWorld *w, const RsRtConfig *cfg, const RsRoute *route, RsRouteDiff *out)
+rs_route_diff(const RsTopo *t, const RsRtConfig *cfg, const RsRoute *route, RsRouteDiff *out)
 {
     memset(out, 0, sizeof *out);
     out->route = route;
@@ -133,7 +135,11 @@ rs_route_diff(RsWorld *w, const RsRtConfig *cfg, const RsRoute *route, RsRouteDi
                 out->first_stale = p;
         }
     }
-    g_autoptr(GPtrArray) pods = g_ptr_array_new();
+    /* one array for every route (a GPtrArray per route and replica was
+     * an allocation and a free per line of the R28 section, issue 14) */
+    RsWorld *w = t->w;
+    GPtrArray *pods = t->scratch;
+    g_ptr_array_set_size(pods, 0);
     for (unsigned k = 0; k < route->def->n_backends; k++) {
         RsService *svc = rs_world_service(w, route->ns->name, route->def->backends[k].service);
         if (svc != NULL)
@@ -210,12 +216,20 @@ rs_route_diff_text(GString *s, const RsReplica *rep, const RsRouteDiff *d)
     g_string_append(s, d->n_loaded_pods == 1 ? " server pod, the truth has " : " server pods, the truth has ");
     g_string_append(s, uint_text(d->n_truth, n2));
     g_string_append(s, d->n_truth == 1 ? " ready endpoint" : " ready endpoints");
-    if (d->n_missing > 0)
-        g_string_append_printf(s, "; %u not loaded (%s%s)", d->n_missing, d->first_missing->name,
-                               d->n_missing > 1 ? ", ..." : "");
-    if (d->n_stale > 0)
-        g_string_append_printf(s, "; %u loaded but no longer ready (%s%s)", d->n_stale,
-                               d->first_stale->name, d->n_stale > 1 ? ", ..." : "");
+    if (d->n_missing > 0) {
+        g_string_append(s, "; ");
+        g_string_append(s, uint_text(d->n_missing, n1));
+        g_string_append(s, " not loaded (");
+        g_string_append(s, d->first_missing->name);
+        g_string_append(s, d->n_missing > 1 ? ", ...)" : ")");
+    }
+    if (d->n_stale > 0) {
+        g_string_append(s, "; ");
+        g_string_append(s, uint_text(d->n_stale, n1));
+        g_string_append(s, " loaded but no longer ready (");
+        g_string_append(s, d->first_stale->name);
+        g_string_append(s, d->n_stale > 1 ? ", ...)" : ")");
+    }
     g_string_append(s, ": the router uses what it loaded ");
     g_string_append(s, when);
     g_string_append(s, " (R28)");

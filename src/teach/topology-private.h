@@ -23,6 +23,7 @@ typedef struct {
 typedef struct {
     RsWorld *w;
     RsTopoNs *ns; unsigned n_ns;    /* file order */
+    GPtrArray *scratch;             /* rs_route_diff's (owned) */
 } RsTopo;
 
 /* Buckets the world's objects by namespace in one pass over each list. */
@@ -45,7 +46,7 @@ typedef struct {
 
 /* Compares a replica's configuration with the truth for a live admitted
  * route; true if they differ (a pending reload changes answers). */
-bool rs_route_diff(RsWorld *w, const RsRtConfig *cfg, const RsRoute *route, RsRouteDiff *out);
+bool rs_route_diff(const RsTopo *t, const RsRtConfig *cfg, const RsRoute *route, RsRouteDiff *out);
 /* One sentence for a replica: "router-0 (up, in rotation) loaded its
  * configuration at 20s: 2 routes, 4 servers; next reload at 25s (R28)". */
 void rs_replica_text(GString *s, const RsReplica *rep);

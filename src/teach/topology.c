@@ -202,73 +202,110 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
 
 /* ---- the text tree ---- */
 
-/* A node of the text tree.  Children are appended in O(1) (a last-child
- * pointer): GLib's g_node_append walks the siblings, which made a 300 000-pod
- * deployment quadratic (issue 14). */
-typedef struct TNode {
-    char *text;                 /* owned */
-    struct TNode *first, *last, *next;
+/* The text tree lives in two arrays: its nodes (indices, 0 the root) and
+ * one string holding every line's text.  Writers append a line's text to
+ * `text` and then make it a node (add_line), so a line costs no allocation
+ * of its own: a node and a string per line, each g_malloc'd and freed, were
+ * a sixth of the topology of 10^5 namespaces (issue 14).  Children are
+ * appended in O(1) (a last-child index): GLib's g_node_append walks the
+ * siblings, which made a 300 000-pod deployment quadratic (issue 14). */
+typedef struct {
+    size_t off;                 /* the line in Tree.text */
+    guint32 len;
+    guint32 depth;              /* the root 0, its children 1 */
+    guint32 first, last, next;  /* node indices, 0 = none (the root is no child) */
 } TNode;
 
-/* Adds a child line to `parent` (the string is owned by the tree). */
-static TNode *
-add(TNode *parent, char *text)
+typedef struct {
+    GArray *nodes;              /* TNode; [0] the root */
+    GString *text;              /* every line, one after the other */
+    size_t out_len;             /* what render will write */
+} Tree;
+
+static void
+tree_init(Tree *t)
 {
-    TNode *n = g_new0(TNode, 1);
-    n->text = text;
-    if (parent->last != NULL)
-        parent->last->next = n;
+    t->nodes = g_array_sized_new(FALSE, TRUE, sizeof(TNode), 1024);
+    t->text = g_string_sized_new(4096);
+    t->out_len = 0;
+    TNode root = {0};
+    g_array_append_val(t->nodes, root);
+}
+
+static void
+tree_clear(Tree *t)
+{
+    g_array_unref(t->nodes);
+    g_string_free(t->text, TRUE);
+}
+
+/* Makes the text appended to t->text since `start` a child line of `parent`. */
+static guint32
+add_line(Tree *t, guint32 parent, size_t start)
+{
+    guint32 i = t->nodes->len;
+    TNode *p = &g_array_index(t->nodes, TNode, parent);
+    TNode n = {.off = start, .len = (guint32)(t->text->len - start), .depth = p->depth + 1};
+    if (p->last != 0)
+        g_array_index(t->nodes, TNode, p->last).next = i;
     else
-        parent->first = n;
-    parent->last = n;
-    return n;
+        p->first = i;
+    p->last = i;
+    /* "|   " per level above, then "|-- " or "`-- ", the text and a newline */
+    t->out_len += 4 * (size_t)n.depth + n.len + 1;
+    g_array_append_val(t->nodes, n);
+    return i;
+}
+
+/* Adds a child line of fixed text. */
+static guint32
+add(Tree *t, guint32 parent, const char *text)
+{
+    size_t start = t->text->len;
+    g_string_append(t->text, text);
+    return add_line(t, parent, start);
+}
+
+/* Adds a child line, printf'd (for the lines there are few of). */
+G_GNUC_PRINTF(3, 4) static guint32
+addf(Tree *t, guint32 parent, const char *fmt, ...)
+{
+    size_t start = t->text->len;
+    va_list ap;
+    va_start(ap, fmt);
+    g_string_append_vprintf(t->text, fmt, ap);
+    va_end(ap);
+    return add_line(t, parent, start);
 }
 
 /* Renders a tree with ASCII branches (like `tree --charset=ascii`). */
 static void
-render(GString *out, const TNode *node, GString *prefix)
+render(GString *out, const Tree *t, guint32 node, GString *prefix)
 {
-    for (const TNode *c = node->first; c != NULL; c = c->next) {
-        bool last = c->next == NULL;
+    const TNode *nodes = (const TNode *)(void *)t->nodes->data;
+    for (guint32 c = nodes[node].first; c != 0; c = nodes[c].next) {
+        bool last = nodes[c].next == 0;
         g_string_append_len(out, prefix->str, (gssize)prefix->len);
-        append_all(out, last ? "`-- " : "|-- ", c->text, "\n", NULL);
-        size_t len = prefix->len;
-        g_string_append(prefix, last ? "    " : "|   ");
-        render(out, c, prefix);
-        g_string_truncate(prefix, len);
+        g_string_append_len(out, last ? "`-- " : "|-- ", 4);
+        g_string_append_len(out, t->text->str + nodes[c].off, (gssize)nodes[c].len);
+        g_string_append_c(out, '\n');
+        if (nodes[c].first != 0) {
+            size_t len = prefix->len;
+            g_string_append_len(prefix, last ? "    " : "|   ", 4);
+            render(out, t, c, prefix);
+            g_string_truncate(prefix, len);
+        }
     }
 }
 
-/* Frees a tree (its children first). */
-static void
-tree_free(TNode *node)
-{
-    TNode *c = node->first;
-    while (c != NULL) {
-        TNode *next = c->next;
-        tree_free(c);
-        c = next;
-    }
-    g_free(node->text);
-    g_free(node);
-}
-
-/* A new string from a GString built by a helper. */
-static char *
-take(GString *s)
-{
-    return g_string_free(s, FALSE);
-}
-
-/* The tree of one namespace under `root`. */
 /* R40-R44: the namespace's network policies (the truth), each with its
  * types, rule counts and the live pods it selects. */
 static void
-policy_tree(TNode *n, RsWorld *w, const RsTopoNs *b)
+policy_tree(Tree *t, guint32 n, RsWorld *w, const RsTopoNs *b)
 {
     const GPtrArray *pols = rs_policy_mode(w) ? rs_policies_of(w, b->ns->name) : NULL;
     if (rs_policy_mode(w) && (pols == NULL || pols->len == 0))
-        add(n, g_strdup("no network policy: every pod accepts and opens every connection (R41)"));
+        add(t, n, "no network policy: every pod accepts and opens every connection (R41)");
     uint32_t lb;
     for (unsigned i = 0; i < rs_namespace_n_services(b->ns); i++) {
         const RsService *svc = rs_namespace_service_nth(b->ns, i);
@@ -276,111 +313,119 @@ policy_tree(TNode *n, RsWorld *w, const RsTopoNs *b)
             continue;
         char ip[16];
         if (rs_lb_address(w, svc, &lb))
-            add(n, g_strdup_printf("load balancer %s  %s (external traffic policy %s, R48, R49)", svc->name,
-                                   rs_ipv4_format(lb, ip), svc->def->etp == RS_ETP_LOCAL ? "local" : "cluster"));
+            addf(t, n, "load balancer %s  %s (external traffic policy %s, R48, R49)", svc->name,
+                 rs_ipv4_format(lb, ip), svc->def->etp == RS_ETP_LOCAL ? "local" : "cluster");
         else
-            add(n, g_strdup_printf("load balancer %s  pending: no external address (R48)", svc->name));
+            addf(t, n, "load balancer %s  pending: no external address (R48)", svc->name);
     }
     for (guint i = 0; pols != NULL && i < pols->len; i++) {
         const RsPolicy *p = pols->pdata[i];
-        TNode *pn = add(n, g_strdup_printf("network policy %s%s  %s%s%s  %u ingress rule%s, %u egress rule%s (R41)",
-                                           p->name, p->builtin ? " (default, R40)" : "",
-                                           p->t_in ? "Ingress" : "", p->t_in && p->t_eg ? "+" : "",
-                                           p->t_eg ? "Egress" : "", p->n_in, p->n_in == 1 ? "" : "s",
-                                           p->n_eg, p->n_eg == 1 ? "" : "s"));
-        GString *s = g_string_new("selects:");
+        guint32 pn = addf(t, n, "network policy %s%s  %s%s%s  %u ingress rule%s, %u egress rule%s (R41)",
+                          p->name, p->builtin ? " (default, R40)" : "",
+                          p->t_in ? "Ingress" : "", p->t_in && p->t_eg ? "+" : "",
+                          p->t_eg ? "Egress" : "", p->n_in, p->n_in == 1 ? "" : "s",
+                          p->n_eg, p->n_eg == 1 ? "" : "s");
+        /* the namespace's own pods (its bucket), not every pod of the world
+         * once per policy: that was quadratic on rahti-2 (issue 14) */
+        size_t start = t->text->len;
+        g_string_append(t->text, "selects:");
         unsigned count = 0;
-        for (unsigned k = 0; k < rs_world_n_pods(w); k++) {
-            const RsPod *pod = rs_world_pod_nth(w, k);
-            if (pod->ns != b->ns || pod->state == RS_POD_GONE || !rs_policy_selects(w, p, pod))
+        for (unsigned k = 0; k < b->pods->len; k++) {
+            const RsPod *pod = b->pods->pdata[k];
+            if (!rs_policy_selects(w, p, pod))
                 continue;
-            g_string_append_printf(s, " %s", pod->name);
+            append_all(t->text, " ", pod->name, NULL);
             count++;
         }
         if (count == 0)
-            g_string_append(s, " no pod");
-        add(pn, take(s));
+            g_string_append(t->text, " no pod");
+        add_line(t, pn, start);
     }
 }
 
+/* The tree of one namespace under the root. */
 static void
-namespace_tree(TNode *root, RsWorld *w, const RsTopoNs *b)
+namespace_tree(Tree *t, RsWorld *w, const RsTopoNs *b)
 {
     char ip[16], buf[32];
     const RsNamespace *ns = b->ns;
-    TNode *n = add(root, g_strconcat("namespace ", ns->name, "  egress ", rs_ipv4_format(ns->egress_ip, ip),
-                                     ns->dedicated_egress ? " (dedicated, R33)" : " (shared, R32)", NULL));
+    size_t start = t->text->len;
+    append_all(t->text, "namespace ", ns->name, "  egress ", rs_ipv4_format(ns->egress_ip, ip),
+               ns->dedicated_egress ? " (dedicated, R33)" : " (shared, R32)", NULL);
+    guint32 n = add_line(t, 0, start);
     for (unsigned i = 0; i < b->workloads->len; i++) {
         const RsWorkload *wl = b->workloads->pdata[i];
-        TNode *d = add(n, g_strdup_printf("deployment %s  %u replica%s", wl->name, wl->replicas,
-                                          wl->replicas == 1 ? "" : "s"));
+        guint32 d = addf(t, n, "deployment %s  %u replica%s", wl->name, wl->replicas,
+                         wl->replicas == 1 ? "" : "s");
         for (unsigned k = 0; k < wl->old->len + wl->pods->len; k++) {
             const RsPod *p = k < wl->old->len ? wl->old->pdata[k] : wl->pods->pdata[k - wl->old->len];
             if (p->state == RS_POD_GONE)
                 continue;
-            GString *s = g_string_new(NULL);
-            pod_text(s, p);
-            add(d, take(s));
+            start = t->text->len;
+            pod_text(t->text, p);
+            add_line(t, d, start);
         }
     }
     for (unsigned i = 0; i < b->bare->len; i++) {
         const RsPod *p = b->bare->pdata[i];
-        GString *s = g_string_new(NULL);
-        pod_text(s, p);
-        g_string_append(s, "  (bare pod, R8)");
-        add(n, take(s));
+        start = t->text->len;
+        pod_text(t->text, p);
+        g_string_append(t->text, "  (bare pod, R8)");
+        add_line(t, n, start);
     }
     for (unsigned i = 0; i < rs_namespace_n_services(ns); i++) {
         const RsService *svc = rs_namespace_service_nth(ns, i);
-        GString *s = g_string_new(NULL);
-        service_text(s, svc);
-        TNode *sn = add(n, take(s));
+        start = t->text->len;
+        service_text(t->text, svc);
+        guint32 sn = add_line(t, n, start);
         for (unsigned k = 0; k < svc->def->n_ports; k++) {
-            s = g_string_new(NULL);
-            endpoints_text(s, svc, k);
-            add(sn, take(s));
+            start = t->text->len;
+            endpoints_text(t->text, svc, k);
+            add_line(t, sn, start);
         }
         if (svc->pending.length > 0) {
             const RsSvcView *next = g_queue_peek_head((GQueue *)&svc->pending);
-            add(sn, g_strdup_printf("the data plane lags the truth: next update at %s (R15)",
-                                    rs_duration_format(next->made + w->par.endpoint_delay, buf)));
+            start = t->text->len;
+            append_all(t->text, "the data plane lags the truth: next update at ",
+                       rs_duration_format(next->made + w->par.endpoint_delay, buf), " (R15)", NULL);
+            add_line(t, sn, start);
         }
     }
     for (unsigned i = 0; i < b->routes->len; i++) {
         const RsRoute *r = b->routes->pdata[i];
-        GString *s = g_string_new(NULL);
-        route_text(s, w, r);
-        add(n, take(s));
+        start = t->text->len;
+        route_text(t->text, w, r);
+        add_line(t, n, start);
     }
-    policy_tree(n, w, b);
+    policy_tree(t, n, w, b);
 }
 
 /* Each router replica under the VIP: what it loaded, when, the next reload,
  * and every route whose loaded state differs from the truth (R28). */
 static void
-router_tree(TNode *vip, const RsTopo *t)
+router_tree(Tree *t, guint32 vip, const RsTopo *topo)
 {
-    RsWorld *w = t->w;
+    RsWorld *w = topo->w;
     if (rs_world_n_routes(w) == 0)
         return;                 /* no route ever: the replicas have nothing to show */
     for (unsigned i = 0; i < w->n_replicas; i++) {
         const RsReplica *rep = &w->replicas[i];
-        GString *s = g_string_new(NULL);
-        rs_replica_text(s, rep);
-        TNode *rn = add(vip, take(s));
+        size_t start = t->text->len;
+        rs_replica_text(t->text, rep);
+        guint32 rn = add_line(t, vip, start);
         const RsRtConfig *cfg = rs_replica_config(rep);
         if (cfg == NULL || !rep->up)
             continue;
-        for (unsigned k = 0; k < t->n_ns; k++) {
-            const GPtrArray *routes = t->ns[k].routes;
+        for (unsigned k = 0; k < topo->n_ns; k++) {
+            const GPtrArray *routes = topo->ns[k].routes;
             for (unsigned j = 0; j < routes->len; j++) {
                 const RsRoute *r = routes->pdata[j];
                 RsRouteDiff d;
-                if (!r->admitted || !rs_route_diff(w, cfg, r, &d))
+                if (!r->admitted || !rs_route_diff(topo, cfg, r, &d))
                     continue;
-                s = g_string_new(NULL);
-                rs_route_diff_text(s, rep, &d);
-                add(rn, take(s));
+                start = t->text->len;
+                rs_route_diff_text(t->text, rep, &d);
+                add_line(t, rn, start);
             }
         }
         /* Routes it still serves that are removed or no longer admitted. */
@@ -390,13 +435,13 @@ router_tree(TNode *vip, const RsTopo *t)
                 continue;
             char tb[32];
             rs_time_t next = rs_replica_next_reload(rep);
-            s = g_string_new(NULL);
-            g_string_append_printf(s, "route %s is %s but still loaded", r->full,
+            start = t->text->len;
+            g_string_append_printf(t->text, "route %s is %s but still loaded", r->full,
                                    r->removed ? "removed" : "no longer admitted");
             if (next != RS_TIME_NEVER)
-                g_string_append_printf(s, " until the reload at %s", rs_duration_format(next, tb));
-            g_string_append(s, " (R28)");
-            add(rn, take(s));
+                g_string_append_printf(t->text, " until the reload at %s", rs_duration_format(next, tb));
+            g_string_append(t->text, " (R28)");
+            add_line(t, rn, start);
         }
     }
 }
@@ -428,30 +473,33 @@ topology_text(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
     char buf[32], ip[16], n1[20], n2[20];
     g_string_append_printf(out, "cluster %s at %s (scenario %s, seed %" G_GUINT64_FORMAT ")\n",
                            pr->name, rs_duration_format(at, buf), sc->name, rs_sim_seed(sim));
-    RsTopo t;
-    rs_topo_gather(&t, w);
-    TNode *root = g_new0(TNode, 1);
-    add(root, g_strdup_printf("pod network %s, service network %s, DNS %s (%s)",
-                              cidr(pr->pod_net, pr->pod_prefix, n1),
-                              cidr(pr->service_net, pr->service_prefix, n2),
-                              rs_ipv4_format(pr->par.dns_server, ip), pr->cluster_domain));
-    TNode *vip = add(root, g_strdup_printf("router VIP %s: %s and *.%s, ports 80 and 443 only (R18, R19)",
-                                           rs_ipv4_format(pr->par.router_vip, ip), pr->router_canonical,
-                                           pr->app_domain));
-    router_tree(vip, &t);
-    add(root, g_strdup_printf("egress %s: the source address of traffic leaving the cluster (R32)",
-                              rs_ipv4_format(pr->egress_ip, ip)));
-    for (unsigned i = 0; i < t.n_ns; i++)
-        namespace_tree(root, w, &t.ns[i]);
+    RsTopo topo;
+    rs_topo_gather(&topo, w);
+    Tree t;
+    tree_init(&t);
+    addf(&t, 0, "pod network %s, service network %s, DNS %s (%s)",
+         cidr(pr->pod_net, pr->pod_prefix, n1), cidr(pr->service_net, pr->service_prefix, n2),
+         rs_ipv4_format(pr->par.dns_server, ip), pr->cluster_domain);
+    guint32 vip = addf(&t, 0, "router VIP %s: %s and *.%s, ports 80 and 443 only (R18, R19)",
+                       rs_ipv4_format(pr->par.router_vip, ip), pr->router_canonical, pr->app_domain);
+    router_tree(&t, vip, &topo);
+    addf(&t, 0, "egress %s: the source address of traffic leaving the cluster (R32)",
+         rs_ipv4_format(pr->egress_ip, ip));
+    for (unsigned i = 0; i < topo.n_ns; i++)
+        namespace_tree(&t, w, &topo.ns[i]);
     for (unsigned i = 0; i < sc->n_hosts; i++) {
-        GString *s = g_string_new(NULL);
-        host_text(s, &sc->hosts[i]);
-        add(root, take(s));
+        size_t start = t.text->len;
+        host_text(t.text, &sc->hosts[i]);
+        add_line(&t, 0, start);
     }
+    /* the output grows once, to its final length, not by doubling */
+    size_t len = out->len;
+    g_string_set_size(out, len + t.out_len);
+    g_string_truncate(out, len);
     g_autoptr(GString) prefix = g_string_new(NULL);
-    render(out, root, prefix);
-    tree_free(root);
-    rs_topo_clear(&t);
+    render(out, &t, 0, prefix);
+    tree_clear(&t);
+    rs_topo_clear(&topo);
 }
 
 /* Prints the topology; see teach.h. */

@@ -304,6 +304,7 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     w->svc_by_name = g_hash_table_new(g_str_hash, g_str_equal);
     w->svc_by_ip = g_hash_table_new(g_direct_hash, g_direct_equal);
     w->log = g_array_new(FALSE, TRUE, sizeof(RsLogEntry));
+    w->no_log = sc->no_event_log;
     g_array_set_clear_func(w->log, log_entry_clear);
 
     w->cluster_domain = rs_world_intern(w, p->cluster_domain ? p->cluster_domain : "cluster.local");

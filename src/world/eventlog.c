@@ -23,6 +23,8 @@
 void
 rs_world_log(RsWorld *w, RsRule rule, const char *fmt, ...)
 {
+    if (w->no_log)              /* nobody will read it (RsScenario.no_event_log) */
+        return;
     if (w->log->len >= RS_LOG_MAX) {
         w->log_dropped++;
         return;
