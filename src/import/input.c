@@ -235,10 +235,12 @@ merge_namespace(cJSON *into, cJSON *from)
 static bool
 graft_manifests(RsJsonDoc *doc, const char *scenario_path, GPtrArray *warnings, GError **error)
 {
-    cJSON *root = rs_jsonc_root_mut(doc);
-    const cJSON *list = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "manifests") : NULL;
+    const cJSON *croot = rs_jsonc_root(doc);
+    const cJSON *list = cJSON_IsObject(croot) ? cJSON_GetObjectItemCaseSensitive(croot, "manifests") : NULL;
     if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0)
         return true;            /* absent, or a shape the loader reports */
+    /* only now mutable: a tree never changed is dropped with its arena (jsonc.c) */
+    cJSON *root = rs_jsonc_root_mut(doc);
     g_autofree char *dir = strcmp(scenario_path, "-") == 0 ? g_get_current_dir() : g_path_get_dirname(scenario_path);
     g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
     int i = 0;

@@ -16,6 +16,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -38,7 +40,107 @@ struct RsJsonDoc {
      * (text first, then origins in the order they were recorded). */
     GPtrArray *origins;     /* RsJsonOrigin*, owned; NULL until one is set */
     GStringChunk *files;    /* interned origin file names */
+    struct Arena *arena;    /* where cJSON put the parsed tree; NULL: malloc */
+    bool mutated;           /* rs_jsonc_root_mut was called: free node by node */
 };
+
+/* ---- the parse tree's arena ----
+ *
+ * cJSON allocates every node and every string with its own malloc, and a
+ * file of 10^5 namespaces has 2.3 million values: their mallocs and the
+ * frees of cJSON_Delete were about a tenth of loading it (issue 14).  While
+ * rs_jsonc_parse runs cJSON, its hooks (cJSON_InitHooks) take memory from an
+ * arena of a few large blocks owned by the document, dropped at once by
+ * rs_jsonc_free.  Outside a parse the hooks are malloc, and their free
+ * ignores a pointer into a live arena (a node the importer detaches from a
+ * parsed tree and deletes, a string cJSON_SetValuestring replaces), so
+ * nodes from both sources can share a tree; a tree that was handed out
+ * mutable (rs_jsonc_root_mut) is still deleted node by node before its
+ * arena goes.  Blocks double in size (at most ~30), so the membership test
+ * scans a short list.  Single-threaded, as the program is. */
+typedef struct ArenaBlock {
+    struct ArenaBlock *next;
+    size_t size, used;
+    /* the memory follows, aligned like malloc's */
+    max_align_t data[];
+} ArenaBlock;
+
+typedef struct Arena {
+    ArenaBlock *blocks;         /* newest first */
+    struct Arena *next_live;    /* every live arena, for arena_free */
+} Arena;
+
+static Arena *live_arenas;      /* arenas of documents not yet freed */
+static Arena *parsing;          /* the arena cJSON allocates from, during a parse */
+
+static void *
+arena_alloc(size_t n)
+{
+    if (parsing == NULL)
+        return malloc(n);
+    const size_t align = sizeof(max_align_t);
+    n = (n + align - 1) / align * align;
+    ArenaBlock *b = parsing->blocks;
+    if (b == NULL || b->size - b->used < n) {
+        size_t size = b != NULL ? b->size * 2 : (size_t)64 << 10;
+        if (size > ((size_t)64 << 20))
+            size = (size_t)64 << 20;
+        if (size < n)
+            size = n;
+        ArenaBlock *nb = malloc(sizeof *nb + size);
+        if (nb == NULL)
+            return NULL;        /* cJSON reports the parse as failed */
+        nb->next = b;
+        nb->size = size;
+        nb->used = 0;
+        parsing->blocks = b = nb;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static void
+arena_free(void *p)
+{
+    for (const Arena *a = live_arenas; a != NULL; a = a->next_live)
+        for (const ArenaBlock *b = a->blocks; b != NULL; b = b->next)
+            if ((const char *)p >= (const char *)b->data && (const char *)p < (const char *)b->data + b->size)
+                return;         /* the arena's: freed with it */
+    free(p);
+}
+
+static Arena *
+arena_new(void)
+{
+    static bool hooked;
+    if (!hooked) {
+        cJSON_Hooks h = {.malloc_fn = arena_alloc, .free_fn = arena_free};
+        cJSON_InitHooks(&h);
+        hooked = true;
+    }
+    Arena *a = g_new0(Arena, 1);
+    a->next_live = live_arenas;
+    live_arenas = a;
+    return a;
+}
+
+static void
+arena_drop(Arena *a)
+{
+    if (a == NULL)
+        return;
+    for (Arena **pp = &live_arenas; *pp != NULL; pp = &(*pp)->next_live)
+        if (*pp == a) {
+            *pp = a->next_live;
+            break;
+        }
+    for (ArenaBlock *b = a->blocks, *next; b != NULL; b = next) {
+        next = b->next;
+        free(b);
+    }
+    g_free(a);
+}
 
 /* The offsets of every node: one open-addressing table keyed by the node's
  * address, value and key offset side by side.  It replaced two GHashTables
@@ -174,8 +276,9 @@ rs_jsonc_free(RsJsonDoc *doc)
         g_array_unref(doc->line_starts);
     if (doc->line_ascii)
         g_array_unref(doc->line_ascii);
-    if (doc->root)
+    if (doc->root && (doc->arena == NULL || doc->mutated))
         cJSON_Delete(doc->root);
+    arena_drop(doc->arena);
     pos_free(doc->pos);
     if (doc->origins)
         g_ptr_array_unref(doc->origins);
@@ -324,6 +427,7 @@ rs_jsonc_new_tree(const char *name, cJSON *root)
 cJSON *
 rs_jsonc_root_mut(RsJsonDoc *doc)
 {
+    doc->mutated = true;        /* nodes from malloc may join: rs_jsonc_free deletes them */
     return doc->root;
 }
 
@@ -758,7 +862,10 @@ rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
     }
     const char *parse_end = NULL;
     /* Without a tree (cJSON failed) the scanner only looks for the error. */
+    doc->arena = arena_new();
+    parsing = doc->arena;
     doc->root = cJSON_ParseWithLengthOpts(blank, len, &parse_end, false);
+    parsing = NULL;
     bool ok = scan_value(&s, doc->root, doc->pos);
     if (ok) {
         scan_ws(&s);
