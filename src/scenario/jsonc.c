@@ -801,6 +801,22 @@ blank_comments(char *t, size_t len, size_t *bad)
     return true;
 }
 
+/* Whether no byte is above 0x7f (eight bytes at a time). */
+static bool
+text_ascii(const char *t, size_t len)
+{
+    uint64_t any = 0;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, t + i, 8);
+        any |= w;
+    }
+    for (; i < len; i++)
+        any |= (unsigned char)t[i];
+    return (any & UINT64_C(0x8080808080808080)) == 0;
+}
+
 /* Parses JSONC text (see jsonc.h). */
 RsJsonDoc *
 rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
@@ -816,14 +832,26 @@ rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
     size_t zero = 0;
     gboolean ascii = TRUE;
     g_array_append_val(doc->line_starts, zero);
-    for (size_t i = 0; i < len; i++) {
-        if ((unsigned char)data[i] >= 0x80)
-            ascii = FALSE;
-        if (data[i] == '\n') {
-            size_t next = i + 1;
+    /* A file with no byte above 0x7f (the usual case) has only ASCII lines:
+     * its lines are found with memchr, not byte by byte (issue 14: the byte
+     * loop was 3 % of loading 10^5 namespaces). */
+    bool all_ascii = text_ascii(data, len);
+    if (all_ascii) {
+        for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL;) {
+            size_t next = (size_t)(++p - data);
             g_array_append_val(doc->line_starts, next);
             g_array_append_val(doc->line_ascii, ascii);
-            ascii = TRUE;
+        }
+    } else {
+        for (size_t i = 0; i < len; i++) {
+            if ((unsigned char)data[i] >= 0x80)
+                ascii = FALSE;
+            if (data[i] == '\n') {
+                size_t next = i + 1;
+                g_array_append_val(doc->line_starts, next);
+                g_array_append_val(doc->line_ascii, ascii);
+                ascii = TRUE;
+            }
         }
     }
     g_array_append_val(doc->line_ascii, ascii);
@@ -835,7 +863,8 @@ rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
         return NULL;
     }
     const char *end = NULL;
-    if (!g_utf8_validate(doc->text, (gssize)len, &end)) {
+    /* ASCII without NUL is UTF-8: only other text needs the validator */
+    if ((!all_ascii || memchr(doc->text, '\0', len) != NULL) && !g_utf8_validate(doc->text, (gssize)len, &end)) {
         size_t off = (size_t)(end - doc->text);
         g_autofree char *msg = *end == '\0'
             ? g_strdup("NUL byte: a scenario is UTF-8 text")
