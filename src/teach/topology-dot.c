@@ -43,6 +43,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "rahtisim/dns.h"
@@ -59,35 +60,60 @@ typedef struct {
     GString *pol;               /* the policy edges, written after the nodes */
 } Dot;
 
+/* Appends the strings up to a NULL: the per-object labels are built with
+ * it, not printf'd (issue 14: printf was a sixth of the DOT of 10^5
+ * namespaces). */
+static void
+cat(GString *s, ...)
+{
+    va_list ap;
+    va_start(ap, s);
+    for (const char *p = va_arg(ap, const char *); p != NULL; p = va_arg(ap, const char *))
+        rs_topo_put(s, p);
+    va_end(ap);
+}
+
 /* Appends a quoted node id "kind:name". */
 static void
 id(GString *out, const char *kind, const char *name)
 {
-    g_string_append_c(out, '"');
+    rs_topo_putc(out, '"');
     rs_dot_escape(out, kind);
-    g_string_append_c(out, ':');
+    rs_topo_putc(out, ':');
     rs_dot_escape(out, name);
-    g_string_append_c(out, '"');
+    rs_topo_putc(out, '"');
 }
 
 /* Appends one edge once: tail -> head [attrs]; false if already drawn. */
 static bool
 edge(Dot *d, const char *tk, const char *tn, const char *hk, const char *hn, const char *attrs)
 {
-    char *key = g_strconcat(tk, ":", tn, "\001", hk, ":", hn, NULL);
+    /* the key "tk:tn\001hk:hn", by copies (g_strconcat walks its list twice) */
+    size_t l1 = strlen(tk), l2 = strlen(tn), l3 = strlen(hk), l4 = strlen(hn);
+    char *key = g_malloc(l1 + l2 + l3 + l4 + 4), *k = key;
+    memcpy(k, tk, l1);
+    k += l1;
+    *k++ = ':';
+    memcpy(k, tn, l2);
+    k += l2;
+    *k++ = '\001';
+    memcpy(k, hk, l3);
+    k += l3;
+    *k++ = ':';
+    memcpy(k, hn, l4 + 1);
     if (!g_hash_table_add(d->edges, key))
         /* cppcheck-suppress memleak ; d->edges owns key (g_free): g_hash_table_add frees an equal key */
         return false;
-    g_string_append(d->out, "  ");
+    rs_topo_put(d->out, "  ");
     id(d->out, tk, tn);
-    g_string_append(d->out, " -> ");
+    rs_topo_put(d->out, " -> ");
     id(d->out, hk, hn);
     if (attrs != NULL && attrs[0] != '\0') {
-        g_string_append(d->out, " [");
-        g_string_append(d->out, attrs);
-        g_string_append_c(d->out, ']');
+        rs_topo_put(d->out, " [");
+        rs_topo_put(d->out, attrs);
+        rs_topo_putc(d->out, ']');
     }
-    g_string_append(d->out, ";\n");
+    rs_topo_put(d->out, ";\n");
     /* cppcheck-suppress memleak ; d->edges owns key (g_free) */
     return true;
 }
@@ -96,9 +122,9 @@ edge(Dot *d, const char *tk, const char *tn, const char *hk, const char *hn, con
 static void
 label(GString *s, const char *text)
 {
-    g_string_append(s, "label=\"");
+    rs_topo_put(s, "label=\"");
     rs_dot_escape(s, text);
-    g_string_append_c(s, '"');
+    rs_topo_putc(s, '"');
 }
 
 /* ---- nodes ---- */
@@ -109,7 +135,7 @@ outside_nodes(Dot *d)
 {
     char ip[16];
     g_autoptr(GString) s = g_string_new(NULL);
-    g_string_append(d->out, "  ");
+    rs_topo_put(d->out, "  ");
     id(d->out, "vip", "");
     g_string_append_printf(d->out, " [shape=box3d, label=\"router VIP\\n%s\\nports 80, 443\"];\n",
                            rs_ipv4_format(d->w->par.router_vip, ip));
@@ -122,13 +148,13 @@ outside_nodes(Dot *d)
                                loaded == RS_TIME_NEVER ? "never" : rs_duration_format(loaded, t));
         if (next != RS_TIME_NEVER)
             g_string_append_printf(s, "\nnext reload %s", rs_duration_format(next, t2));
-        g_string_append(d->out, "  ");
+        rs_topo_put(d->out, "  ");
         id(d->out, "router", rep->name);
-        g_string_append(d->out, " [shape=component, ");
+        rs_topo_put(d->out, " [shape=component, ");
         label(d->out, s->str);
         g_string_append_printf(d->out, "%s];\n", rep->up ? "" : ", style=dashed, color=red");
     }
-    g_string_append(d->out, "  ");
+    rs_topo_put(d->out, "  ");
     id(d->out, "egress", "");
     g_string_append_printf(d->out, " [shape=box3d, label=\"shared egress\\n%s\"];\n",
                            rs_ipv4_format(d->w->egress_default, ip));
@@ -136,11 +162,11 @@ outside_nodes(Dot *d)
         const RsHostSpec *h = &d->sc->hosts[i];
         g_string_truncate(s, 0);
         g_string_append_printf(s, "%s\n%s", h->name, rs_ipv4_format(h->ip, ip));
-        g_string_append(d->out, "  ");
+        rs_topo_put(d->out, "  ");
         id(d->out, "host", h->name);
-        g_string_append(d->out, " [shape=box, style=rounded, ");
+        rs_topo_put(d->out, " [shape=box, style=rounded, ");
         label(d->out, s->str);
-        g_string_append(d->out, "];\n");
+        rs_topo_put(d->out, "];\n");
     }
 }
 
@@ -152,9 +178,8 @@ route_label(GString *s, const RsWorld *w, const RsRoute *r)
     static const char *const tls[] = {"none", "edge", "passthrough", "reencrypt"};
     static const char *const insecure[] = {"none", "allow", "redirect"};
     const RsRouteDef *def = r->def;
-    g_string_append_printf(s, "route %s\n%s://%s%s\ntls %s", r->name,
-                           def->tls == RS_TLS_NONE ? "http" : "https", r->host, def->path,
-                           tls[def->tls]);
+    cat(s, "route ", r->name, "\n", def->tls == RS_TLS_NONE ? "http" : "https", "://", r->host,
+        def->path, "\ntls ", tls[def->tls], NULL);     /* path: never NULL ("/" by default) */
     if (def->tls != RS_TLS_NONE)
         g_string_append_printf(s, ", port 80: %s", insecure[def->insecure]);
     for (unsigned k = 0; k < w->n_whitelist_keys; k++) {
@@ -163,7 +188,7 @@ route_label(GString *s, const RsWorld *w, const RsRoute *r)
             g_string_append_printf(s, "\nwhitelist %s (R25)", wl);
     }
     if (r->admitted)
-        g_string_append(s, "\nadmitted (R22)");
+        rs_topo_put(s, "\nadmitted (R22)");
     else
         g_string_append_printf(s, "\nNOT ADMITTED: %s holds the host (R22)",
                                r->claimed_by != NULL ? r->claimed_by->full : "another route");
@@ -175,7 +200,7 @@ selector_text(GString *s, const RsPSel *sel, const char *all)
 {
     static const char *const ops[] = {"in", "notin", "exists", "doesnotexist"};
     if (sel->n_ml == 0 && sel->n_ex == 0) {
-        g_string_append(s, all);
+        rs_topo_put(s, all);
         return;
     }
     for (unsigned i = 0; i < sel->n_ml; i++)
@@ -185,10 +210,10 @@ selector_text(GString *s, const RsPSel *sel, const char *all)
         g_string_append_printf(s, "%s%s %s", sel->n_ml + i ? ", " : "", e->key,
                                (unsigned)e->op < G_N_ELEMENTS(ops) ? ops[e->op] : "?");
         if (e->n_values > 0) {
-            g_string_append(s, " (");
+            rs_topo_put(s, " (");
             for (unsigned k = 0; k < e->n_values; k++)
                 g_string_append_printf(s, "%s%s", k ? ", " : "", e->values[k]);
-            g_string_append_c(s, ')');
+            rs_topo_putc(s, ')');
         }
     }
 }
@@ -207,11 +232,11 @@ rules_text(GString *s, const char *dir, const RsPRule *rules, unsigned n)
         const RsPRule *ru = &rules[r];
         g_string_append_printf(s, "\n%s rule %u: ", dir, r + 1);
         if (ru->n_peers == 0)
-            g_string_append(s, "every peer");
+            rs_topo_put(s, "every peer");
         for (unsigned k = 0; k < ru->n_peers; k++) {
             const RsPPeer *pe = &ru->peers[k];
             if (k > 0)
-                g_string_append(s, " | ");
+                rs_topo_put(s, " | ");
             if (pe->has_ip) {
                 unsigned prefix = 0;
                 for (uint32_t m = pe->cidr.mask; m != 0; m <<= 1)
@@ -221,22 +246,22 @@ rules_text(GString *s, const char *dir, const RsPRule *rules, unsigned n)
                 continue;
             }
             if (pe->has_ns) {
-                g_string_append(s, "ns ");
+                rs_topo_put(s, "ns ");
                 selector_text(s, &pe->ns, "every namespace");
             }
             if (pe->has_pod) {
-                g_string_append(s, pe->has_ns ? ", pods " : "pods of its namespace ");
+                rs_topo_put(s, pe->has_ns ? ", pods " : "pods of its namespace ");
                 selector_text(s, &pe->pod, "(all)");
             }
         }
         if (ru->n_ports > 0) {
-            g_string_append(s, "; ports");
+            rs_topo_put(s, "; ports");
             for (unsigned k = 0; k < ru->n_ports; k++) {
                 const RsPPort *po = &ru->ports[k];
                 if (po->port_name != NULL)
                     g_string_append_printf(s, " %s", po->port_name);
                 else if (!po->has_port)
-                    g_string_append(s, " all");
+                    rs_topo_put(s, " all");
                 else if (po->end_port != 0)
                     g_string_append_printf(s, " %u-%u", po->port, po->end_port);
                 else
@@ -263,11 +288,11 @@ policy_nodes(Dot *d, const RsNamespace *ns)
             rules_text(s, "ingress", p->in, p->n_in);
         if (p->t_eg)
             rules_text(s, "egress", p->eg, p->n_eg);
-        g_string_append(d->out, "    ");
+        rs_topo_put(d->out, "    ");
         id(d->out, "policy", p->full);
-        g_string_append(d->out, " [shape=note, ");
+        rs_topo_put(d->out, " [shape=note, ");
         label(d->out, s->str);
-        g_string_append(d->out, "];\n");
+        rs_topo_put(d->out, "];\n");
     }
 }
 
@@ -278,62 +303,61 @@ namespace_nodes(Dot *d, const RsTopoNs *b)
     char ip[16];
     g_autoptr(GString) s = g_string_new(NULL);
     const RsNamespace *ns = b->ns;
-    g_string_append(d->out, "  subgraph \"cluster_ns:");
+    rs_topo_put(d->out, "  subgraph \"cluster_ns:");
     rs_dot_escape(d->out, ns->name);
-    g_string_append(d->out, "\" {\n    ");
+    rs_topo_put(d->out, "\" {\n    ");
     g_string_truncate(s, 0);
-    g_string_append_printf(s, "namespace %s", ns->name);
+    cat(s, "namespace ", ns->name, NULL);
     label(d->out, s->str);
-    g_string_append(d->out, ";\n");
+    rs_topo_put(d->out, ";\n");
     if (ns->dedicated_egress) {
-        g_string_append(d->out, "    ");
+        rs_topo_put(d->out, "    ");
         id(d->out, "egress", ns->name);
         g_string_append_printf(d->out, " [shape=box3d, label=\"dedicated egress\\n%s\"];\n",
                                rs_ipv4_format(ns->egress_ip, ip));
     }
     const char *inner = d->inner != NULL ? g_hash_table_lookup(d->inner, ns) : NULL;
     if (inner != NULL) {
-        g_string_append(d->out, "    ");
+        rs_topo_put(d->out, "    ");
         id(d->out, "policies", ns->name);
-        g_string_append(d->out, " [shape=plaintext, ");
+        rs_topo_put(d->out, " [shape=plaintext, ");
         label(d->out, inner);
-        g_string_append(d->out, "];\n");
+        rs_topo_put(d->out, "];\n");
     }
     policy_nodes(d, ns);
     for (unsigned k = 0; k < b->pods->len; k++) {
         const RsPod *p = b->pods->pdata[k];
         g_string_truncate(s, 0);
-        g_string_append_printf(s, "%s\n%s\n%s%s", p->name,
-                               p->has_ip ? rs_ipv4_format(p->ip, ip) : "no address",
-                               rs_pod_state_word(p->state), p->crashed ? " (crashed, R7)" : "");
-        g_string_append(d->out, "    ");
+        cat(s, p->name, "\n", p->has_ip ? rs_ipv4_format(p->ip, ip) : "no address", "\n",
+            rs_pod_state_word(p->state), p->crashed ? " (crashed, R7)" : "", NULL);
+        rs_topo_put(d->out, "    ");
         id(d->out, "pod", p->full);
-        g_string_append(d->out, " [shape=box, ");
+        rs_topo_put(d->out, " [shape=box, ");
         label(d->out, s->str);
-        g_string_append_printf(d->out, "%s];\n", p->state == RS_POD_READY && !p->crashed ? "" : ", style=dashed");
+        cat(d->out, p->state == RS_POD_READY && !p->crashed ? "" : ", style=dashed", "];\n", NULL);
     }
     for (unsigned k = 0; k < rs_namespace_n_services(ns); k++) {
         const RsService *svc = rs_namespace_service_nth(ns, k);
         g_string_truncate(s, 0);
-        g_string_append_printf(s, "service %s\n%s", svc->name,
-                               svc->headless ? "headless (R16)" : rs_ipv4_format(svc->cluster_ip, ip));
-        g_string_append(d->out, "    ");
+        cat(s, "service ", svc->name, "\n",
+            svc->headless ? "headless (R16)" : rs_ipv4_format(svc->cluster_ip, ip), NULL);
+        rs_topo_put(d->out, "    ");
         id(d->out, "svc", svc->full);
-        g_string_append(d->out, " [shape=ellipse, ");
+        rs_topo_put(d->out, " [shape=ellipse, ");
         label(d->out, s->str);
-        g_string_append(d->out, "];\n");
+        rs_topo_put(d->out, "];\n");
     }
     for (unsigned k = 0; k < b->routes->len; k++) {
         const RsRoute *r = b->routes->pdata[k];
         g_string_truncate(s, 0);
         route_label(s, d->w, r);
-        g_string_append(d->out, "    ");
+        rs_topo_put(d->out, "    ");
         id(d->out, "route", r->full);
-        g_string_append(d->out, " [shape=cds, ");
+        rs_topo_put(d->out, " [shape=cds, ");
         label(d->out, s->str);
-        g_string_append_printf(d->out, "%s];\n", r->admitted ? "" : ", style=dashed, color=red");
+        cat(d->out, r->admitted ? "" : ", style=dashed, color=red", "];\n", NULL);
     }
-    g_string_append(d->out, "  }\n");
+    rs_topo_put(d->out, "  }\n");
 }
 
 /* A pod that is gone but still in a view: drawn outside its box (R15, R28). */
@@ -345,11 +369,11 @@ gone_pod_node(Dot *d, const RsPod *p)
         return;
     g_autoptr(GString) s = g_string_new(NULL);
     g_string_append_printf(s, "%s\n%s\ngone", p->name, rs_ipv4_format(p->ip, ip));
-    g_string_append(d->out, "  ");
+    rs_topo_put(d->out, "  ");
     id(d->out, "pod", p->full);
-    g_string_append(d->out, " [shape=box, style=dotted, ");
+    rs_topo_put(d->out, " [shape=box, style=dotted, ");
     label(d->out, s->str);
-    g_string_append(d->out, "];\n");
+    rs_topo_put(d->out, "];\n");
 }
 
 /* ---- network policies (rahti-2, R40-R47) ---- */
@@ -371,7 +395,7 @@ verdict_text(GString *s, RsWorld *w, RsPod *src, RsPod *dst, uint16_t port)
                                eg.first != NULL ? eg.first->full : "a policy");
         if (eg.n_selecting > 1)
             g_string_append_printf(s, " (+%u)", eg.n_selecting - 1);
-        g_string_append(s, ", no rule allows it (R42)");
+        rs_topo_put(s, ", no rule allows it (R42)");
         return false;
     }
     if (!in.allowed) {
@@ -385,7 +409,7 @@ verdict_text(GString *s, RsWorld *w, RsPod *src, RsPod *dst, uint16_t port)
     if (in.isolated && in.policy != NULL)
         g_string_append_printf(s, "allowed by %s (R42)", in.policy->full);
     else
-        g_string_append(s, "allowed: no policy isolates it (R41)");
+        rs_topo_put(s, "allowed: no policy isolates it (R41)");
     if (eg.isolated && eg.policy != NULL)
         g_string_append_printf(s, ", egress by %s", eg.policy->full);
     return true;
@@ -403,22 +427,22 @@ static void
 policy_edge(Dot *d, const char *tail, const char *head, const char *text, bool allowed,
             const char *ltail, const char *lhead)
 {
-    g_string_append(d->pol, "  ");
+    rs_topo_put(d->pol, "  ");
     id(d->pol, "pod", tail);
-    g_string_append(d->pol, " -> ");
+    rs_topo_put(d->pol, " -> ");
     id(d->pol, "pod", head);
-    g_string_append(d->pol, " [");
+    rs_topo_put(d->pol, " [");
     label(d->pol, text);
-    g_string_append(d->pol, allowed ? ", color=darkgreen, fontcolor=darkgreen"
+    rs_topo_put(d->pol, allowed ? ", color=darkgreen, fontcolor=darkgreen"
                                     : ", style=dashed, color=red, fontcolor=red");
     if (ltail != NULL) {
-        g_string_append(d->pol, ", ltail=\"cluster_ns:");
+        rs_topo_put(d->pol, ", ltail=\"cluster_ns:");
         rs_dot_escape(d->pol, ltail);
-        g_string_append(d->pol, "\", lhead=\"cluster_ns:");
+        rs_topo_put(d->pol, "\", lhead=\"cluster_ns:");
         rs_dot_escape(d->pol, lhead);
-        g_string_append_c(d->pol, '"');
+        rs_topo_putc(d->pol, '"');
     }
-    g_string_append(d->pol, "];\n");
+    rs_topo_put(d->pol, "];\n");
 }
 
 /* Bounds the pod pairs judged (pairs x ports): beyond it the picture would
@@ -553,7 +577,7 @@ router_edges(Dot *d)
         }
         /* Admitted routes and endpoints the truth has but this replica has not loaded. */
         for (unsigned n = 0; n < d->t->n_ns; n++) {
-            const GPtrArray *routes = d->t->ns[n].routes;
+            const RsTopoList *routes = d->t->ns[n].routes;
             for (unsigned k = 0; k < routes->len; k++) {
                 const RsRoute *r = routes->pdata[k];
                 RsRouteDiff diff;
@@ -566,18 +590,21 @@ router_edges(Dot *d)
                 }
                 if (diff.n_missing == 0)
                     continue;
-                g_autoptr(GPtrArray) pods = g_ptr_array_new();
-                for (unsigned b = 0; b < r->def->n_backends; b++) {
-                    RsService *svc = rs_world_service(d->w, r->ns->name, r->def->backends[b].service);
-                    if (svc != NULL)
-                        rs_service_ready_pods(svc, pods);
-                }
-                g_autoptr(GHashTable) loaded = g_hash_table_new(g_direct_hash, g_direct_equal);
-                for (unsigned q = 0; q < diff.loaded->n_servers; q++)
+                /* the route's ready pods, as rs_route_diff just listed them
+                 * (t->scratch): not a second lookup and array per route */
+                const GPtrArray *pods = d->t->scratch;
+                bool few = diff.loaded->n_servers <= 16;
+                g_autoptr(GHashTable) loaded = few ? NULL : g_hash_table_new(g_direct_hash, g_direct_equal);
+                for (unsigned q = 0; !few && q < diff.loaded->n_servers; q++)
                     g_hash_table_add(loaded, diff.loaded->servers[q].pod);
                 for (unsigned j = 0; j < pods->len; j++) {
                     const RsPod *p = pods->pdata[j];
-                    if (!g_hash_table_contains(loaded, p))
+                    bool is_loaded = false;
+                    for (unsigned q = 0; few && q < diff.loaded->n_servers && !is_loaded; q++)
+                        is_loaded = diff.loaded->servers[q].pod == p;
+                    if (!few)
+                        is_loaded = g_hash_table_contains(loaded, p);
+                    if (!is_loaded)
                         edge(d, "route", r->full, "pod", p->full,
                              "style=dotted, label=\"ready, not loaded yet (R28)\"");
                 }
@@ -761,7 +788,7 @@ rs_topology_dot(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
              .edges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
              .inner = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free),
              .pol = g_string_new(NULL)};
-    g_string_append(out, "// rahtisim topology of ");
+    rs_topo_put(out, "// rahtisim topology of ");
     rs_dot_escape(out, sc->name);
     g_string_append_printf(out, " at %s (render: dot -Tsvg)\n"
                            "digraph rahtisim {\n  rankdir=LR;\n"
@@ -769,7 +796,7 @@ rs_topology_dot(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
                            "  edge [fontname=\"Helvetica\", fontsize=9];\n",
                            rs_duration_format(at, buf));
     if (rs_policy_mode(t.w))
-        g_string_append(out, "  compound=true;    // policy edges run from namespace box to box\n");
+        rs_topo_put(out, "  compound=true;    // policy edges run from namespace box to box\n");
     policy_verdicts(&d);        /* before the boxes: their labels say the inside verdict */
     outside_nodes(&d);
     for (unsigned i = 0; i < t.n_ns; i++)
@@ -778,8 +805,8 @@ rs_topology_dot(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
     router_edges(&d);
     service_edges(&d);
     client_edges(&d);
-    g_string_append(out, d.pol->str);
-    g_string_append(out, "}\n");
+    rs_topo_put(out, d.pol->str);
+    rs_topo_put(out, "}\n");
     g_hash_table_destroy(d.edges);
     g_hash_table_destroy(d.inner);
     g_string_free(d.pol, TRUE);

@@ -12,7 +12,46 @@
 
 #include "teach/topology-private.h"
 
-/* Buckets the world's objects by namespace; see topology-private.h. */
+/* One pass over the world's lists: counts each bucket's objects, or (fill) stores them. */
+static void
+gather_pass(RsTopo *t, RsWorld *w, bool fill)
+{
+    for (unsigned i = 0; i < rs_world_n_workloads(w); i++) {
+        const RsWorkload *wl = rs_world_workload_nth(w, i);
+        RsTopoNs *b = rs_topo_ns(t, wl->ns);
+        if (b != NULL && !wl->removed) {
+            if (fill)
+                b->workloads->pdata[b->workloads->len] = (gpointer)wl;
+            b->workloads->len++;
+        }
+    }
+    for (unsigned i = 0; i < rs_world_n_pods(w); i++) {
+        const RsPod *p = rs_world_pod_nth(w, i);
+        RsTopoNs *b = rs_topo_ns(t, p->ns);
+        if (b == NULL || p->state == RS_POD_GONE)
+            continue;
+        if (fill)
+            b->pods->pdata[b->pods->len] = (gpointer)p;
+        b->pods->len++;
+        if (p->owner == NULL) {
+            if (fill)
+                b->bare->pdata[b->bare->len] = (gpointer)p;
+            b->bare->len++;
+        }
+    }
+    for (unsigned i = 0; i < rs_world_n_routes(w); i++) {
+        const RsRoute *r = rs_world_route_nth(w, i);
+        RsTopoNs *b = rs_topo_ns(t, r->ns);
+        if (b != NULL && !r->removed) {
+            if (fill)
+                b->routes->pdata[b->routes->len] = (gpointer)r;
+            b->routes->len++;
+        }
+    }
+}
+
+/* Buckets the world's objects by namespace; see topology-private.h.  Two
+ * passes: count, then fill one array cut into every bucket's lists. */
 void
 rs_topo_gather(RsTopo *t, RsWorld *w)
 {
@@ -23,45 +62,34 @@ rs_topo_gather(RsTopo *t, RsWorld *w)
     for (unsigned i = 0; i < t->n_ns; i++) {
         RsTopoNs *b = &t->ns[i];
         b->ns = rs_world_namespace_nth(w, i);
-        b->workloads = g_ptr_array_new();
-        b->bare = g_ptr_array_new();
-        b->pods = g_ptr_array_new();
-        b->routes = g_ptr_array_new();
+        b->workloads = &b->lists[0];
+        b->bare = &b->lists[1];
+        b->pods = &b->lists[2];
+        b->routes = &b->lists[3];
     }
-    for (unsigned i = 0; i < rs_world_n_workloads(w); i++) {
-        const RsWorkload *wl = rs_world_workload_nth(w, i);
-        RsTopoNs *b = rs_topo_ns(t, wl->ns);
-        if (b != NULL && !wl->removed)
-            g_ptr_array_add(b->workloads, (gpointer)wl);
-    }
-    for (unsigned i = 0; i < rs_world_n_pods(w); i++) {
-        const RsPod *p = rs_world_pod_nth(w, i);
-        RsTopoNs *b = rs_topo_ns(t, p->ns);
-        if (b == NULL || p->state == RS_POD_GONE)
-            continue;
-        g_ptr_array_add(b->pods, (gpointer)p);
-        if (p->owner == NULL)
-            g_ptr_array_add(b->bare, (gpointer)p);
-    }
-    for (unsigned i = 0; i < rs_world_n_routes(w); i++) {
-        const RsRoute *r = rs_world_route_nth(w, i);
-        RsTopoNs *b = rs_topo_ns(t, r->ns);
-        if (b != NULL && !r->removed)
-            g_ptr_array_add(b->routes, (gpointer)r);
-    }
+    gather_pass(t, w, false);
+    size_t total = 0;
+    for (unsigned i = 0; i < t->n_ns; i++)
+        for (unsigned k = 0; k < 4; k++)
+            total += t->ns[i].lists[k].len;
+    t->items = g_new(gpointer, total ? total : 1);
+    total = 0;
+    for (unsigned i = 0; i < t->n_ns; i++)
+        for (unsigned k = 0; k < 4; k++) {
+            RsTopoList *l = &t->ns[i].lists[k];
+            l->pdata = t->items + total;
+            total += l->len;
+            l->len = 0;
+        }
+    gather_pass(t, w, true);
 }
 
 /* Frees the buckets. */
 void
 rs_topo_clear(RsTopo *t)
 {
-    for (unsigned i = 0; i < t->n_ns; i++) {
-        g_ptr_array_unref(t->ns[i].workloads);
-        g_ptr_array_unref(t->ns[i].bare);
-        g_ptr_array_unref(t->ns[i].pods);
-        g_ptr_array_unref(t->ns[i].routes);
-    }
     g_clear_pointer(&t->ns, g_free);
+    g_clear_pointer(&t->items, g_free);
     g_clear_pointer(&t->scratch, g_ptr_array_unref);
     t->n_ns = 0;
 }
@@ -171,7 +199,7 @@ rs_replica_text(GString *s, const RsReplica *rep)
     g_string_append_printf(s, "%s (%s, %s)", rep->name, rep->up ? "up" : "down",
                            rep->in_rotation ? "in the VIP's rotation" : "out of rotation");
     if (cfg == NULL) {
-        g_string_append(s, ": no configuration loaded yet: every host gets 503");
+        rs_topo_put(s, ": no configuration loaded yet: every host gets 503");
     } else {
         unsigned servers = 0;
         for (unsigned i = 0; i < cfg->n_backends; i++)
@@ -184,8 +212,8 @@ rs_replica_text(GString *s, const RsReplica *rep)
     if (next != RS_TIME_NEVER)
         g_string_append_printf(s, "; next reload at %s", rs_duration_format(next, t));
     else
-        g_string_append(s, "; no reload pending");
-    g_string_append(s, " (R28)");
+        rs_topo_put(s, "; no reload pending");
+    rs_topo_put(s, " (R28)");
 }
 
 /* One sentence for a difference; see topology-private.h. */
@@ -209,30 +237,30 @@ rs_route_diff_text(GString *s, const RsReplica *rep, const RsRouteDiff *d)
     }
     /* one line per route and replica: appended piece by piece, not printf'd */
     char n1[12], n2[12];
-    g_string_append(s, "route ");
-    g_string_append(s, d->route->full);
-    g_string_append(s, ": loaded ");
-    g_string_append(s, uint_text(d->n_loaded_pods, n1));
-    g_string_append(s, d->n_loaded_pods == 1 ? " server pod, the truth has " : " server pods, the truth has ");
-    g_string_append(s, uint_text(d->n_truth, n2));
-    g_string_append(s, d->n_truth == 1 ? " ready endpoint" : " ready endpoints");
+    rs_topo_put(s, "route ");
+    rs_topo_put(s, d->route->full);
+    rs_topo_put(s, ": loaded ");
+    rs_topo_put(s, uint_text(d->n_loaded_pods, n1));
+    rs_topo_put(s, d->n_loaded_pods == 1 ? " server pod, the truth has " : " server pods, the truth has ");
+    rs_topo_put(s, uint_text(d->n_truth, n2));
+    rs_topo_put(s, d->n_truth == 1 ? " ready endpoint" : " ready endpoints");
     if (d->n_missing > 0) {
-        g_string_append(s, "; ");
-        g_string_append(s, uint_text(d->n_missing, n1));
-        g_string_append(s, " not loaded (");
-        g_string_append(s, d->first_missing->name);
-        g_string_append(s, d->n_missing > 1 ? ", ...)" : ")");
+        rs_topo_put(s, "; ");
+        rs_topo_put(s, uint_text(d->n_missing, n1));
+        rs_topo_put(s, " not loaded (");
+        rs_topo_put(s, d->first_missing->name);
+        rs_topo_put(s, d->n_missing > 1 ? ", ...)" : ")");
     }
     if (d->n_stale > 0) {
-        g_string_append(s, "; ");
-        g_string_append(s, uint_text(d->n_stale, n1));
-        g_string_append(s, " loaded but no longer ready (");
-        g_string_append(s, d->first_stale->name);
-        g_string_append(s, d->n_stale > 1 ? ", ...)" : ")");
+        rs_topo_put(s, "; ");
+        rs_topo_put(s, uint_text(d->n_stale, n1));
+        rs_topo_put(s, " loaded but no longer ready (");
+        rs_topo_put(s, d->first_stale->name);
+        rs_topo_put(s, d->n_stale > 1 ? ", ...)" : ")");
     }
-    g_string_append(s, ": the router uses what it loaded ");
-    g_string_append(s, when);
-    g_string_append(s, " (R28)");
+    rs_topo_put(s, ": the router uses what it loaded ");
+    rs_topo_put(s, when);
+    rs_topo_put(s, " (R28)");
 }
 
 /* Escapes text for a DOT quoted string; see topology-private.h. */
@@ -244,16 +272,16 @@ rs_dot_escape(GString *out, const char *text)
     for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
         if (*p != '"' && *p != '\\' && *p >= 0x20 && *p != 0x7f)
             continue;
-        g_string_append_len(out, run, (const char *)p - run);
+        rs_topo_put_len(out, run, (size_t)((const char *)p - run));
         run = (const char *)p + 1;
         if (*p == '"' || *p == '\\') {
-            g_string_append_c(out, '\\');
-            g_string_append_c(out, (char)*p);
+            rs_topo_putc(out, '\\');
+            rs_topo_putc(out, (char)*p);
         } else if (*p == '\n') {
-            g_string_append(out, "\\n");
+            rs_topo_put(out, "\\n");
         } else {
-            g_string_append_c(out, '?');    /* no control characters in a picture */
+            rs_topo_putc(out, '?');    /* no control characters in a picture */
         }
     }
-    g_string_append(out, run);
+    rs_topo_put(out, run);
 }

@@ -55,7 +55,7 @@ append_u(GString *s, unsigned v)
         d[sizeof d - 1 - n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    g_string_append_len(s, d + sizeof d - n, (gssize)n);
+    rs_topo_put_len(s, d + sizeof d - n, n);
 }
 
 /* Appends the strings up to a NULL (g_strconcat into a GString). */
@@ -65,7 +65,7 @@ append_all(GString *s, ...)
     va_list ap;
     va_start(ap, s);
     for (const char *p = va_arg(ap, const char *); p != NULL; p = va_arg(ap, const char *))
-        g_string_append(s, p);
+        rs_topo_put(s, p);
     va_end(ap);
 }
 
@@ -90,7 +90,7 @@ route_text(GString *s, const RsWorld *w, const RsRoute *r)
                d->path ? d->path : "/", " -> service ",
                d->n_backends > 0 ? d->backends[0].service : "?", NULL);
     if (d->target_port != 0) {
-        g_string_append(s, " port ");
+        rs_topo_put(s, " port ");
         append_u(s, d->target_port);
     } else if (d->target_name != NULL) {
         append_all(s, " port ", d->target_name, NULL);
@@ -106,9 +106,9 @@ route_text(GString *s, const RsWorld *w, const RsRoute *r)
             g_string_append_printf(s, ", whitelist \"%s\" (R25)", wl);
     }
     if (!r->admitted) {
-        g_string_append(s, "  NOT ADMITTED (HostAlreadyClaimed): ");
+        rs_topo_put(s, "  NOT ADMITTED (HostAlreadyClaimed): ");
         rs_route_admission_describe(r, s);     /* the event log's words (R22) */
-        g_string_append(s, " (R22)");
+        rs_topo_put(s, " (R22)");
     }
 }
 
@@ -119,10 +119,10 @@ pod_ports(GString *s, const RsPod *p)
     const RsTemplate *t = p->tmpl;
     if (t->n_ports == 0)
         return;
-    g_string_append(s, "  ports ");
+    rs_topo_put(s, "  ports ");
     for (unsigned i = 0; i < t->n_ports; i++) {
         if (i)
-            g_string_append(s, ", ");
+            rs_topo_put(s, ", ");
         append_u(s, t->ports[i].port);
         if (t->ports[i].name != NULL)
             append_all(s, "/", t->ports[i].name, NULL);
@@ -130,7 +130,7 @@ pod_ports(GString *s, const RsPod *p)
             append_all(s, " (tls ", t->ports[i].tls, ")", NULL);
     }
     if (t->protocol == RS_PROTO_TCP)
-        g_string_append(s, " (tcp)");
+        rs_topo_put(s, " (tcp)");
 }
 
 /* Appends a pod's address and state. */
@@ -141,13 +141,13 @@ pod_text(GString *s, const RsPod *p)
     append_all(s, "pod ", p->name, "  ", p->has_ip ? rs_ipv4_format(p->ip, ip) : "(no address yet)",
                "  ", rs_pod_state_word(p->state), NULL);
     if (p->crashed)
-        g_string_append(s, " (crashed; still an endpoint until detected, R7)");
+        rs_topo_put(s, " (crashed; still an endpoint until detected, R7)");
     else if (p->container_down)
         g_string_append_printf(s, " (CrashLoopBackOff after %u restarts, R51)", p->container_restarts);
     else if (p->state == RS_POD_FAILED)
-        g_string_append(s, " (privileged port, restarting, R4)");
+        rs_topo_put(s, " (privileged port, restarting, R4)");
     else if (p->hung)
-        g_string_append(s, " (hung: never answers, R53)");
+        rs_topo_put(s, " (hung: never answers, R53)");
     pod_ports(s, p);
 }
 
@@ -161,11 +161,11 @@ service_text(GString *s, const RsService *svc)
                              : rs_ipv4_format(svc->cluster_ip, ip), NULL);
     for (unsigned i = 0; i < svc->def->n_ports; i++) {
         const RsSvcPort *p = &svc->def->ports[i];
-        g_string_append(s, i ? ", " : "  ");
+        rs_topo_put(s, i ? ", " : "  ");
         append_u(s, p->port);
-        g_string_append(s, " -> ");
+        rs_topo_put(s, " -> ");
         if (p->target_name != NULL)
-            g_string_append(s, p->target_name);
+            rs_topo_put(s, p->target_name);
         else
             append_u(s, p->target_port ? p->target_port : p->port);
     }
@@ -178,15 +178,15 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
     char ip[16];
     uint16_t port = svc->def->ports[i].port;
     RsViewPort *vp = svc->view != NULL ? rs_view_port(svc->view, port) : NULL;
-    g_string_append(s, "port ");
+    rs_topo_put(s, "port ");
     append_u(s, port);
-    g_string_append(s, " endpoints: ");
+    rs_topo_put(s, " endpoints: ");
     if (svc->view == NULL) {
-        g_string_append(s, "none, the data plane has no rules yet (R15)");
+        rs_topo_put(s, "none, the data plane has no rules yet (R15)");
         return;
     }
     if (vp == NULL || vp->n_eps == 0) {
-        g_string_append(s, "none ready (refused, R14)");
+        rs_topo_put(s, "none ready (refused, R14)");
         return;
     }
     for (unsigned k = 0; k < vp->n_eps; k++) {
@@ -194,9 +194,9 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
         append_all(s, k ? ", " : "", p->name, " ", rs_ipv4_format(p->ip, ip), ":", NULL);
         append_u(s, vp->eps[k].port);
         if (!p->has_ip || p->state == RS_POD_GONE)
-            g_string_append(s, " (gone: a stale entry, R15)");
+            rs_topo_put(s, " (gone: a stale entry, R15)");
         else if (p->crashed)
-            g_string_append(s, " (crashed, R7)");
+            rs_topo_put(s, " (crashed, R7)");
     }
 }
 
@@ -262,7 +262,7 @@ static guint32
 add(Tree *t, guint32 parent, const char *text)
 {
     size_t start = t->text->len;
-    g_string_append(t->text, text);
+    rs_topo_put(t->text, text);
     return add_line(t, parent, start);
 }
 
@@ -285,13 +285,13 @@ render(GString *out, const Tree *t, guint32 node, GString *prefix)
     const TNode *nodes = (const TNode *)(void *)t->nodes->data;
     for (guint32 c = nodes[node].first; c != 0; c = nodes[c].next) {
         bool last = nodes[c].next == 0;
-        g_string_append_len(out, prefix->str, (gssize)prefix->len);
-        g_string_append_len(out, last ? "`-- " : "|-- ", 4);
-        g_string_append_len(out, t->text->str + nodes[c].off, (gssize)nodes[c].len);
-        g_string_append_c(out, '\n');
+        rs_topo_put_len(out, prefix->str, prefix->len);
+        rs_topo_put_len(out, last ? "`-- " : "|-- ", 4);
+        rs_topo_put_len(out, t->text->str + nodes[c].off, nodes[c].len);
+        rs_topo_putc(out, '\n');
         if (nodes[c].first != 0) {
             size_t len = prefix->len;
-            g_string_append_len(prefix, last ? "    " : "|   ", 4);
+            rs_topo_put_len(prefix, last ? "    " : "|   ", 4);
             render(out, t, c, prefix);
             g_string_truncate(prefix, len);
         }
@@ -328,7 +328,7 @@ policy_tree(Tree *t, guint32 n, RsWorld *w, const RsTopoNs *b)
         /* the namespace's own pods (its bucket), not every pod of the world
          * once per policy: that was quadratic on rahti-2 (issue 14) */
         size_t start = t->text->len;
-        g_string_append(t->text, "selects:");
+        rs_topo_put(t->text, "selects:");
         unsigned count = 0;
         for (unsigned k = 0; k < b->pods->len; k++) {
             const RsPod *pod = b->pods->pdata[k];
@@ -338,7 +338,7 @@ policy_tree(Tree *t, guint32 n, RsWorld *w, const RsTopoNs *b)
             count++;
         }
         if (count == 0)
-            g_string_append(t->text, " no pod");
+            rs_topo_put(t->text, " no pod");
         add_line(t, pn, start);
     }
 }
@@ -370,7 +370,7 @@ namespace_tree(Tree *t, RsWorld *w, const RsTopoNs *b)
         const RsPod *p = b->bare->pdata[i];
         start = t->text->len;
         pod_text(t->text, p);
-        g_string_append(t->text, "  (bare pod, R8)");
+        rs_topo_put(t->text, "  (bare pod, R8)");
         add_line(t, n, start);
     }
     for (unsigned i = 0; i < rs_namespace_n_services(ns); i++) {
@@ -417,7 +417,7 @@ router_tree(Tree *t, guint32 vip, const RsTopo *topo)
         if (cfg == NULL || !rep->up)
             continue;
         for (unsigned k = 0; k < topo->n_ns; k++) {
-            const GPtrArray *routes = topo->ns[k].routes;
+            const RsTopoList *routes = topo->ns[k].routes;
             for (unsigned j = 0; j < routes->len; j++) {
                 const RsRoute *r = routes->pdata[j];
                 RsRouteDiff d;
@@ -440,7 +440,7 @@ router_tree(Tree *t, guint32 vip, const RsTopo *topo)
                                    r->removed ? "removed" : "no longer admitted");
             if (next != RS_TIME_NEVER)
                 g_string_append_printf(t->text, " until the reload at %s", rs_duration_format(next, tb));
-            g_string_append(t->text, " (R28)");
+            rs_topo_put(t->text, " (R28)");
             add_line(t, rn, start);
         }
     }
@@ -460,7 +460,7 @@ host_text(GString *s, const RsHostSpec *h)
             g_string_append_printf(s, "%s%s", a ? " " : " (allow ",
                                    cidr(p->allow_net[a], p->allow_prefix[a], net));
         if (p->n_allow > 0)
-            g_string_append_c(s, ')');
+            rs_topo_putc(s, ')');
     }
 }
 
