@@ -6,8 +6,10 @@
 #
 # Rows: N namespaces of one pod, one service and one route each (10^3 to
 # 10^5), and one deployment of P pods behind one service and one route
-# (10^4 to 3*10^5 pods).  Each row writes the scenario once (awk, into a
-# mktemp folder), then times `topology` at 3 s (the pods are ready, no reload
+# (10^4 to 3*10^5 pods), and N namespaces on rahti-2 of one pod and one
+# network policy each (10^3 to 10^5: the policy sections, R40-R42, were
+# quadratic).  Each row writes the scenario once (awk, into a mktemp
+# folder), then times `topology` at 3 s (the pods are ready, no reload
 # has loaded them yet, so the router section compares every route: R28)
 # in both formats, output to /dev/null.  Seconds are wall clock, median of
 # RUNS (default 3).  Figures: docs/performance.md ("Topology").
@@ -28,6 +30,17 @@ namespaces() {
         printf "{\"name\": \"ns%d\", \"platform\": {\"pod_network\": \"10.0.0.0/8\", \"service_network\": \"172.16.0.0/12\"}, \"namespaces\": [\n", n
         for (i = 0; i < n; i++)
             printf "%s{\"name\": \"n%d\", \"pods\": [{\"name\": \"p\", \"labels\": {\"app\": \"a\"}, \"ports\": [8080]}], \"services\": [{\"name\": \"s\", \"selector\": {\"app\": \"a\"}, \"ports\": [{\"port\": 80, \"target_port\": 8080}]}], \"routes\": [{\"name\": \"r\", \"service\": \"s\"}]}\n", i ? "," : "", i
+        printf "]}\n"
+    }' >"$2"
+}
+
+# policies N FILE: N namespaces on rahti-2, each with a pod and a network
+# policy selecting it (the two default policies of R40 come on top).
+policies() {
+    awk -v n="$1" 'BEGIN {
+        printf "{\"name\": \"pol%d\", \"platform\": \"rahti-2\", \"namespaces\": [\n", n
+        for (i = 0; i < n; i++)
+            printf "%s{\"name\": \"n%d\", \"pods\": [{\"name\": \"p\", \"labels\": {\"app\": \"a\"}, \"ports\": [8080]}], \"network_policies\": [{\"name\": \"deny\", \"pod_selector\": {}}]}\n", i ? "," : "", i
         printf "]}\n"
     }' >"$2"
 }
@@ -71,6 +84,12 @@ done
 for p in 10000 100000 300000; do
     deployment "$p" "$tmp/s.json"
     printf '%-28s %10s %10s %10s\n' "1 deployment of $p pods" "$(time_topology "$tmp/s.json" setup)" \
+        "$(time_topology "$tmp/s.json" text)" \
+        "$(time_topology "$tmp/s.json" dot)"
+done
+for n in 1000 10000 100000; do
+    policies "$n" "$tmp/s.json"
+    printf '%-28s %10s %10s %10s\n' "$n ns, rahti-2 policies" "$(time_topology "$tmp/s.json" setup)" \
         "$(time_topology "$tmp/s.json" text)" \
         "$(time_topology "$tmp/s.json" dot)"
 done

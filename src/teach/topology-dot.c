@@ -457,10 +457,13 @@ policy_verdicts(Dot *d)
     if (!rs_policy_mode(d->w))
         return;
     const RsTopo *t = d->t;
-    uint64_t pairs = 0;
+    /* the sum over every two namespaces of |A| x |B| is (the pods)^2: one
+     * pass, not one per namespace pair (10^10 of them at 10^5 namespaces,
+     * 15 s: issue 14) */
+    uint64_t pods = 0;
     for (unsigned a = 0; a < t->n_ns; a++)
-        for (unsigned b = 0; b < t->n_ns; b++)
-            pairs += (uint64_t)t->ns[a].pods->len * t->ns[b].pods->len;
+        pods += t->ns[a].pods->len;
+    uint64_t pairs = pods * pods;
     if (pairs > POLICY_PAIRS_MAX) {
         g_string_append_printf(d->pol, "  // network policies: %" G_GUINT64_FORMAT " pod pairs, too many to "
                                "draw; see `rahtisim matrix` (R42)\n", pairs);
