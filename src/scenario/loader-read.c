@@ -811,11 +811,46 @@ no_ipv6_walk(Ld *ld, const cJSON *v, GString *path)
     return true;
 }
 
+/* Whether no_ipv6_string accepts a string (the same tests, no message). */
+static bool
+string_ok(const char *s)
+{
+    if (ld_control_char(s) >= 0)
+        return false;
+    if (strchr(s, ':') == NULL)
+        return true;
+    if (ld_is_ipv6(s))
+        return false;
+    g_auto(GStrv) words = g_strsplit_set(s, " ,", -1);
+    for (int i = 0; words[i]; i++)
+        if (*words[i] && strchr(words[i], ':') && ld_is_ipv6(words[i]))
+            return false;
+    return true;
+}
+
+/* Whether every string of the tree is accepted: the walk without paths. */
+static bool
+all_strings_ok(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return string_ok(v->valuestring);
+    const cJSON *c;
+    cJSON_ArrayForEach(c, v)
+        if (!all_strings_ok(c))
+            return false;
+    return true;
+}
+
 /* Rejects any string value in the tree that is an IPv6 address or network
- * (R1), or that holds a control character other than newline and tab. */
+ * (R1), or that holds a control character other than newline and tab.
+ * Every value of the file is visited: a first walk only tests, and the walk
+ * that builds each value's path (for the message) runs only when a string
+ * is refused (issue 14: the paths were 3 % of loading 10^4 namespaces). */
 bool
 ld_no_ipv6_anywhere(Ld *ld, const cJSON *v, const char *path)
 {
+    if (all_strings_ok(v))
+        return true;
     g_autoptr(GString) p = g_string_sized_new(256);
     g_string_append(p, path);
     return no_ipv6_walk(ld, v, p);
