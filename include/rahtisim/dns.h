@@ -112,6 +112,28 @@ typedef struct {
     const char *chain[RS_DNS_MAX_CHAIN];
 } RsDnsAnswer;
 
+/* Replicas whose host lookups a requester keeps (the first ones by index;
+ * a request through a later replica looks its host up every time). */
+#define RS_HOST_MEMO_REPLICAS 4
+
+/* What the pipeline keeps of one requester's one URL host besides its DNS
+ * answers (issue 14; src/net/request.c, src/net/router.c).  Zeroed: empty.
+ * `of` is compared by pointer, as RsDnsCache.name is. */
+typedef struct {
+    const char *of;                 /* the URL host the header was built from; NULL: none */
+    bool dot;                       /* C3: it ended in a dot (removed from hdr) */
+    size_t len;                     /* strlen(hdr) */
+    char hdr[256];                  /* R21: the Host header / SNI, lowercased (RsReq.host_hdr) */
+    /* R21, R22: the host's entry in replica i's configuration while replica
+     * i runs the process of generation rt[i].gen (0: none kept).  A loaded
+     * configuration never changes (R28) and each reload starts a process of
+     * a higher generation, so a kept entry is what the lookup answers now. */
+    struct {
+        uint32_t gen;
+        const RsRtHost *host;       /* NULL: no route has the host */
+    } rt[RS_HOST_MEMO_REPLICAS];
+} RsHostMemo;
+
 /* The cache of one requester (a traffic source).  Zeroed (rs_dns_cache_init)
  * it is empty.  `ns` and `name` are compared by pointer: pass strings that
  * stay unchanged while the cache is used with them (the world's interned
@@ -123,6 +145,7 @@ typedef struct {
     uint8_t exists;                 /* bit i: the walk has an ith candidate (R17) */
     uint8_t known;                  /* bit i: answers[i] is filled */
     RsDnsAnswer answers[RS_DNS_MAX_QUERIES];
+    RsHostMemo host;                /* not DNS: its Host header and the router's lookup of it */
 } RsDnsCache;
 
 /* The answer of one query in the pipeline's form. */

@@ -45,6 +45,8 @@ struct RsReq {
     unsigned cand;              /* next search candidate (R17) */
     RsDnsCache *dns_cache;      /* the requester's kept answers (dns.h), or NULL */
     const char *dns_name;       /* with it: the name as the requester holds it (its key) */
+    RsHostMemo *host_memo;      /* the requester's Host header and router lookups, whence
+                                   host_hdr came (dns.h), or NULL */
     uint32_t dst_ip;
     RsService *svc;             /* the service it went through */
     RsTimer timer;              /* the client's timer (R38) */

@@ -1110,6 +1110,29 @@ set_name(RsReq *req, const char *name, RsDnsCache *dns)
     }
 }
 
+/* R21, C3: the request's Host header (and SNI) for the URL host `host`:
+ * built once per requester and copied when it keeps one (`memo`, issue 14;
+ * the same bytes as rs_url_host_header's).  A new host empties the router's
+ * lookups kept for the old one. */
+static void
+host_header(RsReq *req, const char *host, RsHostMemo *memo)
+{
+    G_STATIC_ASSERT(sizeof memo->hdr == sizeof req->host_hdr);
+    if (memo == NULL) {
+        req->host_dot = rs_url_host_header(host, req->host_hdr, sizeof req->host_hdr);
+        return;
+    }
+    if (memo->of != host) {
+        memo->dot = rs_url_host_header(host, memo->hdr, sizeof memo->hdr);
+        memo->len = strlen(memo->hdr);
+        memo->of = host;
+        memset(memo->rt, 0, sizeof memo->rt);
+    }
+    memcpy(req->host_hdr, memo->hdr, memo->len + 1);
+    req->host_dot = memo->dot;
+    req->host_memo = memo;
+}
+
 /* Starts a request now; see net.h. */
 void
 rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t requester,
@@ -1130,7 +1153,7 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
     rs_copy_str(req->path, to->path != NULL ? to->path : "/", sizeof req->path);
     if (to->host != NULL) {
         /* R21: the Host header and SNI; C3: the Host header keeps a trailing dot */
-        req->host_dot = rs_url_host_header(to->host, req->host_hdr, sizeof req->host_hdr);
+        host_header(req, to->host, dns != NULL && !record ? &dns->host : NULL);
     } else if (to->is_ip) {
         rs_ipv4_format(to->ip, req->host_hdr);
     }

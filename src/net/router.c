@@ -288,8 +288,12 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
     RsRtBackend *be = req_backend(req);
     const RsRtServer *sv = &be->servers[req->server];
     rs_time_t now = rs_engine_now(eng);
-    /* The router connects to the address it loaded; whoever holds it now answers. */
-    RsPod *pod = rs_world_pod_at(w, sv->pod->ip);
+    /* The router connects to the address it loaded; whoever holds it now
+     * answers.  While the loaded pod holds its address (has_ip: from its
+     * start until it is gone, R3; the pool hands out no address a pod
+     * holds) that is the pod itself: rs_world_pod_at's answer without the
+     * lookup (issue 14). */
+    RsPod *pod = sv->pod->has_ip ? sv->pod : rs_world_pod_at(w, sv->pod->ip);
     const RsPodPort *pp = pod != NULL ? rs_pod_port(pod, sv->port) : NULL;
     RsHop *h;
     bool blocked = false;
@@ -516,6 +520,27 @@ serve_port_443(RsReq *req, const RsRtHost *hh)
     backend(req, be);
 }
 
+/* R21, R22: the Host header's entry in the configuration of the process
+ * that accepted the request (R28), or NULL.  A requester that keeps its
+ * Host header (req->host_memo, dns.h) keeps the answer per replica while
+ * that replica runs the same process: a loaded configuration never changes
+ * and a reload starts a process of a higher generation, so a kept entry is
+ * exactly what the lookup answers now (issue 14: no hash of the header). */
+static const RsRtHost *
+host_entry(RsReq *req)
+{
+    RsRtProc *p = req->proc;
+    RsHostMemo *m = req->host_memo;
+    unsigned i = req->rep->index;
+    if (m == NULL || i >= RS_HOST_MEMO_REPLICAS)
+        return g_hash_table_lookup(p->cfg->by_host, req->host_hdr);
+    if (m->rt[i].gen != p->gen) {
+        m->rt[i].host = g_hash_table_lookup(p->cfg->by_host, req->host_hdr);
+        m->rt[i].gen = p->gen;
+    }
+    return m->rt[i].host;
+}
+
 /* The connection reaches the VIP (R19, R30): a replica, the protocol, the
  * loaded configuration (R28), then the frontend of the port. */
 static void
@@ -547,7 +572,7 @@ router_arrive(RsReq *req)
     }
     req->proc = rep->proc;
     rs_rt_proc_ref(req->proc);
-    const RsRtHost *hh = req->host_hdr[0] ? g_hash_table_lookup(req->proc->cfg->by_host, req->host_hdr) : NULL;
+    const RsRtHost *hh = req->host_hdr[0] ? host_entry(req) : NULL;
     if (req->port == 80)
         serve_port_80(req, req->host_dot && rs_net_world(req->net)->haproxy18 ? NULL : hh);  /* C3 */
     else
