@@ -491,7 +491,7 @@ typedef struct {
  * this; tests/layers.sh checks includes and calls, not field reads). */
 /* Entries of rs_world_rng's direct-mapped cache (a power of two): the request
  * pipeline asks for two streams per request (issue 14). */
-#define RS_STREAM_CACHE 1024
+#define RS_STREAM_CACHE 16384
 
 struct RsWorld {
     RsEngine *eng;              /* not owned */
