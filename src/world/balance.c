@@ -269,12 +269,22 @@ rs_balance_word(RsBalance b)
  * drops the index and scans. */
 #define BAL_NONE UINT32_MAX
 
+/* The index and the servers' state live in one block (issue 14: a request
+ * through a route touches its balancer cold; one block is two or three
+ * cache lines for a route of one server instead of eight allocations):
+ * this header, the servers (b->s), then for leastconn prev, next, the
+ * first IX_BUCKETS heads and tails, and listed.  Buckets past those move
+ * to their own allocation (heads_apart). */
+#define IX_BUCKETS 4
+
 struct RsBalIndex {
     uint32_t *prev, *next;      /* per server: its neighbours in its bucket */
     bool *listed;               /* per server: in a bucket (eligible) */
     uint32_t *head, *tail;      /* per connection count */
     unsigned n_buckets;
     unsigned lo;                /* no bucket below lo has a server */
+    bool heads_apart;           /* head and tail are allocations of their own */
+    RsBalServer s[];            /* the balancer's servers: b->s */
 };
 
 /* A new balancer: every server up, no connections, no credit (R28). */
@@ -329,6 +339,11 @@ ix_link(RsBalancer *b, unsigned k)
     unsigned c = b->s[k].conns;
     if (c >= ix->n_buckets) {
         unsigned nb = MAX(ix->n_buckets * 2, c + 1);
+        if (!ix->heads_apart) {
+            ix->head = g_memdup2(ix->head, ix->n_buckets * sizeof *ix->head);
+            ix->tail = g_memdup2(ix->tail, ix->n_buckets * sizeof *ix->tail);
+            ix->heads_apart = true;
+        }
         ix->head = g_renew(uint32_t, ix->head, nb);
         ix->tail = g_renew(uint32_t, ix->tail, nb);
         for (unsigned i = ix->n_buckets; i < nb; i++)
@@ -387,11 +402,10 @@ ix_free(RsBalIndex *ix)
 {
     if (ix == NULL)
         return;
-    g_free(ix->prev);
-    g_free(ix->next);
-    g_free(ix->listed);
-    g_free(ix->head);
-    g_free(ix->tail);
+    if (ix->heads_apart) {
+        g_free(ix->head);
+        g_free(ix->tail);
+    }
     g_free(ix);
 }
 
@@ -399,8 +413,22 @@ ix_free(RsBalIndex *ix)
 void
 rs_balancer_index(RsBalancer *b)
 {
+    /* The block: the header, the servers, the leastconn arrays (aligned). */
+    size_t n = b->n ? b->n : 1;
+    size_t at_s = sizeof(RsBalIndex);
+    size_t at_prev = at_s + n * sizeof(RsBalServer);
+    size_t at_next = at_prev + n * sizeof(uint32_t);
+    size_t at_head = at_next + n * sizeof(uint32_t);
+    size_t at_tail = at_head + IX_BUCKETS * sizeof(uint32_t);
+    size_t at_listed = at_tail + IX_BUCKETS * sizeof(uint32_t);
+    RsBalIndex *ix = g_malloc0(at_listed + n * sizeof(bool));
+    char *base = (char *)ix;
+    memcpy(ix->s, b->s, n * sizeof(RsBalServer));
+    if (b->ix == NULL || b->s != b->ix->s)
+        g_free(b->s);           /* not in the old block: its own allocation */
     ix_free(b->ix);
-    b->ix = g_new0(RsBalIndex, 1);
+    b->ix = ix;
+    b->s = ix->s;
     b->total = 0;
     b->count = 0;
     b->uniform_w = 0;
@@ -420,13 +448,12 @@ rs_balancer_index(RsBalancer *b)
         b->uniform_w = 0;
     if (b->algo != RS_BAL_LEASTCONN || b->uniform_w == 0)
         return;
-    RsBalIndex *ix = b->ix;
-    ix->prev = g_new(uint32_t, b->n);
-    ix->next = g_new(uint32_t, b->n);
-    ix->listed = g_new0(bool, b->n);
-    ix->n_buckets = 4;
-    ix->head = g_new(uint32_t, ix->n_buckets);
-    ix->tail = g_new(uint32_t, ix->n_buckets);
+    ix->prev = (uint32_t *)(void *)(base + at_prev);
+    ix->next = (uint32_t *)(void *)(base + at_next);
+    ix->listed = (bool *)(void *)(base + at_listed);
+    ix->n_buckets = IX_BUCKETS;
+    ix->head = (uint32_t *)(void *)(base + at_head);
+    ix->tail = (uint32_t *)(void *)(base + at_tail);
     for (unsigned i = 0; i < ix->n_buckets; i++)
         ix->head[i] = ix->tail[i] = BAL_NONE;
     ix->lo = UINT_MAX;
@@ -472,7 +499,9 @@ rs_balancer_forget_index(RsBalancer *b)
 void
 rs_balancer_clear(RsBalancer *b)
 {
-    g_clear_pointer(&b->s, g_free);
+    if (b->ix == NULL || b->s != b->ix->s)
+        g_free(b->s);           /* not in the index's block */
+    b->s = NULL;
     ix_free(b->ix);
     b->ix = NULL;
     b->n = 0;
