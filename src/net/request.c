@@ -176,7 +176,7 @@ req_get(RsNet *net)
     }
     uint32_t gen = req->gen;
     GArray *hops = req->hops;
-    memset(req, 0, offsetof(RsReq, name));      /* all but the strings (net.h) */
+    memset(req, 0, offsetof(RsReq, own));       /* all but own[] and the strings (net.h) */
     req->name[0] = req->host_hdr[0] = req->path[0] = '\0';
     req->net = net;
     req->gen = gen;

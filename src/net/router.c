@@ -131,7 +131,8 @@ route_hop(RsReq *req, const RsRtBackend *be, bool by_sni)
 {
     RsHop *h = rs_req_hop(req, RS_HOP_ROUTE, RS_R21);
     h->svc = be->full;
-    rs_copy_str(h->name, req->host_hdr, sizeof h->name);
+    if (req->record)            /* else h is the sink, never read: spare the cold host_hdr */
+        rs_copy_str(h->name, req->host_hdr, sizeof h->name);
     h->name2 = be->path;
     h->flag = by_sni;
 }
