@@ -115,6 +115,7 @@ typedef struct {
 /* Replicas whose host lookups a requester keeps (the first ones by index;
  * a request through a later replica looks its host up every time). */
 #define RS_HOST_MEMO_REPLICAS 4
+#define RS_HOST_MEMO_WARM 6
 
 /* What the pipeline keeps of one requester's one URL host besides its DNS
  * answers (issue 14; src/net/request.c, src/net/router.c).  Zeroed: empty.
@@ -131,7 +132,13 @@ typedef struct {
     struct {
         uint32_t gen;
         const RsRtHost *host;       /* NULL: no route has the host */
+        /* Hints, never dereferenced: what the last request through
+         * replica i touched (its backend, balancer, balancer block,
+         * server list, pod and stream), prefetched together when the next
+         * one reaches the VIP instead of one cold line after another. */
+        const void *warm[RS_HOST_MEMO_WARM];
     } rt[RS_HOST_MEMO_REPLICAS];
+    const void *vip_stream;         /* hint: the VIP's stream for this requester (R30) */
 } RsHostMemo;
 
 /* The cache of one requester (a traffic source).  Zeroed (rs_dns_cache_init)

@@ -189,9 +189,11 @@ pick_and_send(RsReq *req, int exclude, bool first)
             }
         }
     }
-    if (k < 0)
-        k = rs_balancer_pick(bal, rs_req_own(req, rs_world_rng(w, &req->rep->rng, req->requester), sizeof(RsRng)),
-                             req->res.source_ip, exclude);      /* C10 */
+    RsRng *rng = NULL;
+    if (k < 0) {
+        rng = rs_world_rng(w, &req->rep->rng, req->requester);
+        k = rs_balancer_pick(bal, rs_req_own(req, rng, sizeof(RsRng)), req->res.source_ip, exclude);    /* C10 */
+    }
     if (k < 0) {
         /* R20: no server (no ready endpoints, all weights 0, all down): 503 */
         RsHop *h = rs_req_hop(req, RS_HOP_NO_SERVERS, RS_R20);
@@ -202,6 +204,17 @@ pick_and_send(RsReq *req, int exclude, bool first)
     rs_balancer_take(bal, (unsigned)k);
     req->server = k;
     const RsRtServer *sv = &be->servers[k];
+    RsHostMemo *m = req->host_memo;
+    if (m != NULL && req->rep->index < RS_HOST_MEMO_REPLICAS) {
+        /* hints for the requester's next request (router_arrive) */
+        const void **warm = m->rt[req->rep->index].warm;
+        warm[0] = be;
+        warm[1] = bal;
+        warm[2] = bal->ix;
+        warm[3] = be->servers;
+        warm[4] = sv->pod;
+        warm[5] = rng;
+    }
     req->res.to_pod = sv->pod->full;      /* plots: requests sent to each pod */
     RsHop *h = rs_req_hop(req, RS_HOP_BALANCE,
                           how == RS_PICK_BY_COOKIE ? RS_R27 : how == RS_PICK_REDISPATCH ? RS_R29 : RS_R26);
@@ -390,8 +403,10 @@ pick_replica(RsReq *req)
         h->ip = req->dst_ip;
         return NULL;
     }
-    unsigned k = (unsigned)rs_rng_below(rs_req_own(req, rs_world_rng(w, &w->vip_rng, req->requester), sizeof(RsRng)),
-                                        n);     /* C10 */
+    RsRng *vip = rs_world_rng(w, &w->vip_rng, req->requester);
+    if (req->host_memo != NULL)
+        req->host_memo->vip_stream = vip;       /* a hint for the next request */
+    unsigned k = (unsigned)rs_rng_below(rs_req_own(req, vip, sizeof(RsRng)), n);      /* C10 */
     RsReplica *rep = NULL;
     for (unsigned i = 0; i < w->n_replicas && rep == NULL; i++) {
         if (w->replicas[i].in_rotation && k-- == 0)
@@ -554,6 +569,20 @@ router_arrive(RsReq *req)
         h->ip = req->dst_ip;
         h->port = req->port;
         return;                 /* dropped: the client's timer fires */
+    }
+    RsHostMemo *m = req->host_memo;
+    if (m != NULL) {
+        /* What this request will touch if it goes as the requester's last
+         * one did, fetched at once rather than one cold line at a time
+         * (the stream, then the host's entry, the backend, the balancer,
+         * the pod: issue 14).  Hints only. */
+        RsWorld *w = rs_net_world(req->net);
+        __builtin_prefetch(m->vip_stream);
+        for (unsigned i = 0; i < w->n_replicas && i < RS_HOST_MEMO_REPLICAS; i++) {
+            __builtin_prefetch(m->rt[i].host);
+            for (unsigned j = 0; j < RS_HOST_MEMO_WARM; j++)
+                __builtin_prefetch(m->rt[i].warm[j]);
+        }
     }
     RsReplica *rep = pick_replica(req);
     if (rep == NULL)
