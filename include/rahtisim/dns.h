@@ -115,7 +115,7 @@ typedef struct {
 /* Replicas whose host lookups a requester keeps (the first ones by index;
  * a request through a later replica looks its host up every time). */
 #define RS_HOST_MEMO_REPLICAS 4
-#define RS_HOST_MEMO_WARM 6
+#define RS_HOST_MEMO_WARM 8
 
 /* What the pipeline keeps of one requester's one URL host besides its DNS
  * answers (issue 14; src/net/request.c, src/net/router.c).  Zeroed: empty.
@@ -134,7 +134,8 @@ typedef struct {
         const RsRtHost *host;       /* NULL: no route has the host */
         /* Hints, never dereferenced: what the last request through
          * replica i touched (its backend, balancer, balancer block,
-         * server list, pod and stream), prefetched together when the next
+         * server list, pod, stream, the host's route list and the route's
+         * path), prefetched together when the next
          * one reaches the VIP instead of one cold line after another. */
         const void *warm[RS_HOST_MEMO_WARM];
     } rt[RS_HOST_MEMO_REPLICAS];

@@ -214,6 +214,9 @@ pick_and_send(RsReq *req, int exclude, bool first)
         warm[3] = be->servers;
         warm[4] = sv->pod;
         warm[5] = rng;
+        const RsRtHost *hh = m->rt[req->rep->index].host;
+        warm[6] = hh != NULL ? hh->routes : NULL;
+        warm[7] = be->path;
     }
     req->res.to_pod = sv->pod->full;      /* plots: requests sent to each pod */
     RsHop *h = rs_req_hop(req, RS_HOP_BALANCE,
@@ -602,7 +605,9 @@ router_arrive(RsReq *req)
     }
     req->proc = rep->proc;
     rs_rt_proc_ref(req->proc);
-    const RsRtHost *hh = req->host_hdr[0] ? host_entry(req) : NULL;
+    /* (the memo knows the header's length: host_hdr is a cold line) */
+    bool has_hdr = req->host_memo != NULL ? req->host_memo->len > 0 : req->host_hdr[0] != '\0';
+    const RsRtHost *hh = has_hdr ? host_entry(req) : NULL;
     if (req->port == 80)
         serve_port_80(req, req->host_dot && rs_net_world(req->net)->haproxy18 ? NULL : hh);  /* C3 */
     else

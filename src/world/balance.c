@@ -189,9 +189,9 @@ bool
 rs_route_path_matches(const char *route_path, const char *req_path)
 {
     size_t rl = strlen(route_path);
-    size_t ql = strcspn(req_path, "?");
     if (rl == 0 || (rl == 1 && route_path[0] == '/'))
-        return true;
+        return true;            /* without reading the request's path (issue 14: a cold line) */
+    size_t ql = strcspn(req_path, "?");
     if (ql < rl || strncmp(req_path, route_path, rl) != 0)
         return false;
     if (route_path[rl - 1] == '/')
