@@ -68,7 +68,14 @@ typedef struct ArenaBlock {
 typedef struct Arena {
     ArenaBlock *blocks;         /* newest first */
     struct Arena *next_live;    /* every live arena, for arena_free */
+    const ArenaBlock *hit;      /* the block arena_has found last */
 } Arena;
+
+/* The offsets of a node (see PosMap): offset + 1 of its value and of its
+ * key, 0 for none. */
+typedef struct {
+    size_t v, k;
+} PosPair;
 
 static Arena *live_arenas;      /* arenas of documents not yet freed */
 static Arena *parsing;          /* the arena cJSON allocates from, during a parse */
@@ -79,12 +86,19 @@ arena_alloc(size_t n)
     if (parsing == NULL)
         return malloc(n);
     const size_t align = sizeof(max_align_t);
+    /* a node (cJSON_New_Item asks for exactly a cJSON) gets its offsets
+     * after it (PosPair): no table entry per node */
+    bool node = n == sizeof(cJSON);
+    if (node)
+        n += sizeof(PosPair);
     n = (n + align - 1) / align * align;
     ArenaBlock *b = parsing->blocks;
     if (b == NULL || b->size - b->used < n) {
+        /* up to 16 MiB, below malloc's mmap threshold (main.c): the
+         * blocks stay in the heap and its huge pages */
         size_t size = b != NULL ? b->size * 2 : (size_t)64 << 10;
-        if (size > ((size_t)64 << 20))
-            size = (size_t)64 << 20;
+        if (size > ((size_t)16 << 20))
+            size = (size_t)16 << 20;
         if (size < n)
             size = n;
         ArenaBlock *nb = malloc(sizeof *nb + size);
@@ -97,6 +111,8 @@ arena_alloc(size_t n)
     }
     void *p = (char *)b->data + b->used;
     b->used += n;
+    if (node)
+        memset((char *)p + sizeof(cJSON), 0, sizeof(PosPair));
     return p;
 }
 
@@ -108,6 +124,21 @@ arena_free(void *p)
             if ((const char *)p >= (const char *)b->data && (const char *)p < (const char *)b->data + b->size)
                 return;         /* the arena's: freed with it */
     free(p);
+}
+
+/* Whether p points into one of the arena's blocks. */
+static bool
+arena_has(Arena *a, const void *p)
+{
+    const char *c = p;
+    if (a->hit != NULL && c >= (const char *)a->hit->data && c < (const char *)a->hit->data + a->hit->used)
+        return true;
+    for (const ArenaBlock *b = a->blocks; b != NULL; b = b->next)
+        if (c >= (const char *)b->data && c < (const char *)b->data + b->used) {
+            a->hit = b;
+            return true;
+        }
+    return false;
 }
 
 static Arena *
@@ -148,12 +179,18 @@ arena_drop(Arena *a)
  * tables' inserts and memory were a fifth of loading it). */
 typedef struct {
     const cJSON *node;      /* NULL: a free slot */
-    size_t v, k;            /* offset + 1 of the value, of the key; 0: none */
+    PosPair p;
 } PosSlot;
 
+/* A node parsed into the document's arena keeps its offsets right after it
+ * (arena_alloc): the table holds only the others (the importer's nodes) and
+ * the origins (rs_jsonc_set_origin), and a table entry wins over the node's
+ * own.  With a table slot per node, a file of 10^5 namespaces filled and
+ * regrew a table of 4 million slots (96 MB, a tenth of loading it). */
 typedef struct PosMap {
     PosSlot *slots;
     size_t cap, n;          /* cap: a power of two, at most 3/4 full */
+    Arena *arena;           /* the document's, or NULL */
 } PosMap;
 
 /* A new table for about `hint` nodes. */
@@ -188,21 +225,40 @@ pos_home(const PosMap *m, const cJSON *node)
     return (size_t)((uintptr_t)node >> 4) & (m->cap - 1);
 }
 
-/* The slot of a node, or NULL when it has none. */
-static const PosSlot *
-pos_get(const PosMap *m, const cJSON *node)
+/* The offsets a node has after it in the arena, or NULL. */
+static PosPair *
+pos_trailer(const PosMap *m, const cJSON *node)
 {
+    if (m->arena == NULL || !arena_has(m->arena, node))
+        return NULL;
+    return (PosPair *)(void *)((char *)(uintptr_t)node + sizeof(cJSON));
+}
+
+/* The table slot of a node, or NULL when it has none. */
+static const PosPair *
+pos_table_get(const PosMap *m, const cJSON *node)
+{
+    if (m->n == 0)
+        return NULL;
     for (size_t i = pos_home(m, node);; i = (i + 1) & (m->cap - 1)) {
         if (m->slots[i].node == node)
-            return &m->slots[i];
+            return &m->slots[i].p;
         if (m->slots[i].node == NULL)
             return NULL;
     }
 }
 
-/* The slot of a node, made when it has none (the table grows at 3/4). */
-static PosSlot *
-pos_put(PosMap *m, const cJSON *node)
+/* The offsets of a node, or NULL when it has none. */
+static const PosPair *
+pos_get(const PosMap *m, const cJSON *node)
+{
+    const PosPair *p = pos_table_get(m, node);
+    return p != NULL ? p : pos_trailer(m, node);
+}
+
+/* The table slot of a node, made when it has none (the table grows at 3/4). */
+static PosPair *
+pos_table_put(PosMap *m, const cJSON *node)
 {
     if ((m->n + 1) * 4 > m->cap * 3) {
         PosSlot *old = m->slots;
@@ -226,7 +282,16 @@ pos_put(PosMap *m, const cJSON *node)
         m->slots[i].node = node;
         m->n++;
     }
-    return &m->slots[i];
+    return &m->slots[i].p;
+}
+
+/* Where the scan records a node's offsets: after the node when the arena
+ * holds it, else a table slot. */
+static PosPair *
+pos_put(PosMap *m, const cJSON *node)
+{
+    PosPair *p = pos_trailer(m, node);
+    return p != NULL ? p : pos_table_put(m, node);
 }
 
 /* Where an imported node came from. */
@@ -305,7 +370,7 @@ rs_jsonc_name(const RsJsonDoc *doc)
 size_t
 rs_jsonc_offset(const RsJsonDoc *doc, const cJSON *node, bool key)
 {
-    const PosSlot *p = pos_get(doc->pos, node);
+    const PosPair *p = pos_get(doc->pos, node);
     size_t v = p == NULL ? 0 : key && p->k ? p->k : p->v;
     return v ? v - 1 : 0;
 }
@@ -379,7 +444,7 @@ rs_jsonc_set_origin(RsJsonDoc *doc, const cJSON *node, const char *file, int lin
     o->col = col;
     o->path = g_strdup(path);
     g_ptr_array_add(doc->origins, o);
-    pos_put(doc->pos, node)->v = doc->len + 1 + doc->origins->len;
+    pos_table_put(doc->pos, node)->v = doc->len + 1 + doc->origins->len;     /* the table: copy_origins reads it */
 }
 
 /* Copies every origin of `src` into `dst` (see jsonc.h). */
@@ -392,11 +457,11 @@ rs_jsonc_copy_origins(RsJsonDoc *dst, const RsJsonDoc *src)
     g_autofree const cJSON **by_index = g_new0(const cJSON *, src->origins->len);
     for (size_t j = 0; j < src->pos->cap; j++) {
         const PosSlot *p = &src->pos->slots[j];
-        if (p->node == NULL || p->v == 0)
+        if (p->node == NULL || p->p.v == 0)
             continue;
-        const RsJsonOrigin *o = origin_at(src, p->v - 1);
+        const RsJsonOrigin *o = origin_at(src, p->p.v - 1);
         if (o)
-            by_index[p->v - 1 - src->len - 1] = p->node;
+            by_index[p->p.v - 1 - src->len - 1] = p->node;
     }
     for (guint i = 0; i < src->origins->len; i++) {
         const RsJsonOrigin *o = g_ptr_array_index(src->origins, i);
@@ -855,7 +920,7 @@ rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
         }
     }
     g_array_append_val(doc->line_ascii, ascii);
-    doc->pos = pos_new(len / 16);   /* about one value per 10-20 bytes of JSON */
+    doc->pos = pos_new(0);          /* the parsed nodes keep their offsets in the arena */
 
     if (len == 0) {
         g_set_error(error, RS_SCENARIO_ERROR, RS_SCENARIO_ERROR_SYNTAX,
@@ -892,6 +957,7 @@ rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
     const char *parse_end = NULL;
     /* Without a tree (cJSON failed) the scanner only looks for the error. */
     doc->arena = arena_new();
+    doc->pos->arena = doc->arena;
     parsing = doc->arena;
     doc->root = cJSON_ParseWithLengthOpts(blank, len, &parse_end, false);
     parsing = NULL;
