@@ -202,100 +202,100 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
 
 /* ---- the text tree ---- */
 
-/* The text tree lives in two arrays: its nodes (indices, 0 the root) and
- * one string holding every line's text.  Writers append a line's text to
- * `text` and then make it a node (add_line), so a line costs no allocation
- * of its own: a node and a string per line, each g_malloc'd and freed, were
- * a sixth of the topology of 10^5 namespaces (issue 14).  Children are
- * appended in O(1) (a last-child index): GLib's g_node_append walks the
- * siblings, which made a 300 000-pod deployment quadratic (issue 14). */
-typedef struct {
-    size_t off;                 /* the line in Tree.text */
-    guint32 len;
-    guint32 depth;              /* the root 0, its children 1 */
-    guint32 first, last, next;  /* node indices, 0 = none (the root is no child) */
-} TNode;
+/* The tree is written straight into the output, line by line, in the order
+ * its lines are made (a node's subtree is finished before its next sibling
+ * comes), like `tree --charset=ascii`.  Each line is first written as the
+ * last child of its parent ("`-- ", and "    " under every ancestor); when
+ * a node gets a next sibling, its own line becomes "|-- " and every line of
+ * its subtree (the lines since its own) gets "|   " in its column.  No node,
+ * string or copy per line: a node and a string per line, each g_malloc'd
+ * and freed, then a tree kept whole and rendered, were a sixth of the
+ * topology of 10^5 namespaces and 75 MB beside the 67 MB of output (issue
+ * 14).  A node is known by its depth (the root 0): lines are only ever
+ * added under the latest node of a depth. */
+#define TREE_DEPTH 8            /* the deepest line is at 3 */
 
 typedef struct {
-    GArray *nodes;              /* TNode; [0] the root */
-    GString *text;              /* every line, one after the other */
-    size_t out_len;             /* what render will write */
+    GString *text;              /* the output */
+    GArray *lines;              /* size_t: where each line starts (a text may hold a newline) */
+    guint pos[TREE_DEPTH];      /* the latest line at each depth (its index in lines) */
+    bool has[TREE_DEPTH];       /* the latest node above has a child at this depth */
 } Tree;
 
 static void
-tree_init(Tree *t)
+tree_init(Tree *t, GString *out)
 {
-    t->nodes = g_array_sized_new(FALSE, TRUE, sizeof(TNode), 1024);
-    t->text = g_string_sized_new(4096);
-    t->out_len = 0;
-    TNode root = {0};
-    g_array_append_val(t->nodes, root);
+    memset(t, 0, sizeof *t);
+    t->text = out;
+    t->lines = g_array_sized_new(FALSE, FALSE, sizeof(size_t), 1024);
 }
 
 static void
 tree_clear(Tree *t)
 {
-    g_array_unref(t->nodes);
-    g_string_free(t->text, TRUE);
+    g_array_unref(t->lines);
 }
 
-/* Makes the text appended to t->text since `start` a child line of `parent`. */
-static guint32
-add_line(Tree *t, guint32 parent, size_t start)
+/* A node at depth d gets a next sibling: its line (number `first`) and its
+ * subtree's lines, the ones after it, show the branch going on. */
+static void
+tree_continue(Tree *t, unsigned d, guint first)
 {
-    guint32 i = t->nodes->len;
-    TNode *p = &g_array_index(t->nodes, TNode, parent);
-    TNode n = {.off = start, .len = (guint32)(t->text->len - start), .depth = p->depth + 1};
-    if (p->last != 0)
-        g_array_index(t->nodes, TNode, p->last).next = i;
-    else
-        p->first = i;
-    p->last = i;
-    /* "|   " per level above, then "|-- " or "`-- ", the text and a newline */
-    t->out_len += 4 * (size_t)n.depth + n.len + 1;
-    g_array_append_val(t->nodes, n);
-    return i;
+    char *s = t->text->str;
+    const size_t *at = (const size_t *)(void *)t->lines->data;
+    size_t col = 4 * (size_t)(d - 1);
+    memcpy(s + at[first] + col, "|-- ", 4);
+    for (guint i = first + 1; i < t->lines->len; i++)
+        memcpy(s + at[i] + col, "|   ", 4);
+}
+
+/* Starts a child line of `parent` (a depth); the writer appends its text to
+ * t->text, then line_end.  Returns the new node. */
+static guint32
+line_begin(Tree *t, guint32 parent)
+{
+    unsigned d = parent + 1;
+    g_assert(d < TREE_DEPTH - 1);
+    if (t->has[d])
+        tree_continue(t, d, t->pos[d]);
+    size_t start = t->text->len;
+    t->pos[d] = t->lines->len;
+    g_array_append_val(t->lines, start);
+    t->has[d] = true;
+    t->has[d + 1] = false;
+    for (unsigned j = 1; j < d; j++)
+        rs_topo_put_len(t->text, "    ", 4);
+    rs_topo_put_len(t->text, "`-- ", 4);
+    return d;
+}
+
+static void
+line_end(Tree *t)
+{
+    rs_topo_putc(t->text, '\n');
 }
 
 /* Adds a child line of fixed text. */
 static guint32
 add(Tree *t, guint32 parent, const char *text)
 {
-    size_t start = t->text->len;
+    guint32 n = line_begin(t, parent);
     rs_topo_put(t->text, text);
-    return add_line(t, parent, start);
+    line_end(t);
+    return n;
 }
 
 /* Adds a child line, printf'd (for the lines there are few of). */
 G_GNUC_PRINTF(3, 4) static guint32
 addf(Tree *t, guint32 parent, const char *fmt, ...)
 {
-    size_t start = t->text->len;
+    guint32 n = line_begin(t, parent);
     va_list ap;
     va_start(ap, fmt);
     g_string_append_vprintf(t->text, fmt, ap);
     va_end(ap);
-    return add_line(t, parent, start);
-}
-
-/* Renders a tree with ASCII branches (like `tree --charset=ascii`). */
-static void
-render(GString *out, const Tree *t, guint32 node, GString *prefix)
-{
-    const TNode *nodes = (const TNode *)(void *)t->nodes->data;
-    for (guint32 c = nodes[node].first; c != 0; c = nodes[c].next) {
-        bool last = nodes[c].next == 0;
-        rs_topo_put_len(out, prefix->str, prefix->len);
-        rs_topo_put_len(out, last ? "`-- " : "|-- ", 4);
-        rs_topo_put_len(out, t->text->str + nodes[c].off, nodes[c].len);
-        rs_topo_putc(out, '\n');
-        if (nodes[c].first != 0) {
-            size_t len = prefix->len;
-            rs_topo_put_len(prefix, last ? "    " : "|   ", 4);
-            render(out, t, c, prefix);
-            g_string_truncate(prefix, len);
-        }
-    }
+    line_end(t);
+    return n;
 }
 
 /* R40-R44: the namespace's network policies (the truth), each with its
@@ -327,7 +327,7 @@ policy_tree(Tree *t, guint32 n, RsWorld *w, const RsTopoNs *b)
                           p->n_eg, p->n_eg == 1 ? "" : "s");
         /* the namespace's own pods (its bucket), not every pod of the world
          * once per policy: that was quadratic on rahti-2 (issue 14) */
-        size_t start = t->text->len;
+        line_begin(t, pn);
         rs_topo_put(t->text, "selects:");
         unsigned count = 0;
         for (unsigned k = 0; k < b->pods->len; k++) {
@@ -339,7 +339,7 @@ policy_tree(Tree *t, guint32 n, RsWorld *w, const RsTopoNs *b)
         }
         if (count == 0)
             rs_topo_put(t->text, " no pod");
-        add_line(t, pn, start);
+        line_end(t);
     }
 }
 
@@ -349,10 +349,10 @@ namespace_tree(Tree *t, RsWorld *w, const RsTopoNs *b)
 {
     char ip[16], buf[32];
     const RsNamespace *ns = b->ns;
-    size_t start = t->text->len;
+    guint32 n = line_begin(t, 0);
     append_all(t->text, "namespace ", ns->name, "  egress ", rs_ipv4_format(ns->egress_ip, ip),
                ns->dedicated_egress ? " (dedicated, R33)" : " (shared, R32)", NULL);
-    guint32 n = add_line(t, 0, start);
+    line_end(t);
     for (unsigned i = 0; i < b->workloads->len; i++) {
         const RsWorkload *wl = b->workloads->pdata[i];
         guint32 d = addf(t, n, "deployment %s  %u replica%s", wl->name, wl->replicas,
@@ -361,41 +361,41 @@ namespace_tree(Tree *t, RsWorld *w, const RsTopoNs *b)
             const RsPod *p = k < wl->old->len ? wl->old->pdata[k] : wl->pods->pdata[k - wl->old->len];
             if (p->state == RS_POD_GONE)
                 continue;
-            start = t->text->len;
+            line_begin(t, d);
             pod_text(t->text, p);
-            add_line(t, d, start);
+            line_end(t);
         }
     }
     for (unsigned i = 0; i < b->bare->len; i++) {
         const RsPod *p = b->bare->pdata[i];
-        start = t->text->len;
+        line_begin(t, n);
         pod_text(t->text, p);
         rs_topo_put(t->text, "  (bare pod, R8)");
-        add_line(t, n, start);
+        line_end(t);
     }
     for (unsigned i = 0; i < rs_namespace_n_services(ns); i++) {
         const RsService *svc = rs_namespace_service_nth(ns, i);
-        start = t->text->len;
+        guint32 sn = line_begin(t, n);
         service_text(t->text, svc);
-        guint32 sn = add_line(t, n, start);
+        line_end(t);
         for (unsigned k = 0; k < svc->def->n_ports; k++) {
-            start = t->text->len;
+            line_begin(t, sn);
             endpoints_text(t->text, svc, k);
-            add_line(t, sn, start);
+            line_end(t);
         }
         if (svc->pending.length > 0) {
             const RsSvcView *next = g_queue_peek_head((GQueue *)&svc->pending);
-            start = t->text->len;
+            line_begin(t, sn);
             append_all(t->text, "the data plane lags the truth: next update at ",
                        rs_duration_format(next->made + w->par.endpoint_delay, buf), " (R15)", NULL);
-            add_line(t, sn, start);
+            line_end(t);
         }
     }
     for (unsigned i = 0; i < b->routes->len; i++) {
         const RsRoute *r = b->routes->pdata[i];
-        start = t->text->len;
+        line_begin(t, n);
         route_text(t->text, w, r);
-        add_line(t, n, start);
+        line_end(t);
     }
     policy_tree(t, n, w, b);
 }
@@ -410,9 +410,9 @@ router_tree(Tree *t, guint32 vip, const RsTopo *topo)
         return;                 /* no route ever: the replicas have nothing to show */
     for (unsigned i = 0; i < w->n_replicas; i++) {
         const RsReplica *rep = &w->replicas[i];
-        size_t start = t->text->len;
+        guint32 rn = line_begin(t, vip);
         rs_replica_text(t->text, rep);
-        guint32 rn = add_line(t, vip, start);
+        line_end(t);
         const RsRtConfig *cfg = rs_replica_config(rep);
         if (cfg == NULL || !rep->up)
             continue;
@@ -423,9 +423,9 @@ router_tree(Tree *t, guint32 vip, const RsTopo *topo)
                 RsRouteDiff d;
                 if (!r->admitted || !rs_route_diff(topo, cfg, r, &d))
                     continue;
-                start = t->text->len;
+                line_begin(t, rn);
                 rs_route_diff_text(t->text, rep, &d);
-                add_line(t, rn, start);
+                line_end(t);
             }
         }
         /* Routes it still serves that are removed or no longer admitted. */
@@ -435,13 +435,13 @@ router_tree(Tree *t, guint32 vip, const RsTopo *topo)
                 continue;
             char tb[32];
             rs_time_t next = rs_replica_next_reload(rep);
-            start = t->text->len;
+            line_begin(t, rn);
             g_string_append_printf(t->text, "route %s is %s but still loaded", r->full,
                                    r->removed ? "removed" : "no longer admitted");
             if (next != RS_TIME_NEVER)
                 g_string_append_printf(t->text, " until the reload at %s", rs_duration_format(next, tb));
             rs_topo_put(t->text, " (R28)");
-            add_line(t, rn, start);
+            line_end(t);
         }
     }
 }
@@ -476,7 +476,7 @@ topology_text(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
     RsTopo topo;
     rs_topo_gather(&topo, w);
     Tree t;
-    tree_init(&t);
+    tree_init(&t, out);
     addf(&t, 0, "pod network %s, service network %s, DNS %s (%s)",
          cidr(pr->pod_net, pr->pod_prefix, n1), cidr(pr->service_net, pr->service_prefix, n2),
          rs_ipv4_format(pr->par.dns_server, ip), pr->cluster_domain);
@@ -488,16 +488,10 @@ topology_text(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
     for (unsigned i = 0; i < topo.n_ns; i++)
         namespace_tree(&t, w, &topo.ns[i]);
     for (unsigned i = 0; i < sc->n_hosts; i++) {
-        size_t start = t.text->len;
+        line_begin(&t, 0);
         host_text(t.text, &sc->hosts[i]);
-        add_line(&t, 0, start);
+        line_end(&t);
     }
-    /* the output grows once, to its final length, not by doubling */
-    size_t len = out->len;
-    g_string_set_size(out, len + t.out_len);
-    g_string_truncate(out, len);
-    g_autoptr(GString) prefix = g_string_new(NULL);
-    render(out, &t, 0, prefix);
     tree_clear(&t);
     rs_topo_clear(&topo);
 }
