@@ -202,6 +202,35 @@ test_urls(void)
     }
 }
 
+/* The values both profiles share (network-model.md, "Platform profiles" and
+ * the rahti-2 additions): every one of them, so a changed constant in
+ * profile.c fails here even when no behaviour test happens to use the
+ * default (the R30 and R47 constants once survived every other test). */
+static void
+check_common(const RsProfile *p)
+{
+    CU_ASSERT_EQUAL(p->pod_net, IP4(10, 128, 0, 0));
+    CU_ASSERT_EQUAL(p->pod_prefix, 14);
+    CU_ASSERT_EQUAL(p->service_net, IP4(172, 30, 0, 0));
+    CU_ASSERT_EQUAL(p->service_prefix, 16);
+    CU_ASSERT_EQUAL(p->par.dns_server, IP4(172, 30, 0, 10));
+    CU_ASSERT_STRING_EQUAL(p->cluster_domain, "cluster.local");
+    CU_ASSERT_EQUAL(p->n_egress_pool, 0);
+    CU_ASSERT_EQUAL(p->router_replicas, 2);
+    CU_ASSERT_EQUAL(p->par.reload_interval, 5 * RS_SEC);
+    CU_ASSERT_EQUAL(p->par.endpoint_delay, 1 * RS_SEC);         /* R15 */
+    CU_ASSERT_EQUAL(p->par.failure_detection, 40 * RS_SEC);     /* R7 */
+    CU_ASSERT_EQUAL(p->par.router_failover, 3 * RS_SEC);        /* R30 */
+    CU_ASSERT_EQUAL(p->par.connect_timeout, 10 * RS_SEC);       /* R38 */
+    CU_ASSERT_EQUAL(p->par.route_timeout, 30 * RS_SEC);         /* R31 */
+    CU_ASSERT_EQUAL(p->par.latency_cluster, 200 * RS_US);
+    CU_ASSERT_EQUAL(p->par.latency_internet, 10 * RS_MS);
+    CU_ASSERT_EQUAL(p->par.latency_router, 100 * RS_US);
+    CU_ASSERT_EQUAL(p->policy_delay, 1 * RS_SEC);               /* R47 */
+    CU_ASSERT_EQUAL(p->node_net, IP4(192, 168, 0, 0));          /* R45, R49 */
+    CU_ASSERT_EQUAL(p->node_prefix, 16);
+}
+
 /* Built-in profiles carry the table's values. */
 static void
 test_profiles(void)
@@ -221,6 +250,11 @@ test_profiles(void)
     CU_ASSERT_EQUAL(p.n_whitelist_annotations, 1);
     CU_ASSERT_EQUAL(p.par.failure_detection, 40 * RS_SEC);
     CU_ASSERT_EQUAL(p.par.latency_cluster, 200 * RS_US);
+    CU_ASSERT_EQUAL(p.isolation, RS_ISOLATION_MULTITENANT);    /* R39 */
+    CU_ASSERT_EQUAL(p.dns_target_port, 53);
+    CU_ASSERT_EQUAL(p.lb_port_min, 0);                          /* R48: none */
+    CU_ASSERT_EQUAL(p.lb_port_max, 0);
+    check_common(&p);
     rs_profile_clear(&p);
     CU_ASSERT_FATAL(rs_profile_builtin("rahti-2", &p));
     CU_ASSERT_STRING_EQUAL(p.app_domain, "2.rahtiapp.fi");
@@ -231,6 +265,11 @@ test_profiles(void)
     CU_ASSERT_EQUAL(p.n_whitelist_annotations, 2);
     CU_ASSERT_STRING_EQUAL(p.whitelist_annotations[1], "haproxy.router.openshift.io/ip_allowlist");
     CU_ASSERT_EQUAL(p.router_replicas, 2);
+    CU_ASSERT_EQUAL(p.isolation, RS_ISOLATION_POLICY);         /* R40 */
+    CU_ASSERT_EQUAL(p.dns_target_port, 5353);                   /* R46 */
+    CU_ASSERT_EQUAL(p.lb_port_min, 30000);                      /* R48 */
+    CU_ASSERT_EQUAL(p.lb_port_max, 35000);
+    check_common(&p);
     rs_profile_clear(&p);
 }
 

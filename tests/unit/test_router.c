@@ -353,6 +353,34 @@ test_failover(void)
     rs_result_free(r);
 }
 
+/* R30: the VIP leaves a failed replica router_failover (3 s, the profile's
+ * default) after it failed: connections opened at 12.9 s still land on it
+ * and are lost, from 13.1 s none are (a longer failover loses them at
+ * 13.1 s too, a shorter one none at 12.9 s). */
+static void
+test_failover_time(void)
+{
+    g_autoptr(RsSim) sim = fx_sim(EDGE("\"rahti-1\"", "", ", \"events\": [{\"at\": \"10s\", \"router_down\": 0}]"), 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+    g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func((GDestroyNotify)rs_result_free);
+    g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func((GDestroyNotify)rs_result_free);
+    fx_run_to(sim, 12900 * RS_MS);
+    for (unsigned i = 0; i < 40; i++)
+        fx_send(sim, "curl", false, "http://web.rahtiapp.fi/", NULL, false, before);
+    fx_run_to(sim, 13100 * RS_MS);
+    for (unsigned i = 0; i < 40; i++)
+        fx_send(sim, "curl", false, "http://web.rahtiapp.fi/", NULL, false, after);
+    fx_wait(sim, before, 40);
+    fx_wait(sim, after, 40);
+    unsigned lost[2] = {0, 0};
+    for (unsigned i = 0; i < 40; i++) {
+        lost[0] += ((const RsResult *)before->pdata[i])->outcome == RS_OUTCOME_TIMEOUT;
+        lost[1] += ((const RsResult *)after->pdata[i])->outcome == RS_OUTCOME_TIMEOUT;
+    }
+    CU_ASSERT(lost[0] > 5 && lost[0] < 35);
+    CU_ASSERT_EQUAL(lost[1], 0);
+}
+
 /* R31: slower than the route timeout: 504; the annotation raises it. */
 static void
 test_route_timeout(void)
@@ -424,6 +452,7 @@ main(void)
         {"alternate backends and weights (R20, R26)", test_weights},
         {"dead server: retries, redispatch, health checks (R29)", test_dead_server},
         {"replica failure and failover (R30)", test_failover},
+        {"failover after router_failover, 3 s (R30)", test_failover_time},
         {"route timeout: 504, annotation (R31)", test_route_timeout},
         {"egress IPs, the pool, hosts' allow lists, R35 (R32, R33, R36)", test_egress_and_hosts},
         CU_TEST_INFO_NULL,
