@@ -41,6 +41,12 @@ void rs_hist_add(RsHist *h, int64_t v);
 /* Adds every value of `src` (same sub_bits) to `dst`. */
 void rs_hist_merge(RsHist *dst, const RsHist *src);
 
+/* Adds counts[k] values in bucket first + k for k < n (a histogram kept
+ * elsewhere in another form, same sub_bits); min and max are the smallest
+ * and largest of them.  Nothing is added when every count is 0. */
+void rs_hist_add_run(RsHist *h, unsigned first, const uint32_t *counts, unsigned n, int64_t min,
+                     int64_t max);
+
 /* The value at rank ceil(q * count) (nearest rank), as the middle of its
  * bucket clamped to [min, max]; q = 1 gives the exact max.  0 when empty. */
 int64_t rs_hist_quantile(const RsHist *h, double q);

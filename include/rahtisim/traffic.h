@@ -107,6 +107,10 @@ void rs_traffic_start(RsTraffic *tr);
 const RsTrafficWindow *rs_traffic_watch(RsTraffic *tr, const char *name, rs_time_t start,
                                         rs_time_t end);
 
+/* Requests sent and ok answers, summed over every source (without
+ * rs_traffic_stats' bookkeeping: for `bench requests`). */
+void rs_traffic_totals(const RsTraffic *tr, uint64_t *sent, uint64_t *ok);
+
 /* Requests sent and not yet answered. */
 unsigned rs_traffic_in_flight(const RsTraffic *tr);
 /* Per-arrival records allocated (grows with requests in flight at once only). */

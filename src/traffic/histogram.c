@@ -134,6 +134,29 @@ rs_hist_merge(RsHist *dst, const RsHist *src)
     dst->count += src->count;
 }
 
+/* Adds counts[k] values in bucket first + k (k < n), whose smallest and
+ * largest are min and max; see histogram.h. */
+void
+rs_hist_add_run(RsHist *h, unsigned first, const uint32_t *counts, unsigned n, int64_t min,
+                int64_t max)
+{
+    uint64_t total = 0;
+    for (unsigned k = 0; k < n; k++) {
+        if (counts[k] == 0)
+            continue;
+        make_room(h, first + k);
+        h->counts[first + k - h->base] += counts[k];
+        total += counts[k];
+    }
+    if (total == 0)
+        return;
+    if (h->count == 0 || min < h->min)
+        h->min = min;
+    if (h->count == 0 || max > h->max)
+        h->max = max;
+    h->count += total;
+}
+
 /* The nearest-rank quantile; see histogram.h. */
 int64_t
 rs_hist_quantile(const RsHist *h, double q)

@@ -37,6 +37,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdalign.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rahtisim/traffic.h"
@@ -60,21 +62,64 @@ typedef struct {
     unsigned slot;
 } PodRef;
 
+/* The ok answers of one source in one time bucket (by send time), kept in
+ * one cache line while the run goes (issue 14): with 10^4 sources each one
+ * answers a request every ~0.5 s, so everything it touches per answer is
+ * cold, and the public layout (traffic.h) spreads one answer over a dozen
+ * cache lines (the bucket's outcomes, its latency histogram and the
+ * histogram's counters, the target's and the pod's per-bucket arrays, their
+ * records).  The cells are added into the public records by flush() before
+ * anyone reads them; every other answer (not ok, or from a pod or to a
+ * target other than the source's first) goes to the public records
+ * directly, as before. */
+enum { CELL_COUNTS = 8, CELL_SPILLED = 0xffff };
+typedef struct {
+    uint32_t ok;                /* ok answers: bucket_outcomes[b][OK], the latency count */
+    uint32_t t_ok;              /* of those, sent to the source's first target (t0) */
+    uint32_t p_ok;              /* of those, served by the source's first pod (p0) */
+    uint16_t first;             /* 1 + the latency bucket (RS_HIST_COARSE) of counts[0];
+                                 * 0: none yet; CELL_SPILLED: the latencies are in spill[b] */
+    uint16_t unused;
+    int64_t min, max;           /* of the latencies in counts[] */
+    uint32_t counts[CELL_COUNTS];
+} Cell;
+
+G_STATIC_ASSERT(sizeof(Cell) == 64);
+
+/* A source.  The fields an arrival and its answer read come first and fill
+ * the first three cache lines (the array is aligned to 64); the rest is
+ * read when a source is set up, on the slow paths and at the end. */
 struct Source {
+    alignas(64) RsRng rng;      /* arrivals: "traffic:<name>" */
     RsTraffic *tr;
-    const RsTrafficSpec *spec;
-    RsTrafficStats *stats;
-    RsRng rng;                  /* arrivals: "traffic:<name>" */
-    char stream[300];           /* the requester stream: "traffic/<name>" */
-    RsSimRequester rq;          /* that requester, resolved once */
+    Cell *cells;                /* n_buckets, aligned to 64 */
+    const char *t0;             /* the interned name of the first target (its pod), or NULL */
+    const char *p0;             /* the interned name of the first pod that answered, or NULL */
+    rs_time_t bucket;           /* = stats->bucket */
     rs_time_t stop;             /* no arrival at or after this */
+    double gap_mean;            /* Poisson: 1e9 / rate, the mean gap in ns */
     uint64_t k;                 /* arrivals so far */
-    unsigned next_client;
     uint64_t client_base;       /* its client k is client client_base + k of the requester */
+    uint64_t sent;              /* requests sent (stats->sent after flush) */
+    unsigned next_client;
+    unsigned clients;           /* = spec->clients */
+    unsigned n_buckets;         /* = stats->n_buckets */
+    unsigned n_windows;         /* = windows->len */
+    const RsTrafficSpec *spec;
+    bool constant;              /* constant arrivals, not Poisson */
+    RsHist latency;             /* ok answers, RS_HIST_FINE (merged into stats->latency) */
+    /* cold */
+    RsTrafficStats *stats;
+    RsTrafficTarget *t0_rec;    /* t0's record */
+    RsTrafficPod *p0_rec;       /* p0's record (index 0 of stats->pods until sorted) */
+    RsHist *spill;              /* n_buckets RS_HIST_COARSE, for cells whose latencies
+                                 * did not fit (NULL: none yet) */
     PodRef *refs;               /* interned "ns/pod" -> its records: open addressing */
     unsigned refs_cap;          /* a power of two (0: none yet) */
     unsigned refs_len;
     GPtrArray *windows;         /* RsTrafficWindow * (owned) */
+    char stream[300];           /* the requester stream: "traffic/<name>" */
+    RsSimRequester rq;          /* that requester, resolved once */
 };
 
 struct RsTraffic {
@@ -123,11 +168,20 @@ stats_new(const RsTrafficSpec *spec, rs_time_t end)
     s->n_buckets = (unsigned)((end + s->bucket - 1) / s->bucket);
     if (s->n_buckets == 0)
         s->n_buckets = 1;
+    /* bucket_outcomes and bucket_latency: on first use (stats_buckets) */
+    return s;
+}
+
+/* Allocates a statistics record's per-bucket arrays if they are not yet. */
+static void
+stats_buckets(RsTrafficStats *s)
+{
+    if (s->bucket_outcomes != NULL)
+        return;
     s->bucket_outcomes = g_malloc0_n(s->n_buckets, sizeof *s->bucket_outcomes);
     s->bucket_latency = g_new(RsHist, s->n_buckets);
     for (unsigned i = 0; i < s->n_buckets; i++)
         rs_hist_init(&s->bucket_latency[i], RS_HIST_COARSE);
-    return s;
 }
 
 /* Frees one source's statistics. */
@@ -154,7 +208,7 @@ rs_traffic_stats_free(RsTrafficStats *s)
     g_ptr_array_unref(s->targets);
     g_ptr_array_unref(s->idle_pods);
     rs_hist_clear(&s->latency);
-    for (unsigned i = 0; i < s->n_buckets; i++)
+    for (unsigned i = 0; s->bucket_latency != NULL && i < s->n_buckets; i++)
         rs_hist_clear(&s->bucket_latency[i]);
     g_free(s->bucket_latency);
     g_free(s->bucket_outcomes);
@@ -173,6 +227,55 @@ rs_traffic_stats_answered(const RsTrafficStats *s)
 }
 
 static void window_free(gpointer p);
+
+/* `size` zeroed bytes aligned to a cache line (64); free() frees them. */
+static void *
+aligned_zero(size_t size)
+{
+    void *p = NULL;
+    size = (size + 63) & ~(size_t)63;
+    if (posix_memalign(&p, 64, size) != 0)
+        g_error("traffic: out of memory (%zu bytes)", size);
+    memset(p, 0, size);
+    return p;
+}
+
+/* Adds a source's cells and running totals into its public statistics
+ * (traffic.h) and empties the cells: call before anyone reads them.  Any
+ * number of times: what is added is emptied. */
+static void
+flush(Source *s)
+{
+    RsTrafficStats *st = s->stats;
+    st->sent = s->sent;
+    rs_hist_merge(&st->latency, &s->latency);
+    rs_hist_clear(&s->latency);
+    stats_buckets(st);
+    for (unsigned b = 0; b < s->n_buckets; b++) {
+        Cell *c = &s->cells[b];
+        if (c->ok == 0 && c->first == 0)
+            continue;
+        st->outcomes[RS_OUTCOME_OK] += c->ok;
+        st->bucket_outcomes[b][RS_OUTCOME_OK] += c->ok;
+        if (s->t0_rec != NULL) {
+            s->t0_rec->sent += c->t_ok;
+            s->t0_rec->outcomes[RS_OUTCOME_OK] += c->t_ok;
+            s->t0_rec->sent_bucket[b] += c->t_ok;
+        }
+        if (s->p0_rec != NULL) {
+            s->p0_rec->served += c->p_ok;
+            s->p0_rec->ok += c->p_ok;
+            s->p0_rec->per_bucket[b] += c->p_ok;
+        }
+        if (c->first == CELL_SPILLED) {
+            rs_hist_merge(&st->bucket_latency[b], &s->spill[b]);
+            rs_hist_clear(&s->spill[b]);
+        } else if (c->first != 0) {
+            rs_hist_add_run(&st->bucket_latency[b], c->first - 1u, c->counts, CELL_COUNTS, c->min, c->max);
+        }
+        memset(c, 0, sizeof *c);
+    }
+}
 
 /* Sets up the sources; see traffic.h. */
 RsTraffic *
@@ -194,7 +297,7 @@ rs_traffic_new(RsSim *sim, const RsScenario *sc, rs_time_t end, GError **error)
     tr->eng = rs_sim_engine(sim);
     tr->blocks = g_ptr_array_new_with_free_func(g_free);
     tr->n_sources = sc->n_traffic;
-    tr->sources = g_new0(Source, sc->n_traffic ? sc->n_traffic : 1);
+    tr->sources = aligned_zero((sc->n_traffic ? sc->n_traffic : 1) * sizeof(Source));
     uint64_t next_base = 1;     /* client 0 is the probes' (rs_sim_request) */
     for (unsigned i = 0; i < sc->n_traffic; i++) {
         Source *s = &tr->sources[i];
@@ -211,6 +314,13 @@ rs_traffic_new(RsSim *sim, const RsScenario *sc, rs_time_t end, GError **error)
         rs_sim_requester_init(sim, &s->rq, &t->from, s->stream);
         s->stop = MIN(t->stop, end);
         s->windows = g_ptr_array_new_with_free_func(window_free);
+        s->bucket = s->stats->bucket;
+        s->n_buckets = s->stats->n_buckets;
+        s->cells = aligned_zero(s->n_buckets * sizeof(Cell));
+        s->clients = t->clients;
+        s->constant = t->arrivals == RS_ARRIVALS_CONSTANT;
+        s->gap_mean = 1e9 / t->rate;
+        rs_hist_init(&s->latency, RS_HIST_FINE);
     }
     return tr;
 }
@@ -227,8 +337,13 @@ rs_traffic_free(RsTraffic *tr)
             rs_traffic_stats_free(s->stats);
         g_free(s->refs);
         g_ptr_array_unref(s->windows);
+        free(s->cells);
+        for (unsigned b = 0; s->spill != NULL && b < s->n_buckets; b++)
+            rs_hist_clear(&s->spill[b]);
+        g_free(s->spill);
+        rs_hist_clear(&s->latency);
     }
-    g_free(tr->sources);
+    free(tr->sources);
     g_ptr_array_unref(tr->blocks);
     g_free(tr);
 }
@@ -267,6 +382,7 @@ rs_traffic_watch(RsTraffic *tr, const char *name, rs_time_t start, rs_time_t end
     rs_hist_init(&w->latency, RS_HIST_FINE);
     w->pod_ok = g_array_new(FALSE, TRUE, sizeof(uint64_t));
     g_ptr_array_add(s->windows, w);
+    s->n_windows = s->windows->len;
     return w;
 }
 
@@ -275,7 +391,24 @@ const RsTrafficStats *
 rs_traffic_stats(const RsTraffic *tr, const char *name)
 {
     Source *s = find_source(tr, name);
-    return s != NULL ? s->stats : NULL;
+    if (s == NULL)
+        return NULL;
+    flush(s);
+    return s->stats;
+}
+
+/* Requests sent and ok answers of every source; see traffic.h. */
+void
+rs_traffic_totals(const RsTraffic *tr, uint64_t *sent, uint64_t *ok)
+{
+    *sent = *ok = 0;
+    for (unsigned i = 0; i < tr->n_sources; i++) {
+        const Source *s = &tr->sources[i];
+        *sent += s->sent;
+        *ok += s->stats->outcomes[RS_OUTCOME_OK];
+        for (unsigned b = 0; b < s->n_buckets; b++)
+            *ok += s->cells[b].ok;
+    }
 }
 
 unsigned
@@ -365,6 +498,10 @@ pod_slot(Source *s, PodRef *r, const char *pod)
     }
     p->per_bucket = g_new0(uint32_t, st->n_buckets);
     g_ptr_array_add(st->pods, p);
+    if (st->pods->len == 1) {   /* slot 0: counted in the cells when ok */
+        s->p0 = pod;
+        s->p0_rec = p;
+    }
     r->slot = st->pods->len;
     return st->pods->len - 1;
 }
@@ -383,46 +520,97 @@ target_of(Source *s, PodRef *r, const char *pod)
     t->sent_bucket = g_new0(uint32_t, st->n_buckets);
     t->bad_bucket = g_new0(uint32_t, st->n_buckets);
     g_ptr_array_add(st->targets, t);
+    if (st->targets->len == 1) {        /* counted in the cells when ok */
+        s->t0 = pod;
+        s->t0_rec = t;
+    }
     r->target = t;
     return t;
 }
 
-/* The pipeline's answer to one arrival: count it, forget it. */
+/* Adds an ok answer's latency to its cell (b: the cell's bucket), or to the
+ * source's spill histogram once the cell's counters do not cover it. */
+static void
+cell_latency(Source *s, Cell *c, unsigned b, int64_t v)
+{
+    if (v < 0)                  /* as rs_hist_add */
+        v = 0;
+    unsigned i = rs_hist_index(RS_HIST_COARSE, v);
+    if (c->first != CELL_SPILLED) {
+        if (c->first == 0) {
+            c->first = (uint16_t)((i > CELL_COUNTS / 2 - 1 ? i - (CELL_COUNTS / 2 - 1) : 0) + 1);
+            c->min = c->max = v;
+        }
+        unsigned base = c->first - 1u;
+        if (i >= base && i - base < CELL_COUNTS) {
+            c->counts[i - base]++;
+            c->min = MIN(c->min, v);
+            c->max = MAX(c->max, v);
+            return;
+        }
+        if (s->spill == NULL) {
+            s->spill = g_new(RsHist, s->n_buckets);
+            for (unsigned k = 0; k < s->n_buckets; k++)
+                rs_hist_init(&s->spill[k], RS_HIST_COARSE);
+        }
+        rs_hist_add_run(&s->spill[b], base, c->counts, CELL_COUNTS, c->min, c->max);
+        c->first = CELL_SPILLED;
+    }
+    rs_hist_add(&s->spill[b], v);
+}
+
+/* The pipeline's answer to one arrival: count it, forget it.  An ok answer
+ * to and from the source's first pod touches only the source's first cache
+ * lines, its cell and the latency histogram's counter (issue 14). */
 static void
 answered(RsSim *sim, const RsResult *res, void *data)
 {
     Arrival *a = data;
     Source *s = a->src;
     RsTraffic *tr = s->tr;
-    RsTrafficStats *st = s->stats;
     bool ok = res->outcome == RS_OUTCOME_OK;
-    unsigned b = (unsigned)MIN((uint64_t)(res->started / st->bucket), (uint64_t)st->n_buckets - 1);
-    st->outcomes[res->outcome]++;
-    st->bucket_outcomes[b][res->outcome]++;
+    unsigned b = (unsigned)MIN((uint64_t)(res->started / s->bucket), (uint64_t)s->n_buckets - 1);
+    Cell *c = &s->cells[b];
+    RsTrafficStats *st = s->stats;
+    if (ok) {
+        c->ok++;
+    } else {
+        stats_buckets(st);
+        st->outcomes[res->outcome]++;
+        st->bucket_outcomes[b][res->outcome]++;
+    }
     PodRef *r = NULL;
     if (res->to_pod != NULL) {
-        r = pod_ref(s, res->to_pod);
-        RsTrafficTarget *t = target_of(s, r, res->to_pod);
-        t->sent++;
-        t->outcomes[res->outcome]++;
-        t->sent_bucket[b]++;
-        t->bad_bucket[b] += !ok;
+        if (ok && res->to_pod == s->t0) {
+            c->t_ok++;
+        } else {
+            r = pod_ref(s, res->to_pod);
+            RsTrafficTarget *t = target_of(s, r, res->to_pod);
+            t->sent++;
+            t->outcomes[res->outcome]++;
+            t->sent_bucket[b]++;
+            t->bad_bucket[b] += !ok;
+        }
     }
-    unsigned slot = 0;
+    unsigned slot = 0;          /* p0's */
     if (res->pod != NULL) {
-        if (r == NULL || res->pod != res->to_pod)
-            r = pod_ref(s, res->pod);
-        slot = pod_slot(s, r, res->pod);
-        RsTrafficPod *p = st->pods->pdata[slot];
-        p->served++;
-        p->ok += ok;
-        p->per_bucket[b]++;
+        if (ok && res->pod == s->p0) {
+            c->p_ok++;
+        } else {
+            if (r == NULL || res->pod != res->to_pod)
+                r = pod_ref(s, res->pod);
+            slot = pod_slot(s, r, res->pod);
+            RsTrafficPod *p = st->pods->pdata[slot];
+            p->served++;
+            p->ok += ok;
+            p->per_bucket[b]++;
+        }
     }
     if (ok) {
-        rs_hist_add(&st->latency, res->latency);
-        rs_hist_add(&st->bucket_latency[b], res->latency);
+        rs_hist_add(&s->latency, res->latency);
+        cell_latency(s, c, b, res->latency);
     }
-    for (unsigned i = 0; i < s->windows->len; i++) {
+    for (unsigned i = 0; i < s->n_windows; i++) {
         RsTrafficWindow *w = s->windows->pdata[i];
         if (res->started < w->start || res->started >= w->end)
             continue;
@@ -458,10 +646,10 @@ static void
 schedule_next(Source *s, rs_time_t now)
 {
     rs_time_t at;
-    if (s->spec->arrivals == RS_ARRIVALS_CONSTANT) {
+    if (s->constant) {
         at = constant_time(s, s->k);
     } else {
-        double gap = rs_rng_exponential(&s->rng, 1e9 / s->spec->rate);
+        double gap = rs_rng_exponential(&s->rng, s->gap_mean);
         at = gap >= (double)(RS_TIME_NEVER - now) ? RS_TIME_NEVER : now + (rs_time_t)llround(gap);
     }
     if (at < s->stop)
@@ -477,10 +665,10 @@ ev_arrival(RsEngine *eng, void *obj, uint64_t arg)
     Arrival *a = arrival_get(tr);
     a->src = s;
     a->client = s->next_client;
-    if (++s->next_client >= s->spec->clients)
+    if (++s->next_client >= s->clients)
         s->next_client = 0;
     s->k++;
-    s->stats->sent++;
+    s->sent++;
     tr->in_flight++;
     rs_sim_request_as(tr->sim, &s->rq, &s->spec->to, s->client_base + a->client, false, answered, a);
     schedule_next(s, rs_engine_now(eng));
@@ -649,6 +837,7 @@ rs_traffic_take(RsTraffic *tr, unsigned *n)
     RsTrafficStats **out = g_new0(RsTrafficStats *, tr->n_sources + 1);
     g_autoptr(GHashTable) idx = pods_by_label(rs_sim_world(tr->sim));
     for (unsigned i = 0; i < tr->n_sources; i++) {
+        flush(&tr->sources[i]);
         out[i] = tr->sources[i].stats;
         g_ptr_array_sort(out[i]->pods, cmp_pod);
         g_ptr_array_sort(out[i]->targets, cmp_target);
