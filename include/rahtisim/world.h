@@ -489,9 +489,13 @@ typedef struct {
  * lookup tables below the "private" line are src/world's own: other layers
  * use the lookups and the iterators declared after the struct (review keeps
  * this; tests/layers.sh checks includes and calls, not field reads). */
-/* Entries of rs_world_rng's direct-mapped cache (a power of two): the request
- * pipeline asks for two streams per request (issue 14). */
-#define RS_STREAM_CACHE 16384
+/* Entries of rs_world_rng's direct-mapped cache at first (a power of two):
+ * the request pipeline asks for two streams per request (issue 14); the
+ * cache grows with the streams (twice as many entries, up to
+ * RS_STREAM_CACHE_MAX), so that 10^4 traffic sources do not evict each
+ * other's. */
+#define RS_STREAM_CACHE 1024
+#define RS_STREAM_CACHE_MAX (1u << 20)
 
 struct RsWorld {
     RsEngine *eng;              /* not owned */
@@ -544,7 +548,8 @@ struct RsWorld {
     RsLb *lb;                   /* load-balancer services' addresses (R48-R50) */
     RsWorldHooks hooks;         /* between src/world's files (world-private.h) */
     GHashTable *req_streams;    /* C10: (entity stream, requester) -> RsRng (owned), see rs_world_rng */
-    void *stream_cache[RS_STREAM_CACHE];    /* a direct-mapped cache of req_streams' entries */
+    void **stream_cache;        /* a direct-mapped cache of req_streams' entries */
+    unsigned stream_cache_size; /* its entries: a power of two */
     bool haproxy18;             /* rahti-1's router: HAProxy 1.8 and the 3.11 template (C3, C5, C6) */
 };
 

@@ -258,7 +258,7 @@ rs_world_rng(RsWorld *w, const RsRng *entity, uint64_t requester)
     ReqStream key = {.entity = entity, .requester = requester};
     /* The cache holds entries of the table, which are never removed before
      * the world is freed, so a hit is the entry the table would return. */
-    guint slot = stream_key_hash(&key) & (RS_STREAM_CACHE - 1);
+    guint slot = stream_key_hash(&key) & (w->stream_cache_size - 1);
     ReqStream *s = w->stream_cache[slot];
     if (s != NULL && s->entity == entity && s->requester == requester)
         return &s->rng;
@@ -268,6 +268,14 @@ rs_world_rng(RsWorld *w, const RsRng *entity, uint64_t requester)
         *s = key;
         rs_rng_derive(&s->rng, entity, requester);
         g_hash_table_add(w->req_streams, s);
+        if (g_hash_table_size(w->req_streams) > w->stream_cache_size / 2 &&
+            w->stream_cache_size < RS_STREAM_CACHE_MAX) {
+            /* a bigger, empty cache: it only ever holds the table's entries */
+            g_free(w->stream_cache);
+            w->stream_cache_size *= 4;
+            w->stream_cache = g_new0(void *, w->stream_cache_size);
+            slot = stream_key_hash(&key) & (w->stream_cache_size - 1);
+        }
     }
     w->stream_cache[slot] = s;
     return &s->rng;
@@ -295,6 +303,8 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     w->services = g_ptr_array_new_with_free_func((GDestroyNotify)rs_service_free);
     w->scratch_svcs = g_ptr_array_new();
     w->req_streams = g_hash_table_new_full(stream_key_hash, stream_key_equal, g_free, NULL);
+    w->stream_cache_size = RS_STREAM_CACHE;
+    w->stream_cache = g_new0(void *, RS_STREAM_CACHE);
     w->svc_defs = g_ptr_array_new_with_free_func((GDestroyNotify)svc_def_free);
     w->events = g_ptr_array_new_with_free_func(g_free);
     w->ns_by_name = g_hash_table_new(g_str_hash, g_str_equal);
@@ -394,6 +404,7 @@ rs_world_free(RsWorld *w)
     g_clear_pointer(&w->services, g_ptr_array_unref);
     g_clear_pointer(&w->scratch_svcs, g_ptr_array_unref);
     g_clear_pointer(&w->req_streams, g_hash_table_destroy);
+    g_clear_pointer(&w->stream_cache, g_free);
     g_clear_pointer(&w->workloads, g_ptr_array_unref);
     g_clear_pointer(&w->pods, g_ptr_array_unref);
     g_clear_pointer(&w->namespaces, g_ptr_array_unref);
