@@ -87,8 +87,9 @@ typedef struct {
     uint64_t requester;         /* C10: rs_rng_name_id("requester:<stream>") */
     RsRng *rng;                 /* the requester's own stream (R37) */
     RsWorkload *wl;             /* its deployment while live (RS_FROM_DEPLOYMENT) */
+    RsDnsCache dns;             /* its DNS answers while they cannot change (dns.h, issue 14);
+                                 * next to the fields above: a request reads both */
     char who[600];              /* "ns/name", or the host's name */
-    RsDnsCache dns;             /* its DNS answers while they cannot change (dns.h, issue 14) */
 } RsSimRequester;
 
 /* Resolves `from` with `stream_name` (NULL: "requests") into `out`. */

@@ -87,8 +87,9 @@ typedef struct {
 G_STATIC_ASSERT(sizeof(Cell) == 64);
 
 /* A source.  The fields an arrival and its answer read come first and fill
- * the first three cache lines (the array is aligned to 64); the rest is
- * read when a source is set up, on the slow paths and at the end. */
+ * the first three cache lines (the array is aligned to 64), then its URL
+ * and its requester; the rest is read when a source is set up, on the slow
+ * paths and at the end. */
 struct Source {
     alignas(64) RsRng rng;      /* arrivals: "traffic:<name>" */
     RsTraffic *tr;
@@ -105,10 +106,13 @@ struct Source {
     unsigned clients;           /* = spec->clients */
     unsigned n_buckets;         /* = stats->n_buckets */
     unsigned n_windows;         /* = windows->len */
-    const RsTrafficSpec *spec;
-    bool constant;              /* constant arrivals, not Poisson */
     RsHist latency;             /* ok answers, RS_HIST_FINE (merged into stats->latency) */
+    unsigned lat_last;          /* the latency's bucket (RS_HIST_FINE) of the last ok answer */
+    bool constant;              /* constant arrivals, not Poisson */
+    alignas(64) RsUrl to;       /* = spec->to (a shallow copy: the same strings), next to rq */
     /* cold */
+    const RsTrafficSpec *spec;
+    RsSimRequester rq;          /* the requester "traffic/<name>", resolved once */
     RsTrafficStats *stats;
     RsTrafficTarget *t0_rec;    /* t0's record */
     RsTrafficPod *p0_rec;       /* p0's record (index 0 of stats->pods until sorted) */
@@ -118,8 +122,7 @@ struct Source {
     unsigned refs_cap;          /* a power of two (0: none yet) */
     unsigned refs_len;
     GPtrArray *windows;         /* RsTrafficWindow * (owned) */
-    char stream[300];           /* the requester stream: "traffic/<name>" */
-    RsSimRequester rq;          /* that requester, resolved once */
+    char stream[300];           /* the requester's stream name: "traffic/<name>" */
 };
 
 struct RsTraffic {
@@ -319,6 +322,7 @@ rs_traffic_new(RsSim *sim, const RsScenario *sc, rs_time_t end, GError **error)
         s->cells = aligned_zero(s->n_buckets * sizeof(Cell));
         s->clients = t->clients;
         s->constant = t->arrivals == RS_ARRIVALS_CONSTANT;
+        s->to = t->to;
         s->gap_mean = 1e9 / t->rate;
         rs_hist_init(&s->latency, RS_HIST_FINE);
     }
@@ -608,6 +612,7 @@ answered(RsSim *sim, const RsResult *res, void *data)
     }
     if (ok) {
         rs_hist_add(&s->latency, res->latency);
+        s->lat_last = rs_hist_index(RS_HIST_FINE, res->latency);
         cell_latency(s, c, b, res->latency);
     }
     for (unsigned i = 0; i < s->n_windows; i++) {
@@ -670,8 +675,18 @@ ev_arrival(RsEngine *eng, void *obj, uint64_t arg)
     s->k++;
     s->sent++;
     tr->in_flight++;
-    rs_sim_request_as(tr->sim, &s->rq, &s->spec->to, s->client_base + a->client, false, answered, a);
-    schedule_next(s, rs_engine_now(eng));
+    /* The answer will count in the cell of this instant and, likely, near
+     * the last answer's latency: both lines cold now, fetched while the
+     * request goes (they are read in `answered`, ~1 ms later). */
+    rs_time_t now = rs_engine_now(eng);
+    __builtin_prefetch(&s->cells[MIN((uint64_t)(now / s->bucket), (uint64_t)s->n_buckets - 1)], 1);
+    if (s->latency.n_counts > 0) {
+        unsigned i = s->lat_last;
+        i = i < s->latency.base ? 0 : MIN(i - s->latency.base, s->latency.n_counts - 1);
+        __builtin_prefetch(&s->latency.counts[i], 1);
+    }
+    rs_sim_request_as(tr->sim, &s->rq, &s->to, s->client_base + a->client, false, answered, a);
+    schedule_next(s, now);
     (void)arg;
 }
 
