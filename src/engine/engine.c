@@ -171,8 +171,12 @@ typedef struct {
     void *obj;
     uint64_t arg;
     uint32_t gen;               /* bumped when the slot is released */
-    uint32_t next_free;         /* free-list link while the slot is free */
+    uint32_t next_free;         /* free-list link while the slot is free; while it is
+                                 * queued: SLOT_IN_HEAP or SLOT_IN_LANE (where its entry is) */
 } Slot;
+
+#define SLOT_IN_HEAP 0u
+#define SLOT_IN_LANE 1u
 
 /* A FIFO of entries all scheduled at now + one delay: sorted by (time, key)
  * by construction.  ring[(head + k) & mask] for k < count. */
@@ -195,6 +199,7 @@ struct RsEngine {
     size_t slot_cap;
     uint32_t free_head;         /* LIFO list of released slots */
     size_t dead;                /* cancelled entries still in the heap or a lane */
+    size_t dead_heap;           /* of those, in the heap (the rest are in lanes) */
     uint64_t seq;
     rs_time_t now;
     uint64_t executed;
@@ -466,6 +471,7 @@ engine_push(RsEngine *eng, rs_time_t at, RsEventFn fn, void *obj, uint64_t arg)
 {
     g_assert(at >= eng->now);
     uint32_t s = slot_take(eng, fn, obj, arg);
+    eng->slots[s].next_free = SLOT_IN_HEAP;
     if (G_UNLIKELY(ROOT + eng->len == eng->heap_cap))
         heap_grow(eng);
     HeapEntry e = { at, next_key(eng, s) };
@@ -514,6 +520,7 @@ engine_after(RsEngine *eng, rs_time_t delay, RsEventFn fn, void *obj, uint64_t a
     if (l < 0)
         return engine_push(eng, eng->now + delay, fn, obj, arg);
     uint32_t s = slot_take(eng, fn, obj, arg);
+    eng->slots[s].next_free = SLOT_IN_LANE;
     HeapEntry e = { eng->now + delay, next_key(eng, s) };
     Lane *ln = &eng->lanes[l];
     if (G_UNLIKELY(ln->count == ln->mask + 1 || ln->mask == 0))
@@ -558,6 +565,7 @@ drop_dead_roots(RsEngine *eng)
         heap_pop(eng);
         slot_release(eng, s);
         eng->dead--;
+        eng->dead_heap--;
     }
     for (unsigned i = 0; i < eng->nlanes && eng->dead > 0; i++) {
         while (eng->dead > 0 && eng->lanes[i].count > 0) {
@@ -591,6 +599,11 @@ compact(RsEngine *eng)
         ln->count = w;
         lane_front(eng, l);
     }
+    eng->dead = 0;
+    if (eng->dead_heap == 0)
+        return;                 /* the heap has none: left as it is (issue 14, C: the
+                                 * cancelled connect timers are all in a lane, the
+                                 * heap holds 10^4 arrivals) */
     HeapEntry *h = eng->heap;
     size_t n = 0;
     for (size_t i = ROOT; i < ROOT + eng->len; i++) {
@@ -601,7 +614,7 @@ compact(RsEngine *eng)
             slot_release(eng, s);
     }
     eng->len = n;
-    eng->dead = 0;
+    eng->dead_heap = 0;
     if (n > 1)
         for (size_t i = PARENT(ROOT + n - 1) + 1; i-- > ROOT;)
             sift_down(h, i, ROOT + n, h[i]);
@@ -650,6 +663,8 @@ rs_engine_cancel(RsEngine *eng, RsTimer timer)
     sl->fn = NULL;
     sl->obj = NULL;
     eng->dead++;
+    if (sl->next_free == SLOT_IN_HEAP)
+        eng->dead_heap++;
     if (eng->dead > DEAD_MIN && eng->dead > (eng->len + eng->lane_len) / 2)
         compact(eng);
     return true;
@@ -671,6 +686,7 @@ drop_all(RsEngine *eng)
     }
     eng->lane_len = 0;
     eng->dead = 0;
+    eng->dead_heap = 0;
 }
 
 /* Runs the next entry if it is due by `until`; false when the run ends
@@ -744,6 +760,8 @@ run_next(RsEngine *eng, rs_time_t until, bool lanes)
     if (G_UNLIKELY(fn == NULL)) {
         slot_release(eng, s);
         eng->dead--;
+        if (lane < 0)
+            eng->dead_heap--;
         return true;
     }
     void *obj = sl->obj;
@@ -898,7 +916,7 @@ bool
 rs_engine_debug_valid(const RsEngine *eng)
 {
     const HeapEntry *h = eng->heap;
-    size_t end = ROOT + eng->len, dead = 0, lanes = 0;
+    size_t end = ROOT + eng->len, dead = 0, lanes = 0, dead_heap;
     for (size_t i = ROOT; i < end; i++) {
         if (i > ROOT && entry_before(&h[i], &h[PARENT(i)]))
             return false;
@@ -906,7 +924,10 @@ rs_engine_debug_valid(const RsEngine *eng)
         if (s >= eng->nslots || h[i].time < 0)
             return false;
         dead += eng->slots[s].fn == NULL;
+        if (eng->slots[s].next_free != SLOT_IN_HEAP)
+            return false;
     }
+    dead_heap = dead;
     for (unsigned l = 0; l < eng->nlanes; l++) {
         const Lane *ln = &eng->lanes[l];
         const HeapEntry *front = ln->count > 0 ? &ln->ring[ln->head] : &NO_ENTRY;
@@ -920,6 +941,8 @@ rs_engine_debug_valid(const RsEngine *eng)
             if (s >= eng->nslots || e->time < eng->now)
                 return false;
             dead += eng->slots[s].fn == NULL;
+            if (eng->slots[s].next_free != SLOT_IN_LANE)
+                return false;
         }
         lanes += ln->count;
     }
@@ -928,6 +951,6 @@ rs_engine_debug_valid(const RsEngine *eng)
         if (f >= eng->nslots || eng->slots[f].fn != NULL || ++nfree > eng->nslots)
             return false;
     }
-    return dead == eng->dead && lanes == eng->lane_len && nfree + eng->len + lanes == eng->nslots &&
+    return dead == eng->dead && dead_heap == eng->dead_heap && lanes == eng->lane_len && nfree + eng->len + lanes == eng->nslots &&
            (eng->len == 0 || h[ROOT].time >= eng->now);
 }
