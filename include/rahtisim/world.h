@@ -497,6 +497,16 @@ typedef struct {
 #define RS_STREAM_CACHE 1024
 #define RS_STREAM_CACHE_MAX (1u << 20)
 
+/* An address -> object table (open addressing, linear probing, at most
+ * half full): a lookup reads one cache line, where a GHashTable reads three
+ * (hashes, keys, values); the request pipeline looks up a service and a pod
+ * by address per request (issue 14).  Never iterated.  registry.c. */
+typedef struct {
+    struct RsIpCell { uint32_t ip; void *obj; } *cells;    /* obj NULL: empty */
+    uint32_t mask;              /* cells - 1 (a power of two) */
+    uint32_t len;
+} RsIpMap;
+
 struct RsWorld {
     RsEngine *eng;              /* not owned */
     uint64_t seed;
@@ -520,10 +530,10 @@ struct RsWorld {
     /* lookups */
     GHashTable *ns_by_name;     /* name -> RsNamespace */
     GHashTable *pod_by_name;    /* "ns/name" -> the latest RsPod of that name */
-    GHashTable *pod_by_ip;      /* address -> RsPod holding it now */
+    RsIpMap pod_by_ip;          /* address -> RsPod holding it now */
     GHashTable *wl_by_name;     /* "ns/name" -> live deployment */
     GHashTable *svc_by_name;    /* "ns/name" -> live service */
-    GHashTable *svc_by_ip;      /* ClusterIP -> service while the data plane has it */
+    RsIpMap svc_by_ip;          /* ClusterIP -> service while the data plane has it */
     /* the edge (R18-R36) */
     GPtrArray *routes;          /* every route ever created (owning) */
     GPtrArray *route_defs;      /* owning */

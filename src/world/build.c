@@ -309,10 +309,10 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     w->events = g_ptr_array_new_with_free_func(g_free);
     w->ns_by_name = g_hash_table_new(g_str_hash, g_str_equal);
     w->pod_by_name = g_hash_table_new(g_str_hash, g_str_equal);
-    w->pod_by_ip = g_hash_table_new(g_direct_hash, g_direct_equal);
+    rs_ip_map_init(&w->pod_by_ip);
     w->wl_by_name = g_hash_table_new(g_str_hash, g_str_equal);
     w->svc_by_name = g_hash_table_new(g_str_hash, g_str_equal);
-    w->svc_by_ip = g_hash_table_new(g_direct_hash, g_direct_equal);
+    rs_ip_map_init(&w->svc_by_ip);
     w->log = g_array_new(FALSE, TRUE, sizeof(RsLogEntry));
     w->no_log = sc->no_event_log;
     g_array_set_clear_func(w->log, log_entry_clear);
@@ -390,10 +390,10 @@ rs_world_free(RsWorld *w)
     /* Lookups first (they own nothing), then the owning arrays. */
     g_clear_pointer(&w->ns_by_name, g_hash_table_destroy);
     g_clear_pointer(&w->pod_by_name, g_hash_table_destroy);
-    g_clear_pointer(&w->pod_by_ip, g_hash_table_destroy);
+    rs_ip_map_clear(&w->pod_by_ip);
     g_clear_pointer(&w->wl_by_name, g_hash_table_destroy);
     g_clear_pointer(&w->svc_by_name, g_hash_table_destroy);
-    g_clear_pointer(&w->svc_by_ip, g_hash_table_destroy);
+    rs_ip_map_clear(&w->svc_by_ip);
     rs_router_free(w);
     g_clear_pointer(&w->pol, rs_policies_free);
     rs_lb_free(w);

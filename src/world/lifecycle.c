@@ -566,8 +566,8 @@ rs_pod_exit(RsWorld *w, RsPod *pod)
         pod->stopped_at = rs_engine_now(w->eng);
     unindex_labels(pod);
     if (pod->has_ip) {
-        if (g_hash_table_lookup(w->pod_by_ip, GUINT_TO_POINTER(pod->ip)) == pod)
-            g_hash_table_remove(w->pod_by_ip, GUINT_TO_POINTER(pod->ip));
+        if (rs_ip_map_get(&w->pod_by_ip, pod->ip) == pod)
+            rs_ip_map_remove(&w->pod_by_ip, pod->ip);
         rs_addr_pool_release(&w->pod_pool, pod->ip);
         pod->has_ip = false;
     }

@@ -167,7 +167,7 @@ pod_start(RsWorld *w, RsPod *pod)
     pod->ip = ip;
     pod->has_ip = pod->ever_ip = true;
     w->dns_epoch++;             /* R16: a headless answer lists its pods' addresses */
-    g_hash_table_insert(w->pod_by_ip, GUINT_TO_POINTER(ip), pod);
+    rs_ip_map_put(&w->pod_by_ip, ip, pod);
     if (pod->tmpl->privileged_port >= 0) {
         /* R4: binding a port below 1024 as a non-root user fails (EACCES). */
         pod->state = RS_POD_FAILED;

@@ -142,11 +142,94 @@ rs_world_pod_full(const RsWorld *w, const char *full)
     return g_hash_table_lookup(w->pod_by_name, full);
 }
 
+/* The home cell of `ip` in a table of mask + 1 cells. */
+static inline uint32_t
+ip_home(uint32_t ip, uint32_t mask)
+{
+    return (uint32_t)(((uint64_t)ip * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & mask;
+}
+
+/* An empty address table. */
+void
+rs_ip_map_init(RsIpMap *m)
+{
+    m->mask = 15;
+    m->len = 0;
+    m->cells = g_new0(struct RsIpCell, m->mask + 1);
+}
+
+/* Frees an address table's cells. */
+void
+rs_ip_map_clear(RsIpMap *m)
+{
+    g_clear_pointer(&m->cells, g_free);
+    m->mask = m->len = 0;
+}
+
+/* The object at `ip`, or NULL. */
+void *
+rs_ip_map_get(const RsIpMap *m, uint32_t ip)
+{
+    for (uint32_t k = ip_home(ip, m->mask);; k = (k + 1) & m->mask) {
+        const struct RsIpCell *c = &m->cells[k];
+        if (c->obj == NULL || c->ip == ip)
+            return c->obj;
+    }
+}
+
+/* Sets the object at `ip` (replacing any). */
+void
+rs_ip_map_put(RsIpMap *m, uint32_t ip, void *obj)
+{
+    g_assert(obj != NULL);
+    if (2 * (m->len + 1) > m->mask + 1) {
+        RsIpMap big = {g_new0(struct RsIpCell, 2 * ((size_t)m->mask + 1)), 2 * m->mask + 1, 0};
+        for (uint32_t k = 0; k <= m->mask; k++)
+            if (m->cells[k].obj != NULL)
+                rs_ip_map_put(&big, m->cells[k].ip, m->cells[k].obj);
+        g_free(m->cells);
+        *m = big;
+    }
+    uint32_t k = ip_home(ip, m->mask);
+    while (m->cells[k].obj != NULL && m->cells[k].ip != ip)
+        k = (k + 1) & m->mask;
+    if (m->cells[k].obj == NULL)
+        m->len++;
+    m->cells[k].ip = ip;
+    m->cells[k].obj = obj;
+}
+
+/* Removes `ip` (if present): the cells after it that would not be found
+ * past the hole move back into it (linear probing's deletion). */
+void
+rs_ip_map_remove(RsIpMap *m, uint32_t ip)
+{
+    uint32_t i = ip_home(ip, m->mask);
+    for (;; i = (i + 1) & m->mask) {
+        if (m->cells[i].obj == NULL)
+            return;
+        if (m->cells[i].ip == ip)
+            break;
+    }
+    m->cells[i].obj = NULL;
+    m->len--;
+    for (uint32_t j = (i + 1) & m->mask; m->cells[j].obj != NULL; j = (j + 1) & m->mask) {
+        /* the cell at j may move to the hole at i unless its home is in (i, j] */
+        uint32_t h = ip_home(m->cells[j].ip, m->mask);
+        bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+        if (stays)
+            continue;
+        m->cells[i] = m->cells[j];
+        m->cells[j].obj = NULL;
+        i = j;
+    }
+}
+
 /* The pod holding `ip` now, or NULL. */
 RsPod *
 rs_world_pod_at(const RsWorld *w, uint32_t ip)
 {
-    return g_hash_table_lookup(w->pod_by_ip, GUINT_TO_POINTER(ip));
+    return rs_ip_map_get(&w->pod_by_ip, ip);
 }
 
 /* The live deployment ns/name, or NULL. */
@@ -167,7 +250,7 @@ rs_world_service(const RsWorld *w, const char *ns, const char *name)
 RsService *
 rs_world_service_at(const RsWorld *w, uint32_t ip)
 {
-    return g_hash_table_lookup(w->svc_by_ip, GUINT_TO_POINTER(ip));
+    return rs_ip_map_get(&w->svc_by_ip, ip);
 }
 
 /* The live service "ns/name", or NULL. */

@@ -36,6 +36,14 @@ const char *rs_world_intern_full(RsWorld *w, const char *ns, const char *name);
 char *rs_world_join(char *buf, size_t size, const char *a, const char *sep, const char *b);
 bool rs_template_equal(const RsTemplate *a, const RsTemplate *b);
 
+/* ---- registry.c: address tables (RsIpMap) ---- */
+
+void rs_ip_map_init(RsIpMap *m);
+void rs_ip_map_clear(RsIpMap *m);
+void *rs_ip_map_get(const RsIpMap *m, uint32_t ip);       /* NULL: none */
+void rs_ip_map_put(RsIpMap *m, uint32_t ip, void *obj);   /* adds or replaces; obj != NULL */
+void rs_ip_map_remove(RsIpMap *m, uint32_t ip);
+
 /* ---- notifications up the layers (the builder sets the hooks) ---- */
 
 /* A pod became or stopped being an endpoint: its services re-read (R15). */

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sim-fixture.h"
+#include "world/world-private.h"
 
 #define S(x) ((rs_time_t)((x) * (double)RS_SEC))
 
@@ -421,6 +422,38 @@ test_routes_built(void)
     CU_ASSERT_TRUE(r->admitted);
 }
 
+/* The address table (issue 14) against a GHashTable: random puts, replaces
+ * and removals over a small address range, so that chains and the
+ * backward shift of removals are exercised, through two growths. */
+static void
+test_ip_map(void)
+{
+    RsIpMap m;
+    rs_ip_map_init(&m);
+    g_autoptr(GHashTable) ref = g_hash_table_new(g_direct_hash, g_direct_equal);
+    RsRng rng;
+    rs_rng_init(&rng, 1, "test/ip-map");
+    static char objs[8];
+    for (unsigned n = 0; n < 20000; n++) {
+        uint32_t ip = (uint32_t)rs_rng_below(&rng, 300) * 4096u;     /* collide in the low bits */
+        if (rs_rng_below(&rng, 3) == 0) {
+            rs_ip_map_remove(&m, ip);
+            g_hash_table_remove(ref, GUINT_TO_POINTER(ip));
+        } else {
+            void *o = &objs[rs_rng_below(&rng, 8)];
+            rs_ip_map_put(&m, ip, o);
+            g_hash_table_insert(ref, GUINT_TO_POINTER(ip), o);
+        }
+        CU_ASSERT_EQUAL(m.len, g_hash_table_size(ref));
+        if (n % 97 == 0)
+            for (uint32_t k = 0; k < 300; k++)
+                CU_ASSERT_PTR_EQUAL(rs_ip_map_get(&m, k * 4096u),
+                                    g_hash_table_lookup(ref, GUINT_TO_POINTER(k * 4096u)));
+    }
+    CU_ASSERT(m.mask + 1 >= 256);
+    rs_ip_map_clear(&m);
+}
+
 int
 main(void)
 {
@@ -439,6 +472,7 @@ main(void)
         {"apply and remove events", test_apply_remove},
         {"two simulations side by side", test_two_worlds},
         {"routes are built (issue 4)", test_routes_built},
+        {"address table: as a hash table, with removals (issue 14)", test_ip_map},
         CU_TEST_INFO_NULL,
     };
     return fx_main("world", tests);
