@@ -38,6 +38,7 @@
 
 #include <math.h>
 #include <stdalign.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,10 +87,12 @@ typedef struct {
 
 G_STATIC_ASSERT(sizeof(Cell) == 64);
 
-/* A source.  The fields an arrival and its answer read come first and fill
- * the first three cache lines (the array is aligned to 64), then its URL
- * and its requester; the rest is read when a source is set up, on the slow
- * paths and at the end. */
+/* A source.  What an arrival reads and writes fills its first two cache
+ * lines (the array is aligned to 64), then its latency histogram, which
+ * only the answer writes, then its URL and its requester (read by the
+ * pipeline at the arrival); the rest is read when a source is set up, on
+ * the slow paths and at the end.  The arrival prefetches the lines it does
+ * not read itself (ev_arrival). */
 struct Source {
     alignas(64) RsRng rng;      /* arrivals: "traffic:<name>" */
     RsTraffic *tr;
@@ -99,16 +102,17 @@ struct Source {
     rs_time_t bucket;           /* = stats->bucket */
     rs_time_t stop;             /* no arrival at or after this */
     double gap_mean;            /* Poisson: 1e9 / rate, the mean gap in ns */
-    uint64_t k;                 /* arrivals so far */
+    uint64_t k;                 /* arrivals so far: requests sent (stats->sent after flush) */
     uint64_t client_base;       /* its client k is client client_base + k of the requester */
-    uint64_t sent;              /* requests sent (stats->sent after flush) */
     unsigned next_client;
     unsigned clients;           /* = spec->clients */
     unsigned n_buckets;         /* = stats->n_buckets */
-    unsigned n_windows;         /* = windows->len */
-    RsHist latency;             /* ok answers, RS_HIST_FINE (merged into stats->latency) */
-    unsigned lat_last;          /* the latency's bucket (RS_HIST_FINE) of the last ok answer */
     bool constant;              /* constant arrivals, not Poisson */
+    bool watched;               /* windows->len > 0 */
+    const uint32_t *lat_hint;   /* the latency counter the last ok answer incremented (set
+                                 * after every add, NULL after a flush: always in the
+                                 * counters), for the arrival's prefetch */
+    alignas(64) RsHist latency; /* ok answers, RS_HIST_FINE (merged into stats->latency) */
     alignas(64) RsUrl to;       /* = spec->to (a shallow copy: the same strings), next to rq */
     /* cold */
     const RsTrafficSpec *spec;
@@ -124,6 +128,9 @@ struct Source {
     GPtrArray *windows;         /* RsTrafficWindow * (owned) */
     char stream[300];           /* the requester's stream name: "traffic/<name>" */
 };
+
+/* The arrival's fields fill exactly the first two lines. */
+G_STATIC_ASSERT(offsetof(Source, latency) == 128);
 
 struct RsTraffic {
     RsSim *sim;
@@ -250,9 +257,10 @@ static void
 flush(Source *s)
 {
     RsTrafficStats *st = s->stats;
-    st->sent = s->sent;
+    st->sent = s->k;
     rs_hist_merge(&st->latency, &s->latency);
     rs_hist_clear(&s->latency);
+    s->lat_hint = NULL;
     stats_buckets(st);
     for (unsigned b = 0; b < s->n_buckets; b++) {
         Cell *c = &s->cells[b];
@@ -386,7 +394,7 @@ rs_traffic_watch(RsTraffic *tr, const char *name, rs_time_t start, rs_time_t end
     rs_hist_init(&w->latency, RS_HIST_FINE);
     w->pod_ok = g_array_new(FALSE, TRUE, sizeof(uint64_t));
     g_ptr_array_add(s->windows, w);
-    s->n_windows = s->windows->len;
+    s->watched = true;
     return w;
 }
 
@@ -408,7 +416,7 @@ rs_traffic_totals(const RsTraffic *tr, uint64_t *sent, uint64_t *ok)
     *sent = *ok = 0;
     for (unsigned i = 0; i < tr->n_sources; i++) {
         const Source *s = &tr->sources[i];
-        *sent += s->sent;
+        *sent += s->k;
         *ok += s->stats->outcomes[RS_OUTCOME_OK];
         for (unsigned b = 0; b < s->n_buckets; b++)
             *ok += s->cells[b].ok;
@@ -575,10 +583,10 @@ answered(RsSim *sim, const RsResult *res, void *data)
     bool ok = res->outcome == RS_OUTCOME_OK;
     unsigned b = (unsigned)MIN((uint64_t)(res->started / s->bucket), (uint64_t)s->n_buckets - 1);
     Cell *c = &s->cells[b];
-    RsTrafficStats *st = s->stats;
     if (ok) {
         c->ok++;
     } else {
+        RsTrafficStats *st = s->stats;
         stats_buckets(st);
         st->outcomes[res->outcome]++;
         st->bucket_outcomes[b][res->outcome]++;
@@ -604,7 +612,7 @@ answered(RsSim *sim, const RsResult *res, void *data)
             if (r == NULL || res->pod != res->to_pod)
                 r = pod_ref(s, res->pod);
             slot = pod_slot(s, r, res->pod);
-            RsTrafficPod *p = st->pods->pdata[slot];
+            RsTrafficPod *p = s->stats->pods->pdata[slot];
             p->served++;
             p->ok += ok;
             p->per_bucket[b]++;
@@ -612,10 +620,11 @@ answered(RsSim *sim, const RsResult *res, void *data)
     }
     if (ok) {
         rs_hist_add(&s->latency, res->latency);
-        s->lat_last = rs_hist_index(RS_HIST_FINE, res->latency);
+        unsigned i = rs_hist_index(RS_HIST_FINE, res->latency);
+        s->lat_hint = &s->latency.counts[i - s->latency.base];
         cell_latency(s, c, b, res->latency);
     }
-    for (unsigned i = 0; i < s->n_windows; i++) {
+    for (unsigned i = 0; s->watched && i < s->windows->len; i++) {
         RsTrafficWindow *w = s->windows->pdata[i];
         if (res->started < w->start || res->started >= w->end)
             continue;
@@ -625,7 +634,7 @@ answered(RsSim *sim, const RsResult *res, void *data)
             rs_hist_add(&w->latency, res->latency);
             if (res->pod != NULL) {
                 if (w->pod_ok->len <= slot)
-                    g_array_set_size(w->pod_ok, st->pods->len);
+                    g_array_set_size(w->pod_ok, s->stats->pods->len);
                 g_array_index(w->pod_ok, uint64_t, slot)++;
             }
         }
@@ -667,24 +676,26 @@ ev_arrival(RsEngine *eng, void *obj, uint64_t arg)
 {
     Source *s = obj;
     RsTraffic *tr = s->tr;
+    rs_time_t now = rs_engine_now(eng);
+    /* The lines this request will need and the arrival does not read
+     * itself, fetched together instead of one miss after another: the URL
+     * and the requester (read by the pipeline now), the latency histogram,
+     * the cell of this instant and the counter near the last answer's
+     * latency (written by the answer ~1 ms later). */
+    __builtin_prefetch(&s->to);
+    __builtin_prefetch(&s->rq);
+    __builtin_prefetch((const char *)&s->rq + 64);
+    __builtin_prefetch(&s->latency, 1);
+    __builtin_prefetch(&s->cells[MIN((uint64_t)(now / s->bucket), (uint64_t)s->n_buckets - 1)], 1);
+    if (s->lat_hint != NULL)
+        __builtin_prefetch(s->lat_hint, 1);
     Arrival *a = arrival_get(tr);
     a->src = s;
     a->client = s->next_client;
     if (++s->next_client >= s->clients)
         s->next_client = 0;
     s->k++;
-    s->sent++;
     tr->in_flight++;
-    /* The answer will count in the cell of this instant and, likely, near
-     * the last answer's latency: both lines cold now, fetched while the
-     * request goes (they are read in `answered`, ~1 ms later). */
-    rs_time_t now = rs_engine_now(eng);
-    __builtin_prefetch(&s->cells[MIN((uint64_t)(now / s->bucket), (uint64_t)s->n_buckets - 1)], 1);
-    if (s->latency.n_counts > 0) {
-        unsigned i = s->lat_last;
-        i = i < s->latency.base ? 0 : MIN(i - s->latency.base, s->latency.n_counts - 1);
-        __builtin_prefetch(&s->latency.counts[i], 1);
-    }
     rs_sim_request_as(tr->sim, &s->rq, &s->to, s->client_base + a->client, false, answered, a);
     schedule_next(s, now);
     (void)arg;
