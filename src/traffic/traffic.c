@@ -113,7 +113,10 @@ struct Source {
                                  * after every add, NULL after a flush: always in the
                                  * counters), for the arrival's prefetch */
     alignas(64) RsHist latency; /* ok answers, RS_HIST_FINE (merged into stats->latency) */
-    alignas(64) RsUrl to;       /* = spec->to (a shallow copy: the same strings), next to rq */
+    alignas(64) RsUrl to;       /* = spec->to, its host and path in url_text when they fit */
+    alignas(64) char url_text[64];      /* the host and the path, each ended by a NUL: the
+                                         * pipeline reads both per request, and the loader's
+                                         * copies are two more cold lines */
     /* cold */
     const RsTrafficSpec *spec;
     RsSimRequester rq;          /* the requester "traffic/<name>", resolved once */
@@ -331,6 +334,18 @@ rs_traffic_new(RsSim *sim, const RsScenario *sc, rs_time_t end, GError **error)
         s->clients = t->clients;
         s->constant = t->arrivals == RS_ARRIVALS_CONSTANT;
         s->to = t->to;
+        size_t nh = t->to.host != NULL ? strlen(t->to.host) + 1 : 0;
+        size_t np = t->to.path != NULL ? strlen(t->to.path) + 1 : 0;
+        if (nh + np <= sizeof s->url_text) {
+            /* the same strings, where the request reads them (the DNS cache
+             * compares the host by pointer: this one stays the same too) */
+            if (nh > 0)
+                memcpy(s->url_text, t->to.host, nh);
+            if (np > 0)
+                memcpy(s->url_text + nh, t->to.path, np);
+            s->to.host = nh > 0 ? s->url_text : NULL;
+            s->to.path = np > 0 ? s->url_text + nh : NULL;
+        }
         s->gap_mean = 1e9 / t->rate;
         rs_hist_init(&s->latency, RS_HIST_FINE);
     }
@@ -683,6 +698,7 @@ ev_arrival(RsEngine *eng, void *obj, uint64_t arg)
      * the cell of this instant and the counter near the last answer's
      * latency (written by the answer ~1 ms later). */
     __builtin_prefetch(&s->to);
+    __builtin_prefetch(s->url_text);
     __builtin_prefetch(&s->rq);
     __builtin_prefetch((const char *)&s->rq + 64);
     __builtin_prefetch(&s->latency, 1);
