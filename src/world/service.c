@@ -196,36 +196,37 @@ snapshot(RsWorld *w, RsService *svc)
         return v;
     }
     const RsSvcDef *d = svc->def;
-    g_autoptr(GPtrArray) pods = g_ptr_array_new();
+    /* The pods go straight into v->pods, sized by the candidates (no
+     * temporary array: a snapshot per service at its creation). */
+    GPtrArray *cands = NULL;
     if (d->n_selector > 0) {
         /* The label index narrows the candidates to pods carrying the first
          * selector label; the rest are checked per pod. */
         char key[512];
         rs_world_join(key, sizeof key, d->selector[0].key, "=", d->selector[0].value);
-        GPtrArray *cands = g_hash_table_lookup(svc->ns->label_index, key);
-        for (unsigned i = 0; cands != NULL && i < cands->len; i++) {
-            RsPod *p = cands->pdata[i];
-            if (p->api_ready && rs_labels_match(d->selector, d->n_selector, p->tmpl))
-                g_ptr_array_add(pods, p);
-        }
+        cands = g_hash_table_lookup(svc->ns->label_index, key);
     }
-    g_ptr_array_sort(pods, by_serial);
-    v->n_pods = pods->len;
-    v->cap_pods = pods->len ? pods->len : 1;
+    v->cap_pods = cands != NULL && cands->len > 0 ? cands->len : 1;
     v->pods = g_new(RsPod *, v->cap_pods);
-    if (pods->len > 0)
-        memcpy(v->pods, pods->pdata, pods->len * sizeof(RsPod *));
+    for (unsigned i = 0; cands != NULL && i < cands->len; i++) {
+        RsPod *p = cands->pdata[i];
+        if (p->api_ready && rs_labels_match(d->selector, d->n_selector, p->tmpl))
+            v->pods[v->n_pods++] = p;
+    }
+    if (v->n_pods > 1)
+        qsort(v->pods, v->n_pods, sizeof(RsPod *), (int (*)(const void *, const void *))by_serial);
+    unsigned n_pods = v->n_pods;
     v->n_ports = d->n_ports;
     v->ports = g_new0(RsViewPort, d->n_ports ? d->n_ports : 1);
     for (unsigned i = 0; i < d->n_ports; i++) {
         RsViewPort *vp = &v->ports[i];
         vp->port = d->ports[i].port;
-        vp->cap_eps = pods->len ? pods->len : 1;
+        vp->cap_eps = n_pods ? n_pods : 1;
         vp->eps = g_new(RsEndpoint, vp->cap_eps);
         if (d->affinity == RS_AFFINITY_CLIENT_IP)
             vp->index = g_hash_table_new(g_direct_hash, g_direct_equal);
-        for (unsigned j = 0; j < pods->len; j++) {
-            RsPod *p = pods->pdata[j];
+        for (unsigned j = 0; j < n_pods; j++) {
+            RsPod *p = v->pods[j];
             uint16_t target;
             if (!target_of(&d->ports[i], p, &target))
                 continue;       /* R11: a named target port is looked up in each pod's ports */
@@ -483,7 +484,7 @@ rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserve
     svc->cluster_ip = ip;
     g_queue_init(&svc->pending);
     svc->affinity_timeout = AFFINITY_TIMEOUT;
-    svc->affinity = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
+    svc->affinity = NULL;       /* R13: made by the first sticky pick (pick), NULL = empty */
     char stream[600];
     rs_world_join(stream, sizeof stream, "svc", ":", svc->full);
     rs_rng_init(&svc->rng, w->seed, stream);       /* R13: the service's own stream */
@@ -572,7 +573,7 @@ pick(RsService *svc, RsViewPort *vp, uint32_t client, RsRng *rng, bool commit, R
     AffinityEntry *e = NULL;
     if (svc->def->affinity == RS_AFFINITY_CLIENT_IP) {
         gint64 key = ((gint64)client << 16) | vp->port;
-        e = g_hash_table_lookup(svc->affinity, &key);
+        e = svc->affinity != NULL ? g_hash_table_lookup(svc->affinity, &key) : NULL;
         if (e != NULL && now - e->last <= svc->affinity_timeout && vp->index != NULL) {
             unsigned idx = GPOINTER_TO_UINT(g_hash_table_lookup(vp->index, e->pod));
             if (idx > 0) {
@@ -583,6 +584,8 @@ pick(RsService *svc, RsViewPort *vp, uint32_t client, RsRng *rng, bool commit, R
             }
         }
         if (e == NULL && commit) {
+            if (svc->affinity == NULL)
+                svc->affinity = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
             e = g_new0(AffinityEntry, 1);
             e->key = key;
             g_hash_table_insert(svc->affinity, &e->key, e);
