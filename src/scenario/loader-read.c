@@ -324,6 +324,17 @@ ld_string(Ld *ld, const cJSON *obj, const char *path, const char *key, bool requ
     const cJSON *v;
     g_autofree char *p = NULL;
     note_absent(ld, obj, path, key, "{\"type\":\"string\"}");
+    if (ld->on_keys == NULL) {
+        /* The common case, without building the member's path: it is only
+         * for the schema notes and the errors, made below when needed
+         * (issue 14: a path malloc'd and freed per string read). */
+        v = ld_get(obj, key);
+        if (v != NULL && cJSON_IsString(v) && (!required || *v->valuestring)) {
+            g_free(*out);
+            *out = g_strdup(v->valuestring);
+            return true;
+        }
+    }
     if (!member(ld, obj, path, key, required, &v, &p))
         return false;
     if (v == NULL)
@@ -650,6 +661,15 @@ ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel *
     unsigned i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, v) {
+        /* the entry's path is only for an error (issue 14: not built per label) */
+        bool valid = *c->string && cJSON_IsString(c) && ld_is_qualified_name(c->string) &&
+                     (annotations || is_label_name(c->valuestring, strlen(c->valuestring), true));
+        if (valid) {
+            (*out)[i].key = g_strdup(c->string);
+            (*out)[i].value = g_strdup(c->valuestring);
+            i++;
+            continue;
+        }
         g_autofree char *cp = ld_path(p, c->string);
         if (!*c->string)
             return ld_fail(ld, c, true, cp, "empty key");
@@ -706,10 +726,19 @@ ld_name(Ld *ld, const cJSON *obj, const char *path, const char *what, bool subdo
         return false;
     bool ok = true;
     if (subdomain) {
+        /* each dot-separated part a label, checked in place (no g_strsplit) */
         ok = strlen(*out) <= 253;
-        g_auto(GStrv) parts = g_strsplit(*out, ".", -1);
-        for (int i = 0; ok && parts[i]; i++)
-            ok = ld_is_label(parts[i]);
+        for (const char *a = *out; ok; ) {
+            const char *dot = strchr(a, '.');
+            size_t n = dot ? (size_t)(dot - a) : strlen(a);
+            char part[254];
+            memcpy(part, a, n);
+            part[n] = '\0';
+            ok = ld_is_label(part);
+            if (dot == NULL)
+                break;
+            a = dot + 1;
+        }
     } else {
         ok = ld_is_label(*out);
     }
