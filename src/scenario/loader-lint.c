@@ -192,6 +192,13 @@ app_domain_host(const char *host, const char *app_domain)
  * makes it (src/world/route.c route_host: openshift-apiserver's
  * `<name with dots as dashes>-<namespace>.<app domain>`, R22); lowercase,
  * since DNS names compare without case. */
+/* A route's path as its host-and-path key had it (g_strconcat stops at NULL). */
+static const char *
+path_or_empty(const char *path)
+{
+    return path != NULL ? path : "";
+}
+
 static char *
 route_host(const RsRouteSpec *r, const char *ns, const char *app_domain)
 {
@@ -316,25 +323,42 @@ ld_lint(Ld *ld, const cJSON *root)
         for (unsigned k = 0; k < n->n_services; k++, sn = sn->next)
             lint_service(ld, ns, labels, &n->services[k], sn);
         const cJSON *rn = n->n_routes ? ld_get(nn, "routes")->child : NULL;
+        /* A namespace of few routes finds a route's twin (same host and
+         * path) among its earlier routes, without a key and a table entry
+         * per route (issue 14); their hosts are kept here meanwhile. */
+        bool scan = n->n_routes < LINT_INDEX_MIN;
+        const char *here[LINT_INDEX_MIN];
+        char *own[LINT_INDEX_MIN];
+        unsigned n_own = 0;
         for (unsigned k = 0; k < n->n_routes; k++, rn = rn->next) {
             const RsRouteSpec *r = &n->routes[k];
             lint_route_port(ld, ns, r, rn);
-            g_autofree char *host = route_host(r, n->name, sc->profile.app_domain);
+            char *host = route_host(r, n->name, sc->profile.app_domain);
             const RsRouteSpec *owner = g_hash_table_lookup(hosts, host);
             const cJSON *at = ld_get(rn, "host") ? ld_get(rn, "host") : rn;
             /* R22: in one namespace, the oldest route with a host and path has it */
-            char *hp = g_strconcat(n->name, "/", host, "\n", r->path, NULL);
-            const RsRouteSpec *twin = g_hash_table_lookup(host_paths, hp);
+            const RsRouteSpec *twin = NULL;
+            char *hp = NULL;
+            if (scan) {
+                for (unsigned j = 0; j < k && twin == NULL; j++)
+                    if (strcmp(here[j], host) == 0 && strcmp(path_or_empty(n->routes[j].path),
+                                                             path_or_empty(r->path)) == 0)
+                        twin = &n->routes[j];
+                here[k] = host;
+            } else {
+                hp = g_strconcat(n->name, "/", host, "\n", r->path, NULL);
+                twin = g_hash_table_lookup(host_paths, hp);
+            }
             if (twin) {
                 ld_warn(ld, at, RS_R22, "route `%s/%s` asks for host `%s` and path `%s`, which route "
                         "`%s/%s` (line %d) already has: it will not be admitted (HostAlreadyClaimed)",
                         n->name, r->name, host, r->path, n->name, twin->name, twin->pos.line);
                 g_free(hp);
-            } else {
+            } else if (hp != NULL) {
                 g_hash_table_insert(host_paths, hp, (gpointer)r);
             }
             if (!owner) {
-                g_hash_table_insert(hosts, g_strdup(host), (gpointer)r);
+                g_hash_table_insert(hosts, host, (gpointer)r);  /* the table owns it now */
                 /* the owner's namespace: kept by position in the array of its spec */
             } else {
                 const RsNamespaceSpec *on = NULL;
@@ -345,12 +369,18 @@ ld_lint(Ld *ld, const cJSON *root)
                     ld_warn(ld, at, RS_R22, "host `%s` is already claimed by route `%s/%s` (line %d): "
                             "route `%s/%s` will not be admitted (HostAlreadyClaimed)", host, on->name,
                             owner->name, owner->pos.line, n->name, r->name);
+                if (scan)
+                    own[n_own++] = host;        /* here[k] until the namespace ends */
+                else
+                    g_free(host);
             }
             if (r->host && (r->tls == RS_TLS_EDGE || r->tls == RS_TLS_REENCRYPT) && !r->certificate &&
                 !app_domain_host(r->host, sc->profile.app_domain))
                 ld_warn(ld, at, RS_R23, "route `%s` serves TLS for the custom host `%s` without a "
                         "certificate (`certificate: true`): clients get tls-error", r->name, r->host);
         }
+        for (unsigned j = 0; j < n_own; j++)
+            g_free(own[j]);
     }
     ld_policy_lint(ld, root);       /* R39-R48 */
 }
