@@ -156,9 +156,8 @@ rs_svc_view_free(RsSvcView *v)
         if (v->ports[i].index != NULL)
             g_hash_table_destroy(v->ports[i].index);
     }
-    g_free(v->ports);
     g_free(v->pods);
-    g_free(v);
+    g_free(v);                  /* and its ports, made in the same block (snapshot) */
 }
 
 /* Frees a service with its views. */
@@ -184,18 +183,24 @@ by_serial(gconstpointer a, gconstpointer b)
 
 static bool target_of(const RsSvcPort *sp, const RsPod *p, uint16_t *target);
 
+/* The ports follow the view in its block (snapshot). */
+G_STATIC_ASSERT(sizeof(RsSvcView) % G_ALIGNOF(RsViewPort) == 0);
+
 /* Takes a snapshot of what the truth says the service's endpoints are. */
 static RsSvcView *
 snapshot(RsWorld *w, RsService *svc)
 {
-    RsSvcView *v = g_new0(RsSvcView, 1);
+    const RsSvcDef *d = svc->def;
+    /* The view and its ports in one block: a snapshot per service and
+     * change (issue 14); a gone view has no ports. */
+    size_t n_ports = svc->removed ? 0 : (d->n_ports ? d->n_ports : 1);
+    RsSvcView *v = g_malloc0(sizeof(RsSvcView) + n_ports * sizeof(RsViewPort));
     v->svc = svc;
     v->made = rs_engine_now(w->eng);
     if (svc->removed) {
         v->gone = true;
         return v;
     }
-    const RsSvcDef *d = svc->def;
     /* The pods go straight into v->pods, sized by the candidates (no
      * temporary array: a snapshot per service at its creation). */
     GPtrArray *cands = NULL;
@@ -217,7 +222,7 @@ snapshot(RsWorld *w, RsService *svc)
         qsort(v->pods, v->n_pods, sizeof(RsPod *), (int (*)(const void *, const void *))by_serial);
     unsigned n_pods = v->n_pods;
     v->n_ports = d->n_ports;
-    v->ports = g_new0(RsViewPort, d->n_ports ? d->n_ports : 1);
+    v->ports = (RsViewPort *)(void *)(v + 1);
     for (unsigned i = 0; i < d->n_ports; i++) {
         RsViewPort *vp = &v->ports[i];
         vp->port = d->ports[i].port;
