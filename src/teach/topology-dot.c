@@ -91,16 +91,14 @@ edge(Dot *d, const char *tk, const char *tn, const char *hk, const char *hn, con
     /* the key "tk:tn\001hk:hn", by copies (g_strconcat walks its list twice) */
     size_t l1 = strlen(tk), l2 = strlen(tn), l3 = strlen(hk), l4 = strlen(hn);
     char *key = g_malloc(l1 + l2 + l3 + l4 + 4), *k = key;
-    memcpy(k, tk, l1);
-    k += l1;
+    /* each copy ends at its NUL, which the next separator overwrites */
+    k = g_stpcpy(k, tk);
     *k++ = ':';
-    memcpy(k, tn, l2);
-    k += l2;
+    k = g_stpcpy(k, tn);
     *k++ = '\001';
-    memcpy(k, hk, l3);
-    k += l3;
+    k = g_stpcpy(k, hk);
     *k++ = ':';
-    memcpy(k, hn, l4 + 1);
+    g_stpcpy(k, hn);
     if (!g_hash_table_add(d->edges, key))
         /* cppcheck-suppress memleak ; d->edges owns key (g_free): g_hash_table_add frees an equal key */
         return false;

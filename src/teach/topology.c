@@ -244,9 +244,11 @@ tree_continue(Tree *t, unsigned d, guint first)
     char *s = t->text->str;
     const size_t *at = (const size_t *)(void *)t->lines->data;
     size_t col = 4 * (size_t)(d - 1);
-    memcpy(s + at[first] + col, "|-- ", 4);
+    /* four characters into the line, no NUL: arrays, not strings */
+    static const char branch[4] = {'|', '-', '-', ' '}, trunk[4] = {'|', ' ', ' ', ' '};
+    memcpy(s + at[first] + col, branch, sizeof branch);
     for (guint i = first + 1; i < t->lines->len; i++)
-        memcpy(s + at[i] + col, "|   ", 4);
+        memcpy(s + at[i] + col, trunk, sizeof trunk);
 }
 
 /* Starts a child line of `parent` (a depth); the writer appends its text to
