@@ -34,15 +34,13 @@ rs_world_intern(RsWorld *w, const char *s)
 char *
 rs_world_join(char *buf, size_t size, const char *a, const char *sep, const char *b)
 {
+    /* Byte by byte: the parts are short (a label, a name), and a strlen and
+     * a memcpy call per part cost more than the copy (issue 14). */
     const char *parts[3] = {a, sep, b};
     size_t n = 0;
-    for (int i = 0; i < 3; i++) {
-        size_t l = strlen(parts[i]);
-        if (l > size - 1 - n)
-            l = size - 1 - n;
-        memcpy(buf + n, parts[i], l);
-        n += l;
-    }
+    for (int i = 0; i < 3; i++)
+        for (const char *p = parts[i]; *p != '\0' && n < size - 1; p++)
+            buf[n++] = *p;
     buf[n] = '\0';
     return buf;
 }
