@@ -116,6 +116,9 @@ typedef struct {
  * a request through a later replica looks its host up every time). */
 #define RS_HOST_MEMO_REPLICAS 4
 #define RS_HOST_MEMO_WARM 8
+/* Lines a request to a service touched (src/net/request.c's connect_now,
+ * ev_arrive, serve_start), kept as hints for the requester's next one. */
+#define RS_SVC_WARM 12
 
 /* What the pipeline keeps of one requester's one URL host besides its DNS
  * answers (issue 14; src/net/request.c, src/net/router.c).  Zeroed: empty.
@@ -124,6 +127,11 @@ typedef struct {
     const char *of;                 /* the URL host the header was built from; NULL: none */
     bool dot;                       /* C3: it ended in a dot (removed from hdr) */
     size_t len;                     /* strlen(hdr) */
+    /* Hints, never dereferenced: what the last request through a service
+     * touched (the service, its view, the port and endpoint, the pod, its
+     * template and ports, the two streams), prefetched when the next one
+     * starts, a DNS hop before connect_now reads them (issue 14, C). */
+    const void *svc_warm[RS_SVC_WARM];
     char hdr[256];                  /* R21: the Host header / SNI, lowercased (RsReq.host_hdr) */
     /* R21, R22: the host's entry in replica i's configuration while replica
      * i runs the process of generation rt[i].gen (0: none kept).  A loaded

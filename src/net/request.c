@@ -476,6 +476,8 @@ serve_start(RsReq *req, RsPod *pod)
     double mean = (double)pod->tmpl->service_time;
     /* C10: the pod's stream for this requester (an isolated request's own copy of it) */
     RsRng *rng = rs_req_own(req, rs_world_rng(net->w, &pod->rng, req->requester), sizeof(RsRng));
+    if (req->host_memo != NULL)
+        req->host_memo->svc_warm[11] = rng;     /* a hint (connect_now) */
     rs_time_t st = mean > 0 ? (rs_time_t)llround(rs_rng_exponential(rng, mean)) : 0;
     rs_engine_schedule(net->eng, rs_engine_now(net->eng) + st, ev_served, req, req->gen);
 }
@@ -924,6 +926,23 @@ connect_now(RsReq *req)
     const RsEndpoint *ep = req->isolated ? rs_service_peek(svc, vp, req->src->ip, svc_rng, &how)
                                          : rs_service_pick(svc, vp, req->src->ip, svc_rng, &how);
     req->res.to_pod = ep->pod->full;      /* plots: requests sent to each pod */
+    if (req->host_memo != NULL) {
+        /* hints for the requester's next request (rs_net_request): the
+         * lines read from here to the pod's worker (issue 14, C) */
+        const void **warm = req->host_memo->svc_warm;
+        const RsPod *pod = ep->pod;
+        warm[0] = svc;
+        warm[1] = &svc->view;
+        warm[2] = svc->view;
+        warm[3] = vp;
+        warm[4] = ep;
+        warm[5] = pod;
+        warm[6] = &pod->tmpl;
+        warm[7] = &pod->busy;
+        warm[8] = pod->tmpl;
+        warm[9] = pod->tmpl->ports;
+        warm[10] = svc_rng;
+    }
     h = hop(req, RS_HOP_SVC_PICK, RS_R13);
     h->svc = svc->full;
     h->pod = ep->pod->full;
@@ -1190,6 +1209,16 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
         h->flag = src != NULL && src->crashed;
         reply_in(req, RS_OUTCOME_TIMEOUT, 0, 0);
         return;
+    }
+    if (req->host_memo != NULL) {
+        /* What this request will touch if it goes as the requester's last
+         * one did (connect_now's hints), fetched now, a DNS hop ahead, and
+         * all at once rather than one cold line after another (issue 14, C). */
+        const void *const *warm = req->host_memo->svc_warm;
+        for (unsigned i = 0; i < RS_SVC_WARM; i++) {
+            if (warm[i] != NULL)
+                __builtin_prefetch(warm[i]);
+        }
     }
     req->src = src;
     req->src_ns = src->ns;
