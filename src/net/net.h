@@ -49,6 +49,7 @@ struct RsReq {
                                    host_hdr came (dns.h), or NULL */
     uint32_t dst_ip;
     RsService *svc;             /* the service it went through */
+    RsPod *ep_pod;              /* the endpoint's pod the service picked (ev_arrive) */
     RsTimer timer;              /* the client's timer (R38) */
     rs_time_t back;             /* latency of the answer from the pod back to the client */
     rs_time_t edge;             /* one way between the client and the VIP or a host */

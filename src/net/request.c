@@ -503,7 +503,13 @@ ev_arrive(RsEngine *eng, void *obj, uint64_t gen)
     if (req->gen != (uint32_t)gen || req->done)
         return;
     RsWorld *w = req->net->w;
-    RsPod *pod = rs_world_pod_at(w, req->dst_ip);
+    /* Whoever holds the address now receives it.  While the endpoint's pod
+     * holds its address (has_ip: from its start until it is gone, R3; the
+     * pool hands out no address a pod holds) that is the pod itself:
+     * rs_world_pod_at's answer without the lookup (issue 14). */
+    RsPod *pod = req->ep_pod != NULL && req->ep_pod->has_ip && req->ep_pod->ip == req->dst_ip
+                     ? req->ep_pod
+                     : rs_world_pod_at(w, req->dst_ip);
     RsHop *h;
     if (pod == NULL) {
         /* R9 (R15 when a stale view sent it here): dropped, the timer fires. */
@@ -786,6 +792,7 @@ ev_lb(RsEngine *eng, void *obj, uint64_t gen)
     h->m = (unsigned)how;
     req->via_svc = true;
     req->dst_ip = ep->pod->ip;
+    req->ep_pod = ep->pod;
     req->port = ep->port;
     rs_engine_after(eng, w->par.latency_cluster, ev_arrive, req, req->gen);
 }
@@ -953,6 +960,7 @@ connect_now(RsReq *req)
     h->m = (unsigned)how;
     req->via_svc = true;
     req->dst_ip = ep->pod->ip;
+    req->ep_pod = ep->pod;
     req->port = ep->port;
     rs_engine_after(net->eng, w->par.latency_cluster, ev_arrive, req, req->gen);
 }
