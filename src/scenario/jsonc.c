@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,7 @@ typedef struct {
     int depth;
     size_t err_off;
     char *err_msg;
+    bool build;             /* make the cJSON tree while scanning (see rs_jsonc_parse) */
 } Scan;
 
 /* Frees a document and everything it holds. */
@@ -580,9 +582,81 @@ scan_hex4(Scan *s, size_t at, unsigned *out)
     return true;
 }
 
-/* Scans a string token (the position is at its opening quote). */
+/* The value of four hex digits the scanner has checked. */
+static unsigned
+hex4_value(const char *p)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++)
+        v = v * 16 + (unsigned)g_ascii_xdigit_value(p[k]);
+    return v;
+}
+
+/* The n bytes of a checked string token's inside, unescaped into the
+ * arena, as cJSON's parse_string makes it (a \u escape, or a surrogate
+ * pair of two, becomes the code point's UTF-8); NULL when out of memory. */
+static char *
+decode_string(const char *p, size_t n)
+{
+    char *out = arena_alloc(n + 1);
+    if (out == NULL)
+        return NULL;
+    if (memchr(p, '\\', n) == NULL) {
+        memcpy(out, p, n);
+        out[n] = '\0';
+        return out;
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '\\') {
+            out[j++] = p[i];
+            continue;
+        }
+        char e = p[++i];
+        switch (e) {
+        case 'b': out[j++] = '\b'; break;
+        case 'f': out[j++] = '\f'; break;
+        case 'n': out[j++] = '\n'; break;
+        case 'r': out[j++] = '\r'; break;
+        case 't': out[j++] = '\t'; break;
+        case 'u': {
+            unsigned u = hex4_value(p + i + 1);
+            i += 4;
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                unsigned lo = hex4_value(p + i + 3);       /* after the `\u` of the low half */
+                i += 6;
+                u = 0x10000 + (((u & 0x3FF) << 10) | (lo & 0x3FF));
+            }
+            if (u < 0x80) {
+                out[j++] = (char)u;
+            } else if (u < 0x800) {
+                out[j++] = (char)(0xC0 | (u >> 6));
+                out[j++] = (char)(0x80 | (u & 0x3F));
+            } else if (u < 0x10000) {
+                out[j++] = (char)(0xE0 | (u >> 12));
+                out[j++] = (char)(0x80 | ((u >> 6) & 0x3F));
+                out[j++] = (char)(0x80 | (u & 0x3F));
+            } else {
+                out[j++] = (char)(0xF0 | (u >> 18));
+                out[j++] = (char)(0x80 | ((u >> 12) & 0x3F));
+                out[j++] = (char)(0x80 | ((u >> 6) & 0x3F));
+                out[j++] = (char)(0x80 | (u & 0x3F));
+            }
+            break;
+        }
+        default:                /* `"`, `\\` and `/` stand for themselves */
+            out[j++] = e;
+            break;
+        }
+    }
+    out[j] = '\0';
+    return out;
+}
+
+/* Scans a string token (the position is at its opening quote); with `out`,
+ * also stores its value there (the tree being built). */
 static bool
-scan_string(Scan *s)
+scan_string(Scan *s, char **out)
 {
     size_t start = s->i;
     s->i++;
@@ -590,6 +664,8 @@ scan_string(Scan *s)
         unsigned char c = (unsigned char)s->t[s->i];
         if (c == '"') {
             s->i++;
+            if (out != NULL && (*out = decode_string(s->t + start + 1, s->i - start - 2)) == NULL)
+                return scan_fail(s, start, "out of memory");
             return true;
         }
         if (c == '\n')
@@ -626,9 +702,12 @@ scan_string(Scan *s)
     return scan_fail(s, start, "unterminated string");
 }
 
-/* Scans a number token strictly: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
+/* Scans a number token strictly: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?;
+ * with `node`, also stores its value there as cJSON's parse_number does
+ * (strtod of the token, which it copies into 64 bytes: a longer token is
+ * left to cJSON, which refuses it). */
 static bool
-scan_number(Scan *s)
+scan_number(Scan *s, cJSON *node)
 {
     size_t start = s->i;
     const char *t = s->t;
@@ -661,17 +740,58 @@ scan_number(Scan *s)
     if (i < s->len && (g_ascii_isalnum(t[i]) || t[i] == '.' || t[i] == '+' || t[i] == '-'))
         return scan_fail(s, start, "invalid number (JSON numbers have no leading zeros, no `+`, no units: "
                                    "write durations and rates as strings like \"10s\")");
+    if (node != NULL) {
+        char buf[64];
+        if (i - start >= sizeof buf)
+            return scan_fail(s, start, "number too long for cJSON");
+        memcpy(buf, t + start, i - start);
+        buf[i - start] = '\0';
+        double v = strtod(buf, NULL);
+        node->type = cJSON_Number;
+        node->valuedouble = v;
+        node->valueint = v >= INT_MAX ? INT_MAX : v <= (double)INT_MIN ? INT_MIN : (int)v;
+    }
     s->i = i;
     return true;
 }
 
-static bool scan_value(Scan *s, const cJSON *node, PosMap *pos);
+static bool scan_value(Scan *s, cJSON *node, PosMap *pos);
+
+/* A zeroed node from the arena (cJSON_New_Item), or NULL. */
+static cJSON *
+build_node(void)
+{
+    cJSON *n = arena_alloc(sizeof(cJSON));
+    if (n != NULL)
+        memset(n, 0, sizeof *n);
+    return n;
+}
+
+/* Appends a new node to `node`'s children after `last` (cJSON's parse_array
+ * and parse_object link them so; the first child's prev is set to the last
+ * at the end); NULL when out of memory. */
+static cJSON *
+build_child(cJSON *node, cJSON *last)
+{
+    cJSON *n = build_node();
+    if (n == NULL)
+        return NULL;
+    if (last != NULL) {
+        last->next = n;
+        n->prev = last;
+    } else {
+        node->child = n;
+    }
+    return n;
+}
 
 /* Scans an object; pairs each member with the next cJSON child. */
 static bool
-scan_object(Scan *s, const cJSON *node, PosMap *pos)
+scan_object(Scan *s, cJSON *node, PosMap *pos)
 {
-    const cJSON *child = node ? node->child : NULL;
+    /* building: each member is made as its key comes */
+    cJSON *built = s->build ? node : NULL;
+    cJSON *child = node && !s->build ? node->child : NULL;
     /* Duplicate keys: the first SCAN_FEW_KEYS members are compared with the
      * members before them (most objects are that small, and a hash table
      * per object cost more than the scan); from then on a table of keys. */
@@ -695,7 +815,9 @@ scan_object(Scan *s, const cJSON *node, PosMap *pos)
             return scan_fail(s, s->i, "expected a key in double quotes, found %s", found);
         }
         size_t key_off = s->i;
-        if (!scan_string(s))
+        if (built != NULL && (child = build_child(built, child)) == NULL)
+            return scan_fail(s, key_off, "out of memory");
+        if (!scan_string(s, built != NULL ? &child->string : NULL))
             return false;
         if (node && !child)
             return scan_fail(s, key_off, "internal error: the parser and the scanner disagree");
@@ -731,7 +853,7 @@ scan_object(Scan *s, const cJSON *node, PosMap *pos)
         s->i++;
         if (!scan_value(s, child, pos))
             return false;
-        if (child)
+        if (child && built == NULL)
             child = child->next;
         scan_ws(s);
         if (s->i < s->len && s->t[s->i] == ',') {
@@ -740,6 +862,8 @@ scan_object(Scan *s, const cJSON *node, PosMap *pos)
         }
         if (s->i < s->len && s->t[s->i] == '}') {
             s->i++;
+            if (built != NULL && built->child != NULL)
+                built->child->prev = child;
             return true;
         }
         g_autofree char *found = scan_found(s);
@@ -749,9 +873,10 @@ scan_object(Scan *s, const cJSON *node, PosMap *pos)
 
 /* Scans an array; pairs each element with the next cJSON child. */
 static bool
-scan_array(Scan *s, const cJSON *node, PosMap *pos)
+scan_array(Scan *s, cJSON *node, PosMap *pos)
 {
-    const cJSON *child = node ? node->child : NULL;
+    cJSON *built = s->build ? node : NULL;
+    cJSON *child = node && !s->build ? node->child : NULL;
     s->i++;
     scan_ws(s);
     if (s->i < s->len && s->t[s->i] == ']') {
@@ -762,11 +887,13 @@ scan_array(Scan *s, const cJSON *node, PosMap *pos)
         scan_ws(s);
         if (s->i < s->len && s->t[s->i] == ']')
             return scan_fail(s, s->i, "trailing comma before `]`");
+        if (built != NULL && (child = build_child(built, child)) == NULL)
+            return scan_fail(s, s->i, "out of memory");
         if (node && !child)
             return scan_fail(s, s->i, "internal error: the parser and the scanner disagree");
         if (!scan_value(s, child, pos))
             return false;
-        if (child)
+        if (child && built == NULL)
             child = child->next;
         scan_ws(s);
         if (s->i < s->len && s->t[s->i] == ',') {
@@ -775,6 +902,8 @@ scan_array(Scan *s, const cJSON *node, PosMap *pos)
         }
         if (s->i < s->len && s->t[s->i] == ']') {
             s->i++;
+            if (built != NULL && built->child != NULL)
+                built->child->prev = child;
             return true;
         }
         if (s->i >= s->len)
@@ -784,10 +913,12 @@ scan_array(Scan *s, const cJSON *node, PosMap *pos)
     }
 }
 
-/* Scans one value of any kind, recording its offset when `node` is given. */
+/* Scans one value of any kind, recording its offset when `node` is given;
+ * when building, `node` is new and takes the value (cJSON's parse_value). */
 static bool
-scan_value(Scan *s, const cJSON *node, PosMap *pos)
+scan_value(Scan *s, cJSON *node, PosMap *pos)
 {
+    cJSON *built = s->build ? node : NULL;
     scan_ws(s);
     if (s->i >= s->len)
         return scan_fail(s, s->i, "unexpected end of file, expected a value");
@@ -800,11 +931,15 @@ scan_value(Scan *s, const cJSON *node, PosMap *pos)
     case '[':
         if (++s->depth > RS_JSONC_MAX_DEPTH)
             return scan_fail(s, s->i, "nesting deeper than %d levels", RS_JSONC_MAX_DEPTH);
+        if (built != NULL)
+            built->type = c == '{' ? cJSON_Object : cJSON_Array;
         ok = c == '{' ? scan_object(s, node, pos) : scan_array(s, node, pos);
         s->depth--;
         return ok;
     case '"':
-        return scan_string(s);
+        if (built != NULL)
+            built->type = cJSON_String;
+        return scan_string(s, built != NULL ? &built->valuestring : NULL);
     case 't':
     case 'f':
     case 'n': {
@@ -813,13 +948,17 @@ scan_value(Scan *s, const cJSON *node, PosMap *pos)
         if (s->len - s->i >= wl && memcmp(s->t + s->i, word, wl) == 0 &&
             (s->i + wl >= s->len || !g_ascii_isalnum(s->t[s->i + wl]))) {
             s->i += wl;
+            if (built != NULL) {
+                built->type = c == 't' ? cJSON_True : c == 'f' ? cJSON_False : cJSON_NULL;
+                built->valueint = c == 't';
+            }
             return true;
         }
         break;
     }
     default:
         if (c == '-' || g_ascii_isdigit(c))
-            return scan_number(s);
+            return scan_number(s, built);
         break;
     }
     g_autofree char *found = scan_found(s);
@@ -976,6 +1115,32 @@ rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
                     "%s: empty file: no JSON document, only whitespace or comments", name);
         return NULL;
     }
+    /* The scanner builds the cJSON tree itself (issue 14: cJSON's parse
+     * was half of reading the file, beside a scan of the same text): node by
+     * node as cJSON_ParseWithLengthOpts would, in the same arena.  Only a
+     * file the scan accepts is kept so; on any error (or a number too long
+     * for cJSON, or no memory) the tree is dropped and the file goes
+     * through cJSON and the scan as before, so every message stays the
+     * one cJSON's tree (or its failure) gave. */
+    doc->arena = arena_new();
+    doc->pos->arena = doc->arena;
+    parsing = doc->arena;
+    Scan b = s;
+    b.build = true;
+    cJSON *built = build_node();
+    bool built_ok = built != NULL && scan_value(&b, built, doc->pos);
+    parsing = NULL;
+    if (built_ok) {
+        scan_ws(&b);
+        built_ok = b.i >= len;
+    }
+    if (built_ok) {
+        doc->root = built;
+        return g_steal_pointer(&doc);
+    }
+    g_free(b.err_msg);
+    arena_drop(doc->arena);
+
     const char *parse_end = NULL;
     /* Without a tree (cJSON failed) the scanner only looks for the error. */
     doc->arena = arena_new();

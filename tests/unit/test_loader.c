@@ -4,6 +4,7 @@
  * valid scenarios in tests/good/. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
@@ -301,6 +302,61 @@ test_positions(void)
     CU_ASSERT(line == 3 && col == 21);
     const cJSON *e = cJSON_GetObjectItem(root, "e");
     CU_ASSERT_STRING_EQUAL(e->valuestring, "x // not a comment");
+}
+
+/* Whether two trees are the same node for node: types, values (valueint
+ * too), keys, and the links cJSON's own functions rely on (a first child's
+ * prev is the last child). */
+static bool
+same_tree(const cJSON *a, const cJSON *b)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    if (a->type != b->type || a->valueint != b->valueint || a->valuedouble != b->valuedouble ||
+        signbit(a->valuedouble) != signbit(b->valuedouble))
+        return false;
+    if (g_strcmp0(a->valuestring, b->valuestring) != 0 || g_strcmp0(a->string, b->string) != 0)
+        return false;
+    const cJSON *x = a->child, *y = b->child;
+    if (x != NULL && y != NULL) {
+        const cJSON *lx = x, *ly = y;
+        while (lx->next)
+            lx = lx->next;
+        while (ly->next)
+            ly = ly->next;
+        if (x->prev != lx || y->prev != ly)
+            return false;
+    }
+    for (; x != NULL && y != NULL; x = x->next, y = y->next)
+        if ((x->next != NULL && x->next->prev != x) || !same_tree(x, y))
+            return false;
+    return x == NULL && y == NULL;
+}
+
+/* rs_jsonc_parse builds the tree itself (issue 14): the same tree as
+ * cJSON's parse of the text, escapes, numbers and a byte order mark
+ * included. */
+static void
+test_tree_as_cjson(void)
+{
+    static const char *const texts[] = {
+        "\xEF\xBB\xBF{\"a\": [1, -0, 0.5, 1.5e3, 1E-2, 2147483647, 2147483648, -2147483648, "
+        "-2147483649, 1e999, -1e999, 123456789012345678901234567890, 0.1, 3.14159265358979323846],\n"
+        "\"s\": \"x\\\"y\\\\z\\/w\\b\\f\\n\\r\\t \\u0041\\u00e9\\u20ac\\ud83d\\ude00 \xC3\xA9\",\n"
+        "\"e\": {}, \"ea\": [], \"t\": true, \"f\": false, \"n\": null,\n"
+        "\"nest\": [[{\"k\": [{}]}], {\"a\": 1, \"b\": 2}], \"\\u006b\": \"k\", \"\": \"\"}",
+        "[1]", "\"str\"", " 42 ", "[true,false,null,{\"\":\"\"}]",
+        "{\"x\": 12345678901234567890123456789012345678901234567890123456789012345678}",
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(RsJsonDoc) doc = rs_jsonc_parse("t.json", texts[i], strlen(texts[i]), &err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+        cJSON *c = cJSON_ParseWithLength(texts[i], strlen(texts[i]));
+        CU_ASSERT_PTR_NOT_NULL(c);
+        CU_ASSERT(same_tree(rs_jsonc_root(doc), c));
+        cJSON_Delete(c);
+    }
 }
 
 /* Syntax errors name line and column. */
@@ -616,6 +672,7 @@ main(void)
         {"urls", test_urls},
         {"profiles", test_profiles},
         {"positions", test_positions},
+        {"tree as cJSON's", test_tree_as_cjson},
         {"syntax errors", test_syntax_errors},
         {"loader errors", test_loader_errors},
         {"limits", test_limits},
