@@ -132,6 +132,10 @@ typedef struct {
      * template and ports, the two streams), prefetched when the next one
      * starts, a DNS hop before connect_now reads them (issue 14, C). */
     const void *svc_warm[RS_SVC_WARM];
+    /* The service the last request reached (services live as long as the
+     * world): while it is the one at its ClusterIP (at_ip), it is
+     * rs_world_service_at's answer for that address without the lookup. */
+    struct RsService *svc;
     char hdr[256];                  /* R21: the Host header / SNI, lowercased (RsReq.host_hdr) */
     /* R21, R22: the host's entry in replica i's configuration while replica
      * i runs the process of generation rt[i].gen (0: none kept).  A loaded

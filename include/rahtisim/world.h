@@ -261,6 +261,7 @@ struct RsService {
     RsSvcDef *def;              /* the current definition */
     bool headless;              /* R16 */
     bool has_ip; uint32_t cluster_ip;   /* R10 */
+    bool at_ip;                 /* rs_world_service_at(cluster_ip) answers it (issue 14) */
     bool removed;
     RsRng rng;                  /* its own stream: endpoint choice (R13) */
     RsSvcView *view;            /* what the data plane has (R15); NULL: no rules yet */

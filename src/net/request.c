@@ -857,7 +857,12 @@ connect_now(RsReq *req)
         rs_engine_after(net->eng, w->par.latency_cluster, ev_arrive, req, req->gen);
         return;
     }
-    RsService *svc = rs_world_service_at(w, req->dst_ip);
+    /* R10: the service at the ClusterIP; the requester's last one while it
+     * is still the one there (at_ip), without the lookup (issue 14) */
+    RsHostMemo *m = req->host_memo;
+    RsService *svc = m != NULL && m->svc != NULL && m->svc->at_ip && m->svc->cluster_ip == req->dst_ip
+                         ? m->svc
+                         : rs_world_service_at(w, req->dst_ip);
     if (svc == NULL && rs_lb_is_address(w, req->dst_ip)) {
         /* R48: a pod reaching a load-balancer address: the node's data plane
          * translates it like a ClusterIP; the source stays the pod's */
@@ -939,6 +944,7 @@ connect_now(RsReq *req)
         const void **warm = req->host_memo->svc_warm;
         const RsPod *pod = ep->pod;
         warm[0] = svc;
+        req->host_memo->svc = svc;
         warm[1] = &svc->view;
         warm[2] = svc->view;
         warm[3] = vp;

@@ -274,8 +274,10 @@ on_view_install(RsEngine *eng, void *obj, uint64_t arg)
     if (v->gone) {
         svc->view = NULL;
         rs_svc_view_free(v);
-        if (svc->has_ip && rs_world_service_at(w, svc->cluster_ip) == svc)
+        if (svc->has_ip && rs_world_service_at(w, svc->cluster_ip) == svc) {
             rs_ip_map_remove(&w->svc_by_ip, svc->cluster_ip);
+            svc->at_ip = false;
+        }
         rs_world_log(w, RS_R15, "the data plane drops the rules of the removed service %s", svc->full);
     } else {
         /* Round-robin positions survive a refresh, as IPVS keeps its own. */
@@ -498,8 +500,13 @@ rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserve
     index_service(svc);
     g_hash_table_insert(w->svc_by_name, (gpointer)svc->full, svc);
     w->dns_epoch++;             /* R17: its name resolves from now on */
-    if (has_ip)
+    if (has_ip) {
+        RsService *prev = rs_world_service_at(w, ip);   /* a removed one's rules (R15) */
+        if (prev != NULL)
+            prev->at_ip = false;
         rs_ip_map_put(&w->svc_by_ip, ip, svc);
+        svc->at_ip = true;
+    }
     if (has_ip)
         rs_world_log(w, RS_R10, "service %s gets ClusterIP %s", svc->full, rs_ipv4_format(ip, b));
     else
