@@ -136,6 +136,13 @@ typedef struct {
      * world): while it is the one at its ClusterIP (at_ip), it is
      * rs_world_service_at's answer for that address without the lookup. */
     struct RsService *svc;
+    /* C10: the requester's streams at its last service and pod, as
+     * rs_world_rng answered them (a stream lives as long as the world). */
+    struct {
+        const RsRng *entity;
+        uint64_t requester;
+        RsRng *rng;
+    } stream[2];
     char hdr[256];                  /* R21: the Host header / SNI, lowercased (RsReq.host_hdr) */
     /* R21, R22: the host's entry in replica i's configuration while replica
      * i runs the process of generation rt[i].gen (0: none kept).  A loaded

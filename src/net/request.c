@@ -85,6 +85,23 @@ struct RsNet {
 
 static void serve_start(RsReq *req, RsPod *pod);
 
+/* C10: rs_world_rng(w, entity, req->requester), kept in the requester's memo
+ * slot `i` (0: its service's, 1: its pod's): the world's streams are never
+ * removed, so a kept one is what rs_world_rng answers (issue 14). */
+static RsRng *
+req_stream(RsReq *req, const RsRng *entity, unsigned i)
+{
+    RsHostMemo *m = req->host_memo;
+    if (m == NULL)
+        return rs_world_rng(req->net->w, entity, req->requester);
+    if (m->stream[i].entity != entity || m->stream[i].requester != req->requester) {
+        m->stream[i].rng = rs_world_rng(req->net->w, entity, req->requester);
+        m->stream[i].entity = entity;
+        m->stream[i].requester = req->requester;
+    }
+    return m->stream[i].rng;
+}
+
 /* Frees what one pooled request holds (its block is freed with the pipeline). */
 static void
 req_free(RsReq *req)
@@ -475,7 +492,7 @@ serve_start(RsReq *req, RsPod *pod)
     }
     double mean = (double)pod->tmpl->service_time;
     /* C10: the pod's stream for this requester (an isolated request's own copy of it) */
-    RsRng *rng = rs_req_own(req, rs_world_rng(net->w, &pod->rng, req->requester), sizeof(RsRng));
+    RsRng *rng = rs_req_own(req, req_stream(req, &pod->rng, 1), sizeof(RsRng));
     if (req->host_memo != NULL)
         req->host_memo->svc_warm[11] = rng;     /* a hint (connect_now) */
     rs_time_t st = mean > 0 ? (rs_time_t)llround(rs_rng_exponential(rng, mean)) : 0;
@@ -934,7 +951,7 @@ connect_now(RsReq *req)
     /* An isolated request reads the round-robin position and affinity and
      * draws from its own copy of the service's stream (src/net/isolate.c);
      * C10: the stream is the requester's own at this service. */
-    RsRng *svc_rng = rs_req_own(req, rs_world_rng(w, &svc->rng, req->requester), sizeof(RsRng));
+    RsRng *svc_rng = rs_req_own(req, req_stream(req, &svc->rng, 0), sizeof(RsRng));
     const RsEndpoint *ep = req->isolated ? rs_service_peek(svc, vp, req->src->ip, svc_rng, &how)
                                          : rs_service_pick(svc, vp, req->src->ip, svc_rng, &how);
     req->res.to_pod = ep->pod->full;      /* plots: requests sent to each pod */
