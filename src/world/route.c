@@ -193,7 +193,7 @@ admit_host(RsWorld *w, const char *host)
     if (list == NULL || list->len == 0)
         return;
     RsRoute *owner = list->pdata[0];        /* the oldest claims the host */
-    g_autoptr(GString) why = g_string_new(NULL);
+    g_autoptr(GString) why = NULL;          /* made by the first sentence logged */
     for (unsigned i = 0; i < list->len; i++) {
         RsRoute *r = list->pdata[i];
         RsAdmission a = RS_ADMIT_OK;
@@ -217,8 +217,12 @@ admit_host(RsWorld *w, const char *host)
         r->admission = a;
         r->claimed_by = older;
         r->judged = true;
-        if (!changed)
+        /* without an event log (RsScenario.no_event_log: `topology`) the
+         * sentence is not made (issue 14: a GString per route and host) */
+        if (!changed || w->no_log)
             continue;
+        if (why == NULL)
+            why = g_string_new(NULL);
         g_string_truncate(why, 0);
         rs_route_admission_describe(r, why);
         if (admit)
