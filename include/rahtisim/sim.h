@@ -87,6 +87,10 @@ typedef struct {
     uint64_t requester;         /* C10: rs_rng_name_id("requester:<stream>") */
     RsRng *rng;                 /* the requester's own stream (R37) */
     RsWorkload *wl;             /* its deployment while live (RS_FROM_DEPLOYMENT) */
+    /* Hints, never dereferenced: the deployment's ready list, its array
+     * and the pod the last request left from, prefetched with `from` and
+     * the deployment when the next one starts (issue 14, C). */
+    const void *warm[3];
     RsDnsCache dns;             /* its DNS answers while they cannot change (dns.h, issue 14);
                                  * next to the fields above: a request reads both */
     char who[600];              /* "ns/name", or the host's name */

@@ -176,6 +176,14 @@ static void
 request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client, bool record_hops,
            RsDnsCache *dns, RsRequestDone done, void *data)
 {
+    /* the chain from, deployment, ready list, array, pod fetched at once
+     * rather than one cold line after another (issue 14, C) */
+    __builtin_prefetch(rq->wl);
+    __builtin_prefetch(rq->rng);
+    for (unsigned i = 0; i < G_N_ELEMENTS(rq->warm); i++) {
+        if (rq->warm[i] != NULL)
+            __builtin_prefetch(rq->warm[i]);
+    }
     const RsFrom *from = rq->from;
     RsPod *src = NULL;
     if (from->kind == RS_FROM_HOST) {
@@ -193,8 +201,12 @@ request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client, boo
         if (rq->wl == NULL || rq->wl->removed)
             rq->wl = rs_world_workload(sim->world, from->ns, from->name);
         RsWorkload *wl = rq->wl;
-        if (wl != NULL && wl->ready->len > 0)
+        if (wl != NULL && wl->ready->len > 0) {
             src = wl->ready->pdata[rs_rng_below(rq->rng, wl->ready->len)];
+            rq->warm[0] = wl->ready;
+            rq->warm[1] = wl->ready->pdata;
+            rq->warm[2] = src;
+        }
     }
     rs_net_request(sim->net, src, NULL, rq->who, rq->requester, client, to, record_hops, dns, done,
                    data);
