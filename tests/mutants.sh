@@ -11,11 +11,18 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:?usage: tests/mutants.sh BUILD_DIR}" && pwd)
 list=$top/tests/mutants.list
 saved=$(mktemp -d)
+# Puts back the file of a mutant still applied (interrupted) and gives it a
+# new time, so make rebuilds what the mutant built.  A restored mutant's
+# copy is removed at once: restoring an older copy of the same file with
+# its old time (cp -p) would leave the last mutant's objects in the build,
+# newer than the source (seen with several mutants in profile.c).
 restore() {
     for f in "$saved"/*; do
+        case $f in *.path) continue ;; esac
         [ -e "$f" ] || continue
         orig=$(cat "$f.path" 2>/dev/null) || continue
-        cp -p "$f" "$orig"
+        cp "$f" "$orig"
+        touch "$orig"
     done
 }
 trap 'restore; rm -rf "$saved"; make -C "$build" -s >/dev/null 2>&1 || true' EXIT INT TERM
@@ -45,8 +52,9 @@ open(p, "w").write(s.replace(os.environ["MUT_TEXT"], os.environ["MUT_REPL"], 1))
     else
         echo "killed   mutant $n: $file ($test fails)"
     fi
-    cp -p "$saved/$n" "$path"
+    cp "$saved/$n" "$path"
     touch "$path"
+    rm -f "$saved/$n" "$saved/$n.path"
 done < "$list"
 echo "mutants.sh: $n mutants, $survived survived"
 [ "$survived" -eq 0 ]
