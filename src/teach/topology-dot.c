@@ -43,7 +43,6 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 #include "rahtisim/dns.h"
@@ -59,19 +58,6 @@ typedef struct {
     GHashTable *inner;          /* RsNamespace * -> its pods to each other (R42; owned text) */
     GString *pol;               /* the policy edges, written after the nodes */
 } Dot;
-
-/* Appends the strings up to a NULL: the per-object labels are built with
- * it, not printf'd (issue 14: printf was a sixth of the DOT of 10^5
- * namespaces). */
-static void
-cat(GString *s, ...)
-{
-    va_list ap;
-    va_start(ap, s);
-    for (const char *p = va_arg(ap, const char *); p != NULL; p = va_arg(ap, const char *))
-        rs_topo_put(s, p);
-    va_end(ap);
-}
 
 /* Appends a quoted node id "kind:name". */
 static void
@@ -176,7 +162,7 @@ route_label(GString *s, const RsWorld *w, const RsRoute *r)
     static const char *const tls[] = {"none", "edge", "passthrough", "reencrypt"};
     static const char *const insecure[] = {"none", "allow", "redirect"};
     const RsRouteDef *def = r->def;
-    cat(s, "route ", r->name, "\n", def->tls == RS_TLS_NONE ? "http" : "https", "://", r->host,
+    rs_topo_put_all(s, "route ", r->name, "\n", def->tls == RS_TLS_NONE ? "http" : "https", "://", r->host,
         def->path, "\ntls ", tls[def->tls], NULL);     /* path: never NULL ("/" by default) */
     if (def->tls != RS_TLS_NONE)
         g_string_append_printf(s, ", port 80: %s", insecure[def->insecure]);
@@ -305,7 +291,7 @@ namespace_nodes(Dot *d, const RsTopoNs *b)
     rs_dot_escape(d->out, ns->name);
     rs_topo_put(d->out, "\" {\n    ");
     g_string_truncate(s, 0);
-    cat(s, "namespace ", ns->name, NULL);
+    rs_topo_put_all(s, "namespace ", ns->name, NULL);
     label(d->out, s->str);
     rs_topo_put(d->out, ";\n");
     if (ns->dedicated_egress) {
@@ -326,18 +312,18 @@ namespace_nodes(Dot *d, const RsTopoNs *b)
     for (unsigned k = 0; k < b->pods->len; k++) {
         const RsPod *p = b->pods->pdata[k];
         g_string_truncate(s, 0);
-        cat(s, p->name, "\n", p->has_ip ? rs_ipv4_format(p->ip, ip) : "no address", "\n",
+        rs_topo_put_all(s, p->name, "\n", p->has_ip ? rs_ipv4_format(p->ip, ip) : "no address", "\n",
             rs_pod_state_word(p->state), p->crashed ? " (crashed, R7)" : "", NULL);
         rs_topo_put(d->out, "    ");
         id(d->out, "pod", p->full);
         rs_topo_put(d->out, " [shape=box, ");
         label(d->out, s->str);
-        cat(d->out, p->state == RS_POD_READY && !p->crashed ? "" : ", style=dashed", "];\n", NULL);
+        rs_topo_put_all(d->out, p->state == RS_POD_READY && !p->crashed ? "" : ", style=dashed", "];\n", NULL);
     }
     for (unsigned k = 0; k < rs_namespace_n_services(ns); k++) {
         const RsService *svc = rs_namespace_service_nth(ns, k);
         g_string_truncate(s, 0);
-        cat(s, "service ", svc->name, "\n",
+        rs_topo_put_all(s, "service ", svc->name, "\n",
             svc->headless ? "headless (R16)" : rs_ipv4_format(svc->cluster_ip, ip), NULL);
         rs_topo_put(d->out, "    ");
         id(d->out, "svc", svc->full);
@@ -353,7 +339,7 @@ namespace_nodes(Dot *d, const RsTopoNs *b)
         id(d->out, "route", r->full);
         rs_topo_put(d->out, " [shape=cds, ");
         label(d->out, s->str);
-        cat(d->out, r->admitted ? "" : ", style=dashed, color=red", "];\n", NULL);
+        rs_topo_put_all(d->out, r->admitted ? "" : ", style=dashed, color=red", "];\n", NULL);
     }
     rs_topo_put(d->out, "  }\n");
 }

@@ -216,6 +216,20 @@ rs_replica_text(GString *s, const RsReplica *rep)
     rs_topo_put(s, " (R28)");
 }
 
+
+/* "; N WHAT FIRST)" or "; N WHAT FIRST, ...)" of a route line; nothing when n is 0. */
+static void
+put_some(GString *s, unsigned n, const char *what, const char *first)
+{
+    if (n == 0)
+        return;
+    char buf[12];
+    rs_topo_put(s, "; ");
+    rs_topo_put(s, uint_text(n, buf));
+    rs_topo_put(s, what);
+    rs_topo_put(s, first);
+    rs_topo_put(s, n > 1 ? ", ...)" : ")");
+}
 /* One sentence for a difference; see topology-private.h. */
 void
 rs_route_diff_text(GString *s, const RsReplica *rep, const RsRouteDiff *d)
@@ -244,20 +258,8 @@ rs_route_diff_text(GString *s, const RsReplica *rep, const RsRouteDiff *d)
     rs_topo_put(s, d->n_loaded_pods == 1 ? " server pod, the truth has " : " server pods, the truth has ");
     rs_topo_put(s, uint_text(d->n_truth, n2));
     rs_topo_put(s, d->n_truth == 1 ? " ready endpoint" : " ready endpoints");
-    if (d->n_missing > 0) {
-        rs_topo_put(s, "; ");
-        rs_topo_put(s, uint_text(d->n_missing, n1));
-        rs_topo_put(s, " not loaded (");
-        rs_topo_put(s, d->first_missing->name);
-        rs_topo_put(s, d->n_missing > 1 ? ", ...)" : ")");
-    }
-    if (d->n_stale > 0) {
-        rs_topo_put(s, "; ");
-        rs_topo_put(s, uint_text(d->n_stale, n1));
-        rs_topo_put(s, " loaded but no longer ready (");
-        rs_topo_put(s, d->first_stale->name);
-        rs_topo_put(s, d->n_stale > 1 ? ", ...)" : ")");
-    }
+    put_some(s, d->n_missing, " not loaded (", d->n_missing > 0 ? d->first_missing->name : NULL);
+    put_some(s, d->n_stale, " loaded but no longer ready (", d->n_stale > 0 ? d->first_stale->name : NULL);
     rs_topo_put(s, ": the router uses what it loaded ");
     rs_topo_put(s, when);
     rs_topo_put(s, " (R28)");

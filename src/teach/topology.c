@@ -58,9 +58,9 @@ append_u(GString *s, unsigned v)
     rs_topo_put_len(s, d + sizeof d - n, n);
 }
 
-/* Appends the strings up to a NULL (g_strconcat into a GString). */
-static void
-append_all(GString *s, ...)
+/* Appends the strings up to a NULL; see topology-private.h. */
+void
+rs_topo_put_all(GString *s, ...)
 {
     va_list ap;
     va_start(ap, s);
@@ -86,14 +86,14 @@ route_text(GString *s, const RsWorld *w, const RsRoute *r)
     static const char *const tls[] = {"none", "edge", "passthrough", "reencrypt"};
     static const char *const insecure[] = {"none", "allow", "redirect"};
     const RsRouteDef *d = r->def;
-    append_all(s, "route ", r->name, "  ", d->tls == RS_TLS_NONE ? "http" : "https", "://", r->host,
+    rs_topo_put_all(s, "route ", r->name, "  ", d->tls == RS_TLS_NONE ? "http" : "https", "://", r->host,
                d->path ? d->path : "/", " -> service ",
                d->n_backends > 0 ? d->backends[0].service : "?", NULL);
     if (d->target_port != 0) {
         rs_topo_put(s, " port ");
         append_u(s, d->target_port);
     } else if (d->target_name != NULL) {
-        append_all(s, " port ", d->target_name, NULL);
+        rs_topo_put_all(s, " port ", d->target_name, NULL);
     }
     for (unsigned i = 1; i < d->n_backends; i++)
         g_string_append_printf(s, ", alternate %s (weight %u)", d->backends[i].service,
@@ -125,9 +125,9 @@ pod_ports(GString *s, const RsPod *p)
             rs_topo_put(s, ", ");
         append_u(s, t->ports[i].port);
         if (t->ports[i].name != NULL)
-            append_all(s, "/", t->ports[i].name, NULL);
+            rs_topo_put_all(s, "/", t->ports[i].name, NULL);
         if (t->ports[i].tls != NULL)
-            append_all(s, " (tls ", t->ports[i].tls, ")", NULL);
+            rs_topo_put_all(s, " (tls ", t->ports[i].tls, ")", NULL);
     }
     if (t->protocol == RS_PROTO_TCP)
         rs_topo_put(s, " (tcp)");
@@ -138,7 +138,7 @@ static void
 pod_text(GString *s, const RsPod *p)
 {
     char ip[16];
-    append_all(s, "pod ", p->name, "  ", p->has_ip ? rs_ipv4_format(p->ip, ip) : "(no address yet)",
+    rs_topo_put_all(s, "pod ", p->name, "  ", p->has_ip ? rs_ipv4_format(p->ip, ip) : "(no address yet)",
                "  ", rs_pod_state_word(p->state), NULL);
     if (p->crashed)
         rs_topo_put(s, " (crashed; still an endpoint until detected, R7)");
@@ -156,7 +156,7 @@ static void
 service_text(GString *s, const RsService *svc)
 {
     char ip[16];
-    append_all(s, "service ", svc->name, "  ",
+    rs_topo_put_all(s, "service ", svc->name, "  ",
                svc->headless ? "headless (no ClusterIP: DNS answers the endpoints, R16)"
                              : rs_ipv4_format(svc->cluster_ip, ip), NULL);
     for (unsigned i = 0; i < svc->def->n_ports; i++) {
@@ -191,7 +191,7 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
     }
     for (unsigned k = 0; k < vp->n_eps; k++) {
         const RsPod *p = vp->eps[k].pod;
-        append_all(s, k ? ", " : "", p->name, " ", rs_ipv4_format(p->ip, ip), ":", NULL);
+        rs_topo_put_all(s, k ? ", " : "", p->name, " ", rs_ipv4_format(p->ip, ip), ":", NULL);
         append_u(s, vp->eps[k].port);
         if (!p->has_ip || p->state == RS_POD_GONE)
             rs_topo_put(s, " (gone: a stale entry, R15)");
@@ -336,7 +336,7 @@ policy_tree(Tree *t, guint32 n, RsWorld *w, const RsTopoNs *b)
             const RsPod *pod = b->pods->pdata[k];
             if (!rs_policy_selects(w, p, pod))
                 continue;
-            append_all(t->text, " ", pod->name, NULL);
+            rs_topo_put_all(t->text, " ", pod->name, NULL);
             count++;
         }
         if (count == 0)
@@ -352,7 +352,7 @@ namespace_tree(Tree *t, RsWorld *w, const RsTopoNs *b)
     char ip[16], buf[32];
     const RsNamespace *ns = b->ns;
     guint32 n = line_begin(t, 0);
-    append_all(t->text, "namespace ", ns->name, "  egress ", rs_ipv4_format(ns->egress_ip, ip),
+    rs_topo_put_all(t->text, "namespace ", ns->name, "  egress ", rs_ipv4_format(ns->egress_ip, ip),
                ns->dedicated_egress ? " (dedicated, R33)" : " (shared, R32)", NULL);
     line_end(t);
     for (unsigned i = 0; i < b->workloads->len; i++) {
@@ -388,7 +388,7 @@ namespace_tree(Tree *t, RsWorld *w, const RsTopoNs *b)
         if (svc->pending.length > 0) {
             const RsSvcView *next = g_queue_peek_head((GQueue *)&svc->pending);
             line_begin(t, sn);
-            append_all(t->text, "the data plane lags the truth: next update at ",
+            rs_topo_put_all(t->text, "the data plane lags the truth: next update at ",
                        rs_duration_format(next->made + w->par.endpoint_delay, buf), " (R15)", NULL);
             line_end(t);
         }
