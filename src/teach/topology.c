@@ -58,17 +58,6 @@ append_u(GString *s, unsigned v)
     rs_topo_put_len(s, d + sizeof d - n, n);
 }
 
-/* Appends the strings up to a NULL; see topology-private.h. */
-void
-rs_topo_put_all(GString *s, ...)
-{
-    va_list ap;
-    va_start(ap, s);
-    for (const char *p = va_arg(ap, const char *); p != NULL; p = va_arg(ap, const char *))
-        rs_topo_put(s, p);
-    va_end(ap);
-}
-
 /* "10.128.0.0/14" into buf (>= 20 bytes). */
 static char *
 cidr(uint32_t net, uint32_t prefix, char *buf)
