@@ -563,12 +563,13 @@ router_edges(Dot *d)
             }
         }
         /* Admitted routes and endpoints the truth has but this replica has not loaded. */
+        unsigned cursor = 0;    /* rs_route_diff's cursor in cfg */
         for (unsigned n = 0; n < d->t->n_ns; n++) {
             const RsTopoList *routes = d->t->ns[n].routes;
             for (unsigned k = 0; k < routes->len; k++) {
                 const RsRoute *r = routes->pdata[k];
                 RsRouteDiff diff;
-                if (!r->admitted || !rs_route_diff(d->t, cfg, r, &diff))
+                if (!r->admitted || !rs_route_diff(d->t, cfg, r, &cursor, &diff))
                     continue;
                 if (diff.loaded == NULL) {
                     edge(d, "router", rep->name, "route", r->full,

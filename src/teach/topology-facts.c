@@ -142,13 +142,50 @@ server_pod_loaded(const RsRtBackend *be, const RsPod *p)
     return false;
 }
 
+/* A namespace's live service by name: its few services scanned, the
+ * world's name index only for a namespace of many (issue 14: a string
+ * hash and a cold table slot per route and replica were 2 % of the
+ * topology of 10^5 namespaces). */
+#define SVC_SCAN_MAX 8
+
+static RsService *
+ns_service(RsWorld *w, const RsNamespace *ns, const char *name)
+{
+    unsigned n = rs_namespace_n_services(ns);
+    if (n > SVC_SCAN_MAX)
+        return rs_world_service(w, ns->name, name);
+    for (unsigned i = 0; i < n; i++) {
+        RsService *svc = rs_namespace_service_nth(ns, i);
+        if (strcmp(svc->name, name) == 0)
+            return svc;
+    }
+    return NULL;
+}
+
+/* The route's backend in a configuration.  A configuration has one backend
+ * per admitted route, in the world's route order (config_build), and the
+ * writers ask route after route in nearly that order: *next is where the
+ * last one was found, so most answers cost a pointer compare instead of
+ * rs_rt_config_backend's host hash.  Any other answer comes from
+ * rs_rt_config_backend, so the result is the same either way. */
+static const RsRtBackend *
+loaded_backend(const RsRtConfig *cfg, const RsRoute *route, unsigned *next)
+{
+    if (*next < cfg->n_backends && cfg->backends[*next].route == route)
+        return &cfg->backends[(*next)++];
+    const RsRtBackend *be = rs_rt_config_backend(cfg, route);
+    if (be != NULL)
+        *next = (unsigned)(be - cfg->backends) + 1;
+    return be;
+}
+
 /* R28: the loaded configuration vs the truth for one route. */
 bool
-rs_route_diff(const RsTopo *t, const RsRtConfig *cfg, const RsRoute *route, RsRouteDiff *out)
+rs_route_diff(const RsTopo *t, const RsRtConfig *cfg, const RsRoute *route, unsigned *next, RsRouteDiff *out)
 {
     memset(out, 0, sizeof *out);
     out->route = route;
-    out->loaded = rs_rt_config_backend(cfg, route);
+    out->loaded = loaded_backend(cfg, route, next);
     if (out->loaded == NULL)
         return true;
     bool few = out->loaded->n_servers <= DIFF_SCAN_MAX;
@@ -169,7 +206,7 @@ rs_route_diff(const RsTopo *t, const RsRtConfig *cfg, const RsRoute *route, RsRo
     GPtrArray *pods = t->scratch;
     g_ptr_array_set_size(pods, 0);
     for (unsigned k = 0; k < route->def->n_backends; k++) {
-        RsService *svc = rs_world_service(w, route->ns->name, route->def->backends[k].service);
+        RsService *svc = ns_service(w, route->ns, route->def->backends[k].service);
         if (svc != NULL)
             rs_service_ready_pods(svc, pods);
     }

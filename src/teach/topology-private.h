@@ -102,8 +102,11 @@ typedef struct {
 } RsRouteDiff;
 
 /* Compares a replica's configuration with the truth for a live admitted
- * route; true if they differ (a pending reload changes answers). */
-bool rs_route_diff(const RsTopo *t, const RsRtConfig *cfg, const RsRoute *route, RsRouteDiff *out);
+ * route; true if they differ (a pending reload changes answers).  *next is
+ * a cursor into cfg's backends, 0 before a replica's first route: asked in
+ * the world's route order, each route's backend is found by one compare. */
+bool rs_route_diff(const RsTopo *t, const RsRtConfig *cfg, const RsRoute *route, unsigned *next,
+                   RsRouteDiff *out);
 /* One sentence for a replica: "router-0 (up, in rotation) loaded its
  * configuration at 20s: 2 routes, 4 servers; next reload at 25s (R28)". */
 void rs_replica_text(GString *s, const RsReplica *rep);

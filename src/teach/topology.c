@@ -407,12 +407,13 @@ router_tree(Tree *t, guint32 vip, const RsTopo *topo)
         const RsRtConfig *cfg = rs_replica_config(rep);
         if (cfg == NULL || !rep->up)
             continue;
+        unsigned cursor = 0;    /* rs_route_diff's cursor in cfg */
         for (unsigned k = 0; k < topo->n_ns; k++) {
             const RsTopoList *routes = topo->ns[k].routes;
             for (unsigned j = 0; j < routes->len; j++) {
                 const RsRoute *r = routes->pdata[j];
                 RsRouteDiff d;
-                if (!r->admitted || !rs_route_diff(topo, cfg, r, &d))
+                if (!r->admitted || !rs_route_diff(topo, cfg, r, &cursor, &d))
                     continue;
                 line_begin(t, rn);
                 rs_route_diff_text(t->text, rep, &d);
