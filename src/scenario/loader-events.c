@@ -30,7 +30,7 @@ event_time(Ld *ld, const cJSON *v, const char *path, rs_time_t *at)
     const cJSON *t = ld_get(v, "at");
     if (!t)
         return ld_fail(ld, v, false, path, "missing required key `at` (when the event happens)");
-    g_autofree char *tp = ld_path(path, "at");
+    const char *tp = ld_path(ld, path, "at");
     if ((cJSON_IsString(t) && t->valuestring[0] == '-') || (cJSON_IsNumber(t) && t->valuedouble < 0))
         return ld_fail(ld, t, false, tp, "event time is before time 0 (the scenario starts at 0s)");
     if (!ld_v_duration(ld, t, tp, at))
@@ -49,7 +49,7 @@ target(Ld *ld, const cJSON *v, const char *path, const char *key, LdRefKind kind
        const char *what)
 {
     const cJSON *t = ld_get(v, key);
-    g_autofree char *kp = ld_path(path, key);
+    const char *kp = ld_path(ld, path, key);
     if (!cJSON_IsString(t))
         return ld_fail(ld, t, false, kp, "expected `NAMESPACE/NAME`, found %s", ld_type_word(t));
     if (!ld_split_ref(ld, t, kp, t->valuestring, &ev->ns, NULL, &ev->name))
@@ -69,7 +69,7 @@ apply(Ld *ld, const cJSON *a, const char *path, RsEventSpec *ev)
         return false;
     LdNs *ns = ld_ns_lookup(ld, ev->ns);
     if (!ns) {
-        g_autofree char *np = ld_path(path, "namespace");
+        const char *np = ld_path(ld, path, "namespace");
         return ld_fail(ld, ld_get(a, "namespace"), false, np,
                        "unknown namespace `%s` (apply works in a namespace the file declares)", ev->ns);
     }
@@ -82,7 +82,7 @@ apply(Ld *ld, const cJSON *a, const char *path, RsEventSpec *ev)
     const cJSON *spec = ld_get(a, "spec");
     if (!spec)
         return ld_fail(ld, a, false, path, "missing required key `spec` (the object to create or replace)");
-    g_autofree char *sp = ld_path(path, "spec");
+    const char *sp = ld_path(ld, path, "spec");
     bool ok = false;
     RsObjKind kind = RS_KIND_ANY;
     void *obj = NULL;
@@ -157,7 +157,7 @@ ld_policy_event(Ld *ld, const cJSON *v, const char *path, const cJSON *an, const
         int i = 0;
         const cJSON *c;
         cJSON_ArrayForEach(c, an) {
-            g_autofree char *ip = ld_path_index(ap, i);
+            const char *ip = ld_path_index(ld, ap, i);
             if (!namespace_ref(ld, c, ip, &ev->networks[i]))
                 return false;
             i++;
@@ -177,14 +177,14 @@ ld_policy_event(Ld *ld, const cJSON *v, const char *path, const cJSON *an, const
     ev->obj_kind = ev->name ? RS_KIND_POD : RS_KIND_ANY;
     if (!ld_string(ld, v, path, "key", true, &ev->key))
         return false;
-    g_autofree char *kp = ld_path(path, "key");
+    const char *kp = ld_path(ld, path, "key");
     if (!ld_is_qualified_name(ev->key))
         return ld_fail(ld, ld_get(v, "key"), false, kp, "invalid label key `%s`", ev->key);
     if (!ev->name && strcmp(ev->key, "kubernetes.io/metadata.name") == 0)
         return ld_fail(ld, ld_get(v, "key"), false, kp, "kubernetes.io/metadata.name is set by the API "
                        "server and cannot be changed (R43)");
     const cJSON *val = ld_get(v, "value");
-    g_autofree char *vp = ld_path(path, "value");
+    const char *vp = ld_path(ld, path, "value");
     if (!val)
         return ld_fail(ld, v, false, path, "missing required key `value` (null removes the label)");
     if (!cJSON_IsNull(val)) {
@@ -225,7 +225,7 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
         if (!c)
             continue;
         if (act >= 0) {
-            g_autofree char *cp = ld_path(path, actions[i]);
+            const char *cp = ld_path(ld, path, actions[i]);
             return ld_fail(ld, c, true, cp, "an event does one thing: `%s` and `%s` cannot be combined "
                            "(write two events)", actions[act], actions[i]);
         }
@@ -239,23 +239,23 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
     ev->kind = (RsEventKind)act;    /* actions[] is made from RS_EVENT_KINDS */
     /* keys that belong to another action */
     if (ev->kind != RS_EV_SCALE && ld_get(v, "replicas")) {
-        g_autofree char *rp = ld_path(path, "replicas");
+        const char *rp = ld_path(ld, path, "replicas");
         return ld_fail(ld, ld_get(v, "replicas"), true, rp, "`replicas` belongs to a `scale` event");
     }
     if (ev->kind != RS_EV_ANNOTATE && ev->kind != RS_EV_LABEL && (ld_get(v, "key") || ld_get(v, "value"))) {
         const char *k = ld_get(v, "key") ? "key" : "value";
-        g_autofree char *kp = ld_path(path, k);
+        const char *kp = ld_path(ld, path, k);
         return ld_fail(ld, ld_get(v, k), true, kp, "`%s` belongs to an `annotate` or `label` event", k);
     }
     if (ev->kind != RS_EV_CRASH_CONTAINER && ld_get(v, "crash_loop")) {
-        g_autofree char *kp = ld_path(path, "crash_loop");
+        const char *kp = ld_path(ld, path, "crash_loop");
         return ld_fail(ld, ld_get(v, "crash_loop"), true, kp, "`crash_loop` belongs to a `crash_container` event");
     }
     if (ev->kind != RS_EV_ROLLOUT && ld_get(v, "set")) {
-        g_autofree char *kp = ld_path(path, "set");
+        const char *kp = ld_path(ld, path, "set");
         return ld_fail(ld, ld_get(v, "set"), true, kp, "`set` belongs to a `rollout` event");
     }
-    g_autofree char *ap = ld_path(path, actions[act]);
+    const char *ap = ld_path(ld, path, actions[act]);
     switch (ev->kind) {
     case RS_EV_CRASH_CONTAINER:
         /* R51: the same pod restarts; nothing new is made. */
@@ -279,7 +279,7 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
             return false;
         const cJSON *set = ld_get(v, "set");
         if (set) {
-            g_autofree char *sp = ld_path(path, "set");
+            const char *sp = ld_path(ld, path, "set");
             ev->set = g_new0(RsWorkloadSpec, 1);
             if (!ld_rollout_set(ld, set, sp, ev->set))
                 return false;
@@ -300,7 +300,7 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
             return false;
         ev->replicas = (unsigned)n;
         /* Scaling up makes up to `replicas` new pods, which the world keeps. */
-        g_autofree char *rp = ld_path(path, "replicas");
+        const char *rp = ld_path(ld, path, "replicas");
         return ld_count_object(ld, ld_get(v, "replicas"), rp, ev->replicas);
     }
     case RS_EV_ANNOTATE: {
@@ -309,13 +309,13 @@ event(Ld *ld, const cJSON *v, const char *path, RsEventSpec *ev)
             !ld_string(ld, v, path, "key", true, &ev->key))
             return false;
         if (!ld_is_qualified_name(ev->key)) {
-            g_autofree char *kp = ld_path(path, "key");
+            const char *kp = ld_path(ld, path, "key");
             return ld_fail(ld, ld_get(v, "key"), false, kp, "invalid annotation key `%s`: a name of at "
                            "most 63 letters, digits, `-`, `_` and `.` that begins and ends with a "
                            "letter or digit, optionally after a DNS subdomain and `/`", ev->key);
         }
         const cJSON *val = ld_get(v, "value");
-        g_autofree char *vp = ld_path(path, "value");
+        const char *vp = ld_path(ld, path, "value");
         if (!val)
             return ld_fail(ld, v, false, path, "missing required key `value` (null removes the annotation)");
         if (!cJSON_IsNull(val)) {
@@ -390,7 +390,7 @@ ld_events(Ld *ld, const cJSON *root)
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
-        g_autofree char *p = ld_path_index("events", i);
+        const char *p = ld_path_index(ld, "events", i);
         if (!event(ld, c, p, &sc->events[i]) && !ld_go_on(ld))
             return false;
         i++;

@@ -24,7 +24,7 @@ from(Ld *ld, const cJSON *obj, const char *path, RsFrom *f)
     if (!v)
         return ld_fail(ld, obj, false, path,
                        "missing required key `from` (a pod or deployment `NAMESPACE/NAME`, or a host)");
-    g_autofree char *fp = ld_path(path, "from");
+    const char *fp = ld_path(ld, path, "from");
     if (!cJSON_IsString(v) || !*v->valuestring)
         return ld_fail(ld, v, false, fp, "expected a pod or deployment `NAMESPACE/NAME` or a host name, found %s",
                        ld_type_word(v));
@@ -47,7 +47,7 @@ to(Ld *ld, const cJSON *obj, const char *path, RsUrl *u)
     const cJSON *v = ld_get(obj, "to");
     if (!v)
         return ld_fail(ld, obj, false, path, "missing required key `to` (a URL like http://NAME/)");
-    g_autofree char *tp = ld_path(path, "to");
+    const char *tp = ld_path(ld, path, "to");
     if (!ld_v_url(ld, v, tp, u))
         return false;
     if (u->pod_ref) {
@@ -73,7 +73,7 @@ traffic(Ld *ld, const cJSON *v, const char *path, RsTrafficSpec *t)
         return false;
     RsTrafficSpec *old = g_hash_table_lookup(ld->traffic, t->name);
     if (old) {
-        g_autofree char *np = ld_path(path, "name");
+        const char *np = ld_path(ld, path, "name");
         return ld_fail(ld, ld_get(v, "name"), false, np, "duplicate traffic name `%s` (first at line %d, column %d)",
                        t->name, old->pos.line, old->pos.col);
     }
@@ -83,7 +83,7 @@ traffic(Ld *ld, const cJSON *v, const char *path, RsTrafficSpec *t)
     const cJSON *r = ld_get(v, "rate");
     if (!r)
         return ld_fail(ld, v, false, path, "missing required key `rate` (like \"100/s\")");
-    g_autofree char *rp = ld_path(path, "rate");
+    const char *rp = ld_path(ld, path, "rate");
     ld_note_pattern(ld, rp, rs_rate_pattern(), 0, true);       /* "100/s", or a number per second */
     if (cJSON_IsNumber(r)) {
         t->rate = r->valuedouble;
@@ -112,19 +112,19 @@ traffic(Ld *ld, const cJSON *v, const char *path, RsTrafficSpec *t)
         !ld_duration(ld, v, path, "stop", false, &t->stop))
         return false;
     if (ld_get(v, "stop") && t->stop <= t->start) {
-        g_autofree char *sp = ld_path(path, "stop");
+        const char *sp = ld_path(ld, path, "stop");
         return ld_fail(ld, ld_get(v, "stop"), false, sp, "`stop` must be after `start`");
     }
     static const char *const times[] = {"start", "stop"};
     for (int k = 0; k < 2; k++) {
         rs_time_t at = k ? t->stop : t->start;
         g_autofree char *what = g_strdup_printf("`%s`", times[k]);
-        g_autofree char *tp = ld_path(path, times[k]);
+        const char *tp = ld_path(ld, path, times[k]);
         if (ld_get(v, times[k]) && !ld_within_duration(ld, ld_get(v, times[k]), tp, what, at))
             return false;
         if (at != RS_TIME_NEVER && at > ld->lim.max_duration) {
             char b[32];
-            g_autofree char *kp = ld_path(path, times[k]);
+            const char *kp = ld_path(ld, path, times[k]);
             return ld_fail_limit(ld, ld_get(v, times[k]), kp, "traffic time is beyond the duration "
                                  "limit (%s); raise it with --max-duration",
                                  rs_duration_format(ld->lim.max_duration, b));
@@ -176,8 +176,8 @@ ld_traffic_volume(Ld *ld, const cJSON *root)
         requests += n;
         events += n * RS_EVENTS_PER_REQUEST;
         if (events > (double)ld->lim.max_events) {
-            g_autofree char *p = ld_path_index("traffic", (int)i);
-            g_autofree char *rp = ld_path(p, "rate");
+            const char *p = ld_path_index(ld, "traffic", (int)i);
+            const char *rp = ld_path(ld, p, "rate");
             g_autofree char *nr = count_word(requests), *ne = count_word(events);
             return ld_fail_limit(ld, ld_get(tn, "rate"), rp,
                                  "traffic `%s`%s would send about %s requests \xe2\x89\x88 %s engine events "
@@ -228,7 +228,7 @@ ld_traffic(Ld *ld, const cJSON *root)
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
-        g_autofree char *p = ld_path_index("traffic", i);
+        const char *p = ld_path_index(ld, "traffic", i);
         if (!ld_count_object(ld, c, p, 1))
             return false;
         if (!traffic(ld, c, p, &sc->traffic[i]) && !ld_go_on(ld))
@@ -246,7 +246,7 @@ latency_range(Ld *ld, const cJSON *obj, const char *path, RsExpectSpec *e)
     const cJSON *v = ld_get(obj, "latency");
     if (!v)
         return true;
-    g_autofree char *lp = ld_path(path, "latency");
+    const char *lp = ld_path(ld, path, "latency");
     if (!ld_object(ld, v, lp, keys, "a latency range {\"min\": ..., \"max\": ...}"))
         return false;
     e->has_latency_min = ld_get(v, "min") != NULL;
@@ -291,7 +291,7 @@ probe(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
         return false;
     const cJSON *o = ld_get(v, "outcome");
     if (o) {
-        g_autofree char *op = ld_path(path, "outcome");
+        const char *op = ld_path(ld, path, "outcome");
         ld_note_outcome(ld, op);
         if (!cJSON_IsString(o) || !rs_outcome_parse(o->valuestring, &e->outcome)) {
             g_autofree char *list = outcome_list();
@@ -310,7 +310,7 @@ probe(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     if (!ld_string(ld, v, path, "pod", false, &e->pod_glob))
         return false;
     if (e->pod_glob && !strchr(e->pod_glob, '/')) {
-        g_autofree char *pp = ld_path(path, "pod");
+        const char *pp = ld_path(ld, path, "pod");
         return ld_fail(ld, ld_get(v, "pod"), false, pp,
                        "expected a pod pattern `NAMESPACE/NAME` (`*` matches anything), found `%s`",
                        e->pod_glob);
@@ -321,7 +321,7 @@ probe(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     e->status = (int)st;
     const cJSON *sip = ld_get(v, "source_ip");
     if (sip) {
-        g_autofree char *sp = ld_path(path, "source_ip");
+        const char *sp = ld_path(ld, path, "source_ip");
         if (!ld_v_ipv4(ld, sip, sp, &e->source_ip))
             return false;
         e->has_source_ip = true;
@@ -342,7 +342,7 @@ resolve(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
         return ld_fail(ld, v, false, path,
                        "missing required key `answer` (\"nxdomain\", a service `NAMESPACE/NAME`, an "
                        "address or a list of addresses)");
-    g_autofree char *ap = ld_path(path, "answer");
+    const char *ap = ld_path(ld, path, "answer");
     if (ld->on_keys != NULL) {
         /* `rahtisim schema`: every form of an answer, used or not */
         static const char *const nx[] = {"nxdomain", NULL};
@@ -377,7 +377,7 @@ resolve(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
         int i = 0;
         const cJSON *c;
         cJSON_ArrayForEach(c, a) {
-            g_autofree char *ip = ld_path_index(ap, i);
+            const char *ip = ld_path_index(ld, ap, i);
             if (!ld_v_ipv4(ld, c, ip, &e->answer_ips[i]))
                 return false;
             i++;
@@ -396,7 +396,7 @@ state(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     static const char *const states[] = {"pending", "running", "ready", "failed", "gone", "not-ready",
                                          "terminating", NULL};
     const cJSON *p = ld_get(v, "pod");
-    g_autofree char *pp = ld_path(path, "pod");
+    const char *pp = ld_path(ld, path, "pod");
     if (!p)
         return ld_fail(ld, v, false, path, "missing required key `pod` (`NAMESPACE/POD`)");
     if (!cJSON_IsString(p))
@@ -424,7 +424,7 @@ share(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     e->has_share = true;
     const cJSON *c;
     cJSON_ArrayForEach(c, v) {
-        g_autofree char *op = ld_path(path, c->string);
+        const char *op = ld_path(ld, path, c->string);
         RsOutcome o;
         if (!rs_outcome_parse(c->string, &o)) {
             g_autofree char *list = outcome_list();
@@ -441,7 +441,7 @@ share(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
             const cJSON *x = ld_get(c, rkeys[k]);
             if (!x)
                 continue;
-            g_autofree char *xp = ld_path(op, rkeys[k]);
+            const char *xp = ld_path(ld, op, rkeys[k]);
             if (!cJSON_IsNumber(x) || x->valuedouble < 0 || x->valuedouble > 1)
                 return ld_fail(ld, x, false, xp, "expected a fraction from 0 to 1 (0.99 is 99 %%)");
             if (k == 0) {
@@ -471,7 +471,7 @@ percentiles(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     rs_time_t *out[] = {&e->latency_p50_max, &e->latency_p90_max, &e->latency_p99_max};
     for (int k = 0; k < 3 && ld->on_keys != NULL; k++) {
         /* `rahtisim schema`: both forms of every percentile, used or not */
-        g_autofree char *xp = ld_path(path, keys[k]);
+        const char *xp = ld_path(ld, path, keys[k]);
         g_autofree char *obj = g_strdup_printf("{\"type\":\"object\",\"properties\":{\"max\":{\"type\":"
                                                "[\"string\",\"number\"]}},\"required\":[\"max\"],"
                                                "\"additionalProperties\":false}");
@@ -482,7 +482,7 @@ percentiles(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
         const cJSON *x = ld_get(v, keys[k]);
         if (!x)
             continue;
-        g_autofree char *xp = ld_path(path, keys[k]);
+        const char *xp = ld_path(ld, path, keys[k]);
         if (cJSON_IsObject(x)) {
             if (!ld_object(ld, x, xp, mkeys, "a percentile bound {\"max\": DURATION}") ||
                 !ld_duration(ld, x, xp, "max", true, out[k]))
@@ -502,14 +502,14 @@ traffic_check(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     static const char *const skeys[] = {"over", "max_deviation", NULL};
     if (!ld_string(ld, v, path, "traffic", true, &e->traffic))
         return false;
-    g_autofree char *tp = ld_path(path, "traffic");
+    const char *tp = ld_path(ld, path, "traffic");
     ld_defer(ld, LD_REF_TRAFFIC, ld_get(v, "traffic"), tp, NULL, e->traffic, "`traffic`");
     const cJSON *b = ld_get(v, "between");
     if (b) {
-        g_autofree char *bp = ld_path(path, "between");
+        const char *bp = ld_path(ld, path, "between");
         if (!cJSON_IsArray(b) || cJSON_GetArraySize(b) != 2)
             return ld_fail(ld, b, false, bp, "expected [START, END], two durations");
-        g_autofree char *b0 = ld_path_index(bp, 0), *b1 = ld_path_index(bp, 1);
+        const char *b0 = ld_path_index(ld, bp, 0), *b1 = ld_path_index(ld, bp, 1);
         if (!ld_v_duration(ld, cJSON_GetArrayItem(b, 0), b0, &e->between_start) ||
             !ld_v_duration(ld, cJSON_GetArrayItem(b, 1), b1, &e->between_end))
             return false;
@@ -523,23 +523,23 @@ traffic_check(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     if (!sh && !sp && !lat)
         return ld_fail(ld, v, false, path, "a traffic expectation needs `share`, `spread` or `latency`");
     if (sh) {
-        g_autofree char *shp = ld_path(path, "share");
+        const char *shp = ld_path(ld, path, "share");
         if (!share(ld, sh, shp, e))
             return false;
     }
     if (sp) {
-        g_autofree char *spp = ld_path(path, "spread");
+        const char *spp = ld_path(ld, path, "spread");
         if (!ld_object(ld, sp, spp, skeys, "a spread check {\"over\": ..., \"max_deviation\": ...}") ||
             !ld_string(ld, sp, spp, "over", true, &e->spread_over))
             return false;
         const cJSON *ov = ld_get(sp, "over");
-        g_autofree char *ovp = ld_path(spp, "over");
+        const char *ovp = ld_path(ld, spp, "over");
         g_autofree char *ns = NULL, *name = NULL;
         if (!ld_split_ref(ld, ov, ovp, e->spread_over, &ns, NULL, &name))
             return false;
         ld_defer(ld, LD_REF_DEPLOYMENT, ov, ovp, ns, name, "`spread.over`");
         const cJSON *md = ld_get(sp, "max_deviation");
-        g_autofree char *mdp = ld_path(spp, "max_deviation");
+        const char *mdp = ld_path(ld, spp, "max_deviation");
         if (!md)
             return ld_fail(ld, sp, false, spp, "missing required key `max_deviation` (0.10 is ±10 %%)");
         if (!cJSON_IsNumber(md) || !isfinite(md->valuedouble) || md->valuedouble < 0)
@@ -547,7 +547,7 @@ traffic_check(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
         e->max_deviation = md->valuedouble;
     }
     if (lat) {
-        g_autofree char *lp = ld_path(path, "latency");
+        const char *lp = ld_path(ld, path, "latency");
         if (!percentiles(ld, lat, lp, e))
             return false;
     }
@@ -559,7 +559,7 @@ static bool
 deployment_ref(Ld *ld, const cJSON *v, const char *path, const char *key, RsExpectSpec *e)
 {
     const cJSON *d = ld_get(v, key);
-    g_autofree char *dp = ld_path(path, key);
+    const char *dp = ld_path(ld, path, key);
     if (!cJSON_IsString(d))
         return ld_fail(ld, d, false, dp, "expected `NAMESPACE/DEPLOYMENT`, found %s", ld_type_word(d));
     g_autofree char *ns = NULL, *name = NULL;
@@ -578,7 +578,7 @@ rollout_check(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     if (!deployment_ref(ld, v, path, "rollout", e))
         return false;
     const cJSON *cb = ld_get(v, "complete_by");
-    g_autofree char *cp = ld_path(path, "complete_by");
+    const char *cp = ld_path(ld, path, "complete_by");
     if (!cb)
         return ld_fail(ld, v, false, path, "missing required key `complete_by` (when the rollout must be done)");
     if (!ld_v_duration(ld, cb, cp, &e->at))
@@ -595,12 +595,12 @@ ready_check(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     if (!deployment_ref(ld, v, path, "deployment", e))
         return false;
     const cJSON *b = ld_get(v, "between");
-    g_autofree char *bp = ld_path(path, "between");
+    const char *bp = ld_path(ld, path, "between");
     if (!b)
         return ld_fail(ld, v, false, path, "missing required key `between` ([START, END])");
     if (!cJSON_IsArray(b) || cJSON_GetArraySize(b) != 2)
         return ld_fail(ld, b, false, bp, "expected [START, END], two durations");
-    g_autofree char *b0 = ld_path_index(bp, 0), *b1 = ld_path_index(bp, 1);
+    const char *b0 = ld_path_index(ld, bp, 0), *b1 = ld_path_index(ld, bp, 1);
     if (!ld_v_duration(ld, cJSON_GetArrayItem(b, 0), b0, &e->between_start) ||
         !ld_v_duration(ld, cJSON_GetArrayItem(b, 1), b1, &e->between_end))
         return false;
@@ -610,7 +610,7 @@ ready_check(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
         return false;
     e->at = e->between_end;
     const cJSON *r = ld_get(v, "ready");
-    g_autofree char *rp = ld_path(path, "ready");
+    const char *rp = ld_path(ld, path, "ready");
     if (!r)
         return ld_fail(ld, v, false, path, "missing required key `ready` ({\"min\": N})");
     long long n;
@@ -652,7 +652,7 @@ expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
         if (!c)
             continue;
         if (kind >= 0) {
-            g_autofree char *cp = ld_path(path, kinds[k]);
+            const char *cp = ld_path(ld, path, kinds[k]);
             return ld_fail(ld, c, true, cp, "an expectation checks one thing: `%s` and `%s` cannot be "
                            "combined (write two expectations)", kinds[kind], kinds[k]);
         }
@@ -668,7 +668,7 @@ expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
                     known = strcmp(c->string, keys[k][j]) == 0;
             const char *hint = known ? NULL : rs_closest(c->string, kinds, G_N_ELEMENTS(kinds));
             if (hint) {
-                g_autofree char *cp = ld_path(path, c->string);
+                const char *cp = ld_path(ld, path, c->string);
                 return ld_fail(ld, c, true, cp, "unknown key `%s`: an expectation needs `to`, "
                                "`resolve`, `state`, `traffic`, `rollout`, `deployment` or `matrix` (did "
                                "you mean `%s`?)", c->string, hint);
@@ -689,12 +689,12 @@ expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
         !ld_string(ld, v, path, "id", false, &e->id))
         return false;
     if (e->id && (!*e->id || strpbrk(e->id, "\n\t") != NULL)) {
-        g_autofree char *ip = ld_path(path, "id");
+        const char *ip = ld_path(ld, path, "id");
         return ld_fail(ld, ld_get(v, "id"), false, ip, "an id is a non-empty name on one line");
     }
     if (kind != RS_EXPECT_TRAFFIC && kind != RS_EXPECT_ROLLOUT && kind != RS_EXPECT_READY) {
         const cJSON *at = ld_get(v, "at");
-        g_autofree char *atp = ld_path(path, "at");
+        const char *atp = ld_path(ld, path, "at");
         if (!at)
             return ld_fail(ld, v, false, path, "missing required key `at` (when to check)");
         if ((cJSON_IsString(at) && at->valuestring[0] == '-') || (cJSON_IsNumber(at) && at->valuedouble < 0))
@@ -736,7 +736,7 @@ ld_expectations(Ld *ld, const cJSON *root)
     /* ids are unique: reports and JUnit/TAP names use them */
     g_autoptr(GHashTable) ids = g_hash_table_new(g_str_hash, g_str_equal);
     cJSON_ArrayForEach(c, arr) {
-        g_autofree char *p = ld_path_index("expect", i);
+        const char *p = ld_path_index(ld, "expect", i);
         if (!ld_count_object(ld, c, p, 1))
             return false;
         if (!expectation(ld, c, p, &sc->expect[i])) {
@@ -747,7 +747,7 @@ ld_expectations(Ld *ld, const cJSON *root)
         }
         const char *id = sc->expect[i].id;
         if (id && g_hash_table_contains(ids, id)) {
-            g_autofree char *ip = ld_path(p, "id");
+            const char *ip = ld_path(ld, p, "id");
             ld_fail(ld, ld_get(c, "id"), false, ip, "duplicate id `%s` (expect[%d] has it)", id,
                     GPOINTER_TO_INT(g_hash_table_lookup(ids, id)));
             if (!ld_go_on(ld))

@@ -22,6 +22,7 @@
 #include <glib.h>
 
 #include "rahtisim/scenario.h"
+#include "scenario/arena.h"
 #include "scenario/jsonc.h"
 
 /* One registered object: its spec and the JSON it came from. */
@@ -85,6 +86,8 @@ typedef struct {
     void *on_keys_data;
     GPtrArray *errors;          /* "FILE:LINE:COL: PATH: message", at most LD_MAX_ERRORS */
     int error_code, last_code;  /* RsScenarioError of the first and the last error */
+    RsArena *paths;             /* JSON paths (ld_path), given back after each namespace */
+    RsArena *mem;               /* the registry's objects and references, until the load ends */
 } Ld;
 
 /* ---- loader-read.c: errors, warnings, paths, typed getters ---- */
@@ -103,8 +106,9 @@ bool ld_fail_limit(Ld *ld, const cJSON *node, const char *path, const char *fmt,
     G_GNUC_PRINTF(4, 5);
 void ld_warn(Ld *ld, const cJSON *node, RsRule rule, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 void ld_pos(Ld *ld, const cJSON *node, const char *path, RsSrcPos *pos);
-char *ld_path(const char *parent, const char *key);
-char *ld_path_index(const char *parent, int i);
+/* A member's or an element's JSON path, in ld->paths (not to be freed). */
+const char *ld_path(Ld *ld, const char *parent, const char *key);
+const char *ld_path_index(Ld *ld, const char *parent, int i);
 const char *ld_type_word(const cJSON *v);
 const cJSON *ld_get(const cJSON *obj, const char *key);
 bool ld_object(Ld *ld, const cJSON *v, const char *path, const char *const *keys, const char *what);

@@ -47,7 +47,7 @@ probe(Ld *ld, const cJSON *obj, const char *path, const char *key, bool liveness
     const cJSON *v = ld_get(obj, key);
     if (!v)
         return true;
-    g_autofree char *kp = ld_path(path, key);
+    const char *kp = ld_path(ld, path, key);
     if (!ld_object(ld, v, kp, keys, liveness ? "a liveness probe" : "a readiness probe"))
         return false;
     p->set = true;
@@ -55,7 +55,7 @@ probe(Ld *ld, const cJSON *obj, const char *path, const char *key, bool liveness
         !ld_duration(ld, v, kp, "initial_delay", false, &p->initial_delay))
         return false;
     if (p->period == 0) {
-        g_autofree char *pp = ld_path(kp, "period");
+        const char *pp = ld_path(ld, kp, "period");
         return ld_fail(ld, ld_get(v, "period"), false, pp,
                        "a probe period must be longer than 0s (Kubernetes: periodSeconds >= 1)");
     }
@@ -64,7 +64,7 @@ probe(Ld *ld, const cJSON *obj, const char *path, const char *key, bool liveness
         !ld_int(ld, v, kp, "success_threshold", false, 1, 1000000, &s, NULL))
         return false;
     if (liveness && s != 1) {
-        g_autofree char *sp = ld_path(kp, "success_threshold");
+        const char *sp = ld_path(ld, kp, "success_threshold");
         return ld_fail(ld, ld_get(v, "success_threshold"), false, sp,
                        "a liveness probe's success_threshold must be 1 (as in Kubernetes, R53)");
     }
@@ -80,7 +80,7 @@ int_or_pct(Ld *ld, const cJSON *obj, const char *path, const char *key, RsIntOrP
     const cJSON *v = ld_get(obj, key);
     if (!v)
         return true;
-    g_autofree char *kp = ld_path(path, key);
+    const char *kp = ld_path(ld, path, key);
     if (cJSON_IsNumber(v)) {
         long long n;
         if (!ld_v_int(ld, v, kp, 0, 1000000, key, &n))
@@ -115,7 +115,7 @@ strategy(Ld *ld, const cJSON *obj, const char *path, RsStrategySpec *st)
     const cJSON *v = ld_get(obj, "strategy");
     if (!v)
         return true;
-    g_autofree char *sp = ld_path(path, "strategy");
+    const char *sp = ld_path(ld, path, "strategy");
     if (!ld_object(ld, v, sp, keys, "a strategy"))
         return false;
     int t = (int)st->type;
@@ -125,7 +125,7 @@ strategy(Ld *ld, const cJSON *obj, const char *path, RsStrategySpec *st)
     if (st->type == RS_STRATEGY_RECREATE) {
         const char *k = ld_get(v, "max_surge") ? "max_surge" : ld_get(v, "max_unavailable") ? "max_unavailable" : NULL;
         if (k != NULL) {
-            g_autofree char *kp = ld_path(sp, k);
+            const char *kp = ld_path(ld, sp, k);
             return ld_fail(ld, ld_get(v, k), true, kp,
                            "`%s` belongs to the rolling strategy; recreate stops every old pod first (R54)", k);
         }
@@ -136,7 +136,7 @@ strategy(Ld *ld, const cJSON *obj, const char *path, RsStrategySpec *st)
         return false;
     if (st->type == RS_STRATEGY_ROLLING && st->max_surge.value == 0 && st->max_unavailable.value == 0) {
         const cJSON *at = ld_get(v, "max_unavailable") ? ld_get(v, "max_unavailable") : ld_get(v, "max_surge");
-        g_autofree char *kp = ld_path(sp, ld_get(v, "max_unavailable") ? "max_unavailable" : "max_surge");
+        const char *kp = ld_path(ld, sp, ld_get(v, "max_unavailable") ? "max_unavailable" : "max_surge");
         return ld_fail(ld, at, false, kp, "max_surge and max_unavailable cannot both be 0: the rollout could "
                        "never replace a pod (R54)");
     }
@@ -150,7 +150,7 @@ pre_stop(Ld *ld, const cJSON *obj, const char *path, rs_time_t *out)
     const cJSON *v = ld_get(obj, "pre_stop");
     if (!v)
         return true;
-    g_autofree char *kp = ld_path(path, "pre_stop");
+    const char *kp = ld_path(ld, path, "pre_stop");
     if (cJSON_IsString(v) && g_str_has_prefix(v->valuestring, "sleep ")) {
         const char *d = v->valuestring + 6;
         if (!rs_parse_duration(d, out))
@@ -166,7 +166,7 @@ bool
 ld_lifecycle(Ld *ld, const cJSON *v, const char *path, bool bare, RsWorkloadSpec *w)
 {
     if (bare && ld_get(v, "strategy")) {
-        g_autofree char *sp = ld_path(path, "strategy");
+        const char *sp = ld_path(ld, path, "strategy");
         return ld_fail(ld, ld_get(v, "strategy"), true, sp,
                        "a bare pod has no strategy: only a deployment rolls out (R54)");
     }

@@ -163,12 +163,12 @@ ld_matrix_expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
 {
     static const char *const keys[] = {"from", "to", "expect", "golden", NULL};
     const cJSON *m = ld_get(v, "matrix");
-    g_autofree char *mp = ld_path(path, "matrix");
+    const char *mp = ld_path(ld, path, "matrix");
     if (!ld_object(ld, m, mp, keys, "a matrix (`from`, `to` and `expect`, or `golden`)"))
         return false;
     const cJSON *g = ld_get(m, "golden");
     if (g) {
-        g_autofree char *gp = ld_path(mp, "golden");
+        const char *gp = ld_path(ld, mp, "golden");
         if (ld_get(m, "from") || ld_get(m, "to") || ld_get(m, "expect"))
             return ld_fail(ld, g, true, gp, "a matrix is either `golden` or `from`, `to` and `expect`");
         if (!cJSON_IsString(g) || !*g->valuestring)
@@ -179,7 +179,7 @@ ld_matrix_expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     static const char *const need[] = {"from", "to", "expect"};
     const cJSON *have[] = {from, to, expect};
     for (int k = 0; k < 3; k++) {
-        g_autofree char *kp = ld_path(mp, need[k]);
+        const char *kp = ld_path(ld, mp, need[k]);
         if (!have[k])
             return ld_fail(ld, m, false, mp, "missing required key `%s`", need[k]);
         if (!cJSON_IsArray(have[k]) || cJSON_GetArraySize(have[k]) == 0)
@@ -188,7 +188,7 @@ ld_matrix_expectation(Ld *ld, const cJSON *v, const char *path, RsExpectSpec *e)
     e->n_matrix_from = (unsigned)cJSON_GetArraySize(from);
     e->n_matrix_to = (unsigned)cJSON_GetArraySize(to);
     size_t n = (size_t)e->n_matrix_from * e->n_matrix_to;
-    g_autofree char *ep = ld_path(mp, "expect");
+    const char *ep = ld_path(ld, mp, "expect");
     if ((size_t)cJSON_GetArraySize(expect) != n)
         return ld_fail(ld, expect, false, ep, "expected %zu outcomes (%u rows x %u columns, row by row), "
                        "found %d", n, e->n_matrix_from, e->n_matrix_to, cJSON_GetArraySize(expect));

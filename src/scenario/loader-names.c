@@ -90,7 +90,7 @@ bool
 ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node, const char *path,
             bool applied)
 {
-    LdObj *o = g_new0(LdObj, 1);
+    LdObj *o = rs_arena_new0(ld->mem, LdObj, 1);     /* dropped with the load */
     o->kind = kind;
     o->spec = spec;
     o->node = node;
@@ -110,7 +110,7 @@ ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node, con
     if (old && !applied && !old->applied) {
         int line, col;
         rs_jsonc_linecol(ld->doc, rs_jsonc_offset(ld->doc, old->node, false), &line, &col);
-        g_autofree char *p = ld_path(path, "name");
+        const char *p = ld_path(ld, path, "name");
         return ld_fail(ld, ld_get(node, "name"), false, p,
                        "duplicate %s name `%s` in namespace `%s` (first at line %d, column %d; "
                        "names are unique per kind within a namespace, R2)",

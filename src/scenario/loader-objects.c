@@ -48,20 +48,20 @@ workload_port(Ld *ld, const cJSON *v, const char *path, RsPortSpec *ps)
             !ld_string(ld, v, path, "tls", false, &ps->tls))
             return false;
         if (ps->name && !is_port_name(ps->name)) {
-            g_autofree char *np = ld_path(path, "name");
+            const char *np = ld_path(ld, path, "name");
             return ld_fail(ld, ld_get(v, "name"), false, np,
                            "invalid port name `%s`: at most 15 lowercase letters, digits and `-`, "
                            "with at least one letter", ps->name);
         }
         if (ps->tls && !*ps->tls) {
-            g_autofree char *tp = ld_path(path, "tls");
+            const char *tp = ld_path(ld, path, "tls");
             return ld_fail(ld, ld_get(v, "tls"), false, tp,
                            "`tls` names what the pod's certificate is valid for; it must not be empty");
         }
         pv = ld_get(v, "port");
         if (!pv)
             return ld_fail(ld, v, false, path, "missing required key `port`");
-        g_autofree char *pp = ld_path(path, "port");
+        const char *pp = ld_path(ld, path, "port");
         if (!ld_v_int(ld, pv, pp, 0, 65535, "port", &port))
             return false;
     } else if (cJSON_IsNumber(v)) {
@@ -125,13 +125,13 @@ ld_workload_fields(Ld *ld, const cJSON *v, const char *path, RsWorkloadSpec *w)
     if (!ld_array(ld, v, path, "ports", &ports))
         return false;
     if (ports) {
-        g_autofree char *pp = ld_path(path, "ports");
+        const char *pp = ld_path(ld, path, "ports");
         w->n_ports = (unsigned)cJSON_GetArraySize(ports);
         w->ports = g_new0(RsPortSpec, w->n_ports ? w->n_ports : 1);
         int i = 0;
         const cJSON *c;
         cJSON_ArrayForEach(c, ports) {
-            g_autofree char *ip = ld_path_index(pp, i);
+            const char *ip = ld_path_index(ld, pp, i);
             if (!workload_port(ld, c, ip, &w->ports[i]))
                 return false;
             for (int j = 0; j < i; j++) {
@@ -189,7 +189,7 @@ target_port(Ld *ld, const cJSON *obj, const char *path, uint16_t *num, char **na
     const cJSON *t = ld_get(obj, "target_port");
     if (!t)
         return true;
-    g_autofree char *tp = ld_path(path, "target_port");
+    const char *tp = ld_path(ld, path, "target_port");
     if (cJSON_IsNumber(t) && t->valuedouble >= 1 && t->valuedouble <= 65535 &&
         t->valuedouble == (double)(long)t->valuedouble) {
         *num = (uint16_t)t->valuedouble;
@@ -243,19 +243,19 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
     s->etp = (RsExternalTrafficPolicy)etp;
     const RsProfile *lbpf = &ld->sc->profile;
     if (s->type == RS_SVC_LOAD_BALANCER && lbpf->lb_port_max == 0) {
-        g_autofree char *tp = ld_path(path, "type");
+        const char *tp = ld_path(ld, path, "type");
         return ld_fail(ld, ld_get(v, "type"), false, tp, "the %s platform has no load balancers: "
                        "`type: load-balancer` is not possible (R48); use a route", lbpf->name);
     }
     if (s->type != RS_SVC_LOAD_BALANCER && ld_get(v, "external_traffic_policy")) {
-        g_autofree char *ep = ld_path(path, "external_traffic_policy");
+        const char *ep = ld_path(ld, path, "external_traffic_policy");
         return ld_fail(ld, ld_get(v, "external_traffic_policy"), true, ep,
                        "`external_traffic_policy` belongs to a `type: load-balancer` service (R49)");
     }
     s->cluster_ip_mode = RS_CLUSTER_IP_AUTO;
     const cJSON *cip = ld_get(v, "cluster_ip");
     if (cip) {
-        g_autofree char *cp = ld_path(path, "cluster_ip");
+        const char *cp = ld_path(ld, path, "cluster_ip");
         static const char *const modes[] = {"auto", "none", NULL};
         ld_note_enum(ld, cp, modes);            /* `rahtisim schema`: or an address (R10) */
         ld_note_pattern(ld, cp, "^" RS_IPV4_PATTERN "$", -1, false);
@@ -297,13 +297,13 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
                        "a service needs at least one port in `ports` (R11)");
     if (!ports)
         return true;
-    g_autofree char *pp = ld_path(path, "ports");
+    const char *pp = ld_path(ld, path, "ports");
     s->n_ports = (unsigned)cJSON_GetArraySize(ports);
     s->ports = g_new0(RsServicePortSpec, s->n_ports ? s->n_ports : 1);
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, ports) {
-        g_autofree char *ip = ld_path_index(pp, i);
+        const char *ip = ld_path_index(ld, pp, i);
         RsServicePortSpec *sp = &s->ports[i];
         long long port = 0;
         if (cJSON_IsNumber(c)) {
@@ -319,7 +319,7 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
                 !ld_string(ld, c, ip, "name", false, &sp->name))
                 return false;
             if (sp->name && !is_port_name(sp->name)) {
-                g_autofree char *np = ld_path(ip, "name");
+                const char *np = ld_path(ld, ip, "name");
                 return ld_fail(ld, ld_get(c, "name"), false, np,
                                "invalid port name `%s`: at most 15 lowercase letters, digits and `-`",
                                sp->name);
@@ -328,7 +328,7 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
         if (s->type == RS_SVC_LOAD_BALANCER &&
             (sp->port < ld->sc->profile.lb_port_min || sp->port > ld->sc->profile.lb_port_max)) {
             const cJSON *pn = cJSON_IsObject(c) ? ld_get(c, "port") : c;
-            g_autofree char *pnp = cJSON_IsObject(c) ? ld_path(ip, "port") : g_strdup(ip);
+            const char *pnp = cJSON_IsObject(c) ? ld_path(ld, ip, "port") : ip;
             return ld_fail(ld, pn, false, pnp, "load-balancer port %u is outside the platform's "
                            "range %u-%u (R48)", sp->port, ld->sc->profile.lb_port_min,
                            ld->sc->profile.lb_port_max);
@@ -473,14 +473,14 @@ ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r)
     if (!ld_name(ld, v, path, "route", true, &r->name) || !ld_count_object(ld, v, path, 1) ||
         !ld_string(ld, v, path, "service", true, &r->service))
         return false;
-    g_autofree char *sp = ld_path(path, "service");
+    const char *sp = ld_path(ld, path, "service");
     ld_defer(ld, LD_REF_SERVICE, ld_get(v, "service"), sp, ns->spec->name, r->service,
              "the route's service");
     if (!target_port(ld, v, path, &r->target_port, &r->target_name))
         return false;
     const cJSON *hv = ld_get(v, "host");
     if (hv) {
-        g_autofree char *hp = ld_path(path, "host");
+        const char *hp = ld_path(ld, path, "host");
         if (!ld_v_string(ld, hv, hp, &r->host))
             return false;
         for (const char *c = r->host; *c; c++)
@@ -497,7 +497,7 @@ ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r)
     if (!ld_string(ld, v, path, "path", false, &r->path))
         return false;
     if (r->path[0] != '/') {
-        g_autofree char *pp = ld_path(path, "path");
+        const char *pp = ld_path(ld, path, "path");
         return ld_fail(ld, ld_get(v, "path"), false, pp, "a route path starts with `/`");
     }
     int t = RS_TLS_NONE, in = RS_INSECURE_NONE;
@@ -506,14 +506,14 @@ ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r)
     r->tls = (RsTlsMode)t;
     r->insecure = (RsInsecure)in;
     if (r->tls == RS_TLS_PASSTHROUGH && r->insecure == RS_INSECURE_ALLOW) {
-        g_autofree char *ip = ld_path(path, "insecure");
+        const char *ip = ld_path(ld, path, "insecure");
         return ld_fail(ld, ld_get(v, "insecure"), false, ip,
                        "`insecure: allow` is not possible with `tls: passthrough` (R24): the "
                        "router cannot serve plain HTTP for a TLS stream it does not terminate; "
                        "use `redirect` or `none`");
     }
     if (r->tls == RS_TLS_PASSTHROUGH && strcmp(r->path, "/") != 0) {
-        g_autofree char *pp = ld_path(path, "path");
+        const char *pp = ld_path(ld, path, "path");
         return ld_fail(ld, ld_get(v, "path"), false, pp,
                        "a passthrough route cannot have a path: the router sees only the TLS SNI (R21, R23)");
     }
@@ -530,8 +530,8 @@ ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r)
     if (!ld_array(ld, v, path, "alternate_backends", &alts))
         return false;
     if (alts) {
-        g_autofree char *ap = ld_path(path, "alternate_backends");
-        g_autofree char *ap3 = ld_path_index(ap, 3);
+        const char *ap = ld_path(ld, path, "alternate_backends");
+        const char *ap3 = ld_path_index(ld, ap, 3);
         if (cJSON_GetArraySize(alts) > 3)
             return ld_fail(ld, cJSON_GetArrayItem(alts, 3), false, ap3,
                            "a route has at most 3 alternate_backends (the OpenShift API rejects "
@@ -541,14 +541,14 @@ ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r)
         int i = 0;
         const cJSON *c;
         cJSON_ArrayForEach(c, alts) {
-            g_autofree char *ip = ld_path_index(ap, i);
+            const char *ip = ld_path_index(ld, ap, i);
             long long bw = 100;
             if (!ld_object(ld, c, ip, bkeys, "an alternate backend") ||
                 !ld_string(ld, c, ip, "service", true, &r->alternates[i].service) ||
                 !ld_int(ld, c, ip, "weight", false, 0, 256, &bw, NULL))
                 return false;
             r->alternates[i].weight = (unsigned)bw;
-            g_autofree char *bsp = ld_path(ip, "service");
+            const char *bsp = ld_path(ld, ip, "service");
             ld_defer(ld, LD_REF_SERVICE, ld_get(c, "service"), bsp, ns->spec->name,
                      r->alternates[i].service, "the alternate backend's service");
             i++;
@@ -577,7 +577,7 @@ fixed_ip_free(Ld *ld, LdNs *ns, const cJSON *v, const char *path, const RsServic
     gpointer key = GUINT_TO_POINTER(s->cluster_ip);
     const char *first = g_hash_table_lookup(ld->fixed_ips, key);
     if (first) {
-        g_autofree char *cp = ld_path(path, "cluster_ip");
+        const char *cp = ld_path(ld, path, "cluster_ip");
         return ld_fail(ld, ld_get(v, "cluster_ip"), false, cp,
                        "cluster_ip %s is already the address of service %s: each service needs "
                        "its own (R10)", ld_get(v, "cluster_ip")->valuestring, first);
@@ -597,7 +597,7 @@ ns_array(Ld *ld, LdNs *ns, const cJSON *v, const char *path, const char *key, Rs
         return false;
     if (!arr)
         return true;
-    g_autofree char *ap = ld_path(path, key);
+    const char *ap = ld_path(ld, path, key);
     unsigned n = (unsigned)cJSON_GetArraySize(arr);
     RsNamespaceSpec *s = ns->spec;
     void *items = NULL;
@@ -612,7 +612,7 @@ ns_array(Ld *ld, LdNs *ns, const cJSON *v, const char *path, const char *key, Rs
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
-        g_autofree char *ip = ld_path_index(ap, i);
+        const char *ip = ld_path_index(ld, ap, i);
         void *item = NULL;
         bool ok = false;
         switch (kind) {
@@ -644,11 +644,11 @@ ns_array(Ld *ld, LdNs *ns, const cJSON *v, const char *path, const char *key, Rs
 
 /* Creates an empty registry for a namespace spec. */
 static LdNs *
-ns_new(RsNamespaceSpec *spec)
+ns_new(Ld *ld, RsNamespaceSpec *spec)
 {
-    LdNs *ns = g_new0(LdNs, 1);
+    LdNs *ns = rs_arena_new0(ld->mem, LdNs, 1);     /* dropped with the load */
     ns->spec = spec;    /* by_kind[k]: made at the first name of kind k (ld_register) */
-    ns->objs = g_ptr_array_new_with_free_func(g_free);
+    ns->objs = g_ptr_array_new();                   /* LdObj* in ld->mem */
     return ns;
 }
 
@@ -692,7 +692,9 @@ ld_namespaces(Ld *ld, const cJSON *root)
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
-        g_autofree char *p = ld_path_index("namespaces", i);
+        /* the namespace's paths are given back after it (nothing keeps one) */
+        RsArenaMark paths_mark = rs_arena_mark(ld->paths);
+        const char *p = ld_path_index(ld, "namespaces", i);
         RsNamespaceSpec *s = &sc->namespaces[i];
         if (!ld_object(ld, c, p, keys, "a namespace"))
             return false;
@@ -700,7 +702,7 @@ ld_namespaces(Ld *ld, const cJSON *root)
         if (!ld_name(ld, c, p, "namespace", false, &s->name) || !ld_count_object(ld, c, p, 1))
             return false;
         if (strcmp(s->name, "openshift-ingress") == 0 || strcmp(s->name, "openshift-dns") == 0) {
-            g_autofree char *np = ld_path(p, "name");
+            const char *np = ld_path(ld, p, "name");
             return ld_fail(ld, ld_get(c, "name"), false, np,
                            "`%s` is a platform namespace (the %s pods live there, R40, R45, R46): "
                            "choose another name", s->name,
@@ -708,17 +710,17 @@ ld_namespaces(Ld *ld, const cJSON *root)
         }
         LdNs *old = ld_ns_lookup(ld, s->name);
         if (old) {
-            g_autofree char *np = ld_path(p, "name");
+            const char *np = ld_path(ld, p, "name");
             return ld_fail(ld, ld_get(c, "name"), false, np,
                            "duplicate namespace `%s` (first at line %d, column %d)", s->name,
                            old->spec->pos.line, old->spec->pos.col);
         }
-        LdNs *ns = ns_new(s);
+        LdNs *ns = ns_new(ld, s);
         g_ptr_array_add(ld->nss, ns);
         g_hash_table_insert(ld->ns_by_name, s->name, ns);
         const cJSON *eg = ld_get(c, "egress_ip");
         if (eg) {
-            g_autofree char *ep = ld_path(p, "egress_ip");
+            const char *ep = ld_path(ld, p, "egress_ip");
             if (!cJSON_IsString(eg) || (strcmp(eg->valuestring, "dedicated") != 0 &&
                                         strcmp(eg->valuestring, "shared") != 0))
                 return ld_fail(ld, eg, false, ep,
@@ -748,7 +750,7 @@ ld_namespaces(Ld *ld, const cJSON *root)
             LdObj *owner = pod_owner(ns, s->pods[k].name);
             LdObj *po = owner ? ld_obj_lookup(ns, RS_KIND_POD, s->pods[k].name) : NULL;
             if (owner && po) {
-                g_autofree char *np = ld_path(s->pods[k].pos.path, "name");
+                const char *np = ld_path(ld, s->pods[k].pos.path, "name");
                 if (!ld_fail(ld, ld_get(po->node, "name"), false, np,
                              "pod name `%s` collides with the pods of deployment `%s` "
                              "(named `%s-<n>`, R2)",
@@ -756,6 +758,7 @@ ld_namespaces(Ld *ld, const cJSON *root)
                     return false;
             }
         }
+        rs_arena_release(ld->paths, paths_mark);
         i++;
     }
     return true;
@@ -777,7 +780,7 @@ static bool
 host_address_ok(Ld *ld, const cJSON *c, const char *p, const RsHostSpec *h, int index)
 {
     const RsProfile *pf = &ld->sc->profile;
-    g_autofree char *ip_path = ld_path(p, "ip");
+    const char *ip_path = ld_path(ld, p, "ip");
     const cJSON *v = ld_get(c, "ip");
     char buf[16];
     for (int k = 0; k < index; k++) {
@@ -824,7 +827,7 @@ ld_hosts(Ld *ld, const cJSON *root)
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
-        g_autofree char *p = ld_path_index("hosts", i);
+        const char *p = ld_path_index(ld, "hosts", i);
         RsHostSpec *h = &sc->hosts[i];
         if (!ld_object(ld, c, p, keys, "a host"))
             return false;
@@ -833,7 +836,7 @@ ld_hosts(Ld *ld, const cJSON *root)
             return false;
         RsHostSpec *old = g_hash_table_lookup(ld->hosts, h->name);
         if (old) {
-            g_autofree char *np = ld_path(p, "name");
+            const char *np = ld_path(ld, p, "name");
             return ld_fail(ld, ld_get(c, "name"), false, np,
                            "duplicate host `%s` (first at line %d, column %d)", h->name, old->pos.line,
                            old->pos.col);
@@ -850,13 +853,13 @@ ld_hosts(Ld *ld, const cJSON *root)
             i++;
             continue;
         }
-        g_autofree char *pp = ld_path(p, "ports");
+        const char *pp = ld_path(ld, p, "ports");
         h->n_ports = (unsigned)cJSON_GetArraySize(ports);
         h->ports = g_new0(RsHostPortSpec, h->n_ports ? h->n_ports : 1);
         int j = 0;
         const cJSON *pc;
         cJSON_ArrayForEach(pc, ports) {
-            g_autofree char *jp = ld_path_index(pp, j);
+            const char *jp = ld_path_index(ld, pp, j);
             RsHostPortSpec *hp = &h->ports[j];
             long long port;
             int pr = RS_PROTO_HTTP;
@@ -873,14 +876,14 @@ ld_hosts(Ld *ld, const cJSON *root)
             if (!ld_array(ld, pc, jp, "allow", &allow))
                 return false;
             if (allow) {
-                g_autofree char *alp = ld_path(jp, "allow");
+                const char *alp = ld_path(ld, jp, "allow");
                 hp->n_allow = (unsigned)cJSON_GetArraySize(allow);
                 hp->allow_net = g_new0(uint32_t, hp->n_allow ? hp->n_allow : 1);
                 hp->allow_prefix = g_new0(uint32_t, hp->n_allow ? hp->n_allow : 1);
                 int k = 0;
                 const cJSON *ac;
                 cJSON_ArrayForEach(ac, allow) {
-                    g_autofree char *kp = ld_path_index(alp, k);
+                    const char *kp = ld_path_index(ld, alp, k);
                     if (!ld_v_cidr(ld, ac, kp, &hp->allow_net[k], &hp->allow_prefix[k]))
                         return false;
                     k++;
@@ -910,7 +913,7 @@ ld_dns(Ld *ld, const cJSON *root)
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
-        g_autofree char *p = ld_path_index("dns", i);
+        const char *p = ld_path_index(ld, "dns", i);
         RsDnsRecordSpec *d = &sc->dns[i];
         if (!ld_object(ld, c, p, keys, "a DNS record"))
             return false;
@@ -918,7 +921,7 @@ ld_dns(Ld *ld, const cJSON *root)
         if (!ld_string(ld, c, p, "name", true, &d->name))
             return false;
         normalize_host(d->name);
-        g_autofree char *np = ld_path(p, "name");
+        const char *np = ld_path(ld, p, "name");
         if (!is_host_name(d->name))
             return ld_fail(ld, ld_get(c, "name"), false, np, "invalid DNS name `%s`",
                            ld_get(c, "name")->valuestring);
@@ -932,14 +935,14 @@ ld_dns(Ld *ld, const cJSON *root)
         if ((cn != NULL) == (a != NULL))
             return ld_fail(ld, c, false, p, "a DNS record has exactly one of `cname` and `a`");
         if (cn) {
-            g_autofree char *cp = ld_path(p, "cname");
+            const char *cp = ld_path(ld, p, "cname");
             if (!ld_v_string(ld, cn, cp, &d->cname))
                 return false;
             normalize_host(d->cname);
             if (!is_host_name(d->cname))
                 return ld_fail(ld, cn, false, cp, "invalid DNS name `%s`", cn->valuestring);
         } else {
-            g_autofree char *apath = ld_path(p, "a");
+            const char *apath = ld_path(ld, p, "a");
             if (!ld_v_ipv4(ld, a, apath, &d->a))
                 return false;
             d->has_a = true;

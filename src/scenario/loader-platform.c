@@ -20,7 +20,7 @@ network(Ld *ld, const cJSON *obj, const char *path, const char *key, uint32_t *n
     const cJSON *v = ld_get(obj, key);
     if (!v)
         return true;
-    g_autofree char *p = ld_path(path, key);
+    const char *p = ld_path(ld, path, key);
     uint32_t n, pre;
     if (!ld_v_cidr(ld, v, p, &n, &pre))
         return false;
@@ -38,7 +38,7 @@ domain(Ld *ld, const cJSON *obj, const char *path, const char *key, char **out)
     const cJSON *v = ld_get(obj, key);
     if (!v)
         return true;
-    g_autofree char *p = ld_path(path, key);
+    const char *p = ld_path(ld, path, key);
     if (!ld_v_string(ld, v, p, out))
         return false;
     if (!**out)
@@ -58,7 +58,7 @@ lb_ports(Ld *ld, const cJSON *obj, const char *path, RsProfile *pf)
     const cJSON *v = ld_get(obj, "load_balancer_ports");
     if (!v)
         return true;
-    g_autofree char *p = ld_path(path, "load_balancer_ports");
+    const char *p = ld_path(ld, path, "load_balancer_ports");
     long long lo = -1, hi = -1;
     if (cJSON_IsString(v)) {
         guint64 a, b;
@@ -70,8 +70,8 @@ lb_ports(Ld *ld, const cJSON *obj, const char *path, RsProfile *pf)
             hi = (long long)b;
         }
     } else if (cJSON_IsArray(v) && cJSON_GetArraySize(v) == 2) {
-        g_autofree char *p0 = ld_path_index(p, 0);
-        g_autofree char *p1 = ld_path_index(p, 1);
+        const char *p0 = ld_path_index(ld, p, 0);
+        const char *p1 = ld_path_index(ld, p, 1);
         if (!ld_v_int(ld, cJSON_GetArrayItem(v, 0), p0, 1, 65535, "port", &lo) ||
             !ld_v_int(ld, cJSON_GetArrayItem(v, 1), p1, 1, 65535, "port", &hi))
             return false;
@@ -102,7 +102,7 @@ profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
     uint32_t smask = 0xFFFFFFFFu << (32 - pf->service_prefix);
     if ((pf->par.dns_server & smask) != pf->service_net) {
         const cJSON *d = ld_get(v, "dns_server");
-        g_autofree char *dp = ld_path(path, d ? "dns_server" : "service_network");
+        const char *dp = ld_path(ld, path, d ? "dns_server" : "service_network");
         return ld_fail(ld, d ? d : ld_get(v, "service_network"), false, dp,
                        "the DNS server must be in the service network (R17)");
     }
@@ -110,14 +110,14 @@ profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
     if (!ld_array(ld, v, path, "egress_pool", &pool))
         return false;
     if (pool) {
-        g_autofree char *pp = ld_path(path, "egress_pool");
+        const char *pp = ld_path(ld, path, "egress_pool");
         g_free(pf->egress_pool);
         pf->n_egress_pool = (unsigned)cJSON_GetArraySize(pool);
         pf->egress_pool = g_new0(uint32_t, pf->n_egress_pool ? pf->n_egress_pool : 1);
         int i = 0;
         const cJSON *c;
         cJSON_ArrayForEach(c, pool) {
-            g_autofree char *ip = ld_path_index(pp, i);
+            const char *ip = ld_path_index(ld, pp, i);
             if (!ld_v_ipv4(ld, c, ip, &pf->egress_pool[i]))
                 return false;
             for (int j = 0; j < i; j++)
@@ -139,7 +139,7 @@ profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
     if (!ld_array(ld, v, path, "whitelist_annotations", &wl))
         return false;
     if (wl) {
-        g_autofree char *wp = ld_path(path, "whitelist_annotations");
+        const char *wp = ld_path(ld, path, "whitelist_annotations");
         for (unsigned i = 0; i < pf->n_whitelist_annotations; i++)
             g_free(pf->whitelist_annotations[i]);
         g_free(pf->whitelist_annotations);
@@ -149,7 +149,7 @@ profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
         int i = 0;
         const cJSON *c;
         cJSON_ArrayForEach(c, wl) {
-            g_autofree char *ip = ld_path_index(wp, i);
+            const char *ip = ld_path_index(ld, wp, i);
             if (!cJSON_IsString(c) || !*c->valuestring)
                 return ld_fail(ld, c, false, ip, "expected an annotation name, found %s", ld_type_word(c));
             /* "ip_allowlist" is short for haproxy.router.openshift.io/ip_allowlist */
@@ -180,7 +180,7 @@ profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
     pf->dns_target_port = (uint16_t)dp;
     const cJSON *lat = ld_get(v, "latency");
     if (lat) {
-        g_autofree char *lp = ld_path(path, "latency");
+        const char *lp = ld_path(ld, path, "latency");
         if (!ld_object(ld, lat, lp, lat_keys, "latencies") ||
             !ld_duration(ld, lat, lp, "cluster", false, &pf->par.latency_cluster) ||
             !ld_duration(ld, lat, lp, "internet", false, &pf->par.latency_internet) ||

@@ -45,12 +45,12 @@ selector(Ld *ld, const cJSON *v, const char *path, RsSelectorSpec *s)
     const cJSON *arr;
     if (!ld_array(ld, v, path, "match_expressions", &arr))
         return false;
-    g_autofree char *ap = ld_path(path, "match_expressions");
+    const char *ap = ld_path(ld, path, "match_expressions");
     if (ld->on_keys != NULL) {
         /* `rahtisim schema`: an expression's keys and operators, also where
          * the sample's selector has none */
-        g_autofree char *ip = ld_path_index(ap, 0);
-        g_autofree char *opp = ld_path(ip, "operator");
+        const char *ip = ld_path_index(ld, ap, 0);
+        const char *opp = ld_path(ld, ip, "operator");
         ld->on_keys(ld->on_keys_data, ip, ekeys, "a selector expression");
         ld_note_enum(ld, opp, ops);
     }
@@ -64,17 +64,17 @@ selector(Ld *ld, const cJSON *v, const char *path, RsSelectorSpec *s)
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
-        g_autofree char *ip = ld_path_index(ap, i);
+        const char *ip = ld_path_index(ld, ap, i);
         RsSelExprSpec *e = &s->exprs[i++];
         if (!ld_object(ld, c, ip, ekeys, "a selector expression") ||
             !ld_string(ld, c, ip, "key", true, &e->key))
             return false;
         if (!ld_is_qualified_name(e->key)) {
-            g_autofree char *kp = ld_path(ip, "key");
+            const char *kp = ld_path(ld, ip, "key");
             return ld_fail(ld, ld_get(c, "key"), false, kp, "invalid label key `%s`", e->key);
         }
         const cJSON *op = ld_get(c, "operator");
-        g_autofree char *opp = ld_path(ip, "operator");
+        const char *opp = ld_path(ld, ip, "operator");
         if (!op)
             return ld_fail(ld, c, false, ip, "missing required key `operator` (In, NotIn, Exists or "
                            "DoesNotExist)");
@@ -90,7 +90,7 @@ selector(Ld *ld, const cJSON *v, const char *path, RsSelectorSpec *s)
         const cJSON *vals;
         if (!ld_array(ld, c, ip, "values", &vals))
             return false;
-        g_autofree char *vp = ld_path(ip, "values");
+        const char *vp = ld_path(ld, ip, "values");
         bool set_op = e->op == RS_SEL_IN || e->op == RS_SEL_NOT_IN;
         if (!set_op && vals && cJSON_GetArraySize(vals) > 0)
             return ld_fail(ld, vals, false, vp, "`values` must be empty with operator %s (the API "
@@ -105,7 +105,7 @@ selector(Ld *ld, const cJSON *v, const char *path, RsSelectorSpec *s)
         int j = 0;
         const cJSON *vc;
         cJSON_ArrayForEach(vc, vals) {
-            g_autofree char *jp = ld_path_index(vp, j);
+            const char *jp = ld_path_index(ld, vp, j);
             if (!ld_v_string(ld, vc, jp, &e->values[j]))
                 return false;
             j++;
@@ -125,13 +125,13 @@ peer(Ld *ld, const cJSON *v, const char *path, RsPeerSpec *p)
     const cJSON *ps = ld_get(v, "pod_selector"), *ns = ld_get(v, "namespace_selector");
     const cJSON *ib = ld_get(v, "ip_block");
     if (ps) {
-        g_autofree char *pp = ld_path(path, "pod_selector");
+        const char *pp = ld_path(ld, path, "pod_selector");
         p->has_pod_sel = true;
         if (!selector(ld, ps, pp, &p->pod_sel))
             return false;
     }
     if (ns) {
-        g_autofree char *np = ld_path(path, "namespace_selector");
+        const char *np = ld_path(ld, path, "namespace_selector");
         p->has_ns_sel = true;
         if (!selector(ld, ns, np, &p->ns_sel))
             return false;
@@ -142,7 +142,7 @@ peer(Ld *ld, const cJSON *v, const char *path, RsPeerSpec *p)
                            "or `ip_block` (R43)");
         return true;
     }
-    g_autofree char *bp = ld_path(path, "ip_block");
+    const char *bp = ld_path(ld, path, "ip_block");
     if (ps || ns)
         return ld_fail(ld, ib, true, bp, "`ip_block` cannot be combined with selectors in one peer "
                        "(write a second peer, R43)");
@@ -150,7 +150,7 @@ peer(Ld *ld, const cJSON *v, const char *path, RsPeerSpec *p)
     if (!ld_object(ld, ib, bp, bkeys, "an ip_block"))
         return false;
     const cJSON *cidr = ld_get(ib, "cidr");
-    g_autofree char *cp = ld_path(bp, "cidr");
+    const char *cp = ld_path(ld, bp, "cidr");
     if (!cidr)
         return ld_fail(ld, ib, false, bp, "missing required key `cidr`");
     if (!ld_v_cidr(ld, cidr, cp, &p->cidr_net, &p->cidr_prefix))
@@ -160,14 +160,14 @@ peer(Ld *ld, const cJSON *v, const char *path, RsPeerSpec *p)
         return false;
     if (!ex)
         return true;
-    g_autofree char *ep = ld_path(bp, "except");
+    const char *ep = ld_path(ld, bp, "except");
     p->n_except = (unsigned)cJSON_GetArraySize(ex);
     p->except_net = g_new0(uint32_t, p->n_except ? p->n_except : 1);
     p->except_prefix = g_new0(uint32_t, p->n_except ? p->n_except : 1);
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, ex) {
-        g_autofree char *ip = ld_path_index(ep, i);
+        const char *ip = ld_path_index(ld, ep, i);
         if (!ld_v_cidr(ld, c, ip, &p->except_net[i], &p->except_prefix[i]))
             return false;
         uint32_t mask = p->cidr_prefix == 0 ? 0 : 0xFFFFFFFFu << (32 - p->cidr_prefix);
@@ -207,11 +207,11 @@ policy_port(Ld *ld, const cJSON *v, const char *path, RsPolicyPortSpec *pp)
         return false;
     const cJSON *pr = ld_get(v, "protocol");
     if (ld->on_keys != NULL) {
-        g_autofree char *np = ld_path(path, "protocol");
+        const char *np = ld_path(ld, path, "protocol");
         ld_note_enum(ld, np, protos);           /* `rahtisim schema` (R44) */
     }
     if (pr) {
-        g_autofree char *prp = ld_path(path, "protocol");
+        const char *prp = ld_path(ld, path, "protocol");
         if (!cJSON_IsString(pr))
             return ld_fail(ld, pr, false, prp, "expected TCP, UDP or SCTP, found %s", ld_type_word(pr));
         int k = -1;
@@ -223,7 +223,7 @@ policy_port(Ld *ld, const cJSON *v, const char *path, RsPolicyPortSpec *pp)
         pp->protocol = (RsL4Proto)k;
     }
     const cJSON *p = ld_get(v, "port");
-    g_autofree char *portp = ld_path(path, "port");
+    const char *portp = ld_path(ld, path, "port");
     if (p && cJSON_IsString(p)) {
         if (!port_name_ok(p->valuestring))
             return ld_fail(ld, p, false, portp, "expected a port number (1-65535) or a pod port name, "
@@ -239,7 +239,7 @@ policy_port(Ld *ld, const cJSON *v, const char *path, RsPolicyPortSpec *pp)
     }
     const cJSON *e = ld_get(v, "end_port");
     if (e) {
-        g_autofree char *epath = ld_path(path, "end_port");
+        const char *epath = ld_path(ld, path, "end_port");
         long long n;
         if (!ld_v_int(ld, e, epath, 1, 65535, "end_port", &n))
             return false;
@@ -265,13 +265,13 @@ rules(Ld *ld, const cJSON *obj, const char *path, const char *key, const char *p
         return false;
     if (!arr)
         return true;
-    g_autofree char *ap = ld_path(path, key);
+    const char *ap = ld_path(ld, path, key);
     *n = (unsigned)cJSON_GetArraySize(arr);
     *out = g_new0(RsPolicyRuleSpec, *n ? *n : 1);
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
-        g_autofree char *ip = ld_path_index(ap, i);
+        const char *ip = ld_path_index(ld, ap, i);
         RsPolicyRuleSpec *r = &(*out)[i++];
         if (!ld_object(ld, c, ip, keys, "a policy rule"))
             return false;
@@ -279,26 +279,26 @@ rules(Ld *ld, const cJSON *obj, const char *path, const char *key, const char *p
         if (!ld_array(ld, c, ip, peers_key, &peers) || !ld_array(ld, c, ip, "ports", &ports))
             return false;
         if (peers) {
-            g_autofree char *pp = ld_path(ip, peers_key);
+            const char *pp = ld_path(ld, ip, peers_key);
             r->n_peers = (unsigned)cJSON_GetArraySize(peers);
             r->peers = g_new0(RsPeerSpec, r->n_peers ? r->n_peers : 1);
             int j = 0;
             const cJSON *pc;
             cJSON_ArrayForEach(pc, peers) {
-                g_autofree char *jp = ld_path_index(pp, j);
+                const char *jp = ld_path_index(ld, pp, j);
                 if (!peer(ld, pc, jp, &r->peers[j]))
                     return false;
                 j++;
             }
         }
         if (ports) {
-            g_autofree char *pp = ld_path(ip, "ports");
+            const char *pp = ld_path(ld, ip, "ports");
             r->n_ports = (unsigned)cJSON_GetArraySize(ports);
             r->ports = g_new0(RsPolicyPortSpec, r->n_ports ? r->n_ports : 1);
             int j = 0;
             const cJSON *pc;
             cJSON_ArrayForEach(pc, ports) {
-                g_autofree char *jp = ld_path_index(pp, j);
+                const char *jp = ld_path_index(ld, pp, j);
                 if (!policy_port(ld, pc, jp, &r->ports[j]))
                     return false;
                 j++;
@@ -323,14 +323,14 @@ ld_policy(Ld *ld, const cJSON *v, const char *path, RsPolicySpec *p)
     if (!ps)
         return ld_fail(ld, v, false, path, "missing required key `pod_selector` ({} selects every pod "
                        "of the namespace, R41)");
-    g_autofree char *psp = ld_path(path, "pod_selector");
+    const char *psp = ld_path(ld, path, "pod_selector");
     if (!selector(ld, ps, psp, &p->pod_selector) ||
         !rules(ld, v, path, "ingress", "from", &p->ingress, &p->n_ingress) ||
         !rules(ld, v, path, "egress", "to", &p->egress, &p->n_egress))
         return false;
     const cJSON *pt;
     if (ld->on_keys != NULL) {
-        g_autofree char *tp = ld_path(path, "policy_types[0]");
+        const char *tp = ld_path(ld, path, "policy_types[0]");
         ld_note_enum(ld, tp, types);            /* `rahtisim schema` (R41) */
     }
     if (!ld_array(ld, v, path, "policy_types", &pt))
@@ -341,11 +341,11 @@ ld_policy(Ld *ld, const cJSON *v, const char *path, RsPolicySpec *p)
         p->type_egress = ld_get(v, "egress") != NULL;
         return true;
     }
-    g_autofree char *ptp = ld_path(path, "policy_types");
+    const char *ptp = ld_path(ld, path, "policy_types");
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, pt) {
-        g_autofree char *ip = ld_path_index(ptp, i++);
+        const char *ip = ld_path_index(ld, ptp, i++);
         if (!cJSON_IsString(c))
             return ld_fail(ld, c, false, ip, "expected Ingress or Egress, found %s", ld_type_word(c));
         if (strcmp(c->valuestring, "Ingress") == 0)
@@ -420,7 +420,7 @@ ld_namespace_policy_keys(Ld *ld, LdNs *ns, const cJSON *v, const char *path)
     for (unsigned i = 0; i < s->n_labels; i++) {
         if (strcmp(s->labels[i].key, "kubernetes.io/metadata.name") == 0 &&
             strcmp(s->labels[i].value, s->name) != 0) {
-            g_autofree char *lp = ld_path(path, "labels");
+            const char *lp = ld_path(ld, path, "labels");
             return ld_fail(ld, ld_get(ld_get(v, "labels"), s->labels[i].key), false, lp,
                            "the label kubernetes.io/metadata.name is set by the API server to the "
                            "namespace's name `%s` (R43)", s->name);
@@ -430,7 +430,7 @@ ld_namespace_policy_keys(Ld *ld, LdNs *ns, const cJSON *v, const char *path)
     if (!ld_array(ld, v, path, "load_balancer_ips", &ips))
         return false;
     if (ips) {
-        g_autofree char *ip = ld_path(path, "load_balancer_ips");
+        const char *ip = ld_path(ld, path, "load_balancer_ips");
         if (pf->isolation == RS_ISOLATION_MULTITENANT || pf->lb_port_max == 0)
             return ld_fail(ld, ips, true, ip, "the %s platform has no load balancers (R48)", pf->name);
         s->n_lb_ips = (unsigned)cJSON_GetArraySize(ips);
@@ -438,7 +438,7 @@ ld_namespace_policy_keys(Ld *ld, LdNs *ns, const cJSON *v, const char *path)
         int i = 0;
         const cJSON *c;
         cJSON_ArrayForEach(c, ips) {
-            g_autofree char *jp = ld_path_index(ip, i);
+            const char *jp = ld_path_index(ld, ip, i);
             if (!ld_v_ipv4(ld, c, jp, &s->lb_ips[i]))
                 return false;
             for (int j = 0; j < i; j++)
@@ -461,7 +461,7 @@ ld_namespace_policy_keys(Ld *ld, LdNs *ns, const cJSON *v, const char *path)
         return false;
     if (!arr)
         return true;
-    g_autofree char *ap = ld_path(path, "network_policies");
+    const char *ap = ld_path(ld, path, "network_policies");
     if (pf->isolation == RS_ISOLATION_MULTITENANT && cJSON_GetArraySize(arr) > 0)
         ld_warn(ld, arr, RS_R39, "the %s platform (ovs-multitenant) accepts network policies and "
                 "ignores them: isolation is per namespace", pf->name);
@@ -470,7 +470,7 @@ ld_namespace_policy_keys(Ld *ld, LdNs *ns, const cJSON *v, const char *path)
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {
-        g_autofree char *ip = ld_path_index(ap, i);
+        const char *ip = ld_path_index(ld, ap, i);
         /* issue 12: one policy's error does not stop the next one's checks */
         if ((!ld_policy(ld, c, ip, &s->policies[i]) ||
              !ld_register(ld, ns, RS_KIND_NETWORK_POLICY, &s->policies[i], c, ip, false)) && !ld_go_on(ld))

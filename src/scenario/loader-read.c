@@ -106,14 +106,17 @@ ld_pos(Ld *ld, const cJSON *node, const char *path, RsSrcPos *pos)
 
 /* "parent.key", or "key" at the top.  Every member the loader reads gets
  * its path this way (10^5 namespaces: about a million paths), so it is
- * concatenated by hand: g_strdup_printf cost ten times as much. */
-char *
-ld_path(const char *parent, const char *key)
+ * concatenated by hand (g_strdup_printf cost ten times as much), into the
+ * load's scratch arena (ld->paths, given back after each namespace): a
+ * path is for messages and schema notes, and whatever keeps one copies it
+ * (issue 14: a malloc and a free per path were ~300 instructions). */
+const char *
+ld_path(Ld *ld, const char *parent, const char *key)
 {
     if (!parent || !*parent)
-        return g_strdup(key);
+        return rs_arena_strdup(ld->paths, key);
     size_t lp = strlen(parent), lk = strlen(key);
-    char *p = g_malloc(lp + 1 + lk + 1);
+    char *p = rs_arena_alloc(ld->paths, lp + 1 + lk + 1);
     /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): the prefix; the last memcpy copies key's NUL */
     memcpy(p, parent, lp);
     p[lp] = '.';
@@ -122,8 +125,8 @@ ld_path(const char *parent, const char *key)
 }
 
 /* "parent[i]" (by hand, as ld_path). */
-char *
-ld_path_index(const char *parent, int i)
+const char *
+ld_path_index(Ld *ld, const char *parent, int i)
 {
     char digits[16];
     size_t nd = 0;
@@ -135,7 +138,7 @@ ld_path_index(const char *parent, int i)
     if (i < 0)
         digits[nd++] = '-';
     size_t lp = strlen(parent);
-    char *p = g_malloc(lp + nd + 3);
+    char *p = rs_arena_alloc(ld->paths, lp + nd + 3);
     memcpy(p, parent, lp);
     p[lp] = '[';
     for (size_t k = 0; k < nd; k++)
@@ -193,7 +196,7 @@ ld_object(Ld *ld, const cJSON *v, const char *path, const char *const *keys, con
             known = c->string[0] == keys[i][0] && strcmp(c->string, keys[i]) == 0;
         if (known)
             continue;
-        g_autofree char *kp = ld_path(path, c->string);
+        const char *kp = ld_path(ld, path, c->string);
         const char *hint = rs_closest(c->string, keys, n);
         if (hint)
             return ld_fail(ld, c, true, kp, "unknown key `%s` in %s (did you mean `%s`?)", c->string,
@@ -214,7 +217,7 @@ ld_array(Ld *ld, const cJSON *obj, const char *path, const char *key, const cJSO
     if (!v)
         return true;
     if (!cJSON_IsArray(v)) {
-        g_autofree char *p = ld_path(path, key);
+        const char *p = ld_path(ld, path, key);
         return ld_fail(ld, v, false, p, "expected an array, found %s", ld_type_word(v));
     }
     *out = v;
@@ -295,7 +298,7 @@ note_absent(Ld *ld, const cJSON *obj, const char *path, const char *key, const c
 {
     if (ld->on_keys == NULL || ld_get(obj, key) != NULL)
         return;
-    g_autofree char *p = ld_path(path, key);
+    const char *p = ld_path(ld, path, key);
     ld_note(ld, p, schema);
 }
 
@@ -316,13 +319,13 @@ ld_v_string(Ld *ld, const cJSON *v, const char *path, char **out)
  * when absent) and *p its JSON path (NULL when absent; the caller frees it). */
 static bool
 member(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required,
-       const cJSON **v, char **p)
+       const cJSON **v, const char **p)
 {
     *v = ld_get(obj, key);
     *p = NULL;
     if (*v == NULL)
         return !required || ld_fail(ld, obj, false, path, "missing required key `%s`", key);
-    *p = ld_path(path, key);
+    *p = ld_path(ld, path, key);
     return true;
 }
 
@@ -331,7 +334,7 @@ bool
 ld_string(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, char **out)
 {
     const cJSON *v;
-    g_autofree char *p = NULL;
+    const char *p = NULL;
     note_absent(ld, obj, path, key, "{\"type\":\"string\"}");
     if (ld->on_keys == NULL) {
         /* The common case, without building the member's path: it is only
@@ -384,7 +387,7 @@ ld_int(Ld *ld, const cJSON *obj, const char *path, const char *key, bool require
        long long max, long long *out, bool *present)
 {
     const cJSON *v;
-    g_autofree char *p = NULL;
+    const char *p = NULL;
     if (ld->on_keys != NULL) {
         g_autofree char *sch = g_strdup_printf("{\"type\":\"integer\",\"minimum\":%lld,\"maximum\":%lld}",
                                                min, max);
@@ -403,13 +406,13 @@ ld_bool(Ld *ld, const cJSON *obj, const char *path, const char *key, bool *out)
 {
     const cJSON *v = ld_get(obj, key);
     if (ld->on_keys != NULL) {
-        g_autofree char *bp = ld_path(path, key);
+        const char *bp = ld_path(ld, path, key);
         ld_note(ld, bp, "{\"type\":\"boolean\"}");
     }
     if (!v)
         return true;
     if (!cJSON_IsBool(v)) {
-        g_autofree char *p = ld_path(path, key);
+        const char *p = ld_path(ld, path, key);
         return ld_fail(ld, v, false, p, "expected true or false, found %s", ld_type_word(v));
     }
     *out = cJSON_IsTrue(v);
@@ -482,9 +485,9 @@ bool
 ld_duration(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, rs_time_t *out)
 {
     const cJSON *v;
-    g_autofree char *p = NULL;
+    const char *p = NULL;
     if (ld->on_keys != NULL && ld_get(obj, key) == NULL) {
-        g_autofree char *dp = ld_path(path, key);
+        const char *dp = ld_path(ld, path, key);
         ld_note_pattern(ld, dp, rs_duration_pattern(), 0, false);
     }
     if (!member(ld, obj, path, key, required, &v, &p))
@@ -498,12 +501,12 @@ ld_enum(Ld *ld, const cJSON *obj, const char *path, const char *key, const char 
 {
     const cJSON *v = ld_get(obj, key);
     if (ld->on_keys != NULL) {
-        g_autofree char *ep = ld_path(path, key);
+        const char *ep = ld_path(ld, path, key);
         ld_note_enum(ld, ep, words);
     }
     if (!v)
         return true;
-    g_autofree char *p = ld_path(path, key);
+    const char *p = ld_path(ld, path, key);
     g_autofree char *list = g_strjoinv(", ", (char **)words);
     if (!cJSON_IsString(v))
         return ld_fail(ld, v, false, p, "expected one of %s, found %s", list, ld_type_word(v));
@@ -560,9 +563,9 @@ bool
 ld_ipv4(Ld *ld, const cJSON *obj, const char *path, const char *key, bool required, uint32_t *out)
 {
     const cJSON *v;
-    g_autofree char *p = NULL;
+    const char *p = NULL;
     if (ld->on_keys != NULL && ld_get(obj, key) == NULL) {
-        g_autofree char *ip = ld_path(path, key);
+        const char *ip = ld_path(ld, path, key);
         ld_note_pattern(ld, ip, "^" RS_IPV4_PATTERN "$", -1, false);
     }
     if (!member(ld, obj, path, key, required, &v, &p))
@@ -652,7 +655,7 @@ ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel *
     const cJSON *v = ld_get(obj, key);
     if (!v)
         return true;
-    g_autofree char *p = ld_path(path, key);
+    const char *p = ld_path(ld, path, key);
     if (!cJSON_IsObject(v))
         return ld_fail(ld, v, false, p, "expected an object of strings like {\"app\": \"nginx\"}, found %s",
                        ld_type_word(v));
@@ -679,7 +682,7 @@ ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel *
             i++;
             continue;
         }
-        g_autofree char *cp = ld_path(p, c->string);
+        const char *cp = ld_path(ld, p, c->string);
         if (!*c->string)
             return ld_fail(ld, c, true, cp, "empty key");
         if (!cJSON_IsString(c))
@@ -752,7 +755,7 @@ ld_name(Ld *ld, const cJSON *obj, const char *path, const char *what, bool subdo
         ok = ld_is_label(*out);
     }
     if (!ok) {
-        g_autofree char *p = ld_path(path, "name");
+        const char *p = ld_path(ld, path, "name");
         return ld_fail(ld, ld_get(obj, "name"), false, p,
                        "invalid %s name `%s`: use lowercase letters, digits and `-`%s, at most 63 "
                        "characters, starting and ending with a letter or digit",
@@ -769,7 +772,7 @@ ld_plain_name(Ld *ld, const cJSON *obj, const char *path, const char *what, char
         return false;
     for (const char *c = *out; *c; c++)
         if (*c == '/' || *c == '@' || g_ascii_isspace(*c) || (unsigned char)*c < 0x20) {
-            g_autofree char *p = ld_path(path, "name");
+            const char *p = ld_path(ld, path, "name");
             return ld_fail(ld, ld_get(obj, "name"), false, p,
                            "invalid %s name `%s`: no `/`, `@` or spaces", what, *out);
         }
@@ -960,12 +963,12 @@ void
 ld_defer(Ld *ld, LdRefKind kind, const cJSON *node, const char *path, const char *ns,
          const char *name, const char *what)
 {
-    LdRef *r = g_new0(LdRef, 1);
+    LdRef *r = rs_arena_new0(ld->mem, LdRef, 1);    /* dropped with the load */
     r->kind = kind;
     r->node = node;
-    r->path = g_strdup(path);
-    r->ns = g_strdup(ns);
-    r->name = g_strdup(name);
+    r->path = rs_arena_strdup(ld->mem, path);
+    r->ns = rs_arena_strdup(ld->mem, ns);
+    r->name = rs_arena_strdup(ld->mem, name);
     r->what = what;
     g_ptr_array_add(ld->refs, r);
 }

@@ -219,19 +219,7 @@ ld_ns_free(gpointer p)
     for (int k = 0; k <= RS_KIND_LAST; k++)
         if (ns->by_kind[k])
             g_hash_table_unref(ns->by_kind[k]);
-    g_ptr_array_unref(ns->objs);
-    g_free(ns);
-}
-
-/* Frees a queued reference. */
-static void
-ld_ref_free(gpointer p)
-{
-    LdRef *r = p;
-    g_free(r->path);
-    g_free(r->ns);
-    g_free(r->name);
-    g_free(r);
+    g_ptr_array_unref(ns->objs);       /* the LdNs and its LdObj are in ld->mem */
 }
 
 /* `seed`: a non-negative integer, or a string of digits for 64-bit seeds. */
@@ -401,9 +389,11 @@ load_from_doc_keys(const RsJsonDoc *doc, const RsLimits *limits, RsKeysFn fn, vo
     ld.nss = g_ptr_array_new_with_free_func(ld_ns_free);
     ld.hosts = g_hash_table_new(g_str_hash, g_str_equal);
     ld.traffic = g_hash_table_new(g_str_hash, g_str_equal);
-    ld.refs = g_ptr_array_new_with_free_func(ld_ref_free);
+    ld.refs = g_ptr_array_new();          /* LdRef* in ld.mem */
     ld.fixed_ips = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     ld.errors = g_ptr_array_new_with_free_func(g_free);
+    ld.paths = rs_arena_new();
+    ld.mem = rs_arena_new();
     bool ok = load_doc(&ld, rs_jsonc_root(doc));
     g_array_sort(ld.warns, warn_cmp);
     for (guint i = 0; i < ld.warns->len; i++) {
@@ -418,6 +408,8 @@ load_from_doc_keys(const RsJsonDoc *doc, const RsLimits *limits, RsKeysFn fn, vo
     g_hash_table_unref(ld.traffic);
     g_ptr_array_unref(ld.refs);
     g_hash_table_unref(ld.fixed_ips);
+    rs_arena_drop(ld.paths);
+    rs_arena_drop(ld.mem);
     if (!ok) {
         /* every error found, one a line: the command line prefixes each with "rahtisim: " */
         if (ld.errors->len > 0) {
