@@ -127,7 +127,7 @@ ld_workload_fields(Ld *ld, const cJSON *v, const char *path, RsWorkloadSpec *w)
     if (ports) {
         const char *pp = ld_path(ld, path, "ports");
         w->n_ports = (unsigned)cJSON_GetArraySize(ports);
-        w->ports = g_new0(RsPortSpec, w->n_ports ? w->n_ports : 1);
+        w->ports = rs_arena_new0(ld->sc->arena, RsPortSpec, w->n_ports);
         int i = 0;
         const cJSON *c;
         cJSON_ArrayForEach(c, ports) {
@@ -197,7 +197,7 @@ target_port(Ld *ld, const cJSON *obj, const char *path, uint16_t *num, char **na
     }
     if (cJSON_IsString(t) && is_port_name(t->valuestring)) {
         *num = 0;
-        *name = g_strdup(t->valuestring);
+        *name = rs_arena_strdup(ld->sc->arena, t->valuestring);
         return true;
     }
     if (cJSON_IsString(t))
@@ -299,7 +299,7 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
         return true;
     const char *pp = ld_path(ld, path, "ports");
     s->n_ports = (unsigned)cJSON_GetArraySize(ports);
-    s->ports = g_new0(RsServicePortSpec, s->n_ports ? s->n_ports : 1);
+    s->ports = rs_arena_new0(ld->sc->arena, RsServicePortSpec, s->n_ports);
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, ports) {
@@ -493,7 +493,7 @@ ld_route(Ld *ld, LdNs *ns, const cJSON *v, const char *path, RsRouteSpec *r)
             return ld_fail(ld, hv, false, hp, "invalid host `%s`: a DNS name like myapp.rahtiapp.fi",
                            hv->valuestring);
     }
-    r->path = g_strdup("/");
+    r->path = rs_arena_strdup(ld->sc->arena, "/");
     if (!ld_string(ld, v, path, "path", false, &r->path))
         return false;
     if (r->path[0] != '/') {
@@ -602,10 +602,10 @@ ns_array(Ld *ld, LdNs *ns, const cJSON *v, const char *path, const char *key, Rs
     RsNamespaceSpec *s = ns->spec;
     void *items = NULL;
     switch (kind) {
-    case RS_KIND_DEPLOYMENT: items = s->deployments = g_new0(RsWorkloadSpec, n ? n : 1); s->n_deployments = n; break;
-    case RS_KIND_POD: items = s->pods = g_new0(RsWorkloadSpec, n ? n : 1); s->n_pods = n; break;
-    case RS_KIND_SERVICE: items = s->services = g_new0(RsServiceSpec, n ? n : 1); s->n_services = n; break;
-    case RS_KIND_ROUTE: items = s->routes = g_new0(RsRouteSpec, n ? n : 1); s->n_routes = n; break;
+    case RS_KIND_DEPLOYMENT: items = s->deployments = rs_arena_new0(ld->sc->arena, RsWorkloadSpec, n); s->n_deployments = n; break;
+    case RS_KIND_POD: items = s->pods = rs_arena_new0(ld->sc->arena, RsWorkloadSpec, n); s->n_pods = n; break;
+    case RS_KIND_SERVICE: items = s->services = rs_arena_new0(ld->sc->arena, RsServiceSpec, n); s->n_services = n; break;
+    case RS_KIND_ROUTE: items = s->routes = rs_arena_new0(ld->sc->arena, RsRouteSpec, n); s->n_routes = n; break;
     case RS_KIND_ANY:
     case RS_KIND_NETWORK_POLICY: g_assert_not_reached();
     }
@@ -688,7 +688,7 @@ ld_namespaces(Ld *ld, const cJSON *root)
         return true;
     RsScenario *sc = ld->sc;
     sc->n_namespaces = (unsigned)cJSON_GetArraySize(arr);
-    sc->namespaces = g_new0(RsNamespaceSpec, sc->n_namespaces ? sc->n_namespaces : 1);
+    sc->namespaces = rs_arena_new0(ld->sc->arena, RsNamespaceSpec, sc->n_namespaces);
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, arr) {

@@ -111,7 +111,7 @@ profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
         return false;
     if (pool) {
         const char *pp = ld_path(ld, path, "egress_pool");
-        g_free(pf->egress_pool);
+        rs_spec_free(pf->egress_pool);
         pf->n_egress_pool = (unsigned)cJSON_GetArraySize(pool);
         pf->egress_pool = g_new0(uint32_t, pf->n_egress_pool ? pf->n_egress_pool : 1);
         int i = 0;
@@ -141,8 +141,8 @@ profile_fields(Ld *ld, const cJSON *v, const char *path, RsProfile *pf)
     if (wl) {
         const char *wp = ld_path(ld, path, "whitelist_annotations");
         for (unsigned i = 0; i < pf->n_whitelist_annotations; i++)
-            g_free(pf->whitelist_annotations[i]);
-        g_free(pf->whitelist_annotations);
+            rs_spec_free(pf->whitelist_annotations[i]);
+        rs_spec_free(pf->whitelist_annotations);
         pf->n_whitelist_annotations = 0;
         unsigned n = (unsigned)cJSON_GetArraySize(wl);
         pf->whitelist_annotations = g_new0(char *, n + 1);

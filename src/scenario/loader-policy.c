@@ -363,15 +363,17 @@ static void
 selector_clear(RsSelectorSpec *s)
 {
     for (unsigned i = 0; s->match_labels && i < s->n_match_labels; i++) {
-        g_free(s->match_labels[i].key);
-        g_free(s->match_labels[i].value);
+        rs_spec_free(s->match_labels[i].key);
+        rs_spec_free(s->match_labels[i].value);
     }
-    g_free(s->match_labels);
+    rs_spec_free(s->match_labels);
     for (unsigned i = 0; s->exprs && i < s->n_exprs; i++) {
-        g_free(s->exprs[i].key);
-        g_strfreev(s->exprs[i].values);
+        rs_spec_free(s->exprs[i].key);
+        for (unsigned k = 0; s->exprs[i].values && s->exprs[i].values[k]; k++)
+            rs_spec_free(s->exprs[i].values[k]);
+        rs_spec_free(s->exprs[i].values);
     }
-    g_free(s->exprs);
+    rs_spec_free(s->exprs);
 }
 
 /* Frees a rule list. */
@@ -382,15 +384,15 @@ rules_free(RsPolicyRuleSpec *r, unsigned n)
         for (unsigned j = 0; r[i].peers && j < r[i].n_peers; j++) {
             selector_clear(&r[i].peers[j].pod_sel);
             selector_clear(&r[i].peers[j].ns_sel);
-            g_free(r[i].peers[j].except_net);
-            g_free(r[i].peers[j].except_prefix);
+            rs_spec_free(r[i].peers[j].except_net);
+            rs_spec_free(r[i].peers[j].except_prefix);
         }
-        g_free(r[i].peers);
+        rs_spec_free(r[i].peers);
         for (unsigned j = 0; r[i].ports && j < r[i].n_ports; j++)
-            g_free(r[i].ports[j].port_name);
-        g_free(r[i].ports);
+            rs_spec_free(r[i].ports[j].port_name);
+        rs_spec_free(r[i].ports);
     }
-    g_free(r);
+    rs_spec_free(r);
 }
 
 /* Frees what a policy spec owns (not the struct). */
@@ -399,8 +401,8 @@ rs_policy_spec_clear(RsPolicySpec *p)
 {
     if (!p)
         return;
-    g_free(p->pos.path);
-    g_free(p->name);
+    rs_spec_free(p->pos.path);
+    rs_spec_free(p->name);
     selector_clear(&p->pod_selector);
     rules_free(p->ingress, p->n_ingress);
     rules_free(p->egress, p->n_egress);

@@ -100,8 +100,8 @@ void
 ld_pos(Ld *ld, const cJSON *node, const char *path, RsSrcPos *pos)
 {
     rs_jsonc_linecol(ld->doc, rs_jsonc_offset(ld->doc, node, false), &pos->line, &pos->col);
-    g_free(pos->path);
-    pos->path = g_strdup(path);
+    rs_spec_free(pos->path);
+    pos->path = rs_arena_strdup(ld->sc->arena, path);
 }
 
 /* "parent.key", or "key" at the top.  Every member the loader reads gets
@@ -309,8 +309,8 @@ ld_v_string(Ld *ld, const cJSON *v, const char *path, char **out)
     ld_note(ld, path, "{\"type\":\"string\"}");
     if (!cJSON_IsString(v))
         return ld_fail(ld, v, false, path, "expected a string, found %s", ld_type_word(v));
-    g_free(*out);
-    *out = g_strdup(v->valuestring);
+    rs_spec_free(*out);
+    *out = rs_arena_strdup(ld->sc->arena, v->valuestring);
     return true;
 }
 
@@ -342,8 +342,8 @@ ld_string(Ld *ld, const cJSON *obj, const char *path, const char *key, bool requ
          * (issue 14: a path malloc'd and freed per string read). */
         v = ld_get(obj, key);
         if (v != NULL && cJSON_IsString(v) && (!required || *v->valuestring)) {
-            g_free(*out);
-            *out = g_strdup(v->valuestring);
+            rs_spec_free(*out);
+            *out = rs_arena_strdup(ld->sc->arena, v->valuestring);
             return true;
         }
     }
@@ -668,7 +668,7 @@ ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel *
                        count, key, LD_MAX_LABELS,
                        annotations ? "annotations per route" :
                        strcmp(key, "selector") == 0 ? "labels per selector" : "labels per object");
-    *out = g_new0(RsLabel, count ? count : 1);
+    *out = rs_arena_new0(ld->sc->arena, RsLabel, count);
     *n = count;
     unsigned i = 0;
     const cJSON *c;
@@ -677,8 +677,8 @@ ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel *
         bool valid = *c->string && cJSON_IsString(c) && ld_is_qualified_name(c->string) &&
                      (annotations || is_label_name(c->valuestring, strlen(c->valuestring), true));
         if (valid) {
-            (*out)[i].key = g_strdup(c->string);
-            (*out)[i].value = g_strdup(c->valuestring);
+            (*out)[i].key = rs_arena_strdup(ld->sc->arena, c->string);
+            (*out)[i].value = rs_arena_strdup(ld->sc->arena, c->valuestring);
             i++;
             continue;
         }
@@ -697,8 +697,8 @@ ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel *
             return ld_fail(ld, c, false, cp, "invalid label value `%s`: at most 63 letters, digits, "
                            "`-`, `_` and `.`, beginning and ending with a letter or digit (or empty)",
                            c->valuestring);
-        (*out)[i].key = g_strdup(c->string);
-        (*out)[i].value = g_strdup(c->valuestring);
+        (*out)[i].key = rs_arena_strdup(ld->sc->arena, c->string);
+        (*out)[i].value = rs_arena_strdup(ld->sc->arena, c->valuestring);
         i++;
     }
     return true;

@@ -19,13 +19,16 @@
 
 #include "scenario/loader-internal.h"
 
-/* ---- freeing ---- */
+/* ---- freeing ----
+ * A loaded scenario's strings and arrays are in its arena (arena.h), the
+ * rest of it (and of a scenario built by hand) g_malloc'd: rs_spec_free
+ * frees only the latter. */
 
 /* Frees a position's path. */
 static void
 pos_clear(RsSrcPos *p)
 {
-    g_free(p->path);
+    rs_spec_free(p->path);
 }
 
 /* Frees an array of labels and their strings. */
@@ -33,10 +36,10 @@ static void
 labels_free(RsLabel *l, unsigned n)
 {
     for (unsigned i = 0; l && i < n; i++) {
-        g_free(l[i].key);
-        g_free(l[i].value);
+        rs_spec_free(l[i].key);
+        rs_spec_free(l[i].value);
     }
-    g_free(l);
+    rs_spec_free(l);
 }
 
 /* Frees what a workload owns (not the struct). */
@@ -46,13 +49,13 @@ workload_clear(RsWorkloadSpec *w)
     if (!w)
         return;
     pos_clear(&w->pos);
-    g_free(w->name);
+    rs_spec_free(w->name);
     labels_free(w->labels, w->n_labels);
     for (unsigned i = 0; w->ports && i < w->n_ports; i++) {
-        g_free(w->ports[i].name);
-        g_free(w->ports[i].tls);
+        rs_spec_free(w->ports[i].name);
+        rs_spec_free(w->ports[i].tls);
     }
-    g_free(w->ports);
+    rs_spec_free(w->ports);
 }
 
 /* Frees what a service owns. */
@@ -62,14 +65,14 @@ service_clear(RsServiceSpec *s)
     if (!s)
         return;
     pos_clear(&s->pos);
-    g_free(s->name);
+    rs_spec_free(s->name);
     labels_free(s->selector, s->n_selector);
     labels_free(s->annotations, s->n_annotations);
     for (unsigned i = 0; s->ports && i < s->n_ports; i++) {
-        g_free(s->ports[i].target_name);
-        g_free(s->ports[i].name);
+        rs_spec_free(s->ports[i].target_name);
+        rs_spec_free(s->ports[i].name);
     }
-    g_free(s->ports);
+    rs_spec_free(s->ports);
 }
 
 /* Frees what a route owns. */
@@ -79,14 +82,14 @@ route_clear(RsRouteSpec *r)
     if (!r)
         return;
     pos_clear(&r->pos);
-    g_free(r->name);
-    g_free(r->service);
-    g_free(r->target_name);
-    g_free(r->host);
-    g_free(r->path);
+    rs_spec_free(r->name);
+    rs_spec_free(r->service);
+    rs_spec_free(r->target_name);
+    rs_spec_free(r->host);
+    rs_spec_free(r->path);
     for (unsigned i = 0; r->alternates && i < r->n_alternates; i++)
-        g_free(r->alternates[i].service);
-    g_free(r->alternates);
+        rs_spec_free(r->alternates[i].service);
+    rs_spec_free(r->alternates);
     labels_free(r->annotations, r->n_annotations);
 }
 
@@ -94,8 +97,8 @@ route_clear(RsRouteSpec *r)
 static void
 from_clear(RsFrom *f)
 {
-    g_free(f->ns);
-    g_free(f->name);
+    rs_spec_free(f->ns);
+    rs_spec_free(f->name);
 }
 
 /* Frees a scenario in any state a failed load can leave it in. */
@@ -104,14 +107,14 @@ rs_scenario_free(RsScenario *sc)
 {
     if (!sc)
         return;
-    g_free(sc->file);
-    g_free(sc->name);
-    g_free(sc->description);
+    rs_spec_free(sc->file);
+    rs_spec_free(sc->name);
+    rs_spec_free(sc->description);
     rs_profile_clear(&sc->profile);
     for (unsigned i = 0; sc->namespaces && i < sc->n_namespaces; i++) {
         RsNamespaceSpec *n = &sc->namespaces[i];
         pos_clear(&n->pos);
-        g_free(n->name);
+        rs_spec_free(n->name);
         for (unsigned k = 0; n->deployments && k < n->n_deployments; k++)
             workload_clear(&n->deployments[k]);
         for (unsigned k = 0; n->pods && k < n->n_pods; k++)
@@ -122,90 +125,91 @@ rs_scenario_free(RsScenario *sc)
             route_clear(&n->routes[k]);
         for (unsigned k = 0; n->policies && k < n->n_policies; k++)
             rs_policy_spec_clear(&n->policies[k]);
-        g_free(n->policies);
+        rs_spec_free(n->policies);
         labels_free(n->labels, n->n_labels);
-        g_free(n->lb_ips);
-        g_free(n->deployments);
-        g_free(n->pods);
-        g_free(n->services);
-        g_free(n->routes);
+        rs_spec_free(n->lb_ips);
+        rs_spec_free(n->deployments);
+        rs_spec_free(n->pods);
+        rs_spec_free(n->services);
+        rs_spec_free(n->routes);
     }
-    g_free(sc->namespaces);
+    rs_spec_free(sc->namespaces);
     for (unsigned i = 0; sc->hosts && i < sc->n_hosts; i++) {
         RsHostSpec *h = &sc->hosts[i];
         pos_clear(&h->pos);
-        g_free(h->name);
+        rs_spec_free(h->name);
         for (unsigned k = 0; h->ports && k < h->n_ports; k++) {
-            g_free(h->ports[k].allow_net);
-            g_free(h->ports[k].allow_prefix);
+            rs_spec_free(h->ports[k].allow_net);
+            rs_spec_free(h->ports[k].allow_prefix);
         }
-        g_free(h->ports);
+        rs_spec_free(h->ports);
     }
-    g_free(sc->hosts);
+    rs_spec_free(sc->hosts);
     for (unsigned i = 0; sc->dns && i < sc->n_dns; i++) {
         pos_clear(&sc->dns[i].pos);
-        g_free(sc->dns[i].name);
-        g_free(sc->dns[i].cname);
+        rs_spec_free(sc->dns[i].name);
+        rs_spec_free(sc->dns[i].cname);
     }
-    g_free(sc->dns);
+    rs_spec_free(sc->dns);
     for (unsigned i = 0; sc->events && i < sc->n_events; i++) {
         RsEventSpec *e = &sc->events[i];
         pos_clear(&e->pos);
-        g_free(e->ns);
-        g_free(e->name);
-        g_free(e->key);
-        g_free(e->value);
+        rs_spec_free(e->ns);
+        rs_spec_free(e->name);
+        rs_spec_free(e->key);
+        rs_spec_free(e->value);
         workload_clear(e->deployment);
-        g_free(e->deployment);
+        rs_spec_free(e->deployment);
         workload_clear(e->pod);
-        g_free(e->pod);
+        rs_spec_free(e->pod);
         workload_clear(e->set);
-        g_free(e->set);
+        rs_spec_free(e->set);
         service_clear(e->service);
-        g_free(e->service);
+        rs_spec_free(e->service);
         route_clear(e->route);
-        g_free(e->route);
+        rs_spec_free(e->route);
         rs_policy_spec_clear(e->policy);
-        g_free(e->policy);
+        rs_spec_free(e->policy);
         g_strfreev(e->networks);
     }
-    g_free(sc->events);
+    rs_spec_free(sc->events);
     for (unsigned i = 0; sc->traffic && i < sc->n_traffic; i++) {
         RsTrafficSpec *t = &sc->traffic[i];
         pos_clear(&t->pos);
-        g_free(t->name);
+        rs_spec_free(t->name);
         from_clear(&t->from);
         rs_url_clear(&t->to);
     }
-    g_free(sc->traffic);
+    rs_spec_free(sc->traffic);
     for (unsigned i = 0; sc->expect && i < sc->n_expect; i++) {
         RsExpectSpec *e = &sc->expect[i];
         pos_clear(&e->pos);
-        g_free(e->description);
+        rs_spec_free(e->description);
         from_clear(&e->from);
         rs_url_clear(&e->to);
-        g_free(e->pod_glob);
-        g_free(e->resolve);
-        g_free(e->answer_service);
-        g_free(e->answer_ips);
-        g_free(e->pod);
-        g_free(e->traffic);
-        g_free(e->spread_over);
-        g_free(e->id);
+        rs_spec_free(e->pod_glob);
+        rs_spec_free(e->resolve);
+        rs_spec_free(e->answer_service);
+        rs_spec_free(e->answer_ips);
+        rs_spec_free(e->pod);
+        rs_spec_free(e->traffic);
+        rs_spec_free(e->spread_over);
+        rs_spec_free(e->id);
         for (unsigned k = 0; e->matrix_from && k < e->n_matrix_from; k++)
             from_clear(&e->matrix_from[k]);
         for (unsigned k = 0; e->matrix_to && k < e->n_matrix_to; k++)
             rs_url_clear(&e->matrix_to[k]);
-        g_free(e->matrix_from);
-        g_free(e->matrix_to);
-        g_free(e->matrix_expect);
-        g_free(e->golden);
+        rs_spec_free(e->matrix_from);
+        rs_spec_free(e->matrix_to);
+        rs_spec_free(e->matrix_expect);
+        rs_spec_free(e->golden);
     }
-    g_free(sc->expect);
+    rs_spec_free(sc->expect);
     if (sc->warnings)
         g_ptr_array_unref(sc->warnings);
     if (sc->notes)
         g_ptr_array_unref(sc->notes);
+    rs_arena_drop(sc->arena);          /* after every rs_spec_free above */
     g_free(sc);
 }
 
@@ -373,6 +377,7 @@ load_from_doc_keys(const RsJsonDoc *doc, const RsLimits *limits, RsKeysFn fn, vo
                    GError **error)
 {
     g_autoptr(RsScenario) sc = g_new0(RsScenario, 1);
+    sc->arena = rs_arena_new();
     sc->file = g_strdup(rs_jsonc_name(doc));
     sc->seed = 1;
     sc->duration = RS_TIME_NEVER;

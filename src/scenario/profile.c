@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rahtisim/scenario.h"
+#include "scenario/arena.h"
 
 #define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 #define WL_PREFIX "haproxy.router.openshift.io/"
@@ -91,13 +92,13 @@ rs_profile_clear(RsProfile *p)
 {
     if (!p)
         return;
-    g_free(p->name);
-    g_free(p->cluster_domain);
-    g_free(p->app_domain);
-    g_free(p->router_canonical);
-    g_free(p->egress_pool);
+    rs_spec_free(p->name);
+    rs_spec_free(p->cluster_domain);
+    rs_spec_free(p->app_domain);
+    rs_spec_free(p->router_canonical);
+    rs_spec_free(p->egress_pool);
     for (unsigned i = 0; i < p->n_whitelist_annotations; i++)
-        g_free(p->whitelist_annotations[i]);
-    g_free(p->whitelist_annotations);
+        rs_spec_free(p->whitelist_annotations[i]);
+    rs_spec_free(p->whitelist_annotations);
     memset(p, 0, sizeof *p);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rahtisim/scenario.h"
+#include "scenario/arena.h"
 #include "rahtisim/util.h"
 
 /* True for a DNS-1123 label: [a-z0-9]([a-z0-9-]*[a-z0-9])?, at most 63. */
@@ -100,9 +101,9 @@ rs_url_clear(RsUrl *u)
 {
     if (!u)
         return;
-    g_free(u->host);
-    g_free(u->pod_ref);
-    g_free(u->path);
+    rs_spec_free(u->host);
+    rs_spec_free(u->pod_ref);
+    rs_spec_free(u->path);
     memset(u, 0, sizeof *u);
 }
 
