@@ -338,8 +338,10 @@ struct RsRoute {
 /* One HAProxy server line: a pod endpoint of one of a route's services (R20). */
 typedef struct {
     RsPod *pod;
-    uint16_t port;
     RsService *svc;             /* the service it came from (reencrypt names, R23) */
+    const RsTemplate *tmpl;     /* pod->tmpl, and what the router reads of it (its port's */
+    uint16_t port;              /* TLS, its protocol: R19, R23), fixed with the pod: */
+    bool has_port : 1, port_tls : 1, tcp : 1;   /* no template read per request (issue 14) */
     unsigned weight;            /* 0: only for clients holding its cookie (R27) */
 } RsRtServer;
 

@@ -59,9 +59,10 @@ struct RsReq {
     bool routed;                /* accepted by a router replica */
     bool lost;                  /* its replica failed: nothing comes back (R30) */
     bool answering;             /* the answer is on its way: the router's timer is off */
-    RsReplica *rep;
     uint32_t rep_epoch;
+    RsReplica *rep;
     RsRtProc *proc;             /* the process that accepted it (a reference) */
+    const RsRtServer *sv;       /* with server >= 0: its line in proc's configuration */
     int be, server;             /* backend and server index in proc, -1: none */
     unsigned attempts;          /* connection attempts to servers (R29) */
     RsTimer rtimer;             /* the router's connect or server timer (R29, R31) */

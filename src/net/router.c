@@ -204,6 +204,7 @@ pick_and_send(RsReq *req, int exclude, bool first)
     rs_balancer_take(bal, (unsigned)k);
     req->server = k;
     const RsRtServer *sv = &be->servers[k];
+    req->sv = sv;
     RsHostMemo *m = req->host_memo;
     if (m != NULL && req->rep->index < RS_HOST_MEMO_REPLICAS) {
         /* hints for the requester's next request (router_arrive) */
@@ -302,16 +303,24 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
     if (req->gen != (uint32_t)gen || req->done || req->lost)
         return;
     RsWorld *w = rs_net_world(req->net);
+    /* (the server's line through req->sv, not through the backend: the
+     * backend, the server, the pod and its template are cold, and so each
+     * is one load away, not a chain of them: issue 14) */
+    const RsRtServer *sv = req->sv;
+    __builtin_prefetch(sv->tmpl);      /* read when the pod takes it (R38) */
     RsRtBackend *be = req_backend(req);
-    const RsRtServer *sv = &be->servers[req->server];
     rs_time_t now = rs_engine_now(eng);
     /* The router connects to the address it loaded; whoever holds it now
      * answers.  While the loaded pod holds its address (has_ip: from its
      * start until it is gone, R3; the pool hands out no address a pod
      * holds) that is the pod itself: rs_world_pod_at's answer without the
-     * lookup (issue 14). */
+     * lookup (issue 14), and its port is the one the reload found in its
+     * template (sv->has_port, port_tls, tcp: a pod's template never changes). */
     RsPod *pod = sv->pod->has_ip ? sv->pod : rs_world_pod_at(w, sv->pod->ip);
-    const RsPodPort *pp = pod != NULL ? rs_pod_port(pod, sv->port) : NULL;
+    bool loaded = pod == sv->pod;
+    const RsPodPort *pp = pod != NULL && !loaded ? rs_pod_port(pod, sv->port) : NULL;
+    bool has_port = loaded ? sv->has_port : pp != NULL;
+    bool port_tls = loaded ? sv->port_tls : pp != NULL && pp->tls != NULL;
     RsHop *h;
     bool blocked = false;
     if (pod != NULL && rs_policy_mode(w)) {
@@ -325,7 +334,7 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
     }
     /* R51, R53, R55: a restarting or terminating (past SIGTERM) pod refuses;
      * a not-ready one (R52) still accepts what reaches it */
-    if (pod == NULL || blocked || pod->crashed || pp == NULL || !rs_pod_accepts(pod)) {
+    if (pod == NULL || blocked || pod->crashed || !has_port || !rs_pod_accepts(pod)) {
         bool refused = pod != NULL && !pod->crashed && !blocked;
         h = rs_req_hop(req, RS_HOP_RT_CONNECT_FAIL, RS_R29);
         h->pod = pod != NULL ? pod->full : sv->pod->full;
@@ -342,13 +351,15 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
     }
     req->back = w->par.latency_cluster + req->edge;
     char need[300];
-    if (be->tls == RS_TLS_PASSTHROUGH && (pp->tls == NULL || !rs_cert_valid_for(pp->tls, req->host_hdr))) {
+    if (port_tls && pp == NULL)
+        pp = rs_pod_port(pod, sv->port);        /* its certificate (R23) */
+    if (be->tls == RS_TLS_PASSTHROUGH && (!port_tls || !rs_cert_valid_for(pp->tls, req->host_hdr))) {
         /* R23: the client's TLS goes to the pod, which must hold a certificate for the host */
         h = rs_req_hop(req, RS_HOP_BACKEND_TLS, RS_R23);
         h->pod = pod->full;
         h->port = sv->port;
         h->m = be->tls;
-        h->flag = pp->tls != NULL;
+        h->flag = port_tls;
         rs_copy_str(h->name, req->host_hdr, sizeof h->name);
         req->res.pod = pod->full;
         rs_req_reply_in(req, RS_OUTCOME_TLS_ERROR, 0, req->back);
@@ -356,18 +367,18 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
     }
     if (be->tls == RS_TLS_REENCRYPT) {
         service_cert_name(sv, need, sizeof need);
-        if (pp->tls == NULL || !rs_cert_valid_for(pp->tls, need)) {
+        if (!port_tls || !rs_cert_valid_for(pp->tls, need)) {
             /* R23: the router cannot verify the pod: 503 */
             h = rs_req_hop(req, RS_HOP_BACKEND_TLS, RS_R23);
             h->pod = pod->full;
             h->port = sv->port;
             h->m = be->tls;
-            h->flag = pp->tls != NULL;
+            h->flag = port_tls;
             rs_copy_str(h->name, need, sizeof h->name);
             rs_req_reply_in(req, RS_OUTCOME_UNAVAILABLE, 503, req->back);
             return;
         }
-    } else if (be->tls != RS_TLS_PASSTHROUGH && pp->tls != NULL) {
+    } else if (be->tls != RS_TLS_PASSTHROUGH && port_tls) {
         /* edge and plain routes speak plain HTTP to the pod: a TLS port answers 400 */
         h = rs_req_hop(req, RS_HOP_HTTP_TO_TLS, RS_RULE_NONE);
         h->pod = pod->full;
@@ -376,7 +387,7 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
         rs_req_reply_in(req, RS_OUTCOME_BAD_REQUEST, 400, req->back);
         return;
     }
-    if (be->tls != RS_TLS_PASSTHROUGH && pod->tmpl->protocol == RS_PROTO_TCP) {
+    if (be->tls != RS_TLS_PASSTHROUGH && (loaded ? sv->tcp : pod->tmpl->protocol == RS_PROTO_TCP)) {
         /* R19: the router speaks HTTP; a pod that does not answers nothing
          * HAProxy can parse: 502 Bad Gateway (the outcome word: unavailable) */
         h = rs_req_hop(req, RS_HOP_BAD_GATEWAY, RS_R19);

@@ -216,7 +216,10 @@ add_servers(const RsRouteDef *d, RsService *svc, unsigned weight_tag, GArray *ou
                 continue;
             if (*seen != NULL)
                 g_hash_table_add(*seen, GSIZE_TO_POINTER(((gsize)pod->serial << 16 | target) + 1));
-            RsRtServer s = {.pod = pod, .port = target, .svc = svc};
+            const RsPodPort *pp = rs_pod_port(pod, target);
+            RsRtServer s = {.pod = pod, .port = target, .svc = svc, .tmpl = pod->tmpl,
+                            .has_port = pp != NULL, .port_tls = pp != NULL && pp->tls != NULL,
+                            .tcp = pod->tmpl->protocol == RS_PROTO_TCP};
             g_array_append_val(out, s);
             g_array_append_val(tags, weight_tag);
         }
