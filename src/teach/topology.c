@@ -43,21 +43,6 @@ rs_topo_format_parse(const char *text, RsTopoFormat *out)
 
 /* ---- facts shared by both formats ---- */
 
-/* Appends a number in decimal.  The writers below append their per-object
- * lines piece by piece instead of with g_string_append_printf: printf's
- * parsing was a third of the topology of 10^5 namespaces (issue 14). */
-static void
-append_u(GString *s, unsigned v)
-{
-    char d[12];
-    size_t n = 0;
-    do {
-        d[sizeof d - 1 - n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    rs_topo_put_len(s, d + sizeof d - n, n);
-}
-
 /* "10.128.0.0/14" into buf (>= 20 bytes). */
 static char *
 cidr(uint32_t net, uint32_t prefix, char *buf)
@@ -80,7 +65,7 @@ route_text(GString *s, const RsWorld *w, const RsRoute *r)
                d->n_backends > 0 ? d->backends[0].service : "?", NULL);
     if (d->target_port != 0) {
         rs_topo_put(s, " port ");
-        append_u(s, d->target_port);
+        rs_topo_put_u(s, d->target_port);
     } else if (d->target_name != NULL) {
         rs_topo_put_all(s, " port ", d->target_name, NULL);
     }
@@ -112,7 +97,7 @@ pod_ports(GString *s, const RsPod *p)
     for (unsigned i = 0; i < t->n_ports; i++) {
         if (i)
             rs_topo_put(s, ", ");
-        append_u(s, t->ports[i].port);
+        rs_topo_put_u(s, t->ports[i].port);
         if (t->ports[i].name != NULL)
             rs_topo_put_all(s, "/", t->ports[i].name, NULL);
         if (t->ports[i].tls != NULL)
@@ -151,12 +136,12 @@ service_text(GString *s, const RsService *svc)
     for (unsigned i = 0; i < svc->def->n_ports; i++) {
         const RsSvcPort *p = &svc->def->ports[i];
         rs_topo_put(s, i ? ", " : "  ");
-        append_u(s, p->port);
+        rs_topo_put_u(s, p->port);
         rs_topo_put(s, " -> ");
         if (p->target_name != NULL)
             rs_topo_put(s, p->target_name);
         else
-            append_u(s, p->target_port ? p->target_port : p->port);
+            rs_topo_put_u(s, p->target_port ? p->target_port : p->port);
     }
 }
 
@@ -168,7 +153,7 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
     uint16_t port = svc->def->ports[i].port;
     RsViewPort *vp = svc->view != NULL ? rs_view_port(svc->view, port) : NULL;
     rs_topo_put(s, "port ");
-    append_u(s, port);
+    rs_topo_put_u(s, port);
     rs_topo_put(s, " endpoints: ");
     if (svc->view == NULL) {
         rs_topo_put(s, "none, the data plane has no rules yet (R15)");
@@ -181,7 +166,7 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
     for (unsigned k = 0; k < vp->n_eps; k++) {
         const RsPod *p = vp->eps[k].pod;
         rs_topo_put_all(s, k ? ", " : "", p->name, " ", rs_ipv4_format(p->ip, ip), ":", NULL);
-        append_u(s, vp->eps[k].port);
+        rs_topo_put_u(s, vp->eps[k].port);
         if (!p->has_ip || p->state == RS_POD_GONE)
             rs_topo_put(s, " (gone: a stale entry, R15)");
         else if (p->crashed)

@@ -13,6 +13,7 @@
 
 #include "rahtisim/teach.h"
 #include "sim-fixture.h"
+#include "teach/topology-private.h"
 
 /* Two namespaces, a service with a named target port, a tcp database, a
  * pod that fails on a privileged port, and a deletion at 10s. */
@@ -327,6 +328,19 @@ test_topology(void)
     CU_ASSERT_TRUE(g_str_has_suffix(out->str, "}\n"));
 }
 
+/* DOT quoting: quotes and backslashes escaped, a newline as \n, every other
+ * control character and DEL as '?', everything else (UTF-8 too) as it is. */
+static void
+test_dot_escape(void)
+{
+    g_autoptr(GString) out = g_string_new("<");
+    rs_dot_escape(out, "");
+    rs_dot_escape(out, "plain ns/name-1");
+    rs_dot_escape(out, "a\"b\\c\nd\te\x1b]0;x\x07" "f\x7f" "g \xc3\xa9");
+    rs_dot_escape(out, "\"");
+    CU_ASSERT_STRING_EQUAL(out->str, "<plain ns/name-1a\\\"b\\\\c\\nd?e?]0;x?f?g \xc3\xa9\\\"");
+}
+
 /* Colour: NEVER and ALWAYS are what they say; AUTO honours NO_COLOR and a pipe. */
 static void
 test_color(void)
@@ -418,6 +432,7 @@ main(void)
         {"matrix cells are independent", test_matrix_cells_independent},
         {"matrix built once = a simulation per cell", test_matrix_isolated_equals_fresh},
         {"topology", test_topology},
+        {"DOT quoting", test_dot_escape},
         {"colour", test_color},
         {"quiz", test_quiz},
         CU_TEST_INFO_NULL,
