@@ -164,7 +164,7 @@ struct RsPod {
     RsReq *s_head;              /* requests in service (a list through the requests), so a
                                    kill can reset them (R55, R56) */
     int ready_slot;             /* index in owner->ready, -1 if not there */
-    GPtrArray *label_lists;     /* the label-index lists it is in (not owned) */
+    bool label_indexed;         /* listed in the world's label index (RsLabelIndex) */
     RsRng rng;                  /* its own stream: service times (R38) */
     /* The pod's queue (R38), managed by the request pipeline. */
     unsigned busy;              /* requests in service */
@@ -268,7 +268,7 @@ struct RsService {
     GQueue pending;             /* RsSvcView * made, not yet installed (owned), oldest first */
     GHashTable *affinity;       /* client-ip affinity (R13): key -> RsAffinityEntry */
     rs_time_t affinity_timeout;
-    GPtrArray *index_list;      /* its list in ns->svc_index, NULL if not listed */
+    struct RsLabelEntry *index_entry;  /* the label it is listed under (RsLabelIndex), NULL: none */
 };
 
 /* ---- the edge: routes, router replicas, hosts, public DNS (R18-R36) ---- */
@@ -327,7 +327,8 @@ struct RsRoute {
     const char *name, *full, *host;
     RsNamespace *ns;
     RsRouteDef *def;            /* the current definition */
-    RsWLabel *ann; unsigned n_ann;  /* current annotations (owned array, interned strings) */
+    RsWLabel *ann; unsigned n_ann;  /* current annotations (owned array or NULL if none,
+                                       interned strings) */
     bool admitted;              /* R22: not HostAlreadyClaimed */
     RsAdmission admission;      /* R22: why (RS_ADMIT_OK iff admitted) */
     RsRoute *claimed_by;        /* R22: the older route that holds the host, NULL if admitted */
@@ -460,9 +461,7 @@ struct RsNamespace {
     bool dedicated_egress;      /* R33: from the pool */
     bool egress_denied;         /* R33: it asked for a dedicated one and the pool was empty */
     GPtrArray *services;        /* live services (not owned) */
-    GHashTable *label_index;    /* "key=value" -> GPtrArray of live pods (owned lists) */
-    GHashTable *svc_index;      /* RsWLabel: the first selector label -> GPtrArray of the live
-                                   services selecting with it (owned lists; R10, R15) */
+    /* its labels' pods and services: the world's RsLabelIndex */
 };
 
 /* How a pod stops answering, for the request pipeline's hook. */
@@ -510,10 +509,49 @@ typedef struct {
     uint32_t len;
 } RsIpMap;
 
+/* The world's arena: objects that live as long as the world (pods,
+ * services, routes, namespaces, templates, definitions and their small
+ * arrays, interned names), bumped out of large blocks and freed with the
+ * world at once: building 10^5 namespaces made a million small g_mallocs
+ * (issue 14).  registry.c. */
+typedef struct RsArenaBlock RsArenaBlock;
+typedef struct {
+    char *next, *end;           /* the free part of the current block */
+    RsArenaBlock *blocks;       /* every block, newest first */
+    size_t block_size;          /* the next block's size (doubles up to a bound) */
+} RsArena;
+
+/* The live routes of one host, oldest first (R22; route.c). */
+typedef struct {
+    RsRoute **v; unsigned n, cap;       /* in the arena */
+} RsHostRoutes;
+
+/* The namespaces' labels (R10, R15): (namespace, key, value) -> the live
+ * pods carrying that label and the live services listed under it (their
+ * first selector label), one table for the world: open addressing on the
+ * three interned pointers, at most half full; the entries
+ * (world-private.h) and their lists live in the arena.  A namespace once
+ * had two GHashTables and a GPtrArray per label and pod (issue 14).
+ * registry.c. */
+typedef struct RsLabelEntry RsLabelEntry;
+typedef struct {
+    RsLabelEntry **cells;       /* NULL: empty */
+    uint32_t mask, len;
+} RsLabelIndex;
+
+/* The interned names: open addressing on a hash of the bytes, at most half
+ * full; the strings live in the arena.  registry.c. */
+typedef struct {
+    struct RsInternCell { const char *s; uint32_t hash, len; } *cells;  /* s NULL: empty */
+    uint32_t mask, len;
+} RsInterns;
+
 struct RsWorld {
     RsEngine *eng;              /* not owned */
     uint64_t seed;
-    GStringChunk *strings;      /* interned names */
+    RsArena arena;              /* objects and names that live with the world */
+    RsInterns interns;          /* interned names (in the arena) */
+    RsLabelIndex labels;        /* pods and services by namespace and label */
     /* the parts of the profile the truth and the pipeline use */
     RsPlatformParams par;       /* the profile's values, copied as they are */
     RsAddrPool pod_pool, svc_pool;
@@ -528,8 +566,10 @@ struct RsWorld {
      * requester's answers while it stays the same (RsDnsCache, dns.h). */
     uint64_t dns_epoch;
     /* ---- private to src/world from here on ---- */
-    /* everything ever created (owning) */
-    GPtrArray *namespaces, *templates, *workloads, *pods, *services, *svc_defs;
+    /* everything ever created, in creation order (the objects are in the
+     * arena; the free functions free their parts); templates and service
+     * and route definitions live in the arena, listed nowhere */
+    GPtrArray *namespaces, *workloads, *pods, *services;
     /* lookups */
     GHashTable *ns_by_name;     /* name -> RsNamespace */
     GHashTable *pod_by_name;    /* "ns/name" -> the latest RsPod of that name */
@@ -538,11 +578,11 @@ struct RsWorld {
     GHashTable *svc_by_name;    /* "ns/name" -> live service */
     RsIpMap svc_by_ip;          /* ClusterIP -> service while the data plane has it */
     /* the edge (R18-R36) */
-    GPtrArray *routes;          /* every route ever created (owning) */
-    GPtrArray *route_defs;      /* owning */
+    GPtrArray *routes;          /* every route ever created (in the arena) */
     GHashTable *route_by_name;  /* "ns/name" -> live route */
-    GHashTable *routes_by_host; /* host -> GPtrArray of live routes, oldest first (owned lists) */
-    GHashTable *route_svcs;     /* "ns/svc" a live route sends to -> count (router watches them) */
+    GHashTable *routes_by_host; /* host -> RsHostRoutes: its live routes, oldest first (arena) */
+    GHashTable *route_svcs;     /* interned "ns/svc" a live route sends to -> count (router
+                                   watches them); keyed by the pointer */
     RsReplica *replicas; unsigned n_replicas;
     RsRng vip_rng;              /* the VIP's spread of connections over replicas (R30) */
     GPtrArray *hosts;           /* RsHost (owning) */

@@ -33,11 +33,11 @@
 #include "rahtisim/policy.h"
 #include "world/world-private.h"
 
-/* Interns a label list into a world-owned array. */
+/* Interns a label list into a world-owned array (in the arena). */
 static RsWLabel *
 intern_labels(RsWorld *w, const RsLabel *l, unsigned n)
 {
-    RsWLabel *out = g_new0(RsWLabel, n ? n : 1);
+    RsWLabel *out = rs_world_new0(w, RsWLabel, n);
     for (unsigned i = 0; i < n; i++) {
         out[i].key = rs_world_intern(w, l[i].key);
         out[i].value = rs_world_intern(w, l[i].value);
@@ -45,24 +45,16 @@ intern_labels(RsWorld *w, const RsLabel *l, unsigned n)
     return out;
 }
 
-/* Frees a template and its arrays. */
-static void
-template_free(RsTemplate *t)
-{
-    g_free(t->labels);
-    g_free(t->ports);
-    g_free(t);
-}
-
-/* Converts a workload spec into a world-owned pod template; notes the first
- * privileged port, which makes every pod of it fail (R4). */
+/* Converts a workload spec into a world-owned pod template (in the arena,
+ * as its arrays); notes the first privileged port, which makes every pod of
+ * it fail (R4). */
 RsTemplate *
 rs_world_template(RsWorld *w, const RsWorkloadSpec *spec)
 {
-    RsTemplate *t = g_new0(RsTemplate, 1);
+    RsTemplate *t = rs_world_new0(w, RsTemplate, 1);
     t->labels = intern_labels(w, spec->labels, spec->n_labels);
     t->n_labels = spec->n_labels;
-    t->ports = g_new0(RsPodPort, spec->n_ports ? spec->n_ports : 1);
+    t->ports = rs_world_new0(w, RsPodPort, spec->n_ports);
     t->n_ports = spec->n_ports;
     t->privileged_port = -1;
     for (unsigned i = 0; i < spec->n_ports; i++) {
@@ -80,28 +72,18 @@ rs_world_template(RsWorld *w, const RsWorkloadSpec *spec)
     t->liveness = spec->liveness;           /* R53 */
     t->pre_stop = spec->pre_stop;           /* R55 */
     t->termination_grace = spec->termination_grace;
-    g_ptr_array_add(w->templates, t);
     return t;
 }
 
-/* Frees a service definition. */
-static void
-svc_def_free(RsSvcDef *d)
-{
-    g_free(d->selector);
-    g_free(d->ports);
-    g_free(d);
-}
-
-/* Converts a service spec into a world-owned definition. */
+/* Converts a service spec into a world-owned definition (in the arena). */
 RsSvcDef *
 rs_world_svc_def(RsWorld *w, const RsServiceSpec *spec)
 {
-    RsSvcDef *d = g_new0(RsSvcDef, 1);
+    RsSvcDef *d = rs_world_new0(w, RsSvcDef, 1);
     d->name = rs_world_intern(w, spec->name);
     d->selector = intern_labels(w, spec->selector, spec->n_selector);
     d->n_selector = spec->n_selector;
-    d->ports = g_new0(RsSvcPort, spec->n_ports ? spec->n_ports : 1);
+    d->ports = rs_world_new0(w, RsSvcPort, spec->n_ports);
     d->n_ports = spec->n_ports;
     for (unsigned i = 0; i < spec->n_ports; i++) {
         d->ports[i].port = spec->ports[i].port;
@@ -121,18 +103,14 @@ rs_world_svc_def(RsWorld *w, const RsServiceSpec *spec)
     for (unsigned i = 0; i < spec->n_annotations; i++)
         if (strcmp(spec->annotations[i].key, RS_LB_SHARE_KEY) == 0)
             d->lb_share = rs_world_intern(w, spec->annotations[i].value);
-    g_ptr_array_add(w->svc_defs, d);
     return d;
 }
 
-/* Frees a namespace. */
+/* Frees a namespace's parts (it is in the arena). */
 static void
 namespace_free(RsNamespace *ns)
 {
     g_ptr_array_unref(ns->services);
-    g_hash_table_destroy(ns->label_index);
-    g_hash_table_destroy(ns->svc_index);
-    g_free(ns);
 }
 
 /* Frees a deployment. */
@@ -146,15 +124,6 @@ workload_free(RsWorkload *wl)
     g_free(wl);
 }
 
-/* Frees a pod (the world frees pods only at its end). */
-static void
-pod_free(RsPod *pod)
-{
-    if (pod->label_lists != NULL)
-        g_ptr_array_unref(pod->label_lists);
-    g_free(pod);
-}
-
 /* Frees a log entry's sentence. */
 static void
 log_entry_clear(gpointer p)
@@ -166,14 +135,11 @@ log_entry_clear(gpointer p)
 static RsNamespace *
 add_namespace(RsWorld *w, const char *name)
 {
-    RsNamespace *ns = g_new0(RsNamespace, 1);
+    RsNamespace *ns = rs_world_new0(w, RsNamespace, 1);
     ns->world = w;
     ns->name = rs_world_intern(w, name);
     ns->index = w->namespaces->len;
     ns->services = g_ptr_array_new();
-    ns->label_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify)g_ptr_array_unref);
-    ns->svc_index = rs_service_index_new();
     g_ptr_array_add(w->namespaces, ns);
     g_hash_table_insert(w->ns_by_name, (gpointer)ns->name, ns);
     return ns;
@@ -295,17 +261,14 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     w->hooks.pod_eligibility = rs_world_pod_endpoints_changed;     /* R15 */
     w->hooks.edge_changed = rs_router_changed;                     /* R28 */
     w->hooks.workload_changed = rs_rollout_reconcile;              /* R54 */
-    w->strings = g_string_chunk_new(4096);
     w->namespaces = g_ptr_array_new_with_free_func((GDestroyNotify)namespace_free);
-    w->templates = g_ptr_array_new_with_free_func((GDestroyNotify)template_free);
     w->workloads = g_ptr_array_new_with_free_func((GDestroyNotify)workload_free);
-    w->pods = g_ptr_array_new_with_free_func((GDestroyNotify)pod_free);
+    w->pods = g_ptr_array_new();        /* the pods are in the arena */
     w->services = g_ptr_array_new_with_free_func((GDestroyNotify)rs_service_free);
     w->scratch_svcs = g_ptr_array_new();
     w->req_streams = g_hash_table_new_full(stream_key_hash, stream_key_equal, g_free, NULL);
     w->stream_cache_size = RS_STREAM_CACHE;
     w->stream_cache = g_new0(void *, RS_STREAM_CACHE);
-    w->svc_defs = g_ptr_array_new_with_free_func((GDestroyNotify)svc_def_free);
     w->events = g_ptr_array_new_with_free_func(g_free);
     w->ns_by_name = g_hash_table_new(g_str_hash, g_str_equal);
     w->pod_by_name = g_hash_table_new(g_str_hash, g_str_equal);
@@ -408,13 +371,10 @@ rs_world_free(RsWorld *w)
     g_clear_pointer(&w->workloads, g_ptr_array_unref);
     g_clear_pointer(&w->pods, g_ptr_array_unref);
     g_clear_pointer(&w->namespaces, g_ptr_array_unref);
-    g_clear_pointer(&w->templates, g_ptr_array_unref);
-    g_clear_pointer(&w->svc_defs, g_ptr_array_unref);
     g_clear_pointer(&w->events, g_ptr_array_unref);
     g_clear_pointer(&w->log, g_array_unref);
     rs_addr_pool_clear(&w->pod_pool);
     rs_addr_pool_clear(&w->svc_pool);
-    if (w->strings != NULL)
-        g_string_chunk_free(w->strings);
+    rs_world_arena_free(w);
     g_free(w);
 }

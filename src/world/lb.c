@@ -21,7 +21,8 @@ typedef struct {
 } Held;
 
 struct RsLb {
-    GHashTable *granted;        /* namespace name -> GArray of uint32_t (owned) */
+    GHashTable *granted;        /* namespace name -> GArray of uint32_t (owned); a namespace
+                                   granted none is not listed (issue 14: an array each) */
     GHashTable *by_ip;          /* address -> GPtrArray of Held * (owned lists) */
     GHashTable *held;           /* RsService * -> Held * (owned) */
     uint32_t node;              /* R49: the node address of `cluster` traffic */
@@ -44,6 +45,8 @@ rs_lb_init(RsWorld *w, const RsScenario *sc)
     lb->node = sc->profile.node_net + 1;
     for (unsigned i = 0; i < sc->n_namespaces; i++) {
         const RsNamespaceSpec *n = &sc->namespaces[i];
+        if (n->n_lb_ips == 0)
+            continue;           /* not listed: the same as an empty list (rs_lb_service_added) */
         GArray *a = g_array_new(FALSE, FALSE, sizeof(uint32_t));
         g_array_append_vals(a, n->lb_ips, n->n_lb_ips);
         g_hash_table_insert(lb->granted, (gpointer)rs_world_intern(w, n->name), a);

@@ -440,13 +440,25 @@ rs_pod_request_done(RsWorld *w, RsPod *pod)
  * (below pod.c: the lifecycle ends a pod; pod.c creates, deletes and
  * crashes pods through the functions above) */
 
-/* Removes a pod from the label index (it is gone). */
+/* Removes a pod from the label index (it is gone): the last pod of each
+ * list takes its place (the lists' order does not matter: their readers
+ * sort by creation). */
 static void
 unindex_labels(RsPod *pod)
 {
-    for (unsigned i = 0; i < pod->label_lists->len; i++)
-        g_ptr_array_remove_fast(pod->label_lists->pdata[i], pod);
-    g_ptr_array_set_size(pod->label_lists, 0);
+    if (!pod->label_indexed)
+        return;
+    const RsWorld *w = pod->ns->world;
+    for (unsigned i = 0; i < pod->tmpl->n_labels; i++) {
+        RsLabelEntry *e = rs_label_find(w, pod->ns, &pod->tmpl->labels[i]);
+        for (unsigned k = 0; e != NULL && k < e->n_pods; k++) {
+            if (e->pods[k] == pod) {
+                e->pods[k] = e->pods[--e->n_pods];
+                break;
+            }
+        }
+    }
+    pod->label_indexed = false;
 }
 
 /* Takes a pod out of its deployment's list of ready requesters. */

@@ -74,30 +74,23 @@ dur_str(rs_time_t t, char *buf)
     return rs_duration_format(t, buf);
 }
 
-/* Adds a pod to its namespace's label index. */
+/* Adds a pod to the label index under each of its labels. */
 static void
 index_labels(RsWorld *w, RsPod *pod)
 {
-    pod->label_lists = g_ptr_array_new();
     for (unsigned i = 0; i < pod->tmpl->n_labels; i++) {
-        char key[512];
-        rs_world_join(key, sizeof key, pod->tmpl->labels[i].key, "=", pod->tmpl->labels[i].value);
-        GPtrArray *list = g_hash_table_lookup(pod->ns->label_index, key);
-        if (list == NULL) {
-            list = g_ptr_array_new();
-            g_hash_table_insert(pod->ns->label_index, g_strdup(key), list);
-        }
-        g_ptr_array_add(list, pod);
-        g_ptr_array_add(pod->label_lists, list);
+        RsLabelEntry *e = rs_label_make(w, pod->ns, &pod->tmpl->labels[i]);
+        e->pods = rs_world_array_room(w, e->pods, e->n_pods, &e->cap_pods, sizeof *e->pods);
+        e->pods[e->n_pods++] = pod;
     }
-    (void)w;
+    pod->label_indexed = true;
 }
 
 /* Creates a pod object named `name` and starts it. */
 static RsPod *
 pod_new(RsWorld *w, RsNamespace *ns, RsWorkload *owner, RsTemplate *tmpl, const char *name)
 {
-    RsPod *pod = g_new0(RsPod, 1);
+    RsPod *pod = rs_world_new0(w, RsPod, 1);   /* in the arena: pods live as long as the world */
     pod->serial = w->next_serial++;
     pod->name = rs_world_intern(w, name);
     pod->full = rs_world_intern_full(w, ns->name, name);
@@ -181,11 +174,12 @@ pod_start(RsWorld *w, RsPod *pod)
         rs_world_log(w, RS_R3, "%s gets %s, released just before: the pod network %s/%u is too "
                      "small to skip recently used addresses, so it is handed out again at once (C9)",
                      pod->full, ip_str(ip, b), ip_str(w->pod_pool.net, b2), w->pod_pool.prefix);
-    if (pod->tmpl->readiness.set)
+    /* (the sentences format an address and a duration: only for a log) */
+    if (rs_world_logging(w) && pod->tmpl->readiness.set)
         rs_world_log(w, RS_R52, "%s created with address %s; started in %s, ready at its first "
                      "successful readiness probe after that", pod->full, ip_str(ip, b),
                      dur_str(pod->tmpl->startup, b2));
-    else
+    else if (rs_world_logging(w))
         rs_world_log(w, RS_R3, "%s created with address %s; ready in %s", pod->full, ip_str(ip, b),
                      dur_str(pod->tmpl->startup, b2));
     rs_pod_container_start(w, pod);

@@ -78,7 +78,12 @@ struct RsPolicies {
     GHashTable *podsel;         /* RsPod * -> PodSel * (owned) */
     GPtrArray *all;             /* every compiled RsPolicy (owning) */
     GPtrArray *ops;             /* every Op (owning) */
-    GHashTable *netid;          /* rahti-1: namespace name -> id + 1; 1: global (R39) */
+    /* rahti-1 (R39): the file's namespace i has network id i + 1 (held as
+     * i + 2; 1: global, 0: none), unless join or global changed it: netid
+     * holds only those changes, namespace name -> id + 1 (issue 14: not
+     * an entry per namespace) */
+    GHashTable *netid;
+    unsigned n_file_ns;
     unsigned next_id;
     const char *ingress_ns, *dns_ns;
     RsWLabel router_labels[1], dns_labels[1];
@@ -448,6 +453,7 @@ rs_policies_new(RsWorld *w, const RsScenario *sc)
     ps->verdicts = g_new0(Verdict, VERDICT_SLOTS);
     ps->gen = 1;                /* slots with gen 0 are empty */
     ps->netid = g_hash_table_new(g_str_hash, g_str_equal);
+    ps->n_file_ns = sc->n_namespaces;
     state_init(&ps->truth);
     state_init(&ps->view);
     /* R40, R45, R46: the platform namespaces and their pods' labels */
@@ -476,7 +482,6 @@ rs_policies_new(RsWorld *w, const RsScenario *sc)
     }
     for (unsigned i = 0; i < sc->n_namespaces; i++) {
         const RsNamespaceSpec *n = &sc->namespaces[i];
-        g_hash_table_insert(ps->netid, (gpointer)rs_world_intern(w, n->name), GUINT_TO_POINTER(i + 2));
         if (!ps->mode)
             continue;           /* R39: accepted and ignored */
         for (int s = 0; s < 2; s++)
@@ -515,10 +520,17 @@ rs_policies_free(RsPolicies *ps)
 
 /* ---- rahti-1 (R39) ---- */
 
+/* The network id + 1 of namespace `name` (`ns`: that namespace, or NULL:
+ * looked up): a join's or global's change, else its place in the file. */
 static unsigned
-netid(const RsPolicies *ps, const char *ns)
+netid(const RsPolicies *ps, const char *name, const RsNamespace *ns)
 {
-    return GPOINTER_TO_UINT(g_hash_table_lookup(ps->netid, ns));
+    gpointer id;
+    if (g_hash_table_size(ps->netid) > 0 && g_hash_table_lookup_extended(ps->netid, name, NULL, &id))
+        return GPOINTER_TO_UINT(id);
+    if (ns == NULL)
+        ns = rs_world_namespace(ps->w, name);
+    return ns != NULL && ns->index < ps->n_file_ns ? ns->index + 2 : 0;
 }
 
 bool
@@ -528,7 +540,7 @@ rs_netns_reach(const RsWorld *w, const RsNamespace *a, const RsNamespace *b)
         return true;
     if (w->pol == NULL)
         return false;
-    unsigned x = netid(w->pol, a->name), y = netid(w->pol, b->name);
+    unsigned x = netid(w->pol, a->name, a), y = netid(w->pol, b->name, b);
     return x == 1 || y == 1 || (x != 0 && x == y);
 }
 
@@ -536,7 +548,7 @@ void
 rs_policies_join(RsWorld *w, const char *const *nss, unsigned n)
 {
     RsPolicies *ps = w->pol;
-    unsigned id = netid(ps, nss[0]);
+    unsigned id = netid(ps, nss[0], NULL);
     GString *s = g_string_new(NULL);
     for (unsigned i = 1; i < n; i++) {
         if (id != 1)

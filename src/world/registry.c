@@ -2,7 +2,7 @@
  *
  * The bottom of src/world (world-private.h lists the layers): every other
  * file of the folder interns through it and looks objects up in it, and it
- * calls none of them.  Names are interned once in a GStringChunk (equal
+ * calls none of them.  Names are interned once in the world's arena (equal
  * names are equal pointers, so label matching compares pointers).  Every
  * lookup a request makes (a pod by address, a service by ClusterIP or name)
  * is one hash-table probe; the iterators hand out the creation-ordered
@@ -20,11 +20,254 @@
 
 G_DEFINE_QUARK(rs-world-error-quark, rs_world_error)
 
-/* Interns a string for the world's life (NULL stays NULL). */
+/* ---- the arena ---- */
+
+struct RsArenaBlock {
+    RsArenaBlock *next;
+    size_t size;                /* bytes after the header */
+};
+
+#define ARENA_ALIGN 16u                         /* what malloc gives */
+#define ARENA_FIRST ((size_t)64 * 1024)
+#define ARENA_MAX ((size_t)4 * 1024 * 1024)
+#define ARENA_HEADER ((sizeof(RsArenaBlock) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
+
+/* A new block of at least `size` bytes (not cleared: arena_get clears
+ * what it hands out, so a block's unused tail is never written: calloc
+ * of whole blocks was a sixth of building the world at 10^4 namespaces,
+ * issue 14); it becomes the current one unless it was made for one large
+ * object (`own`).  From the heap, so the huge pages asked for it
+ * (src/main.c) hold it, and leak checkers see what its objects point to. */
+static char *
+arena_block(RsArena *a, size_t size, bool own)
+{
+    RsArenaBlock *b = g_malloc(ARENA_HEADER + size);
+    b->size = size;
+    b->next = a->blocks;
+    a->blocks = b;
+    char *p = (char *)b + ARENA_HEADER;
+    if (!own) {
+        a->next = p;
+        a->end = p + size;
+    }
+    return p;
+}
+
+/* `size` bytes (not cleared) at a multiple of `align` (a power of two). */
+static void *
+arena_get(RsArena *a, size_t size, size_t align)
+{
+    uintptr_t at = ((uintptr_t)a->next + align - 1) & ~(uintptr_t)(align - 1);
+    if (a->next == NULL || at > (uintptr_t)a->end || (uintptr_t)a->end - at < size) {
+        if (a->block_size == 0)
+            a->block_size = ARENA_FIRST;
+        if (size > a->block_size / 4)
+            return arena_block(a, size, true);      /* a large one: its own block */
+        at = (uintptr_t)arena_block(a, a->block_size, false);   /* aligned: ARENA_HEADER */
+        if (a->block_size < ARENA_MAX)
+            a->block_size *= 2;
+    }
+    a->next = (char *)at + size;
+    return (void *)at;
+}
+
+/* `size` zeroed bytes, aligned as malloc's, that live until the world is
+ * freed (never freed alone). */
+void *
+rs_world_alloc(RsWorld *w, size_t size)
+{
+    void *p = arena_get(&w->arena, size, ARENA_ALIGN);
+    memset(p, 0, size);
+    return p;
+}
+
+/* A copy of `n` bytes in the arena (n may be 0: a valid, empty block). */
+void *
+rs_world_memdup(RsWorld *w, const void *src, size_t n)
+{
+    void *p = rs_world_alloc(w, n);
+    if (n > 0)
+        memcpy(p, src, n);
+    return p;
+}
+
+/* Frees the arena and the interned names: the world's end. */
+void
+rs_world_arena_free(RsWorld *w)
+{
+    RsArenaBlock *b = w->arena.blocks;
+    while (b != NULL) {
+        RsArenaBlock *next = b->next;
+        g_free(b);
+        b = next;
+    }
+    memset(&w->arena, 0, sizeof w->arena);
+    g_clear_pointer(&w->interns.cells, g_free);
+    w->interns.mask = w->interns.len = 0;
+    g_clear_pointer(&w->labels.cells, g_free);
+    w->labels.mask = w->labels.len = 0;
+}
+
+/* ---- the label index ---- */
+
+/* The home cell of (ns, key, value) in a table of mask + 1 cells. */
+static uint32_t
+label_home(const RsNamespace *ns, const char *key, const char *value, uint32_t mask)
+{
+    uint64_t h = (uint64_t)(uintptr_t)ns * UINT64_C(0x9e3779b97f4a7c15);
+    h ^= (uint64_t)(uintptr_t)key * UINT64_C(0xc2b2ae3d27d4eb4f);
+    h ^= (uint64_t)(uintptr_t)value * UINT64_C(0x165667b19e3779f9);
+    return (uint32_t)(h >> 32) & mask;
+}
+
+/* The cell of (ns, l): its entry's, or the empty one where it goes. */
+static RsLabelEntry **
+label_cell(const RsLabelIndex *t, const RsNamespace *ns, const char *key, const char *value)
+{
+    for (uint32_t k = label_home(ns, key, value, t->mask);; k = (k + 1) & t->mask) {
+        RsLabelEntry **c = &t->cells[k];
+        if (*c == NULL || ((*c)->ns == ns && (*c)->key == key && (*c)->value == value))
+            return c;
+    }
+}
+
+/* The entry of a label of a namespace, or NULL; see world-private.h. */
+RsLabelEntry *
+rs_label_find(const RsWorld *w, const RsNamespace *ns, const RsWLabel *l)
+{
+    if (w->labels.cells == NULL)
+        return NULL;
+    return *label_cell(&w->labels, ns, l->key, l->value);
+}
+
+/* The same, made if there is none; see world-private.h. */
+RsLabelEntry *
+rs_label_make(RsWorld *w, const RsNamespace *ns, const RsWLabel *l)
+{
+    RsLabelIndex *t = &w->labels;
+    if (t->cells == NULL || 2 * (t->len + 1) > t->mask + 1) {
+        uint32_t size = t->cells == NULL ? 256 : 2 * (t->mask + 1);
+        RsLabelIndex big = {g_new0(RsLabelEntry *, size), size - 1, t->len};
+        for (uint32_t k = 0; t->cells != NULL && k <= t->mask; k++) {
+            RsLabelEntry *e = t->cells[k];
+            if (e != NULL)
+                *label_cell(&big, e->ns, e->key, e->value) = e;
+        }
+        g_free(t->cells);
+        *t = big;
+    }
+    RsLabelEntry **c = label_cell(t, ns, l->key, l->value);
+    if (*c == NULL) {
+        RsLabelEntry *e = rs_world_new0(w, RsLabelEntry, 1);
+        e->ns = ns;
+        e->key = l->key;
+        e->value = l->value;
+        *c = e;
+        t->len++;
+    }
+    return *c;
+}
+
+/* Room for one more element; see world-private.h. */
+void *
+rs_world_array_room(RsWorld *w, void *a, unsigned n, unsigned *cap, size_t size)
+{
+    if (n < *cap)
+        return a;
+    unsigned grown = *cap ? 2 * *cap : 1;
+    void *b = rs_world_alloc(w, grown * size);
+    if (n > 0)
+        memcpy(b, a, n * size);
+    *cap = grown;
+    return b;
+}
+
+/* ---- interning ---- */
+
+/* A hash of `n` bytes, eight at a time (names are short: a few words). */
+static uint32_t
+name_hash(const char *s, size_t n)
+{
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        h = (h ^ x) * UINT64_C(0xff51afd7ed558ccd);
+        h ^= h >> 29;
+    }
+    /* the last 0-7 bytes by a 4-, a 2- and a 1-byte read, not byte by byte */
+    uint64_t x = 0;
+    if (n - i >= 4) {
+        uint32_t y;
+        memcpy(&y, s + i, 4);
+        x = y;
+        i += 4;
+    }
+    if (n - i >= 2) {
+        uint16_t y;
+        memcpy(&y, s + i, 2);
+        x = (x << 16) | y;
+        i += 2;
+    }
+    if (n - i >= 1)
+        x = (x << 8) | (unsigned char)s[i];
+    h ^= x;                     /* murmur3's finaliser: every bit reaches the low ones */
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return (uint32_t)h;
+}
+
+/* The cell of `s` (len `n`, hash `h`): its own, or the empty one where it goes. */
+static struct RsInternCell *
+intern_cell(const RsInterns *t, const char *s, size_t n, uint32_t h)
+{
+    for (uint32_t k = h & t->mask;; k = (k + 1) & t->mask) {
+        struct RsInternCell *c = &t->cells[k];
+        if (c->s == NULL || (c->hash == h && c->len == n && memcmp(c->s, s, n) == 0))
+            return c;
+    }
+}
+
+/* Doubles the table (or makes its first one). */
+static void
+intern_grow(RsInterns *t)
+{
+    uint32_t size = t->cells == NULL ? 1024 : 2 * (t->mask + 1);
+    RsInterns big = {g_new0(struct RsInternCell, size), size - 1, t->len};
+    for (uint32_t k = 0; t->cells != NULL && k <= t->mask; k++) {
+        const struct RsInternCell *c = &t->cells[k];
+        if (c->s != NULL)
+            *intern_cell(&big, c->s, c->len, c->hash) = *c;
+    }
+    g_free(t->cells);
+    *t = big;
+}
+
+/* Interns a string for the world's life (NULL stays NULL): equal strings
+ * give the same pointer. */
 const char *
 rs_world_intern(RsWorld *w, const char *s)
 {
-    return s == NULL ? NULL : g_string_chunk_insert_const(w->strings, s);
+    if (s == NULL)
+        return NULL;
+    RsInterns *t = &w->interns;
+    if (t->cells == NULL || 2 * (t->len + 1) > t->mask + 1)
+        intern_grow(t);
+    size_t n = strlen(s);
+    g_assert(n < UINT32_MAX);
+    uint32_t h = name_hash(s, n);
+    struct RsInternCell *c = intern_cell(t, s, n, h);
+    if (c->s == NULL) {
+        char *copy = arena_get(&w->arena, n + 1, 1);    /* names need no alignment */
+        memcpy(copy, s, n + 1);
+        *c = (struct RsInternCell){copy, h, (uint32_t)n};
+        t->len++;
+    }
+    return c->s;
 }
 
 /* "a" "sep" "b" into buf (`size` bytes), cut to fit as g_snprintf would
@@ -269,9 +512,9 @@ rs_world_route_full(const RsWorld *w, const char *full)
 RsRoute *const *
 rs_world_routes_of_host(const RsWorld *w, const char *host, unsigned *n)
 {
-    GPtrArray *routes = w->routes_by_host != NULL ? g_hash_table_lookup(w->routes_by_host, host) : NULL;
-    *n = routes != NULL ? routes->len : 0;
-    return routes != NULL ? (RsRoute *const *)routes->pdata : NULL;
+    const RsHostRoutes *routes = w->routes_by_host != NULL ? g_hash_table_lookup(w->routes_by_host, host) : NULL;
+    *n = routes != NULL ? routes->n : 0;
+    return routes != NULL ? routes->v : NULL;
 }
 
 /* Element i of an owning array that may not exist yet (routes before routes_init). */

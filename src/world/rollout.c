@@ -257,14 +257,13 @@ rs_world_rollout(RsWorld *w, RsWorkload *wl, RsTemplate *tmpl, const char *why)
 RsTemplate *
 rs_world_template_derive(RsWorld *w, const RsTemplate *base, const RsTemplate *set, unsigned mask)
 {
-    RsTemplate *t = g_new0(RsTemplate, 1);
+    RsTemplate *t = rs_world_new0(w, RsTemplate, 1);     /* in the arena, as its arrays */
     *t = *base;
     const RsTemplate *ports = set != NULL && (mask & RS_SET_PORTS) ? set : base;
-    t->labels = g_memdup2(base->labels, sizeof *base->labels * (base->n_labels ? base->n_labels : 1));
-    t->ports = g_memdup2(ports->ports, sizeof *ports->ports * (ports->n_ports ? ports->n_ports : 1));
+    t->labels = rs_world_memdup(w, base->labels, sizeof *base->labels * (base->n_labels ? base->n_labels : 1));
+    t->ports = rs_world_memdup(w, ports->ports, sizeof *ports->ports * (ports->n_ports ? ports->n_ports : 1));
     t->n_ports = ports->n_ports;
     t->privileged_port = ports->privileged_port;
-    g_ptr_array_add(w->templates, t);
     if (set == NULL)
         return t;
     if (mask & RS_SET_PROTOCOL) t->protocol = set->protocol;

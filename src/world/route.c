@@ -37,30 +37,18 @@
 
 #include "world/world-private.h"
 
-/* Frees a route definition. */
-static void
-route_def_free(RsRouteDef *d)
-{
-    g_free(d->backends);
-    g_free(d->annotations);
-    g_free(d);
-}
-
-/* Frees a route. */
+/* Frees a route's parts (the route is in the arena). */
 static void
 route_free(RsRoute *r)
 {
     g_free(r->ann);
-    g_free(r);
 }
 
-/* Converts a route spec into a world-owned definition. */
+/* Converts a route spec into a world-owned definition (in the arena). */
 RsRouteDef *
 rs_world_route_def(RsWorld *w, const RsRouteSpec *spec)
 {
-    if (w->route_defs == NULL)
-        w->route_defs = g_ptr_array_new_with_free_func((GDestroyNotify)route_def_free);
-    RsRouteDef *d = g_new0(RsRouteDef, 1);
+    RsRouteDef *d = rs_world_new0(w, RsRouteDef, 1);
     d->name = rs_world_intern(w, spec->name);
     d->host = rs_world_intern(w, spec->host);
     d->path = rs_world_intern(w, spec->path ? spec->path : "/");
@@ -70,7 +58,7 @@ rs_world_route_def(RsWorld *w, const RsRouteSpec *spec)
     d->target_port = spec->target_port;
     d->target_name = rs_world_intern(w, spec->target_name);
     d->n_backends = 1 + spec->n_alternates;
-    d->backends = g_new0(RsRouteBackendDef, d->n_backends);
+    d->backends = rs_world_new0(w, RsRouteBackendDef, d->n_backends);
     d->backends[0].service = rs_world_intern(w, spec->service);
     d->backends[0].weight = spec->weight;
     for (unsigned i = 0; i < spec->n_alternates; i++) {
@@ -78,12 +66,11 @@ rs_world_route_def(RsWorld *w, const RsRouteSpec *spec)
         d->backends[i + 1].weight = spec->alternates[i].weight;
     }
     d->n_annotations = spec->n_annotations;
-    d->annotations = g_new0(RsWLabel, spec->n_annotations ? spec->n_annotations : 1);
+    d->annotations = rs_world_new0(w, RsWLabel, spec->n_annotations);
     for (unsigned i = 0; i < spec->n_annotations; i++) {
         d->annotations[i].key = rs_world_intern(w, spec->annotations[i].key);
         d->annotations[i].value = rs_world_intern(w, spec->annotations[i].value);
     }
-    g_ptr_array_add(w->route_defs, d);
     return d;
 }
 
@@ -113,6 +100,7 @@ static void
 count_services(RsWorld *w, RsRoute *r, int delta)
 {
     for (unsigned i = 0; i < r->def->n_backends; i++) {
+        /* interned: the table compares pointers (a service's `full` is the same one) */
         const char *full = rs_world_intern_full(w, r->ns->name, r->def->backends[i].service);
         unsigned n = GPOINTER_TO_UINT(g_hash_table_lookup(w->route_svcs, full));
         if (delta > 0)
@@ -189,13 +177,13 @@ rs_route_admission_describe(const RsRoute *r, GString *out)
 static void
 admit_host(RsWorld *w, const char *host)
 {
-    GPtrArray *list = g_hash_table_lookup(w->routes_by_host, host);
-    if (list == NULL || list->len == 0)
+    const RsHostRoutes *list = g_hash_table_lookup(w->routes_by_host, host);
+    if (list == NULL || list->n == 0)
         return;
-    RsRoute *owner = list->pdata[0];        /* the oldest claims the host */
+    RsRoute *owner = list->v[0];            /* the oldest claims the host */
     g_autoptr(GString) why = NULL;          /* made by the first sentence logged */
-    for (unsigned i = 0; i < list->len; i++) {
-        RsRoute *r = list->pdata[i];
+    for (unsigned i = 0; i < list->n; i++) {
+        RsRoute *r = list->v[i];
         RsAdmission a = RS_ADMIT_OK;
         RsRoute *older = NULL;
         if (r->ns != owner->ns) {
@@ -203,7 +191,7 @@ admit_host(RsWorld *w, const char *host)
             older = owner;
         } else {
             for (unsigned j = 0; j < i && older == NULL; j++) {
-                RsRoute *o = list->pdata[j];
+                RsRoute *o = list->v[j];
                 if (o->ns != r->ns || o->admission != RS_ADMIT_OK)
                     continue;
                 a = conflict(o, r);
@@ -232,35 +220,40 @@ admit_host(RsWorld *w, const char *host)
     }
 }
 
-/* Orders routes by age (R22). */
-static gint
-by_serial(gconstpointer a, gconstpointer b)
-{
-    const RsRoute *ra = *(RsRoute *const *)a, *rb = *(RsRoute *const *)b;
-    return ra->serial < rb->serial ? -1 : ra->serial > rb->serial;
-}
-
-/* Puts a route into the host index and re-admits the host. */
+/* Puts a route into the host index at its age (R22: oldest first; a new
+ * route is the newest, an applied one keeps its age) and re-admits the host. */
 static void
 index_host(RsWorld *w, RsRoute *r)
 {
-    GPtrArray *list = g_hash_table_lookup(w->routes_by_host, r->host);
+    RsHostRoutes *list = g_hash_table_lookup(w->routes_by_host, r->host);
     if (list == NULL) {
-        list = g_ptr_array_new();
+        list = rs_world_new0(w, RsHostRoutes, 1);
         g_hash_table_insert(w->routes_by_host, (gpointer)r->host, list);
     }
-    g_ptr_array_add(list, r);
-    g_ptr_array_sort(list, by_serial);
+    list->v = rs_world_array_room(w, list->v, list->n, &list->cap, sizeof *list->v);
+    unsigned at = list->n;
+    while (at > 0 && list->v[at - 1]->serial > r->serial) {
+        list->v[at] = list->v[at - 1];
+        at--;
+    }
+    list->v[at] = r;
+    list->n++;
     admit_host(w, r->host);
 }
 
-/* Takes a route out of the host index and re-admits the host. */
+/* Takes a route out of the host index (the rest keep their order) and
+ * re-admits the host. */
 static void
 unindex_host(RsWorld *w, RsRoute *r)
 {
-    GPtrArray *list = g_hash_table_lookup(w->routes_by_host, r->host);
-    if (list != NULL)
-        g_ptr_array_remove(list, r);
+    RsHostRoutes *list = g_hash_table_lookup(w->routes_by_host, r->host);
+    for (unsigned k = 0; list != NULL && k < list->n; k++) {
+        if (list->v[k] == r) {
+            memmove(&list->v[k], &list->v[k + 1], (list->n - k - 1) * sizeof *list->v);
+            list->n--;
+            break;
+        }
+    }
     r->admitted = false;
     r->admission = RS_ADMIT_OK;
     r->claimed_by = NULL;
@@ -274,23 +267,32 @@ route_host(RsWorld *w, RsNamespace *ns, const RsRouteDef *d)
 {
     if (d->host != NULL)
         return d->host;
-    /* openshift-apiserver: <name with dots as dashes>-<namespace>.<domain> */
-    g_autofree char *h = g_strconcat(d->name, "-", ns->name, ".", w->app_domain, NULL);
-    for (size_t i = 0, nl = strlen(d->name); i < nl; i++)
+    /* openshift-apiserver: <name with dots as dashes>-<namespace>.<domain>,
+     * made on the stack (a g_strconcat per route before, issue 14) */
+    const char *parts[5] = {d->name, "-", ns->name, ".", w->app_domain ? w->app_domain : ""};
+    size_t len[5], total = 0;
+    for (int i = 0; i < 5; i++)
+        total += len[i] = strlen(parts[i]);
+    char buf[512];
+    g_autofree char *big = total < sizeof buf ? NULL : g_malloc(total + 1);
+    char *h = big != NULL ? big : buf;
+    for (int i = 0, at = 0; i < 5; at += (int)len[i], i++)
+        memcpy(h + at, parts[i], len[i]);
+    h[total] = '\0';
+    for (size_t i = 0; i < len[0]; i++)
         if (h[i] == '.')
             h[i] = '-';
     return rs_world_intern(w, h);
 }
 
-/* Copies a definition's annotations into the route's own (mutable) list. */
+/* Copies a definition's annotations into the route's own (mutable) list;
+ * none: NULL (most routes have none: no block each, issue 14). */
 static void
 copy_annotations(RsRoute *r)
 {
     g_free(r->ann);
     r->n_ann = r->def->n_annotations;
-    r->ann = g_new0(RsWLabel, r->n_ann ? r->n_ann : 1);
-    if (r->n_ann > 0)
-        memcpy(r->ann, r->def->annotations, r->n_ann * sizeof *r->ann);
+    r->ann = r->n_ann > 0 ? g_memdup2(r->def->annotations, r->n_ann * sizeof *r->ann) : NULL;
 }
 
 /* apply of a route: creates it or replaces its definition (R20, R22). */
@@ -310,7 +312,7 @@ rs_world_apply_route(RsWorld *w, RsNamespace *ns, RsRouteDef *def)
         rs_world_notify_edge(w);
         return;
     }
-    r = g_new0(RsRoute, 1);
+    r = rs_world_new0(w, RsRoute, 1);
     r->serial = w->next_serial++;
     r->name = def->name;
     r->full = rs_world_intern_full(w, ns->name, def->name);
@@ -371,12 +373,9 @@ void
 rs_world_routes_init(RsWorld *w, const RsScenario *sc)
 {
     w->routes = g_ptr_array_new_with_free_func((GDestroyNotify)route_free);
-    if (w->route_defs == NULL)
-        w->route_defs = g_ptr_array_new_with_free_func((GDestroyNotify)route_def_free);
     w->route_by_name = g_hash_table_new(g_str_hash, g_str_equal);
-    w->routes_by_host = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                              (GDestroyNotify)g_ptr_array_unref);
-    w->route_svcs = g_hash_table_new(g_str_hash, g_str_equal);
+    w->routes_by_host = g_hash_table_new(g_str_hash, g_str_equal);    /* lists in the arena */
+    w->route_svcs = g_hash_table_new(g_direct_hash, g_direct_equal);  /* interned keys */
     for (unsigned i = 0; i < sc->n_namespaces; i++) {
         RsNamespace *ns = w->namespaces->pdata[i];
         for (unsigned j = 0; j < sc->namespaces[i].n_routes; j++)
@@ -392,5 +391,4 @@ rs_world_routes_free(RsWorld *w)
     g_clear_pointer(&w->routes_by_host, g_hash_table_destroy);
     g_clear_pointer(&w->route_svcs, g_hash_table_destroy);
     g_clear_pointer(&w->routes, g_ptr_array_unref);
-    g_clear_pointer(&w->route_defs, g_ptr_array_unref);
 }

@@ -53,61 +53,42 @@ typedef struct {
 /* ---- the selector index: which services may select a pod ----
  *
  * Each live service with a selector is listed under its FIRST selector
- * label (interned key and value: hashed and compared by pointer) in its
- * namespace's svc_index.  A service selects a pod only if the pod carries
+ * label (interned key and value: hashed and compared by pointer) in the
+ * world's label index (RsLabelIndex, registry.c).  A service selects a pod only if the pod carries
  * that label, so the services of a pod are found by one probe per pod label
  * and a full match of the few services listed there, instead of matching
  * every service of the namespace on every pod event (which made building a
  * world of P pods and S services O(P x S); docs/performance.md). */
 
-static guint
-label_hash(gconstpointer p)
-{
-    const RsWLabel *l = p;
-    return g_direct_hash(l->key) * 31u + g_direct_hash(l->value);
-}
-
-static gboolean
-label_equal(gconstpointer a, gconstpointer b)
-{
-    const RsWLabel *x = a, *y = b;
-    return x->key == y->key && x->value == y->value;
-}
-
-/* A namespace's empty index; see world.h. */
-GHashTable *
-rs_service_index_new(void)
-{
-    return g_hash_table_new_full(label_hash, label_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
-}
-
 /* Lists a live service under its first selector label (none: not listed,
  * an empty selector selects nothing). */
 static void
-index_service(RsService *svc)
+index_service(RsWorld *w, RsService *svc)
 {
     const RsSvcDef *d = svc->def;
-    svc->index_list = NULL;
+    svc->index_entry = NULL;
     if (d->n_selector == 0)
         return;
-    GPtrArray *list = g_hash_table_lookup(svc->ns->svc_index, &d->selector[0]);
-    if (list == NULL) {
-        list = g_ptr_array_new();
-        RsWLabel *key = g_new(RsWLabel, 1);
-        *key = d->selector[0];
-        g_hash_table_insert(svc->ns->svc_index, key, list);
-    }
-    g_ptr_array_add(list, svc);
-    svc->index_list = list;
+    RsLabelEntry *e = rs_label_make(w, svc->ns, &d->selector[0]);
+    e->svcs = rs_world_array_room(w, e->svcs, e->n_svcs, &e->cap_svcs, sizeof *e->svcs);
+    e->svcs[e->n_svcs++] = svc;
+    svc->index_entry = e;
 }
 
-/* Takes a service off the index (removed, or its selector changes). */
+/* Takes a service off the index (removed, or its selector changes); the
+ * rest keep their order. */
 static void
 unindex_service(RsService *svc)
 {
-    if (svc->index_list != NULL)
-        g_ptr_array_remove(svc->index_list, svc);
-    svc->index_list = NULL;
+    RsLabelEntry *e = svc->index_entry;
+    for (unsigned k = 0; e != NULL && k < e->n_svcs; k++) {
+        if (e->svcs[k] == svc) {
+            memmove(&e->svcs[k], &e->svcs[k + 1], (e->n_svcs - k - 1) * sizeof *e->svcs);
+            e->n_svcs--;
+            break;
+        }
+    }
+    svc->index_entry = NULL;
 }
 
 /* Orders services by creation. */
@@ -125,9 +106,9 @@ rs_services_selecting(const RsPod *pod, GPtrArray *out)
     guint first = out->len;
     const RsTemplate *t = pod->tmpl;
     for (unsigned i = 0; i < t->n_labels; i++) {
-        GPtrArray *list = g_hash_table_lookup(pod->ns->svc_index, &t->labels[i]);
-        for (unsigned j = 0; list != NULL && j < list->len; j++) {
-            RsService *svc = list->pdata[j];
+        const RsLabelEntry *e = rs_label_find(pod->ns->world, pod->ns, &t->labels[i]);
+        for (unsigned j = 0; e != NULL && j < e->n_svcs; j++) {
+            RsService *svc = e->svcs[j];
             if (rs_labels_match(svc->def->selector, svc->def->n_selector, t))
                 g_ptr_array_add(out, svc);
         }
@@ -160,7 +141,7 @@ rs_svc_view_free(RsSvcView *v)
     g_free(v);                  /* and its ports, made in the same block (snapshot) */
 }
 
-/* Frees a service with its views. */
+/* Frees a service's views (the service is in the arena). */
 void
 rs_service_free(RsService *svc)
 {
@@ -170,7 +151,6 @@ rs_service_free(RsService *svc)
         rs_svc_view_free(v);
     if (svc->affinity != NULL)
         g_hash_table_destroy(svc->affinity);
-    g_free(svc);
 }
 
 /* Sorts pods by creation order. */
@@ -203,18 +183,13 @@ snapshot(RsWorld *w, RsService *svc)
     }
     /* The pods go straight into v->pods, sized by the candidates (no
      * temporary array: a snapshot per service at its creation). */
-    GPtrArray *cands = NULL;
-    if (d->n_selector > 0) {
-        /* The label index narrows the candidates to pods carrying the first
-         * selector label; the rest are checked per pod. */
-        char key[512];
-        rs_world_join(key, sizeof key, d->selector[0].key, "=", d->selector[0].value);
-        cands = g_hash_table_lookup(svc->ns->label_index, key);
-    }
-    v->cap_pods = cands != NULL && cands->len > 0 ? cands->len : 1;
+    /* The label index narrows the candidates to pods carrying the first
+     * selector label; the rest are checked per pod. */
+    const RsLabelEntry *cands = d->n_selector > 0 ? rs_label_find(w, svc->ns, &d->selector[0]) : NULL;
+    v->cap_pods = cands != NULL && cands->n_pods > 0 ? cands->n_pods : 1;
     v->pods = g_new(RsPod *, v->cap_pods);
-    for (unsigned i = 0; cands != NULL && i < cands->len; i++) {
-        RsPod *p = cands->pdata[i];
+    for (unsigned i = 0; cands != NULL && i < cands->n_pods; i++) {
+        RsPod *p = cands->pods[i];
         if (p->api_ready && rs_labels_match(d->selector, d->n_selector, p->tmpl))
             v->pods[v->n_pods++] = p;
     }
@@ -302,12 +277,10 @@ rs_service_ready_pods(RsService *svc, GPtrArray *out)
     const RsSvcDef *d = svc->def;
     if (svc->removed || d->n_selector == 0)
         return;
-    char key[512];
-    rs_world_join(key, sizeof key, d->selector[0].key, "=", d->selector[0].value);
-    GPtrArray *cands = g_hash_table_lookup(svc->ns->label_index, key);
+    const RsLabelEntry *cands = rs_label_find(svc->ns->world, svc->ns, &d->selector[0]);
     unsigned first = out->len;
-    for (unsigned i = 0; cands != NULL && i < cands->len; i++) {
-        RsPod *p = cands->pdata[i];
+    for (unsigned i = 0; cands != NULL && i < cands->n_pods; i++) {
+        RsPod *p = cands->pods[i];
         if (p->api_ready && rs_labels_match(d->selector, d->n_selector, p->tmpl))
             g_ptr_array_add(out, p);
     }
@@ -480,7 +453,7 @@ rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserve
         }
         has_ip = true;
     }
-    RsService *svc = g_new0(RsService, 1);
+    RsService *svc = rs_world_new0(w, RsService, 1);    /* in the arena */
     svc->serial = w->next_serial++;
     svc->name = def->name;
     svc->full = rs_world_intern_full(w, ns->name, def->name);
@@ -497,7 +470,7 @@ rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserve
     rs_rng_init(&svc->rng, w->seed, stream);       /* R13: the service's own stream */
     g_ptr_array_add(w->services, svc);
     g_ptr_array_add(ns->services, svc);
-    index_service(svc);
+    index_service(w, svc);
     g_hash_table_insert(w->svc_by_name, (gpointer)svc->full, svc);
     w->dns_epoch++;             /* R17: its name resolves from now on */
     if (has_ip) {
@@ -507,7 +480,7 @@ rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserve
         rs_ip_map_put(&w->svc_by_ip, ip, svc);
         svc->at_ip = true;
     }
-    if (has_ip)
+    if (has_ip && rs_world_logging(w))      /* (formats the address only for a log) */
         rs_world_log(w, RS_R10, "service %s gets ClusterIP %s", svc->full, rs_ipv4_format(ip, b));
     else
         rs_world_log(w, RS_R16, "headless service %s created: DNS answers with its ready pods", svc->full);
@@ -547,7 +520,7 @@ rs_world_apply_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def)
             unindex_service(svc);
             rs_lb_service_removed(w, svc);
             svc->def = def;
-            index_service(svc);
+            index_service(w, svc);
             rs_lb_service_added(w, svc);
             rs_world_log(w, RS_R10, "service %s updated; its ClusterIP stays", svc->full);
             rs_service_truth_changed(w, svc);

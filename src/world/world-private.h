@@ -29,6 +29,34 @@
 
 #include "rahtisim/world.h"
 
+/* ---- registry.c: the arena (world.h's RsArena) ---- */
+
+/* `size` zeroed bytes aligned as malloc's, freed with the world only. */
+void *rs_world_alloc(RsWorld *w, size_t size);
+/* n zeroed objects of type T in the arena (n 0: one). */
+#define rs_world_new0(w, T, n) ((T *)rs_world_alloc((w), sizeof(T) * ((n) ? (size_t)(n) : 1u)))
+/* A copy of n bytes in the arena. */
+void *rs_world_memdup(RsWorld *w, const void *src, size_t n);
+void rs_world_arena_free(RsWorld *w);
+
+/* ---- registry.c: the label index (world.h's RsLabelIndex) ---- */
+
+struct RsLabelEntry {
+    const RsNamespace *ns;
+    const char *key, *value;    /* interned */
+    RsPod **pods; unsigned n_pods, cap_pods;    /* live pods carrying it, any order (arena) */
+    RsService **svcs; unsigned n_svcs, cap_svcs;   /* live services listed under it (their
+                                                    * first selector label), creation order */
+};
+
+/* The entry of label `l` in namespace `ns`, or NULL if it never had one. */
+RsLabelEntry *rs_label_find(const RsWorld *w, const RsNamespace *ns, const RsWLabel *l);
+/* The same, made (empty) if there is none. */
+RsLabelEntry *rs_label_make(RsWorld *w, const RsNamespace *ns, const RsWLabel *l);
+/* Room for one more element in an arena array of `*cap` elements of `size`
+ * bytes holding `n` (doubles it when full; the old one stays in the arena). */
+void *rs_world_array_room(RsWorld *w, void *a, unsigned n, unsigned *cap, size_t size);
+
 /* ---- registry.c: interning ---- */
 
 const char *rs_world_intern(RsWorld *w, const char *s);
@@ -43,6 +71,15 @@ void rs_ip_map_clear(RsIpMap *m);
 void *rs_ip_map_get(const RsIpMap *m, uint32_t ip);       /* NULL: none */
 void rs_ip_map_put(RsIpMap *m, uint32_t ip, void *obj);   /* adds or replaces; obj != NULL */
 void rs_ip_map_remove(RsIpMap *m, uint32_t ip);
+
+/* Whether the world keeps an event log (RsScenario.no_event_log): a
+ * sentence whose arguments cost a formatting (addresses, durations) is
+ * skipped whole when nobody will read it (issue 14). */
+static inline bool
+rs_world_logging(const RsWorld *w)
+{
+    return !w->no_log;
+}
 
 /* ---- notifications up the layers (the builder sets the hooks) ---- */
 
@@ -159,8 +196,6 @@ void rs_service_pod_changed(RsWorld *w, RsService *svc, RsPod *pod);
  * re-reads): O(the pod's labels + the services listed under them), never
  * O(the namespace's services). */
 void rs_services_selecting(const RsPod *pod, GPtrArray *out);
-/* The namespace's index of services by first selector label (svc_index). */
-GHashTable *rs_service_index_new(void);
 void rs_service_free(RsService *svc);
 void rs_svc_view_free(RsSvcView *v);
 
