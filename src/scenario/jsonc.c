@@ -43,6 +43,8 @@ struct RsJsonDoc {
     GStringChunk *files;    /* interned origin file names */
     struct Arena *arena;    /* where cJSON put the parsed tree; NULL: malloc */
     bool mutated;           /* rs_jsonc_root_mut was called: free node by node */
+    bool plain_strings;     /* the scanner built the tree and saw no string with a
+                             * backslash, a colon, DEL or a 0xC2 byte (rs_jsonc_strings_plain) */
 };
 
 /* ---- the parse tree's arena ----
@@ -235,6 +237,13 @@ pos_trailer(const PosMap *m, const cJSON *node)
     return (PosPair *)(void *)((char *)(uintptr_t)node + sizeof(cJSON));
 }
 
+/* The offsets after a node that arena_alloc made (while building). */
+static PosPair *
+node_trailer(cJSON *node)
+{
+    return (PosPair *)(void *)((char *)node + sizeof(cJSON));
+}
+
 /* The table slot of a node, or NULL when it has none. */
 static const PosPair *
 pos_table_get(const PosMap *m, const cJSON *node)
@@ -329,6 +338,8 @@ typedef struct {
     size_t err_off;
     char *err_msg;
     bool build;             /* make the cJSON tree while scanning (see rs_jsonc_parse) */
+    char *strbuf;           /* building: a copy of t that the tree's strings are cut from */
+    bool odd;               /* a string had a backslash, `:`, DEL or 0xC2 (see plain_strings) */
 } Scan;
 
 /* Frees a document and everything it holds. */
@@ -366,6 +377,14 @@ const char *
 rs_jsonc_name(const RsJsonDoc *doc)
 {
     return doc->name;
+}
+
+/* Whether no string of the tree can hold what ld_no_ipv6_anywhere looks
+ * for (see jsonc.h). */
+bool
+rs_jsonc_strings_plain(const RsJsonDoc *doc)
+{
+    return doc->plain_strings && !doc->mutated;
 }
 
 /* Looks up the recorded offset of a node's value or key. */
@@ -494,7 +513,7 @@ rs_jsonc_new_tree(const char *name, cJSON *root)
 cJSON *
 rs_jsonc_root_mut(RsJsonDoc *doc)
 {
-    doc->mutated = true;        /* nodes from malloc may join: rs_jsonc_free deletes them */
+    doc->mutated = true;        /* and rs_jsonc_strings_plain no longer holds */        /* nodes from malloc may join: rs_jsonc_free deletes them */
     return doc->root;
 }
 
@@ -592,33 +611,27 @@ hex4_value(const char *p)
     return v;
 }
 
-/* The n bytes of a checked string token's inside, unescaped into the
- * arena, as cJSON's parse_string makes it (a \u escape, or a surrogate
- * pair of two, becomes the code point's UTF-8); NULL when out of memory. */
-static char *
-decode_string(const char *p, size_t n)
+/* Unescapes the n bytes of a checked string token's inside in place, as
+ * cJSON's parse_string makes it (a \u escape, or a surrogate pair of two,
+ * becomes the code point's UTF-8), and ends it with a NUL.  The value is
+ * never longer than its token (an escape of 2, 6 or 12 bytes gives 1 to 4),
+ * so it is written over the token as the token is read. */
+static void
+decode_in_place(char *p, size_t n)
 {
-    char *out = arena_alloc(n + 1);
-    if (out == NULL)
-        return NULL;
-    if (memchr(p, '\\', n) == NULL) {
-        memcpy(out, p, n);
-        out[n] = '\0';
-        return out;
-    }
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         if (p[i] != '\\') {
-            out[j++] = p[i];
+            p[j++] = p[i];
             continue;
         }
         char e = p[++i];
         switch (e) {
-        case 'b': out[j++] = '\b'; break;
-        case 'f': out[j++] = '\f'; break;
-        case 'n': out[j++] = '\n'; break;
-        case 'r': out[j++] = '\r'; break;
-        case 't': out[j++] = '\t'; break;
+        case 'b': p[j++] = '\b'; break;
+        case 'f': p[j++] = '\f'; break;
+        case 'n': p[j++] = '\n'; break;
+        case 'r': p[j++] = '\r'; break;
+        case 't': p[j++] = '\t'; break;
         case 'u': {
             unsigned u = hex4_value(p + i + 1);
             i += 4;
@@ -628,76 +641,109 @@ decode_string(const char *p, size_t n)
                 u = 0x10000 + (((u & 0x3FF) << 10) | (lo & 0x3FF));
             }
             if (u < 0x80) {
-                out[j++] = (char)u;
+                p[j++] = (char)u;
             } else if (u < 0x800) {
-                out[j++] = (char)(0xC0 | (u >> 6));
-                out[j++] = (char)(0x80 | (u & 0x3F));
+                p[j++] = (char)(0xC0 | (u >> 6));
+                p[j++] = (char)(0x80 | (u & 0x3F));
             } else if (u < 0x10000) {
-                out[j++] = (char)(0xE0 | (u >> 12));
-                out[j++] = (char)(0x80 | ((u >> 6) & 0x3F));
-                out[j++] = (char)(0x80 | (u & 0x3F));
+                p[j++] = (char)(0xE0 | (u >> 12));
+                p[j++] = (char)(0x80 | ((u >> 6) & 0x3F));
+                p[j++] = (char)(0x80 | (u & 0x3F));
             } else {
-                out[j++] = (char)(0xF0 | (u >> 18));
-                out[j++] = (char)(0x80 | ((u >> 12) & 0x3F));
-                out[j++] = (char)(0x80 | ((u >> 6) & 0x3F));
-                out[j++] = (char)(0x80 | (u & 0x3F));
+                p[j++] = (char)(0xF0 | (u >> 18));
+                p[j++] = (char)(0x80 | ((u >> 12) & 0x3F));
+                p[j++] = (char)(0x80 | ((u >> 6) & 0x3F));
+                p[j++] = (char)(0x80 | (u & 0x3F));
             }
             break;
         }
         default:                /* `"`, `\\` and `/` stand for themselves */
-            out[j++] = e;
+            p[j++] = e;
             break;
         }
     }
-    out[j] = '\0';
-    return out;
+    p[j] = '\0';
+}
+
+/* What scan_string does with a byte inside a string: 0 goes on, 1 stops
+ * (the closing quote, a backslash, a control character), 2 goes on but
+ * makes the string odd (Scan.odd). */
+static unsigned char str_class[256];
+
+static void
+str_class_init(void)
+{
+    if (str_class['"'])
+        return;
+    for (unsigned c = 0; c < 0x20; c++)
+        str_class[c] = 1;
+    str_class['"'] = str_class['\\'] = 1;
+    str_class[':'] = str_class[0x7f] = str_class[0xc2] = 2;
 }
 
 /* Scans a string token (the position is at its opening quote); with `out`,
- * also stores its value there (the tree being built). */
+ * also stores its value there (the tree being built): cut from the
+ * scanner's copy of the text (Scan.strbuf, in the document's arena) at the
+ * token's own place, no allocation per string (issue 14). */
 static bool
 scan_string(Scan *s, char **out)
 {
     size_t start = s->i;
+    bool escaped = false;
     s->i++;
     while (s->i < s->len) {
         unsigned char c = (unsigned char)s->t[s->i];
+        unsigned k = str_class[c];
+        if (k == 0) {
+            s->i++;
+            continue;
+        }
+        if (k == 2) {
+            s->odd = true;
+            s->i++;
+            continue;
+        }
         if (c == '"') {
             s->i++;
-            if (out != NULL && (*out = decode_string(s->t + start + 1, s->i - start - 2)) == NULL)
-                return scan_fail(s, start, "out of memory");
+            if (out != NULL) {
+                char *v = s->strbuf + start + 1;
+                size_t n = s->i - start - 2;
+                if (escaped)
+                    decode_in_place(v, n);
+                else
+                    v[n] = '\0';
+                *out = v;
+            }
             return true;
         }
         if (c == '\n')
             break;
         if (c < 0x20)
             return scan_fail(s, s->i, "control character in a string (write it as an escape like \\t)");
-        if (c == '\\') {
-            size_t esc = s->i;
-            char e = s->i + 1 < s->len ? s->t[s->i + 1] : '\0';
-            if (strchr("\"\\/bfnrt", e) && e != '\0') {
-                s->i += 2;
-                continue;
-            }
-            if (e != 'u')
-                return scan_fail(s, esc, "invalid escape `\\%c` in a string", e ? e : ' ');
-            unsigned u, lo;
-            if (!scan_hex4(s, esc + 2, &u))
-                return scan_fail(s, esc, "invalid \\u escape: expected four hex digits");
-            if (u == 0)
-                return scan_fail(s, esc, "\\u0000 (a NUL character) is not allowed in a string");
-            s->i = esc + 6;
-            if (u >= 0xDC00 && u <= 0xDFFF)
-                return scan_fail(s, esc, "invalid \\u escape: a lone low surrogate");
-            if (u >= 0xD800 && u <= 0xDBFF) {
-                if (s->i + 1 >= s->len || s->t[s->i] != '\\' || s->t[s->i + 1] != 'u' ||
-                    !scan_hex4(s, s->i + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-                    return scan_fail(s, esc, "invalid \\u escape: a high surrogate without its low half");
-                s->i += 6;
-            }
+        /* a backslash */
+        escaped = s->odd = true;
+        size_t esc = s->i;
+        char e = s->i + 1 < s->len ? s->t[s->i + 1] : '\0';
+        if (strchr("\"\\/bfnrt", e) && e != '\0') {
+            s->i += 2;
             continue;
         }
-        s->i++;
+        if (e != 'u')
+            return scan_fail(s, esc, "invalid escape `\\%c` in a string", e ? e : ' ');
+        unsigned u, lo;
+        if (!scan_hex4(s, esc + 2, &u))
+            return scan_fail(s, esc, "invalid \\u escape: expected four hex digits");
+        if (u == 0)
+            return scan_fail(s, esc, "\\u0000 (a NUL character) is not allowed in a string");
+        s->i = esc + 6;
+        if (u >= 0xDC00 && u <= 0xDFFF)
+            return scan_fail(s, esc, "invalid \\u escape: a lone low surrogate");
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (s->i + 1 >= s->len || s->t[s->i] != '\\' || s->t[s->i + 1] != 'u' ||
+                !scan_hex4(s, s->i + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                return scan_fail(s, esc, "invalid \\u escape: a high surrogate without its low half");
+            s->i += 6;
+        }
     }
     return scan_fail(s, start, "unterminated string");
 }
@@ -841,11 +887,12 @@ scan_object(Scan *s, cJSON *node, PosMap *pos)
         if (node && !child)
             return scan_fail(s, key_off, "internal error: the parser and the scanner disagree");
         if (child) {
-            pos_put(pos, child)->k = key_off + 1;
+            (built != NULL ? node_trailer(child) : pos_put(pos, child))->k = key_off + 1;
             const cJSON *dup = NULL;
             if (++n_keys <= SCAN_FEW_KEYS) {
+                /* first bytes first: keys of an object mostly differ there */
                 for (const cJSON *o = node->child; o != child && !dup; o = o->next)
-                    if (strcmp(o->string, child->string) == 0)
+                    if (o->string[0] == child->string[0] && strcmp(o->string, child->string) == 0)
                         dup = o;
             } else {
                 if (!seen) {
@@ -941,7 +988,9 @@ scan_value(Scan *s, cJSON *node, PosMap *pos)
     scan_ws(s);
     if (s->i >= s->len)
         return scan_fail(s, s->i, "unexpected end of file, expected a value");
-    if (node)
+    if (built != NULL)
+        node_trailer(built)->v = s->i + 1;      /* in the arena: no lookup */
+    else if (node)
         pos_put(pos, node)->v = s->i + 1;
     char c = s->t[s->i];
     bool ok;
@@ -1146,7 +1195,11 @@ rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
     parsing = doc->arena;
     Scan b = s;
     b.build = true;
-    cJSON *built = build_node();
+    str_class_init();
+    b.strbuf = arena_alloc(len + 1);        /* the tree's strings (scan_string) */
+    if (b.strbuf != NULL)
+        memcpy(b.strbuf, scanned, len + 1);
+    cJSON *built = b.strbuf != NULL ? build_node() : NULL;
     bool built_ok = built != NULL && scan_value(&b, built, doc->pos);
     parsing = NULL;
     if (built_ok) {
@@ -1155,6 +1208,7 @@ rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
     }
     if (built_ok) {
         doc->root = built;
+        doc->plain_strings = !b.odd;
         return g_steal_pointer(&doc);
     }
     g_free(b.err_msg);

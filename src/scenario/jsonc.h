@@ -43,6 +43,12 @@ const cJSON *rs_jsonc_root(const RsJsonDoc *doc);
 /* The name given to rs_jsonc_parse (the file name). */
 const char *rs_jsonc_name(const RsJsonDoc *doc);
 
+/* True when the scanner built the tree (not cJSON, not the importer) and
+ * no string in it, key or value, has a backslash, a colon, a DEL or a 0xC2
+ * byte: then no string holds an IPv6 address or a control character, and
+ * the loader's walk over every string for them (R1) is skipped. */
+bool rs_jsonc_strings_plain(const RsJsonDoc *doc);
+
 /* Byte offset of a value (key false) or of its key in the enclosing object
  * (key true; falls back to the value).  0 for unknown nodes. */
 size_t rs_jsonc_offset(const RsJsonDoc *doc, const cJSON *node, bool key);

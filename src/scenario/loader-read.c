@@ -890,6 +890,10 @@ all_strings_ok(const cJSON *v)
 bool
 ld_no_ipv6_anywhere(Ld *ld, const cJSON *v, const char *path)
 {
+    /* the scanner saw every string of the file (jsonc.h); issue 14: the
+     * walk was 3 % of loading 10^4 namespaces */
+    if (v == rs_jsonc_root(ld->doc) && rs_jsonc_strings_plain(ld->doc))
+        return true;
     if (all_strings_ok(v))
         return true;
     g_autoptr(GString) p = g_string_sized_new(256);
