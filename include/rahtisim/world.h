@@ -373,6 +373,8 @@ struct RsRtConfig {
     rs_time_t made;
     RsRtBackend *backends; unsigned n_backends;
     GHashTable *by_host;        /* host -> RsRtHost (owned) */
+    unsigned refs;              /* the processes that loaded it (replicas reloading at one instant share it) */
+    bool fresh;                 /* nothing the router watches changed since it was made */
 };
 
 /* Balancing and health state of one server in one replica (R26, R29). */
