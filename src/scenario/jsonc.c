@@ -406,17 +406,32 @@ rs_jsonc_linecol(const RsJsonDoc *doc, size_t offset, int *line, int *col)
         *col = o->col;
         return;
     }
+    /* The line found last, and the one after it, are tried before the
+     * binary search: the loader asks in file order (issue 14: a search of
+     * 17 steps per object at 10^5 namespaces).  The guess is checked
+     * against this document's table, so a stale one only costs the search. */
+    static const RsJsonDoc *last_doc;
+    static guint last_line;
     const size_t *ls = (const size_t *)(void *)doc->line_starts->data;
     guint lo = 0, hi = doc->line_starts->len;
     if (offset > doc->len)
         offset = doc->len;
-    while (hi - lo > 1) {
-        guint mid = lo + (hi - lo) / 2;
-        if (ls[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid;
+    guint g = last_doc == doc ? last_line : hi;
+    if (g < hi && ls[g] <= offset && (g + 1 == hi || offset < ls[g + 1])) {
+        lo = g;
+    } else if (g + 1 < hi && ls[g + 1] <= offset && (g + 2 == hi || offset < ls[g + 2])) {
+        lo = g + 1;
+    } else {
+        while (hi - lo > 1) {
+            guint mid = lo + (hi - lo) / 2;
+            if (ls[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid;
+        }
     }
+    last_doc = doc;
+    last_line = lo;
     size_t start = ls[lo];
     if (lo == 0 && doc->len >= 3 && memcmp(doc->text, "\xEF\xBB\xBF", 3) == 0 && offset >= 3)
         start = 3;          /* a byte order mark is not a column */
@@ -575,10 +590,15 @@ scan_found(const Scan *s)
     return g_strdup_printf("`%.*s`", (int)(next - p), p);
 }
 
-/* Skips JSON whitespace (comments are blank already). */
-static void
+/* Skips JSON whitespace (comments are blank already).  Inline, and done
+ * at once when the next byte is not blank: it is called before and after
+ * every value, key and separator (issue 14: 940 000 calls at 10^4
+ * namespaces, most of them skipping nothing). */
+static inline void
 scan_ws(Scan *s)
 {
+    if (s->i < s->len && (unsigned char)s->t[s->i] > ' ')
+        return;
     while (s->i < s->len) {
         char c = s->t[s->i];
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r')

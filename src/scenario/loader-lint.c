@@ -93,22 +93,30 @@ lint_service(Ld *ld, LdNs *ns, GHashTable *labels, const RsServiceSpec *s, const
 {
     if (s->cluster_ip_mode == RS_CLUSTER_IP_NONE && s->n_selector == 0)
         return;
-    GPtrArray *sel = g_ptr_array_new();
+    /* the selected workloads: on the stack in a small namespace (no index,
+     * fewer than LINT_INDEX_MIN objects; issue 14: an array per service) */
+    const RsWorkloadSpec *few[LINT_INDEX_MIN];
+    g_autoptr(GPtrArray) many = NULL;
+    const RsWorkloadSpec *const *sel = few;
+    guint n_sel = 0;
     if (s->n_selector > 0 && !labels) {
         /* a small namespace: its workloads in declaration order, as the index lists them */
-        for (guint i = 0; i < ns->objs->len; i++) {
+        for (guint i = 0; i < ns->objs->len && n_sel < LINT_INDEX_MIN; i++) {
             const LdObj *o = g_ptr_array_index(ns->objs, i);
             if ((o->kind == RS_KIND_DEPLOYMENT || o->kind == RS_KIND_POD) && selects(s, o->spec))
-                g_ptr_array_add(sel, o->spec);
+                few[n_sel++] = o->spec;
         }
     } else if (s->n_selector > 0) {
         g_autofree char *key = g_strconcat(s->selector[0].key, "=", s->selector[0].value, NULL);
         GPtrArray *cand = g_hash_table_lookup(labels, key);
+        many = g_ptr_array_new();
         for (guint i = 0; cand && i < cand->len; i++)
             if (selects(s, cand->pdata[i]))
-                g_ptr_array_add(sel, cand->pdata[i]);
+                g_ptr_array_add(many, cand->pdata[i]);
+        sel = (const RsWorkloadSpec *const *)(void *)many->pdata;
+        n_sel = many->len;
     }
-    if (sel->len == 0) {
+    if (n_sel == 0) {
         const cJSON *at = ld_get(node, "selector") ? ld_get(node, "selector") : node;
         if (s->n_selector == 0)
             ld_warn(ld, at, RS_R14, "service `%s` has no selector: it never has endpoints and "
@@ -117,20 +125,19 @@ lint_service(Ld *ld, LdNs *ns, GHashTable *labels, const RsServiceSpec *s, const
             ld_warn(ld, at, RS_R14, "the selector of service `%s` matches no deployment or pod in "
                     "namespace `%s`: it has no endpoints and refuses connections", s->name,
                     ns->spec->name);
-        g_ptr_array_free(sel, TRUE);
         return;
     }
     const cJSON *ports = ld_get(node, "ports");
     for (unsigned i = 0; i < s->n_ports; i++) {
         const RsServicePortSpec *p = &s->ports[i];
         bool any = false;
-        for (guint j = 0; j < sel->len && !any; j++)
-            any = listens(sel->pdata[j], p->target_port, p->target_name);
+        for (guint j = 0; j < n_sel && !any; j++)
+            any = listens(sel[j], p->target_port, p->target_name);
         if (any)
             continue;
         const cJSON *pn = cJSON_GetArrayItem(ports, (int)i);
         const cJSON *at = cJSON_IsObject(pn) && ld_get(pn, "target_port") ? ld_get(pn, "target_port") : pn;
-        const RsWorkloadSpec *w = sel->pdata[0];
+        const RsWorkloadSpec *w = sel[0];
         GString *has = g_string_new(NULL);
         for (unsigned k = 0; k < w->n_ports; k++)
             g_string_append_printf(has, "%s%u%s%s%s", k ? ", " : "", w->ports[k].port,
@@ -143,7 +150,6 @@ lint_service(Ld *ld, LdNs *ns, GHashTable *labels, const RsServiceSpec *s, const
                 "(`%s` listens on %s): connections to it are refused", target, s->name, w->name,
                 *has_s ? has_s : "no declared port");
     }
-    g_ptr_array_free(sel, TRUE);
 }
 
 /* A route's target_port must be one its service exports (R20). */
@@ -199,15 +205,33 @@ path_or_empty(const char *path)
     return path != NULL ? path : "";
 }
 
-static char *
-route_host(const RsRouteSpec *r, const char *ns, const char *app_domain)
+static char
+ascii_lower(char c)
 {
-    if (r->host)
-        return g_ascii_strdown(r->host, -1);
-    char *h = g_strconcat(r->name, "-", ns, ".", app_domain, NULL);
-    size_t nl = strlen(r->name);
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* In the load's arena (ld->mem, kept until the load ends: the lint's host
+ * table points at it; issue 14: a g_strconcat and a free per route). */
+static char *
+route_host(Ld *ld, const RsRouteSpec *r, const char *ns, const char *app_domain)
+{
+    if (r->host) {
+        char *h = rs_arena_strdup(ld->mem, r->host);
+        for (char *c = h; *c; c++)
+            *c = ascii_lower(*c);
+        return h;
+    }
+    size_t nl = strlen(r->name), nn = strlen(ns), na = strlen(app_domain);
+    char *h = rs_arena_alloc(ld->mem, nl + nn + na + 3);
+    memcpy(h, r->name, nl);
+    h[nl] = '-';
+    memcpy(h + nl + 1, ns, nn);
+    h[nl + 1 + nn] = '.';
+    memcpy(h + nl + 2 + nn, app_domain, na);
+    h[nl + 2 + nn + na] = '\0';
     for (size_t i = 0; h[i]; i++)
-        h[i] = i < nl && h[i] == '.' ? '-' : g_ascii_tolower(h[i]);
+        h[i] = i < nl && h[i] == '.' ? '-' : ascii_lower(h[i]);
     return h;
 }
 
@@ -305,7 +329,7 @@ ld_lint(Ld *ld, const cJSON *root)
     RsScenario *sc = ld->sc;
     lint_cross_namespace(ld, root);
     const cJSON *nss = ld_get(root, "namespaces");
-    g_autoptr(GHashTable) hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) hosts = g_hash_table_new(g_str_hash, g_str_equal);     /* keys in ld->mem */
     g_autoptr(GHashTable) host_paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     unsigned dedicated = 0;
     /* walk the JSON arrays beside the specs (cJSON_GetArrayItem is O(n)) */
@@ -328,12 +352,10 @@ ld_lint(Ld *ld, const cJSON *root)
          * per route (issue 14); their hosts are kept here meanwhile. */
         bool scan = n->n_routes < LINT_INDEX_MIN;
         const char *here[LINT_INDEX_MIN];
-        char *own[LINT_INDEX_MIN];
-        unsigned n_own = 0;
         for (unsigned k = 0; k < n->n_routes; k++, rn = rn->next) {
             const RsRouteSpec *r = &n->routes[k];
             lint_route_port(ld, ns, r, rn);
-            char *host = route_host(r, n->name, sc->profile.app_domain);
+            char *host = route_host(ld, r, n->name, sc->profile.app_domain);
             const RsRouteSpec *owner = g_hash_table_lookup(hosts, host);
             const cJSON *at = ld_get(rn, "host") ? ld_get(rn, "host") : rn;
             /* R22: in one namespace, the oldest route with a host and path has it */
@@ -358,7 +380,7 @@ ld_lint(Ld *ld, const cJSON *root)
                 g_hash_table_insert(host_paths, hp, (gpointer)r);
             }
             if (!owner) {
-                g_hash_table_insert(hosts, host, (gpointer)r);  /* the table owns it now */
+                g_hash_table_insert(hosts, host, (gpointer)r);
                 /* the owner's namespace: kept by position in the array of its spec */
             } else {
                 const RsNamespaceSpec *on = NULL;
@@ -369,18 +391,12 @@ ld_lint(Ld *ld, const cJSON *root)
                     ld_warn(ld, at, RS_R22, "host `%s` is already claimed by route `%s/%s` (line %d): "
                             "route `%s/%s` will not be admitted (HostAlreadyClaimed)", host, on->name,
                             owner->name, owner->pos.line, n->name, r->name);
-                if (scan)
-                    own[n_own++] = host;        /* here[k] until the namespace ends */
-                else
-                    g_free(host);
             }
             if (r->host && (r->tls == RS_TLS_EDGE || r->tls == RS_TLS_REENCRYPT) && !r->certificate &&
                 !app_domain_host(r->host, sc->profile.app_domain))
                 ld_warn(ld, at, RS_R23, "route `%s` serves TLS for the custom host `%s` without a "
                         "certificate (`certificate: true`): clients get tls-error", r->name, r->host);
         }
-        for (unsigned j = 0; j < n_own; j++)
-            g_free(own[j]);
     }
     ld_policy_lint(ld, root);       /* R39-R48 */
 }

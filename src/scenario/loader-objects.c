@@ -189,7 +189,6 @@ target_port(Ld *ld, const cJSON *obj, const char *path, uint16_t *num, char **na
     const cJSON *t = ld_get(obj, "target_port");
     if (!t)
         return true;
-    const char *tp = ld_path(ld, path, "target_port");
     if (cJSON_IsNumber(t) && t->valuedouble >= 1 && t->valuedouble <= 65535 &&
         t->valuedouble == (double)(long)t->valuedouble) {
         *num = (uint16_t)t->valuedouble;
@@ -200,6 +199,7 @@ target_port(Ld *ld, const cJSON *obj, const char *path, uint16_t *num, char **na
         *name = rs_arena_strdup(ld->sc->arena, t->valuestring);
         return true;
     }
+    const char *tp = ld_path(ld, path, "target_port");     /* for the errors only */
     if (cJSON_IsString(t))
         return ld_fail(ld, t, false, tp,
                        "expected a port number (1-65535) or a port name, found `%s` (port names "

@@ -162,6 +162,18 @@ ld_type_word(const cJSON *v)
     return "nothing";
 }
 
+/* Whether two strings are equal, byte by byte: keys are short, and a
+ * strcmp call cost more than the comparison (issue 14). */
+static inline bool
+key_eq(const char *a, const char *b)
+{
+    while (*a != '\0' && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
 /* A member of an object (keys are unique: jsonc.c rejects duplicates). */
 const cJSON *
 ld_get(const cJSON *obj, const char *key)
@@ -172,9 +184,10 @@ ld_get(const cJSON *obj, const char *key)
      * 10^4 namespaces (issue 14). */
     if (obj == NULL || key == NULL)
         return NULL;
-    for (const cJSON *c = obj->child; c != NULL && c->string != NULL; c = c->next)
-        if (c->string[0] == key[0] && strcmp(c->string, key) == 0)
+    for (const cJSON *c = obj->child; c != NULL && c->string != NULL; c = c->next) {
+        if (c->string[0] == key[0] && key_eq(c->string, key))
             return c;
+    }
     return NULL;
 }
 
@@ -655,15 +668,15 @@ ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel *
     const cJSON *v = ld_get(obj, key);
     if (!v)
         return true;
-    const char *p = ld_path(ld, path, key);
+    /* the member's path (ld_path) only for an error (issue 14: not built per object) */
     if (!cJSON_IsObject(v))
-        return ld_fail(ld, v, false, p, "expected an object of strings like {\"app\": \"nginx\"}, found %s",
+        return ld_fail(ld, v, false, ld_path(ld, path, key), "expected an object of strings like {\"app\": \"nginx\"}, found %s",
                        ld_type_word(v));
     bool annotations = strcmp(key, "annotations") == 0;
     const char *what = annotations ? "annotation" : "label";
     unsigned count = (unsigned)cJSON_GetArraySize(v);
     if (count > LD_MAX_LABELS)
-        return ld_fail(ld, cJSON_GetArrayItem(v, LD_MAX_LABELS), true, p,
+        return ld_fail(ld, cJSON_GetArrayItem(v, LD_MAX_LABELS), true, ld_path(ld, path, key),
                        "%u entries in `%s`: rahtisim takes at most %d %s (a limit of rahtisim)",
                        count, key, LD_MAX_LABELS,
                        annotations ? "annotations per route" :
@@ -682,7 +695,7 @@ ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel *
             i++;
             continue;
         }
-        const char *cp = ld_path(ld, p, c->string);
+        const char *cp = ld_path(ld, ld_path(ld, path, key), c->string);
         if (!*c->string)
             return ld_fail(ld, c, true, cp, "empty key");
         if (!cJSON_IsString(c))
