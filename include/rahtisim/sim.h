@@ -87,6 +87,7 @@ typedef struct {
     uint64_t requester;         /* C10: rs_rng_name_id("requester:<stream>") */
     RsRng *rng;                 /* the requester's own stream (R37) */
     RsWorkload *wl;             /* its deployment while live (RS_FROM_DEPLOYMENT) */
+    RsHost *host;               /* its host once found (RS_FROM_HOST; hosts live as long as the world) */
     /* Hints, never dereferenced: the deployment's ready list, its array
      * and the pod the last request left from, prefetched with `from` and
      * the deployment when the next one starts (issue 14, C). */

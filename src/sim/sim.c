@@ -187,9 +187,13 @@ request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client, boo
     const RsFrom *from = rq->from;
     RsPod *src = NULL;
     if (from->kind == RS_FROM_HOST) {
-        /* R36: a machine outside the cluster; an unknown one sends nothing */
-        rs_net_request(sim->net, NULL, rs_world_host(sim->world, from->name), from->name,
-                       rq->requester, client, to, record_hops, dns, done, data);
+        /* R36: a machine outside the cluster; an unknown one sends nothing.
+         * A host, once there, stays (the scenario's, until the world ends):
+         * found once (issue 14, D: a hash of its name per request). */
+        if (rq->host == NULL)
+            rq->host = rs_world_host(sim->world, from->name);
+        rs_net_request(sim->net, NULL, rq->host, from->name, rq->requester, client, to,
+                       record_hops, dns, done, data);
         return;
     }
     if (from->kind == RS_FROM_POD) {
