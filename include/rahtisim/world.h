@@ -523,6 +523,17 @@ typedef struct {
     size_t block_size;          /* the next block's size (doubles up to a bound) */
 } RsArena;
 
+/* A table from interned names (compared and hashed by their pointers) to
+ * objects: open addressing, linear probing, at most half full; a lookup by
+ * any string first finds its interned copy (rs_world_interned: a name never
+ * interned names nothing).  The name lookups were GHashTables of strings
+ * (a g_str_hash per insert and lookup, ~360 instructions an insert at 10^4
+ * namespaces; issue 14).  registry.c. */
+typedef struct {
+    struct RsNameCell { const char *name; void *obj; } *cells;     /* name NULL: empty */
+    uint32_t mask, len;
+} RsNameMap;
+
 /* The live routes of one host, oldest first (R22; route.c). */
 typedef struct {
     RsRoute **v; unsigned n, cap;       /* in the arena */
@@ -573,16 +584,16 @@ struct RsWorld {
      * and route definitions live in the arena, listed nowhere */
     GPtrArray *namespaces, *workloads, *pods, *services;
     /* lookups */
-    GHashTable *ns_by_name;     /* name -> RsNamespace */
-    GHashTable *pod_by_name;    /* "ns/name" -> the latest RsPod of that name */
+    RsNameMap ns_by_name;       /* name -> RsNamespace */
+    RsNameMap pod_by_name;      /* "ns/name" -> the latest RsPod of that name */
     RsIpMap pod_by_ip;          /* address -> RsPod holding it now */
-    GHashTable *wl_by_name;     /* "ns/name" -> live deployment */
-    GHashTable *svc_by_name;    /* "ns/name" -> live service */
+    RsNameMap wl_by_name;       /* "ns/name" -> live deployment */
+    RsNameMap svc_by_name;      /* "ns/name" -> live service */
     RsIpMap svc_by_ip;          /* ClusterIP -> service while the data plane has it */
     /* the edge (R18-R36) */
     GPtrArray *routes;          /* every route ever created (in the arena) */
-    GHashTable *route_by_name;  /* "ns/name" -> live route */
-    GHashTable *routes_by_host; /* host -> RsHostRoutes: its live routes, oldest first (arena) */
+    RsNameMap route_by_name;    /* "ns/name" -> live route */
+    RsNameMap routes_by_host;   /* host -> RsHostRoutes: its live routes, oldest first (arena) */
     GHashTable *route_svcs;     /* interned "ns/svc" a live route sends to -> count (router
                                    watches them); keyed by the pointer */
     RsReplica *replicas; unsigned n_replicas;

@@ -581,7 +581,7 @@ exposure(RsDiff *d, const RsScenario *a, const RsScenario *b, rs_time_t at, GErr
     /* egress addresses (R32, R33) of namespaces on both sides */
     for (unsigned i = 0; i < wb->namespaces->len; i++) {
         const RsNamespace *n = wb->namespaces->pdata[i];
-        const RsNamespace *o = g_hash_table_lookup(wa->ns_by_name, n->name);
+        const RsNamespace *o = rs_world_namespace(wa, n->name);
         if (o && o->egress_ip != n->egress_ip)
             expose(d, n->name, "egress address changed", rs_ipv4_format(o->egress_ip, b1),
                    rs_ipv4_format(n->egress_ip, b2), n->dedicated_egress || o->dedicated_egress ? RS_R33

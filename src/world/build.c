@@ -141,7 +141,7 @@ add_namespace(RsWorld *w, const char *name)
     ns->index = w->namespaces->len;
     ns->services = g_ptr_array_new();
     g_ptr_array_add(w->namespaces, ns);
-    g_hash_table_insert(w->ns_by_name, (gpointer)ns->name, ns);
+    rs_name_map_put(&w->ns_by_name, ns->name, ns);
     return ns;
 }
 
@@ -270,12 +270,18 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     w->stream_cache_size = RS_STREAM_CACHE;
     w->stream_cache = g_new0(void *, RS_STREAM_CACHE);
     w->events = g_ptr_array_new_with_free_func(g_free);
-    w->ns_by_name = g_hash_table_new(g_str_hash, g_str_equal);
-    w->pod_by_name = g_hash_table_new(g_str_hash, g_str_equal);
     rs_ip_map_init(&w->pod_by_ip);
-    w->wl_by_name = g_hash_table_new(g_str_hash, g_str_equal);
-    w->svc_by_name = g_hash_table_new(g_str_hash, g_str_equal);
     rs_ip_map_init(&w->svc_by_ip);
+    size_t n_pods = 0, n_svcs = 0, n_routes = 0;
+    for (unsigned i = 0; i < sc->n_namespaces; i++) {
+        const RsNamespaceSpec *nss = &sc->namespaces[i];
+        n_pods += nss->n_pods;
+        for (unsigned j = 0; j < nss->n_deployments; j++)
+            n_pods += nss->deployments[j].replicas;
+        n_svcs += nss->n_services;
+        n_routes += nss->n_routes;
+    }
+    rs_world_reserve(w, sc->n_namespaces, n_pods, n_svcs, n_routes);
     w->log = g_array_new(FALSE, TRUE, sizeof(RsLogEntry));
     w->no_log = sc->no_event_log;
     g_array_set_clear_func(w->log, log_entry_clear);
@@ -351,11 +357,11 @@ rs_world_free(RsWorld *w)
     if (w == NULL)
         return;
     /* Lookups first (they own nothing), then the owning arrays. */
-    g_clear_pointer(&w->ns_by_name, g_hash_table_destroy);
-    g_clear_pointer(&w->pod_by_name, g_hash_table_destroy);
+    rs_name_map_clear(&w->ns_by_name);
+    rs_name_map_clear(&w->pod_by_name);
     rs_ip_map_clear(&w->pod_by_ip);
-    g_clear_pointer(&w->wl_by_name, g_hash_table_destroy);
-    g_clear_pointer(&w->svc_by_name, g_hash_table_destroy);
+    rs_name_map_clear(&w->wl_by_name);
+    rs_name_map_clear(&w->svc_by_name);
     rs_ip_map_clear(&w->svc_by_ip);
     rs_router_free(w);
     g_clear_pointer(&w->pol, rs_policies_free);

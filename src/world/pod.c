@@ -106,7 +106,7 @@ pod_new(RsWorld *w, RsNamespace *ns, RsWorkload *owner, RsTemplate *tmpl, const 
     rs_world_join(stream, sizeof stream, "pod", ":", pod->full);
     rs_rng_init(&pod->rng, w->seed, stream);
     g_ptr_array_add(w->pods, pod);
-    g_hash_table_insert(w->pod_by_name, (gpointer)pod->full, pod);
+    rs_name_map_put(&w->pod_by_name, pod->full, pod);
     index_labels(w, pod);
     if (owner != NULL)
         g_ptr_array_add(owner->pods, pod);
@@ -352,7 +352,7 @@ rs_world_add_deployment(RsWorld *w, RsNamespace *ns, const char *name, RsTemplat
     wl->ready_log = g_array_new(FALSE, FALSE, sizeof(RsReadyMark));
     wl->rollout_started = wl->rollout_done = RS_TIME_NEVER;
     g_ptr_array_add(w->workloads, wl);
-    g_hash_table_insert(w->wl_by_name, (gpointer)wl->full, wl);
+    rs_name_map_put(&w->wl_by_name, wl->full, wl);
     rs_world_log(w, RS_RULE_NONE, "deployment %s created with %u replica%s", wl->full, replicas,
                  replicas == 1 ? "" : "s");
     rs_world_reconcile(w, wl);
@@ -371,7 +371,7 @@ void
 rs_world_remove_deployment(RsWorld *w, RsWorkload *wl)
 {
     wl->removed = true;
-    g_hash_table_remove(w->wl_by_name, wl->full);
+    rs_name_map_remove(&w->wl_by_name, wl->full);
     if (wl->deadline_timer != 0)
         rs_engine_cancel(w->eng, wl->deadline_timer);
     wl->deadline_timer = 0;

@@ -232,11 +232,22 @@ intern_cell(const RsInterns *t, const char *s, size_t n, uint32_t h)
     }
 }
 
-/* Doubles the table (or makes its first one). */
+/* The cells for `n` entries at most half full: a power of two >= 2n, >= `least`. */
+static uint32_t
+cells_for(size_t n, uint32_t least)
+{
+    uint32_t size = least;
+    while (size < 2 * n && size < (UINT32_C(1) << 31))
+        size *= 2;
+    return size;
+}
+
+/* Doubles the table (or makes its first one), to `least` cells at least. */
 static void
-intern_grow(RsInterns *t)
+intern_grow(RsInterns *t, uint32_t least)
 {
     uint32_t size = t->cells == NULL ? 1024 : 2 * (t->mask + 1);
+    size = MAX(size, least);
     RsInterns big = {g_new0(struct RsInternCell, size), size - 1, t->len};
     for (uint32_t k = 0; t->cells != NULL && k <= t->mask; k++) {
         const struct RsInternCell *c = &t->cells[k];
@@ -245,6 +256,149 @@ intern_grow(RsInterns *t)
     }
     g_free(t->cells);
     *t = big;
+}
+
+/* The interned copy of `s`, or NULL; see world-private.h. */
+const char *
+rs_world_interned(const RsWorld *w, const char *s)
+{
+    const RsInterns *t = &w->interns;
+    if (s == NULL || t->cells == NULL)
+        return NULL;
+    size_t n = strlen(s);
+    if (n >= UINT32_MAX)
+        return NULL;
+    return intern_cell(t, s, n, name_hash(s, n))->s;
+}
+
+/* ---- name tables ---- */
+
+/* The home cell of an interned name in a table of mask + 1 cells. */
+static inline uint32_t
+name_home(const char *name, uint32_t mask)
+{
+    return (uint32_t)(((uint64_t)(uintptr_t)name * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & mask;
+}
+
+/* The object of an interned name, or NULL. */
+void *
+rs_name_map_get(const RsNameMap *m, const char *name)
+{
+    if (m->cells == NULL || name == NULL)
+        return NULL;
+    for (uint32_t k = name_home(name, m->mask);; k = (k + 1) & m->mask) {
+        const struct RsNameCell *c = &m->cells[k];
+        if (c->name == NULL || c->name == name)
+            return c->obj;
+    }
+}
+
+/* Makes a table of `size` cells (a power of two) holding m's entries. */
+static void
+name_map_resize(RsNameMap *m, uint32_t size)
+{
+    RsNameMap big = {g_new0(struct RsNameCell, size), size - 1, 0};
+    for (uint32_t k = 0; m->cells != NULL && k <= m->mask; k++)
+        if (m->cells[k].name != NULL)
+            rs_name_map_put(&big, m->cells[k].name, m->cells[k].obj);
+    g_free(m->cells);
+    *m = big;
+}
+
+/* Sets the object of an interned name (replacing any). */
+void
+rs_name_map_put(RsNameMap *m, const char *name, void *obj)
+{
+    g_assert(name != NULL && obj != NULL);
+    if (m->cells == NULL || 2 * (m->len + 1) > m->mask + 1) {
+        uint32_t size = m->cells == NULL ? 64 : 2 * (m->mask + 1);
+        name_map_resize(m, size);
+    }
+    uint32_t k = name_home(name, m->mask);
+    while (m->cells[k].name != NULL && m->cells[k].name != name)
+        k = (k + 1) & m->mask;
+    if (m->cells[k].name == NULL)
+        m->len++;
+    m->cells[k].name = name;
+    m->cells[k].obj = obj;
+}
+
+/* Removes an interned name (if present): the cells after it that would not
+ * be found past the hole move back into it (linear probing's deletion). */
+void
+rs_name_map_remove(RsNameMap *m, const char *name)
+{
+    if (m->cells == NULL || name == NULL)
+        return;
+    uint32_t i = name_home(name, m->mask);
+    for (;; i = (i + 1) & m->mask) {
+        if (m->cells[i].name == NULL)
+            return;
+        if (m->cells[i].name == name)
+            break;
+    }
+    m->cells[i].name = NULL;
+    m->cells[i].obj = NULL;
+    m->len--;
+    for (uint32_t j = (i + 1) & m->mask; m->cells[j].name != NULL; j = (j + 1) & m->mask) {
+        /* the cell at j may move to the hole at i unless its home is in (i, j] */
+        uint32_t h = name_home(m->cells[j].name, m->mask);
+        bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+        if (stays)
+            continue;
+        m->cells[i] = m->cells[j];
+        m->cells[j].name = NULL;
+        m->cells[j].obj = NULL;
+        i = j;
+    }
+}
+
+/* Sizes an empty name table for `n` entries. */
+static void
+name_map_reserve(RsNameMap *m, size_t n)
+{
+    if (m->cells == NULL && n > 0)
+        name_map_resize(m, cells_for(n, 64));
+}
+
+/* Sizes the world's tables for a world of about these many objects, so
+ * that building it does not grow each table step by step (every step
+ * clears a new table and moves the entries: at 10^4 namespaces a tenth of
+ * building the world, issue 14).  Tables already made are left alone. */
+void
+rs_world_reserve(RsWorld *w, size_t n_ns, size_t n_pods, size_t n_svcs, size_t n_routes)
+{
+    /* names: a namespace's, and per object its full name (a route: and its host) */
+    size_t names = n_ns + n_pods + n_svcs + 2 * n_routes;
+    if (w->interns.cells == NULL)
+        intern_grow(&w->interns, cells_for(names, 1024));
+    name_map_reserve(&w->ns_by_name, n_ns);
+    name_map_reserve(&w->pod_by_name, n_pods);
+    name_map_reserve(&w->svc_by_name, n_svcs);
+    name_map_reserve(&w->route_by_name, n_routes);
+    name_map_reserve(&w->routes_by_host, n_routes);
+    if (w->labels.cells == NULL && n_pods + n_svcs > 0) {
+        uint32_t size = cells_for(n_pods + n_svcs, 256);
+        w->labels = (RsLabelIndex){g_new0(RsLabelEntry *, size), size - 1, 0};
+    }
+    RsIpMap *ip[2] = {&w->pod_by_ip, &w->svc_by_ip};
+    size_t n_ip[2] = {n_pods, n_svcs};
+    for (int i = 0; i < 2; i++) {
+        uint32_t size = cells_for(n_ip[i], 16);
+        if (ip[i]->len == 0 && size > ip[i]->mask + 1) {
+            g_free(ip[i]->cells);
+            ip[i]->cells = g_new0(struct RsIpCell, size);
+            ip[i]->mask = size - 1;
+        }
+    }
+}
+
+/* Frees a name table's cells. */
+void
+rs_name_map_clear(RsNameMap *m)
+{
+    g_clear_pointer(&m->cells, g_free);
+    m->mask = m->len = 0;
 }
 
 /* Interns a string for the world's life (NULL stays NULL): equal strings
@@ -256,7 +410,7 @@ rs_world_intern(RsWorld *w, const char *s)
         return NULL;
     RsInterns *t = &w->interns;
     if (t->cells == NULL || 2 * (t->len + 1) > t->mask + 1)
-        intern_grow(t);
+        intern_grow(t, 0);
     size_t n = strlen(s);
     g_assert(n < UINT32_MAX);
     uint32_t h = name_hash(s, n);
@@ -350,12 +504,12 @@ rs_labels_match(const RsWLabel *sel, unsigned n_sel, const RsTemplate *t)
 RsNamespace *
 rs_world_namespace(const RsWorld *w, const char *ns)
 {
-    return g_hash_table_lookup(w->ns_by_name, ns);
+    return rs_name_map_get(&w->ns_by_name, rs_world_interned(w, ns));
 }
 
 /* Looks up "ns/name" in a table keyed by full names, without allocating. */
 static gpointer
-lookup_full(GHashTable *t, const char *ns, const char *name)
+lookup_full(const RsWorld *w, const RsNameMap *t, const char *ns, const char *name)
 {
     char buf[512];
     size_t a = strlen(ns), b = strlen(name);
@@ -366,21 +520,21 @@ lookup_full(GHashTable *t, const char *ns, const char *name)
     memcpy(buf, ns, a);
     buf[a] = '/';
     memcpy(buf + a + 1, name, b + 1);
-    return g_hash_table_lookup(t, buf);
+    return rs_name_map_get(t, rs_world_interned(w, buf));
 }
 
 /* The latest pod called ns/name (it may be gone), or NULL if none ever was. */
 RsPod *
 rs_world_pod(const RsWorld *w, const char *ns, const char *name)
 {
-    return lookup_full(w->pod_by_name, ns, name);
+    return lookup_full(w, &w->pod_by_name, ns, name);
 }
 
 /* Same as rs_world_pod with "ns/name". */
 RsPod *
 rs_world_pod_full(const RsWorld *w, const char *full)
 {
-    return g_hash_table_lookup(w->pod_by_name, full);
+    return rs_name_map_get(&w->pod_by_name, rs_world_interned(w, full));
 }
 
 /* The home cell of `ip` in a table of mask + 1 cells. */
@@ -477,14 +631,14 @@ rs_world_pod_at(const RsWorld *w, uint32_t ip)
 RsWorkload *
 rs_world_workload(const RsWorld *w, const char *ns, const char *name)
 {
-    return lookup_full(w->wl_by_name, ns, name);
+    return lookup_full(w, &w->wl_by_name, ns, name);
 }
 
 /* The live service ns/name, or NULL. */
 RsService *
 rs_world_service(const RsWorld *w, const char *ns, const char *name)
 {
-    return lookup_full(w->svc_by_name, ns, name);
+    return lookup_full(w, &w->svc_by_name, ns, name);
 }
 
 /* The service whose ClusterIP is `ip` in the data plane, or NULL. */
@@ -498,21 +652,21 @@ rs_world_service_at(const RsWorld *w, uint32_t ip)
 RsService *
 rs_world_service_full(const RsWorld *w, const char *full)
 {
-    return g_hash_table_lookup(w->svc_by_name, full);
+    return rs_name_map_get(&w->svc_by_name, rs_world_interned(w, full));
 }
 
 /* The live route "ns/name", or NULL (no routes yet: none). */
 RsRoute *
 rs_world_route_full(const RsWorld *w, const char *full)
 {
-    return w->route_by_name != NULL ? g_hash_table_lookup(w->route_by_name, full) : NULL;
+    return rs_name_map_get(&w->route_by_name, rs_world_interned(w, full));
 }
 
 /* The live routes claiming `host`, oldest first (R22). */
 RsRoute *const *
 rs_world_routes_of_host(const RsWorld *w, const char *host, unsigned *n)
 {
-    const RsHostRoutes *routes = w->routes_by_host != NULL ? g_hash_table_lookup(w->routes_by_host, host) : NULL;
+    const RsHostRoutes *routes = rs_name_map_get(&w->routes_by_host, rs_world_interned(w, host));
     *n = routes != NULL ? routes->n : 0;
     return routes != NULL ? routes->v : NULL;
 }

@@ -79,9 +79,9 @@ RsRoute *
 rs_world_route(const RsWorld *w, const char *ns, const char *name)
 {
     char buf[512];
-    if (w->route_by_name == NULL || strlen(ns) + 1 + strlen(name) >= sizeof buf)
+    if (strlen(ns) + 1 + strlen(name) >= sizeof buf)
         return NULL;
-    return g_hash_table_lookup(w->route_by_name, rs_world_join(buf, sizeof buf, ns, "/", name));
+    return rs_name_map_get(&w->route_by_name, rs_world_interned(w, rs_world_join(buf, sizeof buf, ns, "/", name)));
 }
 
 /* The value of an annotation, or NULL. */
@@ -177,7 +177,7 @@ rs_route_admission_describe(const RsRoute *r, GString *out)
 static void
 admit_host(RsWorld *w, const char *host)
 {
-    const RsHostRoutes *list = g_hash_table_lookup(w->routes_by_host, host);
+    const RsHostRoutes *list = rs_name_map_get(&w->routes_by_host, host);   /* interned */
     if (list == NULL || list->n == 0)
         return;
     RsRoute *owner = list->v[0];            /* the oldest claims the host */
@@ -225,10 +225,10 @@ admit_host(RsWorld *w, const char *host)
 static void
 index_host(RsWorld *w, RsRoute *r)
 {
-    RsHostRoutes *list = g_hash_table_lookup(w->routes_by_host, r->host);
+    RsHostRoutes *list = rs_name_map_get(&w->routes_by_host, r->host);
     if (list == NULL) {
         list = rs_world_new0(w, RsHostRoutes, 1);
-        g_hash_table_insert(w->routes_by_host, (gpointer)r->host, list);
+        rs_name_map_put(&w->routes_by_host, r->host, list);
     }
     list->v = rs_world_array_room(w, list->v, list->n, &list->cap, sizeof *list->v);
     unsigned at = list->n;
@@ -246,7 +246,7 @@ index_host(RsWorld *w, RsRoute *r)
 static void
 unindex_host(RsWorld *w, RsRoute *r)
 {
-    RsHostRoutes *list = g_hash_table_lookup(w->routes_by_host, r->host);
+    RsHostRoutes *list = rs_name_map_get(&w->routes_by_host, r->host);
     for (unsigned k = 0; list != NULL && k < list->n; k++) {
         if (list->v[k] == r) {
             memmove(&list->v[k], &list->v[k + 1], (list->n - k - 1) * sizeof *list->v);
@@ -321,7 +321,7 @@ rs_world_apply_route(RsWorld *w, RsNamespace *ns, RsRouteDef *def)
     r->host = route_host(w, ns, def);
     copy_annotations(r);
     g_ptr_array_add(w->routes, r);
-    g_hash_table_insert(w->route_by_name, (gpointer)r->full, r);
+    rs_name_map_put(&w->route_by_name, r->full, r);
     count_services(w, r, +1);
     rs_world_log(w, RS_R20, "route %s created for service %s/%s, host %s", r->full, ns->name,
                  def->backends[0].service, r->host);
@@ -334,7 +334,7 @@ void
 rs_world_remove_route(RsWorld *w, RsRoute *r)
 {
     r->removed = true;
-    g_hash_table_remove(w->route_by_name, r->full);
+    rs_name_map_remove(&w->route_by_name, r->full);
     count_services(w, r, -1);
     rs_world_log(w, RS_R22, "route %s removed: it releases %s", r->full, r->host);
     unindex_host(w, r);
@@ -373,8 +373,6 @@ void
 rs_world_routes_init(RsWorld *w, const RsScenario *sc)
 {
     w->routes = g_ptr_array_new_with_free_func((GDestroyNotify)route_free);
-    w->route_by_name = g_hash_table_new(g_str_hash, g_str_equal);
-    w->routes_by_host = g_hash_table_new(g_str_hash, g_str_equal);    /* lists in the arena */
     w->route_svcs = g_hash_table_new(g_direct_hash, g_direct_equal);  /* interned keys */
     for (unsigned i = 0; i < sc->n_namespaces; i++) {
         RsNamespace *ns = w->namespaces->pdata[i];
@@ -387,8 +385,8 @@ rs_world_routes_init(RsWorld *w, const RsScenario *sc)
 void
 rs_world_routes_free(RsWorld *w)
 {
-    g_clear_pointer(&w->route_by_name, g_hash_table_destroy);
-    g_clear_pointer(&w->routes_by_host, g_hash_table_destroy);
+    rs_name_map_clear(&w->route_by_name);
+    rs_name_map_clear(&w->routes_by_host);
     g_clear_pointer(&w->route_svcs, g_hash_table_destroy);
     g_clear_pointer(&w->routes, g_ptr_array_unref);
 }

@@ -471,7 +471,7 @@ rs_world_add_service(RsWorld *w, RsNamespace *ns, RsSvcDef *def, bool ip_reserve
     g_ptr_array_add(w->services, svc);
     g_ptr_array_add(ns->services, svc);
     index_service(w, svc);
-    g_hash_table_insert(w->svc_by_name, (gpointer)svc->full, svc);
+    rs_name_map_put(&w->svc_by_name, svc->full, svc);
     w->dns_epoch++;             /* R17: its name resolves from now on */
     if (has_ip) {
         RsService *prev = rs_world_service_at(w, ip);   /* a removed one's rules (R15) */
@@ -495,7 +495,7 @@ void
 rs_world_remove_service(RsWorld *w, RsService *svc)
 {
     svc->removed = true;
-    g_hash_table_remove(w->svc_by_name, svc->full);
+    rs_name_map_remove(&w->svc_by_name, svc->full);
     w->dns_epoch++;             /* R17: its name stops resolving at once */
     g_ptr_array_remove(svc->ns->services, svc);
     unindex_service(svc);

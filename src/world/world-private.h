@@ -64,6 +64,21 @@ const char *rs_world_intern_full(RsWorld *w, const char *ns, const char *name);
 char *rs_world_join(char *buf, size_t size, const char *a, const char *sep, const char *b);
 bool rs_template_equal(const RsTemplate *a, const RsTemplate *b);
 
+/* The interned copy of `s`, or NULL if it was never interned (then no
+ * table holds it); interns nothing. */
+const char *rs_world_interned(const RsWorld *w, const char *s);
+
+/* ---- registry.c: name tables (RsNameMap; keys interned) ---- */
+
+/* Sizes the interned names and the lookup tables for about these many
+ * objects (rs_world_new; a hint: they grow past it). */
+void rs_world_reserve(RsWorld *w, size_t n_ns, size_t n_pods, size_t n_svcs, size_t n_routes);
+
+void *rs_name_map_get(const RsNameMap *m, const char *name);      /* NULL: none */
+void rs_name_map_put(RsNameMap *m, const char *name, void *obj);  /* adds or replaces; obj != NULL */
+void rs_name_map_remove(RsNameMap *m, const char *name);
+void rs_name_map_clear(RsNameMap *m);
+
 /* ---- registry.c: address tables (RsIpMap) ---- */
 
 void rs_ip_map_init(RsIpMap *m);
