@@ -61,6 +61,9 @@ RsTimer rs_engine_timer_after(RsEngine *eng, rs_time_t delay, RsEventFn fn, void
 /* Cancels a pending timer in O(1).  Returns false if it already ran or was
  * cancelled (cancelling twice is harmless). */
 bool rs_engine_cancel(RsEngine *eng, RsTimer timer);
+/* Fetches what cancelling `timer` will read (its slot) into the cache: a
+ * hint, some work before the cancel (issue 14); any handle, 0 too. */
+void rs_engine_prefetch_timer(const RsEngine *eng, RsTimer timer);
 
 /* Runs events in order until the queue is empty, the next event is later
  * than `until` (then now becomes `until`), or rs_engine_stop is called.

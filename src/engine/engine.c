@@ -670,6 +670,15 @@ rs_engine_cancel(RsEngine *eng, RsTimer timer)
     return true;
 }
 
+/* Prefetches a timer's slot; see engine.h. */
+void
+rs_engine_prefetch_timer(const RsEngine *eng, RsTimer timer)
+{
+    uint64_t s1 = timer & UINT32_MAX;
+    if (s1 != 0 && s1 <= eng->nslots)
+        __builtin_prefetch(&eng->slots[s1 - 1], 1);
+}
+
 /* Releases every queued entry (heap and lanes) unrun. */
 static __attribute__((noinline)) void
 drop_all(RsEngine *eng)

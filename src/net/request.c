@@ -325,6 +325,11 @@ ev_reply(RsEngine *eng, void *obj, uint64_t gen)
     RsReq *req = obj;
     if (req->gen != (uint32_t)gen || req->done || req->lost)
         return;                 /* R30: nothing comes back through a failed replica */
+    /* finish's cold lines at once: the router's balancer, the client's
+     * record of the request (done_cb's data): issue 14 */
+    __builtin_prefetch(req->fin_warm[0]);
+    __builtin_prefetch(req->fin_warm[1]);
+    __builtin_prefetch(req->data);
     if (req->reply_outcome == RS_OUTCOME_OK && req->record && req->res.pod != NULL) {
         RsHop *h = hop(req, RS_HOP_ANSWER, RS_R38);
         h->pod = req->res.pod;
@@ -423,6 +428,11 @@ ev_served(RsEngine *eng, void *obj, uint64_t gen)
     RsReq *req = obj;
     if (req->gen != (uint32_t)gen || !req->in_service)
         return;                 /* R51, R55: its pod was killed meanwhile: already reset */
+    /* the neighbours in the pod's list and the router's timer: cold, and
+     * read further on (issue 14) */
+    __builtin_prefetch(req->snext, 1);
+    __builtin_prefetch(req->sprev, 1);
+    rs_engine_prefetch_timer(eng, req->rtimer);
     RsPod *pod = req->at;
     g_assert(req->at_pod);
     if (pod->hung && !pod->crashed)

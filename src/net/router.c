@@ -205,6 +205,8 @@ pick_and_send(RsReq *req, int exclude, bool first)
     req->server = k;
     const RsRtServer *sv = &be->servers[k];
     req->sv = sv;
+    req->fin_warm[0] = bal;             /* router_release's lines */
+    req->fin_warm[1] = &bal->s[k];
     RsHostMemo *m = req->host_memo;
     if (m != NULL && req->rep->index < RS_HOST_MEMO_REPLICAS) {
         /* hints for the requester's next request (router_arrive) */
@@ -591,6 +593,7 @@ router_arrive(RsReq *req)
          * (the stream, then the host's entry, the backend, the balancer,
          * the pod: issue 14).  Hints only. */
         RsWorld *w = rs_net_world(req->net);
+        rs_engine_prefetch_timer(w->eng, req->timer);  /* disarmed below */
         __builtin_prefetch(m->vip_stream);
         for (unsigned i = 0; i < w->n_replicas && i < RS_HOST_MEMO_REPLICAS; i++) {
             __builtin_prefetch(m->rt[i].host);
