@@ -77,12 +77,13 @@ typedef struct {
     GString *pol;               /* the policy edges, written after the nodes */
 } Dot;
 
-/* Appends a quoted node id "kind:name". */
+/* Appends a quoted node id "kind:name".  The kind is one of this file's
+ * words (pod, svc, route, ...), which need no escaping. */
 static void
 id(GString *out, const char *kind, const char *name)
 {
     rs_topo_putc(out, '"');
-    rs_dot_escape(out, kind);
+    rs_topo_put(out, kind);
     rs_topo_putc(out, ':');
     rs_dot_escape(out, name);
     rs_topo_putc(out, '"');
