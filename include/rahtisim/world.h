@@ -238,7 +238,7 @@ typedef struct {
 typedef struct {
     uint16_t port;              /* the service port */
     RsEndpoint *eps; unsigned n_eps;   /* ready endpoints, pod creation order */
-    unsigned cap_eps;           /* allocated length of eps */
+    unsigned cap_eps;           /* allocated length of eps (0: none, eps NULL) */
     unsigned rr;                /* round-robin position (R13) */
     GHashTable *index;          /* RsPod * -> index + 1 in eps; only for client-ip affinity */
 } RsViewPort;
@@ -250,8 +250,10 @@ struct RsSvcView {
     rs_time_t made;             /* the time of the truth it shows */
     RsViewPort *ports; unsigned n_ports;
     RsPod **pods; unsigned n_pods;      /* distinct ready pods (headless DNS, R16) */
-    unsigned cap_pods;          /* allocated length of pods */
+    unsigned cap_pods;          /* allocated length of pods (0: none, pods NULL) */
     bool gone;                  /* the service was removed: the data plane drops its rules */
+    GList pending_link;         /* its node in svc->pending while it waits (data: the view):
+                                   no GList allocated per snapshot (issue 14) */
 };
 
 struct RsService {
@@ -265,7 +267,9 @@ struct RsService {
     bool removed;
     RsRng rng;                  /* its own stream: endpoint choice (R13) */
     RsSvcView *view;            /* what the data plane has (R15); NULL: no rules yet */
-    GQueue pending;             /* RsSvcView * made, not yet installed (owned), oldest first */
+    GQueue pending;             /* RsSvcView * made, not yet installed (owned), oldest first;
+                                   its links are the views' pending_link (push and pop
+                                   them with the g_queue_*_link calls) */
     GHashTable *affinity;       /* client-ip affinity (R13): key -> RsAffinityEntry */
     rs_time_t affinity_timeout;
     struct RsLabelEntry *index_entry;  /* the label it is listed under (RsLabelIndex), NULL: none */
