@@ -672,7 +672,7 @@ ld_labels(Ld *ld, const cJSON *obj, const char *path, const char *key, RsLabel *
     if (!cJSON_IsObject(v))
         return ld_fail(ld, v, false, ld_path(ld, path, key), "expected an object of strings like {\"app\": \"nginx\"}, found %s",
                        ld_type_word(v));
-    bool annotations = strcmp(key, "annotations") == 0;
+    bool annotations = key[0] == 'a' && strcmp(key, "annotations") == 0;
     const char *what = annotations ? "annotation" : "label";
     unsigned count = (unsigned)cJSON_GetArraySize(v);
     if (count > LD_MAX_LABELS)
