@@ -52,6 +52,9 @@ bool rs_escape_terminal_needed(const char *text, size_t len, unsigned flags);
 /* The resident memory of this process in bytes (/proc/self/statm; the peak
  * from getrusage where there is no /proc), src/util/memory.c. */
 uint64_t rs_memory_resident(void);
+/* Maps the pages of a large block (>= 1 MiB) just allocated, in one call
+ * instead of a fault each (a hint, src/util/memory.c). */
+void rs_memory_populate(void *p, size_t n);
 /* Formats a byte count as "2 GiB", "512 MiB", "1.5 KiB" into buf. */
 const char *rs_bytes_format(uint64_t bytes, char buf[32]);
 /* Parses "2G", "2GiB", "512M", "1048576", "64k" (binary units); false if not. */

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "rahtisim/util.h"
 #include "scenario/arena.h"
 
 typedef struct Block {
@@ -63,6 +64,7 @@ grow(RsArena *a, size_t n)
     if (size < n)
         size = n;
     Block *b = g_malloc(sizeof *b + size);
+    rs_memory_populate(b, sizeof *b + size);
     b->next = a->blocks;
     b->size = size;
     b->used = 0;

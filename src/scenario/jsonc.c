@@ -113,6 +113,8 @@ arena_alloc(size_t n)
         if (size < n)
             size = n;
         ArenaBlock *nb = malloc(sizeof *nb + size);
+        if (nb != NULL)
+            rs_memory_populate(nb, sizeof *nb + size);
         if (nb == NULL)
             return NULL;        /* cJSON reports the parse as failed */
         nb->next = b;

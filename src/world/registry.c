@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rahtisim/util.h"
 #include "world/world-private.h"
 
 G_DEFINE_QUARK(rs-world-error-quark, rs_world_error)
@@ -42,6 +43,7 @@ static char *
 arena_block(RsArena *a, size_t size, bool own)
 {
     RsArenaBlock *b = g_malloc(ARENA_HEADER + size);
+    rs_memory_populate(b, ARENA_HEADER + size);
     b->size = size;
     b->next = a->blocks;
     a->blocks = b;
