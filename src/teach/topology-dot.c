@@ -235,27 +235,39 @@ outside_nodes(Dot *d)
 }
 
 /* A route's label: name, URL with path, TLS mode and port 80 policy,
- * whitelist, admission (R20-R25). */
+ * whitelist, admission (R20-R25).  Written escaped into the output: the
+ * scenario's words through rs_dot_escape, the line breaks as \n (the node
+ * labels of 10^5 namespaces were built in a string and then escaped whole,
+ * issue 14). */
 static void
-route_label(GString *s, const RsWorld *w, const RsRoute *r)
+route_label(GString *out, const RsWorld *w, const RsRoute *r)
 {
     static const char *const tls[] = {"none", "edge", "passthrough", "reencrypt"};
     static const char *const insecure[] = {"none", "allow", "redirect"};
     const RsRouteDef *def = r->def;
-    rs_topo_put_all(s, "route ", r->name, "\n", def->tls == RS_TLS_NONE ? "http" : "https", "://", r->host,
-        def->path, "\ntls ", tls[def->tls], NULL);     /* path: never NULL ("/" by default) */
+    rs_topo_put(out, "label=\"route ");
+    rs_dot_escape(out, r->name);
+    rs_topo_put_all(out, "\\n", def->tls == RS_TLS_NONE ? "http" : "https", "://", NULL);
+    rs_dot_escape(out, r->host);
+    rs_dot_escape(out, def->path);      /* never NULL ("/" by default) */
+    rs_topo_put_all(out, "\\ntls ", tls[def->tls], NULL);
     if (def->tls != RS_TLS_NONE)
-        g_string_append_printf(s, ", port 80: %s", insecure[def->insecure]);
+        rs_topo_put_all(out, ", port 80: ", insecure[def->insecure], NULL);
     for (unsigned k = 0; k < w->n_whitelist_keys; k++) {
         const char *wl = rs_route_annotation(r, w->whitelist_keys[k]);
-        if (wl != NULL)
-            g_string_append_printf(s, "\nwhitelist %s (R25)", wl);
+        if (wl != NULL) {
+            rs_topo_put(out, "\\nwhitelist ");
+            rs_dot_escape(out, wl);
+            rs_topo_put(out, " (R25)");
+        }
     }
-    if (r->admitted)
-        rs_topo_put(s, "\nadmitted (R22)");
-    else
-        g_string_append_printf(s, "\nNOT ADMITTED: %s holds the host (R22)",
-                               r->claimed_by != NULL ? r->claimed_by->full : "another route");
+    if (r->admitted) {
+        rs_topo_put(out, "\\nadmitted (R22)\"");
+    } else {
+        rs_topo_put(out, "\\nNOT ADMITTED: ");
+        rs_dot_escape(out, r->claimed_by != NULL ? r->claimed_by->full : "another route");
+        rs_topo_put(out, " holds the host (R22)\"");
+    }
 }
 
 /* A selector as a student reads it: "app=web, tier in (a, b)" or "every pod" (R43). */
@@ -365,15 +377,12 @@ static void
 namespace_nodes(Dot *d, const RsTopoNs *b)
 {
     char ip[16];
-    g_autoptr(GString) s = g_string_new(NULL);
     const RsNamespace *ns = b->ns;
     rs_topo_put(d->out, "  subgraph \"cluster_ns:");
     rs_dot_escape(d->out, ns->name);
-    rs_topo_put(d->out, "\" {\n    ");
-    g_string_truncate(s, 0);
-    rs_topo_put_all(s, "namespace ", ns->name, NULL);
-    label(d->out, s->str);
-    rs_topo_put(d->out, ";\n");
+    rs_topo_put(d->out, "\" {\n    label=\"namespace ");
+    rs_dot_escape(d->out, ns->name);
+    rs_topo_put(d->out, "\";\n");
     if (ns->dedicated_egress) {
         rs_topo_put(d->out, "    ");
         id(d->out, "egress", ns->name);
@@ -391,34 +400,30 @@ namespace_nodes(Dot *d, const RsTopoNs *b)
     policy_nodes(d, ns);
     for (unsigned k = 0; k < b->pods->len; k++) {
         const RsPod *p = b->pods->pdata[k];
-        g_string_truncate(s, 0);
-        rs_topo_put_all(s, p->name, "\n", p->has_ip ? rs_ipv4_format(p->ip, ip) : "no address", "\n",
-            rs_pod_state_word(p->state), p->crashed ? " (crashed, R7)" : "", NULL);
         rs_topo_put(d->out, "    ");
         id(d->out, "pod", p->full);
-        rs_topo_put(d->out, " [shape=box, ");
-        label(d->out, s->str);
-        rs_topo_put_all(d->out, p->state == RS_POD_READY && !p->crashed ? "" : ", style=dashed", "];\n", NULL);
+        rs_topo_put(d->out, " [shape=box, label=\"");
+        rs_dot_escape(d->out, p->name);
+        rs_topo_put_all(d->out, "\\n", p->has_ip ? rs_ipv4_format(p->ip, ip) : "no address", "\\n", NULL);
+        rs_dot_escape(d->out, rs_pod_state_word(p->state));
+        rs_topo_put_all(d->out, p->crashed ? " (crashed, R7)\"" : "\"",
+                        p->state == RS_POD_READY && !p->crashed ? "" : ", style=dashed", "];\n", NULL);
     }
     for (unsigned k = 0; k < rs_namespace_n_services(ns); k++) {
         const RsService *svc = rs_namespace_service_nth(ns, k);
-        g_string_truncate(s, 0);
-        rs_topo_put_all(s, "service ", svc->name, "\n",
-            svc->headless ? "headless (R16)" : rs_ipv4_format(svc->cluster_ip, ip), NULL);
         rs_topo_put(d->out, "    ");
         id(d->out, "svc", svc->full);
-        rs_topo_put(d->out, " [shape=ellipse, ");
-        label(d->out, s->str);
-        rs_topo_put(d->out, "];\n");
+        rs_topo_put(d->out, " [shape=ellipse, label=\"service ");
+        rs_dot_escape(d->out, svc->name);
+        rs_topo_put_all(d->out, "\\n", svc->headless ? "headless (R16)" : rs_ipv4_format(svc->cluster_ip, ip),
+                        "\"];\n", NULL);
     }
     for (unsigned k = 0; k < b->routes->len; k++) {
         const RsRoute *r = b->routes->pdata[k];
-        g_string_truncate(s, 0);
-        route_label(s, d->w, r);
         rs_topo_put(d->out, "    ");
         id(d->out, "route", r->full);
         rs_topo_put(d->out, " [shape=cds, ");
-        label(d->out, s->str);
+        route_label(d->out, d->w, r);
         rs_topo_put_all(d->out, r->admitted ? "" : ", style=dashed, color=red", "];\n", NULL);
     }
     rs_topo_put(d->out, "  }\n");
