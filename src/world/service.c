@@ -184,8 +184,11 @@ snapshot(RsWorld *w, RsService *svc)
     /* The pods go straight into v->pods, sized by the candidates (no
      * temporary array: a snapshot per service at its creation). */
     /* The label index narrows the candidates to pods carrying the first
-     * selector label; the rest are checked per pod. */
-    const RsLabelEntry *cands = d->n_selector > 0 ? rs_label_find(w, svc->ns, &d->selector[0]) : NULL;
+     * selector label; the rest are checked per pod.  A live service with a
+     * selector is listed under that label: index_entry is its entry
+     * (index_service), no probe of the index (issue 14: a cache miss per
+     * snapshot, and per route at each reload, at 10^5 namespaces). */
+    const RsLabelEntry *cands = d->n_selector > 0 ? svc->index_entry : NULL;
     /* no candidates: no arrays (NULL, capacity 0), as for every service
      * at its creation (issue 14: two blocks less per snapshot) */
     v->cap_pods = cands != NULL ? cands->n_pods : 0;
@@ -282,7 +285,7 @@ rs_service_ready_pods(RsService *svc, GPtrArray *out)
     const RsSvcDef *d = svc->def;
     if (svc->removed || d->n_selector == 0)
         return;
-    const RsLabelEntry *cands = rs_label_find(svc->ns->world, svc->ns, &d->selector[0]);
+    const RsLabelEntry *cands = svc->index_entry;    /* its first selector label's (snapshot) */
     unsigned first = out->len;
     for (unsigned i = 0; cands != NULL && i < cands->n_pods; i++) {
         RsPod *p = cands->pods[i];
