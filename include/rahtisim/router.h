@@ -64,6 +64,8 @@ void rs_balancer_release(RsBalancer *b, unsigned k);
  * (docs/performance.md).  Once indexed, a server goes down or up only
  * through rs_balancer_set_down; weights and counts are not written directly. */
 void rs_balancer_index(RsBalancer *b);
+/* rs_balancer_init then rs_balancer_index, the servers made in the index's block. */
+void rs_balancer_init_indexed(RsBalancer *b, RsBalance algo, const unsigned *weights, unsigned n);
 /* Marks server k down or up (R29: health checks). */
 void rs_balancer_set_down(RsBalancer *b, unsigned k, bool down);
 /* Drops the index of a copy of a balancer (the copy's picks scan). */

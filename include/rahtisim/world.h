@@ -376,7 +376,9 @@ typedef struct {
 struct RsRtConfig {
     rs_time_t made;
     RsRtBackend *backends; unsigned n_backends;
-    GHashTable *by_host;        /* host -> RsRtHost (owned) */
+    GHashTable *by_host;        /* host -> RsRtHost (in `hosts`) */
+    RsRtHost *hosts;            /* the hosts' entries, and their route lists (owned blocks) */
+    RsRtBackend **host_routes;
     unsigned refs;              /* the processes that loaded it (replicas reloading at one instant share it) */
     bool fresh;                 /* nothing the router watches changed since it was made */
 };

@@ -409,9 +409,11 @@ ix_free(RsBalIndex *ix)
     g_free(ix);
 }
 
-/* Indexes a balancer; see router.h and "the index" above. */
-void
-rs_balancer_index(RsBalancer *b)
+/* Indexes a balancer whose servers are `src` (its own b->s, copied and
+ * freed) or, with src NULL, new ones of `weights` as rs_balancer_init
+ * makes them (written straight into the block). */
+static void
+index_build(RsBalancer *b, const RsBalServer *src, const unsigned *weights)
 {
     /* The block: the header, the servers, the leastconn arrays (aligned). */
     size_t n = b->n ? b->n : 1;
@@ -423,10 +425,17 @@ rs_balancer_index(RsBalancer *b)
     size_t at_listed = at_tail + IX_BUCKETS * sizeof(uint32_t);
     RsBalIndex *ix = g_malloc0(at_listed + n * sizeof(bool));
     char *base = (char *)ix;
-    memcpy(ix->s, b->s, n * sizeof(RsBalServer));
-    if (b->ix == NULL || b->s != b->ix->s)
-        g_free(b->s);           /* not in the old block: its own allocation */
-    ix_free(b->ix);
+    if (src != NULL) {
+        memcpy(ix->s, src, n * sizeof(RsBalServer));
+        if (b->ix == NULL || b->s != b->ix->s)
+            g_free(b->s);       /* not in the old block: its own allocation */
+        ix_free(b->ix);
+    } else {
+        for (unsigned i = 0; i < b->n; i++) {
+            ix->s[i].weight = weights[i];
+            ix->s[i].moved = i;         /* C5: the tree starts in server order */
+        }
+    }
     b->ix = ix;
     b->s = ix->s;
     b->total = 0;
@@ -463,6 +472,25 @@ rs_balancer_index(RsBalancer *b)
     }
     if (ix->lo == UINT_MAX)
         ix->lo = 0;
+}
+
+/* Indexes a balancer; see router.h and "the index" above. */
+void
+rs_balancer_index(RsBalancer *b)
+{
+    index_build(b, b->s, NULL);
+}
+
+/* rs_balancer_init then rs_balancer_index in one allocation; see router.h. */
+void
+rs_balancer_init_indexed(RsBalancer *b, RsBalance algo, const unsigned *weights, unsigned n)
+{
+    b->algo = algo;
+    b->n = n;
+    b->ix = NULL;
+    b->s = NULL;
+    b->clock = n;
+    index_build(b, NULL, weights);
 }
 
 /* Marks server k down or up; see router.h. */

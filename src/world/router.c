@@ -87,15 +87,9 @@ config_free(RsRtConfig *c)
     }
     g_free(c->backends);
     g_hash_table_destroy(c->by_host);
+    g_free(c->hosts);
+    g_free(c->host_routes);
     g_free(c);
-}
-
-/* Frees a host entry of a configuration. */
-static void
-rthost_free(RsRtHost *h)
-{
-    g_free(h->routes);
-    g_free(h);
 }
 
 /* Takes a reference to a process (a request it accepted). */
@@ -191,13 +185,23 @@ has_server(const GArray *out, GHashTable **seen, const RsPod *pod, uint16_t port
     return false;
 }
 
+/* What building one configuration reuses from backend to backend (issue
+ * 14: three arrays made and freed per route and reload were a sixth of a
+ * reload): emptied, never freed, until the configuration is made. */
+typedef struct {
+    GArray *servers;            /* RsRtServer: the backend's, then copied out */
+    GArray *tags;               /* unsigned: each server's service (its index in the route) */
+    GPtrArray *pods;            /* one service's ready pods */
+    GArray *eps;                /* unsigned: per service of the route, its servers */
+} Scratch;
+
 /* Adds the servers of one service to a backend (R20): one per (ready pod x
  * targeted port), each (pod, port) pair once (has_server). */
 static void
 add_servers(const RsRouteDef *d, RsService *svc, unsigned weight_tag, GArray *out, GArray *tags,
-            GHashTable **seen)
+            GHashTable **seen, GPtrArray *pods)
 {
-    g_autoptr(GPtrArray) pods = g_ptr_array_new();
+    g_ptr_array_set_size(pods, 0);
     rs_service_ready_pods(svc, pods);
     for (unsigned j = 0; j < pods->len; j++) {
         RsPod *pod = pods->pdata[j];
@@ -228,7 +232,7 @@ add_servers(const RsRouteDef *d, RsService *svc, unsigned weight_tag, GArray *ou
 
 /* Builds one backend from a route's truth now (R20, R25-R27, R31). */
 static void
-build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be)
+build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be, Scratch *sc)
 {
     const RsRouteDef *d = route->def;
     be->route = route;
@@ -267,9 +271,12 @@ build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be)
     if (!rs_parse_route_timeout(rs_route_annotation(route, "haproxy.router.openshift.io/timeout"), &be->timeout))
         be->timeout = w->par.route_timeout;     /* R31 */
 
-    g_autoptr(GArray) servers = g_array_new(FALSE, TRUE, sizeof(RsRtServer));
-    g_autoptr(GArray) tags = g_array_new(FALSE, TRUE, sizeof(unsigned));
-    unsigned *svc_eps = g_new0(unsigned, d->n_backends);
+    GArray *servers = sc->servers, *tags = sc->tags;
+    g_array_set_size(servers, 0);
+    g_array_set_size(tags, 0);
+    g_array_set_size(sc->eps, 0);
+    g_array_set_size(sc->eps, d->n_backends);      /* zeroed (clear_) */
+    unsigned *svc_eps = (unsigned *)(void *)sc->eps->data;
     g_autoptr(GHashTable) seen = NULL;     /* made past SERVERS_SCAN_MAX servers */
     for (unsigned i = 0; i < d->n_backends; i++) {
         /* passthrough backends drop weight-0 services; HTTP ones keep them for cookies */
@@ -279,7 +286,7 @@ build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be)
         if (svc == NULL)
             continue;
         unsigned before = servers->len;
-        add_servers(d, svc, i, servers, tags, &seen);
+        add_servers(d, svc, i, servers, tags, &seen, sc->pods);
         svc_eps[i] = servers->len - before;
     }
     /* R20 weights (router.go calculateServiceWeights): one active service:
@@ -291,7 +298,7 @@ build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be)
             max_w = MAX(max_w, (double)d->backends[i].weight / svc_eps[i]);
     }
     be->n_servers = servers->len;
-    be->servers = (RsRtServer *)(void *)g_array_free(g_steal_pointer(&servers), FALSE);
+    be->servers = servers->len > 0 ? g_memdup2(servers->data, servers->len * sizeof(RsRtServer)) : NULL;
     for (unsigned k = 0; k < be->n_servers; k++) {
         unsigned b = g_array_index(tags, unsigned, k);
         unsigned sw = d->backends[b].weight;
@@ -302,7 +309,6 @@ build_backend(RsWorld *w, RsRoute *route, RsRtBackend *be)
         else
             be->servers[k].weight = MAX(1u, (unsigned)((double)sw / svc_eps[b] / max_w * 256.0));
     }
-    g_free(svc_eps);
 }
 
 /* Orders a host's routes: longest path first, then the oldest (R21). */
@@ -323,41 +329,68 @@ config_build(RsWorld *w)
     c->refs = 1;
     c->fresh = true;
     c->made = rs_engine_now(w->eng);
-    c->by_host = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)rthost_free);
+    c->by_host = g_hash_table_new(g_str_hash, g_str_equal);
     unsigned n = 0;
     for (unsigned i = 0; i < w->routes->len; i++) {
         RsRoute *r = w->routes->pdata[i];
         n += !r->removed && r->admitted;
     }
     c->backends = g_new0(RsRtBackend, n ? n : 1);
+    Scratch sc = {
+        .servers = g_array_new(FALSE, TRUE, sizeof(RsRtServer)),
+        .tags = g_array_new(FALSE, TRUE, sizeof(unsigned)),
+        .pods = g_ptr_array_new(),
+        .eps = g_array_new(FALSE, TRUE, sizeof(unsigned)),
+    };
     for (unsigned i = 0; i < w->routes->len; i++) {
         RsRoute *r = w->routes->pdata[i];
         if (r->removed || !r->admitted)
             continue;
         RsRtBackend *be = &c->backends[c->n_backends++];
-        build_backend(w, r, be);
+        build_backend(w, r, be, &sc);
     }
-    /* The host index: pointers into c->backends, stable from here on. */
+    g_array_free(sc.servers, TRUE);
+    g_array_free(sc.tags, TRUE);
+    g_ptr_array_free(sc.pods, TRUE);
+    g_array_free(sc.eps, TRUE);
+    /* The host index: pointers into c->backends, stable from here on.
+     * The hosts and their route lists are two blocks (a host per backend
+     * at most): count each host's routes, place the lists, fill them in
+     * backend order (issue 14: not two allocations per host). */
+    c->hosts = g_new0(RsRtHost, n ? n : 1);
+    c->host_routes = g_new(RsRtBackend *, n ? n : 1);
+    g_autofree unsigned *host_of = g_new(unsigned, n ? n : 1);
+    unsigned n_hosts = 0;
     for (unsigned i = 0; i < c->n_backends; i++) {
-        RsRtBackend *be = &c->backends[i];
+        const RsRtBackend *be = &c->backends[i];
         RsRtHost *h = g_hash_table_lookup(c->by_host, be->host);
         if (h == NULL) {
-            h = g_new0(RsRtHost, 1);
+            h = &c->hosts[n_hosts++];
             g_hash_table_insert(c->by_host, (gpointer)be->host, h);
         }
-        h->routes = g_renew(RsRtBackend *, h->routes, h->n + 1);
-        h->routes[h->n++] = be;
+        host_of[i] = (unsigned)(h - c->hosts);
+        h->n++;
+    }
+    g_autofree unsigned *start = g_new(unsigned, n_hosts + 1);
+    for (unsigned j = 0, at = 0; j < n_hosts; j++) {
+        start[j] = at;
+        at += c->hosts[j].n;
+        c->hosts[j].n = 0;
+    }
+    for (unsigned i = 0; i < c->n_backends; i++) {
+        RsRtBackend *be = &c->backends[i];
+        RsRtHost *h = &c->hosts[host_of[i]];
+        c->host_routes[start[host_of[i]] + h->n++] = be;
         if (be->tls == RS_TLS_PASSTHROUGH && h->passthrough == NULL)
             h->passthrough = be;
         if ((be->tls == RS_TLS_EDGE || be->tls == RS_TLS_REENCRYPT) && be->certificate)
             h->has_cert = true;
     }
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, c->by_host);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        RsRtHost *h = v;
-        qsort(h->routes, h->n, sizeof *h->routes, (int (*)(const void *, const void *))by_path);
+    for (unsigned j = 0; j < n_hosts; j++) {
+        RsRtHost *h = &c->hosts[j];
+        h->routes = c->host_routes + start[j];
+        if (h->n > 1)
+            qsort(h->routes, h->n, sizeof *h->routes, (int (*)(const void *, const void *))by_path);
     }
     return c;
 }
@@ -401,14 +434,15 @@ reload_now(RsReplica *r)
     p->bal = g_new0(RsBalancer, p->cfg->n_backends ? p->cfg->n_backends : 1);
     r->proc = p;
     unsigned servers = 0;
+    g_autoptr(GArray) wts = g_array_new(FALSE, FALSE, sizeof(unsigned));    /* reused */
     for (unsigned i = 0; i < p->cfg->n_backends; i++) {
         const RsRtBackend *be = &p->cfg->backends[i];
-        unsigned *wts = g_new0(unsigned, be->n_servers ? be->n_servers : 1);
+        g_array_set_size(wts, be->n_servers);
         for (unsigned k = 0; k < be->n_servers; k++)
-            wts[k] = be->servers[k].weight;
-        rs_balancer_init(&p->bal[i], be->balance, wts, be->n_servers);
-        rs_balancer_index(&p->bal[i]);      /* O(1) picks, the same choices */
-        g_free(wts);
+            g_array_index(wts, unsigned, k) = be->servers[k].weight;
+        /* O(1) picks, the same choices (rs_balancer_init, then rs_balancer_index) */
+        rs_balancer_init_indexed(&p->bal[i], be->balance, (const unsigned *)(void *)wts->data,
+                                 be->n_servers);
         servers += be->n_servers;
     }
     r->last_reload = rs_engine_now(w->eng);
