@@ -253,13 +253,12 @@ put_some(GString *s, unsigned n, const char *what, const char *first)
     rs_topo_put(s, first);
     rs_topo_put(s, n > 1 ? ", ...)" : ")");
 }
-/* One sentence for a difference; see topology-private.h. */
-void
-rs_route_diff_text(GString *s, const RsReplica *rep, const RsRouteDiff *d)
+/* Until when a replica serves what it loaded; see topology-private.h. */
+const char *
+rs_replica_until(const RsReplica *rep, char when[64])
 {
     char t[32];
     rs_time_t next = rs_replica_next_reload(rep);
-    char when[64];
     if (next != RS_TIME_NEVER) {
         /* 20 + at most 31 < 64 */
         strcpy(when, "until the reload at ");      /* NOLINT(clang-analyzer-security.insecureAPI.strcpy) */
@@ -267,6 +266,13 @@ rs_route_diff_text(GString *s, const RsReplica *rep, const RsRouteDiff *d)
     } else {
         strcpy(when, "until the next change makes it reload");
     }
+    return when;
+}
+
+/* One sentence for a difference; see topology-private.h. */
+void
+rs_route_diff_text(GString *s, const char *when, const RsRouteDiff *d)
+{
     if (d->loaded == NULL) {
         g_string_append_printf(s, "route %s is admitted but not loaded: its host gets 503 %s (R28)",
                                d->route->full, when);

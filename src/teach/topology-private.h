@@ -125,9 +125,13 @@ bool rs_route_diff(const RsTopo *t, const RsRtConfig *cfg, const RsRoute *route,
 /* One sentence for a replica: "router-0 (up, in rotation) loaded its
  * configuration at 20s: 2 routes, 4 servers; next reload at 25s (R28)". */
 void rs_replica_text(GString *s, const RsReplica *rep);
+/* "until the reload at 25s", or "until the next change makes it reload":
+ * how long a replica serves what it loaded (R28), into when (64 bytes). */
+const char *rs_replica_until(const RsReplica *rep, char when[64]);
 /* One sentence for a difference (citing R28), e.g. "route fenic/busy is not
- * loaded yet: served from the reload at 25s (R28)". */
-void rs_route_diff_text(GString *s, const RsReplica *rep, const RsRouteDiff *d);
+ * loaded yet: served from the reload at 25s (R28)"; `when` is the replica's
+ * rs_replica_until. */
+void rs_route_diff_text(GString *s, const char *when, const RsRouteDiff *d);
 
 /* Appends `text` as the inside of a DOT "..." string (quotes, backslashes
  * and control characters escaped). */

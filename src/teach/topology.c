@@ -191,7 +191,8 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
 
 typedef struct {
     GString *text;              /* the output */
-    GArray *lines;              /* size_t: where each line starts (a text may hold a newline) */
+    size_t *lines;              /* where each line starts (a text may hold a newline) */
+    guint n_lines, cap_lines;
     guint pos[TREE_DEPTH];      /* the latest line at each depth (its index in lines) */
     bool has[TREE_DEPTH];       /* the latest node above has a child at this depth */
 } Tree;
@@ -201,13 +202,14 @@ tree_init(Tree *t, GString *out)
 {
     memset(t, 0, sizeof *t);
     t->text = out;
-    t->lines = g_array_sized_new(FALSE, FALSE, sizeof(size_t), 1024);
+    t->cap_lines = 1024;
+    t->lines = g_new(size_t, t->cap_lines);
 }
 
 static void
 tree_clear(Tree *t)
 {
-    g_array_unref(t->lines);
+    g_free(t->lines);
 }
 
 /* A node at depth d gets a next sibling: its line (number `first`) and its
@@ -216,12 +218,12 @@ static void
 tree_continue(Tree *t, unsigned d, guint first)
 {
     char *s = t->text->str;
-    const size_t *at = (const size_t *)(void *)t->lines->data;
+    const size_t *at = t->lines;
     size_t col = 4 * (size_t)(d - 1);
     /* four characters into the line, no NUL: arrays, not strings */
     static const char branch[4] = {'|', '-', '-', ' '}, trunk[4] = {'|', ' ', ' ', ' '};
     memcpy(s + at[first] + col, branch, sizeof branch);
-    for (guint i = first + 1; i < t->lines->len; i++)
+    for (guint i = first + 1; i < t->n_lines; i++)
         memcpy(s + at[i] + col, trunk, sizeof trunk);
 }
 
@@ -235,8 +237,12 @@ line_begin(Tree *t, guint32 parent)
     if (t->has[d])
         tree_continue(t, d, t->pos[d]);
     size_t start = t->text->len;
-    t->pos[d] = t->lines->len;
-    g_array_append_val(t->lines, start);
+    if (t->n_lines == t->cap_lines) {
+        t->cap_lines *= 2;
+        t->lines = g_renew(size_t, t->lines, t->cap_lines);
+    }
+    t->pos[d] = t->n_lines;
+    t->lines[t->n_lines++] = start;
     t->has[d] = true;
     t->has[d + 1] = false;
     for (unsigned j = 1; j < d; j++)
@@ -393,6 +399,8 @@ router_tree(Tree *t, guint32 vip, const RsTopo *topo)
         if (cfg == NULL || !rep->up)
             continue;
         unsigned cursor = 0;    /* rs_route_diff's cursor in cfg */
+        char when[64];
+        rs_replica_until(rep, when);
         for (unsigned k = 0; k < topo->n_ns; k++) {
             const RsTopoList *routes = topo->ns[k].routes;
             for (unsigned j = 0; j < routes->len; j++) {
@@ -401,7 +409,7 @@ router_tree(Tree *t, guint32 vip, const RsTopo *topo)
                 if (!r->admitted || !rs_route_diff(topo, cfg, r, &cursor, &d))
                     continue;
                 line_begin(t, rn);
-                rs_route_diff_text(t->text, rep, &d);
+                rs_route_diff_text(t->text, when, &d);
                 line_end(t);
             }
         }
