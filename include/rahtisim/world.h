@@ -600,7 +600,7 @@ struct RsWorld {
     GPtrArray *routes;          /* every route ever created (in the arena) */
     RsNameMap route_by_name;    /* "ns/name" -> live route */
     RsNameMap routes_by_host;   /* host -> RsHostRoutes: its live routes, oldest first (arena) */
-    GHashTable *route_svcs;     /* interned "ns/svc" a live route sends to -> count (router
+    RsNameMap route_svcs;       /* interned "ns/svc" a live route sends to -> count (router
                                    watches them); keyed by the pointer */
     RsReplica *replicas; unsigned n_replicas;
     RsRng vip_rng;              /* the VIP's spread of connections over replicas (R30) */

@@ -379,6 +379,7 @@ rs_world_reserve(RsWorld *w, size_t n_ns, size_t n_pods, size_t n_svcs, size_t n
     name_map_reserve(&w->svc_by_name, n_svcs);
     name_map_reserve(&w->route_by_name, n_routes);
     name_map_reserve(&w->routes_by_host, n_routes);
+    name_map_reserve(&w->route_svcs, n_routes);
     if (w->labels.cells == NULL && n_pods + n_svcs > 0) {
         uint32_t size = cells_for(n_pods + n_svcs, 256);
         w->labels = (RsLabelIndex){g_new0(RsLabelEntry *, size), size - 1, 0};
@@ -408,6 +409,16 @@ rs_name_map_clear(RsNameMap *m)
 const char *
 rs_world_intern(RsWorld *w, const char *s)
 {
+    return rs_world_intern_fresh(w, s, NULL);
+}
+
+/* The same; *fresh (if not NULL) tells whether the name is new: then no
+ * table can hold it yet, and a lookup by it may be skipped. */
+const char *
+rs_world_intern_fresh(RsWorld *w, const char *s, bool *fresh)
+{
+    if (fresh != NULL)
+        *fresh = false;
     if (s == NULL)
         return NULL;
     RsInterns *t = &w->interns;
@@ -422,6 +433,8 @@ rs_world_intern(RsWorld *w, const char *s)
         memcpy(copy, s, n + 1);
         *c = (struct RsInternCell){copy, h, (uint32_t)n};
         t->len++;
+        if (fresh != NULL)
+            *fresh = true;
     }
     return c->s;
 }
@@ -448,8 +461,15 @@ rs_world_join(char *buf, size_t size, const char *a, const char *sep, const char
 const char *
 rs_world_intern_full(RsWorld *w, const char *ns, const char *name)
 {
+    return rs_world_intern_full_fresh(w, ns, name, NULL);
+}
+
+/* The same, telling whether the name is new (rs_world_intern_fresh). */
+const char *
+rs_world_intern_full_fresh(RsWorld *w, const char *ns, const char *name, bool *fresh)
+{
     char buf[512];
-    return rs_world_intern(w, rs_world_join(buf, sizeof buf, ns, "/", name));
+    return rs_world_intern_fresh(w, rs_world_join(buf, sizeof buf, ns, "/", name), fresh);
 }
 
 /* Whether two probes are the same (R52, R53). */

@@ -99,16 +99,26 @@ rs_route_annotation(const RsRoute *route, const char *key)
 static void
 count_services(RsWorld *w, RsRoute *r, int delta)
 {
+    const GPtrArray *live = r->ns->services;
     for (unsigned i = 0; i < r->def->n_backends; i++) {
-        /* interned: the table compares pointers (a service's `full` is the same one) */
-        const char *full = rs_world_intern_full(w, r->ns->name, r->def->backends[i].service);
-        unsigned n = GPOINTER_TO_UINT(g_hash_table_lookup(w->route_svcs, full));
+        /* interned: the table compares pointers.  A live service of the
+         * name in a small namespace has it already (`full`): no probe of
+         * the interned names (a cache miss per route at 10^5 namespaces) */
+        const char *svc = r->def->backends[i].service, *full = NULL;
+        for (unsigned k = 0; live->len <= 8 && k < live->len && full == NULL; k++) {
+            const RsService *s = live->pdata[k];
+            if (s->name == svc)         /* both interned */
+                full = s->full;
+        }
+        if (full == NULL)
+            full = rs_world_intern_full(w, r->ns->name, svc);
+        unsigned n = GPOINTER_TO_UINT(rs_name_map_get(&w->route_svcs, full));
         if (delta > 0)
-            g_hash_table_insert(w->route_svcs, (gpointer)full, GUINT_TO_POINTER(n + 1));
+            rs_name_map_put(&w->route_svcs, full, GUINT_TO_POINTER(n + 1));
         else if (n <= 1)
-            g_hash_table_remove(w->route_svcs, full);
+            rs_name_map_remove(&w->route_svcs, full);
         else
-            g_hash_table_insert(w->route_svcs, (gpointer)full, GUINT_TO_POINTER(n - 1));
+            rs_name_map_put(&w->route_svcs, full, GUINT_TO_POINTER(n - 1));
     }
 }
 
@@ -116,7 +126,7 @@ count_services(RsWorld *w, RsRoute *r, int delta)
 bool
 rs_router_watches(const RsWorld *w, const RsService *svc)
 {
-    return w->route_svcs != NULL && g_hash_table_contains(w->route_svcs, svc->full);
+    return rs_name_map_get(&w->route_svcs, svc->full) != NULL;
 }
 
 /* R22: whether route `r` may not be admitted beside the older, admitted
@@ -299,7 +309,13 @@ copy_annotations(RsRoute *r)
 void
 rs_world_apply_route(RsWorld *w, RsNamespace *ns, RsRouteDef *def)
 {
-    RsRoute *r = rs_world_route(w, ns->name, def->name);
+    /* the route ns/name, as rs_world_route finds it; a name interned just
+     * now names no route (no probe of the table: issue 14) */
+    bool fresh;
+    const char *full = rs_world_intern_full_fresh(w, ns->name, def->name, &fresh);
+    RsRoute *r = NULL;
+    if (!fresh && strlen(ns->name) + 1 + strlen(def->name) < 512)    /* rs_world_route's bound */
+        r = rs_name_map_get(&w->route_by_name, full);
     if (r != NULL) {
         count_services(w, r, -1);
         unindex_host(w, r);
@@ -315,7 +331,7 @@ rs_world_apply_route(RsWorld *w, RsNamespace *ns, RsRouteDef *def)
     r = rs_world_new0(w, RsRoute, 1);
     r->serial = w->next_serial++;
     r->name = def->name;
-    r->full = rs_world_intern_full(w, ns->name, def->name);
+    r->full = full;
     r->ns = ns;
     r->def = def;
     r->host = route_host(w, ns, def);
@@ -373,7 +389,6 @@ void
 rs_world_routes_init(RsWorld *w, const RsScenario *sc)
 {
     w->routes = g_ptr_array_new_with_free_func((GDestroyNotify)route_free);
-    w->route_svcs = g_hash_table_new(g_direct_hash, g_direct_equal);  /* interned keys */
     for (unsigned i = 0; i < sc->n_namespaces; i++) {
         RsNamespace *ns = w->namespaces->pdata[i];
         for (unsigned j = 0; j < sc->namespaces[i].n_routes; j++)
@@ -387,6 +402,6 @@ rs_world_routes_free(RsWorld *w)
 {
     rs_name_map_clear(&w->route_by_name);
     rs_name_map_clear(&w->routes_by_host);
-    g_clear_pointer(&w->route_svcs, g_hash_table_destroy);
+    rs_name_map_clear(&w->route_svcs);
     g_clear_pointer(&w->routes, g_ptr_array_unref);
 }
