@@ -261,10 +261,10 @@ rs_replica_until(const RsReplica *rep, char when[64])
     rs_time_t next = rs_replica_next_reload(rep);
     if (next != RS_TIME_NEVER) {
         /* 20 + at most 31 < 64 */
-        strcpy(when, "until the reload at ");      /* NOLINT(clang-analyzer-security.insecureAPI.strcpy) */
-        strcat(when, rs_duration_format(next, t)); /* NOLINT(clang-analyzer-security.insecureAPI.strcpy) */
+        g_strlcpy(when, "until the reload at ", 64);
+        g_strlcat(when, rs_duration_format(next, t), 64);
     } else {
-        strcpy(when, "until the next change makes it reload");
+        g_strlcpy(when, "until the next change makes it reload", 64);
     }
     return when;
 }
