@@ -144,6 +144,8 @@ typedef struct {
         RsRng *rng;
     } stream[2];
     char hdr[256];                  /* R21: the Host header / SNI, lowercased (RsReq.host_hdr) */
+    const void *vip_stream;         /* hint: the VIP's stream for this requester (R30); next to
+                                     * rt[]: router_arrive reads them, not the lines above */
     /* R21, R22: the host's entry in replica i's configuration while replica
      * i runs the process of generation rt[i].gen (0: none kept).  A loaded
      * configuration never changes (R28) and each reload starts a process of
@@ -158,7 +160,6 @@ typedef struct {
          * one reaches the VIP instead of one cold line after another. */
         const void *warm[RS_HOST_MEMO_WARM];
     } rt[RS_HOST_MEMO_REPLICAS];
-    const void *vip_stream;         /* hint: the VIP's stream for this requester (R30) */
 } RsHostMemo;
 
 /* The cache of one requester (a traffic source).  Zeroed (rs_dns_cache_init)

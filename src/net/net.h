@@ -42,6 +42,7 @@ struct RsReq {
     RsScheme scheme;
     uint16_t port;              /* the port connected to (after the service: the target port) */
     bool host_dot;              /* C3: the name ended in a dot (removed from host_hdr) */
+    bool has_hdr;               /* with host_memo: host_hdr is not empty (the memo's len > 0) */
     unsigned cand;              /* next search candidate (R17) */
     RsDnsCache *dns_cache;      /* the requester's kept answers (dns.h), or NULL */
     const char *dns_name;       /* with it: the name as the requester holds it (its key) */

@@ -1189,6 +1189,7 @@ host_header(RsReq *req, const char *host, RsHostMemo *memo)
         memset(memo->rt, 0, sizeof memo->rt);
     }
     memcpy(req->host_hdr, memo->hdr, memo->len + 1);
+    req->has_hdr = memo->len > 0;
     req->host_dot = memo->dot;
     req->host_memo = memo;
 }

@@ -620,7 +620,7 @@ router_arrive(RsReq *req)
     req->proc = rep->proc;
     rs_rt_proc_ref(req->proc);
     /* (the memo knows the header's length: host_hdr is a cold line) */
-    bool has_hdr = req->host_memo != NULL ? req->host_memo->len > 0 : req->host_hdr[0] != '\0';
+    bool has_hdr = req->host_memo != NULL ? req->has_hdr : req->host_hdr[0] != '\0';
     const RsRtHost *hh = has_hdr ? host_entry(req) : NULL;
     if (req->port == 80)
         serve_port_80(req, req->host_dot && rs_net_world(req->net)->haproxy18 ? NULL : hh);  /* C3 */
