@@ -469,7 +469,10 @@ struct RsNamespace {
     bool dedicated_egress;      /* R33: from the pool */
     bool egress_denied;         /* R33: it asked for a dedicated one and the pool was empty */
     GPtrArray *services;        /* live services (not owned) */
-    /* its labels' pods and services: the world's RsLabelIndex */
+    /* its labels' pods and services: the world's RsLabelIndex; the entry
+     * made or found there last (a namespace's pods and services share a
+     * few labels: no probe of a table of 10^5 entries, a cache miss each) */
+    struct RsLabelEntry *label_hint;
 };
 
 /* How a pod stops answering, for the request pipeline's hook. */

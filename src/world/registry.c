@@ -137,6 +137,9 @@ label_cell(const RsLabelIndex *t, const RsNamespace *ns, const char *key, const 
 RsLabelEntry *
 rs_label_find(const RsWorld *w, const RsNamespace *ns, const RsWLabel *l)
 {
+    const RsLabelEntry *hint = ns->label_hint;
+    if (hint != NULL && hint->key == l->key && hint->value == l->value)
+        return ns->label_hint;
     if (w->labels.cells == NULL)
         return NULL;
     return *label_cell(&w->labels, ns, l->key, l->value);
@@ -144,8 +147,11 @@ rs_label_find(const RsWorld *w, const RsNamespace *ns, const RsWLabel *l)
 
 /* The same, made if there is none; see world-private.h. */
 RsLabelEntry *
-rs_label_make(RsWorld *w, const RsNamespace *ns, const RsWLabel *l)
+rs_label_make(RsWorld *w, RsNamespace *ns, const RsWLabel *l)
 {
+    RsLabelEntry *hint = ns->label_hint;
+    if (hint != NULL && hint->key == l->key && hint->value == l->value)
+        return hint;
     RsLabelIndex *t = &w->labels;
     if (t->cells == NULL || 2 * (t->len + 1) > t->mask + 1) {
         uint32_t size = t->cells == NULL ? 256 : 2 * (t->mask + 1);
@@ -167,6 +173,7 @@ rs_label_make(RsWorld *w, const RsNamespace *ns, const RsWLabel *l)
         *c = e;
         t->len++;
     }
+    ns->label_hint = *c;
     return *c;
 }
 

@@ -52,7 +52,7 @@ struct RsLabelEntry {
 /* The entry of label `l` in namespace `ns`, or NULL if it never had one. */
 RsLabelEntry *rs_label_find(const RsWorld *w, const RsNamespace *ns, const RsWLabel *l);
 /* The same, made (empty) if there is none. */
-RsLabelEntry *rs_label_make(RsWorld *w, const RsNamespace *ns, const RsWLabel *l);
+RsLabelEntry *rs_label_make(RsWorld *w, RsNamespace *ns, const RsWLabel *l);
 /* Room for one more element in an arena array of `*cap` elements of `size`
  * bytes holding `n` (doubles it when full; the old one stays in the arena). */
 void *rs_world_array_room(RsWorld *w, void *a, unsigned n, unsigned *cap, size_t size);
