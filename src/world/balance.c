@@ -273,17 +273,22 @@ rs_balance_word(RsBalance b)
  * through a route touches its balancer cold; one block is two or three
  * cache lines for a route of one server instead of eight allocations):
  * this header, the servers (b->s), then for leastconn prev, next, the
- * first IX_BUCKETS heads and tails, and listed.  Buckets past those move
- * to their own allocation (heads_apart). */
+ * first IX_BUCKETS buckets' ends, and listed.  Buckets past those move to
+ * their own allocation (ends_apart).  A bucket's head and tail side by
+ * side: a take or a release reads one line of them, not two (issue 14). */
 #define IX_BUCKETS 4
+
+typedef struct {
+    uint32_t head, tail;        /* a bucket's first and last server, or BAL_NONE */
+} IxEnds;
 
 struct RsBalIndex {
     uint32_t *prev, *next;      /* per server: its neighbours in its bucket */
     bool *listed;               /* per server: in a bucket (eligible) */
-    uint32_t *head, *tail;      /* per connection count */
+    IxEnds *ends;               /* per connection count */
     unsigned n_buckets;
     unsigned lo;                /* no bucket below lo has a server */
-    bool heads_apart;           /* head and tail are allocations of their own */
+    bool ends_apart;            /* `ends` is an allocation of its own */
     RsBalServer s[];            /* the balancer's servers: b->s */
 };
 
@@ -309,7 +314,7 @@ rs_balancer_init(RsBalancer *b, RsBalance algo, const unsigned *weights, unsigne
 static bool
 ix_listed(const RsBalancer *b, unsigned k)
 {
-    return b->ix != NULL && b->ix->head != NULL && b->ix->listed[k];
+    return b->ix != NULL && b->ix->ends != NULL && b->ix->listed[k];
 }
 
 /* Takes server k out of its bucket. */
@@ -322,11 +327,11 @@ ix_unlink(RsBalancer *b, unsigned k)
     if (p != BAL_NONE)
         ix->next[p] = n;
     else
-        ix->head[c] = n;
+        ix->ends[c].head = n;
     if (n != BAL_NONE)
         ix->prev[n] = p;
     else
-        ix->tail[c] = p;
+        ix->ends[c].tail = p;
     ix->listed[k] = false;
 }
 
@@ -339,31 +344,29 @@ ix_link(RsBalancer *b, unsigned k)
     unsigned c = b->s[k].conns;
     if (c >= ix->n_buckets) {
         unsigned nb = MAX(ix->n_buckets * 2, c + 1);
-        if (!ix->heads_apart) {
-            ix->head = g_memdup2(ix->head, ix->n_buckets * sizeof *ix->head);
-            ix->tail = g_memdup2(ix->tail, ix->n_buckets * sizeof *ix->tail);
-            ix->heads_apart = true;
+        if (!ix->ends_apart) {
+            ix->ends = g_memdup2(ix->ends, ix->n_buckets * sizeof *ix->ends);
+            ix->ends_apart = true;
         }
-        ix->head = g_renew(uint32_t, ix->head, nb);
-        ix->tail = g_renew(uint32_t, ix->tail, nb);
+        ix->ends = g_renew(IxEnds, ix->ends, nb);
         for (unsigned i = ix->n_buckets; i < nb; i++)
-            ix->head[i] = ix->tail[i] = BAL_NONE;
+            ix->ends[i].head = ix->ends[i].tail = BAL_NONE;
         ix->n_buckets = nb;
     }
-    uint32_t after = ix->tail[c];
+    uint32_t after = ix->ends[c].tail;
     while (after != BAL_NONE && b->s[after].moved > b->s[k].moved)
         after = ix->prev[after];
-    uint32_t before = after == BAL_NONE ? ix->head[c] : ix->next[after];
+    uint32_t before = after == BAL_NONE ? ix->ends[c].head : ix->next[after];
     ix->prev[k] = after;
     ix->next[k] = before;
     if (after != BAL_NONE)
         ix->next[after] = k;
     else
-        ix->head[c] = k;
+        ix->ends[c].head = k;
     if (before != BAL_NONE)
         ix->prev[before] = k;
     else
-        ix->tail[c] = k;
+        ix->ends[c].tail = k;
     ix->listed[k] = true;
     if (c < ix->lo)
         ix->lo = c;
@@ -402,9 +405,8 @@ ix_free(RsBalIndex *ix)
 {
     if (ix == NULL)
         return;
-    if (ix->heads_apart) {
-        g_free(ix->head);
-        g_free(ix->tail);
+    if (ix->ends_apart) {
+        g_free(ix->ends);
     }
     g_free(ix);
 }
@@ -420,9 +422,8 @@ index_build(RsBalancer *b, const RsBalServer *src, const unsigned *weights)
     size_t at_s = sizeof(RsBalIndex);
     size_t at_prev = at_s + n * sizeof(RsBalServer);
     size_t at_next = at_prev + n * sizeof(uint32_t);
-    size_t at_head = at_next + n * sizeof(uint32_t);
-    size_t at_tail = at_head + IX_BUCKETS * sizeof(uint32_t);
-    size_t at_listed = at_tail + IX_BUCKETS * sizeof(uint32_t);
+    size_t at_ends = at_next + n * sizeof(uint32_t);
+    size_t at_listed = at_ends + IX_BUCKETS * sizeof(IxEnds);
     RsBalIndex *ix = g_malloc0(at_listed + n * sizeof(bool));
     char *base = (char *)ix;
     if (src != NULL) {
@@ -461,10 +462,9 @@ index_build(RsBalancer *b, const RsBalServer *src, const unsigned *weights)
     ix->next = (uint32_t *)(void *)(base + at_next);
     ix->listed = (bool *)(void *)(base + at_listed);
     ix->n_buckets = IX_BUCKETS;
-    ix->head = (uint32_t *)(void *)(base + at_head);
-    ix->tail = (uint32_t *)(void *)(base + at_tail);
+    ix->ends = (IxEnds *)(void *)(base + at_ends);
     for (unsigned i = 0; i < ix->n_buckets; i++)
-        ix->head[i] = ix->tail[i] = BAL_NONE;
+        ix->ends[i].head = ix->ends[i].tail = BAL_NONE;
     ix->lo = UINT_MAX;
     for (unsigned i = 0; i < b->n; i++) {
         if (b->s[i].weight > 0 && !b->s[i].down)
@@ -512,7 +512,7 @@ rs_balancer_set_down(RsBalancer *b, unsigned k, bool down)
         }
     }
     s->down = down;
-    if (!down && b->ix != NULL && b->ix->head != NULL && s->weight > 0)
+    if (!down && b->ix != NULL && b->ix->ends != NULL && s->weight > 0)
         ix_link(b, k);
 }
 
@@ -591,7 +591,7 @@ indexed_pick(RsBalancer *b, RsRng *rng, uint32_t client, int exclude, int *out)
             return true;
         RsBalIndex *ix = b->ix;
         for (unsigned c = ix->lo; c < ix->n_buckets; c++) {
-            uint32_t k = ix->head[c];
+            uint32_t k = ix->ends[c].head;
             if (k == BAL_NONE) {
                 if (c == ix->lo)
                     ix->lo++;   /* empty below: later picks start higher */
