@@ -111,6 +111,8 @@ const char *ld_path(Ld *ld, const char *parent, const char *key);
 const char *ld_path_index(Ld *ld, const char *parent, int i);
 const char *ld_type_word(const cJSON *v);
 const cJSON *ld_get(const cJSON *obj, const char *key);
+/* Empties ld_get's record of the objects ld_object checked (at a load's start and end). */
+void ld_keys_forget(void);
 bool ld_object(Ld *ld, const cJSON *v, const char *path, const char *const *keys, const char *what);
 bool ld_array(Ld *ld, const cJSON *obj, const char *path, const char *key, const cJSON **out);
 /* For `rahtisim schema` (rs_scenario_load_data_keys): the value at `path`

@@ -399,7 +399,9 @@ load_from_doc_keys(const RsJsonDoc *doc, const RsLimits *limits, RsKeysFn fn, vo
     ld.errors = g_ptr_array_new_with_free_func(g_free);
     ld.paths = rs_arena_new();
     ld.mem = rs_arena_new();
+    ld_keys_forget();
     bool ok = load_doc(&ld, rs_jsonc_root(doc));
+    ld_keys_forget();           /* the tree may go, and its addresses to the next one */
     g_array_sort(ld.warns, warn_cmp);
     for (guint i = 0; i < ld.warns->len; i++) {
         LdWarn *w = &g_array_index(ld.warns, LdWarn, i);
