@@ -72,18 +72,30 @@ grow(RsArena *a, size_t n)
     return b;
 }
 
-/* n bytes at `align` (a power of two). */
-static void *
+/* n bytes in a new block (take's slow path, out of line). */
+static G_GNUC_NO_INLINE void *
+take_new(RsArena *a, size_t n)
+{
+    Block *b = grow(a, n);
+    b->used = n;
+    return b->data;
+}
+
+/* n bytes at `align` (a power of two).  Inline, its slow path apart: as
+ * one function it saved and restored six registers a call, and the load
+ * of 10^4 namespaces takes some 430 000 pieces (issue 14). */
+static inline void *
 take(RsArena *a, size_t n, size_t align)
 {
     Block *b = a->blocks;
-    size_t at = b != NULL ? (b->used + align - 1) & ~(align - 1) : 0;
-    if (b == NULL || at > b->size || b->size - at < n) {
-        b = grow(a, n);
-        at = 0;
+    if (G_LIKELY(b != NULL)) {
+        size_t at = (b->used + align - 1) & ~(align - 1);
+        if (G_LIKELY(at <= b->size && b->size - at >= n)) {
+            b->used = at + n;
+            return (char *)b->data + at;
+        }
     }
-    b->used = at + n;
-    return (char *)b->data + at;
+    return take_new(a, n);
 }
 
 void *
