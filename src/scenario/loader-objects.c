@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "scenario/loader-internal.h"
@@ -125,22 +126,35 @@ ld_workload_fields(Ld *ld, const cJSON *v, const char *path, RsWorkloadSpec *w)
     if (!ld_array(ld, v, path, "ports", &ports))
         return false;
     if (ports) {
-        const char *pp = ld_path(ld, path, "ports");
+        /* The paths `ports` and `ports[i]` are made only for what reads
+         * them (the schema notes, the errors): a plain port number of 1024
+         * or more needs neither (issue 14: two paths per port). */
+        const char *pp = NULL;
         w->n_ports = (unsigned)cJSON_GetArraySize(ports);
         w->ports = rs_arena_new0(ld->sc->arena, RsPortSpec, w->n_ports);
         int i = 0;
         const cJSON *c;
         cJSON_ArrayForEach(c, ports) {
-            const char *ip = ld_path_index(ld, pp, i);
-            if (!workload_port(ld, c, ip, &w->ports[i]))
-                return false;
+            const char *ip = NULL;
+            if (ld->on_keys == NULL && cJSON_IsNumber(c) && c->valuedouble >= 1024 && c->valuedouble <= 65535 &&
+                c->valuedouble == floor(c->valuedouble)) {
+                w->ports[i].port = (uint16_t)c->valuedouble;        /* as workload_port does */
+            } else {
+                pp = pp != NULL ? pp : ld_path(ld, path, "ports");
+                ip = ld_path_index(ld, pp, i);
+                if (!workload_port(ld, c, ip, &w->ports[i]))
+                    return false;
+            }
             for (int j = 0; j < i; j++) {
-                if (w->ports[j].port == w->ports[i].port)
+                bool same_port = w->ports[j].port == w->ports[i].port;
+                if (!same_port && !(w->ports[j].name && w->ports[i].name &&
+                                    strcmp(w->ports[j].name, w->ports[i].name) == 0))
+                    continue;
+                pp = pp != NULL ? pp : ld_path(ld, path, "ports");
+                ip = ip != NULL ? ip : ld_path_index(ld, pp, i);
+                if (same_port)
                     return ld_fail(ld, c, false, ip, "port %u is declared twice", w->ports[i].port);
-                if (w->ports[j].name && w->ports[i].name &&
-                    strcmp(w->ports[j].name, w->ports[i].name) == 0)
-                    return ld_fail(ld, c, false, ip, "port name `%s` is declared twice",
-                                   w->ports[i].name);
+                return ld_fail(ld, c, false, ip, "port name `%s` is declared twice", w->ports[i].name);
             }
             i++;
         }
@@ -209,6 +223,38 @@ target_port(Ld *ld, const cJSON *obj, const char *path, uint16_t *num, char **na
                        t->valuedouble);
     return ld_fail(ld, t, false, tp, "expected a port number (1-65535) or a port name, found %s",
                    ld_type_word(t));
+}
+
+/* A service port that is a number N, or {"port": N} with an optional
+ * numeric "target_port": M (N and M integers of 1-65535): filled in as
+ * ld_service's readers would (sp->port, sp->target_port); false for any
+ * other shape, which ld_service then reads with its paths for the
+ * messages. */
+static bool
+plain_service_port(const cJSON *c, RsServicePortSpec *sp)
+{
+    const cJSON *pv = c, *tv = NULL;
+    if (cJSON_IsObject(c)) {
+        pv = NULL;
+        for (const cJSON *m = c->child; m != NULL; m = m->next) {
+            if (strcmp(m->string, "port") == 0)
+                pv = m;
+            else if (strcmp(m->string, "target_port") == 0)
+                tv = m;
+            else
+                return false;
+        }
+    }
+    if (pv == NULL || !cJSON_IsNumber(pv) || !(pv->valuedouble >= 1 && pv->valuedouble <= 65535) ||
+        pv->valuedouble != floor(pv->valuedouble))
+        return false;
+    if (tv != NULL && (!cJSON_IsNumber(tv) || !(tv->valuedouble >= 1 && tv->valuedouble <= 65535) ||
+                       tv->valuedouble != (double)(long)tv->valuedouble))
+        return false;
+    sp->port = sp->target_port = (uint16_t)pv->valuedouble;
+    if (tv != NULL)
+        sp->target_port = (uint16_t)tv->valuedouble;
+    return true;
 }
 
 /* A service (R10-R16). */
@@ -297,36 +343,45 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
                        "a service needs at least one port in `ports` (R11)");
     if (!ports)
         return true;
-    const char *pp = ld_path(ld, path, "ports");
+    /* `ports` and `ports[i]` made only for what reads them (see
+     * ld_workload_fields): a port given as {"port": N, "target_port": M}
+     * or N, of numbers in range, needs neither. */
+    const char *pp = NULL;
     s->n_ports = (unsigned)cJSON_GetArraySize(ports);
     s->ports = rs_arena_new0(ld->sc->arena, RsServicePortSpec, s->n_ports);
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, ports) {
-        const char *ip = ld_path_index(ld, pp, i);
+        const char *ip = NULL;
         RsServicePortSpec *sp = &s->ports[i];
         long long port = 0;
-        if (cJSON_IsNumber(c)) {
-            if (!ld_v_int(ld, c, ip, 1, 65535, "port", &port))
-                return false;
-            sp->port = sp->target_port = (uint16_t)port;
-        } else {
-            if (!ld_object(ld, c, ip, pkeys, "a service port") ||
-                !ld_int(ld, c, ip, "port", true, 1, 65535, &port, NULL))
-                return false;
-            sp->port = sp->target_port = (uint16_t)port;
-            if (!target_port(ld, c, ip, &sp->target_port, &sp->target_name) ||
-                !ld_string(ld, c, ip, "name", false, &sp->name))
-                return false;
-            if (sp->name && !is_port_name(sp->name)) {
-                const char *np = ld_path(ld, ip, "name");
-                return ld_fail(ld, ld_get(c, "name"), false, np,
-                               "invalid port name `%s`: at most 15 lowercase letters, digits and `-`",
-                               sp->name);
+        if (ld->on_keys != NULL || !plain_service_port(c, sp)) {
+            pp = pp != NULL ? pp : ld_path(ld, path, "ports");
+            ip = ld_path_index(ld, pp, i);
+            if (cJSON_IsNumber(c)) {
+                if (!ld_v_int(ld, c, ip, 1, 65535, "port", &port))
+                    return false;
+                sp->port = sp->target_port = (uint16_t)port;
+            } else {
+                if (!ld_object(ld, c, ip, pkeys, "a service port") ||
+                    !ld_int(ld, c, ip, "port", true, 1, 65535, &port, NULL))
+                    return false;
+                sp->port = sp->target_port = (uint16_t)port;
+                if (!target_port(ld, c, ip, &sp->target_port, &sp->target_name) ||
+                    !ld_string(ld, c, ip, "name", false, &sp->name))
+                    return false;
+                if (sp->name && !is_port_name(sp->name)) {
+                    const char *np = ld_path(ld, ip, "name");
+                    return ld_fail(ld, ld_get(c, "name"), false, np,
+                                   "invalid port name `%s`: at most 15 lowercase letters, digits and `-`",
+                                   sp->name);
+                }
             }
         }
         if (s->type == RS_SVC_LOAD_BALANCER &&
             (sp->port < ld->sc->profile.lb_port_min || sp->port > ld->sc->profile.lb_port_max)) {
+            pp = pp != NULL ? pp : ld_path(ld, path, "ports");
+            ip = ip != NULL ? ip : ld_path_index(ld, pp, i);
             const cJSON *pn = cJSON_IsObject(c) ? ld_get(c, "port") : c;
             const char *pnp = cJSON_IsObject(c) ? ld_path(ld, ip, "port") : ip;
             return ld_fail(ld, pn, false, pnp, "load-balancer port %u is outside the platform's "
@@ -334,10 +389,14 @@ ld_service(Ld *ld, const cJSON *v, const char *path, RsServiceSpec *s)
                            ld->sc->profile.lb_port_max);
         }
         for (int j = 0; j < i; j++) {
-            if (s->ports[j].port == sp->port)
+            bool same_port = s->ports[j].port == sp->port;
+            if (!same_port && !(s->ports[j].name && sp->name && strcmp(s->ports[j].name, sp->name) == 0))
+                continue;
+            pp = pp != NULL ? pp : ld_path(ld, path, "ports");
+            ip = ip != NULL ? ip : ld_path_index(ld, pp, i);
+            if (same_port)
                 return ld_fail(ld, c, false, ip, "service port %u is declared twice", sp->port);
-            if (s->ports[j].name && sp->name && strcmp(s->ports[j].name, sp->name) == 0)
-                return ld_fail(ld, c, false, ip, "service port name `%s` is declared twice", sp->name);
+            return ld_fail(ld, c, false, ip, "service port name `%s` is declared twice", sp->name);
         }
         i++;
     }

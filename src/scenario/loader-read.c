@@ -479,6 +479,23 @@ ld_int(Ld *ld, const cJSON *obj, const char *path, const char *key, bool require
         g_autofree char *sch = g_strdup_printf("{\"type\":\"integer\",\"minimum\":%lld,\"maximum\":%lld}",
                                                min, max);
         note_absent(ld, obj, path, key, sch);
+    } else {
+        /* The common case, without the member's path (only the schema
+         * notes and the errors read it: ld_v_int's checks, made below
+         * when this one fails; issue 14, as ld_string). */
+        v = ld_get(obj, key);
+        if (v == NULL && !required) {
+            if (present)
+                *present = false;
+            return true;
+        }
+        if (v != NULL && cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble == floor(v->valuedouble) &&
+            v->valuedouble >= (double)min && v->valuedouble <= (double)max) {
+            if (present)
+                *present = true;
+            *out = (long long)v->valuedouble;
+            return true;
+        }
     }
     if (!member(ld, obj, path, key, required, &v, &p))
         return false;
@@ -593,6 +610,14 @@ ld_enum(Ld *ld, const cJSON *obj, const char *path, const char *key, const char 
     }
     if (!v)
         return true;
+    if (cJSON_IsString(v)) {
+        /* a known word: no path, no list (issue 14: both for every enum read) */
+        for (int i = 0; words[i]; i++)
+            if (strcmp(words[i], v->valuestring) == 0) {
+                *out = i;
+                return true;
+            }
+    }
     const char *p = ld_path(ld, path, key);
     g_autofree char *list = g_strjoinv(", ", (char **)words);
     if (!cJSON_IsString(v))
