@@ -100,31 +100,37 @@ rs_escape_terminal_dup(const char *text, unsigned flags)
 bool
 rs_escape_terminal_needed(const char *text, size_t len, unsigned flags)
 {
-    /* Eight bytes at a time: a word whose bytes are all printable ASCII
-     * (0x20-0x7e) is passed at once, the others byte by byte (every output
-     * is checked, and a topology of 10^5 namespaces is 20 MB).  A byte
-     * below 0x20 borrows and one of 0x7f carries into its high bit, one from
-     * 0x80 has it already; only lower offending bytes can borrow or carry
-     * into a byte, so a word with an offending byte is never passed. */
-    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
-    for (size_t i = 0; i < len;) {
-        if (i + 8 <= len) {
-            uint64_t x;
-            memcpy(&x, text + i, sizeof x);
-            if ((((x - ones * 0x20) | (x + ones) | x) & highs) == 0) {
-                i += 8;
-                continue;
-            }
-        }
-        size_t end = i + 8 < len ? i + 8 : len;
-        for (; i < end; i++) {
-            unsigned char b = (unsigned char)text[i];
-            if (b >= 0x20 && b < 0x7f)
-                continue;
-            if ((b == '\n' && (flags & RS_ESCAPE_KEEP_NEWLINE)) || (b == '\t' && (flags & RS_ESCAPE_KEEP_TAB)))
-                continue;
+    size_t i = 0;
+#if defined(__GNUC__) || defined(__clang__)
+    /* Sixteen bytes at a time with the compiler's vector extension (SSE2
+     * on x86-64, NEON on ARM, plain code elsewhere): every output is
+     * checked, a topology of 10^5 namespaces is 67 MB, and its every line
+     * ends in a newline, which the eight-byte test below could not pass
+     * (issue 14: 2.4 instructions a byte before, about 0.6 now).  A lane
+     * is bad under the same condition as the byte loop's. */
+    typedef unsigned char V16 __attribute__((vector_size(16)));
+    /* a kept newline or tab is forgiven; a space, which is never bad,
+     * stands in for one that is not kept, so the loop has no branch */
+    const unsigned char nl = (flags & RS_ESCAPE_KEEP_NEWLINE) ? '\n' : ' ';
+    const unsigned char tab = (flags & RS_ESCAPE_KEEP_TAB) ? '\t' : ' ';
+    for (; i + 16 <= len; i += 16) {
+        V16 x;
+        memcpy(&x, text + i, sizeof x);
+        V16 bad = (V16)((x < 0x20) | (x >= 0x7f)) & (V16)(x != nl) & (V16)(x != tab);
+        uint64_t lo, hi;
+        memcpy(&lo, &bad, sizeof lo);
+        memcpy(&hi, (const char *)&bad + sizeof lo, sizeof hi);
+        if ((lo | hi) != 0)
             return true;        /* a control, or a byte of a multi-byte character: look closer */
-        }
+    }
+#endif
+    for (; i < len; i++) {
+        unsigned char b = (unsigned char)text[i];
+        if (b >= 0x20 && b < 0x7f)
+            continue;
+        if ((b == '\n' && (flags & RS_ESCAPE_KEEP_NEWLINE)) || (b == '\t' && (flags & RS_ESCAPE_KEEP_TAB)))
+            continue;
+        return true;
     }
     return false;
 }

@@ -123,6 +123,29 @@ test_escape_terminal(void)
     CU_ASSERT_STRING_EQUAL(e, "a\\x0ab");
     CU_ASSERT_FALSE(rs_escape_terminal_needed("plain\n", 6, RS_ESCAPE_TEXT));
     CU_ASSERT_TRUE(rs_escape_terminal_needed("\033", 1, RS_ESCAPE_TEXT));
+    /* The fast scan (sixteen bytes at a time) answers as a byte-by-byte
+     * reading does: every byte value, at every position of texts of 1 to
+     * 40 bytes (both sides of each 16-byte step and the tail), each flag. */
+    static const unsigned flag_sets[] = {0, RS_ESCAPE_KEEP_NEWLINE, RS_ESCAPE_KEEP_TAB, RS_ESCAPE_TEXT};
+    char text[40];
+    unsigned wrong = 0;
+    for (unsigned f = 0; f < G_N_ELEMENTS(flag_sets); f++)
+        for (size_t len = 1; len <= sizeof text; len++)
+            for (size_t at = 0; at < len; at++)
+                for (unsigned v = 0; v < 256; v++) {
+                    memset(text, 'a', sizeof text);
+                    text[len - 1] = (len % 3 == 0) ? '\n' : 'z';      /* a line's end, where allowed */
+                    text[at] = (char)v;
+                    bool expect = false;
+                    for (size_t k = 0; k < len; k++) {
+                        unsigned char byte = (unsigned char)text[k];
+                        bool ok = (byte >= 0x20 && byte < 0x7f) || (byte == '\n' && (flag_sets[f] & RS_ESCAPE_KEEP_NEWLINE)) ||
+                                  (byte == '\t' && (flag_sets[f] & RS_ESCAPE_KEEP_TAB));
+                        expect = expect || !ok;
+                    }
+                    wrong += rs_escape_terminal_needed(text, len, flag_sets[f]) != expect;
+                }
+    CU_ASSERT_EQUAL(wrong, 0);
 }
 
 /* The signal clean-up (src/util/cleanup.c): a process with a registered
