@@ -320,6 +320,14 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
 
     for (unsigned i = 0; i < sc->n_namespaces; i++) {
         const RsNamespaceSpec *nss = &sc->namespaces[i];
+        if (i + RS_PREFETCH_AHEAD < sc->n_namespaces) {
+            const RsNamespaceSpec *next = &sc->namespaces[i + RS_PREFETCH_AHEAD];
+            rs_world_intern_prefetch(w, next->name);
+            for (unsigned j = 0; j < next->n_deployments; j++)
+                rs_world_intern_full_prefetch(w, next->name, next->deployments[j].name);
+            for (unsigned j = 0; j < next->n_pods; j++)
+                rs_world_intern_full_prefetch(w, next->name, next->pods[j].name);
+        }
         RsNamespace *ns = add_namespace(w, nss->name);
         rs_world_assign_egress(w, ns, nss->dedicated_egress);    /* R33: file order */
         for (unsigned j = 0; j < nss->n_deployments; j++) {
@@ -334,6 +342,11 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     for (unsigned i = 0; i < sc->n_namespaces; i++) {
         const RsNamespaceSpec *nss = &sc->namespaces[i];
         RsNamespace *ns = w->namespaces->pdata[i];
+        if (i + RS_PREFETCH_AHEAD < sc->n_namespaces) {
+            const RsNamespaceSpec *next = &sc->namespaces[i + RS_PREFETCH_AHEAD];
+            for (unsigned j = 0; j < next->n_services; j++)
+                rs_world_intern_full_prefetch(w, next->name, next->services[j].name);
+        }
         for (unsigned j = 0; j < nss->n_services; j++) {
             RsSvcDef *def = rs_world_svc_def(w, &nss->services[j]);
             GError *err = NULL;

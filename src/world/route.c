@@ -271,28 +271,71 @@ unindex_host(RsWorld *w, RsRoute *r)
     admit_host(w, r->host);
 }
 
-/* The host a definition asks for, or the default one (R22). */
-static const char *
-route_host(RsWorld *w, RsNamespace *ns, const RsRouteDef *d)
+/* The parts of route `name`'s default host in namespace `ns`, with their
+ * lengths; returns the host's length (R22: openshift-apiserver's <name with
+ * dots as dashes>-<namespace>.<domain>). */
+static size_t
+host_parts(const RsWorld *w, const char *name, const char *ns, const char *parts[5], size_t len[5])
 {
-    if (d->host != NULL)
-        return d->host;
-    /* openshift-apiserver: <name with dots as dashes>-<namespace>.<domain>,
-     * made on the stack (a g_strconcat per route before, issue 14) */
-    const char *parts[5] = {d->name, "-", ns->name, ".", w->app_domain ? w->app_domain : ""};
-    size_t len[5], total = 0;
+    parts[0] = name;
+    parts[1] = "-";
+    parts[2] = ns;
+    parts[3] = ".";
+    parts[4] = w->app_domain ? w->app_domain : "";
+    size_t total = 0;
     for (int i = 0; i < 5; i++)
         total += len[i] = strlen(parts[i]);
-    char buf[512];
-    g_autofree char *big = total < sizeof buf ? NULL : g_malloc(total + 1);
-    char *h = big != NULL ? big : buf;
-    for (int i = 0, at = 0; i < 5; at += (int)len[i], i++)
+    return total;
+}
+
+/* Writes the default host of those parts into h (total + 1 bytes). */
+static void
+host_write(char *h, const char *const parts[5], const size_t len[5], size_t total)
+{
+    for (size_t i = 0, at = 0; i < 5; at += len[i], i++)
         memcpy(h + at, parts[i], len[i]);
     h[total] = '\0';
     for (size_t i = 0; i < len[0]; i++)
         if (h[i] == '.')
             h[i] = '-';
+}
+
+/* The host a definition asks for, or the default one (R22), made on the
+ * stack (a g_strconcat per route before, issue 14). */
+static const char *
+route_host(RsWorld *w, RsNamespace *ns, const RsRouteDef *d)
+{
+    if (d->host != NULL)
+        return d->host;
+    const char *parts[5];
+    size_t len[5];
+    size_t total = host_parts(w, d->name, ns->name, parts, len);
+    char buf[512];
+    g_autofree char *big = total < sizeof buf ? NULL : g_malloc(total + 1);
+    char *h = big != NULL ? big : buf;
+    host_write(h, parts, len, total);
     return rs_world_intern(w, h);
+}
+
+/* Starts fetching the interned names' cells of a route of namespace `ns`
+ * that rs_world_apply_route will intern: its full name and its host (see
+ * rs_world_intern_prefetch; issue 14). */
+static void
+route_prefetch(const RsWorld *w, const char *ns, const RsRouteSpec *spec)
+{
+    rs_world_intern_full_prefetch(w, ns, spec->name);
+    if (spec->host != NULL) {
+        rs_world_intern_prefetch(w, spec->host);
+        return;
+    }
+    const char *parts[5];
+    size_t len[5];
+    size_t total = host_parts(w, spec->name, ns, parts, len);
+    char buf[512];
+    if (total < sizeof buf) {
+        host_write(buf, parts, len, total);
+        rs_world_intern_prefetch(w, buf);
+    }
 }
 
 /* Copies a definition's annotations into the route's own (mutable) list;
@@ -391,6 +434,11 @@ rs_world_routes_init(RsWorld *w, const RsScenario *sc)
     w->routes = g_ptr_array_new_with_free_func((GDestroyNotify)route_free);
     for (unsigned i = 0; i < sc->n_namespaces; i++) {
         RsNamespace *ns = w->namespaces->pdata[i];
+        if (i + RS_PREFETCH_AHEAD < sc->n_namespaces) {
+            const RsNamespaceSpec *next = &sc->namespaces[i + RS_PREFETCH_AHEAD];
+            for (unsigned j = 0; j < next->n_routes; j++)
+                route_prefetch(w, next->name, &next->routes[j]);
+        }
         for (unsigned j = 0; j < sc->namespaces[i].n_routes; j++)
             rs_world_apply_route(w, ns, rs_world_route_def(w, &sc->namespaces[i].routes[j]));
     }
