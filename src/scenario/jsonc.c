@@ -72,6 +72,8 @@ typedef struct Arena {
     ArenaBlock *blocks;         /* newest first */
     struct Arena *next_live;    /* every live arena, for arena_free */
     const ArenaBlock *hit;      /* the block arena_has found last */
+    const char *text;           /* the document's text when the strings are cut from it */
+    size_t text_len;            /* (rs_jsonc_parse): arena_free leaves them too */
 } Arena;
 
 /* The offsets of a node (see PosMap): offset + 1 of its value and of its
@@ -133,10 +135,13 @@ arena_alloc(size_t n)
 static void
 arena_free(void *p)
 {
-    for (const Arena *a = live_arenas; a != NULL; a = a->next_live)
+    for (const Arena *a = live_arenas; a != NULL; a = a->next_live) {
         for (const ArenaBlock *b = a->blocks; b != NULL; b = b->next)
             if ((const char *)p >= (const char *)b->data && (const char *)p < (const char *)b->data + b->size)
                 return;         /* the arena's: freed with it */
+        if (a->text != NULL && (const char *)p >= a->text && (const char *)p <= a->text + a->text_len)
+            return;             /* a string cut from the text: freed with the document */
+    }
     free(p);
 }
 
@@ -360,7 +365,6 @@ rs_jsonc_free(RsJsonDoc *doc)
     if (!doc)
         return;
     g_free(doc->name);
-    g_free(doc->text);
     if (doc->line_starts)
         g_array_unref(doc->line_starts);
     if (doc->line_ascii)
@@ -368,6 +372,7 @@ rs_jsonc_free(RsJsonDoc *doc)
     if (doc->root && (doc->arena == NULL || doc->mutated))
         cJSON_Delete(doc->root);
     arena_drop(doc->arena);
+    g_free(doc->text);          /* after the tree: its strings may lie in it */
     pos_free(doc->pos);
     if (doc->origins)
         g_ptr_array_unref(doc->origins);
@@ -1246,8 +1251,18 @@ rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
     Scan b = s;
     b.build = true;
     str_class_init();
-    b.strbuf = arena_alloc(len + 1);        /* the tree's strings (scan_string) */
-    if (b.strbuf != NULL)
+    /* The tree's strings (scan_string) are cut from a copy of the text; in
+     * an ASCII file without comments, from doc->text itself: its columns
+     * are byte offsets, so rs_jsonc_linecol never reads it (issue 14: 23 MB
+     * less at 10^5 namespaces, alive as long as the tree).  A failed build
+     * gets the text back from `data` before the second pass below. */
+    bool in_place = all_ascii && scanned == doc->text;
+    b.strbuf = in_place ? doc->text : arena_alloc(len + 1);
+    if (in_place) {
+        doc->arena->text = doc->text;
+        doc->arena->text_len = len;
+    }
+    if (b.strbuf != NULL && !in_place)
         memcpy(b.strbuf, scanned, len + 1);
     cJSON *built = b.strbuf != NULL ? build_node() : NULL;
     bool built_ok = built != NULL && scan_value(&b, built, doc->pos);
@@ -1263,6 +1278,8 @@ rs_jsonc_parse(const char *name, const char *data, size_t len, GError **error)
     }
     g_free(b.err_msg);
     arena_drop(doc->arena);
+    if (in_place)
+        memcpy(doc->text, data, len);       /* the strings cut so far, uncut */
 
     const char *parse_end = NULL;
     /* Without a tree (cJSON failed) the scanner only looks for the error. */
