@@ -322,6 +322,34 @@ lint_cross_namespace(Ld *ld, const cJSON *root)
     }
 }
 
+/* The hosts claimed so far (R22): open addressing on g_str_hash, sized
+ * once for every route of the file (issue 14: a GHashTable grew through
+ * a dozen sizes at 10^4 routes, ~700 instructions an insert and a lookup). */
+typedef struct {
+    const char *host;           /* NULL: a free slot; in ld->mem */
+    const RsRouteSpec *route;   /* the route that claimed it first */
+    guint hash;
+} HostSlot;
+
+typedef struct {
+    HostSlot *slots;
+    size_t mask;
+} HostTable;
+
+/* The slot of `host`: its own, or the free one where it goes. */
+static HostSlot *
+host_slot(const HostTable *t, const char *host)
+{
+    guint h = g_str_hash(host);
+    for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
+        HostSlot *s = &t->slots[i];
+        if (s->host == NULL || (s->hash == h && strcmp(s->host, host) == 0)) {
+            s->hash = h;
+            return s;
+        }
+    }
+}
+
 /* Pass 3 over the declared namespaces. */
 void
 ld_lint(Ld *ld, const cJSON *root)
@@ -329,7 +357,14 @@ ld_lint(Ld *ld, const cJSON *root)
     RsScenario *sc = ld->sc;
     lint_cross_namespace(ld, root);
     const cJSON *nss = ld_get(root, "namespaces");
-    g_autoptr(GHashTable) hosts = g_hash_table_new(g_str_hash, g_str_equal);     /* keys in ld->mem */
+    size_t n_routes = 0;
+    for (unsigned i = 0; i < sc->n_namespaces; i++)
+        n_routes += sc->namespaces[i].n_routes;
+    HostTable hosts = {.mask = 15};
+    while (hosts.mask + 1 < 2 * n_routes)   /* at most half full */
+        hosts.mask = hosts.mask * 2 + 1;
+    g_autofree HostSlot *host_slots = g_new0(HostSlot, hosts.mask + 1);
+    hosts.slots = host_slots;
     g_autoptr(GHashTable) host_paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     unsigned dedicated = 0;
     /* walk the JSON arrays beside the specs (cJSON_GetArrayItem is O(n)) */
@@ -356,7 +391,8 @@ ld_lint(Ld *ld, const cJSON *root)
             const RsRouteSpec *r = &n->routes[k];
             lint_route_port(ld, ns, r, rn);
             char *host = route_host(ld, r, n->name, sc->profile.app_domain);
-            const RsRouteSpec *owner = g_hash_table_lookup(hosts, host);
+            HostSlot *hs = host_slot(&hosts, host);
+            const RsRouteSpec *owner = hs->route;
             const cJSON *at = ld_get(rn, "host") ? ld_get(rn, "host") : rn;
             /* R22: in one namespace, the oldest route with a host and path has it */
             const RsRouteSpec *twin = NULL;
@@ -380,7 +416,8 @@ ld_lint(Ld *ld, const cJSON *root)
                 g_hash_table_insert(host_paths, hp, (gpointer)r);
             }
             if (!owner) {
-                g_hash_table_insert(hosts, host, (gpointer)r);
+                hs->host = host;
+                hs->route = r;
                 /* the owner's namespace: kept by position in the array of its spec */
             } else {
                 const RsNamespaceSpec *on = NULL;
