@@ -44,7 +44,9 @@ typedef struct {
     bool indexed;           /* more than LD_NS_SCAN_MAX objects: names are found in
                              * by_kind; below, by scanning objs (loader-names.c; a file
                              * of 10^5 small namespaces made 3 tables each) */
-    GPtrArray *objs;                            /* LdObj*, owned, file order */
+    LdObj **objs;                               /* file order; in ld->mem, as the LdObj */
+    guint n_objs, cap_objs;                     /* (issue 14: a GPtrArray per namespace
+                                                 * was a malloc and reallocs each) */
 } LdNs;
 
 typedef enum {

@@ -63,12 +63,12 @@ listens(const RsWorkloadSpec *w, uint16_t port, const char *name)
 static GHashTable *
 label_index(LdNs *ns)
 {
-    if (ns->objs->len < LINT_INDEX_MIN)
+    if (ns->n_objs < LINT_INDEX_MIN)
         return NULL;
     GHashTable *idx = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify)g_ptr_array_unref);
-    for (guint i = 0; i < ns->objs->len; i++) {
-        LdObj *o = g_ptr_array_index(ns->objs, i);
+    for (guint i = 0; i < ns->n_objs; i++) {
+        LdObj *o = ns->objs[i];
         if (o->kind != RS_KIND_DEPLOYMENT && o->kind != RS_KIND_POD)
             continue;
         const RsWorkloadSpec *w = o->spec;
@@ -101,8 +101,8 @@ lint_service(Ld *ld, LdNs *ns, GHashTable *labels, const RsServiceSpec *s, const
     guint n_sel = 0;
     if (s->n_selector > 0 && !labels) {
         /* a small namespace: its workloads in declaration order, as the index lists them */
-        for (guint i = 0; i < ns->objs->len && n_sel < LINT_INDEX_MIN; i++) {
-            const LdObj *o = g_ptr_array_index(ns->objs, i);
+        for (guint i = 0; i < ns->n_objs && n_sel < LINT_INDEX_MIN; i++) {
+            const LdObj *o = ns->objs[i];
             if ((o->kind == RS_KIND_DEPLOYMENT || o->kind == RS_KIND_POD) && selects(s, o->spec))
                 few[n_sel++] = o->spec;
         }

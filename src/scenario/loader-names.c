@@ -35,7 +35,7 @@ scan_lookup(const LdNs *ns, RsObjKind kind, const char *name, guint upto)
 {
     LdObj *held = NULL;
     for (guint i = 0; i < upto; i++) {
-        LdObj *o = g_ptr_array_index(ns->objs, i);
+        LdObj *o = ns->objs[i];
         if (o->kind == kind && strcmp(ld_obj_name(o), name) == 0 && takes_name(held, o))
             held = o;
     }
@@ -49,7 +49,7 @@ ld_obj_lookup(LdNs *ns, RsObjKind kind, const char *name)
     if (!ns || !name)
         return NULL;
     if (!ns->indexed)
-        return scan_lookup(ns, kind, name, ns->objs->len);
+        return scan_lookup(ns, kind, name, ns->n_objs);
     return ns->by_kind[kind] ? g_hash_table_lookup(ns->by_kind[kind], name) : NULL;
 }
 
@@ -60,7 +60,7 @@ index_names(LdNs *ns, guint upto)
 {
     ns->indexed = true;
     for (guint i = 0; i < upto; i++) {
-        LdObj *o = g_ptr_array_index(ns->objs, i);
+        LdObj *o = ns->objs[i];
         if (!ns->by_kind[o->kind])
             ns->by_kind[o->kind] = g_hash_table_new(g_str_hash, g_str_equal);
         const char *name = ld_obj_name(o);
@@ -95,17 +95,26 @@ ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node, con
     o->spec = spec;
     o->node = node;
     o->applied = applied;
-    g_ptr_array_add(ns->objs, o);
+    if (ns->n_objs == ns->cap_objs) {
+        /* doubled in the arena (the old array stays there until the load ends) */
+        guint cap = ns->cap_objs ? ns->cap_objs * 2 : 4;
+        LdObj **objs = rs_arena_alloc(ld->mem, sizeof *objs * cap);
+        if (ns->n_objs > 0)
+            memcpy(objs, ns->objs, sizeof *objs * ns->n_objs);
+        ns->objs = objs;
+        ns->cap_objs = cap;
+    }
+    ns->objs[ns->n_objs++] = o;
     const char *name = ld_obj_name(o);
-    if (!ns->indexed && ns->objs->len > LD_NS_SCAN_MAX)
-        index_names(ns, ns->objs->len - 1);
+    if (!ns->indexed && ns->n_objs > LD_NS_SCAN_MAX)
+        index_names(ns, ns->n_objs - 1);
     LdObj *old;
     if (ns->indexed) {
         if (!ns->by_kind[kind])
             ns->by_kind[kind] = g_hash_table_new(g_str_hash, g_str_equal);
         old = g_hash_table_lookup(ns->by_kind[kind], name);
     } else {
-        old = scan_lookup(ns, kind, name, ns->objs->len - 1);
+        old = scan_lookup(ns, kind, name, ns->n_objs - 1);
     }
     if (old && !applied && !old->applied) {
         int line, col;

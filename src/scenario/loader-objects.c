@@ -707,7 +707,6 @@ ns_new(Ld *ld, RsNamespaceSpec *spec)
 {
     LdNs *ns = rs_arena_new0(ld->mem, LdNs, 1);     /* dropped with the load */
     ns->spec = spec;    /* by_kind[k]: made at the first name of kind k (ld_register) */
-    ns->objs = g_ptr_array_new();                   /* LdObj* in ld->mem */
     return ns;
 }
 

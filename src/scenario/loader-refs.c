@@ -33,10 +33,10 @@ closest_in(LdNs *ns, RsObjKind kind, const char *name)
     if (!ns)
         return NULL;
     /* the names held, as the name tables hold them (loader-names.c) */
-    g_autofree const char **names = g_new(const char *, ns->objs->len + 1);
+    g_autofree const char **names = g_new(const char *, ns->n_objs + 1);
     guint n = 0;
-    for (guint i = 0; i < ns->objs->len; i++) {
-        const LdObj *o = g_ptr_array_index(ns->objs, i);
+    for (guint i = 0; i < ns->n_objs; i++) {
+        const LdObj *o = ns->objs[i];
         if (o->kind == kind)
             names[n++] = ld_obj_name(o);
     }

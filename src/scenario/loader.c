@@ -223,7 +223,7 @@ ld_ns_free(gpointer p)
     for (int k = 0; k <= RS_KIND_LAST; k++)
         if (ns->by_kind[k])
             g_hash_table_unref(ns->by_kind[k]);
-    g_ptr_array_unref(ns->objs);       /* the LdNs and its LdObj are in ld->mem */
+    /* the LdNs, its objs and its LdObj are in ld->mem */
 }
 
 /* `seed`: a non-negative integer, or a string of digits for 64-bit seeds. */
