@@ -18,6 +18,8 @@
 #ifndef RAHTISIM_SCENARIO_LOADER_INTERNAL_H
 #define RAHTISIM_SCENARIO_LOADER_INTERNAL_H
 
+#include <stdint.h>
+
 #include <cjson/cJSON.h>
 #include <glib.h>
 
@@ -112,7 +114,69 @@ void ld_pos(Ld *ld, const cJSON *node, const char *path, RsSrcPos *pos);
 const char *ld_path(Ld *ld, const char *parent, const char *key);
 const char *ld_path_index(Ld *ld, const char *parent, int i);
 const char *ld_type_word(const cJSON *v);
-const cJSON *ld_get(const cJSON *obj, const char *key);
+/* ---- ld_get: a member of an object (keys are unique: jsonc.c rejects duplicates) ----
+ *
+ * A reader asks an object for every key it knows (a pod: some fifteen)
+ * and most are absent (a pod of the benchmarks has three): walking the
+ * members for each was the largest single cost of loading 10^4
+ * namespaces (ld_get, 29 M of 250 M instructions; issue 14).  ld_object,
+ * which visits every member anyway to refuse unknown keys, files the
+ * object in a small direct-mapped cache: a mask of its keys' first bytes
+ * and, per first byte, its member and the allowed key it matched (when one
+ * member alone starts so).  ld_get answers from the entry without a walk:
+ * an absent first byte is an absent key; else the one member is it when
+ * the key is that very string (the readers pass the literals of the key
+ * tables) or equal to it (ld_get_slow).  An object the cache does not hold
+ * (never checked, or its entry taken by another object) is walked as
+ * before.  The tree does not change during a load; the cache is emptied
+ * when a load starts and ends (ld_keys_forget), as a tree freed after a
+ * load may give its addresses to the next one.  ld_get is inline (some
+ * 570 000 calls at 10^4 namespaces).  Single-threaded, as the program is. */
+#define LD_KEYS_CACHE 16
+#define LD_KEYS_BITS 64
+typedef struct {
+    const cJSON *obj[LD_KEYS_CACHE];        /* the object filed, or NULL */
+    uint64_t mask[LD_KEYS_CACHE];           /* its keys' first bytes (ld_key_slot) */
+    uint64_t many[LD_KEYS_CACHE];           /* first bytes of more than one key */
+    struct {
+        const cJSON *member;
+        const char *key;                    /* the allowed key (ld_object's table) it matched */
+    } member[LD_KEYS_CACHE][LD_KEYS_BITS];  /* per first byte in mask, not in many */
+} LdKeysCache;
+extern LdKeysCache ld_keys_cache;
+
+/* A key's slot: its first byte (keys are lowercase words and underscores). */
+static inline unsigned
+ld_key_slot(const char *key)
+{
+    return (unsigned char)key[0] & (LD_KEYS_BITS - 1);
+}
+
+/* An object's cache entry: nodes are 72 bytes apart. */
+static inline unsigned
+ld_keys_entry(const cJSON *obj)
+{
+    return (unsigned)((uintptr_t)obj / 72) & (LD_KEYS_CACHE - 1);
+}
+
+const cJSON *ld_get_slow(const cJSON *obj, const char *key);
+
+static inline const cJSON *
+ld_get(const cJSON *obj, const char *key)
+{
+    if (obj == NULL || key == NULL)
+        return NULL;
+    unsigned e = ld_keys_entry(obj);
+    if (ld_keys_cache.obj[e] == obj) {
+        unsigned h = ld_key_slot(key);
+        if (!(ld_keys_cache.mask[e] & (UINT64_C(1) << h)))
+            return NULL;
+        if (ld_keys_cache.member[e][h].key == key && !(ld_keys_cache.many[e] & (UINT64_C(1) << h)))
+            return ld_keys_cache.member[e][h].member;
+    }
+    return ld_get_slow(obj, key);
+}
+
 /* Empties ld_get's record of the objects ld_object checked (at a load's start and end). */
 void ld_keys_forget(void);
 bool ld_object(Ld *ld, const cJSON *v, const char *path, const char *const *keys, const char *what);

@@ -174,75 +174,31 @@ key_eq(const char *a, const char *b)
     return *a == *b;
 }
 
-/* ---- the members of the objects ld_object checked ----
- *
- * A reader asks an object for every key it knows (a pod: some fifteen)
- * and most are absent (a pod of the benchmarks has three): walking the
- * members for each was the largest single cost of loading 10^4
- * namespaces (ld_get, 29 M of 250 M instructions; issue 14).  ld_object,
- * which visits every member anyway to refuse unknown keys, files the
- * object in a small direct-mapped cache: a mask of its keys' first bytes
- * and, per first byte, its member and the allowed key it matched (when one
- * member alone starts so).  ld_get answers from the entry without a walk:
- * an absent first byte is an absent key; else the one member is it when
- * the key is that very string (the readers pass the literals of the key
- * tables) or equal to it.  An object the cache does not hold (never
- * checked, or its entry taken by another object) is walked as before.
- * The tree does not change during a load; the cache is emptied when a
- * load starts and ends (ld_keys_forget), as a tree freed after a load may
- * give its addresses to the next one.  Single-threaded, as the program is. */
-enum { KEYS_CACHE = 16, KEYS_BITS = 64 };
+/* ld_get's record of the objects ld_object checked (loader-internal.h). */
+LdKeysCache ld_keys_cache;
 
-static const cJSON *keys_obj[KEYS_CACHE];           /* the object filed, or NULL */
-static uint64_t keys_mask[KEYS_CACHE];              /* its keys' first bytes (key_bit) */
-static uint64_t keys_many[KEYS_CACHE];              /* first bytes of more than one key */
-static struct {
-    const cJSON *member;
-    const char *key;            /* the allowed key (ld_object's table) it matched */
-} keys_member[KEYS_CACHE][KEYS_BITS];              /* per first byte in mask, not in many */
-
-/* A key's slot: its first byte (keys are lowercase words and underscores). */
-static inline unsigned
-key_slot(const char *key)
-{
-    return (unsigned char)key[0] & (KEYS_BITS - 1);
-}
-
-/* An object's cache entry: nodes are 72 bytes apart. */
-static inline unsigned
-keys_entry(const cJSON *obj)
-{
-    return (unsigned)((uintptr_t)obj / 72) & (KEYS_CACHE - 1);
-}
-
-/* Empties the cache (see above). */
+/* Empties the cache (loader-internal.h). */
 void
 ld_keys_forget(void)
 {
-    memset(keys_obj, 0, sizeof keys_obj);
+    memset(ld_keys_cache.obj, 0, sizeof ld_keys_cache.obj);
 }
 
-/* A member of an object (keys are unique: jsonc.c rejects duplicates). */
+/* ld_get when the cache cannot answer: cJSON_GetObjectItemCaseSensitive's
+ * walk (it stops at a child without a key, as in an array), with the first
+ * bytes compared here: most keys it passes differ there, and a strcmp call
+ * each was a tenth of loading 10^4 namespaces (issue 14). */
 const cJSON *
-ld_get(const cJSON *obj, const char *key)
+ld_get_slow(const cJSON *obj, const char *key)
 {
-    if (obj == NULL || key == NULL)
-        return NULL;
-    unsigned e = keys_entry(obj);
-    if (keys_obj[e] == obj) {
-        unsigned h = key_slot(key);
-        uint64_t b = UINT64_C(1) << h;
-        if (!(keys_mask[e] & b))
-            return NULL;
-        if (!(keys_many[e] & b)) {
-            const cJSON *m = keys_member[e][h].member;
-            return keys_member[e][h].key == key || key_eq(m->string, key) ? m : NULL;
+    unsigned e = ld_keys_entry(obj);
+    if (ld_keys_cache.obj[e] == obj) {
+        unsigned h = ld_key_slot(key);
+        if (!(ld_keys_cache.many[e] & (UINT64_C(1) << h))) {
+            const cJSON *m = ld_keys_cache.member[e][h].member;
+            return key_eq(m->string, key) ? m : NULL;
         }
     }
-    /* cJSON_GetObjectItemCaseSensitive's walk (it stops at a child without
-     * a key, as in an array), with the first bytes compared here: most keys
-     * it passes differ there, and a strcmp call each was a tenth of loading
-     * 10^4 namespaces (issue 14). */
     for (const cJSON *c = obj->child; c != NULL && c->string != NULL; c = c->next) {
         if (c->string[0] == key[0] && key_eq(c->string, key))
             return c;
@@ -263,20 +219,20 @@ ld_object(Ld *ld, const cJSON *v, const char *path, const char *const *keys, con
         n++;
     const cJSON *c;
     uint64_t mask = 0, many = 0;
-    unsigned e = keys_entry(v);
-    keys_obj[e] = NULL;         /* its slots change below: no object's until claimed */
+    unsigned e = ld_keys_entry(v);
+    ld_keys_cache.obj[e] = NULL;        /* its slots change below: no object's until claimed */
     cJSON_ArrayForEach(c, v) {
         bool known = false;
         size_t i = 0;
         for (; i < n && !known; i++)     /* first bytes first, as ld_get */
             known = c->string[0] == keys[i][0] && strcmp(c->string, keys[i]) == 0;
         if (known) {
-            unsigned h = key_slot(c->string);
+            unsigned h = ld_key_slot(c->string);
             uint64_t b = UINT64_C(1) << h;
             many |= mask & b;
             mask |= b;
-            keys_member[e][h].member = c;
-            keys_member[e][h].key = keys[i - 1];
+            ld_keys_cache.member[e][h].member = c;
+            ld_keys_cache.member[e][h].key = keys[i - 1];
             continue;
         }
         const char *kp = ld_path(ld, path, c->string);
@@ -289,9 +245,9 @@ ld_object(Ld *ld, const cJSON *v, const char *path, const char *const *keys, con
                        list);
     }
     /* every key known: filed for ld_get */
-    keys_obj[e] = v;
-    keys_mask[e] = mask;
-    keys_many[e] = many;
+    ld_keys_cache.obj[e] = v;
+    ld_keys_cache.mask[e] = mask;
+    ld_keys_cache.many[e] = many;
     return true;
 }
 
