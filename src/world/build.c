@@ -248,6 +248,67 @@ rs_world_rng(RsWorld *w, const RsRng *entity, uint64_t requester)
 }
 
 
+/* Prepares a namespace the first pass will build (RsAheadStage): its name,
+ * its deployments' and bare pods' full names. */
+static void
+ahead_pods(RsWorld *w, const RsNamespaceSpec *nss, unsigned stage)
+{
+    const RsWorkloadSpec *lists[2] = {nss->deployments, nss->pods};
+    unsigned n[2] = {nss->n_deployments, nss->n_pods};
+    switch (stage) {
+    case RS_AHEAD_ARRAYS:
+        for (int l = 0; l < 2; l++)
+            if (n[l] > 0)
+                __builtin_prefetch(lists[l]);
+        break;
+    case RS_AHEAD_STRINGS:
+        __builtin_prefetch(nss->name);
+        for (int l = 0; l < 2; l++)
+            for (unsigned j = 0; j < n[l]; j++)
+                __builtin_prefetch(lists[l][j].name);
+        break;
+    case RS_AHEAD_CELLS:
+        rs_world_intern_prefetch(w, nss->name);
+        for (int l = 0; l < 2; l++)
+            for (unsigned j = 0; j < n[l]; j++)
+                rs_world_intern_full_prefetch(w, nss->name, lists[l][j].name);
+        break;
+    default:
+        rs_name_map_prefetch(&w->ns_by_name, rs_world_intern(w, nss->name));
+        for (int l = 0; l < 2; l++)
+            for (unsigned j = 0; j < n[l]; j++)
+                rs_name_map_prefetch(l == 0 ? &w->wl_by_name : &w->pod_by_name,
+                                     rs_world_intern_full(w, nss->name, lists[l][j].name));
+        break;
+    }
+}
+
+/* Prepares a namespace the second pass will build: its services' full names. */
+static void
+ahead_services(RsWorld *w, const RsNamespaceSpec *nss, unsigned stage)
+{
+    if (nss->n_services == 0)
+        return;
+    for (unsigned j = 0; j < nss->n_services; j++) {
+        const char *name = nss->services[j].name;
+        switch (stage) {
+        case RS_AHEAD_ARRAYS:
+            if (j == 0)
+                __builtin_prefetch(nss->services);
+            break;
+        case RS_AHEAD_STRINGS:
+            __builtin_prefetch(name);
+            break;
+        case RS_AHEAD_CELLS:
+            rs_world_intern_full_prefetch(w, nss->name, name);
+            break;
+        default:
+            rs_name_map_prefetch(&w->svc_by_name, rs_world_intern_full(w, nss->name, name));
+            break;
+        }
+    }
+}
+
 /* Builds the world of `sc` now (its events are scheduled by
  * rs_world_schedule_events), and installs the hooks between src/world's files. */
 RsWorld *
@@ -317,16 +378,14 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
         rs_addr_pool_set_next(&w->svc_pool, (uint32_t)(w->svc_pool.net + band));
     if (!reserve_fixed_ips(w, sc, error))
         return NULL;
+    bool ahead = rs_world_worth_ahead(w);
 
     for (unsigned i = 0; i < sc->n_namespaces; i++) {
         const RsNamespaceSpec *nss = &sc->namespaces[i];
-        if (i + RS_PREFETCH_AHEAD < sc->n_namespaces) {
-            const RsNamespaceSpec *next = &sc->namespaces[i + RS_PREFETCH_AHEAD];
-            rs_world_intern_prefetch(w, next->name);
-            for (unsigned j = 0; j < next->n_deployments; j++)
-                rs_world_intern_full_prefetch(w, next->name, next->deployments[j].name);
-            for (unsigned j = 0; j < next->n_pods; j++)
-                rs_world_intern_full_prefetch(w, next->name, next->pods[j].name);
+        for (unsigned s = 0; ahead && s < RS_STAGES; s++) {
+            size_t k = i + (size_t)(RS_STAGES - s) * RS_PREFETCH_AHEAD;
+            if (k < sc->n_namespaces)
+                ahead_pods(w, &sc->namespaces[k], s);
         }
         RsNamespace *ns = add_namespace(w, nss->name);
         rs_world_assign_egress(w, ns, nss->dedicated_egress);    /* R33: file order */
@@ -342,10 +401,10 @@ rs_world_new(RsEngine *eng, const RsScenario *sc, uint64_t seed, GError **error)
     for (unsigned i = 0; i < sc->n_namespaces; i++) {
         const RsNamespaceSpec *nss = &sc->namespaces[i];
         RsNamespace *ns = w->namespaces->pdata[i];
-        if (i + RS_PREFETCH_AHEAD < sc->n_namespaces) {
-            const RsNamespaceSpec *next = &sc->namespaces[i + RS_PREFETCH_AHEAD];
-            for (unsigned j = 0; j < next->n_services; j++)
-                rs_world_intern_full_prefetch(w, next->name, next->services[j].name);
+        for (unsigned s = 0; ahead && s < RS_STAGES; s++) {
+            size_t k = i + (size_t)(RS_STAGES - s) * RS_PREFETCH_AHEAD;
+            if (k < sc->n_namespaces)
+                ahead_services(w, &sc->namespaces[k], s);
         }
         for (unsigned j = 0; j < nss->n_services; j++) {
             RsSvcDef *def = rs_world_svc_def(w, &nss->services[j]);

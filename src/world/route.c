@@ -317,24 +317,36 @@ route_host(RsWorld *w, RsNamespace *ns, const RsRouteDef *d)
     return rs_world_intern(w, h);
 }
 
-/* Starts fetching the interned names' cells of a route of namespace `ns`
- * that rs_world_apply_route will intern: its full name and its host (see
- * rs_world_intern_prefetch; issue 14). */
+/* Prepares a route of namespace `ns` that rs_world_apply_route will make
+ * (RsAheadStage): its full name and its host interned, their name tables'
+ * cells fetched (issue 14). */
 static void
-route_prefetch(const RsWorld *w, const char *ns, const RsRouteSpec *spec)
+route_ahead(RsWorld *w, const char *ns, const RsRouteSpec *spec, unsigned stage)
 {
-    rs_world_intern_full_prefetch(w, ns, spec->name);
-    if (spec->host != NULL) {
-        rs_world_intern_prefetch(w, spec->host);
+    if (stage == RS_AHEAD_STRINGS) {
+        __builtin_prefetch(spec->name);
+        if (spec->host != NULL)
+            __builtin_prefetch(spec->host);
         return;
     }
-    const char *parts[5];
-    size_t len[5];
-    size_t total = host_parts(w, spec->name, ns, parts, len);
+    const char *host = spec->host;
     char buf[512];
-    if (total < sizeof buf) {
-        host_write(buf, parts, len, total);
-        rs_world_intern_prefetch(w, buf);
+    if (host == NULL) {
+        const char *parts[5];
+        size_t len[5];
+        size_t total = host_parts(w, spec->name, ns, parts, len);
+        if (total < sizeof buf) {
+            host_write(buf, parts, len, total);
+            host = buf;
+        }
+    }
+    if (stage == RS_AHEAD_CELLS) {
+        rs_world_intern_full_prefetch(w, ns, spec->name);
+        rs_world_intern_prefetch(w, host);
+    } else if (stage == RS_AHEAD_INTERN) {
+        rs_name_map_prefetch(&w->route_by_name, rs_world_intern_full(w, ns, spec->name));
+        if (host != NULL)
+            rs_name_map_prefetch(&w->routes_by_host, rs_world_intern(w, host));
     }
 }
 
@@ -432,12 +444,16 @@ void
 rs_world_routes_init(RsWorld *w, const RsScenario *sc)
 {
     w->routes = g_ptr_array_new_with_free_func((GDestroyNotify)route_free);
+    bool ahead = rs_world_worth_ahead(w);
     for (unsigned i = 0; i < sc->n_namespaces; i++) {
         RsNamespace *ns = w->namespaces->pdata[i];
-        if (i + RS_PREFETCH_AHEAD < sc->n_namespaces) {
-            const RsNamespaceSpec *next = &sc->namespaces[i + RS_PREFETCH_AHEAD];
-            for (unsigned j = 0; j < next->n_routes; j++)
-                route_prefetch(w, next->name, &next->routes[j]);
+        for (unsigned s = 0; ahead && s < RS_STAGES; s++) {
+            size_t k = i + (size_t)(RS_STAGES - s) * RS_PREFETCH_AHEAD;
+            const RsNamespaceSpec *next = k < sc->n_namespaces ? &sc->namespaces[k] : NULL;
+            if (next != NULL && s == RS_AHEAD_ARRAYS && next->n_routes > 0)
+                __builtin_prefetch(next->routes);
+            for (unsigned j = 0; next != NULL && s != RS_AHEAD_ARRAYS && j < next->n_routes; j++)
+                route_ahead(w, next->name, &next->routes[j], s);
         }
         for (unsigned j = 0; j < sc->namespaces[i].n_routes; j++)
             rs_world_apply_route(w, ns, rs_world_route_def(w, &sc->namespaces[i].routes[j]));

@@ -73,12 +73,21 @@ bool rs_template_equal(const RsTemplate *a, const RsTemplate *b);
  * table holds it); interns nothing. */
 const char *rs_world_interned(const RsWorld *w, const char *s);
 /* Start fetching the cell where `s` ("ns/name") will be interned: a hint
- * that changes nothing.  The build passes call them for the namespace
- * RS_PREFETCH_AHEAD after the one they build (issue 14: each new name's cell
- * was a cache miss at 10^5 namespaces). */
+ * that changes nothing (issue 14: each new name's cell was a cache miss at
+ * 10^5 namespaces). */
 void rs_world_intern_prefetch(const RsWorld *w, const char *s);
 void rs_world_intern_full_prefetch(const RsWorld *w, const char *ns, const char *name);
-#define RS_PREFETCH_AHEAD 16u
+
+/* The build passes of rs_world_new prepare the namespaces ahead of the one
+ * they build, in stages RS_PREFETCH_AHEAD namespaces apart (issue 14: at
+ * 10^5 namespaces the scenario's strings and every table's cells are cache
+ * misses): the spec's arrays, then its strings, then the interned names'
+ * cells, then the names interned early (equal names are one pointer, so
+ * when is unseen) and the name tables' cells.  Stage s prepares namespace
+ * i + (RS_STAGES - s) * RS_PREFETCH_AHEAD while namespace i is built. */
+typedef enum { RS_AHEAD_ARRAYS, RS_AHEAD_STRINGS, RS_AHEAD_CELLS, RS_AHEAD_INTERN, RS_STAGES } RsAheadStage;
+#define RS_PREFETCH_AHEAD 8u
+bool rs_world_worth_ahead(const RsWorld *w);
 
 /* ---- registry.c: name tables (RsNameMap; keys interned) ---- */
 
@@ -90,6 +99,7 @@ void *rs_name_map_get(const RsNameMap *m, const char *name);      /* NULL: none 
 void rs_name_map_put(RsNameMap *m, const char *name, void *obj);  /* adds or replaces; obj != NULL */
 void rs_name_map_remove(RsNameMap *m, const char *name);
 void rs_name_map_clear(RsNameMap *m);
+void rs_name_map_prefetch(const RsNameMap *m, const char *name);   /* a hint */
 
 /* ---- registry.c: address tables (RsIpMap) ---- */
 
