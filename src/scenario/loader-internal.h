@@ -39,7 +39,7 @@ typedef struct {
 } LdObj;
 
 /* What the file declares in one namespace (R2: names unique per kind). */
-typedef struct {
+typedef struct LdNs {
     RsNamespaceSpec *spec;
     GHashTable *by_kind[RS_KIND_LAST + 1];     /* name -> LdObj* (borrowed), once `indexed`;
                                                 * NULL while the kind has no name */
@@ -80,7 +80,9 @@ typedef struct {
     GError **error;
     GArray *warns;              /* LdWarn */
     unsigned n_objects, n_timed;
-    GHashTable *ns_by_name;     /* name -> LdNs* */
+    struct LdNs **ns_slots;     /* name -> LdNs*: open addressing on the name's hash, */
+    size_t ns_mask, n_ns;       /* at most half full (ld_ns_insert; issue 14: a GHashTable
+                                 * grown step by step, ~140 instructions a lookup) */
     GPtrArray *nss;             /* LdNs*, owned */
     GHashTable *hosts;          /* name -> RsHostSpec* */
     GHashTable *traffic;        /* name -> RsTrafficSpec* */
@@ -225,6 +227,10 @@ LdRef *ld_defer_last(Ld *ld);
 
 /* ---- loader-names.c: the registry of declared names (R2) ---- */
 LdNs *ld_ns_lookup(Ld *ld, const char *name);
+/* Adds a namespace's registry under its spec's name (not yet taken). */
+void ld_ns_insert(Ld *ld, LdNs *ns);
+/* Sizes the table of namespaces for n of them (before the first insert). */
+void ld_ns_reserve(Ld *ld, size_t n);
 LdObj *ld_obj_lookup(LdNs *ns, RsObjKind kind, const char *name);
 const char *ld_obj_name(const LdObj *o);
 bool ld_register(Ld *ld, LdNs *ns, RsObjKind kind, void *spec, const cJSON *node,

@@ -13,11 +13,72 @@
 static const char *const kind_words[] = {"object", "pod", "deployment", "service", "route",
                                          "network_policy"};
 
+/* The hash of a namespace name: g_str_hash's, inline, then murmur3's
+ * finaliser (names like n1, n2 ... made long runs of neighbouring slots). */
+static inline guint
+ns_hash(const char *name)
+{
+    guint32 h = 5381;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h << 5) + h + *c;
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+/* The slot of `name` in the namespace table: its own, or the free one
+ * where it goes (the table has at least one free slot). */
+static LdNs **
+ns_slot(const Ld *ld, const char *name)
+{
+    for (size_t i = ns_hash(name) & ld->ns_mask;; i = (i + 1) & ld->ns_mask) {
+        LdNs **s = &ld->ns_slots[i];
+        if (*s == NULL || ((*s)->spec->name[0] == name[0] && strcmp((*s)->spec->name, name) == 0))
+            return s;
+    }
+}
+
 /* Finds a namespace's registry by name. */
 LdNs *
 ld_ns_lookup(Ld *ld, const char *name)
 {
-    return name ? g_hash_table_lookup(ld->ns_by_name, name) : NULL;
+    return name && ld->ns_slots ? *ns_slot(ld, name) : NULL;
+}
+
+/* Adds a namespace's registry (its name not yet taken), the table doubled
+ * at half full. */
+void
+ld_ns_insert(Ld *ld, LdNs *ns)
+{
+    if (ld->ns_slots == NULL || 2 * (ld->n_ns + 1) > ld->ns_mask + 1) {
+        LdNs **old = ld->ns_slots;
+        size_t old_cap = old ? ld->ns_mask + 1 : 0;
+        size_t cap = old_cap ? old_cap * 2 : 64;
+        ld->ns_slots = g_new0(LdNs *, cap);
+        ld->ns_mask = cap - 1;
+        for (size_t j = 0; j < old_cap; j++)
+            if (old[j] != NULL)
+                *ns_slot(ld, old[j]->spec->name) = old[j];
+        g_free(old);
+    }
+    *ns_slot(ld, ns->spec->name) = ns;
+    ld->n_ns++;
+}
+
+/* Sizes the namespace table for n namespaces at once (no doubling). */
+void
+ld_ns_reserve(Ld *ld, size_t n)
+{
+    if (ld->ns_slots != NULL)
+        return;
+    size_t cap = 64;
+    while (cap < 2 * (n + 1))
+        cap *= 2;
+    ld->ns_slots = g_new0(LdNs *, cap);
+    ld->ns_mask = cap - 1;
 }
 
 /* Whether a registration replaces the object that held the name (R2): the

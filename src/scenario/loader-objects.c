@@ -746,6 +746,7 @@ ld_namespaces(Ld *ld, const cJSON *root)
         return true;
     RsScenario *sc = ld->sc;
     sc->n_namespaces = (unsigned)cJSON_GetArraySize(arr);
+    ld_ns_reserve(ld, sc->n_namespaces);
     sc->namespaces = rs_arena_new0(ld->sc->arena, RsNamespaceSpec, sc->n_namespaces);
     int i = 0;
     const cJSON *c;
@@ -775,7 +776,7 @@ ld_namespaces(Ld *ld, const cJSON *root)
         }
         LdNs *ns = ns_new(ld, s);
         g_ptr_array_add(ld->nss, ns);
-        g_hash_table_insert(ld->ns_by_name, s->name, ns);
+        ld_ns_insert(ld, ns);
         const cJSON *eg = ld_get(c, "egress_ip");
         if (eg) {
             const char *ep = ld_path(ld, p, "egress_ip");

@@ -390,7 +390,6 @@ load_from_doc_keys(const RsJsonDoc *doc, const RsLimits *limits, RsKeysFn fn, vo
         rs_limits_default(&ld.lim);
     sc->limits = ld.lim;
     ld.warns = g_array_new(FALSE, FALSE, sizeof(LdWarn));
-    ld.ns_by_name = g_hash_table_new(g_str_hash, g_str_equal);
     ld.nss = g_ptr_array_new_with_free_func(ld_ns_free);
     ld.hosts = g_hash_table_new(g_str_hash, g_str_equal);
     ld.traffic = g_hash_table_new(g_str_hash, g_str_equal);
@@ -409,7 +408,7 @@ load_from_doc_keys(const RsJsonDoc *doc, const RsLimits *limits, RsKeysFn fn, vo
         w->msg = NULL;
     }
     g_array_unref(ld.warns);
-    g_hash_table_unref(ld.ns_by_name);
+    g_free(ld.ns_slots);
     g_ptr_array_unref(ld.nss);
     g_hash_table_unref(ld.hosts);
     g_hash_table_unref(ld.traffic);
