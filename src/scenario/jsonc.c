@@ -728,12 +728,17 @@ scan_string(Scan *s, char **out)
     bool escaped = false;
     s->i++;
     while (s->i < s->len) {
-        unsigned char c = (unsigned char)s->t[s->i];
+        /* the plain bytes in locals: a store to s->i could change s->len
+         * for all the compiler knows, so it reloaded both per byte */
+        const unsigned char *t = (const unsigned char *)s->t;
+        size_t i = s->i, len = s->len;
+        while (i < len && str_class[t[i]] == 0)
+            i++;
+        s->i = i;
+        if (i >= len)
+            break;
+        unsigned char c = t[i];
         unsigned k = str_class[c];
-        if (k == 0) {
-            s->i++;
-            continue;
-        }
         if (k == 2) {
             s->odd = true;
             s->i++;
