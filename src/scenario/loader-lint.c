@@ -372,7 +372,10 @@ ld_lint(Ld *ld, const cJSON *root)
     /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): the specs came from these n_namespaces items */
     for (unsigned i = 0; i < sc->n_namespaces; i++, nn = nn->next) {
         const RsNamespaceSpec *n = &sc->namespaces[i];
-        LdNs *ns = ld_ns_lookup(ld, n->name);
+        /* the registries are made in the order of the specs: the i-th is
+         * this namespace's unless a namespace failed (then looked up) */
+        LdNs *ns = i < ld->nss->len && ((LdNs *)g_ptr_array_index(ld->nss, i))->spec == n
+                       ? g_ptr_array_index(ld->nss, i) : ld_ns_lookup(ld, n->name);
         if (n->dedicated_egress && ++dedicated > sc->profile.n_egress_pool)
             ld_warn(ld, ld_get(nn, "egress_ip"), RS_R33,
                     "namespace `%s` asks for a dedicated egress IP but the pool (platform "
