@@ -802,15 +802,19 @@ scan_number(Scan *s, cJSON *node)
     size_t start = s->i;
     const char *t = s->t;
     size_t i = s->i;
+    /* the integer part's value on the way (issue 14: a second loop over
+     * the digits of every port); used when nothing follows them */
+    uint64_t whole = 0;
     if (i < s->len && t[i] == '-')
         i++;
     if (i < s->len && t[i] == '0')
         i++;
     else if (i < s->len && t[i] >= '1' && t[i] <= '9')
         while (i < s->len && g_ascii_isdigit(t[i]))
-            i++;
+            whole = whole * 10 + (uint64_t)(t[i++] - '0');     /* wraps past 19 digits: not used then */
     else
         return scan_fail(s, start, "invalid number");
+    size_t int_end = i;
     if (i < s->len && t[i] == '.') {
         i++;
         if (i >= s->len || !g_ascii_isdigit(t[i]))
@@ -837,8 +841,8 @@ scan_number(Scan *s, cJSON *node)
          * -0, as strtod does. */
         size_t d0 = start + (t[start] == '-');
         if (i - d0 <= 15) {
-            uint64_t u = 0;
-            size_t k = d0;
+            uint64_t u = whole;
+            size_t k = int_end;     /* the integer part's digits are in `whole` */
             while (k < i && t[k] >= '0' && t[k] <= '9')
                 u = u * 10 + (uint64_t)(t[k++] - '0');
             if (k == i) {
