@@ -384,6 +384,8 @@ ld_string(Ld *ld, const cJSON *obj, const char *path, const char *key, bool requ
          * for the schema notes and the errors, made below when needed
          * (issue 14: a path malloc'd and freed per string read). */
         v = ld_get(obj, key);
+        if (v == NULL && !required)
+            return true;        /* absent: *out untouched, as below */
         if (v != NULL && cJSON_IsString(v) && (!required || *v->valuestring)) {
             rs_spec_free(*out);
             *out = rs_arena_strdup(ld->sc->arena, v->valuestring);
