@@ -127,7 +127,6 @@ lint_service(Ld *ld, LdNs *ns, GHashTable *labels, const RsServiceSpec *s, const
                     ns->spec->name);
         return;
     }
-    const cJSON *ports = ld_get(node, "ports");
     for (unsigned i = 0; i < s->n_ports; i++) {
         const RsServicePortSpec *p = &s->ports[i];
         bool any = false;
@@ -135,7 +134,7 @@ lint_service(Ld *ld, LdNs *ns, GHashTable *labels, const RsServiceSpec *s, const
             any = listens(sel[j], p->target_port, p->target_name);
         if (any)
             continue;
-        const cJSON *pn = cJSON_GetArrayItem(ports, (int)i);
+        const cJSON *pn = cJSON_GetArrayItem(ld_get(node, "ports"), (int)i);   /* for the warning only */
         const cJSON *at = cJSON_IsObject(pn) && ld_get(pn, "target_port") ? ld_get(pn, "target_port") : pn;
         const RsWorkloadSpec *w = sel[0];
         GString *has = g_string_new(NULL);

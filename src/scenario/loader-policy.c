@@ -636,8 +636,8 @@ lint_namespace(Ld *ld, const RsNamespaceSpec *n, const cJSON *nn, GArray *claims
         ld_warn(ld, egress_node, RS_R46, "namespace `%s`: egress policies allow no DNS query to the "
                 "cluster DNS pods (namespace openshift-dns, UDP port %u): name lookups will time out; "
                 "allowing port 53 is not enough", n->name, pf->dns_target_port);
-    const cJSON *sn = n->n_services ? ld_get(nn, "services")->child : NULL;
-    for (unsigned i = 0; i < n->n_services; i++, sn = sn->next) {
+    /* the services' JSON only for a warning (issue 14: a lookup per namespace) */
+    for (unsigned i = 0; i < n->n_services; i++) {
         const RsServiceSpec *s = &n->services[i];
         if (s->type != RS_SVC_LOAD_BALANCER)
             continue;
@@ -648,6 +648,7 @@ lint_namespace(Ld *ld, const RsNamespaceSpec *n, const cJSON *nn, GArray *claims
         RsLbClaim c = {0, share, s->etp == RS_ETP_LOCAL, ports, s->n_ports};
         if (!rs_lb_choose(n->lb_ips, n->n_lb_ips, (const RsLbClaim *)(void *)claims->data, claims->len,
                           share, c.local, ports, s->n_ports, &c.ip)) {
+            const cJSON *sn = cJSON_GetArrayItem(ld_get(nn, "services"), (int)i);
             ld_warn(ld, sn, RS_R48, "load-balancer service `%s` stays pending: %s", s->name,
                     n->n_lb_ips == 0 ? "namespace has no granted load_balancer_ips"
                     : "no granted address is free or shareable (same allow-shared-ip value, "
