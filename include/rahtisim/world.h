@@ -524,13 +524,16 @@ typedef struct {
  * services, routes, namespaces, templates, definitions and their small
  * arrays, interned names), bumped out of large blocks and freed with the
  * world at once: building 10^5 namespaces made a million small g_mallocs
- * (issue 14).  registry.c. */
-typedef struct RsArenaBlock RsArenaBlock;
+ * (issue 14).  registry.c.  A bump allocator only: the scenario's arena
+ * (RsArena, src/scenario/arena.h) also answers whether a pointer is its
+ * own, which the specs' free functions need, and the JSON tree's
+ * (src/scenario/jsonc.c) serves cJSON's hooks. */
+typedef struct RsWorldArenaBlock RsWorldArenaBlock;
 typedef struct {
     char *next, *end;           /* the free part of the current block */
-    RsArenaBlock *blocks;       /* every block, newest first */
+    RsWorldArenaBlock *blocks;  /* every block, newest first */
     size_t block_size;          /* the next block's size (doubles up to a bound) */
-} RsArena;
+} RsWorldArena;
 
 /* A table from interned names (compared and hashed by their pointers) to
  * objects: open addressing, linear probing, at most half full; a lookup by
@@ -571,7 +574,7 @@ typedef struct {
 struct RsWorld {
     RsEngine *eng;              /* not owned */
     uint64_t seed;
-    RsArena arena;              /* objects and names that live with the world */
+    RsWorldArena arena;         /* objects and names that live with the world */
     RsInterns interns;          /* interned names (in the arena) */
     RsLabelIndex labels;        /* pods and services by namespace and label */
     /* the parts of the profile the truth and the pipeline use */

@@ -23,15 +23,15 @@ G_DEFINE_QUARK(rs-world-error-quark, rs_world_error)
 
 /* ---- the arena ---- */
 
-struct RsArenaBlock {
-    RsArenaBlock *next;
+struct RsWorldArenaBlock {
+    RsWorldArenaBlock *next;
     size_t size;                /* bytes after the header */
 };
 
 #define ARENA_ALIGN 16u                         /* what malloc gives */
 #define ARENA_FIRST ((size_t)64 * 1024)
 #define ARENA_MAX ((size_t)4 * 1024 * 1024)
-#define ARENA_HEADER ((sizeof(RsArenaBlock) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
+#define ARENA_HEADER ((sizeof(RsWorldArenaBlock) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
 
 /* A new block of at least `size` bytes (not cleared: arena_get clears
  * what it hands out, so a block's unused tail is never written: calloc
@@ -40,9 +40,9 @@ struct RsArenaBlock {
  * object (`own`).  From the heap, so the huge pages asked for it
  * (src/main.c) hold it, and leak checkers see what its objects point to. */
 static char *
-arena_block(RsArena *a, size_t size, bool own)
+arena_block(RsWorldArena *a, size_t size, bool own)
 {
-    RsArenaBlock *b = g_malloc(ARENA_HEADER + size);
+    RsWorldArenaBlock *b = g_malloc(ARENA_HEADER + size);
     rs_memory_populate(b, ARENA_HEADER + size);
     b->size = size;
     b->next = a->blocks;
@@ -57,7 +57,7 @@ arena_block(RsArena *a, size_t size, bool own)
 
 /* `size` bytes (not cleared) at a multiple of `align` (a power of two). */
 static void *
-arena_get(RsArena *a, size_t size, size_t align)
+arena_get(RsWorldArena *a, size_t size, size_t align)
 {
     uintptr_t at = ((uintptr_t)a->next + align - 1) & ~(uintptr_t)(align - 1);
     if (a->next == NULL || at > (uintptr_t)a->end || (uintptr_t)a->end - at < size) {
@@ -97,9 +97,9 @@ rs_world_memdup(RsWorld *w, const void *src, size_t n)
 void
 rs_world_arena_free(RsWorld *w)
 {
-    RsArenaBlock *b = w->arena.blocks;
+    RsWorldArenaBlock *b = w->arena.blocks;
     while (b != NULL) {
-        RsArenaBlock *next = b->next;
+        RsWorldArenaBlock *next = b->next;
         g_free(b);
         b = next;
     }

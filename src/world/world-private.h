@@ -29,7 +29,7 @@
 
 #include "rahtisim/world.h"
 
-/* ---- registry.c: the arena (world.h's RsArena) ---- */
+/* ---- registry.c: the arena (world.h's RsWorldArena) ---- */
 
 /* `size` zeroed bytes aligned as malloc's, freed with the world only. */
 void *rs_world_alloc(RsWorld *w, size_t size);
