@@ -49,6 +49,45 @@ char *rs_escape_terminal_dup(const char *text, unsigned flags);
  * kept characters only): a fast path for large reports. */
 bool rs_escape_terminal_needed(const char *text, size_t len, unsigned flags);
 
+/* A 64-bit hash of n bytes, eight at a time, the last 0-7 by a 4-, a 2-
+ * and a 1-byte read, then murmur3's finaliser (every bit reaches the low
+ * ones, so a table may take them).  For the open-addressing tables keyed by
+ * short strings: the world's interned names, the DOT writer's edges. */
+static inline uint64_t
+rs_hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        h = (h ^ x) * UINT64_C(0xff51afd7ed558ccd);
+        h ^= h >> 29;
+    }
+    uint64_t x = 0;
+    if (n - i >= 4) {
+        uint32_t y;
+        memcpy(&y, s + i, 4);
+        x = y;
+        i += 4;
+    }
+    if (n - i >= 2) {
+        uint16_t y;
+        memcpy(&y, s + i, 2);
+        x = (x << 16) | y;
+        i += 2;
+    }
+    if (n - i >= 1)
+        x = (x << 8) | (unsigned char)s[i];
+    h ^= x;
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
+}
+
 /* The resident memory of this process in bytes (/proc/self/statm; the peak
  * from getrusage where there is no /proc), src/util/memory.c. */
 uint64_t rs_memory_resident(void);

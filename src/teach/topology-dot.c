@@ -47,6 +47,7 @@
 
 #include "rahtisim/dns.h"
 #include "rahtisim/policy.h"
+#include "rahtisim/util.h"
 #include "teach/topology-private.h"
 
 /* The edges and extra nodes drawn, as their keys "tk:tn\001hk:hn" and
@@ -108,23 +109,6 @@ keyset_clear(KeySet *s)
         g_string_free(g_steal_pointer(&s->scratch), TRUE);
 }
 
-/* A 64-bit hash of n bytes, eight at a time. */
-static uint64_t
-key_hash(const char *p, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15u ^ n;
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdu;
-        h ^= h >> 32;
-    }
-    uint64_t w = 0;
-    memcpy(&w, p, n);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
-    return h ^ (h >> 29);
-}
-
 /* Adds the concatenation of the n pieces; false if it was there. */
 static bool
 keyset_add(KeySet *s, const char *const *piece, unsigned n)
@@ -134,7 +118,7 @@ keyset_add(KeySet *s, const char *const *piece, unsigned n)
         rs_topo_put(s->scratch, piece[k]);
     const char *key = s->scratch->str;
     size_t len = s->scratch->len;
-    uint64_t h = key_hash(key, len);
+    uint64_t h = rs_hash_bytes(key, len);
     size_t mask = s->cap - 1, i = (size_t)h & mask;
     for (; s->slots[i].key != NULL; i = (i + 1) & mask)
         if (s->slots[i].h == h && s->slots[i].len == len && memcmp(s->slots[i].key, key, len) == 0)

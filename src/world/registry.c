@@ -193,41 +193,11 @@ rs_world_array_room(RsWorld *w, void *a, unsigned n, unsigned *cap, size_t size)
 
 /* ---- interning ---- */
 
-/* A hash of `n` bytes, eight at a time (names are short: a few words). */
-static uint32_t
+/* A name's hash (rs_hash_bytes, src/util: names are short, a few words). */
+static inline uint32_t
 name_hash(const char *s, size_t n)
 {
-    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x;
-        memcpy(&x, s + i, 8);
-        h = (h ^ x) * UINT64_C(0xff51afd7ed558ccd);
-        h ^= h >> 29;
-    }
-    /* the last 0-7 bytes by a 4-, a 2- and a 1-byte read, not byte by byte */
-    uint64_t x = 0;
-    if (n - i >= 4) {
-        uint32_t y;
-        memcpy(&y, s + i, 4);
-        x = y;
-        i += 4;
-    }
-    if (n - i >= 2) {
-        uint16_t y;
-        memcpy(&y, s + i, 2);
-        x = (x << 16) | y;
-        i += 2;
-    }
-    if (n - i >= 1)
-        x = (x << 8) | (unsigned char)s[i];
-    h ^= x;                     /* murmur3's finaliser: every bit reaches the low ones */
-    h ^= h >> 33;
-    h *= UINT64_C(0xff51afd7ed558ccd);
-    h ^= h >> 33;
-    h *= UINT64_C(0xc4ceb9fe1a85ec53);
-    h ^= h >> 33;
-    return (uint32_t)h;
+    return (uint32_t)rs_hash_bytes(s, n);
 }
 
 /* The cell of `s` (len `n`, hash `h`): its own, or the empty one where it goes. */
