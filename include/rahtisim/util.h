@@ -91,6 +91,13 @@ rs_hash_bytes(const char *s, size_t n)
 /* The resident memory of this process in bytes (/proc/self/statm; the peak
  * from getrusage where there is no /proc), src/util/memory.c. */
 uint64_t rs_memory_resident(void);
+/* Reserves the heap in one large step and keeps it (a hint for glibc's
+ * malloc; main calls it first, src/util/memory.c). */
+void rs_heap_reserve(void);
+/* Asks for transparent huge pages for the heap rs_heap_reserve reserved:
+ * for the commands that simulate long over the same memory (a hint,
+ * src/util/memory.c). */
+void rs_heap_huge_pages(void);
 /* Maps the pages of a large block (>= 1 MiB) just allocated, in one call
  * instead of a fault each (a hint, src/util/memory.c). */
 void rs_memory_populate(void *p, size_t n);

@@ -33,6 +33,7 @@
 
 #include <sys/resource.h>
 
+#include "rahtisim/util.h"
 #include "rahtisim/cli.h"
 #include "rahtisim/engine.h"
 #include "rahtisim/rng.h"
@@ -437,6 +438,7 @@ bench_requests(int argc, char **argv)
 int
 rs_cmd_bench(int argc, char **argv)
 {
+    rs_heap_huge_pages();     /* a long simulation: src/util/memory.c */
     if (argc < 2)
         return rs_cli_usage_error("bench: which benchmark? engine or requests (see rahtisim bench --help)");
     const char *what = argv[1];

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rahtisim/util.h"
 #include "rahtisim/cli.h"
 #include "rahtisim/teach.h"
 #include "cli/cli-private.h"
@@ -19,6 +20,7 @@
 int
 rs_cmd_matrix(int argc, char **argv)
 {
+    rs_heap_huge_pages();     /* a long simulation: src/util/memory.c */
     static const char *const allowed[] = {"--at", "--format", NULL};
     g_auto(RsTeachArgs) a = {0};
     /* --port N (R44): taken out before the shared parser sees the rest */

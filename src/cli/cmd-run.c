@@ -159,6 +159,7 @@ progress_clear(Progress *p)
 int
 rs_cmd_run(int argc, char **argv)
 {
+    rs_heap_huge_pages();     /* a long simulation: src/util/memory.c */
     if (rs_cli_run_wants_quiz(argc, argv))     /* run --quiz: src/cli/run-quiz.c */
         return rs_cli_run_quiz(argc, argv);
     g_autoptr(GPtrArray) files = g_ptr_array_new();

@@ -20,6 +20,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "rahtisim/util.h"
 #include "rahtisim/cli.h"
 #include "rahtisim/sweep.h"
 #include "cli/cli-private.h"
@@ -396,6 +397,7 @@ out:
 int
 rs_cmd_sweep(int argc, char **argv)
 {
+    rs_heap_huge_pages();     /* a long simulation: src/util/memory.c */
     SweepArgs a = {0};
     a.param_args = g_ptr_array_new();
     a.extra_args = g_ptr_array_new();
