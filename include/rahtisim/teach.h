@@ -200,6 +200,14 @@ bool rs_topo_format_parse(const char *text, RsTopoFormat *out);
  * and hosts; an ASCII tree or Graphviz DOT. */
 void rs_teach_topology(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at,
                        RsTopoFormat fmt);
+/* Receives a finished part of a topology: whole lines, in order. */
+typedef void (*RsTopoSink)(const char *text, size_t len, void *data);
+/* The same, handed to `sink` in parts as it is made (each part ends with a
+ * newline, or is the last), `out` only the buffer of the part being made:
+ * it is empty on return.  The text of 10^5 namespaces is 67 MB, which one
+ * string would hold whole (issue 14). */
+void rs_teach_topology_to(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at,
+                          RsTopoFormat fmt, RsTopoSink sink, void *data);
 
 /* ---- the HTML report (html.c) ---- */
 

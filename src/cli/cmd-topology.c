@@ -6,13 +6,42 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "rahtisim/cli.h"
 #include "rahtisim/teach.h"
+#include "rahtisim/util.h"
 #include "rahtisim/world.h"
 #include "cli/cli-private.h"
 #include "cli/teach-cli.h"
+
+/* Standard output, written part by part as the topology is made. */
+typedef struct {
+    GString *safe;              /* a part with terminal controls, escaped */
+    int err;                    /* the first write's errno; 0 while all went */
+} Out;
+
+/* An RsTopoSink: each part escaped as rs_cli_write_output escapes a report
+ * (a part is whole lines, so a character or an SGR sequence is never cut
+ * and the escaped parts are the escaped whole) and written out.  After a
+ * failed write nothing more is written; the command reports it at the
+ * end. */
+static void
+out_part(const char *text, size_t len, void *data)
+{
+    Out *o = data;
+    if (o->err != 0 || len == 0)
+        return;
+    if (rs_escape_terminal_needed(text, len, RS_ESCAPE_TEXT)) {
+        g_string_truncate(o->safe, 0);
+        rs_escape_terminal(o->safe, text, len, RS_ESCAPE_TEXT);
+        text = o->safe->str;
+        len = o->safe->len;
+    }
+    if (fwrite(text, 1, len, stdout) != len)
+        o->err = errno != 0 ? errno : EIO;
+}
 
 /* `rahtisim topology`. */
 int
@@ -37,19 +66,22 @@ rs_cmd_topology(int argc, char **argv)
         g_error_free(err);
         return st;
     }
-    /* The output in one buffer sized for it at once: grown by doubling, the
-     * 67 MB of 10^5 namespaces went through a dozen buffers, each copied
-     * and each a fresh stretch of memory for the kernel to clear, twice the
-     * output's size in all (issue 14).  About 170 bytes a pod, service,
-     * route and namespace in text, 120 in DOT; 256 each leaves room, and a
-     * buffer that large is mapped on its own, so its unused part costs no
-     * memory.  A topology that writes more (network policies) still grows. */
-    RsWorld *w = rs_sim_world(sim);
-    size_t objects = (size_t)rs_world_n_namespaces(w) + rs_world_n_pods(w) + rs_world_n_services(w) +
-                     rs_world_n_routes(w);
-    g_autoptr(GString) out = g_string_sized_new(objects * 256 + 4096);
-    rs_teach_topology(out, sc, sim, at, fmt);
-    bool ok = rs_cli_write_output(NULL, out);
+    /* The output handed to standard output in parts of RS_TOPO_PART as it
+     * is made, not kept whole: the text of 10^5 namespaces is 67 MB, whose
+     * fresh pages were a sixth of the command's page faults (issue 14).
+     * What a terminal would act on is escaped as for any report. */
+    g_autoptr(GString) out = g_string_sized_new((gsize)256 * 1024);
+    g_autoptr(GString) safe = g_string_new(NULL);
+    Out o = {safe, 0};
+    errno = 0;
+    rs_teach_topology_to(out, sc, sim, at, fmt, out_part, &o);
+    if (o.err == 0 && fflush(stdout) != 0)
+        o.err = errno != 0 ? errno : EIO;
+    bool ok = o.err == 0;
+    if (!ok) {
+        rs_cli_usage_error("cannot write the report to standard output: %s", g_strerror(o.err));
+        clearerr(stdout);
+    }
     /* The process ends after this command: the world and the scenario are
      * left to the system instead of being freed object by object, which was
      * a tenth of `topology` of 10^5 namespaces (issue 14: ~10^6 blocks).

@@ -76,7 +76,21 @@ typedef struct {
     KeySet edges;               /* edges and gone pods drawn */
     GHashTable *inner;          /* RsNamespace * -> its pods to each other (R42; owned text) */
     GString *pol;               /* the policy edges, written after the nodes */
+    RsTopoSink sink;            /* NULL: `out` keeps the whole graph */
+    void *data;
 } Dot;
+
+/* Hands the sink what is made once it is a part's worth; called between
+ * statements (the text ends with a newline), and nothing written is
+ * changed later. */
+static inline void
+dot_part(Dot *d)
+{
+    if (d->sink != NULL && d->out->len >= RS_TOPO_PART) {
+        d->sink(d->out->str, d->out->len, d->data);
+        g_string_truncate(d->out, 0);
+    }
+}
 
 /* Appends a quoted node id "kind:name".  The kind is one of this file's
  * words (pod, svc, route, ...), which need no escaping. */
@@ -163,6 +177,7 @@ edge(Dot *d, const char *tk, const char *tn, const char *hk, const char *hn, con
         rs_topo_putc(d->out, ']');
     }
     rs_topo_put(d->out, ";\n");
+    dot_part(d);
     return true;
 }
 
@@ -411,6 +426,7 @@ namespace_nodes(Dot *d, const RsTopoNs *b)
         rs_topo_put_all(d->out, r->admitted ? "" : ", style=dashed, color=red", "];\n", NULL);
     }
     rs_topo_put(d->out, "  }\n");
+    dot_part(d);
 }
 
 /* A pod that is gone but still in a view: drawn outside its box (R15, R28). */
@@ -841,14 +857,14 @@ client_edges(Dot *d)
 
 /* The DOT graph; see topology-private.h. */
 void
-rs_topology_dot(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
+rs_topology_dot(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at, RsTopoSink sink, void *data)
 {
     char buf[32];
     RsTopo t;
     rs_topo_gather(&t, rs_sim_world(sim));
     Dot d = {.out = out, .w = t.w, .sc = sc, .t = &t,
              .inner = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free),
-             .pol = g_string_new(NULL)};
+             .pol = g_string_new(NULL), .sink = sink, .data = data};
     keyset_init(&d.edges);
     rs_topo_put(out, "// rahtisim topology of ");
     rs_dot_escape(out, sc->name);
@@ -869,6 +885,10 @@ rs_topology_dot(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
     client_edges(&d);
     rs_topo_put(out, d.pol->str);
     rs_topo_put(out, "}\n");
+    if (sink != NULL) {
+        sink(out->str, out->len, data);
+        g_string_truncate(out, 0);
+    }
     keyset_clear(&d.edges);
     g_hash_table_destroy(d.inner);
     g_string_free(d.pol, TRUE);

@@ -137,6 +137,13 @@ void rs_route_diff_text(GString *s, const char *when, const RsRouteDiff *d);
  * and control characters escaped). */
 void rs_dot_escape(GString *out, const char *text);
 
-void rs_topology_dot(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at);
+/* A writer hands its finished text to the sink (NULL: it keeps it all in
+ * its string) once this much of it is made (rs_teach_topology_to). */
+#ifndef RS_TOPO_PART
+#define RS_TOPO_PART ((size_t)128 * 1024)
+#endif
+
+void rs_topology_dot(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at, RsTopoSink sink,
+                     void *data);
 
 #endif

@@ -186,24 +186,37 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
  * and freed, then a tree kept whole and rendered, were a sixth of the
  * topology of 10^5 namespaces and 75 MB beside the 67 MB of output (issue
  * 14).  A node is known by its depth (the root 0): lines are only ever
- * added under the latest node of a depth. */
+ * added under the latest node of a depth.
+ *
+ * With a sink (rs_teach_topology_to) the lines no later sibling can change
+ * are handed on as the tree grows, so the text kept is about one
+ * namespace's subtree, not the whole output (67 MB at 10^5 namespaces).
+ * A writer that knows a node will have a next sibling says so
+ * (line_begin_more): its line and its subtree are written as continued at
+ * once, and nothing waits for the sibling; the router's replicas and the
+ * VIP above them (10^5 namespaces: 2*10^5 lines of R28) are written so. */
 #define TREE_DEPTH 8            /* the deepest line is at 3 */
 
 typedef struct {
-    GString *text;              /* the output */
+    GString *text;              /* the output not yet handed to the sink */
     size_t *lines;              /* where each line starts (a text may hold a newline) */
     guint n_lines, cap_lines;
     guint pos[TREE_DEPTH];      /* the latest line at each depth (its index in lines) */
     bool has[TREE_DEPTH];       /* the latest node above has a child at this depth */
+    bool more[TREE_DEPTH];      /* the latest node at this depth will have a next sibling */
+    RsTopoSink sink;            /* NULL: the text is kept whole */
+    void *data;
 } Tree;
 
 static void
-tree_init(Tree *t, GString *out)
+tree_init(Tree *t, GString *out, RsTopoSink sink, void *data)
 {
     memset(t, 0, sizeof *t);
     t->text = out;
     t->cap_lines = 1024;
     t->lines = g_new(size_t, t->cap_lines);
+    t->sink = sink;
+    t->data = data;
 }
 
 static void
@@ -227,28 +240,67 @@ tree_continue(Tree *t, unsigned d, guint first)
         memcpy(s + at[i] + col, trunk, sizeof trunk);
 }
 
+/* Hands the sink the lines before the first one a next sibling may still
+ * change (tree_continue): the earliest latest line of a depth, on the
+ * path to the latest line, whose node was not said to go on. */
+static void
+tree_flush(Tree *t)
+{
+    guint first = t->n_lines;
+    for (unsigned d = 1; d < TREE_DEPTH && t->has[d]; d++)
+        if (!t->more[d] && t->pos[d] < first)
+            first = t->pos[d];
+    size_t cut = first < t->n_lines ? t->lines[first] : t->text->len;
+    if (cut < RS_TOPO_PART / 2)
+        return;                 /* too little is final yet */
+    t->sink(t->text->str, cut, t->data);
+    g_string_erase(t->text, 0, (gssize)cut);
+    for (guint i = first; i < t->n_lines; i++)
+        t->lines[i - first] = t->lines[i] - cut;
+    t->n_lines -= first;
+    for (unsigned d = 1; d < TREE_DEPTH && t->has[d]; d++)   /* a node said to go on may be gone */
+        t->pos[d] = t->pos[d] >= first ? t->pos[d] - first : 0;
+}
+
 /* Starts a child line of `parent` (a depth); the writer appends its text to
- * t->text, then line_end.  Returns the new node. */
+ * t->text, then line_end.  Returns the new node.  `more`: the node will
+ * have a next sibling (line_begin_more). */
 static guint32
-line_begin(Tree *t, guint32 parent)
+line_start(Tree *t, guint32 parent, bool more)
 {
     unsigned d = parent + 1;
     g_assert(d < TREE_DEPTH - 1);
-    if (t->has[d])
+    if (t->has[d] && !t->more[d])
         tree_continue(t, d, t->pos[d]);
+    if (t->sink != NULL && t->text->len >= RS_TOPO_PART)
+        tree_flush(t);
     size_t start = t->text->len;
     if (t->n_lines == t->cap_lines) {
-        t->cap_lines *= 2;
+        t->cap_lines = MAX(2 * t->cap_lines, 1024u);
         t->lines = g_renew(size_t, t->lines, t->cap_lines);
     }
     t->pos[d] = t->n_lines;
     t->lines[t->n_lines++] = start;
     t->has[d] = true;
+    t->more[d] = more;
     t->has[d + 1] = false;
     for (unsigned j = 1; j < d; j++)
-        rs_topo_put_len(t->text, "    ", 4);
-    rs_topo_put_len(t->text, "`-- ", 4);
+        rs_topo_put_len(t->text, t->more[j] ? "|   " : "    ", 4);
+    rs_topo_put_len(t->text, more ? "|-- " : "`-- ", 4);
     return d;
+}
+
+static guint32
+line_begin(Tree *t, guint32 parent)
+{
+    return line_start(t, parent, false);
+}
+
+/* A line whose node the writer knows will have a next sibling. */
+static guint32
+line_begin_more(Tree *t, guint32 parent)
+{
+    return line_start(t, parent, true);
 }
 
 static void
@@ -392,7 +444,8 @@ router_tree(Tree *t, guint32 vip, const RsTopo *topo)
         return;                 /* no route ever: the replicas have nothing to show */
     for (unsigned i = 0; i < w->n_replicas; i++) {
         const RsReplica *rep = &w->replicas[i];
-        guint32 rn = line_begin(t, vip);
+        /* every replica has its line: all but the last have a next sibling */
+        guint32 rn = i + 1 < w->n_replicas ? line_begin_more(t, vip) : line_begin(t, vip);
         rs_replica_text(t->text, rep);
         line_end(t);
         const RsRtConfig *cfg = rs_replica_config(rep);
@@ -451,7 +504,7 @@ host_text(GString *s, const RsHostSpec *h)
 
 /* The whole tree. */
 static void
-topology_text(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
+topology_text(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at, RsTopoSink sink, void *data)
 {
     RsWorld *w = rs_sim_world(sim);
     const RsProfile *pr = &sc->profile;
@@ -461,12 +514,16 @@ topology_text(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
     RsTopo topo;
     rs_topo_gather(&topo, w);
     Tree t;
-    tree_init(&t, out);
+    tree_init(&t, out, sink, data);
     addf(&t, 0, "pod network %s, service network %s, DNS %s (%s)",
          cidr(pr->pod_net, pr->pod_prefix, n1), cidr(pr->service_net, pr->service_prefix, n2),
          rs_ipv4_format(pr->par.dns_server, ip), pr->cluster_domain);
-    guint32 vip = addf(&t, 0, "router VIP %s: %s and *.%s, ports 80 and 443 only (R18, R19)",
-                       rs_ipv4_format(pr->par.router_vip, ip), pr->router_canonical, pr->app_domain);
+    /* the egress line below always follows: the VIP's subtree (R28's lines,
+     * one per route and replica) is written continued at once */
+    guint32 vip = line_begin_more(&t, 0);
+    g_string_append_printf(out, "router VIP %s: %s and *.%s, ports 80 and 443 only (R18, R19)",
+                           rs_ipv4_format(pr->par.router_vip, ip), pr->router_canonical, pr->app_domain);
+    line_end(&t);
     router_tree(&t, vip, &topo);
     addf(&t, 0, "egress %s: the source address of traffic leaving the cluster (R32)",
          rs_ipv4_format(pr->egress_ip, ip));
@@ -479,14 +536,26 @@ topology_text(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at)
     }
     tree_clear(&t);
     rs_topo_clear(&topo);
+    if (sink != NULL) {
+        sink(out->str, out->len, data);
+        g_string_truncate(out, 0);
+    }
 }
 
 /* Prints the topology; see teach.h. */
 void
 rs_teach_topology(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at, RsTopoFormat fmt)
 {
+    rs_teach_topology_to(out, sc, sim, at, fmt, NULL, NULL);
+}
+
+/* Prints the topology in parts; see teach.h. */
+void
+rs_teach_topology_to(GString *out, const RsScenario *sc, RsSim *sim, rs_time_t at, RsTopoFormat fmt,
+                     RsTopoSink sink, void *data)
+{
     if (fmt == RS_TOPO_DOT)
-        rs_topology_dot(out, sc, sim, at);
+        rs_topology_dot(out, sc, sim, at, sink, data);
     else
-        topology_text(out, sc, sim, at);
+        topology_text(out, sc, sim, at, sink, data);
 }
