@@ -87,8 +87,10 @@ typedef struct {
 
 G_STATIC_ASSERT(sizeof(Cell) == 64);
 
+enum { LAT_PEND = 16 };         /* one cache line of pending latencies */
+
 /* A source.  What an arrival reads and writes fills its first two cache
- * lines (the array is aligned to 64), then its latency histogram, which
+ * lines (the array is aligned to 64), then its pending latencies, which
  * only the answer writes, then its URL and its requester (read by the
  * pipeline at the arrival); the rest is read when a source is set up, on
  * the slow paths and at the end.  The arrival prefetches the lines it does
@@ -112,10 +114,14 @@ struct Source {
     unsigned n_buckets;         /* = stats->n_buckets */
     bool constant;              /* constant arrivals, not Poisson */
     bool watched;               /* windows->len > 0 */
-    const uint32_t *lat_hint;   /* the latency counter the last ok answer incremented (set
-                                 * after every add, NULL after a flush: always in the
-                                 * counters), for the arrival's prefetch */
-    alignas(64) RsHist latency; /* ok answers, RS_HIST_FINE (merged into stats->latency) */
+    unsigned n_lat;             /* latencies waiting in lat_pend[] */
+    /* The latencies of the last ok answers (each < 2^32 ns), added into
+     * `latency` LAT_PEND at a time (lat_drain): each one's counter is a
+     * random line of the fine histogram, cold by the time the source answers
+     * again; added together their misses overlap (issue 14, C).  A
+     * histogram's counts, count, min and max do not depend on the order of
+     * the values added, and flush() drains them before anyone reads it. */
+    alignas(64) uint32_t lat_pend[LAT_PEND];
     alignas(64) RsUrl to;       /* = spec->to, its host and path in url_text when they fit */
     alignas(64) char url_text[64];      /* the host and the path, each ended by a NUL: the
                                          * pipeline reads both per request, and the loader's
@@ -132,11 +138,13 @@ struct Source {
     unsigned refs_cap;          /* a power of two (0: none yet) */
     unsigned refs_len;
     GPtrArray *windows;         /* RsTrafficWindow * (owned) */
+    RsHist latency;             /* ok answers, RS_HIST_FINE (merged into stats->latency),
+                                 * but those still in lat_pend[] */
     char stream[300];           /* the requester's stream name: "traffic/<name>" */
 };
 
 /* The arrival's fields fill exactly the first two lines. */
-G_STATIC_ASSERT(offsetof(Source, latency) == 128);
+G_STATIC_ASSERT(offsetof(Source, lat_pend) == 128);
 
 struct RsTraffic {
     RsSim *sim;
@@ -256,6 +264,36 @@ aligned_zero(size_t size)
     return p;
 }
 
+/* Adds the pending latencies to the source's histogram: their counters
+ * prefetched first, then added, so that their misses overlap. */
+static void
+lat_drain(Source *s)
+{
+    RsHist *h = &s->latency;
+    for (unsigned k = 0; k < s->n_lat; k++) {
+        unsigned i = rs_hist_index(RS_HIST_FINE, s->lat_pend[k]);
+        if (i >= h->base && i - h->base < h->n_counts)
+            __builtin_prefetch(&h->counts[i - h->base], 1);
+    }
+    for (unsigned k = 0; k < s->n_lat; k++)
+        rs_hist_add(h, s->lat_pend[k]);
+    s->n_lat = 0;
+}
+
+/* An ok answer's latency, into the source's histogram (now or with the
+ * next LAT_PEND - 1; see lat_pend). */
+static inline void
+lat_note(Source *s, int64_t v)
+{
+    if (v < 0 || v > (int64_t)UINT32_MAX) {
+        rs_hist_add(&s->latency, v);
+        return;
+    }
+    s->lat_pend[s->n_lat++] = (uint32_t)v;
+    if (s->n_lat == LAT_PEND)
+        lat_drain(s);
+}
+
 /* Adds a source's cells and running totals into its public statistics
  * (traffic.h) and empties the cells: call before anyone reads them.  Any
  * number of times: what is added is emptied. */
@@ -264,9 +302,9 @@ flush(Source *s)
 {
     RsTrafficStats *st = s->stats;
     st->sent = s->k;
+    lat_drain(s);
     rs_hist_merge(&st->latency, &s->latency);
     rs_hist_clear(&s->latency);
-    s->lat_hint = NULL;
     stats_buckets(st);
     for (unsigned b = 0; b < s->n_buckets; b++) {
         Cell *c = &s->cells[b];
@@ -637,9 +675,7 @@ answered(RsSim *sim, const RsResult *res, void *data)
         }
     }
     if (ok) {
-        rs_hist_add(&s->latency, res->latency);
-        unsigned i = rs_hist_index(RS_HIST_FINE, res->latency);
-        s->lat_hint = &s->latency.counts[i - s->latency.base];
+        lat_note(s, res->latency);
         cell_latency(s, c, b, res->latency);
     }
     for (unsigned i = 0; s->watched && i < s->windows->len; i++) {
@@ -697,17 +733,14 @@ ev_arrival(RsEngine *eng, void *obj, uint64_t arg)
     rs_time_t now = rs_engine_now(eng);
     /* The lines this request will need and the arrival does not read
      * itself, fetched together instead of one miss after another: the URL
-     * and the requester (read by the pipeline now), the latency histogram,
-     * the cell of this instant and the counter near the last answer's
-     * latency (written by the answer ~1 ms later). */
+     * and the requester (read by the pipeline now), the pending latencies
+     * and the cell of this instant (written by the answer ~1 ms later). */
     __builtin_prefetch(&s->to);
     __builtin_prefetch(s->url_text);
     __builtin_prefetch(&s->rq);
     __builtin_prefetch((const char *)&s->rq + 64);
-    __builtin_prefetch(&s->latency, 1);
+    __builtin_prefetch(s->lat_pend, 1);
     __builtin_prefetch(&s->cells[MIN((uint64_t)(now / s->bucket), (uint64_t)s->n_buckets - 1)], 1);
-    if (s->lat_hint != NULL)
-        __builtin_prefetch(s->lat_hint, 1);
     Arrival *a = arrival_get(tr);
     a->src = s;
     a->client = s->next_client;
