@@ -58,6 +58,16 @@ void rs_engine_after(RsEngine *eng, rs_time_t delay, RsEventFn fn, void *obj, ui
 /* Like rs_engine_after, but returns a handle that rs_engine_cancel takes. */
 RsTimer rs_engine_timer_after(RsEngine *eng, rs_time_t delay, RsEventFn fn, void *obj, uint64_t arg);
 
+/* A timer's place in the order, taken before the timer is queued (engine.c,
+ * TICKETS): rs_engine_ticket takes the sequence number that arming a timer
+ * now would take; rs_engine_timer_ticket(at, ticket, ...) later queues the
+ * timer as if it had been armed then, at `at` (>= now), and returns its
+ * handle.  Not queuing it is cancelling it.  For timers that are nearly
+ * always cancelled soon: a ticket must be used within 2^32 schedules. */
+typedef uint64_t RsTicket;
+RsTicket rs_engine_ticket(RsEngine *eng);
+RsTimer rs_engine_timer_ticket(RsEngine *eng, rs_time_t at, RsTicket ticket, RsEventFn fn, void *obj, uint64_t arg);
+
 /* Cancels a pending timer in O(1).  Returns false if it already ran or was
  * cancelled (cancelling twice is harmless). */
 bool rs_engine_cancel(RsEngine *eng, RsTimer timer);

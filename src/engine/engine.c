@@ -83,10 +83,27 @@
  * SLOT_BITS = 26 allows 2^26 (67 million) simultaneously pending events,
  * 3 GB of queue; more aborts with a message.  The remaining 38 bits of seq
  * last 2.7e11 schedules (hours at full speed); when they run out the queue
- * is renumbered: sorted by (time, seq) and given fresh sequence numbers
- * 0..n-1 in that order, which preserves every ordering decision (and a
- * sorted array is a valid heap).  A timer handle is ambiguous only after the
- * same slot has been reused 2^32 times while the caller kept the handle.
+ * is renumbered: the entries older than the last 2^32 numbers are sorted by
+ * (time, seq) and given fresh numbers 0..K-1 in that order, the newer ones
+ * (and the tickets of those numbers, below) move down to K and on, which
+ * preserves every ordering decision.  A timer handle is ambiguous only after
+ * the same slot has been reused 2^32 times while the caller kept the handle.
+ *
+ * TICKETS (rs_engine_ticket, rs_engine_timer_ticket)
+ * --------------------------------------------------
+ * A timer that is almost always cancelled soon after it is armed (a
+ * client's connect timeout, R38, cancelled when the router accepts the
+ * connection) costs a slot, an entry, a cancel and a compaction, and the
+ * cancel's slot is a cache miss (issue 14, D).  Its caller can instead take
+ * a ticket where it would arm it: the sequence number the timer would have
+ * had, and nothing queued.  If it turns out that the timer is needed, it is
+ * queued later under the ticket's number, at the time it would have had:
+ * its (time, key) is the one arming it at once would have given, so the
+ * order of execution is the same, and a cancelled timer never runs, so
+ * dropping a ticket is what cancelling the timer would have done.  Such a
+ * timer goes to the heap: its number may precede entries already in its
+ * delay's lane.  A ticket must be used within 2^32 further numbers
+ * (renumbering keeps that span's order; an older one aborts).
  *
  * WHAT WAS REJECTED
  * -----------------
@@ -133,6 +150,15 @@
 #define SLOT_MASK ((UINT64_C(1) << SLOT_BITS) - 1)
 #define SLOT_MAX (UINT64_C(1) << SLOT_BITS)
 #define SEQ_LIMIT (UINT64_C(1) << (64 - SLOT_BITS))
+
+/* Tickets (rs_engine_ticket): a ticket is a sequence number taken now for a
+ * timer that may be queued later; it is valid for TICKET_SPAN further
+ * numbers (renumber keeps the last TICKET_SPAN numbers' order and tells by
+ * how much it moved them).  A ticket is seq | epoch << TICKET_EPOCH_SHIFT,
+ * the epoch being the count of renumberings (mod 2^26). */
+#define TICKET_SPAN (UINT64_C(1) << 32)
+#define TICKET_EPOCH_SHIFT (64 - SLOT_BITS)
+#define TICKET_EPOCH_MASK ((UINT64_C(1) << SLOT_BITS) - 1)
 
 /* Heap layout: logical node k lives at physical index k + ROOT, so the
  * children of physical p are 4p - 8 .. 4p - 5 (one aligned group of four) and
@@ -212,6 +238,9 @@ struct RsEngine {
     bool memory_exceeded;       /* ... or at the memory budget */
     bool stop;
     bool running;
+    uint64_t renumbered;        /* renumberings so far (tickets' epoch) */
+    uint64_t renumber_lo;       /* the last one moved numbers >= lo ... */
+    uint64_t renumber_shift;    /* ... down by this */
     /* The lanes (LANES), after the fields every event touches. */
     unsigned nlanes;                /* lanes made */
     size_t lane_len;                /* entries in all lanes, dead ones included */
@@ -400,29 +429,51 @@ lane_front(RsEngine *eng, unsigned i)
     eng->fronts[i] = ln->count > 0 ? ln->ring[ln->head] : NO_ENTRY;
 }
 
-/* Gives the queued entries (heap and lanes) fresh sequence numbers 0..n-1
- * in queue order, so the seq counter can restart without changing any
- * ordering decision.  The map is order-preserving, so the heap stays a heap
+/* Gives the queued entries (heap and lanes) smaller sequence numbers, so
+ * the seq counter can go on without changing any ordering decision: those
+ * older than L = seq - TICKET_SPAN are ranked 0..K-1 in queue order, the
+ * rest (and every ticket of the last TICKET_SPAN numbers, TICKETS below)
+ * move down by L - K.  The map is order-preserving, so the heap stays a heap
  * and every lane stays sorted where they are. */
 static void
 renumber(RsEngine *eng)
 {
+    uint64_t lo = eng->seq > TICKET_SPAN ? eng->seq - TICKET_SPAN : 0;
     size_t n = eng->len + eng->lane_len, k = 0;
-    HeapEntry **all = g_new(HeapEntry *, MAX(n, 1));
+    HeapEntry **old = g_new(HeapEntry *, MAX(n, 1));
     for (size_t i = 0; i < eng->len; i++)
-        all[k++] = &eng->heap[ROOT + i];
+        if ((eng->heap[ROOT + i].key >> SLOT_BITS) < lo)
+            old[k++] = &eng->heap[ROOT + i];
     for (unsigned l = 0; l < eng->nlanes; l++) {
         Lane *ln = &eng->lanes[l];
         for (size_t j = 0; j < ln->count; j++)
-            all[k++] = &ln->ring[(ln->head + j) & ln->mask];
+            if ((ln->ring[(ln->head + j) & ln->mask].key >> SLOT_BITS) < lo)
+                old[k++] = &ln->ring[(ln->head + j) & ln->mask];
     }
-    qsort(all, n, sizeof *all, entry_ptr_cmp);
-    for (size_t i = 0; i < n; i++)
-        all[i]->key = (uint64_t)i << SLOT_BITS | (all[i]->key & SLOT_MASK);
-    g_free(all);
+    qsort(old, k, sizeof *old, entry_ptr_cmp);
+    uint64_t shift = lo - k;    /* lo >= k: the k entries have distinct numbers below lo */
+    for (size_t i = 0; i < eng->len; i++) {
+        HeapEntry *e = &eng->heap[ROOT + i];
+        if ((e->key >> SLOT_BITS) >= lo)
+            e->key -= shift << SLOT_BITS;
+    }
+    for (unsigned l = 0; l < eng->nlanes; l++) {
+        Lane *ln = &eng->lanes[l];
+        for (size_t j = 0; j < ln->count; j++) {
+            HeapEntry *e = &ln->ring[(ln->head + j) & ln->mask];
+            if ((e->key >> SLOT_BITS) >= lo)
+                e->key -= shift << SLOT_BITS;
+        }
+    }
+    for (size_t i = 0; i < k; i++)
+        old[i]->key = (uint64_t)i << SLOT_BITS | (old[i]->key & SLOT_MASK);
+    g_free(old);
     for (unsigned l = 0; l < eng->nlanes; l++)
         lane_front(eng, l);
-    eng->seq = n;
+    eng->seq -= shift;
+    eng->renumbered++;
+    eng->renumber_lo = lo;
+    eng->renumber_shift = shift;
 }
 
 /* Returns slot `s` to the free list and invalidates handles to it. */
@@ -647,6 +698,39 @@ RsTimer
 rs_engine_timer_after(RsEngine *eng, rs_time_t delay, RsEventFn fn, void *obj, uint64_t arg)
 {
     uint32_t s = engine_after(eng, delay, fn, obj, arg);
+    return (uint64_t)eng->slots[s].gen << 32 | ((uint64_t)s + 1);
+}
+
+/* Takes the next sequence number for a timer queued later; see engine.h. */
+RsTicket
+rs_engine_ticket(RsEngine *eng)
+{
+    if (G_UNLIKELY(eng->seq == SEQ_LIMIT))
+        renumber(eng);
+    return eng->seq++ | (eng->renumbered & TICKET_EPOCH_MASK) << TICKET_EPOCH_SHIFT;
+}
+
+/* Queues a timer under a ticket's number (in the heap: its key may precede
+ * entries already in the lane of its delay); see engine.h. */
+RsTimer
+rs_engine_timer_ticket(RsEngine *eng, rs_time_t at, RsTicket ticket, RsEventFn fn, void *obj, uint64_t arg)
+{
+    g_assert(at >= eng->now);
+    uint64_t seq = ticket & (SEQ_LIMIT - 1);
+    if ((ticket >> TICKET_EPOCH_SHIFT) != (eng->renumbered & TICKET_EPOCH_MASK)) {
+        /* taken before the last renumbering, within TICKET_SPAN numbers of it */
+        if ((ticket >> TICKET_EPOCH_SHIFT) != ((eng->renumbered - 1) & TICKET_EPOCH_MASK) ||
+            seq < eng->renumber_lo)
+            g_error("rahtisim: engine: a ticket older than 2^32 schedules");
+        seq -= eng->renumber_shift;
+    }
+    g_assert(seq < eng->seq);
+    uint32_t s = slot_take(eng, fn, obj, arg);
+    eng->slots[s].next_free = SLOT_IN_HEAP;
+    if (G_UNLIKELY(ROOT + eng->len == eng->heap_cap))
+        heap_grow(eng);
+    HeapEntry e = { at, seq << SLOT_BITS | s };
+    sift_up(eng->heap, ROOT + eng->len++, e);
     return (uint64_t)eng->slots[s].gen << 32 | ((uint64_t)s + 1);
 }
 

@@ -53,6 +53,10 @@ struct RsReq {
     RsService *svc;             /* the service it went through */
     RsPod *ep_pod;              /* the endpoint's pod the service picked (ev_arrive) */
     RsTimer timer;              /* the client's timer (R38) */
+    bool timer_ticket;          /* the client's timer is not queued yet: it runs at timer_at
+                                   as if armed when `ticket` was taken (engine.h), if queued */
+    RsTicket ticket;
+    rs_time_t timer_at;
     rs_time_t back;             /* latency of the answer from the pod back to the client */
     rs_time_t edge;             /* one way between the client and the VIP or a host */
     RsOutcome reply_outcome;    /* what the pending reply event delivers */

@@ -979,6 +979,68 @@ test_seq_renumber(void)
     rs_engine_free(eng);
 }
 
+/* A timer queued later under a ticket runs where arming it at once would
+ * have put it (ties with lanes and the heap), and a dropped ticket is a
+ * cancelled timer; also across a renumbering (engine.c, TICKETS). */
+static void
+test_tickets(void)
+{
+    for (int renum = 0; renum < 2; renum++) {
+        RsEngine *a = rs_engine_new(), *b = rs_engine_new();
+        Trace ta, tb;
+        trace_init(&ta);
+        trace_init(&tb);
+        if (renum) {
+            rs_engine_debug_set_seq(a, rs_engine_debug_seq_limit() - 20);
+            rs_engine_debug_set_seq(b, rs_engine_debug_seq_limit() - 20);
+        }
+        RsTimer timers[100];
+        RsTicket tickets[100];
+        for (uint64_t i = 0; i < 100; i++) {
+            RsEngine *e[2] = { a, b };
+            Trace *t[2] = { &ta, &tb };
+            for (int k = 0; k < 2; k++) {
+                rs_engine_after(e[k], 5, ev_record, t[k], i);
+                rs_engine_after(e[k], 50, ev_record, t[k], 3000 + i);
+                rs_engine_schedule(e[k], 50 + (rs_time_t)(i % 3), ev_record, t[k], 2000 + i);
+            }
+            if (i % 4 == 0) {
+                timers[i] = rs_engine_timer_after(a, 50 + (rs_time_t)(i % 8 == 4), ev_record, &ta, 1000 + i);
+                tickets[i] = rs_engine_ticket(b);
+            }
+        }
+        CU_ASSERT_EQUAL(rs_engine_run(a, 10), 100);
+        CU_ASSERT_EQUAL(rs_engine_run(b, 10), 100);
+        for (uint64_t i = 0; i < 100; i += 4) {
+            if (i % 3 == 0) {
+                CU_ASSERT_TRUE(rs_engine_cancel(a, timers[i]));     /* b drops its ticket */
+            } else {
+                RsTimer x = rs_engine_timer_ticket(b, 50 + (rs_time_t)(i % 8 == 4), tickets[i], ev_record, &tb, 1000 + i);
+                CU_ASSERT_NOT_EQUAL(x, 0);
+                if (i % 5 == 0) {       /* a handle like any other */
+                    CU_ASSERT_TRUE(rs_engine_cancel(a, timers[i]));
+                    CU_ASSERT_TRUE(rs_engine_cancel(b, x));
+                }
+            }
+        }
+        CU_ASSERT_TRUE(rs_engine_debug_valid(a));
+        CU_ASSERT_TRUE(rs_engine_debug_valid(b));
+        CU_ASSERT_EQUAL(rs_engine_pending(a), rs_engine_pending(b));
+        rs_engine_run(a, RS_TIME_NEVER);
+        rs_engine_run(b, RS_TIME_NEVER);
+        CU_ASSERT_EQUAL_FATAL(ta.recs->len, tb.recs->len);
+        int diff = 0;
+        for (guint i = 0; i < ta.recs->len; i++)
+            diff += rec(&ta, i).time != rec(&tb, i).time || rec(&ta, i).id != rec(&tb, i).id;
+        CU_ASSERT_EQUAL(diff, 0);
+        CU_ASSERT_EQUAL(rs_engine_executed(a), rs_engine_executed(b));
+        trace_clear(&ta);
+        trace_clear(&tb);
+        rs_engine_free(a);
+        rs_engine_free(b);
+    }
+}
+
 /* Two engines interleaved in one process keep separate clocks and queues. */
 static void
 test_two_engines(void)
@@ -1193,6 +1255,7 @@ main(void)
         {"determinism", test_determinism},
         {"against a reference queue", test_against_reference},
         {"sequence renumbering", test_seq_renumber},
+        {"tickets: a timer queued later keeps its place", test_tickets},
         {"two engines side by side", test_two_engines},
         {"free with pending events", test_free_with_pending},
         {"lanes: ties with the heap", test_lanes_ties},
