@@ -191,10 +191,11 @@ endpoints_text(GString *s, const RsService *svc, unsigned i)
  * With a sink (rs_teach_topology_to) the lines no later sibling can change
  * are handed on as the tree grows, so the text kept is about one
  * namespace's subtree, not the whole output (67 MB at 10^5 namespaces).
- * A writer that knows a node will have a next sibling says so
- * (line_begin_more): its line and its subtree are written as continued at
- * once, and nothing waits for the sibling; the router's replicas and the
- * VIP above them (10^5 namespaces: 2*10^5 lines of R28) are written so. */
+ * A writer that knows whether a node will have a next sibling says so
+ * (line_begin_more, line_begin_last): its line and its subtree are written
+ * as they will stay at once, and nothing waits for the sibling; the
+ * router's replicas and the VIP above them (10^5 namespaces: 2*10^5 lines
+ * of R28) are written so. */
 #define TREE_DEPTH 8            /* the deepest line is at 3 */
 
 typedef struct {
@@ -203,7 +204,8 @@ typedef struct {
     guint n_lines, cap_lines;
     guint pos[TREE_DEPTH];      /* the latest line at each depth (its index in lines) */
     bool has[TREE_DEPTH];       /* the latest node above has a child at this depth */
-    bool more[TREE_DEPTH];      /* the latest node at this depth will have a next sibling */
+    bool known[TREE_DEPTH];     /* whether the latest node at this depth will have a next */
+    bool more[TREE_DEPTH];      /* sibling is known, and if so, whether it will */
     RsTopoSink sink;            /* NULL: the text is kept whole */
     void *data;
 } Tree;
@@ -248,7 +250,7 @@ tree_flush(Tree *t)
 {
     guint first = t->n_lines;
     for (unsigned d = 1; d < TREE_DEPTH && t->has[d]; d++)
-        if (!t->more[d] && t->pos[d] < first)
+        if (!t->known[d] && t->pos[d] < first)
             first = t->pos[d];
     size_t cut = first < t->n_lines ? t->lines[first] : t->text->len;
     if (cut < RS_TOPO_PART / 2)
@@ -263,15 +265,19 @@ tree_flush(Tree *t)
 }
 
 /* Starts a child line of `parent` (a depth); the writer appends its text to
- * t->text, then line_end.  Returns the new node.  `more`: the node will
- * have a next sibling (line_begin_more). */
+ * t->text, then line_end.  Returns the new node.  `known`: whether the
+ * node will have a next sibling is known, `more` whether it will
+ * (line_begin_more, line_begin_last). */
 static guint32
-line_start(Tree *t, guint32 parent, bool more)
+line_start(Tree *t, guint32 parent, bool known, bool more)
 {
     unsigned d = parent + 1;
     g_assert(d < TREE_DEPTH - 1);
-    if (t->has[d] && !t->more[d])
-        tree_continue(t, d, t->pos[d]);
+    if (t->has[d]) {
+        g_assert(!t->known[d] || t->more[d]);   /* a node said to be the last has no next */
+        if (!t->known[d])
+            tree_continue(t, d, t->pos[d]);
+    }
     if (t->sink != NULL && t->text->len >= RS_TOPO_PART)
         tree_flush(t);
     size_t start = t->text->len;
@@ -282,6 +288,7 @@ line_start(Tree *t, guint32 parent, bool more)
     t->pos[d] = t->n_lines;
     t->lines[t->n_lines++] = start;
     t->has[d] = true;
+    t->known[d] = known;
     t->more[d] = more;
     t->has[d + 1] = false;
     for (unsigned j = 1; j < d; j++)
@@ -293,14 +300,21 @@ line_start(Tree *t, guint32 parent, bool more)
 static guint32
 line_begin(Tree *t, guint32 parent)
 {
-    return line_start(t, parent, false);
+    return line_start(t, parent, false, false);
 }
 
 /* A line whose node the writer knows will have a next sibling. */
 static guint32
 line_begin_more(Tree *t, guint32 parent)
 {
-    return line_start(t, parent, true);
+    return line_start(t, parent, true, true);
+}
+
+/* A line whose node the writer knows will have none. */
+static guint32
+line_begin_last(Tree *t, guint32 parent)
+{
+    return line_start(t, parent, true, false);
 }
 
 static void
@@ -444,8 +458,9 @@ router_tree(Tree *t, guint32 vip, const RsTopo *topo)
         return;                 /* no route ever: the replicas have nothing to show */
     for (unsigned i = 0; i < w->n_replicas; i++) {
         const RsReplica *rep = &w->replicas[i];
-        /* every replica has its line: all but the last have a next sibling */
-        guint32 rn = i + 1 < w->n_replicas ? line_begin_more(t, vip) : line_begin(t, vip);
+        /* every replica has its line, the VIP's only children: all but the
+         * last have a next sibling */
+        guint32 rn = i + 1 < w->n_replicas ? line_begin_more(t, vip) : line_begin_last(t, vip);
         rs_replica_text(t->text, rep);
         line_end(t);
         const RsRtConfig *cfg = rs_replica_config(rep);
