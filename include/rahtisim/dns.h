@@ -14,6 +14,7 @@
 #ifndef RAHTISIM_DNS_H
 #define RAHTISIM_DNS_H
 
+#include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -173,7 +174,11 @@ typedef struct {
     uint8_t exists;                 /* bit i: the walk has an ith candidate (R17) */
     uint8_t known;                  /* bit i: answers[i] is filled */
     RsDnsAnswer answers[RS_DNS_MAX_QUERIES];
-    RsHostMemo host;                /* not DNS: its Host header and the router's lookup of it */
+    /* not DNS: its Host header and the router's lookup of it.  On a line of
+     * its own: a request to a service reads its first three lines (of to
+     * svc_warm, svc, the streams and the header), so aligned they are three
+     * lines, not four (issue 14, C) */
+    alignas(64) RsHostMemo host;
 } RsDnsCache;
 
 /* The answer of one query in the pipeline's form. */

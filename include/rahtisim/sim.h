@@ -83,15 +83,21 @@ void rs_sim_request_client(RsSim *sim, const RsFrom *from, const RsUrl *to,
  * from it formats and hashes no names (docs/performance.md).  Holds
  * pointers into the simulation: use it with that simulation only. */
 typedef struct {
-    const RsFrom *from;
+    /* What a request reads fills the first 64 bytes (a traffic source
+     * aligns it to a line): from->kind is copied, so that a request reads
+     * no line of the scenario's (issue 14, C). */
+    RsFromKind kind;            /* = from->kind */
     uint64_t requester;         /* C10: rs_rng_name_id("requester:<stream>") */
     RsRng *rng;                 /* the requester's own stream (R37) */
-    RsWorkload *wl;             /* its deployment while live (RS_FROM_DEPLOYMENT) */
-    RsHost *host;               /* its host once found (RS_FROM_HOST; hosts live as long as the world) */
+    union {
+        RsWorkload *wl;         /* RS_FROM_DEPLOYMENT: its deployment while live */
+        RsHost *host;           /* RS_FROM_HOST: its host once found (hosts live as long as the world) */
+    };
     /* Hints, never dereferenced: the deployment's ready list, its array
-     * and the pod the last request left from, prefetched with `from` and
-     * the deployment when the next one starts (issue 14, C). */
+     * and the pod the last request left from, prefetched with the
+     * deployment when the next one starts (issue 14, C). */
     const void *warm[3];
+    const RsFrom *from;
     RsDnsCache dns;             /* its DNS answers while they cannot change (dns.h, issue 14);
                                  * next to the fields above: a request reads both */
     char who[600];              /* "ns/name", or the host's name */

@@ -165,10 +165,14 @@ rs_sim_requester_init(RsSim *sim, RsSimRequester *out, const RsFrom *from, const
 {
     memset(out, 0, sizeof *out);
     out->from = from;
+    out->kind = from->kind;
     out->requester = requester_id(stream_name);
     out->rng = stream(sim, stream_name);
     rs_from_format(from, out->who, sizeof out->who);
 }
+
+/* A request reads the requester's first line (sim.h) */
+G_STATIC_ASSERT(offsetof(RsSimRequester, dns) == 64);
 
 /* Starts one request from a resolved requester, with `dns` (or NULL) as
  * the cache of its DNS answers. */
@@ -176,8 +180,8 @@ static void
 request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client, bool record_hops,
            RsDnsCache *dns, RsRequestDone done, void *data)
 {
-    /* the chain from, deployment, ready list, array, pod fetched at once
-     * rather than one cold line after another (issue 14, C) */
+    /* the chain deployment, ready list, array, pod fetched at once rather
+     * than one cold line after another (issue 14, C) */
     __builtin_prefetch(rq->wl);
     __builtin_prefetch(rq->rng);
     for (unsigned i = 0; i < G_N_ELEMENTS(rq->warm); i++) {
@@ -186,7 +190,7 @@ request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client, boo
     }
     const RsFrom *from = rq->from;
     RsPod *src = NULL;
-    if (from->kind == RS_FROM_HOST) {
+    if (rq->kind == RS_FROM_HOST) {
         /* R36: a machine outside the cluster; an unknown one sends nothing.
          * A host, once there, stays (the scenario's, until the world ends):
          * found once (issue 14, D: a hash of its name per request). */
@@ -196,7 +200,7 @@ request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client, boo
                        record_hops, dns, done, data);
         return;
     }
-    if (from->kind == RS_FROM_POD) {
+    if (rq->kind == RS_FROM_POD) {
         src = rs_world_pod(sim->world, from->ns, from->name);
     } else {
         /* Any ready pod of the deployment, drawn from the requester's stream.
@@ -221,6 +225,12 @@ void
 rs_sim_request_as(RsSim *sim, RsSimRequester *rq, const RsUrl *to, uint64_t client,
                   bool record_hops, RsRequestDone done, void *data)
 {
+    /* the requester's DNS answer and its memo's first three lines, read by
+     * the pipeline now (dns.h), fetched with its other lines (issue 14, C) */
+    __builtin_prefetch(&rq->dns.answers[0]);
+    __builtin_prefetch(&rq->dns.host);
+    __builtin_prefetch((const char *)&rq->dns.host + 64);
+    __builtin_prefetch((const char *)&rq->dns.host + 128);
     request_as(sim, rq, to, client, record_hops, &rq->dns, done, data);
 }
 

@@ -114,7 +114,10 @@ struct Source {
     unsigned n_buckets;         /* = stats->n_buckets */
     bool constant;              /* constant arrivals, not Poisson */
     bool watched;               /* windows->len > 0 */
-    unsigned n_lat;             /* latencies waiting in lat_pend[] */
+    uint8_t n_lat;              /* latencies waiting in lat_pend[] */
+    bool url_long;              /* url_text goes past `to`'s line */
+    const RsRng *rq_rng;        /* = rq.rng, for the arrival's prefetch: read through rq it
+                                 * would be one cold line after another */
     /* The latencies of the last ok answers (each < 2^32 ns), added into
      * `latency` LAT_PEND at a time (lat_drain): each one's counter is a
      * random line of the fine histogram, cold by the time the source answers
@@ -123,12 +126,14 @@ struct Source {
      * the values added, and flush() drains them before anyone reads it. */
     alignas(64) uint32_t lat_pend[LAT_PEND];
     alignas(64) RsUrl to;       /* = spec->to, its host and path in url_text when they fit */
-    alignas(64) char url_text[64];      /* the host and the path, each ended by a NUL: the
-                                         * pipeline reads both per request, and the loader's
-                                         * copies are two more cold lines */
+    char url_text[80];          /* the host and the path, each ended by a NUL: the pipeline
+                                 * reads both per request, and the loader's copies are two
+                                 * more cold lines; up to 16 bytes share `to`'s line */
+    /* the requester "traffic/<name>", resolved once: its first line, its
+     * DNS answer's and its memo's (sim.h, dns.h) are read per request */
+    alignas(64) RsSimRequester rq;
     /* cold */
     const RsTrafficSpec *spec;
-    RsSimRequester rq;          /* the requester "traffic/<name>", resolved once */
     RsTrafficStats *stats;
     RsTrafficTarget *t0_rec;    /* t0's record */
     RsTrafficPod *p0_rec;       /* p0's record (index 0 of stats->pods until sorted) */
@@ -143,8 +148,10 @@ struct Source {
     char stream[300];           /* the requester's stream name: "traffic/<name>" */
 };
 
-/* The arrival's fields fill exactly the first two lines. */
+/* The arrival's fields fill exactly the first two lines; the URL and a
+ * short host and path fit one. */
 G_STATIC_ASSERT(offsetof(Source, lat_pend) == 128);
+G_STATIC_ASSERT(offsetof(Source, url_text) == 192 + 48);
 
 struct RsTraffic {
     RsSim *sim;
@@ -367,6 +374,7 @@ rs_traffic_new(RsSim *sim, const RsScenario *sc, rs_time_t end, GError **error)
         rs_rng_init(&s->rng, rs_sim_seed(sim), name);       /* R37 */
         g_snprintf(s->stream, sizeof s->stream, "traffic/%s", t->name);
         rs_sim_requester_init(sim, &s->rq, &t->from, s->stream);
+        s->rq_rng = s->rq.rng;
         s->stop = MIN(t->stop, end);
         s->windows = g_ptr_array_new_with_free_func(window_free);
         s->bucket = s->stats->bucket;
@@ -386,6 +394,7 @@ rs_traffic_new(RsSim *sim, const RsScenario *sc, rs_time_t end, GError **error)
                 memcpy(s->url_text + nh, t->to.path, np);
             s->to.host = nh > 0 ? s->url_text : NULL;
             s->to.path = np > 0 ? s->url_text + nh : NULL;
+            s->url_long = nh + np > 16;
         }
         s->gap_mean = 1e9 / t->rate;
         rs_hist_init(&s->latency, RS_HIST_FINE);
@@ -736,9 +745,10 @@ ev_arrival(RsEngine *eng, void *obj, uint64_t arg)
      * and the requester (read by the pipeline now), the pending latencies
      * and the cell of this instant (written by the answer ~1 ms later). */
     __builtin_prefetch(&s->to);
-    __builtin_prefetch(s->url_text);
+    if (s->url_long)
+        __builtin_prefetch(s->url_text + 16);
     __builtin_prefetch(&s->rq);
-    __builtin_prefetch((const char *)&s->rq + 64);
+    __builtin_prefetch(s->rq_rng);
     __builtin_prefetch(s->lat_pend, 1);
     __builtin_prefetch(&s->cells[MIN((uint64_t)(now / s->bucket), (uint64_t)s->n_buckets - 1)], 1);
     Arrival *a = arrival_get(tr);
