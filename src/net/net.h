@@ -75,6 +75,10 @@ struct RsReq {
      * before it is read (issue 14).  Hints: never dereferenced. */
     const void *fin_warm[2];
     RsTimer rtimer;             /* the router's connect or server timer (R29, R31) */
+    bool rt_ticket;             /* the server timer is not queued yet: it runs at rt_at as if
+                                   armed when `rt_tk` was taken (engine.h), if queued */
+    RsTicket rt_tk;
+    rs_time_t rt_at;
     /* An isolated request (a matrix cell, rs_sim_set_isolated) changes no
      * shared state: what it would change (a stream, a round-robin position,
      * a balancer) it changes in a private copy made at first touch; see
@@ -104,6 +108,8 @@ typedef struct {
     void (*arrive)(RsReq *req);     /* the connection reaches the VIP (R19, R30) */
     void (*served)(RsReq *req);     /* the pod served a routed request (R27, R31) */
     void (*release)(RsReq *req);    /* the request finished: counts, process (R26, R28) */
+    void (*queue_timer)(RsReq *req);    /* its server timer, armed by ticket (rt_ticket),
+                                           may be needed: queue it (R31) */
 } RsNetRouter;
 
 /* A pipeline for `w`; `router` (or NULL: the VIP drops every connection)

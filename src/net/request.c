@@ -438,6 +438,15 @@ rs_req_disarm_timer(RsReq *req)
     req->timer_ticket = false;
 }
 
+/* A routed request's server timer, armed by ticket (router.c, ev_rt_arrive),
+ * may run: it is queued where arming it at once would have put it (R31). */
+static void
+rt_timer_needed(RsReq *req)
+{
+    if (req->rt_ticket)
+        req->net->router->queue_timer(req);
+}
+
 /* Takes a request out of its pod's in-service list. */
 static void
 service_unlink(RsReq *req, RsPod *pod)
@@ -466,8 +475,10 @@ ev_served(RsEngine *eng, void *obj, uint64_t gen)
     rs_engine_prefetch_timer(eng, req->rtimer);
     RsPod *pod = req->at;
     g_assert(req->at_pod);
-    if (pod->hung && !pod->crashed)
+    if (pod->hung && !pod->crashed) {
+        rt_timer_needed(req);   /* the router's timeout decides (R31) */
         return;                 /* R53: the app hangs: it never answers; a kill resets it */
+    }
     service_unlink(req, pod);
     if (!req->isolated)
         pod->busy--;            /* an isolated request took no worker (src/net/isolate.c) */
@@ -496,7 +507,9 @@ ev_served(RsEngine *eng, void *obj, uint64_t gen)
         if (req->routed)
             req->net->router->served(req);
         reply(req, RS_OUTCOME_OK, status);
-    }                           /* R7 (crashed): no answer; the client's timer will fire */
+    } else {                    /* R7 (crashed): no answer; the client's timer will fire */
+        rt_timer_needed(req);   /* ... or the router's (R31) */
+    }
     if (pod->sigterm)
         rs_pod_request_done(req->net->w, pod);  /* R55: draining: it exits when idle */
     (void)eng;
@@ -529,6 +542,7 @@ serve_start(RsReq *req, RsPod *pod)
         /* R53: accepted, never answered: the client's (or the router's, R31) timer decides */
         h = hop(req, RS_HOP_POD_HUNG, RS_R53);
         h->pod = pod->full;
+        rt_timer_needed(req);
         return;
     }
     double mean = (double)pod->tmpl->service_time;
@@ -537,7 +551,10 @@ serve_start(RsReq *req, RsPod *pod)
     if (req->host_memo != NULL)
         req->host_memo->svc_warm[11] = rng;     /* a hint (connect_now) */
     rs_time_t st = mean > 0 ? (rs_time_t)llround(rs_rng_exponential(rng, mean)) : 0;
-    rs_engine_schedule(net->eng, rs_engine_now(net->eng) + st, ev_served, req, req->gen);
+    rs_time_t done_at = rs_engine_now(net->eng) + st;
+    if (req->rt_ticket && done_at >= req->rt_at)
+        rt_timer_needed(req);   /* R31: the router's timeout may come first */
+    rs_engine_schedule(net->eng, done_at, ev_served, req, req->gen);
 }
 
 /* R23: whether a certificate valid for `cert` is valid for the name the
@@ -674,6 +691,7 @@ rs_req_pod_accept(RsReq *req, RsPod *pod)
     RsHop *h = hop(req, RS_HOP_QUEUED, RS_R38);
     h->pod = pod->full;
     h->n = pod->queued;
+    rt_timer_needed(req);       /* it may wait past the router's timeout (R31) */
     req->at_pod = true;
     req->next = NULL;
     if (pod->q_tail != NULL)
@@ -710,6 +728,10 @@ rs_net_pod_stopped(void *data, RsPod *pod, RsStopHow how)
 {
     RsNet *net = data;
     bool killed = how == RS_STOP_KILLED;
+    /* Those in service will not answer as planned: their router timers,
+     * armed by ticket, may run now (R31; the queued ones have theirs). */
+    for (RsReq *r = pod->s_head; r != NULL; r = r->snext)
+        rt_timer_needed(r);
     RsReq *req = pod->q_head;
     pod->q_head = pod->q_tail = NULL;
     pod->queued = 0;
@@ -1185,6 +1207,7 @@ rs_net_router_failed(void *data, RsReplica *r)
         if (req->rtimer != 0)
             rs_engine_cancel(net->eng, req->rtimer);
         req->rtimer = 0;
+        req->rt_ticket = false;         /* armed by ticket: never queued, cancelled */
         RsHop *h = hop(req, RS_HOP_ROUTER_LOST, RS_R30);
         h->n = r->index;
         arm_timer(req);

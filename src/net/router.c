@@ -398,9 +398,37 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
         rs_req_reply_in(req, RS_OUTCOME_UNAVAILABLE, 502, req->back);
         return;
     }
-    /* R31: the server timeout runs from the connection on */
-    req->rtimer = rs_engine_timer_after(eng, be->timeout, ev_rt_timeout, req, req->gen);  /* a lane per timeout */
+    /* R31: the server timeout runs from the connection on.  Armed by ticket
+     * (engine.h): the pod nearly always answers first and router_served
+     * cancels it; the pipeline queues it (rt_queue_timer) whenever that is
+     * not certain: the request waits in the pod's queue, its service time
+     * reaches the timeout, the pod hangs, crashes or is killed (issue 14, D:
+     * a pushed and cancelled timer per request). */
+    req->rt_tk = rs_engine_ticket(eng);
+    req->rt_at = now + be->timeout;
+    req->rt_ticket = true;
     rs_req_pod_accept(req, pod);
+}
+
+/* Queues the server timer armed by ticket in ev_rt_arrive, if still armed:
+ * at the time and in the place it had (R31). */
+static void
+rt_queue_timer(RsReq *req)
+{
+    if (!req->rt_ticket)
+        return;
+    req->rt_ticket = false;
+    req->rtimer = rs_engine_timer_ticket(rs_net_world(req->net)->eng, req->rt_at, req->rt_tk, ev_rt_timeout, req, req->gen);
+}
+
+/* Cancels the router's timer, queued or armed by ticket. */
+static void
+rt_cancel_timer(RsReq *req)
+{
+    if (req->rtimer != 0)
+        rs_engine_cancel(rs_net_world(req->net)->eng, req->rtimer);
+    req->rtimer = 0;
+    req->rt_ticket = false;
 }
 
 /* R30: the replica the VIP hands the connection to, among those in its
@@ -632,9 +660,7 @@ router_arrive(RsReq *req)
 static void
 router_served(RsReq *req)
 {
-    if (req->rtimer != 0)
-        rs_engine_cancel(rs_net_world(req->net)->eng, req->rtimer);
-    req->rtimer = 0;
+    rt_cancel_timer(req);
     req->answering = true;
     RsRtBackend *be = req_backend(req);
     if (be->cookies && req->host != NULL && req->host->cookies && req->server >= 0 && !req->isolated) {
@@ -649,9 +675,7 @@ router_served(RsReq *req)
 static void
 router_release(RsReq *req)
 {
-    if (req->rtimer != 0)
-        rs_engine_cancel(rs_net_world(req->net)->eng, req->rtimer);
-    req->rtimer = 0;
+    rt_cancel_timer(req);
     if (req->proc == NULL)
         return;
     if (req->be >= 0 && req->server >= 0)
@@ -665,4 +689,5 @@ const RsNetRouter rs_router_walk = {
     .arrive = router_arrive,
     .served = router_served,
     .release = router_release,
+    .queue_timer = rt_queue_timer,
 };
