@@ -292,6 +292,22 @@ struct RsBalIndex {
     RsBalServer s[];            /* the balancer's servers: b->s */
 };
 
+/* The servers of a balancer without any (rs_balancer_init_indexed): one
+ * shared entry, never written (every write is to a server k < n), never
+ * freed.  A route whose service has no ready endpoint when the router
+ * reloads has such a balancer; at 10^5 namespaces, `topology --at 3s`
+ * holds 2*10^5 of them (two replicas of one load at 0s), which were an
+ * index block of 128 bytes each (issue 14). */
+static RsBalServer no_servers[1];
+
+/* Frees servers that are an allocation of their own. */
+static void
+servers_free(RsBalancer *b)
+{
+    if (b->s != no_servers && (b->ix == NULL || b->s != b->ix->s))
+        g_free(b->s);           /* not in the index's block */
+}
+
 /* A new balancer: every server up, no connections, no credit (R28). */
 void
 rs_balancer_init(RsBalancer *b, RsBalance algo, const unsigned *weights, unsigned n)
@@ -428,8 +444,7 @@ index_build(RsBalancer *b, const RsBalServer *src, const unsigned *weights)
     char *base = (char *)ix;
     if (src != NULL) {
         memcpy(ix->s, src, n * sizeof(RsBalServer));
-        if (b->ix == NULL || b->s != b->ix->s)
-            g_free(b->s);       /* not in the old block: its own allocation */
+        servers_free(b);        /* not in the old block: its own allocation */
         ix_free(b->ix);
     } else {
         for (unsigned i = 0; i < b->n; i++) {
@@ -490,6 +505,15 @@ rs_balancer_init_indexed(RsBalancer *b, RsBalance algo, const unsigned *weights,
     b->ix = NULL;
     b->s = NULL;
     b->clock = n;
+    if (n == 0) {
+        /* no server: no index either; a pick scans nothing (-1), as the
+         * indexed pick of no server does (its weight is 0: it scans) */
+        b->s = no_servers;
+        b->total = 0;
+        b->count = 0;
+        b->uniform_w = 0;
+        return;
+    }
     index_build(b, NULL, weights);
 }
 
@@ -527,8 +551,7 @@ rs_balancer_forget_index(RsBalancer *b)
 void
 rs_balancer_clear(RsBalancer *b)
 {
-    if (b->ix == NULL || b->s != b->ix->s)
-        g_free(b->s);           /* not in the index's block */
+    servers_free(b);
     b->s = NULL;
     ix_free(b->ix);
     b->ix = NULL;
