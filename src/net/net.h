@@ -33,6 +33,10 @@ struct RsReq {
     RsReq *next;                /* free list, or the pod's queue */
     RsReq *snext, *sprev;       /* the pod's requests in service (R55: a kill resets them) */
     bool in_service;            /* in that list: its ev_served is pending or it hangs (R53) */
+    bool timer_ticket;          /* the client's timer is armed by `ticket` (engine.h), not
+                                   queued: to the router VIP until a replica accepts (R38) */
+    bool rt_ticket;             /* the router's server timer is armed by `ticket`, not queued:
+                                   it runs at rt_at if queued (R31; router.c) */
     RsPod *src;                 /* the sending pod, or NULL for a host */
     RsHost *host;               /* the sending host, or NULL for a pod (R36) */
     uint64_t client;            /* the client on the requester (its cookie jar, R27); 0: default */
@@ -44,6 +48,7 @@ struct RsReq {
     bool host_dot;              /* C3: the name ended in a dot (removed from host_hdr) */
     bool has_hdr;               /* with host_memo: host_hdr is not empty (the memo's len > 0) */
     unsigned cand;              /* next search candidate (R17) */
+    uint32_t rep_epoch;
     RsDnsCache *dns_cache;      /* the requester's kept answers (dns.h), or NULL */
     const char *dns_name;       /* with it: the name as the requester holds it (its key) */
     RsHostMemo *host_memo;      /* the requester's Host header and router lookups, whence
@@ -53,10 +58,8 @@ struct RsReq {
     RsService *svc;             /* the service it went through */
     RsPod *ep_pod;              /* the endpoint's pod the service picked (ev_arrive) */
     RsTimer timer;              /* the client's timer (R38) */
-    bool timer_ticket;          /* the client's timer is not queued yet: it runs at timer_at
-                                   as if armed when `ticket` was taken (engine.h), if queued */
-    RsTicket ticket;
-    rs_time_t timer_at;
+    RsTicket ticket;            /* timer_ticket's, then rt_ticket's (never both at once) */
+    rs_time_t rt_at;
     rs_time_t back;             /* latency of the answer from the pod back to the client */
     rs_time_t edge;             /* one way between the client and the VIP or a host */
     RsOutcome reply_outcome;    /* what the pending reply event delivers */
@@ -65,7 +68,12 @@ struct RsReq {
     bool routed;                /* accepted by a router replica */
     bool lost;                  /* its replica failed: nothing comes back (R30) */
     bool answering;             /* the answer is on its way: the router's timer is off */
-    uint32_t rep_epoch;
+    /* An isolated request (a matrix cell, rs_sim_set_isolated) changes no
+     * shared state: what it would change (a stream, a round-robin position,
+     * a balancer) it changes in a private copy made at first touch; see
+     * src/net/isolate.c. */
+    bool isolated;
+    unsigned n_own;
     RsReplica *rep;
     RsRtProc *proc;             /* the process that accepted it (a reference) */
     const RsRtServer *sv;       /* with server >= 0: its line in proc's configuration */
@@ -75,16 +83,6 @@ struct RsReq {
      * before it is read (issue 14).  Hints: never dereferenced. */
     const void *fin_warm[2];
     RsTimer rtimer;             /* the router's connect or server timer (R29, R31) */
-    bool rt_ticket;             /* the server timer is not queued yet: it runs at rt_at as if
-                                   armed when `rt_tk` was taken (engine.h), if queued */
-    RsTicket rt_tk;
-    rs_time_t rt_at;
-    /* An isolated request (a matrix cell, rs_sim_set_isolated) changes no
-     * shared state: what it would change (a stream, a round-robin position,
-     * a balancer) it changes in a private copy made at first touch; see
-     * src/net/isolate.c. */
-    bool isolated;
-    unsigned n_own;
     GArray *hops;               /* RsHop, only when recording */
     RsRequestDone done_cb;
     void *data;

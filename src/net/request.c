@@ -407,18 +407,19 @@ arm_timer_ticket(RsReq *req)
         rs_engine_cancel(net->eng, req->timer);
     req->timer = 0;
     req->ticket = rs_engine_ticket(net->eng);
-    req->timer_at = rs_engine_now(net->eng) + net->w->par.connect_timeout;
     req->timer_ticket = true;
 }
 
-/* Queues the client's timer armed by arm_timer_ticket, if still armed. */
+/* Queues the client's timer armed by arm_timer_ticket at `armed`, if still
+ * armed. */
 static void
-timer_queue(RsReq *req)
+timer_queue(RsReq *req, rs_time_t armed)
 {
     if (!req->timer_ticket)
         return;
     req->timer_ticket = false;
-    req->timer = rs_engine_timer_ticket(req->net->eng, req->timer_at, req->ticket, ev_timeout, req, req->gen);
+    req->timer = rs_engine_timer_ticket(req->net->eng, armed + req->net->w->par.connect_timeout, req->ticket,
+                                        ev_timeout, req, req->gen);
 }
 
 /* Arms the client's timer; see net.h. */
@@ -769,9 +770,11 @@ ev_vip(RsEngine *eng, void *obj, uint64_t gen)
     RsReq *req = obj;
     if (req->gen != (uint32_t)gen || req->done)
         return;
+    /* the client's timer was armed when it connected, an edge ago (go_outside) */
+    rs_time_t armed = rs_engine_now(eng) - req->edge;
     if (req->net->router != NULL)
         req->net->router->arrive(req);
-    timer_queue(req);           /* not accepted: the client's timer runs (R38) */
+    timer_queue(req, armed);    /* not accepted: the client's timer runs (R38) */
     (void)eng;
 }
 

@@ -404,7 +404,7 @@ ev_rt_arrive(RsEngine *eng, void *obj, uint64_t gen)
      * not certain: the request waits in the pod's queue, its service time
      * reaches the timeout, the pod hangs, crashes or is killed (issue 14, D:
      * a pushed and cancelled timer per request). */
-    req->rt_tk = rs_engine_ticket(eng);
+    req->ticket = rs_engine_ticket(eng);
     req->rt_at = now + be->timeout;
     req->rt_ticket = true;
     rs_req_pod_accept(req, pod);
@@ -418,7 +418,7 @@ rt_queue_timer(RsReq *req)
     if (!req->rt_ticket)
         return;
     req->rt_ticket = false;
-    req->rtimer = rs_engine_timer_ticket(rs_net_world(req->net)->eng, req->rt_at, req->rt_tk, ev_rt_timeout, req, req->gen);
+    req->rtimer = rs_engine_timer_ticket(rs_net_world(req->net)->eng, req->rt_at, req->ticket, ev_rt_timeout, req, req->gen);
 }
 
 /* Cancels the router's timer, queued or armed by ticket. */
