@@ -194,7 +194,7 @@ req_get(RsNet *net)
     uint32_t gen = req->gen;
     GArray *hops = req->hops;
     memset(req, 0, offsetof(RsReq, own));       /* all but own[] and the strings (net.h) */
-    req->name[0] = req->host_hdr[0] = req->path[0] = '\0';
+    req->name = req->host_hdr = req->path = "";
     req->net = net;
     req->gen = gen;
     req->hops = hops;
@@ -1224,11 +1224,14 @@ rs_net_router_failed(void *data, RsReplica *r)
 static void
 set_name(RsReq *req, const char *name, RsDnsCache *dns)
 {
-    size_t n = rs_copy_str(req->name, name, sizeof req->name);
-    if (dns != NULL && !req->record && n + 1 < sizeof req->name) {
+    if (dns != NULL && !req->record && strnlen(name, sizeof req->name_buf - 1) + 1 < sizeof req->name_buf) {
+        req->name = name;       /* the requester's: read in place (net.h) */
         req->dns_cache = dns;
         req->dns_name = name;
+        return;
     }
+    rs_copy_str(req->name_buf, name, sizeof req->name_buf);
+    req->name = req->name_buf;
 }
 
 /* R21, C3: the request's Host header (and SNI) for the URL host `host`:
@@ -1238,9 +1241,10 @@ set_name(RsReq *req, const char *name, RsDnsCache *dns)
 static void
 host_header(RsReq *req, const char *host, RsHostMemo *memo)
 {
-    G_STATIC_ASSERT(sizeof memo->hdr == sizeof req->host_hdr);
+    G_STATIC_ASSERT(sizeof memo->hdr == sizeof req->host_buf);
     if (memo == NULL) {
-        req->host_dot = rs_url_host_header(host, req->host_hdr, sizeof req->host_hdr);
+        req->host_dot = rs_url_host_header(host, req->host_buf, sizeof req->host_buf);
+        req->host_hdr = req->host_buf;
         return;
     }
     if (memo->of != host) {
@@ -1249,7 +1253,7 @@ host_header(RsReq *req, const char *host, RsHostMemo *memo)
         memo->of = host;
         memset(memo->rt, 0, sizeof memo->rt);
     }
-    memcpy(req->host_hdr, memo->hdr, memo->len + 1);
+    req->host_hdr = memo->hdr;  /* the same bytes; the requester's one URL (net.h) */
     req->has_hdr = memo->len > 0;
     req->host_dot = memo->dot;
     req->host_memo = memo;
@@ -1272,12 +1276,19 @@ rs_net_request(RsNet *net, RsPod *src, RsHost *host, const char *who, uint64_t r
     req->res.started = rs_engine_now(net->eng);
     req->scheme = to->scheme;
     req->port = to->port;
-    rs_copy_str(req->path, to->path != NULL ? to->path : "/", sizeof req->path);
+    const char *path = to->path != NULL ? to->path : "/";
+    if (dns != NULL && !record && strnlen(path, sizeof req->path_buf) < sizeof req->path_buf) {
+        req->path = path;       /* the requester's URL's: read in place (net.h) */
+    } else {
+        rs_copy_str(req->path_buf, path, sizeof req->path_buf);
+        req->path = req->path_buf;
+    }
     if (to->host != NULL) {
         /* R21: the Host header and SNI; C3: the Host header keeps a trailing dot */
         host_header(req, to->host, dns != NULL && !record ? &dns->host : NULL);
     } else if (to->is_ip) {
-        rs_ipv4_format(to->ip, req->host_hdr);
+        rs_ipv4_format(to->ip, req->host_buf);
+        req->host_hdr = req->host_buf;
     }
     if (host != NULL) {
         req->host = host;

@@ -98,7 +98,7 @@ typedef enum {
 
 /* R21: the route of a host for a path among `cand`: the longest path prefix. */
 static RsRtBackend *
-match_route(const RsRtHost *hh, const char *path, Candidates cand)
+match_route(const RsRtHost *hh, const RsReq *req, Candidates cand)
 {
     for (unsigned i = 0; hh != NULL && i < hh->n; i++) {
         RsRtBackend *be = hh->routes[i];
@@ -108,7 +108,10 @@ match_route(const RsRtHost *hh, const char *path, Candidates cand)
          * insecure allow (os_http_be / edge map) or redirect (the redirect map) */
         if (cand == CAND_PORT80 && be->tls != RS_TLS_NONE && be->insecure == RS_INSECURE_NONE)
             continue;
-        if (rs_route_path_matches(be->path, path))
+        /* a route path of "" or "/" matches every path: answered without
+         * the request's path (a cold line) or a strlen (issue 14) */
+        if ((be->path[0] == '\0' || (be->path[0] == '/' && be->path[1] == '\0')) ||
+            rs_route_path_matches(be->path, req->path))
             return be;
     }
     return NULL;
@@ -500,9 +503,9 @@ static void
 serve_port_80(RsReq *req, const RsRtHost *hh)
 {
     RsHop *h;
-    RsRtBackend *be = match_route(hh, req->path, CAND_PORT80);
+    RsRtBackend *be = match_route(hh, req, CAND_PORT80);
     if (be == NULL) {
-        RsRtBackend *tls = match_route(hh, req->path, CAND_ANY);
+        RsRtBackend *tls = match_route(hh, req, CAND_ANY);
         if (tls != NULL) {
             /* R24, C2: only a TLS route with insecure none covers this path
              * (no candidate on port 80): HTTP 503 */
@@ -569,9 +572,9 @@ serve_port_443(RsReq *req, const RsRtHost *hh)
     }
     if (req->host_dot && w->haproxy18)
         hh = NULL;              /* C3: the Host header keeps its trailing dot */
-    RsRtBackend *be = match_route(hh, req->path, CAND_TLS);
+    RsRtBackend *be = match_route(hh, req, CAND_TLS);
     if (be == NULL) {
-        bool plain = match_route(hh, req->path, CAND_ANY) != NULL;
+        bool plain = match_route(hh, req, CAND_ANY) != NULL;
         no_route_hop(req, plain ? RS_R23 : RS_R21, true, plain);
         rt_reply(req, RS_OUTCOME_UNAVAILABLE, 503);
         return;
