@@ -37,8 +37,9 @@ struct RsWorldArenaBlock {
  * what it hands out, so a block's unused tail is never written: calloc
  * of whole blocks was a sixth of building the world at 10^4 namespaces,
  * issue 14); it becomes the current one unless it was made for one large
- * object (`own`).  From the heap, so the huge pages asked for it
- * (src/main.c) hold it, and leak checkers see what its objects point to. */
+ * object (`own`).  From the heap, so the huge pages the simulating
+ * commands ask for (rs_heap_huge_pages, src/util/memory.c) hold it, and
+ * leak checkers see what its objects point to. */
 static char *
 arena_block(RsWorldArena *a, size_t size, bool own)
 {
