@@ -56,6 +56,12 @@ typedef enum {
     LD_REF_FROM, LD_REF_TRAFFIC,
 } LdRefKind;
 
+/* A slot of the namespace table (Ld.ns_slots): empty while ns is NULL. */
+typedef struct LdNsSlot {
+    struct LdNs *ns;
+    guint hash;                 /* ns_hash of ns->spec->name */
+} LdNsSlot;
+
 /* A reference checked in pass 2. */
 typedef struct {
     LdRefKind kind;
@@ -80,9 +86,11 @@ typedef struct {
     GError **error;
     GArray *warns;              /* LdWarn */
     unsigned n_objects, n_timed;
-    struct LdNs **ns_slots;     /* name -> LdNs*: open addressing on the name's hash, */
+    struct LdNsSlot *ns_slots;  /* name -> LdNs*: open addressing on the name's hash, */
     size_t ns_mask, n_ns;       /* at most half full (ld_ns_insert; issue 14: a GHashTable
-                                 * grown step by step, ~140 instructions a lookup) */
+                                 * grown step by step, ~140 instructions a lookup); each
+                                 * slot keeps the hash, so a probe reads the namespace's
+                                 * name only when the hashes agree */
     GPtrArray *nss;             /* LdNs*, owned */
     GHashTable *hosts;          /* name -> RsHostSpec* */
     GHashTable *traffic;        /* name -> RsTrafficSpec* */

@@ -29,14 +29,16 @@ ns_hash(const char *name)
     return h;
 }
 
-/* The slot of `name` in the namespace table: its own, or the free one
- * where it goes (the table has at least one free slot). */
-static LdNs **
-ns_slot(const Ld *ld, const char *name)
+/* The slot of `name` (whose ns_hash is h) in the namespace table: its own,
+ * or the free one where it goes (the table has at least one free slot).  A
+ * slot of another hash is passed without reading its namespace (at 10^5
+ * namespaces each read was a cache miss or two: issue 14). */
+static LdNsSlot *
+ns_slot(const Ld *ld, const char *name, guint h)
 {
-    for (size_t i = ns_hash(name) & ld->ns_mask;; i = (i + 1) & ld->ns_mask) {
-        LdNs **s = &ld->ns_slots[i];
-        if (*s == NULL || ((*s)->spec->name[0] == name[0] && strcmp((*s)->spec->name, name) == 0))
+    for (size_t i = h & ld->ns_mask;; i = (i + 1) & ld->ns_mask) {
+        LdNsSlot *s = &ld->ns_slots[i];
+        if (s->ns == NULL || (s->hash == h && strcmp(s->ns->spec->name, name) == 0))
             return s;
     }
 }
@@ -45,7 +47,7 @@ ns_slot(const Ld *ld, const char *name)
 LdNs *
 ld_ns_lookup(Ld *ld, const char *name)
 {
-    return name && ld->ns_slots ? *ns_slot(ld, name) : NULL;
+    return name && ld->ns_slots ? ns_slot(ld, name, ns_hash(name))->ns : NULL;
 }
 
 /* Adds a namespace's registry (its name not yet taken), the table doubled
@@ -54,17 +56,25 @@ void
 ld_ns_insert(Ld *ld, LdNs *ns)
 {
     if (ld->ns_slots == NULL || 2 * (ld->n_ns + 1) > ld->ns_mask + 1) {
-        LdNs **old = ld->ns_slots;
+        LdNsSlot *old = ld->ns_slots;
         size_t old_cap = old ? ld->ns_mask + 1 : 0;
         size_t cap = old_cap ? old_cap * 2 : 64;
-        ld->ns_slots = g_new0(LdNs *, cap);
+        ld->ns_slots = g_new0(LdNsSlot, cap);
         ld->ns_mask = cap - 1;
-        for (size_t j = 0; j < old_cap; j++)
-            if (old[j] != NULL)
-                *ns_slot(ld, old[j]->spec->name) = old[j];
+        for (size_t j = 0; j < old_cap; j++) {
+            if (old[j].ns == NULL)
+                continue;
+            size_t i = old[j].hash & ld->ns_mask;
+            while (ld->ns_slots[i].ns != NULL)
+                i = (i + 1) & ld->ns_mask;
+            ld->ns_slots[i] = old[j];
+        }
         g_free(old);
     }
-    *ns_slot(ld, ns->spec->name) = ns;
+    guint h = ns_hash(ns->spec->name);
+    LdNsSlot *s = ns_slot(ld, ns->spec->name, h);
+    s->ns = ns;
+    s->hash = h;
     ld->n_ns++;
 }
 
@@ -77,7 +87,7 @@ ld_ns_reserve(Ld *ld, size_t n)
     size_t cap = 64;
     while (cap < 2 * (n + 1))
         cap *= 2;
-    ld->ns_slots = g_new0(LdNs *, cap);
+    ld->ns_slots = g_new0(LdNsSlot, cap);
     ld->ns_mask = cap - 1;
 }
 
