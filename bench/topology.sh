@@ -15,8 +15,9 @@
 # RUNS (default 3).  IDLE=S waits S seconds before each timed run (default
 # 0, back to back): on a virtual machine whose balloon reports free pages to
 # the host, a run after idle pays for every page it touches first, and
-# back-to-back runs hide that (docs/performance.md, "Issue 14's targets:
-# where they stand").  Figures: docs/performance.md ("Topology").
+# back-to-back runs hide that (docs/performance.md, "Issue 14's targets in
+# session 7"; what it costs on another machine: "Issue 14's targets: where
+# they stand").  Figures: docs/performance.md ("Topology").
 set -eu
 
 RAHTISIM=${1:-./build/rahtisim}
