@@ -98,6 +98,13 @@ void rs_heap_reserve(void);
  * for the commands that simulate long over the same memory (a hint,
  * src/util/memory.c). */
 void rs_heap_huge_pages(void);
+/* Whether rs_heap_reserve reserved the heap (not where malloc is not
+ * glibc's: sanitizers, valgrind). */
+bool rs_heap_reserved(void);
+/* Maps the next `bytes` of the reserved heap from a second thread, ahead of
+ * the program (once per process; a hint, src/util/memory.c): for the loads
+ * of large files, rs_input_load_sigs.  True if it started the thread. */
+bool rs_heap_prefault(size_t bytes);
 /* Maps the pages of a large block (>= 1 MiB) just allocated, in one call
  * instead of a fault each (a hint, src/util/memory.c). */
 void rs_memory_populate(void *p, size_t n);
