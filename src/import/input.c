@@ -360,6 +360,7 @@ prefault_for(const char *path, const RsLimits *limits)
         want = cap;
     rs_heap_prefault((size_t)want);
 }
+
 /* Loads any SCENARIO argument and signs it (see import.h). */
 RsScenario *
 rs_input_load_sigs(const char *path, const RsLimits *limits, RsInputSigs *sigs, GError **error)

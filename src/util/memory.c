@@ -111,6 +111,23 @@ rs_memory_resident(void)
     return 0;
 }
 
+/* Maps the whole pages of [from, to) with MADV_POPULATE_WRITE: false where
+ * the kernel (before 5.14) or the system has no such advice, or no memory. */
+static bool
+populate(uintptr_t from, uintptr_t to)
+{
+#if defined(MADV_POPULATE_WRITE)
+    const uintptr_t page = 4096;
+    from = (from + page - 1) & ~(page - 1);
+    to &= ~(page - 1);
+    return to <= from || madvise((void *)from, to - from, MADV_POPULATE_WRITE) == 0;
+#else
+    (void)from;
+    (void)to;
+    return false;
+#endif
+}
+
 /* Maps a large block's pages in one call; see util.h.  The arenas of the
  * loader, the JSON tree and the world take their memory in blocks of up to
  * 16 MiB from the heap (which rs_heap_reserve reserved), and fill
@@ -127,17 +144,8 @@ rs_memory_resident(void)
 void
 rs_memory_populate(void *p, size_t n)
 {
-#if defined(MADV_POPULATE_WRITE)
-    const uintptr_t page = 4096;
-    if (n < ((size_t)1 << 20))
-        return;
-    uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1), to = ((uintptr_t)p + n) & ~(page - 1);
-    if (to > from)
-        (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
-#else
-    (void)p;
-    (void)n;
-#endif
+    if (n >= ((size_t)1 << 20))
+        (void)populate((uintptr_t)p, (uintptr_t)p + n);
 }
 
 /* The part of the reserve the prefault thread maps, [from, to). */
@@ -150,14 +158,10 @@ static void *
 prefault_main(void *arg)
 {
     (void)arg;
-#if defined(MADV_POPULATE_WRITE)
     const uintptr_t step = (uintptr_t)2 << 20;
-    for (uintptr_t at = prefault_from; at < prefault_to; at += step) {
-        uintptr_t to = prefault_to - at > step ? at + step : prefault_to;
-        if (madvise((void *)at, to - at, MADV_POPULATE_WRITE) != 0)
-            break;      /* no such advice (a kernel before 5.14), no memory: a hint */
-    }
-#endif
+    for (uintptr_t at = prefault_from; at < prefault_to; at += step)
+        if (!populate(at, prefault_to - at > step ? at + step : prefault_to))
+            break;      /* no such advice, no memory: a hint */
     return NULL;
 }
 
